@@ -1,0 +1,38 @@
+# virtuos-bench: every target works on a fresh clone (it installs and builds first).
+NODE_MODULES := node_modules/.package-lock.json
+SOURCES := $(shell find src -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
+CLI := node bin/run.js
+QUICK_OUT ?= results
+
+.PHONY: install build test bench perf clean typecheck
+
+install: $(NODE_MODULES)
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_MODULES)
+
+build: install dist/.built
+
+dist/.built: $(SOURCES) tsconfig.json $(NODE_MODULES)
+	rm -rf dist
+	npx tsc -p tsconfig.json
+	@touch dist/.built
+
+typecheck: install
+	npx tsc -p tsconfig.json --noEmit
+
+# Unit tests plus end-to-end CLI tests against the compiled CLI.
+test: build
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-report.json
+
+# The main job: regenerate the paper's figures in quick mode into results/.
+bench: build
+	$(CLI) bench paper --quick --out $(QUICK_OUT)
+
+# The simulator's own speed (tinybench).
+perf: build
+	$(CLI) perf
+
+clean:
+	rm -rf dist .vitest-report.json

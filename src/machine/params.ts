@@ -1,0 +1,155 @@
+/**
+ * The machine's parameters in canonical units, resolved from a profile (configs/*.json) by
+ * src/config/resolve.ts: times are integer cycles of the core clock, sizes are bytes, bandwidths
+ * are bytes per cycle. Every model cost is computed from these; nothing else holds a constant.
+ *
+ * Names mirror the profile's keys (`cache.l2Hit` in the profile -> `cache.l2Hit` here, in cycles).
+ */
+export interface MachineParams {
+  /** Profile name, e.g. "xeon-e5520". */
+  profile: string
+  /** Core clock in Hz (the reference clock of simulated time). */
+  clockHz: number
+  sockets: number
+  coresPerSocket: number
+  /** Cores in use: the first `cores` of sockets x coresPerSocket (socket-major numbering). */
+  cores: number
+  memoryBytes: number
+
+  cache: {
+    lineBytes: number
+    l1iBytes: number
+    l1dBytes: number
+    l2Bytes: number
+    l3BytesPerSocket: number
+    /** Hit latencies, cycles. */
+    l1Hit: number
+    l2Hit: number
+    l3Hit: number
+    /** Load that misses every cache, to the socket's own memory / the other socket's. */
+    memoryLocal: number
+    memoryRemote: number
+    /** d-TLB miss (page walk that hits in cache), cycles; dtlbEntries = L1 d-TLB 4K entries. */
+    tlbMiss: number
+    dtlbEntries: number
+  }
+
+  interconnect: {
+    /** A modified cache line moving to another core of the same socket / across sockets. */
+    lineTransferSameSocket: number
+    lineTransferCrossSocket: number
+    /** Inter-processor interrupt, send to handler entry on the target core. */
+    ipi: number
+    /** LOCK CMPXCHG on a line the core already owns. Contended = this + a line transfer. */
+    casUncontended: number
+  }
+
+  copy: {
+    /** memcpy when source and destination are cache resident. */
+    inCacheBytesPerCycle: number
+    /** memcpy streaming from memory, one core. */
+    memoryBytesPerCyclePerCore: number
+    /** Sustained memory bandwidth a socket can give all its cores together. */
+    memoryBytesPerCyclePerSocket: number
+    /** Socket-to-socket link (QPI), per direction. */
+    crossSocketBytesPerCycle: number
+  }
+
+  cpu: {
+    /** Mode switch of a synchronous system call (user -> kernel, kernel -> user). */
+    syscallEntry: number
+    syscallExit: number
+    /** Kernel thread switch within one address space / the extra for switching address space. */
+    contextSwitch: number
+    addressSpaceSwitch: number
+    /** One x86 `pause` spin iteration. */
+    pause: number
+    /** A user-level (M:N) thread switch: save and restore registers in the library. */
+    userThreadSwitch: number
+    /** Kernel-mode IPC when a handler has no footprint entry of its own. */
+    kernelIpc: number
+    /** Undisturbed user-mode IPC when a workload gives none. */
+    userIpc: number
+    /** Wake-up of a blocked thread: the waker's cost (futex wake, try_to_wake_up). */
+    wakeup: number
+  }
+
+  /**
+   * Direct and indirect cost of system calls. `footprints` are per call type (FlexSC table 1):
+   * kernel instructions and IPC, and what the call evicts (64-byte lines; d-TLB entries).
+   */
+  syscalls: {
+    footprints: Record<string, SyscallFootprint>
+    /** Footprint used for a call with no entry of its own (a null-like call). */
+    defaultFootprint: SyscallFootprint
+    /** Cycles until user IPC is back to normal after the worst call measured (FlexSC: ~14,000). */
+    indirectRecovery: number
+  }
+
+  hypervisor: {
+    hypercall: number
+    /** VM exit + VM entry, both directions (HVM only). */
+    vmExitEntry: number
+    /** Sending an event-channel notification (EVTCHNOP_send hypercall), sender's cost. */
+    eventChannelSend: number
+    /** Delivering the resulting virtual interrupt (upcall) in the target domain. */
+    virqDelivery: number
+    grantMap: number
+    grantUnmap: number
+    /** GNTTABOP_copy of one 4 KiB page. */
+    grantCopyPerPage: number
+    /** Switching a physical core from one domain's vCPU to another's. */
+    domainSwitch: number
+    /** A PV guest's system call costs this many times a native one (bounce through Xen). */
+    pvSyscallFactor: number
+  }
+
+  disk: {
+    avgSeek: number
+    trackSeek: number
+    fullSeek: number
+    /** One full revolution; average rotational latency is half of it. */
+    rotation: number
+    transferBytesPerCycle: number
+    /** Per-request controller and command overhead. */
+    controllerOverhead: number
+    queueDepth: number
+    sectorBytes: number
+    capacityBytes: number
+  }
+
+  nic: {
+    wireBitsPerSecond: number
+    mtuBytes: number
+    /** Bytes on the wire per frame beyond the IP packet (Ethernet header, FCS, preamble, gap). */
+    frameOverheadBytes: number
+    /** IP + TCP header bytes per segment (MSS = mtu - this). */
+    tcpIpHeaderBytes: number
+    /** CPU cycles of the protocol stack and driver per packet sent / received. */
+    txPacketCycles: number
+    rxPacketCycles: number
+    /** Hardware interrupt handling on the receiving core. */
+    interrupt: number
+    /** Frames per interrupt (interrupt coalescing / NAPI). */
+    framesPerInterrupt: number
+    /** One-way propagation + switch latency to a client host. */
+    linkLatency: number
+  }
+
+  clients: {
+    hosts: number
+    coresPerHost: number
+  }
+}
+
+export interface SyscallFootprint {
+  instructions: number
+  /** Kernel-mode IPC while the handler runs. */
+  ipc: number
+  /** Lines evicted from each cache level, and d-TLB entries evicted. */
+  l1i: number
+  l1d: number
+  l2: number
+  l3: number
+  dtlb: number
+}
