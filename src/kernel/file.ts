@@ -1,0 +1,34 @@
+/**
+ * Open files: the kernel object behind an fd (a regular file, socket, pipe, eventfd, epoll instance)
+ * and the open-file description that dup()ed fds share (offset, status flags), as in Linux.
+ */
+import type {CallContext} from './syscalls/context.js'
+import type {Gen, StatInfo, SyscallResult} from './types.js'
+import type {KWaitQueue} from './waitqueue.js'
+
+export type FileKind = 'file' | 'dir' | 'socket' | 'pipe' | 'eventfd' | 'epoll'
+
+/** file_operations: what a kind of file can do. Missing operations answer EINVAL/ESPIPE. */
+export interface FileObject {
+  readonly kind: FileKind
+  read?(ctx: CallContext, file: OpenFile, bytes: number, offset?: number): Gen<SyscallResult>
+  write?(ctx: CallContext, file: OpenFile, bytes: number, offset?: number): Gen<SyscallResult>
+  fsync?(ctx: CallContext, file: OpenFile): Gen<SyscallResult>
+  /** Readiness now, as POLL bits. */
+  poll?(file: OpenFile): number
+  /** Woken whenever readiness may have changed (poll/epoll/select sleep on it). */
+  readonly pollQueue?: KWaitQueue
+  stat?(): StatInfo
+  /** The last fd referring to the description was closed. */
+  release?(file: OpenFile): void
+}
+
+let nextDescriptionId = 1
+
+/** An open-file description: shared by dup()/fork() copies of an fd. */
+export class OpenFile {
+  readonly id = nextDescriptionId++
+  offset = 0
+  refs = 1
+  constructor(readonly obj: FileObject, public flags: number) {}
+}

@@ -1,0 +1,47 @@
+/**
+ * Tunables of the modelled Linux kernel (not of the machine: those are in MachineParams). Each has
+ * a one-line reason; times are given in nanoseconds and turned into cycles with the clock.
+ */
+export interface KernelParams {
+  /** Timeslice while others wait (CFS: sched_min_granularity 0.75 ms .. latency 6 ms; 3 ms here). */
+  timesliceNs: number
+  /** Pages of page cache (4 KiB); eviction is LRU over clean pages. Default 1 GiB. */
+  pageCachePages: number
+  pageBytes: number
+  /** Readahead window for sequential reads, pages (Linux default 128 KiB = 32 pages). */
+  readaheadPages: number
+  /** Dirty page age before background writeback (dirty_expire_centisecs = 30 s). */
+  dirtyExpireNs: number
+  /** Background writeback wakes this often (dirty_writeback_centisecs = 5 s). */
+  writebackIntervalNs: number
+  /** Largest request the block layer sends to the disk, bytes (max_sectors_kb 512 KiB). */
+  maxRequestBytes: number
+  /** Default socket buffers (tcp_wmem/tcp_rmem default 16 KiB / 85 KiB grow with autotuning; fixed here). */
+  tcpSendBufferBytes: number
+  tcpRecvBufferBytes: number
+  /** Delayed ACK: ack every second full segment (RFC 1122), or after this delay. */
+  delayedAckNs: number
+  /** Loopback MTU (Linux lo: 65536). */
+  loopbackMtu: number
+  /** Per-process fd limit (RLIMIT_NOFILE default 1024). */
+  fdLimit: number
+}
+
+export const defaultKernelParams: KernelParams = {
+  timesliceNs: 3_000_000,
+  pageCachePages: 262_144,
+  pageBytes: 4096,
+  readaheadPages: 32,
+  dirtyExpireNs: 30_000_000_000,
+  writebackIntervalNs: 5_000_000_000,
+  maxRequestBytes: 512 * 1024,
+  tcpSendBufferBytes: 256 * 1024,
+  tcpRecvBufferBytes: 256 * 1024,
+  delayedAckNs: 40_000_000,
+  loopbackMtu: 65_536,
+  fdLimit: 1024,
+}
+
+export function nsToCycles(ns: number, clockHz: number): number {
+  return Math.round((ns * clockHz) / 1e9)
+}

@@ -1,0 +1,187 @@
+/**
+ * One Scheduler per domain over its CPUs (physical core ids; a domain's vCPUs are pinned 1:1).
+ * A KThread runs only while it holds one of these CPUs. Threads waiting for a CPU sit in a FIFO run
+ * queue; a running thread is preempted to the back of it when its timeslice is used and others
+ * wait. Blocking gives the CPU to the next runnable thread, which pays the context switch (and the
+ * address-space switch when the address space differs) before it runs.
+ */
+import type {MachineParams} from '../machine/params.js'
+import {hold, Wakeup, type Simulation} from './engine.js'
+import type {KThread} from './process.js'
+import type {DomainId, Gen} from './types.js'
+
+export interface SchedulerOptions {
+  /** Cycles a thread may run while others wait before it is preempted. */
+  timeslice: number
+}
+
+/** Hooks into the machine's per-core state (address space, domain) on every dispatch. */
+export interface CoreStateHook {
+  onDispatch(core: number, thread: KThread): void
+}
+
+interface CpuState {
+  readonly core: number
+  current: KThread | null
+  /** The thread whose state is loaded on the core (survives idle), and its address space. */
+  lastThread: KThread | null
+  lastAsid: number | null
+  busyCycles: number
+}
+
+export class Scheduler {
+  readonly runQueue: KThread[] = []
+  private readonly cpuStates: CpuState[]
+  private readonly grants = new Map<KThread, Wakeup<CpuState>>()
+  contextSwitches = 0
+  addressSpaceSwitches = 0
+  preemptions = 0
+  hook: CoreStateHook | null = null
+
+  constructor(
+    readonly sim: Simulation,
+    readonly params: MachineParams,
+    readonly domain: DomainId,
+    readonly cpus: readonly number[],
+    readonly options: SchedulerOptions,
+  ) {
+    if (cpus.length === 0) throw new Error(`scheduler of domain ${domain} has no CPUs`)
+    this.cpuStates = cpus.map((core) => ({core, current: null, lastThread: null, lastAsid: null, busyCycles: 0}))
+  }
+
+  /** Threads currently holding a CPU, by core. */
+  running(): (KThread | null)[] {
+    return this.cpuStates.map((c) => c.current)
+  }
+
+  busyCycles(core: number): number {
+    return this.state(core).busyCycles
+  }
+
+  /** Get a CPU for `thread` if it has none: an idle one (its last core first), else wait in the run queue. */
+  *acquire(thread: KThread): Gen<void> {
+    if (thread.cpu !== null) return
+    const idle = this.idleCpu(thread)
+    if (idle && this.runQueue.length === 0) {
+      this.assign(idle, thread)
+    } else {
+      const grant = new Wakeup<CpuState>(this.sim)
+      this.grants.set(thread, grant)
+      thread.state = 'runnable'
+      this.runQueue.push(thread)
+      yield* grant.wait() // release() assigned us the CPU before firing
+      this.grants.delete(thread)
+    }
+    yield* this.switchIn(thread)
+  }
+
+  /** Run `cycles` on the thread's CPU, honouring the timeslice. */
+  *compute(thread: KThread, cycles: number): Gen<void> {
+    let left = Math.max(0, Math.round(cycles))
+    yield* this.acquire(thread)
+    while (left > 0) {
+      const chunk = Math.min(left, this.options.timeslice - thread.sliceUsed)
+      if (chunk > 0) {
+        yield* this.spend(thread, chunk)
+        left -= chunk
+      }
+      if (thread.sliceUsed >= this.options.timeslice) {
+        thread.sliceUsed = 0
+        if (this.runQueue.length > 0) {
+          this.preemptions++
+          this.release(thread)
+          yield* this.acquire(thread)
+        }
+      }
+    }
+  }
+
+  /**
+   * Give up the CPU, wait (on whatever `wait` waits on), then get a CPU again. The value of `wait`
+   * is returned. Blocking on an already satisfied condition still goes through the run queue.
+   */
+  *block<T>(thread: KThread, wait: Gen<T>): Gen<T> {
+    this.release(thread)
+    thread.state = 'blocked'
+    const value = yield* wait
+    yield* this.acquire(thread)
+    return value
+  }
+
+  /** sched_yield(): to the back of the run queue if someone waits, else keep running. */
+  *yield(thread: KThread): Gen<void> {
+    thread.sliceUsed = 0
+    if (thread.cpu !== null && this.runQueue.length > 0) {
+      this.release(thread)
+      yield* this.acquire(thread)
+    } else {
+      yield* this.acquire(thread)
+    }
+  }
+
+  /** The thread finished: free its CPU for good. */
+  exit(thread: KThread): void {
+    this.release(thread)
+    thread.state = 'exited'
+  }
+
+  /** Free the thread's CPU and hand it to the head of the run queue. */
+  release(thread: KThread): void {
+    if (thread.cpu === null) return
+    const cpu = this.state(thread.cpu)
+    cpu.current = null
+    thread.lastCpu = thread.cpu
+    thread.cpu = null
+    thread.state = 'runnable'
+    const next = this.runQueue.shift()
+    if (next) {
+      this.assign(cpu, next)
+      this.grants.get(next)!.fire(cpu)
+    }
+  }
+
+  /** Cycles spent by `thread` on its CPU (already held). */
+  *spend(thread: KThread, cycles: number): Gen<void> {
+    if (cycles <= 0) return
+    const cpu = this.state(thread.cpu!)
+    cpu.busyCycles += cycles
+    thread.runCycles += cycles
+    thread.sliceUsed += cycles
+    yield* hold(this.sim, cycles)
+  }
+
+  private *switchIn(thread: KThread): Gen<void> {
+    const cpu = this.state(thread.cpu!)
+    if (cpu.lastThread === thread) return
+    let cost = this.params.cpu.contextSwitch
+    if (cpu.lastAsid !== null && cpu.lastAsid !== thread.asid) {
+      cost += this.params.cpu.addressSpaceSwitch
+      this.addressSpaceSwitches++
+    }
+    this.contextSwitches++
+    thread.switchesIn++
+    cpu.lastThread = thread
+    cpu.lastAsid = thread.asid
+    this.hook?.onDispatch(cpu.core, thread)
+    thread.sliceUsed = 0
+    yield* this.spend(thread, cost)
+  }
+
+  private assign(cpu: CpuState, thread: KThread): void {
+    cpu.current = thread
+    thread.cpu = cpu.core
+    thread.state = 'running'
+  }
+
+  private idleCpu(thread: KThread): CpuState | undefined {
+    const last = thread.lastCpu === null ? undefined : this.cpuStates.find((c) => c.core === thread.lastCpu)
+    if (last && last.current === null) return last
+    return this.cpuStates.find((c) => c.current === null)
+  }
+
+  private state(core: number): CpuState {
+    const cpu = this.cpuStates.find((c) => c.core === core)
+    if (!cpu) throw new Error(`core ${core} is not a CPU of domain ${this.domain}`)
+    return cpu
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The system call table, as in xv6's syscall.c: name -> handler. Each group of handlers lives in
+ * its own module; this file only puts them together. The same table serves every dispatch path.
+ */
+import type {SyscallName} from '../types.js'
+import type {Handler} from './context.js'
+import {procHandlers} from './proc.js'
+
+export type SyscallTable = {[N in SyscallName]?: Handler<N>}
+
+export function buildSyscallTable(): SyscallTable {
+  return {
+    ...procHandlers,
+  }
+}
