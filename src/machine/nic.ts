@@ -1,0 +1,140 @@
+/**
+ * Gigabit Ethernet: frames serialise at wire rate, one queue per direction (full duplex), then
+ * cross the link latency to the client hosts. TCP payload is cut into MSS-sized segments. The host
+ * CPU pays a per-packet cost on send and receive, plus receive interrupts, coalesced.
+ */
+import {InvariantError} from '../errors.js'
+import type {Cycles} from './cost.js'
+import type {EventHost} from './events.js'
+import type {MachineParams} from './params.js'
+
+/** Smallest Ethernet frame on the wire: 64-byte frame + 8 preamble + 12 inter-frame gap. */
+export const MIN_WIRE_BYTES = 84
+
+/**
+ * LOCAL DEFAULT (not in MachineParams): receive interrupt moderation delay, the longest a frame
+ * waits for `framesPerInterrupt` companions before the interrupt fires anyway. 125 us is an
+ * estimate (8,000 interrupts/s, a common e1000 moderation rate); ask for `nic.coalesceDelay`.
+ */
+export const RX_COALESCE_DELAY_SECONDS = 125e-6
+
+export function mss(params: MachineParams): number {
+  return params.nic.mtuBytes - params.nic.tcpIpHeaderBytes
+}
+
+/** Segments for `bytes` of TCP payload (0 bytes: none). */
+export function segments(params: MachineParams, bytes: number): number {
+  if (!(bytes >= 0)) throw new InvariantError(`segments of ${bytes} bytes`)
+  return Math.ceil(bytes / mss(params))
+}
+
+/** Bytes on the wire for one segment carrying `payload` bytes. */
+export function wireBytes(params: MachineParams, payload: number): number {
+  if (payload > mss(params)) throw new InvariantError(`payload ${payload} exceeds MSS ${mss(params)}`)
+  return Math.max(MIN_WIRE_BYTES, payload + params.nic.tcpIpHeaderBytes + params.nic.frameOverheadBytes)
+}
+
+/** Cycles to serialise `bytes` at wire rate (fractional: callers keep exact time per link). */
+export function wireTime(params: MachineParams, bytes: number): number {
+  return (bytes * 8 * params.clockHz) / params.nic.wireBitsPerSecond
+}
+
+/** TCP goodput of a stream of full segments, bits per second (1500 MTU -> ~941.5 Mb/s). */
+export function maxGoodput(params: MachineParams): number {
+  return (mss(params) * 8 * params.nic.wireBitsPerSecond) / (wireBytes(params, mss(params)) * 8)
+}
+
+/** CPU cycles to send `packets` packets. */
+export function txCpu(params: MachineParams, packets: number): Cycles {
+  return packets * params.nic.txPacketCycles
+}
+
+/** CPU cycles to receive `packets` packets, with their share of (coalesced) interrupts. */
+export function rxCpu(params: MachineParams, packets: number): Cycles {
+  const n = params.nic
+  return packets * n.rxPacketCycles + Math.ceil(packets / Math.max(1, n.framesPerInterrupt)) * n.interrupt
+}
+
+export interface Frame<T = unknown> {
+  payload: number
+  data: T
+}
+
+/** One direction of the link: frames serialise FIFO at wire rate, then fly for the link latency. */
+export class LinkDirection {
+  /** Exact (fractional) time the transmitter is free. */
+  private freeAt = 0
+  frames = 0
+  payloadBytes = 0
+
+  constructor(
+    private readonly host: EventHost,
+    readonly params: MachineParams,
+  ) {}
+
+  /** Queue a frame; `arrive` runs when its last bit reaches the far end. Returns that time. */
+  send<T>(frame: Frame<T>, arrive: (frame: Frame<T>, at: number) => void): number {
+    const start = Math.max(this.host.now, this.freeAt)
+    this.freeAt = start + wireTime(this.params, wireBytes(this.params, frame.payload))
+    const at = Math.ceil(this.freeAt) + this.params.nic.linkLatency
+    this.frames++
+    this.payloadBytes += frame.payload
+    this.host.at(at, () => arrive(frame, at))
+    return at
+  }
+
+  /** When the transmitter drains its queue. */
+  get idleAt(): number {
+    return Math.ceil(this.freeAt)
+  }
+}
+
+/**
+ * The server's NIC: `tx` to the clients, `rx` from them. Received frames are handed to the
+ * interrupt handler in batches of `framesPerInterrupt`, or after the moderation delay.
+ */
+export class Nic {
+  readonly tx: LinkDirection
+  readonly rx: LinkDirection
+  interrupts = 0
+  private pending: Frame[] = []
+  private timerArmed = false
+  private generation = 0
+  onInterrupt: (frames: Frame[], at: number) => void = () => {}
+
+  constructor(
+    private readonly host: EventHost,
+    readonly params: MachineParams,
+  ) {
+    this.tx = new LinkDirection(host, params)
+    this.rx = new LinkDirection(host, params)
+  }
+
+  /** A client sends a frame to the server. */
+  receive(frame: Frame): number {
+    return this.rx.send(frame, (f) => this.arrived(f))
+  }
+
+  private arrived(frame: Frame): void {
+    this.pending.push(frame)
+    if (this.pending.length >= Math.max(1, this.params.nic.framesPerInterrupt)) {
+      this.fire()
+    } else if (!this.timerArmed) {
+      this.timerArmed = true
+      const gen = this.generation
+      const delay = Math.round(RX_COALESCE_DELAY_SECONDS * this.params.clockHz)
+      this.host.at(this.host.now + delay, () => {
+        if (gen === this.generation && this.pending.length > 0) this.fire()
+      })
+    }
+  }
+
+  private fire(): void {
+    const frames = this.pending
+    this.pending = []
+    this.timerArmed = false
+    this.generation++
+    this.interrupts++
+    this.onInterrupt(frames, this.host.now)
+  }
+}
