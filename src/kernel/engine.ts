@@ -33,3 +33,13 @@ export class Wakeup<T> {
     this.value = value
   }
 }
+
+/** Run `fn` after `delay` cycles (device completions, packet arrivals, timers). */
+export function after(_sim: Simulation, _delay: number, _fn: () => void): void {
+  throw new Error('engine not wired yet')
+}
+
+/** Start an independent simulated process (a generator) now. */
+export function spawn(_sim: Simulation, _body: Generator<SimCommand, unknown, any>, _name: string): void {
+  throw new Error('engine not wired yet')
+}

@@ -2,8 +2,19 @@
  * One kernel per domain: its scheduler, syscall table and processes (VFS and network stack attach
  * here). It knows no dispatch path: a path builds a CallContext and calls `invoke`.
  */
+import {footprintOf, kernelWork} from '../machine/cost.js'
 import type {MachineParams, SyscallFootprint} from '../machine/params.js'
-import type {Simulation} from './engine.js'
+import {copy} from '../machine/copy.js'
+import type {Machine} from '../machine/machine.js'
+import {socketOf} from '../machine/topology.js'
+import {after, spawn, type Simulation} from './engine.js'
+import {machineDisk, noDisk} from './hw.js'
+import type {Network} from './net/network.js'
+import {NetStack} from './net/stack.js'
+import {BlockLayer, type DiskPort} from './vfs/block.js'
+import {PageCache} from './vfs/pagecache.js'
+import {Vfs} from './vfs/vfs.js'
+import {KWaitQueue} from './waitqueue.js'
 import {defaultKernelParams, nsToCycles, type KernelParams} from './params.js'
 import {KProcess, KThread, type ThreadKind} from './process.js'
 import {Scheduler} from './scheduler.js'
@@ -14,10 +25,17 @@ import {fail, type DomainId, type Gen, type Pid, type SyscallArgs, type SyscallN
 export interface KernelOptions {
   sim: Simulation
   params: MachineParams
+  /** The machine whose cores and disk this kernel drives (null: a client host with no modelled devices). */
+  machine: Machine | null
   domain: DomainId
   /** Physical cores this kernel's (v)CPUs run on. */
   cpus: number[]
   kernel?: Partial<KernelParams>
+  /** Network attachment: the Ethernet and this kernel's host name on it (omit: loopback only). */
+  network?: Network
+  host?: string
+  /** Whether this kernel owns the disk (storage domain / native): it gets a VFS over it. */
+  disk?: boolean
 }
 
 /** Calls served, by name (the per-run counters). */
@@ -57,27 +75,78 @@ export class Kernel {
   readonly table: SyscallTable = buildSyscallTable()
   readonly processes = new Map<Pid, KProcess>()
   readonly counters = new CallCounters()
+  readonly machine: Machine | null
+  readonly vfs: Vfs
+  readonly net: NetStack
+  /** Futex wait queues by (address space, address). */
+  readonly futexes = new Map<string, KWaitQueue>()
   private nextPid = 1
+  private flusherArmed = false
 
   constructor(options: KernelOptions) {
     this.sim = options.sim
+    this.machine = options.machine
     this.params = options.params
     this.domain = options.domain
     this.kparams = {...defaultKernelParams, ...options.kernel}
     this.sched = new Scheduler(this.sim, this.params, this.domain, options.cpus, {
       timeslice: nsToCycles(this.kparams.timesliceNs, this.params.clockHz),
+    }, this.machine)
+    this.vfs = this.buildVfs(options.disk !== false && options.machine !== null)
+    this.net = new NetStack(this, options.network ?? null, options.host ?? null)
+  }
+
+  private buildVfs(withDisk: boolean): Vfs {
+    const k = this.kparams
+    const disk: DiskPort = withDisk ? machineDisk(this.sim, this.machine!) : noDisk(this.domain)
+    const cache = new PageCache(k.pageCachePages, k.pageBytes)
+    const block = new BlockLayer(disk, k.maxRequestBytes)
+    return new Vfs(cache, block, k.readaheadPages, {
+      copyCycles: (ctx, bytes) => this.copyCycles(ctx.thread, bytes, true),
+      onDirty: () => this.armFlusher(),
     })
+  }
+
+  /** Background writeback: armed when pages turn dirty, writes those older than dirty_expire. */
+  private armFlusher(): void {
+    if (this.flusherArmed) return
+    this.flusherArmed = true
+    const interval = nsToCycles(this.kparams.writebackIntervalNs, this.params.clockHz)
+    const expire = nsToCycles(this.kparams.dirtyExpireNs, this.params.clockHz)
+    const vfs = this.vfs
+    const kernel = this
+    after(this.sim, interval, () => {
+      spawn(this.sim, (function* () {
+        yield* vfs.flush(kernel.sim.now - expire)
+        kernel.flusherArmed = false
+        if (vfs.cache.dirtyPages().length > 0) kernel.armFlusher()
+      })(), `flusher-${this.domain}`)
+    })
+  }
+
+  /** Cycles to copy `bytes` on the thread's core (warm: the source is in that core's caches). */
+  copyCycles(thread: KThread, bytes: number, warm: boolean): number {
+    const core = thread.cpu ?? thread.lastCpu ?? this.sched.cpus[0]
+    const socket = core < this.params.cores ? socketOf(this.params, core) : 0
+    return copy(this.params, bytes, {warm, srcSocket: socket, dstSocket: socket})
+  }
+
+  /** The wait queue of a futex word. */
+  futexQueue(asid: number, addr: number): KWaitQueue {
+    const key = `${asid}:${addr}`
+    let q = this.futexes.get(key)
+    if (!q) this.futexes.set(key, (q = new KWaitQueue()))
+    return q
   }
 
   /** The profile's footprint of a call (FlexSC table 1 where it has one), else the default. */
   footprint(name: SyscallName): SyscallFootprint {
-    return this.params.syscalls.footprints[name] ?? this.params.syscalls.defaultFootprint
+    return footprintOf(this.params, name)
   }
 
   /** Cycles of a call's kernel path from its footprint: instructions / kernel IPC. */
   handlerCycles(name: SyscallName): number {
-    const fp = this.footprint(name)
-    return Math.round(fp.instructions / (fp.ipc > 0 ? fp.ipc : this.params.cpu.kernelIpc))
+    return kernelWork(this.params, this.footprint(name))
   }
 
   /** A new process in this domain (`pid` given when mirroring another domain's process). */

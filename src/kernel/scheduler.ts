@@ -5,6 +5,9 @@
  * wait. Blocking gives the CPU to the next runnable thread, which pays the context switch (and the
  * address-space switch when the address space differs) before it runs.
  */
+import {contextSwitch} from '../machine/cost.js'
+import type {Core} from '../machine/core.js'
+import type {Machine} from '../machine/machine.js'
 import type {MachineParams} from '../machine/params.js'
 import {hold, Wakeup, type Simulation} from './engine.js'
 import type {KThread} from './process.js'
@@ -15,10 +18,6 @@ export interface SchedulerOptions {
   timeslice: number
 }
 
-/** Hooks into the machine's per-core state (address space, domain) on every dispatch. */
-export interface CoreStateHook {
-  onDispatch(core: number, thread: KThread): void
-}
 
 interface CpuState {
   readonly core: number
@@ -27,6 +26,8 @@ interface CpuState {
   lastThread: KThread | null
   lastAsid: number | null
   busyCycles: number
+  /** Interrupt work not yet taken out of the running thread's time. */
+  stolen: number
 }
 
 export class Scheduler {
@@ -36,7 +37,7 @@ export class Scheduler {
   contextSwitches = 0
   addressSpaceSwitches = 0
   preemptions = 0
-  hook: CoreStateHook | null = null
+  stolenCycles = 0
 
   constructor(
     readonly sim: Simulation,
@@ -44,9 +45,11 @@ export class Scheduler {
     readonly domain: DomainId,
     readonly cpus: readonly number[],
     readonly options: SchedulerOptions,
+    /** The machine whose cores these are (null: a client host's cores, not modelled in detail). */
+    readonly machine: Machine | null = null,
   ) {
     if (cpus.length === 0) throw new Error(`scheduler of domain ${domain} has no CPUs`)
-    this.cpuStates = cpus.map((core) => ({core, current: null, lastThread: null, lastAsid: null, busyCycles: 0}))
+    this.cpuStates = cpus.map((core) => ({core, current: null, lastThread: null, lastAsid: null, busyCycles: 0, stolen: 0}))
   }
 
   /** Threads currently holding a CPU, by core. */
@@ -129,7 +132,9 @@ export class Scheduler {
   release(thread: KThread): void {
     if (thread.cpu === null) return
     const cpu = this.state(thread.cpu)
+    this.machineCore(cpu.core)?.release(thread)
     cpu.current = null
+    cpu.stolen = 0 // interrupt work on an idle core delays no one
     thread.lastCpu = thread.cpu
     thread.cpu = null
     thread.state = 'runnable'
@@ -140,10 +145,28 @@ export class Scheduler {
     }
   }
 
-  /** Cycles spent by `thread` on its CPU (already held). */
+  /**
+   * Interrupt/softirq work on `core`: whoever runs there is delayed by `cycles` (paid on its next
+   * stretch of compute); an idle core just absorbs it. Returns `cycles` (the handler's duration).
+   */
+  steal(core: number, cycles: number): number {
+    if (cycles <= 0) return 0
+    const cpu = this.state(core)
+    cpu.busyCycles += cycles
+    cpu.stolen += cycles
+    this.stolenCycles += cycles
+    return cycles
+  }
+
+  /** Cycles spent by `thread` on its CPU (already held), plus interrupt work that landed there. */
   *spend(thread: KThread, cycles: number): Gen<void> {
     if (cycles <= 0) return
     const cpu = this.state(thread.cpu!)
+    if (cpu.stolen > 0 && cpu.current === thread) {
+      const owed = cpu.stolen
+      cpu.stolen = 0
+      yield* hold(this.sim, owed)
+    }
     cpu.busyCycles += cycles
     thread.runCycles += cycles
     thread.sliceUsed += cycles
@@ -153,21 +176,25 @@ export class Scheduler {
   private *switchIn(thread: KThread): Gen<void> {
     const cpu = this.state(thread.cpu!)
     if (cpu.lastThread === thread) return
-    let cost = this.params.cpu.contextSwitch
-    if (cpu.lastAsid !== null && cpu.lastAsid !== thread.asid) {
-      cost += this.params.cpu.addressSpaceSwitch
-      this.addressSpaceSwitches++
-    }
+    const sameAs = cpu.lastAsid === null || cpu.lastAsid === thread.asid
+    if (!sameAs) this.addressSpaceSwitches++
+    const cost = contextSwitch(this.params, sameAs)
     this.contextSwitches++
     thread.switchesIn++
     cpu.lastThread = thread
     cpu.lastAsid = thread.asid
-    this.hook?.onDispatch(cpu.core, thread)
+    this.machineCore(cpu.core)?.switchTo(thread.asid, thread.domain)
     thread.sliceUsed = 0
     yield* this.spend(thread, cost)
   }
 
+  /** The machine's per-core state (address space, domain, pollution, occupant) of `core`. */
+  machineCore(core: number): Core | undefined {
+    return this.machine && core < this.machine.cores.length ? this.machine.cores[core] : undefined
+  }
+
   private assign(cpu: CpuState, thread: KThread): void {
+    this.machineCore(cpu.core)?.claim(thread)
     cpu.current = thread
     thread.cpu = cpu.core
     thread.state = 'running'

@@ -1,0 +1,50 @@
+/**
+ * The Ethernet as the kernel sees it: this machine's NIC (src/machine Nic: wire-rate serialisation
+ * each way, link latency, coalesced receive interrupts) and the client hosts behind it. Frames from
+ * the server go out on the NIC's tx direction; frames from a client come in on its rx direction
+ * and reach the server stack in interrupt batches. Client hosts have their own stacks and cores.
+ */
+import type {Frame, Nic} from '../../machine/nic.js'
+import type {NetStack} from './stack.js'
+
+/** The name of this machine on the network. */
+export const SERVER_HOST = 'server'
+
+type Arrival = () => void
+
+export class Network {
+  private readonly stacks = new Map<string, NetStack>()
+  private server: NetStack | null = null
+
+  constructor(readonly nic: Nic) {
+    nic.onInterrupt = (frames) => this.server?.receiveBatch(frames.map((f) => f.data as Arrival))
+  }
+
+  /** Plug a host's stack in (`server` is the one owning this machine's NIC). */
+  attachStack(host: string, stack: NetStack): void {
+    this.stacks.set(host, stack)
+    if (host === SERVER_HOST) this.server = stack
+  }
+
+  /** The NIC moves to another stack (a restarted network domain takes it over). */
+  reattach(host: string, stack: NetStack): void {
+    this.attachStack(host, stack)
+  }
+
+  stack(host: string): NetStack | undefined {
+    return this.stacks.get(host)
+  }
+
+  /** Carry a frame with `payload` bytes from host `from` to host `to`; `arrive` runs once processed there. */
+  send(from: string, to: string, payload: number, arrive: Arrival): void {
+    if (from === SERVER_HOST) {
+      const client = this.stacks.get(to)
+      if (!client) throw new Error(`no host ${to} on the network`)
+      this.nic.tx.send<Arrival>({payload, data: arrive}, (f: Frame<Arrival>) => client.receiveBatch([f.data]))
+    } else if (to === SERVER_HOST) {
+      this.nic.receive({payload, data: arrive})
+    } else {
+      throw new Error(`client-to-client traffic (${from} -> ${to}) is not modelled`)
+    }
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * Stream sockets with a TCP model: byte sequence numbers, segmentation at the MSS, a send buffer
+ * freed by cumulative ACKs, the receiver's advertised window, slow start from IW10 (no loss, so
+ * no congestion avoidance), ACK every second segment or after the delayed-ACK timer (piggybacked
+ * on data when there is some), SYN/SYN-ACK/ACK set-up, FIN, RST on data to a closed socket.
+ * Three transports share the code: `wire` (through the NIC to another host), `loop` (loopback:
+ * per-packet stack costs, no wire) and `unix` (AF_UNIX and pipes: copies only).
+ */
+import type {CallContext} from '../syscalls/context.js'
+import type {FileObject, OpenFile} from '../file.js'
+import {fail, ok, MSG, O, POLL, type Errno, type Gen, type SockAddr, type SyscallResult} from '../types.js'
+import {KWaitQueue} from '../waitqueue.js'
+import type {NetStack} from './stack.js'
+
+export type Transport = 'wire' | 'loop' | 'unix'
+type SocketState = 'new' | 'listening' | 'syn-sent' | 'syn-received' | 'established' | 'closed'
+
+export interface Segment {
+  kind: 'syn' | 'synack' | 'data' | 'ack' | 'fin' | 'rst'
+  payload: number
+  /** Cumulative bytes received by the sender of this segment, and its free receive window. */
+  ack: number
+  window: number
+}
+
+export class Socket implements FileObject {
+  readonly kind = 'socket' as const
+  readonly pollQueue = new KWaitQueue()
+  readonly readers = new KWaitQueue()
+  readonly writers = new KWaitQueue()
+  readonly acceptors = new KWaitQueue()
+  state: SocketState = 'new'
+  transport: Transport = 'wire'
+  local: SockAddr | null = null
+  remote: SockAddr | null = null
+  peer: Socket | null = null
+  /** The stack of the peer end (another host's for `wire`). */
+  peerStack: NetStack | null = null
+  backlog = 0
+  readonly acceptQueue: Socket[] = []
+  listener: Socket | null = null
+  readonly options = new Map<string, number>()
+
+  sndBuf: number
+  rcvBuf: number
+  mss = 0
+  // sender
+  sndUna = 0
+  sndNxt = 0
+  sndEnd = 0
+  peerRightEdge = 0
+  cwnd = 0
+  finPending = false
+  finSent = false
+  // receiver
+  rcvNxt = 0
+  rcvRead = 0
+  segsUnacked = 0
+  ackTimerArmed = false
+  finReceived = false
+  shutRd = false
+  reset = false
+  closed = false
+  connectError: Errno | null = null
+  segmentsSent = 0
+  segmentsReceived = 0
+
+  constructor(readonly stack: NetStack, readonly family: 'AF_INET' | 'AF_UNIX') {
+    this.sndBuf = stack.kernel.kparams.tcpSendBufferBytes
+    this.rcvBuf = stack.kernel.kparams.tcpRecvBufferBytes
+  }
+
+  get sndQueued(): number {
+    return this.sndEnd - this.sndUna
+  }
+  get rcvQueued(): number {
+    return this.rcvNxt - this.rcvRead
+  }
+
+  /** Connection set-up once both ends are known (called on both ends). */
+  establish(peer: Socket, peerStack: NetStack, transport: Transport): void {
+    this.peer = peer
+    this.peerStack = peerStack
+    this.transport = transport
+    this.mss = this.stack.mss(transport)
+    this.cwnd = transport === 'wire' ? 10 * this.mss : Number.MAX_SAFE_INTEGER
+    this.peerRightEdge = peer.rcvBuf
+  }
+
+  // --- readiness ---
+
+  poll(): number {
+    if (this.state === 'listening') return this.acceptQueue.length > 0 ? POLL.IN : 0
+    let mask = 0
+    if (this.rcvQueued > 0 || this.finReceived || this.reset || this.shutRd) mask |= POLL.IN
+    if (this.state === 'established' && !this.finPending && this.sndBuf - this.sndQueued >= Math.max(1, this.sndQueued / 2)) mask |= POLL.OUT
+    if (this.reset) mask |= POLL.ERR | POLL.HUP
+    if (this.finReceived) mask |= POLL.RDHUP
+    return mask
+  }
+
+  private changed(): void {
+    this.pollQueue.wakeAll()
+  }
+
+  // --- system-call side (process context) ---
+
+  *send(ctx: CallContext, file: OpenFile, bytes: number, flags = 0): Gen<SyscallResult> {
+    const nonblock = (file.flags & O.NONBLOCK) !== 0 || (flags & MSG.DONTWAIT) !== 0
+    if (this.state !== 'established') return fail(this.reset ? 'EPIPE' : 'ENOTCONN')
+    let sent = 0
+    while (sent < bytes) {
+      if (this.reset || this.finPending) return sent > 0 ? ok(sent) : fail('EPIPE')
+      const space = this.sndBuf - this.sndQueued
+      if (space <= 0) {
+        if (nonblock) return sent > 0 ? ok(sent) : fail('EAGAIN')
+        yield* this.writers.sleep(ctx.kernel.sched, ctx.thread, -1, false)
+        continue
+      }
+      const n = Math.min(space, bytes - sent)
+      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.copyCycles(ctx.thread, n, true))
+      this.sndEnd += n
+      sent += n
+      yield* this.pumpInProcess(ctx)
+    }
+    return ok(sent)
+  }
+
+  *recv(ctx: CallContext, file: OpenFile, bytes: number, flags = 0): Gen<SyscallResult> {
+    const nonblock = (file.flags & O.NONBLOCK) !== 0 || (flags & MSG.DONTWAIT) !== 0
+    const waitAll = (flags & MSG.WAITALL) !== 0
+    if (this.state !== 'established' && this.state !== 'closed') return fail('ENOTCONN')
+    let got = 0
+    while (got < bytes) {
+      const avail = this.rcvQueued
+      if (avail === 0) {
+        if (this.reset) return got > 0 ? ok(got) : fail('ECONNRESET')
+        if (this.finReceived || this.shutRd) break
+        if (got > 0 && !waitAll) break
+        if (nonblock) return got > 0 ? ok(got) : fail('EAGAIN')
+        yield* this.readers.sleep(ctx.kernel.sched, ctx.thread, -1, false)
+        continue
+      }
+      const n = Math.min(avail, bytes - got)
+      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.copyCycles(ctx.thread, n, this.transport !== 'wire'))
+      this.rcvRead += n
+      got += n
+      yield* this.windowUpdate(ctx)
+    }
+    return ok(got)
+  }
+
+  /** Tell the sender the window opened, when it had shrunk below half and grew by 2 MSS. */
+  private *windowUpdate(ctx: CallContext): Gen<void> {
+    if (this.transport === 'unix' || !this.peer) {
+      this.ackNow(null)
+      return
+    }
+    const lastWindow = this.lastAdvertised - this.rcvRead
+    const window = this.rcvBuf - this.rcvQueued
+    if (lastWindow < this.rcvBuf / 2 && window - lastWindow >= 2 * this.mss) {
+      yield* ctx.kernel.sched.compute(ctx.thread, this.stack.txCost(this.transport))
+      this.emit({kind: 'ack', payload: 0, ack: 0, window: 0})
+    }
+  }
+
+  private lastAdvertised = 0
+
+  // --- transmission ---
+
+  /** The next data segment the windows allow, advancing sndNxt; null when none. */
+  private nextSegment(): Segment | null {
+    const unsent = this.sndEnd - this.sndNxt
+    if (unsent === 0) {
+      if (this.finPending && !this.finSent) {
+        this.finSent = true
+        return {kind: 'fin', payload: 0, ack: 0, window: 0}
+      }
+      return null
+    }
+    const avail = Math.min(this.peerRightEdge, this.sndUna + this.cwnd) - this.sndNxt
+    if (avail <= 0) return null
+    const n = Math.min(this.mss, unsent, avail)
+    // Silly-window avoidance: no runt segment while data is in flight.
+    if (n < Math.min(this.mss, unsent) && this.sndNxt > this.sndUna) return null
+    this.sndNxt += n
+    return {kind: 'data', payload: n, ack: 0, window: 0}
+  }
+
+  private *pumpInProcess(ctx: CallContext): Gen<void> {
+    for (let seg = this.nextSegment(); seg; seg = this.nextSegment()) {
+      yield* ctx.kernel.sched.compute(ctx.thread, this.stack.txCost(this.transport) + this.stack.loopRxCost(this.transport))
+      this.emit(seg)
+    }
+  }
+
+  /** ACK-clocked sending runs in softirq context on the interrupt core. */
+  private pumpInSoftirq(): void {
+    for (let seg = this.nextSegment(); seg; seg = this.nextSegment()) {
+      this.stack.softirqCost(this.stack.txCost(this.transport) + this.stack.loopRxCost(this.transport))
+      this.emit(seg)
+    }
+  }
+
+  /** Stamp ack/window (every segment carries them: piggybacking), then send to the peer. */
+  emit(seg: Segment): void {
+    seg.ack = this.rcvNxt
+    seg.window = Math.max(0, this.rcvBuf - this.rcvQueued)
+    this.lastAdvertised = seg.ack + seg.window
+    this.segsUnacked = 0
+    this.segmentsSent++
+    const peer = this.peer
+    if (!peer) return
+    this.stack.transmit(this, seg, () => peer.onSegment(seg))
+  }
+
+  /** A pure ACK from softirq context (or at no cost on a unix socket, ctx null). */
+  private ackNow(_ctx: CallContext | null): void {
+    if (!this.peer) return
+    if (this.transport !== 'unix') this.stack.softirqCost(this.stack.txCost(this.transport))
+    this.emit({kind: 'ack', payload: 0, ack: 0, window: 0})
+  }
+
+  // --- reception (softirq context; the stack has charged the receive cost) ---
+
+  onSegment(seg: Segment): void {
+    this.segmentsReceived++
+    if (seg.kind === 'rst') {
+      this.reset = true
+      this.wakeEveryone()
+      return
+    }
+    if (this.closed && seg.kind === 'data') {
+      if (this.peer) this.emit({kind: 'rst', payload: 0, ack: 0, window: 0})
+      return
+    }
+    if (seg.ack > this.sndUna) {
+      const acked = seg.ack - this.sndUna
+      this.sndUna = seg.ack
+      if (this.transport === 'wire') this.cwnd += acked // slow start; no loss, so no back-off
+      this.writers.wakeAll()
+      this.changed()
+    }
+    this.peerRightEdge = Math.max(this.peerRightEdge, seg.ack + seg.window)
+    if (seg.kind === 'data' || seg.kind === 'fin') {
+      this.rcvNxt += seg.payload
+      if (seg.kind === 'fin') this.finReceived = true
+      this.segsUnacked++
+      this.readers.wakeAll()
+      this.changed()
+      if (this.transport === 'unix' || seg.kind === 'fin' || this.segsUnacked >= 2) this.ackNow(null)
+      else this.armDelayedAck()
+    }
+    this.pumpInSoftirq()
+  }
+
+  private armDelayedAck(): void {
+    if (this.ackTimerArmed) return
+    this.ackTimerArmed = true
+    this.stack.timer(this.stack.delayedAckCycles, () => {
+      this.ackTimerArmed = false
+      if (this.segsUnacked > 0) this.ackNow(null)
+    })
+  }
+
+  wakeEveryone(): void {
+    this.readers.wakeAll()
+    this.writers.wakeAll()
+    this.acceptors.wakeAll()
+    this.changed()
+  }
+
+  /** Send FIN after the queued data (shutdown(SHUT_WR) or the last close). */
+  *finish(ctx: CallContext | null): Gen<void> {
+    if (this.finPending || !this.peer || this.state !== 'established') return
+    this.finPending = true
+    if (ctx) yield* this.pumpInProcess(ctx)
+    else this.pumpInSoftirq()
+  }
+
+  release(): void {
+    this.closed = true
+    this.stack.forget(this)
+    if (this.state === 'established' && !this.finPending && this.peer) {
+      this.finPending = true
+      this.pumpInSoftirq()
+    }
+    this.state = this.state === 'listening' ? 'closed' : this.state
+    this.wakeEveryone()
+  }
+
+  // --- read/write on the fd ---
+
+  read(ctx: CallContext, file: OpenFile, bytes: number): Gen<SyscallResult> {
+    return this.recv(ctx, file, bytes)
+  }
+  write(ctx: CallContext, file: OpenFile, bytes: number): Gen<SyscallResult> {
+    return this.send(ctx, file, bytes)
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * One kernel's network stack: its sockets, ports and listeners, the per-packet CPU costs, and the
+ * way out (the NIC to other hosts through the Network, or loopback). Receive processing and
+ * ACK-clocked transmission run in softirq context on the stack's interrupt core (the first CPU
+ * of its kernel, as without irqbalance/RSS): that time is taken from whatever runs there.
+ */
+import {after} from '../engine.js'
+import type {Kernel} from '../kernel.js'
+import {nsToCycles} from '../params.js'
+import type {CallContext} from '../syscalls/context.js'
+import {fail, ok, type Errno, type Gen, type SockAddr, type SyscallResult} from '../types.js'
+import type {Network} from './network.js'
+import {Socket, type Transport} from './socket.js'
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1'])
+const UNIX_BUFFER = 212_992 // net.core.wmem_default
+
+export interface NetStats {
+  framesIn: number
+  interrupts: number
+  connections: number
+}
+
+export class NetStack {
+  readonly listeners = new Map<number, Socket>()
+  readonly unixListeners = new Map<string, Socket>()
+  readonly sockets = new Set<Socket>()
+  readonly stats: NetStats = {framesIn: 0, interrupts: 0, connections: 0}
+  readonly delayedAckCycles: number
+  private nextPort = 32768
+
+  constructor(
+    readonly kernel: Kernel,
+    /** The Ethernet, when this kernel owns a NIC; `host` is then its name on it. */
+    readonly network: Network | null,
+    readonly host: string | null,
+  ) {
+    this.delayedAckCycles = nsToCycles(kernel.kparams.delayedAckNs, kernel.params.clockHz)
+    if (network && host) network.attachStack(host, this)
+  }
+
+  get irqCore(): number {
+    return this.kernel.sched.cpus[0]
+  }
+
+  socket(family: 'AF_INET' | 'AF_UNIX'): Socket {
+    const s = new Socket(this, family)
+    this.sockets.add(s)
+    return s
+  }
+
+  forget(s: Socket): void {
+    this.sockets.delete(s)
+    if (s.state === 'listening') {
+      if (s.local?.path !== undefined) this.unixListeners.delete(s.local.path)
+      else if (s.local?.port !== undefined) this.listeners.delete(s.local.port)
+    }
+  }
+
+  mss(transport: Transport): number {
+    const nic = this.kernel.params.nic
+    if (transport === 'wire') return nic.mtuBytes - nic.tcpIpHeaderBytes
+    if (transport === 'loop') return this.kernel.kparams.loopbackMtu - nic.tcpIpHeaderBytes
+    return UNIX_BUFFER
+  }
+
+  /** Protocol + driver cycles to send one segment. */
+  txCost(transport: Transport): number {
+    return transport === 'unix' ? 0 : this.kernel.params.nic.txPacketCycles
+  }
+
+  /** Loopback receive processing runs right away in the sender's context. */
+  loopRxCost(transport: Transport): number {
+    return transport === 'loop' ? this.kernel.params.nic.rxPacketCycles : 0
+  }
+
+  softirqCost(cycles: number): number {
+    return this.kernel.sched.steal(this.irqCore, cycles)
+  }
+
+  timer(delay: number, fn: () => void): void {
+    after(this.kernel.sim, delay, fn)
+  }
+
+  /** Frames arrived from the wire in one interrupt: interrupt + per-frame receive work, then each arrival. */
+  receiveBatch(arrivals: (() => void)[]): void {
+    const nic = this.kernel.params.nic
+    this.stats.framesIn += arrivals.length
+    this.stats.interrupts++
+    const cost = nic.interrupt + arrivals.length * nic.rxPacketCycles
+    after(this.kernel.sim, this.softirqCost(cost), () => {
+      for (const arrive of arrivals) arrive()
+    })
+  }
+
+  /** Carry a segment of `payload` bytes to `dst`; `arrive` runs there once it is processed. */
+  route(dst: NetStack, transport: Transport, payload: number, arrive: () => void): void {
+    if (transport === 'wire') {
+      this.network!.send(this.host!, dst.host!, payload, arrive)
+    } else {
+      after(this.kernel.sim, 0, arrive)
+    }
+  }
+
+  transmit(from: Socket, seg: {payload: number}, arrive: () => void): void {
+    this.route(from.peerStack!, from.transport, seg.payload, arrive)
+  }
+
+  /** Where an address leads: which stack and over which transport. */
+  resolve(addr: SockAddr): {stack: NetStack; transport: Transport} | Errno {
+    if (addr.family === 'AF_UNIX') return {stack: this, transport: 'unix'}
+    const host = addr.host ?? 'localhost'
+    if (LOOPBACK_HOSTS.has(host) || host === this.host) return {stack: this, transport: 'loop'}
+    const stack = this.network?.stack(host)
+    return stack && this.host ? {stack, transport: 'wire'} : 'ENETUNREACH'
+  }
+
+  bind(s: Socket, addr: SockAddr): SyscallResult {
+    if (s.local) return fail('EINVAL')
+    if (addr.family === 'AF_UNIX') {
+      if (addr.path === undefined || this.unixListeners.has(addr.path)) return fail('EADDRINUSE')
+    } else if (addr.port !== undefined && addr.port !== 0 && this.listeners.has(addr.port)) {
+      return fail('EADDRINUSE')
+    }
+    s.local = {...addr, port: addr.family === 'AF_UNIX' ? undefined : addr.port || this.nextPort++}
+    return ok(0)
+  }
+
+  listen(s: Socket, backlog: number): SyscallResult {
+    if (!s.local) this.bind(s, {family: s.family, port: 0})
+    if (s.family === 'AF_UNIX') this.unixListeners.set(s.local!.path!, s)
+    else this.listeners.set(s.local!.port!, s)
+    s.state = 'listening'
+    s.backlog = Math.max(1, backlog)
+    return ok(0)
+  }
+
+  *accept(ctx: CallContext, s: Socket, nonblock: boolean): Gen<Socket | Errno> {
+    if (s.state !== 'listening') return 'EINVAL'
+    while (s.acceptQueue.length === 0) {
+      if (s.closed) return 'EBADF'
+      if (nonblock) return 'EAGAIN'
+      yield* s.acceptors.sleep(ctx.kernel.sched, ctx.thread, -1, true)
+    }
+    const child = s.acceptQueue.shift()!
+    this.sockets.add(child)
+    return child
+  }
+
+  /** Three-way handshake; the caller sleeps until SYN-ACK (or RST) comes back. */
+  *connect(ctx: CallContext, s: Socket, addr: SockAddr): Gen<SyscallResult> {
+    if (s.state === 'established') return fail('EISCONN')
+    if (s.state !== 'new') return fail('EALREADY')
+    const where = this.resolve(addr)
+    if (typeof where === 'string') return fail(where)
+    const {stack: dst, transport} = where
+    if (!s.local) this.bind(s, {family: s.family, host: this.host ?? 'localhost', port: 0})
+    s.remote = addr
+    s.state = 'syn-sent'
+    yield* ctx.kernel.sched.compute(ctx.thread, this.txCost(transport) + this.loopRxCost(transport))
+    this.route(dst, transport, 0, () => dst.onSyn(s, this, addr, transport))
+    while (s.state === 'syn-sent') yield* s.writers.sleep(ctx.kernel.sched, ctx.thread, -1, false)
+    if (s.connectError) {
+      s.state = 'new'
+      return fail(s.connectError)
+    }
+    return ok(0)
+  }
+
+  /** A SYN reached this stack: answer SYN-ACK from a new child of the listener, or RST. */
+  onSyn(client: Socket, clientStack: NetStack, addr: SockAddr, transport: Transport): void {
+    const listener = addr.family === 'AF_UNIX' ? this.unixListeners.get(addr.path ?? '') : this.listeners.get(addr.port ?? -1)
+    this.softirqCost(this.txCost(transport))
+    if (!listener || listener.closed) {
+      this.route(clientStack, transport, 0, () => {
+        client.connectError = 'ECONNREFUSED'
+        client.state = 'new'
+        client.wakeEveryone()
+      })
+      return
+    }
+    const child = new Socket(this, listener.family)
+    child.listener = listener
+    child.local = listener.local
+    child.remote = client.local
+    child.state = 'syn-received'
+    child.establish(client, clientStack, transport)
+    this.route(clientStack, transport, 0, () => clientStack.onSynAck(client, child, this, transport))
+  }
+
+  onSynAck(client: Socket, child: Socket, serverStack: NetStack, transport: Transport): void {
+    client.establish(child, serverStack, transport)
+    client.state = 'established'
+    client.wakeEveryone()
+    this.softirqCost(this.txCost(transport))
+    this.route(serverStack, transport, 0, () => serverStack.onHandshakeAck(child))
+  }
+
+  onHandshakeAck(child: Socket): void {
+    child.state = 'established'
+    const listener = child.listener!
+    if (listener.closed) {
+      child.emit({kind: 'rst', payload: 0, ack: 0, window: 0})
+      return
+    }
+    this.stats.connections++
+    listener.acceptQueue.push(child)
+    listener.acceptors.wakeOne()
+    listener.pollQueue.wakeAll()
+  }
+
+  /** socketpair(AF_UNIX)/pipe(): two connected unix sockets. */
+  pair(bufferBytes = UNIX_BUFFER): [Socket, Socket] {
+    const a = this.socket('AF_UNIX')
+    const b = this.socket('AF_UNIX')
+    for (const s of [a, b]) {
+      s.rcvBuf = bufferBytes
+      s.sndBuf = bufferBytes
+    }
+    a.establish(b, this, 'unix')
+    b.establish(a, this, 'unix')
+    a.state = b.state = 'established'
+    return [a, b]
+  }
+}

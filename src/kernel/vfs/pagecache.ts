@@ -1,0 +1,110 @@
+/**
+ * The page cache: 4 KiB pages of files, found by (inode, page index). A miss reads from the disk
+ * (with readahead for sequential access); writes dirty pages that fsync or the flusher write back.
+ * Clean pages are evicted LRU when the cache is full (dirty pages stay until written).
+ */
+import type {Gen} from '../types.js'
+import {KWaitQueue} from '../waitqueue.js'
+import type {BlockLayer} from './block.js'
+
+export interface CachedPage {
+  readonly ino: number
+  readonly index: number
+  /** Being read from disk: readers sleep on `wq`. */
+  reading: boolean
+  dirty: boolean
+  /** Simulated time it became dirty (flusher expiry). */
+  dirtySince: number
+  /** Under writeback: fsync waits on `wq` for it. */
+  writeback: boolean
+  readonly wq: KWaitQueue
+}
+
+export interface PageCacheStats {
+  hits: number
+  misses: number
+  readaheadPages: number
+  writebackPages: number
+  evictions: number
+}
+
+export class PageCache {
+  /** Insertion order is LRU order (a hit re-inserts). */
+  private readonly pages = new Map<string, CachedPage>()
+  readonly stats: PageCacheStats = {hits: 0, misses: 0, readaheadPages: 0, writebackPages: 0, evictions: 0}
+  constructor(readonly capacityPages: number, readonly pageBytes: number) {}
+
+  get size(): number {
+    return this.pages.size
+  }
+
+  lookup(ino: number, index: number): CachedPage | undefined {
+    const key = `${ino}:${index}`
+    const page = this.pages.get(key)
+    if (page) {
+      this.pages.delete(key)
+      this.pages.set(key, page)
+    }
+    return page
+  }
+
+  /** Insert a page (state set by the caller), evicting clean pages if over capacity. */
+  insert(ino: number, index: number, reading: boolean): CachedPage {
+    const page: CachedPage = {ino, index, reading, dirty: false, dirtySince: 0, writeback: false, wq: new KWaitQueue()}
+    this.pages.set(`${ino}:${index}`, page)
+    if (this.pages.size > this.capacityPages) this.evict(this.pages.size - this.capacityPages)
+    return page
+  }
+
+  drop(ino: number): void {
+    for (const [key, page] of this.pages) if (page.ino === ino) this.pages.delete(key)
+  }
+
+  dirtyPages(ino?: number): CachedPage[] {
+    const out: CachedPage[] = []
+    for (const page of this.pages.values()) if (page.dirty && (ino === undefined || page.ino === ino)) out.push(page)
+    return out.sort((a, b) => a.ino - b.ino || a.index - b.index)
+  }
+
+  pagesOf(ino: number): CachedPage[] {
+    return [...this.pages.values()].filter((p) => p.ino === ino)
+  }
+
+  private evict(count: number): void {
+    for (const [key, page] of this.pages) {
+      if (count <= 0) break
+      if (page.dirty || page.reading || page.writeback) continue
+      this.pages.delete(key)
+      this.stats.evictions++
+      count--
+    }
+  }
+}
+
+/**
+ * Write the given dirty pages of one file back, coalescing runs of consecutive disk blocks into one
+ * request each. Pages are clean once their request completes; waiters on them are woken.
+ */
+export function* writeback(
+  cache: PageCache,
+  block: BlockLayer,
+  pages: CachedPage[],
+  diskOffset: (page: CachedPage) => number,
+): Gen<void> {
+  for (const page of pages) {
+    page.dirty = false
+    page.writeback = true
+  }
+  let i = 0
+  while (i < pages.length) {
+    let j = i + 1
+    while (j < pages.length && diskOffset(pages[j]) === diskOffset(pages[j - 1]) + cache.pageBytes) j++
+    yield* block.io(diskOffset(pages[i]), (j - i) * cache.pageBytes, true)
+    for (let k = i; k < j; k++) {
+      pages[k].writeback = false
+      pages[k].wq.wakeAll()
+    }
+    cache.stats.writebackPages += j - i
+    i = j
+  }
+}

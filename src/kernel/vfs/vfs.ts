@@ -1,0 +1,235 @@
+/**
+ * A flat VFS: paths name inodes (directories are implied by prefixes). Regular files keep their
+ * data in the page cache over the block layer; each page gets a disk block on first write (a bump
+ * allocator, so files written sequentially are contiguous on disk).
+ */
+import type {CallContext} from '../syscalls/context.js'
+import type {OpenFile, FileObject} from '../file.js'
+import {fail, ok, O, POLL, type Gen, type StatInfo, type SyscallResult} from '../types.js'
+import type {BlockLayer} from './block.js'
+import {writeback, type CachedPage, type PageCache} from './pagecache.js'
+
+export class Inode {
+  size = 0
+  /** Disk byte offset of each page, by page index (absent: a hole, reads as zeros). */
+  readonly blocks = new Map<number, number>()
+  /** Where the last read ended: a read starting there is sequential (readahead). */
+  readEnd = -1
+  nlink = 1
+  constructor(readonly ino: number, readonly path: string, readonly isDir = false) {}
+}
+
+export interface VfsHooks {
+  /** Cycles to copy `bytes` between the page cache and a user buffer on the calling thread's core. */
+  copyCycles(ctx: CallContext, bytes: number): number
+  /** Called when pages turn dirty, so the flusher can be armed. */
+  onDirty(): void
+}
+
+export class Vfs {
+  private readonly byPath = new Map<string, Inode>()
+  private nextIno = 2
+  private nextDiskOffset = 0
+  constructor(
+    readonly cache: PageCache,
+    readonly block: BlockLayer,
+    readonly readaheadPages: number,
+    readonly hooks: VfsHooks,
+  ) {}
+
+  lookup(path: string): Inode | undefined {
+    const inode = this.byPath.get(path)
+    if (inode) return inode
+    const prefix = path.endsWith('/') ? path : path + '/'
+    for (const p of this.byPath.keys()) if (p.startsWith(prefix)) return this.mkdirImplicit(path)
+    return undefined
+  }
+
+  create(path: string): Inode {
+    const inode = new Inode(this.nextIno++, path)
+    this.byPath.set(path, inode)
+    return inode
+  }
+
+  unlink(path: string): boolean {
+    const inode = this.byPath.get(path)
+    if (!inode) return false
+    this.byPath.delete(path)
+    this.cache.drop(inode.ino)
+    return true
+  }
+
+  /**
+   * A file that already exists on disk (written before the run, not cached): contiguous blocks.
+   * Workloads use it to prepare data sets.
+   */
+  preload(path: string, size: number): Inode {
+    const inode = this.byPath.get(path) ?? this.create(path)
+    const pages = Math.ceil(size / this.cache.pageBytes)
+    for (let i = 0; i < pages; i++) this.allocate(inode, i)
+    inode.size = size
+    return inode
+  }
+
+  stat(inode: Inode): StatInfo {
+    return {ino: inode.ino, size: inode.size, isDir: inode.isDir, blocks: inode.blocks.size * (this.cache.pageBytes / 512)}
+  }
+
+  /** The FileObject for an opened regular file. */
+  open(inode: Inode): FileObject {
+    return new RegularFile(this, inode)
+  }
+
+  allocate(inode: Inode, index: number): number {
+    let off = inode.blocks.get(index)
+    if (off === undefined) {
+      off = this.nextDiskOffset
+      this.nextDiskOffset += this.cache.pageBytes
+      inode.blocks.set(index, off)
+    }
+    return off
+  }
+
+  /** Read pages [first, last] into the cache (blocking the caller), with readahead up to raLast. */
+  *fill(ctx: CallContext, inode: Inode, first: number, last: number, raLast: number): Gen<void> {
+    const cache = this.cache
+    const missing: CachedPage[] = []
+    const inFlight: CachedPage[] = []
+    for (let i = first; i <= raLast; i++) {
+      const page = cache.lookup(inode.ino, i)
+      if (page) {
+        if (i <= last) {
+          cache.stats.hits++
+          if (page.reading) inFlight.push(page)
+        }
+        continue
+      }
+      if (i > last) cache.stats.readaheadPages++
+      else cache.stats.misses++
+      const fresh = cache.insert(inode.ino, i, true)
+      missing.push(fresh)
+    }
+    if (missing.length > 0) yield* ctx.kernel.sched.block(ctx.thread, this.readRuns(inode, missing))
+    for (const page of inFlight) while (page.reading) yield* page.wq.sleep(ctx.kernel.sched, ctx.thread, -1, false)
+  }
+
+  /** Disk reads for runs of consecutive blocks; holes need no I/O. */
+  private *readRuns(inode: Inode, pages: CachedPage[]): Gen<void> {
+    const offsetOf = (p: CachedPage) => inode.blocks.get(p.index)
+    let i = 0
+    while (i < pages.length) {
+      const start = offsetOf(pages[i])
+      let j = i + 1
+      if (start !== undefined) {
+        while (j < pages.length && offsetOf(pages[j]) === offsetOf(pages[j - 1])! + this.cache.pageBytes) j++
+        yield* this.block.io(start, (j - i) * this.cache.pageBytes, false)
+      }
+      for (let k = i; k < j; k++) {
+        pages[k].reading = false
+        pages[k].wq.wakeAll()
+      }
+      i = j
+    }
+  }
+
+  *fsync(ctx: CallContext, inode: Inode): Gen<void> {
+    const dirty = this.cache.dirtyPages(inode.ino)
+    if (dirty.length > 0) {
+      const offsetOf = (p: CachedPage) => this.allocate(inode, p.index)
+      yield* ctx.kernel.sched.block(ctx.thread, writeback(this.cache, this.block, dirty, offsetOf))
+    }
+    for (const page of this.cache.pagesOf(inode.ino)) {
+      while (page.writeback) yield* page.wq.sleep(ctx.kernel.sched, ctx.thread, -1, false)
+    }
+  }
+
+  /** Background writeback of pages dirty since before `olderThan` (the flusher). */
+  *flush(olderThan: number): Gen<number> {
+    const dirty = this.cache.dirtyPages().filter((p) => p.dirtySince <= olderThan)
+    const byIno = new Map<number, CachedPage[]>()
+    for (const p of dirty) byIno.set(p.ino, [...(byIno.get(p.ino) ?? []), p])
+    for (const [ino, pages] of byIno) {
+      const inode = [...this.byPath.values()].find((n) => n.ino === ino)
+      if (!inode) continue
+      yield* writeback(this.cache, this.block, pages, (p) => this.allocate(inode, p.index))
+    }
+    return dirty.length
+  }
+
+  private mkdirImplicit(path: string): Inode {
+    const dir = new Inode(this.nextIno++, path, true)
+    this.byPath.set(path, dir)
+    return dir
+  }
+}
+
+/** file_operations of a regular file. */
+export class RegularFile implements FileObject {
+  readonly kind = 'file' as const
+  constructor(private readonly vfs: Vfs, readonly inode: Inode) {}
+
+  *read(ctx: CallContext, file: OpenFile, bytes: number, offset?: number): Gen<SyscallResult> {
+    const inode = this.inode
+    const at = offset ?? file.offset
+    if (at >= inode.size || bytes <= 0) return ok(0)
+    const n = Math.min(bytes, inode.size - at)
+    const P = this.vfs.cache.pageBytes
+    const first = Math.floor(at / P)
+    const last = Math.floor((at + n - 1) / P)
+    const sequential = inode.readEnd === at || at === 0
+    const lastPage = Math.floor((inode.size - 1) / P)
+    const raLast = sequential ? Math.min(lastPage, last + this.vfs.readaheadPages) : last
+    yield* this.vfs.fill(ctx, inode, first, last, raLast)
+    yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n))
+    inode.readEnd = at + n
+    if (offset === undefined) file.offset = at + n
+    return ok(n)
+  }
+
+  *write(ctx: CallContext, file: OpenFile, bytes: number, offset?: number): Gen<SyscallResult> {
+    const inode = this.inode
+    if ((file.flags & O.ACCMODE) === O.RDONLY) return fail('EBADF')
+    const at = offset ?? ((file.flags & O.APPEND) !== 0 ? inode.size : file.offset)
+    if (bytes <= 0) return ok(0)
+    const P = this.vfs.cache.pageBytes
+    const first = Math.floor(at / P)
+    const last = Math.floor((at + bytes - 1) / P)
+    const cache = this.vfs.cache
+    for (let i = first; i <= last; i++) {
+      let page = cache.lookup(inode.ino, i)
+      const partial = (i === first && at % P !== 0) || (i === last && (at + bytes) % P !== 0)
+      if (!page && partial && i * P < inode.size) {
+        // read-modify-write of a page holding old data
+        yield* this.vfs.fill(ctx, inode, i, i, i)
+        page = cache.lookup(inode.ino, i)
+      } else if (page) {
+        cache.stats.hits++
+      }
+      if (!page) page = cache.insert(inode.ino, i, false)
+      while (page.reading) yield* page.wq.sleep(ctx.kernel.sched, ctx.thread, -1, false)
+      if (!page.dirty) {
+        page.dirty = true
+        page.dirtySince = ctx.kernel.sim.now
+      }
+      this.vfs.allocate(inode, i)
+    }
+    this.vfs.hooks.onDirty()
+    yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes))
+    inode.size = Math.max(inode.size, at + bytes)
+    if (offset === undefined) file.offset = at + bytes
+    return ok(bytes)
+  }
+
+  *fsync(ctx: CallContext): Gen<SyscallResult> {
+    yield* this.vfs.fsync(ctx, this.inode)
+    return ok(0)
+  }
+
+  poll(): number {
+    return POLL.IN | POLL.OUT
+  }
+
+  stat(): StatInfo {
+    return this.vfs.stat(this.inode)
+  }
+}
