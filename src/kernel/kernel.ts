@@ -16,9 +16,10 @@ import {PageCache} from './vfs/pagecache.js'
 import {Vfs} from './vfs/vfs.js'
 import {KWaitQueue} from './waitqueue.js'
 import {defaultKernelParams, nsToCycles, type KernelParams} from './params.js'
-import {KProcess, KThread, type ThreadKind} from './process.js'
+import {KProcess, KThread, newAddressSpaceId, type ThreadKind} from './process.js'
 import {Scheduler} from './scheduler.js'
 import type {CallContext} from './syscalls/context.js'
+import type {ProcessRuntime} from './syscalls/proc.js'
 import {buildSyscallTable, type SyscallTable} from './syscalls/table.js'
 import {fail, type DomainId, type Gen, type Pid, type SyscallArgs, type SyscallName, type SyscallResult} from './types.js'
 
@@ -80,6 +81,8 @@ export class Kernel {
   readonly net: NetStack
   /** Futex wait queues by (address space, address). */
   readonly futexes = new Map<string, KWaitQueue>()
+  /** How programs start on this kernel's threads (set by the System; fork/exec need it). */
+  runtime: ProcessRuntime | null = null
   private nextPid = 1
   private flusherArmed = false
 
@@ -156,6 +159,10 @@ export class Kernel {
     const proc = new KProcess(id, ppid, this.domain, asid, this.kparams.fdLimit)
     this.processes.set(id, proc)
     return proc
+  }
+
+  newAddressSpace(): number {
+    return newAddressSpaceId()
   }
 
   createThread(process: KProcess, kind: ThreadKind, name: string): KThread {

@@ -25,6 +25,8 @@ export interface KernelParams {
   loopbackMtu: number
   /** Per-process fd limit (RLIMIT_NOFILE default 1024). */
   fdLimit: number
+  /** Kernel instructions per fd examined by poll/select (the ->poll call and bookkeeping; estimate). */
+  pollPerFdInstructions: number
 }
 
 export const defaultKernelParams: KernelParams = {
@@ -40,6 +42,7 @@ export const defaultKernelParams: KernelParams = {
   delayedAckNs: 40_000_000,
   loopbackMtu: 65_536,
   fdLimit: 1024,
+  pollPerFdInstructions: 120,
 }
 
 export function nsToCycles(ns: number, clockHz: number): number {

@@ -5,6 +5,7 @@
  * table and credentials), whose threads are that domain's workers.
  */
 import type {OpenFile} from './file.js'
+import {KWaitQueue} from './waitqueue.js'
 import type {DomainId, Fd, Pid, Tid} from './types.js'
 
 export type ThreadState = 'new' | 'runnable' | 'running' | 'blocked' | 'exited'
@@ -88,6 +89,12 @@ export class KProcess {
   readonly fds: FdTable
   cred: Credentials = {uid: 0, gid: 0}
   exitCode: number | null = null
+  /** User memory words (futex words, library locks), by address. Shared by the threads. */
+  readonly memory = new Map<number, number>()
+  /** Woken when a child exits (wait4). */
+  readonly childExit = new KWaitQueue()
+  /** Set while the process image is being replaced or torn down. */
+  exiting = false
   /** Mapped regions by start address (mmap is local bookkeeping only). */
   readonly mappings = new Map<number, number>()
   nextMapAddress = 0x7f00_0000_0000

@@ -4,6 +4,9 @@
  */
 import type {SyscallName} from '../types.js'
 import type {Handler} from './context.js'
+import {fileHandlers} from './file.js'
+import {netHandlers} from './net.js'
+import {pollHandlers} from './poll.js'
 import {procHandlers} from './proc.js'
 
 export type SyscallTable = {[N in SyscallName]?: Handler<N>}
@@ -11,5 +14,8 @@ export type SyscallTable = {[N in SyscallName]?: Handler<N>}
 export function buildSyscallTable(): SyscallTable {
   return {
     ...procHandlers,
+    ...fileHandlers,
+    ...netHandlers,
+    ...pollHandlers,
   }
 }
