@@ -1,0 +1,27 @@
+/**
+ * Flags shared by the bench commands. Numeric flags are strings here and validated by options.ts,
+ * so every bad value gets the same one-line message style and exit code 2.
+ */
+import {Flags} from '@oclif/core'
+import {FORMATS} from './options.js'
+
+/** The run's profile, seed and mode: what makes a result reproducible. */
+export const runFlags = {
+  quick: Flags.boolean({description: 'sweep the small quick ranges (default)', exclusive: ['full']}),
+  full: Flags.boolean({description: "sweep the paper's full ranges (slow)", exclusive: ['quick']}),
+  seed: Flags.string({description: 'run seed: same seed and profile give byte-identical CSV [default: 1]', helpValue: 'N'}),
+  config: Flags.string({description: 'machine profile file (JSON) [default: the paper testbed]', helpValue: 'FILE'}),
+  set: Flags.string({description: 'override one profile constant, e.g. cpu.syscallEntry=80 (repeatable)', helpValue: 'KEY=VALUE', multiple: true}),
+  jobs: Flags.string({description: 'worker threads [default: number of cores]', helpValue: 'N'}),
+}
+
+export const outFlag = (defaultDir?: string) =>
+  Flags.string({description: 'write <id>.csv and <id>.meta.json per experiment into DIR', helpValue: 'DIR', default: defaultDir})
+
+export const formatFlag = Flags.string({description: `output format on stdout (${FORMATS.join('|')}) [default: table]`, helpValue: 'FORMAT'})
+
+export const systemFlag = Flags.string({
+  description: 'only these systems (native, virtuos, flexsc, driver-domain); comma list or repeated',
+  helpValue: 'a,b',
+  multiple: true,
+})

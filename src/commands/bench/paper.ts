@@ -1,0 +1,37 @@
+import chalk from 'chalk'
+import {BaseCommand} from '../../cli/base.js'
+import {outFlag, runFlags} from '../../cli/flags.js'
+import {setupRun} from '../../cli/setup.js'
+import {listExperiments} from '../../experiments/registry.js'
+import {runExperiments} from '../../experiments/runner.js'
+import {checkOutDir, writeResults} from '../../report/files.js'
+import {createProgress} from '../../report/progress.js'
+import {readable} from '../../report/table.js'
+
+export default class BenchPaper extends BaseCommand {
+  static override description = "Run every experiment of the paper and write each one's CSV and metadata into DIR"
+  static override examples = ['<%= config.bin %> bench paper --quick', '<%= config.bin %> bench paper --full --out results/full --jobs 2']
+  static override flags = {...runFlags, out: outFlag('results')}
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(BenchPaper)
+    const out = flags.out ?? 'results'
+    checkOutDir(out)
+    const setup = setupRun(flags)
+    const defs = listExperiments()
+    if (defs.length === 0) {
+      process.stderr.write('no experiments registered yet: nothing to run\n')
+      return
+    }
+    const progress = createProgress('bench paper')
+    const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
+    writeResults(out, runs, setup.sets)
+    for (const r of runs) {
+      const e = r.engine
+      process.stdout.write(
+        `${chalk.bold(r.experiment.id)}: ${r.rows.length} rows -> ${out}/${r.experiment.id}.csv ` +
+          chalk.dim(`(${e.events} events, ${readable(e.eventsPerSecond)} events/s, wall ${r.wallSeconds.toFixed(2)} s)`) + '\n',
+      )
+    }
+  }
+}

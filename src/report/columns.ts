@@ -1,0 +1,33 @@
+/** The flat record shared by the CSV and JSON outputs: one object per row, columns in file order. */
+import type {ResultRow} from '../experiments/types.js'
+
+export type FlatValue = string | number | null
+export type FlatRow = Record<string, FlatValue>
+
+/** Param column names of these rows, in order of first appearance (an experiment's axis order). */
+export function paramColumns(rows: readonly ResultRow[]): string[] {
+  const names = new Set<string>()
+  for (const r of rows) for (const k of Object.keys(r.params)) names.add(k)
+  return [...names].map((n) => `param_${n}`)
+}
+
+export function columns(params: readonly string[]): string[] {
+  return ['experiment', 'system', ...params, 'metric', 'value', 'unit', 'better', 'native_value', 'ratio_vs_native', 'seed', 'profile']
+}
+
+/** A row with every column present (a param the row's experiment lacks is null). */
+export function flatten(row: ResultRow, params: readonly string[]): FlatRow {
+  const out: FlatRow = {experiment: row.experiment, system: row.system}
+  for (const col of params) out[col] = row.params[col.slice('param_'.length)] ?? null
+  Object.assign(out, {
+    metric: row.metric,
+    value: row.value,
+    unit: row.unit,
+    better: row.better,
+    native_value: row.nativeValue,
+    ratio_vs_native: row.ratioVsNative,
+    seed: row.seed,
+    profile: row.profile,
+  })
+  return out
+}

@@ -1,0 +1,74 @@
+/**
+ * The context block that sits beside every CSV (`<id>.meta.json`): what produced the numbers
+ * (tool version, git revision, profile and its hash, seed, mode) and how fast. It may hold wall
+ * times; the CSV never does, so the CSV stays byte-identical across runs.
+ */
+import {execFileSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import type {ExperimentRun} from '../experiments/runner.js'
+
+/** The package root: two levels above this module in both src/report and dist/report. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export interface ToolInfo {
+  name: string
+  version: string
+  gitRevision: string | null
+}
+
+let cachedTool: ToolInfo | undefined
+
+export function toolInfo(): ToolInfo {
+  if (!cachedTool) {
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {name: string; version: string}
+    cachedTool = {name: pkg.name, version: pkg.version, gitRevision: gitRevision()}
+  }
+  return cachedTool
+}
+
+function gitRevision(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}).trim() || null
+  } catch {
+    return null // not a git checkout (an unpacked tarball) or no git installed
+  }
+}
+
+export interface RunMeta {
+  experiment: {id: string; title: string; reproduces: string; claim: string | null}
+  tool: ToolInfo
+  profile: {name: string; path: string; hash: string; overrides: string[]}
+  seed: number
+  mode: 'quick' | 'full'
+  systems: string[]
+  axes: Record<string, (number | string)[]>
+  points: number
+  rows: number
+  jobs: number
+  wallSeconds: number
+  engine: ExperimentRun['engine']
+  estimates: string[]
+  notes: string[]
+}
+
+/** `overrides` are the `--set key=value` strings the profile was loaded with. */
+export function buildMeta(run: ExperimentRun, overrides: readonly string[] = []): RunMeta {
+  const def = run.experiment
+  return {
+    experiment: {id: def.id, title: def.title, reproduces: def.reproduces, claim: def.claim ?? null},
+    tool: toolInfo(),
+    profile: {name: run.profile.name, path: run.profile.path, hash: run.profile.hash, overrides: [...overrides]},
+    seed: run.seed,
+    mode: run.quick ? 'quick' : 'full',
+    systems: [...run.systems],
+    axes: Object.fromEntries(def.axes.map((a) => [a.name, [...(run.quick ? a.quick : a.full)]])),
+    points: run.points.length,
+    rows: run.rows.length,
+    jobs: run.jobs,
+    wallSeconds: run.wallSeconds,
+    engine: run.engine,
+    estimates: [...run.profile.estimates],
+    notes: run.notes,
+  }
+}
