@@ -1,45 +1,91 @@
 /**
- * The kernel's view of the discrete-event engine (src/sim): the one place the kernel names engine
- * primitives, so the rest of src/kernel reads as kernel code. The kernel needs only three things:
- * the clock, holding a CPU for some cycles, and a one-shot wake-up with an optional timeout.
- * (Provisional until src/sim lands; the names exported here stay.)
+ * The kernel's view of the discrete-event engine: the one place the kernel meets it. The kernel
+ * needs only the clock and a timed callback from the engine (the same `EventHost` contract the
+ * machine's devices use), and drives its simulated threads itself: a thread is a generator that
+ * yields a number (hold the CPU/let that many cycles pass) or a Wakeup (park until fired).
+ * Keeping the thread protocol here means kernel, dispatch paths and workloads never depend on
+ * the engine's own process API, and any engine with `now` + `at` can run them.
  */
-export type SimCommand = unknown
-export type Simulation = {now: number}
+import type {EventHost} from '../machine/events.js'
+
+export type Simulation = EventHost
+
+/** What a simulated kernel thread yields: cycles to wait, or a wake-up to park on. */
+export type SimCommand = number | Wakeup<unknown>
 
 export const TIMED_OUT: unique symbol = Symbol('timed out')
 export type TimedOut = typeof TIMED_OUT
 
-export function now(sim: Simulation): number {
-  return sim.now
-}
-
-/** Let `cycles` of simulated time pass for the calling process. */
+/** Let `cycles` of simulated time pass for the calling thread. */
 export function* hold(_sim: Simulation, cycles: number): Generator<SimCommand, void, any> {
-  if (cycles > 0) yield cycles
-}
-
-/** A one-shot wake-up: one waiter, fired at most once with a value. */
-export class Wakeup<T> {
-  fired = false
-  value: T | undefined
-  constructor(readonly sim: Simulation) {}
-  *wait(timeout?: number): Generator<SimCommand, T | TimedOut, any> {
-    void timeout
-    throw new Error('engine not wired yet')
-  }
-  fire(value: T): void {
-    this.fired = true
-    this.value = value
-  }
+  if (cycles > 0) yield Math.round(cycles)
 }
 
 /** Run `fn` after `delay` cycles (device completions, packet arrivals, timers). */
-export function after(_sim: Simulation, _delay: number, _fn: () => void): void {
-  throw new Error('engine not wired yet')
+export function after(sim: Simulation, delay: number, fn: () => void): void {
+  sim.at(sim.now + Math.max(0, Math.round(delay)), fn)
 }
 
-/** Start an independent simulated process (a generator) now. */
-export function spawn(_sim: Simulation, _body: Generator<SimCommand, unknown, any>, _name: string): void {
-  throw new Error('engine not wired yet')
+/**
+ * A one-shot wake-up: one waiter parks on it (with an optional timeout) and is resumed with the
+ * value given to `fire`, or TIMED_OUT. Firing before anyone waits is remembered.
+ */
+export class Wakeup<T> {
+  fired = false
+  value: T | undefined
+  private resume: ((v: T | TimedOut) => void) | null = null
+  private settled = false
+  constructor(readonly sim: Simulation) {}
+
+  *wait(timeout?: number): Generator<SimCommand, T | TimedOut, any> {
+    if (this.fired) return this.value as T
+    if (timeout !== undefined && timeout >= 0) {
+      after(this.sim, timeout, () => this.settle(TIMED_OUT))
+    }
+    return (yield this as Wakeup<unknown>) as T | TimedOut
+  }
+
+  fire(value: T): void {
+    if (this.fired) return
+    this.fired = true
+    this.value = value
+    this.settle(value)
+  }
+
+  /** Called by the thread driver when the waiter parks. */
+  park(resume: (v: T | TimedOut) => void): void {
+    this.resume = resume
+  }
+
+  private settle(v: T | TimedOut): void {
+    // not parked yet: wait() will see `fired`; already settled: a late timeout or fire is ignored
+    if (this.settled || !this.resume) return
+    this.settled = true
+    const resume = this.resume!
+    this.resume = null
+    // resume in a fresh event so the firer's own code finishes first (no re-entrancy)
+    after(this.sim, 0, () => resume(v))
+  }
+}
+
+/** Start an independent simulated thread (a generator) now. Exceptions escape to the engine loop. */
+export function spawn(sim: Simulation, body: Generator<SimCommand, unknown, any>, _name: string): void {
+  const step = (input: unknown): void => {
+    for (;;) {
+      const r = body.next(input)
+      if (r.done) return
+      const cmd = r.value
+      if (typeof cmd === 'number') {
+        if (cmd <= 0) {
+          input = undefined
+          continue
+        }
+        after(sim, cmd, () => step(undefined))
+        return
+      }
+      cmd.park((v) => step(v))
+      return
+    }
+  }
+  after(sim, 0, () => step(undefined))
 }

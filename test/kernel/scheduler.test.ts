@@ -1,0 +1,125 @@
+import {describe, expect, it} from 'vitest'
+import {Wakeup} from '../../src/kernel/engine.js'
+import {Kernel} from '../../src/kernel/kernel.js'
+import {nsToCycles} from '../../src/kernel/params.js'
+import {Machine} from '../../src/machine/machine.js'
+import {e5520Params} from '../machine/fixture.js'
+import {spawn} from '../../src/kernel/engine.js'
+import {KernelTestHost} from './host.js'
+
+function oneCpuKernel(timesliceNs = 50_000) {
+  const params = {...e5520Params(), cores: 1}
+  const host = new KernelTestHost()
+  const machine = new Machine(host, params)
+  const kernel = new Kernel({sim: host, params, machine, domain: 'native', cpus: [0], kernel: {timesliceNs}})
+  return {host, params, kernel, slice: nsToCycles(timesliceNs, params.clockHz)}
+}
+
+describe('Scheduler', () => {
+  it('timeslices two threads on one CPU, charging a switch (and address-space switch) each time', () => {
+    const {host, params, kernel, slice} = oneCpuKernel()
+    const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
+    const b = kernel.createThread(kernel.createProcess(0), 'user', 'b')
+    const log: string[] = []
+    const work = 2.5 * slice
+    for (const t of [a, b]) {
+      spawn(host, (function* () {
+        yield* kernel.sched.compute(t, work)
+        log.push(`${t.name} done at ${host.now}`)
+        kernel.sched.exit(t)
+      })(), t.name)
+    }
+    host.run()
+    const s = kernel.sched
+    expect(s.preemptions).toBeGreaterThanOrEqual(3)
+    expect(a.switchesIn).toBeGreaterThanOrEqual(2)
+    expect(b.switchesIn).toBeGreaterThanOrEqual(2)
+    // one CPU, never idle: the run lasts exactly the work plus every switch
+    const switchCost = params.cpu.contextSwitch + params.cpu.addressSpaceSwitch
+    const firstSwitch = params.cpu.contextSwitch // onto a core with no address space loaded yet
+    expect(host.now).toBe(2 * work + firstSwitch + (s.contextSwitches - 1) * switchCost)
+    expect(s.busyCycles(0)).toBe(host.now)
+    // interleaved: a finishes first, but only after b has run
+    expect(log[0]).toMatch(/^a done/)
+    expect(b.runCycles).toBeGreaterThan(0)
+  })
+
+  it('a blocked thread gives its CPU to the next; the waker pays nothing extra here and the woken waits for a CPU', () => {
+    const {host, params, kernel} = oneCpuKernel()
+    const proc = kernel.createProcess(0)
+    const a = kernel.createThread(proc, 'user', 'a')
+    const b = kernel.createThread(proc, 'user', 'b')
+    const wake = new Wakeup<string>(host)
+    const events: [string, number][] = []
+    spawn(host, (function* () {
+      yield* kernel.sched.compute(a, 1000)
+      events.push(['a blocks', host.now])
+      const v = yield* kernel.sched.block(a, wake.wait())
+      events.push([`a woke with ${String(v)}`, host.now])
+      kernel.sched.exit(a)
+    })(), 'a')
+    spawn(host, (function* () {
+      yield* kernel.sched.compute(b, 500)
+      events.push(['b runs', host.now])
+      wake.fire('hello')
+      yield* kernel.sched.compute(b, 2000)
+      events.push(['b done', host.now])
+      kernel.sched.exit(b)
+    })(), 'b')
+    host.run()
+    const cs = params.cpu.contextSwitch // same address space: no CR3 switch
+    expect(events).toEqual([
+      ['a blocks', cs + 1000],
+      ['b runs', cs + 1000 + cs + 500],
+      ['b done', cs + 1000 + cs + 500 + 2000],
+      ['a woke with hello', cs + 1000 + cs + 500 + 2000 + cs],
+    ])
+    expect(kernel.sched.addressSpaceSwitches).toBe(0)
+  })
+
+  it('sched_yield goes to the back of the run queue only when someone waits', () => {
+    const {host, kernel} = oneCpuKernel()
+    const proc = kernel.createProcess(0)
+    const a = kernel.createThread(proc, 'user', 'a')
+    const b = kernel.createThread(proc, 'user', 'b')
+    const order: string[] = []
+    spawn(host, (function* () {
+      yield* kernel.sched.compute(a, 100)
+      yield* kernel.sched.yield(a)
+      order.push('a after yield')
+      kernel.sched.exit(a)
+    })(), 'a')
+    let switchesBefore = 0
+    let yieldTook = -1
+    spawn(host, (function* () {
+      yield* kernel.sched.compute(b, 100)
+      order.push('b ran')
+      yield* kernel.sched.yield(b) // a waits: a runs first
+      order.push('b after yield')
+      switchesBefore = b.switchesIn
+      const t0 = host.now
+      yield* kernel.sched.yield(b) // nobody waits: keeps the CPU
+      yieldTook = host.now - t0
+      kernel.sched.exit(b)
+    })(), 'b')
+    host.run()
+    expect(order).toEqual(['b ran', 'a after yield', 'b after yield'])
+    expect(b.switchesIn).toBe(switchesBefore)
+    expect(yieldTook).toBe(0)
+  })
+
+  it('interrupt work stolen from a core delays the thread running there', () => {
+    const {host, params, kernel} = oneCpuKernel()
+    const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
+    let end = 0
+    spawn(host, (function* () {
+      yield* kernel.sched.compute(a, 1000)
+      kernel.sched.steal(0, 5000)
+      yield* kernel.sched.compute(a, 1000)
+      end = host.now
+      kernel.sched.exit(a)
+    })(), 'a')
+    host.run()
+    expect(end).toBe(params.cpu.contextSwitch + 1000 + 5000 + 1000)
+  })
+})
