@@ -21,14 +21,22 @@ export abstract class BaseCommand extends Command {
 /** The one line to print for a user error, or undefined when `err` is not one. */
 export function usageMessage(err: unknown): string | undefined {
   if (err instanceof UsageError) return oneLine(err.message)
-  // oclif's parser errors (unknown flag, bad option value, missing argument) carry `parse`.
-  if (err instanceof Errors.CLIError && 'parse' in err) return oneLine(stripAnsi(err.message))
+  // oclif's parser errors (unknown flag, missing flag value, exclusive flags) are CLIErrors; its
+  // ExitError (this.exit) is one too but is no error to report.
+  if (err instanceof Errors.CLIError && !(err instanceof Errors.ExitError)) return oneLine(stripAnsi(err.message))
   return undefined
 }
 
-/** oclif appends "See more help with --help" on a second line; the first line says what was wrong. */
+/**
+ * oclif's messages span lines: a header ("The following error occurred:"), the reasons, and a
+ * "See more help with --help" trailer. Keep the reasons, joined on one line.
+ */
 function oneLine(message: string): string {
-  return message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0)[0] ?? 'invalid input'
+  const reasons = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !/^The following errors? occurred:$/.test(l) && !/^See more help with/.test(l))
+  return reasons.join('; ') || 'invalid input'
 }
 
 function stripAnsi(s: string): string {

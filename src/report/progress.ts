@@ -12,7 +12,7 @@ export interface Progress {
 export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!stream.isTTY) return {update() {}, stop() {}}
   const bar = new cliProgress.SingleBar(
-    {stream, format: `${label} [{bar}] {value}/{total} points  {eta_formatted} left`, hideCursor: true, clearOnComplete: true},
+    {stream, format: `${label} [{bar}] {value}/{total} runs  {eta_formatted} left`, hideCursor: true, clearOnComplete: true},
     cliProgress.Presets.shades_classic,
   )
   let started = false
