@@ -3,6 +3,7 @@
  * data in the page cache over the block layer; each page gets a disk block on first write (a bump
  * allocator, so files written sequentially are contiguous on disk).
  */
+import {spawn} from '../engine.js'
 import type {CallContext} from '../syscalls/context.js'
 import type {OpenFile, FileObject} from '../file.js'
 import {fail, ok, O, POLL, type Gen, type StatInfo, type SyscallResult} from '../types.js'
@@ -15,6 +16,8 @@ export class Inode {
   readonly blocks = new Map<number, number>()
   /** Where the last read ended: a read starting there is sequential (readahead). */
   readEnd = -1
+  /** Last page of the current readahead window. */
+  raEnd = -1
   nlink = 1
   constructor(readonly ino: number, readonly path: string, readonly isDir = false) {}
 }
@@ -90,12 +93,26 @@ export class Vfs {
     return off
   }
 
-  /** Read pages [first, last] into the cache (blocking the caller), with readahead up to raLast. */
-  *fill(ctx: CallContext, inode: Inode, first: number, last: number, raLast: number): Gen<void> {
+  /**
+   * Make pages [first, last] uptodate, blocking the caller on misses. Sequential access reads a
+   * whole readahead window on a miss, and once the reader is half way through the window starts
+   * reading the next one in the background (as Linux's async readahead does).
+   */
+  *fill(ctx: CallContext, inode: Inode, first: number, last: number, sequential: boolean): Gen<void> {
     const cache = this.cache
+    const lastPage = Math.max(0, Math.ceil(inode.size / cache.pageBytes) - 1)
+    const window = this.readaheadPages
     const missing: CachedPage[] = []
     const inFlight: CachedPage[] = []
-    for (let i = first; i <= raLast; i++) {
+    let syncEnd = last
+    for (let i = first; i <= last; i++) {
+      if (!cache.lookup(inode.ino, i) && sequential) {
+        syncEnd = Math.min(lastPage, Math.max(last, first + window - 1))
+        inode.raEnd = syncEnd
+        break
+      }
+    }
+    for (let i = first; i <= syncEnd; i++) {
       const page = cache.lookup(inode.ino, i)
       if (page) {
         if (i <= last) {
@@ -106,8 +123,18 @@ export class Vfs {
       }
       if (i > last) cache.stats.readaheadPages++
       else cache.stats.misses++
-      const fresh = cache.insert(inode.ino, i, true)
-      missing.push(fresh)
+      missing.push(cache.insert(inode.ino, i, true))
+    }
+    if (sequential && inode.raEnd < lastPage && last >= inode.raEnd - Math.floor(window / 2)) {
+      const ahead: CachedPage[] = []
+      const end = Math.min(lastPage, inode.raEnd + window)
+      for (let i = inode.raEnd + 1; i <= end; i++) {
+        if (cache.lookup(inode.ino, i)) continue
+        cache.stats.readaheadPages++
+        ahead.push(cache.insert(inode.ino, i, true))
+      }
+      inode.raEnd = end
+      if (ahead.length > 0) spawn(ctx.kernel.sim, this.readRuns(inode, ahead), 'readahead')
     }
     if (missing.length > 0) yield* ctx.kernel.sched.block(ctx.thread, this.readRuns(inode, missing))
     for (const page of inFlight) while (page.reading) yield* page.wq.sleep(ctx.kernel.sched, ctx.thread, -1, false)
@@ -177,9 +204,7 @@ export class RegularFile implements FileObject {
     const first = Math.floor(at / P)
     const last = Math.floor((at + n - 1) / P)
     const sequential = inode.readEnd === at || at === 0
-    const lastPage = Math.floor((inode.size - 1) / P)
-    const raLast = sequential ? Math.min(lastPage, last + this.vfs.readaheadPages) : last
-    yield* this.vfs.fill(ctx, inode, first, last, raLast)
+    yield* this.vfs.fill(ctx, inode, first, last, sequential)
     yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n))
     inode.readEnd = at + n
     if (offset === undefined) file.offset = at + n
@@ -200,7 +225,7 @@ export class RegularFile implements FileObject {
       const partial = (i === first && at % P !== 0) || (i === last && (at + bytes) % P !== 0)
       if (!page && partial && i * P < inode.size) {
         // read-modify-write of a page holding old data
-        yield* this.vfs.fill(ctx, inode, i, i, i)
+        yield* this.vfs.fill(ctx, inode, i, i, false)
         page = cache.lookup(inode.ino, i)
       } else if (page) {
         cache.stats.hits++

@@ -1,0 +1,106 @@
+import {describe, expect, it} from 'vitest'
+import {O, SEEK} from '../../src/kernel/types.js'
+import {nativeSystem} from './fixture.js'
+
+const MiB = 1 << 20
+
+describe('VFS and page cache', () => {
+  it('a miss waits for the disk, a hit does not', () => {
+    const {host, machine, system} = nativeSystem()
+    const vfs = system.kernel('native').vfs
+    vfs.preload('/data/big', 64 * MiB)
+    const t: number[] = []
+    system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/data/big', O.RDONLY)).ret
+      let t0 = sys.now()
+      expect((yield* sys.pread(fd, 4096, 32 * MiB)).ret).toBe(4096)
+      t.push(sys.now() - t0)
+      t0 = sys.now()
+      expect((yield* sys.pread(fd, 4096, 32 * MiB)).ret).toBe(4096)
+      t.push(sys.now() - t0)
+    })
+    host.run()
+    const [miss, hit] = t
+    expect(vfs.cache.stats).toMatchObject({misses: 1, hits: 1})
+    expect(machine.disk.served).toBe(1)
+    // a random 4 KiB read pays seek + rotation (milliseconds); a hit is microseconds
+    expect(miss).toBeGreaterThan(machine.params.disk.trackSeek)
+    expect(hit).toBeLessThan(40_000)
+    expect(miss).toBeGreaterThan(50 * hit)
+  })
+
+  it('sequential reads trigger readahead: later pages are hits', () => {
+    const {host, machine, system} = nativeSystem()
+    const vfs = system.kernel('native').vfs
+    vfs.preload('/data/seq', 4 * MiB)
+    system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/data/seq', O.RDONLY)).ret
+      for (let i = 0; i < 16; i++) yield* sys.read(fd, 4096)
+    })
+    host.run()
+    // read 0 misses and reads the first window (32 pages); read 15 is half way: the next window
+    // is read in the background
+    const window = vfs.readaheadPages
+    expect(vfs.cache.stats.misses).toBe(1)
+    expect(vfs.cache.stats.hits).toBe(15)
+    expect(vfs.cache.stats.readaheadPages).toBe(window - 1 + window)
+    expect(machine.disk.served).toBe(2)
+  })
+
+  it('writes only dirty the cache; fsync waits for the disk to write them back', () => {
+    const {host, machine, system} = nativeSystem()
+    const vfs = system.kernel('native').vfs
+    const t: Record<string, number> = {}
+    system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/data/out', O.CREAT | O.WRONLY)).ret
+      let t0 = sys.now()
+      yield* sys.write(fd, 256 * 1024)
+      t.write = sys.now() - t0
+      t.dirtyAfterWrite = vfs.cache.dirtyPages().length
+      t.servedBeforeFsync = machine.disk.served
+      t0 = sys.now()
+      expect((yield* sys.fsync(fd)).ret).toBe(0)
+      t.fsync = sys.now() - t0
+      t.dirtyAfterFsync = vfs.cache.dirtyPages().length
+      t0 = sys.now()
+      yield* sys.fsync(fd)
+      t.cleanFsync = sys.now() - t0
+      expect((yield* sys.lseek(fd, 0, SEEK.END)).ret).toBe(256 * 1024)
+    })
+    host.run()
+    expect(t.dirtyAfterWrite).toBe(64)
+    expect(t.servedBeforeFsync).toBe(0)
+    expect(t.dirtyAfterFsync).toBe(0)
+    expect(machine.disk.served).toBe(1) // 64 contiguous pages, one request
+    expect(t.fsync).toBeGreaterThan(machine.params.disk.controllerOverhead)
+    expect(t.fsync).toBeGreaterThan(10 * t.write)
+    expect(t.cleanFsync).toBeLessThan(t.fsync / 10)
+  })
+
+  it('open/stat/unlink/dup2/fcntl keep POSIX semantics', () => {
+    const {host, system} = nativeSystem()
+    const r: Record<string, unknown> = {}
+    system.spawnProcess(function* (sys) {
+      r.noent = (yield* sys.open('/x', O.RDONLY)).errno
+      const fd = (yield* sys.open('/x', O.CREAT | O.RDWR)).ret
+      r.fd = fd
+      yield* sys.write(fd, 10)
+      r.size = (yield* sys.stat('/x')).stat?.size
+      r.dup2 = (yield* sys.dup2(fd, 9)).ret
+      r.shared = (yield* sys.lseek(9, 0, SEEK.CUR)).ret // the description (offset) is shared
+      r.dup = (yield* sys.dup(fd)).ret
+      yield* sys.fcntl(fd, 4, O.NONBLOCK)
+      r.flags = (yield* sys.fcntl(9, 3)).ret
+      r.close = (yield* sys.close(9)).ret
+      r.closeAgain = (yield* sys.close(9)).errno
+      r.unlink = (yield* sys.unlink('/x')).ret
+      r.statGone = (yield* sys.stat('/x')).errno
+      r.badRead = (yield* sys.read(77, 1)).errno
+    })
+    host.run()
+    expect(r).toEqual({
+      noent: 'ENOENT', fd: 0, size: 10, dup2: 9, shared: 10, dup: 1, flags: O.RDWR | O.NONBLOCK | O.CREAT,
+      close: 0, closeAgain: 'EBADF', unlink: 0, statGone: 'ENOENT', badRead: 'EBADF',
+    })
+  })
+})
