@@ -1,5 +1,6 @@
 /**
- * Stream sockets with a TCP model: byte sequence numbers, segmentation at the MSS, a send buffer
+ * Stream sockets with a TCP model: byte sequence numbers, segmentation at the MSS (Nagle unless
+ * TCP_NODELAY), a send buffer
  * freed by cumulative ACKs, the receiver's advertised window, slow start from IW10 (no loss, so
  * no congestion avoidance), ACK every second segment or after the delayed-ACK timer (piggybacked
  * on data when there is some), SYN/SYN-ACK/ACK set-up, FIN, RST on data to a closed socket.
@@ -181,8 +182,11 @@ export class Socket implements FileObject {
     const avail = Math.min(this.peerRightEdge, this.sndUna + this.cwnd) - this.sndNxt
     if (avail <= 0) return null
     const n = Math.min(this.mss, unsent, avail)
-    // Silly-window avoidance: no runt segment while data is in flight.
-    if (n < Math.min(this.mss, unsent) && this.sndNxt > this.sndUna) return null
+    // Silly-window avoidance, and Nagle (unless TCP_NODELAY): no runt while data is in flight.
+    const inFlight = this.sndNxt > this.sndUna
+    if (inFlight && n < Math.min(this.mss, unsent)) return null
+    // (closing pushes everything out, as tcp_close does)
+    if (inFlight && n < this.mss && !this.finPending && !this.options.get('IPPROTO_TCP:TCP_NODELAY')) return null
     this.sndNxt += n
     return {kind: 'data', payload: n, ack: 0, window: 0}
   }
