@@ -2,7 +2,8 @@
  * One kernel per domain: its scheduler, syscall table and processes (VFS and network stack attach
  * here). It knows no dispatch path: a path builds a CallContext and calls `invoke`.
  */
-import {footprintOf, kernelWork} from '../machine/cost.js'
+import {kernelWork} from '../machine/cost.js'
+import {callFootprint} from './footprints.js'
 import type {MachineParams, SyscallFootprint} from '../machine/params.js'
 import {copy} from '../machine/copy.js'
 import type {Machine} from '../machine/machine.js'
@@ -142,10 +143,13 @@ export class Kernel {
     return q
   }
 
-  /** The profile's footprint of a call (FlexSC table 1 where it has one), else the default. */
+  /** The profile's footprint of a call (FlexSC table 1, see footprints.ts), else the default. */
   footprint(name: SyscallName): SyscallFootprint {
-    return footprintOf(this.params, name)
+    let fp = this.footprints.get(name)
+    if (!fp) this.footprints.set(name, (fp = callFootprint(this.params, name)))
+    return fp
   }
+  private readonly footprints = new Map<SyscallName, SyscallFootprint>()
 
   /** Cycles of a call's kernel path from its footprint: instructions / kernel IPC. */
   handlerCycles(name: SyscallName): number {

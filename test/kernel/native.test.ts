@@ -165,3 +165,16 @@ describe('processes', () => {
     void params
   })
 })
+
+describe('footprints', () => {
+  it('a call uses its own measured footprint, half of its measured pair, or the same-work call', async () => {
+    const {callFootprint} = await import('../../src/kernel/footprints.js')
+    const {e5520Params} = await import('../machine/fixture.js')
+    const p = e5520Params()
+    const fps = p.syscalls.footprints
+    expect(callFootprint(p, 'stat')).toBe(fps.stat)
+    expect(callFootprint(p, 'open').instructions).toBe(fps['open+close'].instructions / 2)
+    expect(callFootprint(p, 'read')).toBe(fps.pread)
+    expect(callFootprint(p, 'getppid')).toBe(p.syscalls.defaultFootprint)
+  })
+})

@@ -192,6 +192,11 @@ export class Socket implements FileObject {
   }
 
   private *pumpInProcess(ctx: CallContext): Gen<void> {
+    // on this host (loopback, unix) the sender's context wakes a sleeping reader: it pays the wake-up
+    const peer = this.peer
+    if (peer && this.transport !== 'wire' && this.sndEnd > this.sndNxt && (peer.readers.length > 0 || peer.pollQueue.length > 0)) {
+      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.params.cpu.wakeup)
+    }
     for (let seg = this.nextSegment(); seg; seg = this.nextSegment()) {
       yield* ctx.kernel.sched.compute(ctx.thread, this.stack.txCost(this.transport) + this.stack.loopRxCost(this.transport))
       this.emit(seg)
