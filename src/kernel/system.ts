@@ -109,6 +109,36 @@ export interface CallCount {
   errors: number
 }
 
+/** What one kernel did during a run (for experiments' metrics and reports). */
+export interface KernelStats {
+  domain: DomainId
+  contextSwitches: number
+  addressSpaceSwitches: number
+  preemptions: number
+  /** Interrupt/softirq cycles taken from the cores. */
+  stolenCycles: number
+  /** Busy cycles by physical core. */
+  busyCycles: Record<number, number>
+  pageCache: {hits: number; misses: number; readaheadPages: number; writebackPages: number; evictions: number}
+  block: {reads: number; writes: number; bytesRead: number; bytesWritten: number}
+  net: {framesIn: number; interrupts: number; connections: number}
+}
+
+export function kernelStats(k: Kernel): KernelStats {
+  const s = k.sched
+  return {
+    domain: k.domain,
+    contextSwitches: s.contextSwitches,
+    addressSpaceSwitches: s.addressSpaceSwitches,
+    preemptions: s.preemptions,
+    stolenCycles: s.stolenCycles,
+    busyCycles: Object.fromEntries(s.cpus.map((c) => [c, s.busyCycles(c)])),
+    pageCache: {...k.vfs.cache.stats},
+    block: {reads: k.vfs.block.reads, writes: k.vfs.block.writes, bytesRead: k.vfs.block.bytesRead, bytesWritten: k.vfs.block.bytesWritten},
+    net: {...k.net.stats},
+  }
+}
+
 export class System {
   readonly clients: ClientHosts
   constructor(
@@ -133,6 +163,10 @@ export class System {
   /** Start a user process running `program`; it runs when the simulation runs. */
   spawnProcess(program: Program, name?: string): ProcessHandle {
     return this.backend.spawnProcess(program, name)
+  }
+
+  stats(): KernelStats[] {
+    return this.backend.kernels.map(kernelStats)
   }
 
   /** Per-run counters: calls issued/answered by name, per domain. */

@@ -1,5 +1,6 @@
 /** File and fd calls: open/close/read/write and friends, dup, fcntl, lseek, stat, sendfile, pipe. */
 import {OpenFile} from '../file.js'
+import {RegularFile} from '../vfs/vfs.js'
 import {fail, ok, FCNTL, O, SEEK, type Fd, type Gen, type SyscallResult} from '../types.js'
 import type {CallContext} from './context.js'
 import type {SyscallTable} from './table.js'
@@ -167,13 +168,13 @@ export const fileHandlers: SyscallTable = {
     return ok(0)
   },
 
-  /** sendfile: page cache -> socket inside the kernel: one copy, no user buffer. */
+  /** sendfile: page cache -> socket inside the kernel: one copy (into the socket), no user buffer. */
   *sendfile(ctx, a) {
     const input = fileOf(ctx, a.inFd)
     const output = fileOf(ctx, a.outFd)
     if (!input || !output) return fail('EBADF')
-    if (!input.obj.read || !output.obj.write) return fail('EINVAL')
-    const r = yield* input.obj.read(ctx, input, a.count, a.offset)
+    if (!(input.obj instanceof RegularFile) || !output.obj.write) return fail('EINVAL')
+    const r = yield* input.obj.read(ctx, input, a.count, a.offset, false)
     if (r.ret <= 0) return r
     return yield* output.obj.write(ctx, output, r.ret)
   },

@@ -195,7 +195,8 @@ export class RegularFile implements FileObject {
   readonly kind = 'file' as const
   constructor(private readonly vfs: Vfs, readonly inode: Inode) {}
 
-  *read(ctx: CallContext, file: OpenFile, bytes: number, offset?: number): Gen<SyscallResult> {
+  /** `toUser` false: the data stays in the kernel (sendfile hands the pages to the socket). */
+  *read(ctx: CallContext, file: OpenFile, bytes: number, offset?: number, toUser = true): Gen<SyscallResult> {
     const inode = this.inode
     const at = offset ?? file.offset
     if (at >= inode.size || bytes <= 0) return ok(0)
@@ -205,7 +206,7 @@ export class RegularFile implements FileObject {
     const last = Math.floor((at + n - 1) / P)
     const sequential = inode.readEnd === at || at === 0
     yield* this.vfs.fill(ctx, inode, first, last, sequential)
-    yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n))
+    if (toUser) yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n))
     inode.readEnd = at + n
     if (offset === undefined) file.offset = at + n
     return ok(n)
