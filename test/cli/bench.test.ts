@@ -1,0 +1,115 @@
+/**
+ * End to end: the compiled CLI (node bin/run.js) with the test-only `selftest` experiment. Few and
+ * coarse on purpose; the details are unit-tested in test/experiments and test/report.
+ */
+import {execFile, spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {ensureBuilt, ROOT} from './build.js'
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'},
+  })
+  return {status: r.status, stdout: r.stdout, stderr: r.stderr}
+}
+
+/** The same, asynchronous, so independent cases can run side by side (oclif start-up dominates). */
+function cliAsync(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}}, (err, stdout, stderr) =>
+      resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
+    )
+  })
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'virtuos-cli-'))
+
+beforeAll(() => ensureBuilt())
+
+describe('virtuos --help', () => {
+  it('lists the bench and perf topics', () => {
+    const {status, stdout} = cli('--help')
+    expect(status).toBe(0)
+    expect(stdout).toMatch(/^\s+bench\s/m)
+    expect(stdout).toMatch(/^\s+perf\s/m)
+  })
+})
+
+describe('bench list', () => {
+  it('prints ids and titles, and JSON with systems, axes and metrics', () => {
+    expect(cli('bench', 'list').stdout).toMatch(/^selftest\s+\S/m)
+    const list = JSON.parse(cli('bench', 'list', '--json').stdout) as {id: string; systems: string[]; axes: {name: string}[]; metrics: unknown[]}[]
+    const self = list.find((e) => e.id === 'selftest')!
+    expect(self.systems).toContain('native')
+    expect(self.axes.length).toBeGreaterThan(0)
+    expect(self.metrics.length).toBeGreaterThan(0)
+  })
+})
+
+describe('bench run', () => {
+  it('prints CSV with the documented columns, identical across runs and job counts, and writes the same CSV with --out', () => {
+    const out = join(tmp(), 'res')
+    const a = cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '5', '--jobs', '1')
+    const b = cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '5', '--jobs', '2', '--out', out)
+    const c = cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '6', '--jobs', '1')
+    expect(a.status).toBe(0)
+    const lines = a.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^experiment,system,(param_\w+,)+metric,value,unit,better,native_value,ratio_vs_native,seed,profile$/)
+    expect(lines.length).toBeGreaterThan(2)
+    expect(lines.slice(1).every((l) => l.startsWith('selftest,'))).toBe(true)
+    expect(b.stdout).toBe(a.stdout)
+    expect(c.stdout).not.toBe(a.stdout)
+    expect(readFileSync(join(out, 'selftest.csv'), 'utf8')).toBe(a.stdout)
+    const meta = JSON.parse(readFileSync(join(out, 'selftest.meta.json'), 'utf8'))
+    expect(meta).toMatchObject({seed: 5, mode: 'quick', jobs: 2, tool: {name: 'virtuos-bench'}})
+    expect(typeof meta.profile.hash).toBe('string')
+    expect(meta.engine.events).toBeGreaterThan(0)
+    expect(readdirSync(out).sort()).toEqual(['selftest.csv', 'selftest.meta.json'])
+  })
+
+  it('prints JSON rows and a table', () => {
+    const rows = JSON.parse(cli('bench', 'run', 'selftest', '--format', 'json', '--system', 'native').stdout) as {system: string}[]
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.every((r) => r.system === 'native')).toBe(true)
+    const table = cli('bench', 'run', 'selftest', '--jobs', '1')
+    expect(table.stdout).toMatch(/system\s+metric\s+value\s+unit\s+vs native/)
+  })
+
+  const bad: [string, string[], RegExp][] = [
+    ['unknown experiment', ['bench', 'run', 'nope'], /unknown experiment 'nope' \(accepted: .*selftest/],
+    ['unknown system', ['bench', 'run', 'selftest', '--system', 'linux'], /--system: unknown system 'linux'/],
+    ['unsupported system', ['bench', 'run', 'selftest', '--system', 'flexsc'], /does not compare 'flexsc'/],
+    ['bad format', ['bench', 'run', 'selftest', '--format', 'xml'], /--format: .*accepted: table, csv, json/],
+    ['malformed --set', ['bench', 'run', 'selftest', '--set', 'nokey'], /--set: 'nokey' is malformed/],
+    ['non-numeric seed', ['bench', 'run', 'selftest', '--seed', 'abc'], /--seed: 'abc'/],
+    ['negative seed', ['bench', 'run', 'selftest', '--seed', '-1'], /--seed/],
+    ['zero jobs', ['bench', 'run', 'selftest', '--jobs', '0'], /--jobs: '0'/],
+    ['unknown flag', ['bench', 'run', 'selftest', '--bogus'], /--bogus/],
+    ['quick and full', ['bench', 'paper', '--quick', '--full'], /cannot also be provided/],
+  ]
+  it.concurrent.each(bad)('%s: one line on stderr, exit 2, no file', async (_name, args, message) => {
+    const out = join(tmp(), 'res')
+    const r = await cliAsync(...args, '--out', out)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+    expect(r.stdout).toBe('')
+    expect(existsSync(out)).toBe(false)
+  })
+})
+
+describe('bench paper', () => {
+  it('writes CSV and metadata for every registered experiment into --out', () => {
+    const out = join(tmp(), 'paper')
+    const r = cli('bench', 'paper', '--out', out, '--jobs', '1')
+    expect(r.status).toBe(0)
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['selftest.csv', 'selftest.meta.json']))
+    expect(readFileSync(join(out, 'selftest.csv'), 'utf8')).toBe(cli('bench', 'run', 'selftest', '--format', 'csv', '--jobs', '1').stdout)
+  })
+})
