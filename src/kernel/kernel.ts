@@ -103,12 +103,18 @@ export class Kernel {
   private buildVfs(withDisk: boolean): Vfs {
     const k = this.kparams
     const disk: DiskPort = withDisk ? machineDisk(this.sim, this.machine!) : noDisk(this.domain)
-    const cache = new PageCache(k.pageCachePages, k.pageBytes)
+    const pages = k.pageCachePages > 0 ? k.pageCachePages : Math.floor((this.params.memoryBytes * k.pageCacheFraction) / k.pageBytes)
+    const cache = new PageCache(pages, k.pageBytes)
     const block = new BlockLayer(disk, k.maxRequestBytes)
-    return new Vfs(cache, block, k.readaheadPages, {
+    const vfs = new Vfs(cache, block, k.readaheadPages, {
       copyCycles: (ctx, bytes) => this.copyCycles(ctx.thread, bytes, true),
       onDirty: () => this.armFlusher(),
     })
+    vfs.thresholds = {
+      dirtyBackgroundPages: Math.floor(pages * k.dirtyBackgroundRatio),
+      dirtyLimitPages: Math.floor(pages * k.dirtyRatio),
+    }
+    return vfs
   }
 
   /** Background writeback: armed when pages turn dirty, writes those older than dirty_expire. */
@@ -123,7 +129,7 @@ export class Kernel {
       spawn(this.sim, (function* () {
         yield* vfs.flush(kernel.sim.now - expire)
         kernel.flusherArmed = false
-        if (vfs.cache.dirtyPages().length > 0) kernel.armFlusher()
+        if (vfs.cache.dirtyCount > 0) kernel.armFlusher()
       })(), `flusher-${this.domain}`)
     })
   }

@@ -5,8 +5,13 @@
 export interface KernelParams {
   /** Timeslice while others wait (CFS: sched_min_granularity 0.75 ms .. latency 6 ms; 3 ms here). */
   timesliceNs: number
-  /** Pages of page cache (4 KiB); eviction is LRU over clean pages. Default 1 GiB. */
+  /** Pages of page cache (4 KiB; LRU over clean pages). 0: derive from memory (pageCacheFraction). */
   pageCachePages: number
+  /** Share of the machine's memory the page cache may use when pageCachePages is 0. */
+  pageCacheFraction: number
+  /** dirty_background_ratio / dirty_ratio (Linux 3.2: 10% / 20% of cache-able memory). */
+  dirtyBackgroundRatio: number
+  dirtyRatio: number
   pageBytes: number
   /** Readahead window for sequential reads, pages (Linux default 128 KiB = 32 pages). */
   readaheadPages: number
@@ -31,7 +36,10 @@ export interface KernelParams {
 
 export const defaultKernelParams: KernelParams = {
   timesliceNs: 3_000_000,
-  pageCachePages: 262_144,
+  pageCachePages: 0,
+  pageCacheFraction: 0.75,
+  dirtyBackgroundRatio: 0.1,
+  dirtyRatio: 0.2,
   pageBytes: 4096,
   readaheadPages: 32,
   dirtyExpireNs: 30_000_000_000,

@@ -104,3 +104,23 @@ describe('VFS and page cache', () => {
     })
   })
 })
+
+describe('dirty page throttling', () => {
+  it('a writer above dirty_ratio writes back itself; dirty pages stay under the limit', () => {
+    const {host, machine, system} = nativeSystem({kernel: {pageCachePages: 1000}})
+    const vfs = system.kernel('native').vfs
+    const maxDirty: number[] = []
+    system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/data/log', O.CREAT | O.WRONLY)).ret
+      for (let i = 0; i < 32; i++) {
+        yield* sys.write(fd, 64 * 1024)
+        maxDirty.push(vfs.cache.dirtyCount)
+      }
+    })
+    host.run()
+    expect(vfs.thresholds).toEqual({dirtyBackgroundPages: 100, dirtyLimitPages: 200})
+    expect(Math.max(...maxDirty)).toBeLessThanOrEqual(200)
+    expect(machine.disk.served).toBeGreaterThan(0) // no fsync was called
+    expect(vfs.cache.stats.writebackPages).toBeGreaterThanOrEqual(512 - 200)
+  })
+})

@@ -31,6 +31,8 @@ export interface PageCacheStats {
 export class PageCache {
   /** Insertion order is LRU order (a hit re-inserts). */
   private readonly pages = new Map<string, CachedPage>()
+  /** Dirty pages in the order they became dirty (oldest first). */
+  private readonly dirty = new Set<CachedPage>()
   readonly stats: PageCacheStats = {hits: 0, misses: 0, readaheadPages: 0, writebackPages: 0, evictions: 0}
   constructor(readonly capacityPages: number, readonly pageBytes: number) {}
 
@@ -57,12 +59,43 @@ export class PageCache {
   }
 
   drop(ino: number): void {
-    for (const [key, page] of this.pages) if (page.ino === ino) this.pages.delete(key)
+    for (const [key, page] of this.pages) {
+      if (page.ino !== ino) continue
+      this.pages.delete(key)
+      this.dirty.delete(page)
+    }
   }
 
+  get dirtyCount(): number {
+    return this.dirty.size
+  }
+
+  markDirty(page: CachedPage, now: number): void {
+    if (page.dirty) return
+    page.dirty = true
+    page.dirtySince = now
+    this.dirty.add(page)
+  }
+
+  markClean(page: CachedPage): void {
+    page.dirty = false
+    this.dirty.delete(page)
+  }
+
+  /** Dirty pages (of one file), in file order. */
   dirtyPages(ino?: number): CachedPage[] {
     const out: CachedPage[] = []
-    for (const page of this.pages.values()) if (page.dirty && (ino === undefined || page.ino === ino)) out.push(page)
+    for (const page of this.dirty) if (ino === undefined || page.ino === ino) out.push(page)
+    return out.sort((a, b) => a.ino - b.ino || a.index - b.index)
+  }
+
+  /** The `count` pages dirty the longest. */
+  oldestDirty(count: number): CachedPage[] {
+    const out: CachedPage[] = []
+    for (const page of this.dirty) {
+      if (out.length >= count) break
+      out.push(page)
+    }
     return out.sort((a, b) => a.ino - b.ino || a.index - b.index)
   }
 
@@ -92,7 +125,7 @@ export function* writeback(
   diskOffset: (page: CachedPage) => number,
 ): Gen<void> {
   for (const page of pages) {
-    page.dirty = false
+    cache.markClean(page)
     page.writeback = true
   }
   let i = 0

@@ -33,6 +33,9 @@ export class Vfs {
   private readonly byPath = new Map<string, Inode>()
   private nextIno = 2
   private nextDiskOffset = 0
+  private backgroundFlush = false
+  /** Dirty-page thresholds in pages (set by the kernel from dirty_background_ratio / dirty_ratio). */
+  thresholds = {dirtyBackgroundPages: Infinity, dirtyLimitPages: Infinity}
   constructor(
     readonly cache: PageCache,
     readonly block: BlockLayer,
@@ -51,13 +54,16 @@ export class Vfs {
   create(path: string): Inode {
     const inode = new Inode(this.nextIno++, path)
     this.byPath.set(path, inode)
+    this.byIno.set(inode.ino, inode)
     return inode
   }
+  private readonly byIno = new Map<number, Inode>()
 
   unlink(path: string): boolean {
     const inode = this.byPath.get(path)
     if (!inode) return false
     this.byPath.delete(path)
+    this.byIno.delete(inode.ino)
     this.cache.drop(inode.ino)
     return true
   }
@@ -170,17 +176,45 @@ export class Vfs {
     }
   }
 
+  /**
+   * balance_dirty_pages: above the background threshold the flusher starts at once; above the
+   * dirty limit the writer itself writes the oldest pages back until under the background one.
+   */
+  *balanceDirty(ctx: CallContext): Gen<void> {
+    const {dirtyBackgroundPages: background, dirtyLimitPages: limit} = this.thresholds
+    const n = this.cache.dirtyCount
+    if (n > limit) {
+      yield* ctx.kernel.sched.block(ctx.thread, this.writePages(this.cache.oldestDirty(n - background)))
+    } else if (n > background && !this.backgroundFlush) {
+      this.backgroundFlush = true
+      const self = this
+      spawn(ctx.kernel.sim, (function* () {
+        yield* self.writePages(self.cache.oldestDirty(self.cache.dirtyCount - background))
+        self.backgroundFlush = false
+      })(), 'background-writeback')
+    }
+  }
+
   /** Background writeback of pages dirty since before `olderThan` (the flusher). */
   *flush(olderThan: number): Gen<number> {
     const dirty = this.cache.dirtyPages().filter((p) => p.dirtySince <= olderThan)
+    yield* this.writePages(dirty)
+    return dirty.length
+  }
+
+  /** Write back the given dirty pages, file by file. */
+  *writePages(dirty: CachedPage[]): Gen<void> {
     const byIno = new Map<number, CachedPage[]>()
-    for (const p of dirty) byIno.set(p.ino, [...(byIno.get(p.ino) ?? []), p])
+    for (const p of dirty) {
+      let list = byIno.get(p.ino)
+      if (!list) byIno.set(p.ino, (list = []))
+      list.push(p)
+    }
     for (const [ino, pages] of byIno) {
-      const inode = [...this.byPath.values()].find((n) => n.ino === ino)
+      const inode = this.byIno.get(ino)
       if (!inode) continue
       yield* writeback(this.cache, this.block, pages, (p) => this.allocate(inode, p.index))
     }
-    return dirty.length
   }
 
   private mkdirImplicit(path: string): Inode {
@@ -233,16 +267,14 @@ export class RegularFile implements FileObject {
       }
       if (!page) page = cache.insert(inode.ino, i, false)
       while (page.reading) yield* page.wq.sleep(ctx.kernel.sched, ctx.thread, -1, false)
-      if (!page.dirty) {
-        page.dirty = true
-        page.dirtySince = ctx.kernel.sim.now
-      }
+      cache.markDirty(page, ctx.kernel.sim.now)
       this.vfs.allocate(inode, i)
     }
     this.vfs.hooks.onDirty()
     yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes))
     inode.size = Math.max(inode.size, at + bytes)
     if (offset === undefined) file.offset = at + bytes
+    yield* this.vfs.balanceDirty(ctx)
     return ok(bytes)
   }
 
