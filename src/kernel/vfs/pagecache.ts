@@ -33,6 +33,8 @@ export class PageCache {
   private readonly pages = new Map<string, CachedPage>()
   /** Dirty pages in the order they became dirty (oldest first). */
   private readonly dirty = new Set<CachedPage>()
+  /** Pages whose write to disk is in progress. */
+  readonly underWriteback = new Set<CachedPage>()
   readonly stats: PageCacheStats = {hits: 0, misses: 0, readaheadPages: 0, writebackPages: 0, evictions: 0}
   constructor(readonly capacityPages: number, readonly pageBytes: number) {}
 
@@ -99,9 +101,6 @@ export class PageCache {
     return out.sort((a, b) => a.ino - b.ino || a.index - b.index)
   }
 
-  pagesOf(ino: number): CachedPage[] {
-    return [...this.pages.values()].filter((p) => p.ino === ino)
-  }
 
   private evict(count: number): void {
     for (const [key, page] of this.pages) {
@@ -127,6 +126,7 @@ export function* writeback(
   for (const page of pages) {
     cache.markClean(page)
     page.writeback = true
+    cache.underWriteback.add(page)
   }
   let i = 0
   while (i < pages.length) {
@@ -135,6 +135,7 @@ export function* writeback(
     yield* block.io(diskOffset(pages[i]), (j - i) * cache.pageBytes, true)
     for (let k = i; k < j; k++) {
       pages[k].writeback = false
+      cache.underWriteback.delete(pages[k])
       pages[k].wq.wakeAll()
     }
     cache.stats.writebackPages += j - i

@@ -171,7 +171,8 @@ export class Vfs {
       const offsetOf = (p: CachedPage) => this.allocate(inode, p.index)
       yield* ctx.kernel.sched.block(ctx.thread, writeback(this.cache, this.block, dirty, offsetOf))
     }
-    for (const page of this.cache.pagesOf(inode.ino)) {
+    const busy = [...this.cache.underWriteback].filter((p) => p.ino === inode.ino)
+    for (const page of busy) {
       while (page.writeback) yield* page.wq.sleep(ctx.kernel.sched, ctx.thread, -1, false)
     }
   }
