@@ -93,8 +93,9 @@ export class KProcess {
   readonly memory = new Map<number, number>()
   /** Woken when a child exits (wait4). */
   readonly childExit = new KWaitQueue()
-  /** Set while the process image is being replaced or torn down. */
+  /** Set by exit(): the other threads die at their next call or compute, with `exitStatus`. */
   exiting = false
+  exitStatus = 0
   /** Mapped regions by start address (mmap is local bookkeeping only). */
   readonly mappings = new Map<number, number>()
   nextMapAddress = 0x7f00_0000_0000

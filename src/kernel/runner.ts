@@ -59,8 +59,8 @@ export class ThreadRunner {
     record.exitQueue.wakeAll()
     const proc = thread.process
     proc.threads.delete(thread)
-    // The process ends with its last thread (exit() does not kill the other threads: simplified)
-    if (proc.threads.size === 0) exitProcess(kernel, proc, code)
+    // The process ends with its last thread; after exit() its status is exit()'s argument
+    if (proc.threads.size === 0) exitProcess(kernel, proc, proc.exiting ? proc.exitStatus : code)
   }
 
   /** Block `waiter` until thread `tid` has finished; its exit value. */

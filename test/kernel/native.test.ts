@@ -178,3 +178,27 @@ describe('footprints', () => {
     expect(callFootprint(p, 'getppid')).toBe(p.syscalls.defaultFootprint)
   })
 })
+
+describe('exit_group', () => {
+  it('exit() in one thread ends the others at their next call; wait4 sees the process gone', () => {
+    const {host, system} = nativeSystem({cores: 2})
+    const log: string[] = []
+    system.spawnProcess(function* (sys) {
+      const child = (yield* sys.fork(function* (c) {
+        yield* c.spawnThread(function* (t) {
+          for (let i = 0; ; i++) {
+            yield* t.compute(10_000)
+            if (i === 1000) log.push('worker still running')
+          }
+        })
+        yield* c.compute(50_000)
+        yield* c.exit(3)
+      })).ret
+      const w = yield* sys.wait(child)
+      log.push(`reaped ${w.ret === child}`)
+    })
+    host.run()
+    expect(log).toEqual(['reaped true'])
+    system.checkInvariants()
+  })
+})

@@ -67,11 +67,19 @@ export class NativeLibC extends LibC {
     return this.kernel.sim.now
   }
 
-  compute(instructions: number, ipc?: number): Gen<void> {
-    return userCompute(this.kernel, this.thread, instructions, ipc ?? this.userIpc)
+  *compute(instructions: number, ipc?: number): Gen<void> {
+    this.checkExiting()
+    yield* userCompute(this.kernel, this.thread, instructions, ipc ?? this.userIpc)
+  }
+
+  /** After exit() by another thread, this one dies at its next compute or call (exit_group). */
+  private checkExiting(): void {
+    const proc = this.thread.process
+    if (proc.exiting) throw new ThreadExit(proc.exitStatus)
   }
 
   *call<N extends SyscallName>(name: N, args: SyscallArgs<N>): Gen<SyscallResult> {
+    this.checkExiting()
     const {kernel, thread} = this
     yield* kernel.sched.compute(thread, trapEntry(kernel.params))
     const ctx: CallContext = {kernel, thread, process: thread.process, name}

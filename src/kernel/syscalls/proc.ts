@@ -80,6 +80,7 @@ export const procHandlers: SyscallTable = {
 
   *exit(ctx, a) {
     ctx.process.exiting = true
+    ctx.process.exitStatus = a.code
     return ok(a.code)
   },
 
