@@ -36,7 +36,7 @@ export interface KernelOptions {
   /** Network attachment: the Ethernet and this kernel's host name on it (omit: loopback only). */
   network?: Network
   host?: string
-  /** Whether this kernel owns the disk (storage domain / native): it gets a VFS over it. */
+  /** Whether this kernel owns the disk (storage domain / native; default no: its files are memory-only). */
   disk?: boolean
 }
 
@@ -96,7 +96,7 @@ export class Kernel {
     this.sched = new Scheduler(this.sim, this.params, this.domain, options.cpus, {
       timeslice: nsToCycles(this.kparams.timesliceNs, this.params.clockHz),
     }, this.machine)
-    this.vfs = this.buildVfs(options.disk !== false && options.machine !== null)
+    this.vfs = this.buildVfs(options.disk === true && options.machine !== null)
     this.net = new NetStack(this, options.network ?? null, options.host ?? null)
   }
 
