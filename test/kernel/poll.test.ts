@@ -96,3 +96,61 @@ describe('poll, select, epoll, eventfd', () => {
     expect(r).toEqual({before: [1], after: [0], read: 100, bad: 'EBADF'})
   })
 })
+
+describe('an epoll server under many clients', () => {
+  it('serves every request of 20 concurrent connections exactly once', () => {
+    const {host, system} = nativeSystem()
+    let served = 0
+    let answered = 0
+    system.spawnProcess(function* (sys) {
+      const ls = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret
+      yield* sys.bind(ls, {family: 'AF_INET', port: 80})
+      yield* sys.listen(ls, 128)
+      const ep = (yield* sys.epollCreate()).ret
+      yield* sys.epollCtl(ep, EPOLL_CTL.ADD, ls, POLL.IN)
+      let open = 0
+      let accepted = 0
+      while (accepted < 20 || open > 0) {
+        const ev = yield* sys.epollWait(ep, 64, -1)
+        for (const {fd} of ev.ready ?? []) {
+          if (fd === ls) {
+            const c = (yield* sys.accept(ls)).ret
+            yield* sys.epollCtl(ep, EPOLL_CTL.ADD, c, POLL.IN)
+            accepted++
+            open++
+            continue
+          }
+          const r = yield* sys.recv(fd, 200)
+          if (r.ret <= 0) {
+            yield* sys.epollCtl(ep, EPOLL_CTL.DEL, fd, 0)
+            yield* sys.close(fd)
+            open--
+            continue
+          }
+          for (let got = r.ret; got % 200 !== 0; ) got += (yield* sys.recv(fd, 200 - (got % 200))).ret
+          served++
+          yield* sys.compute(20_000)
+          yield* sys.send(fd, 2000)
+        }
+      }
+    })
+    for (let i = 0; i < 20; i++) {
+      system.clients.spawn(0, function* (sys) {
+        yield* sys.sleep(10_000 * (i + 1))
+        const s = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret
+        yield* sys.connect(s, {family: 'AF_INET', host: 'server', port: 80})
+        for (let k = 0; k < 5; k++) {
+          yield* sys.send(s, 200)
+          let n = 0
+          while (n < 2000) n += (yield* sys.recv(s, 2000 - n)).ret
+          answered++
+        }
+        yield* sys.close(s)
+      })
+    }
+    host.run()
+    expect(served).toBe(100)
+    expect(answered).toBe(100)
+    system.checkInvariants()
+  })
+})
