@@ -124,3 +124,23 @@ describe('dirty page throttling', () => {
     expect(vfs.cache.stats.writebackPages).toBeGreaterThanOrEqual(512 - 200)
   })
 })
+
+describe('vectored and positioned I/O', () => {
+  it('writev/readv move the sum of the vectors; pread on a pipe is ESPIPE', () => {
+    const {host, system} = nativeSystem()
+    const r: Record<string, unknown> = {}
+    system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/v', O.CREAT | O.RDWR)).ret
+      r.writev = (yield* sys.writev(fd, [100, 200, 300])).ret
+      yield* sys.lseek(fd, 0, SEEK.SET)
+      r.readv = (yield* sys.readv(fd, [250, 250, 250])).ret
+      r.pwrite = (yield* sys.pwrite(fd, 50, 1000)).ret
+      r.size = (yield* sys.fstat(fd)).stat?.size
+      const p = (yield* sys.call('pipe', {})).fds!
+      r.pipePread = (yield* sys.pread(p[0], 10, 0)).errno
+      r.lseekPipe = (yield* sys.lseek(p[0], 0, SEEK.SET)).errno
+    })
+    host.run()
+    expect(r).toEqual({writev: 600, readv: 600, pwrite: 50, size: 1050, pipePread: 'ESPIPE', lseekPipe: 'ESPIPE'})
+  })
+})
