@@ -85,6 +85,8 @@ export class Kernel {
   /** How programs start on this kernel's threads (set by the System; fork/exec need it). */
   runtime: ProcessRuntime | null = null
   private nextPid = 1
+  /** Thread ids are per kernel (and so per run): the same run numbers its threads the same way. */
+  private nextTid = 1
   private flusherArmed = false
 
   constructor(options: KernelOptions) {
@@ -176,7 +178,7 @@ export class Kernel {
   }
 
   createThread(process: KProcess, kind: ThreadKind, name: string): KThread {
-    const thread = new KThread(process, kind, name)
+    const thread = new KThread(process, kind, name, this.nextTid++)
     process.threads.add(thread)
     return thread
   }

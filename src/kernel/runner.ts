@@ -20,14 +20,17 @@ export interface ThreadRecord {
 }
 
 export class ThreadRunner {
-  readonly records = new Map<Tid, ThreadRecord>()
+  /** By kernel, then tid (tids are per kernel). */
+  private readonly records = new Map<Kernel, Map<Tid, ThreadRecord>>()
   started = 0
   finished = 0
 
   /** Run `body` on `thread` (of `kernel`) with `sys` as its C library, starting now. */
   start(kernel: Kernel, thread: KThread, body: Program, sys: SyscallInterface): ThreadRecord {
     const record: ThreadRecord = {thread, kernel, done: false, value: 0, exitQueue: new KWaitQueue()}
-    this.records.set(thread.tid, record)
+    let byTid = this.records.get(kernel)
+    if (!byTid) this.records.set(kernel, (byTid = new Map()))
+    byTid.set(thread.tid, record)
     this.started++
     spawn(kernel.sim, this.run(record, body, sys), `${kernel.domain}:${thread.process.pid}/${thread.tid}:${thread.name}`)
     return record
@@ -63,11 +66,14 @@ export class ThreadRunner {
     if (proc.threads.size === 0) exitProcess(kernel, proc, proc.exiting ? proc.exitStatus : code)
   }
 
-  /** Block `waiter` until thread `tid` has finished; its exit value. */
-  *join(waiter: KThread, tid: Tid): Gen<number> {
-    const record = this.records.get(tid)
+  record(kernel: Kernel, tid: Tid): ThreadRecord | undefined {
+    return this.records.get(kernel)?.get(tid)
+  }
+
+  /** Block `waiter` (a thread of `kernel`) until thread `tid` of that kernel has finished; its exit value. */
+  *join(kernel: Kernel, waiter: KThread, tid: Tid): Gen<number> {
+    const record = this.record(kernel, tid)
     if (!record) return -1
-    const kernel = record.kernel
     while (!record.done) yield* record.exitQueue.sleep(kernel.sched, waiter, -1, false)
     return record.value
   }

@@ -103,7 +103,7 @@ export class NativeLibC extends LibC {
   }
 
   joinThread(tid: number): Gen<number> {
-    return this.runner.join(this.thread, tid)
+    return this.runner.join(this.kernel, this.thread, tid)
   }
 }
 
