@@ -31,7 +31,7 @@ describe('flag validation', () => {
   })
 
   it('checks --set is key=value', () => {
-    expect(checkSets(['cpu.syscallEntry=80'])).toEqual(['cpu.syscallEntry=80'])
+    expect(checkSets(['cpu.syscallEntry=80', 'syscalls.footprints.open+close.l1d=12'])).toHaveLength(2)
     for (const bad of ['cpu.syscallEntry', '=3', 'a=', 'a b=1']) expect(() => checkSets([bad])).toThrow(/--set: .*key=value/)
   })
 
