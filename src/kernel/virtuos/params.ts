@@ -1,0 +1,144 @@
+/**
+ * Every mechanism constant of the VirtuOS release (R1.01, see shared/paper/virtuos.md) as a
+ * parameter with the release's value as default, plus the few model estimates the release does not
+ * fix (marked "estimate"). Experiments override any of them with `options.virtuos`.
+ */
+import {UsageError} from '../../errors.js'
+
+export type ServiceDomain = 'storage' | 'network'
+export const SERVICE_DOMAINS: readonly ServiceDomain[] = ['storage', 'network']
+
+/** Physical cores of each domain's vCPUs (pinned 1:1). */
+export interface CoreSplit {
+  primary: number[]
+  storage: number[]
+  network: number[]
+}
+
+export interface VirtuosParams {
+  /** Slots of the library's fd table (uClibc FD_SETSIZE-sized table). */
+  fdTableSlots: number
+  /** Call pages per (process, service domain). */
+  callPages: number
+  /** Bytes of one request entry (one cache line). */
+  entryBytes: number
+  /** Request entries per (process, service domain): 8 pages of 64-byte entries minus headers. */
+  entriesPerProcess: number
+  /** Largest data region per (process, service domain), pages (8192 pages = 32 MiB). */
+  dataRegionMaxPages: number
+  /** The data region grows by at most this many page grants per request to the service domain. */
+  dataGrowBatchGrants: number
+  pageBytes: number
+  /** Large reads/writes are cut into chunks of this many bytes. */
+  transferChunkBytes: number
+  /** Pages of the per-process ready queue. */
+  readyQueuePages: number
+  /** Thread entries of the per-process ready queue. */
+  readyQueueEntries: number
+  /** Process slots pre-allocated per service domain (fork does not wait for grant set-up). */
+  preallocatedSlots: number
+  /** M:N kernel threads per process. */
+  kthreadsPerProcess: number
+  /** Upper bound the library accepts for kthreadsPerProcess. */
+  kthreadsMax: number
+  /** `pause` iterations a kernel thread spins (on the ready queue or an entry) before blocking. */
+  spinIterations: number
+  /** Empty polls of the submitted stack before a worker sets WAKE_REQUESTED. */
+  emptyPollsBeforeWake: number
+  /** Workers kept polling per domain: MIN_RUNNING_THREADS = the domain's vCPUs (null = that). */
+  minRunningThreads: number | null
+  /** Event channels per service domain: main, ring, disconnect, wake. */
+  eventChannelsPerDomain: number
+  /** Restart delay after a service-domain crash (the release's tool waits 3 s), ns. */
+  restartDelayNs: number
+  /** Core split; null = the default split for the machine's core count (see defaultCoreSplit). */
+  cores: CoreSplit | null
+  /** Estimate: user-mode instructions of the library per call (fd lookup, routing, entry fill). */
+  libraryCallInstructions: number
+  /** Estimate: instructions of one worker poll iteration besides its sched_yield trap. */
+  pollInstructions: number
+  /** Estimate: instructions to register a process with a service domain beyond grant mapping. */
+  registerInstructions: number
+  /** Estimate: service-domain instructions per fd duplicated when a forked child registers. */
+  forkDupInstructionsPerFd: number
+}
+
+export const defaultVirtuosParams: VirtuosParams = {
+  fdTableSlots: 1024,
+  callPages: 8,
+  entryBytes: 64,
+  entriesPerProcess: 454,
+  dataRegionMaxPages: 8192,
+  dataGrowBatchGrants: 80,
+  pageBytes: 4096,
+  transferChunkBytes: 4 * 1024 * 1024,
+  readyQueuePages: 8,
+  readyQueueEntries: 1362,
+  preallocatedSlots: 8,
+  kthreadsPerProcess: 18,
+  kthreadsMax: 1024,
+  spinIterations: 4000,
+  emptyPollsBeforeWake: 5000,
+  minRunningThreads: null,
+  eventChannelsPerDomain: 4,
+  restartDelayNs: 3_000_000_000,
+  cores: null,
+  libraryCallInstructions: 150,
+  pollInstructions: 40,
+  registerInstructions: 20_000,
+  forkDupInstructionsPerFd: 300,
+}
+
+/**
+ * Default split of the machine's cores. On the 8-core, 2-socket E5520 box: primary 0-3 (socket 0,
+ * where the applications run), storage 4-5 and network 6-7 (socket 1). The applications keep a
+ * whole socket as in a native run that uses 4 cores; the two service domains share the other one,
+ * so request/response cache lines cross the socket link (the cost the design pays for isolation).
+ * Generally: primary gets the first half (rounded up), the rest is split storage-first.
+ */
+export function defaultCoreSplit(cores: number): CoreSplit {
+  if (cores < 3) throw new UsageError(`virtuos needs at least 3 cores (primary, storage, network); the machine has ${cores}`)
+  const primaryCount = Math.min(Math.ceil(cores / 2), cores - 2)
+  const rest = cores - primaryCount
+  const storageCount = Math.ceil(rest / 2)
+  const range = (from: number, n: number) => Array.from({length: n}, (_, i) => from + i)
+  return {
+    primary: range(0, primaryCount),
+    storage: range(primaryCount, storageCount),
+    network: range(primaryCount + storageCount, rest - storageCount),
+  }
+}
+
+/** Merge overrides onto the defaults and check them; bad values are the user's to fix. */
+export function resolveVirtuosParams(machineCores: number, overrides: Partial<VirtuosParams> = {}): VirtuosParams & {cores: CoreSplit} {
+  const p = {...defaultVirtuosParams, ...overrides}
+  for (const [key, value] of Object.entries(p)) {
+    if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
+      throw new UsageError(`virtuos.${key}: found ${value}, expected a finite number >= 0`)
+    }
+  }
+  for (const key of ['entriesPerProcess', 'readyQueueEntries', 'kthreadsPerProcess', 'dataGrowBatchGrants', 'transferChunkBytes', 'fdTableSlots'] as const) {
+    if (!Number.isInteger(p[key]) || p[key] < 1) throw new UsageError(`virtuos.${key}: found ${p[key]}, expected an integer >= 1`)
+  }
+  if (p.kthreadsPerProcess > p.kthreadsMax) {
+    throw new UsageError(`virtuos.kthreadsPerProcess: found ${p.kthreadsPerProcess}, expected at most ${p.kthreadsMax}`)
+  }
+  const cores = p.cores ?? defaultCoreSplit(machineCores)
+  checkSplit(cores, machineCores)
+  return {...p, cores}
+}
+
+function checkSplit(split: CoreSplit, machineCores: number): void {
+  const seen = new Set<number>()
+  for (const domain of ['primary', 'storage', 'network'] as const) {
+    const list = split[domain]
+    if (!Array.isArray(list) || list.length === 0) throw new UsageError(`virtuos.cores.${domain}: found no cores, expected at least one`)
+    for (const c of list) {
+      if (!Number.isInteger(c) || c < 0 || c >= machineCores) {
+        throw new UsageError(`virtuos.cores.${domain}: found core ${c}, expected 0..${machineCores - 1}`)
+      }
+      if (seen.has(c)) throw new UsageError(`virtuos.cores.${domain}: core ${c} is given to two domains`)
+      seen.add(c)
+    }
+  }
+}
