@@ -1,0 +1,29 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../../cli/base.js'
+import {readProfileJson, validateProfile} from '../../config/index.js'
+import {UsageError} from '../../errors.js'
+
+export default class ConfigValidate extends BaseCommand {
+  static override description = 'Check machine profiles: every key present, values in range, units fit, sources given'
+  static override examples = ['<%= config.bin %> config validate configs/*.json']
+  // Variadic files: oclif leaves extra arguments in argv only when not strict.
+  static override strict = false
+  static override args = {file: Args.string({description: 'profile files (JSON)', required: true})}
+
+  async run(): Promise<void> {
+    const {argv} = await this.parse(ConfigValidate)
+    let failed = false
+    for (const file of argv as string[]) {
+      try {
+        validateProfile(readProfileJson(file), file)
+        process.stdout.write(`ok ${file}\n`)
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e
+        // one line per problem, unlike other commands' single line: a profile can have many
+        process.stderr.write(e.message + '\n')
+        failed = true
+      }
+    }
+    if (failed) this.exit(2)
+  }
+}

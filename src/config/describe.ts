@@ -1,0 +1,37 @@
+/** A profile's constants as flat rows, in declaration order: what `config show` prints. */
+import {constantAt} from './load.js'
+import type {Constant, Profile} from './schema.js'
+import {allConstantPaths} from './spec.js'
+
+export interface ConstantRow {
+  path: string
+  value: number | boolean
+  unit: string
+  source: string
+  estimate: boolean
+  /** Recorded in the profile but not used by the model. */
+  profileOnly: boolean
+}
+
+export function listConstants(profile: Profile): ConstantRow[] {
+  const rows: ConstantRow[] = []
+  for (const {path, spec} of allConstantPaths()) {
+    const c = constantAt(profile, path) as Constant<number | boolean> | undefined
+    if (c === undefined) continue
+    rows.push({path: path.join('.'), value: c.value, unit: c.unit, source: c.source, estimate: c.estimate === true, profileOnly: spec.profileOnly === true})
+  }
+  return rows
+}
+
+/** A plain aligned table: key, value, unit, estimate marker, source cut to `sourceWidth`. */
+export function renderConstants(rows: readonly ConstantRow[], sourceWidth = 70): string {
+  const cells = rows.map((r) => [r.path, String(r.value), r.unit, r.estimate ? 'est' : r.profileOnly ? 'doc' : '', cut(r.source, sourceWidth)])
+  const header = ['key', 'value', 'unit', '', 'source']
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
+  const line = (c: string[]) => c.map((x, i) => (i === 1 ? x.padStart(widths[i]) : i === c.length - 1 ? x : x.padEnd(widths[i]))).join('  ')
+  return [line(header), ...cells.map(line)].join('\n') + '\n'
+}
+
+function cut(s: string, width: number): string {
+  return s.length <= width ? s : `${s.slice(0, width - 1)}…`
+}

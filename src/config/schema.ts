@@ -1,0 +1,169 @@
+/**
+ * The profile schema (zod 4), built from PROFILE_SPEC: every group and key required unless marked
+ * optional, unknown keys rejected, values finite and in range, units those of the key's dimension.
+ * validateProfile turns every problem into one line: `<file>: <json.path>: expected ..., found ...`.
+ */
+import {z} from 'zod'
+import {isKeySpec, type KeySpec, PROFILE_SPEC, type SpecNode} from './spec.js'
+import {type Dimension, unitsOf} from './units.js'
+
+export interface Constant<V = number> {
+  value: V
+  unit: string
+  source: string
+  /** True when nothing citable exists and the value is a reasoned estimate (reasoning in source). */
+  estimate?: boolean
+}
+
+type ConstantOf<S> = S extends {dim: 'flag'} ? Constant<boolean> : Constant<number>
+type Node<S> = S extends KeySpec ? ConstantOf<S> : Group<S>
+type Group<S> = {-readonly [K in keyof S as S[K] extends {optional: true} ? never : K]: Node<S[K]>} & {
+  -readonly [K in keyof S as S[K] extends {optional: true} ? K : never]?: Node<S[K]>
+}
+
+/** A validated profile: the raw JSON shape, every constant with value, unit and source. */
+export type Profile = {name: string; description: string; illustrative?: boolean} & Group<typeof PROFILE_SPEC>
+
+const DIMENSION_NAMES: Record<Dimension, string> = {
+  time: 'time',
+  period: 'time or rotation speed',
+  size: 'size',
+  bandwidth: 'bandwidth',
+  frequency: 'frequency',
+  count: 'count',
+  ratio: 'ratio',
+  ipc: 'IPC',
+  lines: 'cache-line count',
+  entries: 'TLB-entry count',
+  instructions: 'instruction count',
+  flag: 'flag',
+}
+
+/** What a value must be, as the error message says it. */
+export function expectedValue(spec: KeySpec): string {
+  if (spec.dim === 'flag') return 'expected true or false'
+  const kind = spec.int ? 'integer' : 'number'
+  if (spec.range === 'fraction') return `expected a ${kind} from 0 to 1`
+  if (spec.range === 'nonnegative') return `expected a ${kind} >= 0`
+  return `expected a positive ${kind}`
+}
+
+export function expectedUnit(dim: Dimension): string {
+  const units = unitsOf(dim)
+  return units.length === 1 ? `expected the unit "${units[0]}"` : `expected a ${DIMENSION_NAMES[dim]} unit (${units.join(', ')})`
+}
+
+function valueSchema(spec: KeySpec): z.ZodType {
+  const error = expectedValue(spec)
+  if (spec.dim === 'flag') return z.boolean({error})
+  // zod 4 numbers reject NaN and +-Infinity already (JSON's 1e999 parses to Infinity).
+  let n = z.number({error})
+  if (spec.int) n = n.int({error})
+  if (spec.range === 'positive') n = n.positive({error})
+  else n = n.nonnegative({error})
+  if (spec.range === 'fraction') n = n.max(1, {error})
+  return n
+}
+
+const CONSTANT_SHAPE = 'expected a constant {"value", "unit", "source"}'
+
+function constantSchema(spec: KeySpec): z.ZodType {
+  return z.strictObject(
+    {
+      value: valueSchema(spec),
+      unit: z.enum(unitsOf(spec.dim) as [string, ...string[]], {error: expectedUnit(spec.dim)}),
+      source: z.string({error: 'expected a citation (title + URL) or "derived: ..." string'}).trim().min(1, {error: 'expected a non-empty citation'}),
+      estimate: z.boolean({error: 'expected true or false'}).optional(),
+    },
+    {error: CONSTANT_SHAPE},
+  )
+}
+
+function nodeSchema(node: SpecNode): z.ZodType {
+  if (isKeySpec(node)) {
+    const c = constantSchema(node)
+    return node.optional ? c.optional() : c
+  }
+  const shape = Object.fromEntries(Object.entries(node).map(([k, child]) => [k, nodeSchema(child)]))
+  return z.strictObject(shape, {error: `expected a group of constants {${Object.keys(node).join(', ')}}`})
+}
+
+export const profileSchema: z.ZodType = z.strictObject(
+  {
+    name: z.string({error: 'expected the profile name (a string)'}).regex(/^[\w.-]+$/, {error: 'expected a name of letters, digits, ".", "_" or "-"'}),
+    description: z.string({error: 'expected a one-line description (a string)'}),
+    illustrative: z.boolean({error: 'expected true or false'}).optional(),
+    ...Object.fromEntries(Object.entries(PROFILE_SPEC).map(([k, g]) => [k, nodeSchema(g)])),
+  },
+  {error: 'expected a profile object'},
+)
+
+/** A problem with one place in a profile. */
+export interface Problem {
+  path: string
+  message: string
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = data
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined
+    cur = (cur as Record<PropertyKey, unknown>)[seg]
+  }
+  return cur
+}
+
+/** How a found value is shown: JSON for scalars, a short tag for structures. */
+export function showFound(v: unknown): string {
+  if (v === undefined) return 'nothing (the key is missing)'
+  if (Array.isArray(v)) return 'an array'
+  if (v !== null && typeof v === 'object') return 'an object'
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v)
+  const s = JSON.stringify(v)
+  return s.length > 60 ? `${s.slice(0, 57)}..."` : s
+}
+
+function joinPath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(top level)' : path.map(String).join('.')
+}
+
+/** Schema problems of `data`, in document order, one per place. */
+export function schemaProblems(data: unknown): Problem[] {
+  const r = profileSchema.safeParse(data)
+  if (r.success) return []
+  const problems: Problem[] = []
+  for (const issue of r.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = Object.keys(shapeOf(issue.path))
+      for (const key of issue.keys) {
+        problems.push({path: joinPath([...issue.path, key]), message: `unknown key${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}`})
+      }
+      continue
+    }
+    problems.push({path: joinPath(issue.path), message: `${issue.message}, found ${showFound(valueAt(data, issue.path))}`})
+  }
+  return problems
+}
+
+/** The keys accepted at a path: the spec group there, plus the meta keys at top level. */
+function shapeOf(path: readonly PropertyKey[]): Record<string, unknown> {
+  if (path.length === 0) return {name: 1, description: 1, illustrative: 1, ...PROFILE_SPEC}
+  let node: SpecNode = PROFILE_SPEC
+  for (const seg of path) {
+    if (isKeySpec(node)) return {value: 1, unit: 1, source: 1, estimate: 1}
+    node = (node as Record<string, SpecNode>)[String(seg)]
+    if (node === undefined) return {}
+  }
+  return isKeySpec(node) ? {value: 1, unit: 1, source: 1, estimate: 1} : (node as Record<string, unknown>)
+}
+
+/** Checks across keys that the schema cannot express alone. */
+export function crossProblems(p: Profile): Problem[] {
+  const out: Problem[] = []
+  const max = p.machine.sockets.value * p.machine.coresPerSocket.value
+  const cores = p.machine.cores?.value
+  if (cores !== undefined && cores > max) {
+    out.push({path: 'machine.cores.value', message: `expected at most sockets x coresPerSocket = ${max}, found ${cores}`})
+  }
+  return out
+}

@@ -1,0 +1,167 @@
+/**
+ * Every key of a machine profile, declared once: its dimension (which units it accepts), the range
+ * its value must lie in, and what it means. The zod schema, the `--set` path checker and the docs
+ * all come from this table; resolve.ts maps it onto MachineParams.
+ *
+ * Layout mirrors MachineParams (src/machine/params.ts): group `cache` -> params.cache, key
+ * `l2Hit` -> cache.l2Hit. Group `machine` holds the top-level params; sizes drop the `Bytes`
+ * suffix because the unit says it. Keys marked profileOnly are recorded facts with no param.
+ */
+import type {Dimension} from './units.js'
+
+export type Range = 'positive' | 'nonnegative' | 'fraction'
+
+export interface KeySpec {
+  readonly dim: Dimension
+  readonly range: Range
+  readonly int?: boolean
+  /** May be absent from a profile (resolve.ts supplies the default). */
+  readonly optional?: boolean
+  /** Documented in the profile, not used by the model. */
+  readonly profileOnly?: boolean
+  readonly doc: string
+}
+
+export type SpecNode = KeySpec | {readonly [key: string]: SpecNode}
+
+export function isKeySpec(node: SpecNode): node is KeySpec {
+  return typeof (node as KeySpec).dim === 'string'
+}
+
+const time = (doc: string): KeySpec => ({dim: 'time', range: 'nonnegative', doc})
+const size = (doc: string): KeySpec => ({dim: 'size', range: 'positive', doc})
+const rate = (doc: string): KeySpec => ({dim: 'bandwidth', range: 'positive', doc})
+const count = (doc: string): KeySpec => ({dim: 'count', range: 'positive', int: true, doc})
+const flag = (doc: string): KeySpec => ({dim: 'flag', range: 'nonnegative', profileOnly: true, doc})
+
+/** One row of FlexSC's table 1: kernel work of a call and what it evicts. */
+function footprint(withCycles: boolean) {
+  return {
+    instructions: {dim: 'instructions', range: 'nonnegative', doc: 'kernel instructions of the call'},
+    ...(withCycles ? {cycles: {...time('cycles the call took (FlexSC measured; the model derives it from instructions / ipc)'), profileOnly: true}} : {}),
+    ipc: {dim: 'ipc', range: 'positive', doc: 'kernel-mode IPC while the handler runs'},
+    l1i: {dim: 'lines', range: 'nonnegative', doc: 'i-cache lines evicted'},
+    l1d: {dim: 'lines', range: 'nonnegative', doc: 'd-cache lines evicted'},
+    l2: {dim: 'lines', range: 'nonnegative', doc: 'L2 lines evicted'},
+    l3: {dim: 'lines', range: 'nonnegative', doc: 'L3 lines evicted'},
+    dtlb: {dim: 'entries', range: 'nonnegative', doc: 'd-TLB entries evicted'},
+  } as const satisfies Record<string, KeySpec>
+}
+
+const measuredFootprint = footprint(true)
+
+/** FlexSC table 1 rows, keyed as the paper names them; resolve.ts maps them to call names. */
+export const FOOTPRINT_ROWS = ['stat', 'pread', 'pwrite', 'open+close', 'mmap+munmap', 'open+write+close'] as const
+
+export const PROFILE_SPEC = {
+  machine: {
+    clock: {dim: 'frequency', range: 'positive', doc: 'core clock: the reference clock of simulated time'},
+    sockets: count('processor sockets'),
+    coresPerSocket: count('cores per socket'),
+    cores: {...count('cores in use: the first N (socket-major); default all'), optional: true},
+    hyperThreading: flag('SMT enabled on the testbed'),
+    turboBoost: flag('Turbo Boost enabled on the testbed'),
+    memory: size('installed memory'),
+  },
+  cache: {
+    lineSize: size('cache line'),
+    l1iSize: size('L1 instruction cache per core'),
+    l1dSize: size('L1 data cache per core'),
+    l2Size: size('L2 cache per core'),
+    l3SizePerSocket: size('shared L3 per socket'),
+    l3Inclusive: flag('L3 includes the L1/L2 contents'),
+    l1Hit: time('L1 load-to-use'),
+    l2Hit: time('L2 load-to-use'),
+    l3Hit: time('L3 load-to-use, line not held by another core'),
+    memoryLocal: time('load missing all caches, memory of the own socket'),
+    memoryRemote: time('load missing all caches, memory of the other socket'),
+    tlbMiss: time('d-TLB miss whose page walk hits in cache'),
+    dtlbEntries: {dim: 'entries', range: 'positive', int: true, doc: 'L1 d-TLB entries (4 KiB pages)'},
+  },
+  interconnect: {
+    lineTransferSameSocket: time('modified line moving to another core of the same socket'),
+    lineTransferCrossSocket: time('modified line moving across sockets'),
+    ipi: time('inter-processor interrupt, send to handler entry'),
+    casUncontended: time('LOCK CMPXCHG on a line the core owns'),
+  },
+  copy: {
+    inCache: rate('memcpy, source and destination cache resident'),
+    memoryPerCore: rate('memcpy streaming from memory, one core'),
+    memoryPerSocket: rate('sustained memory bandwidth of one socket, all cores'),
+    crossSocket: rate('socket-to-socket link, per direction'),
+  },
+  cpu: {
+    syscallEntry: time('mode switch user -> kernel'),
+    syscallExit: time('mode switch kernel -> user'),
+    contextSwitch: time('kernel thread switch within one address space'),
+    addressSpaceSwitch: time('extra for switching address space'),
+    pause: time('one x86 pause'),
+    userThreadSwitch: time('M:N user-level thread switch'),
+    kernelIpc: {dim: 'ipc', range: 'positive', doc: 'kernel IPC for calls without a footprint'},
+    userIpc: {dim: 'ipc', range: 'positive', doc: 'undisturbed user IPC when a workload gives none'},
+    wakeup: time("waker's cost of waking a blocked thread"),
+  },
+  syscalls: {
+    footprints: Object.fromEntries(FOOTPRINT_ROWS.map((r) => [r, measuredFootprint])) as Record<(typeof FOOTPRINT_ROWS)[number], typeof measuredFootprint>,
+    openShare: {dim: 'ratio', range: 'fraction', doc: "open's share of the open+close row (close gets the rest)"},
+    mmapShare: {dim: 'ratio', range: 'fraction', doc: "mmap's share of the mmap+munmap row (munmap gets the rest)"},
+    defaultFootprint: footprint(false),
+    indirectRecovery: time('cycles until user IPC recovers after the worst call measured'),
+  },
+  hypervisor: {
+    hypercall: time('PV hypercall round trip'),
+    vmExitEntry: time('VM exit + VM entry (HVM only)'),
+    eventChannelSend: time("event-channel notification, sender's cost"),
+    virqDelivery: time('virtual interrupt (upcall) delivery in the target domain'),
+    grantMap: time('grant map of one page'),
+    grantUnmap: time('grant unmap of one page'),
+    grantCopyPerPage: time('GNTTABOP_copy of one 4 KiB page'),
+    domainSwitch: time("switching a core from one domain's vCPU to another's"),
+    pvSyscallFactor: {dim: 'ratio', range: 'positive', doc: 'PV guest syscall cost / native syscall cost'},
+  },
+  disk: {
+    avgSeek: time('average seek'),
+    trackSeek: time('track-to-track seek'),
+    fullSeek: time('full-stroke seek'),
+    rotation: {dim: 'period', range: 'positive', doc: 'one revolution (or the spindle speed in rpm)'},
+    transferRate: rate('sustained media transfer rate'),
+    controllerOverhead: time('per-request controller and command overhead'),
+    queueDepth: count('commands the drive queues (NCQ)'),
+    sectorSize: size('sector'),
+    capacity: size('capacity'),
+  },
+  nic: {
+    wireRate: rate('link rate'),
+    mtu: size('IP MTU'),
+    frameOverhead: size('bytes on the wire per frame beyond the IP packet'),
+    tcpIpHeader: size('IP + TCP header bytes per segment'),
+    txPacket: time('stack + driver CPU per packet sent'),
+    rxPacket: time('stack + driver CPU per packet received'),
+    interrupt: time('hardware interrupt handling on the receiving core'),
+    framesPerInterrupt: count('frames per interrupt (coalescing / NAPI)'),
+    linkLatency: time('one-way propagation + switch latency to a client host'),
+  },
+  clients: {
+    hosts: count('load-generating client hosts'),
+    coresPerHost: count('cores per client host'),
+  },
+} as const satisfies Record<string, Record<string, SpecNode>>
+
+/** Top-level keys that are not constants. */
+export const META_KEYS = ['name', 'description', 'illustrative'] as const
+
+/** The spec node at a dotted path (segments), or undefined. */
+export function specAt(path: readonly string[]): SpecNode | undefined {
+  let node: SpecNode = PROFILE_SPEC
+  for (const seg of path) {
+    if (isKeySpec(node) || !Object.hasOwn(node, seg)) return undefined
+    node = (node as Record<string, SpecNode>)[seg]
+  }
+  return node
+}
+
+/** Every constant's dotted path with its spec, in declaration order. */
+export function allConstantPaths(node: SpecNode = PROFILE_SPEC, prefix: string[] = []): Array<{path: string[]; spec: KeySpec}> {
+  if (isKeySpec(node)) return [{path: prefix, spec: node}]
+  return Object.entries(node).flatMap(([k, child]) => allConstantPaths(child, [...prefix, k]))
+}
