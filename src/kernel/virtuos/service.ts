@@ -73,6 +73,8 @@ export type WorkerState = 'polling' | 'serving' | 'blocked' | 'sleeping' | 'gone
 export class Worker {
   state: WorkerState = 'polling'
   killed = false
+  /** Its domain crashed while it served a call: it finishes that call's kernel work, unseen, and ends. */
+  ghost = false
   emptyPolls = 0
   wake: Wakeup<true> | null = null
   current: Request | null = null
@@ -163,6 +165,8 @@ export class ServiceDomainRuntime {
   readonly groups = new Map<number, WorkerGroup>()
   readonly sleepers = new Set<Worker>()
   private readonly workerOf = new Map<KThread, Worker>()
+  /** Workers of a crashed life still inside a call. */
+  private readonly ghosts = new Map<KThread, Worker>()
   readonly errno: Errno
   readonly socket: number
   crashes = 0
@@ -253,13 +257,26 @@ export class ServiceDomainRuntime {
           this.wakeWorker(w)
         }
       }
-      if (this.sleepers.size > 0) this.wake.request()
+      if (this.needsWake()) this.wake.request()
     })
   }
 
+  /** The waker updates the word: the worker counts as running (and polling) from now on. */
   private wakeWorker(w: Worker): void {
-    this.sleepers.delete(w)
+    if (!this.sleepers.delete(w)) return
+    this.wake.addSleeping(-1)
+    this.wake.addRunning(1)
+    w.state = 'polling'
     w.wake?.fire(true)
+  }
+
+  /** A group whose idle workers all sleep can only be reached through a wake event. */
+  private needsWake(): boolean {
+    for (const g of this.groups.values()) {
+      const sleeping = g.workers.some((w) => w.state === 'sleeping')
+      if (sleeping && !g.workers.some((w) => w.state === 'polling')) return true
+    }
+    return false
   }
 
   /** A worker about to block inside a call keeps the running count at the vCPUs: wake one with work. */
@@ -284,13 +301,13 @@ export class ServiceDomainRuntime {
     const self = this
     const wakeupCost = this.ctx.params.cpu.wakeup
     sched.block = function* <T>(thread: KThread, wait: Gen<T>): Gen<T> {
-      const w = self.workerOf.get(thread)
-      if (!w || w.state !== 'serving') return yield* original(thread, wait)
+      const w = self.workerOf.get(thread) ?? self.ghosts.get(thread)
+      if (!w || w.state !== 'serving' || w.ghost) return yield* original(thread, wait)
       w.state = 'blocked'
       self.wake.addRunning(-1)
       if (self.handOff()) yield* sched.compute(thread, wakeupCost)
       const value = yield* original(thread, wait)
-      if (!w.killed) {
+      if (!w.killed && !w.ghost) {
         w.state = 'serving'
         self.wake.addRunning(1)
       }
@@ -303,6 +320,7 @@ export class ServiceDomainRuntime {
     const sched = this.kernel.sched
     const v = this.ctx.vparams
     for (;;) {
+      if (w.ghost || w.state === 'gone') return
       if (g.dead) return this.retire(w)
       yield* sched.acquire(w.thread)
       const core = w.thread.cpu!
@@ -312,6 +330,7 @@ export class ServiceDomainRuntime {
       const e = g.pages.take()
       if (e) {
         yield* this.serve(w, e)
+        if ((w.state as WorkerState) === 'gone') return
         continue
       }
       if (this.wake.fields.running > this.minRunning) {
@@ -343,15 +362,11 @@ export class ServiceDomainRuntime {
     w.state = 'sleeping'
     this.wake.addRunning(-1)
     this.wake.addSleeping(1)
-    this.wake.request()
     this.sleepers.add(w)
+    if (this.needsWake()) this.wake.request()
     this.ctx.stats.workerSleeps++
     w.wake = new Wakeup<true>(this.ctx.sim)
     yield* this.kernel.sched.block(w.thread, w.wake.wait())
-    this.sleepers.delete(w)
-    this.wake.addSleeping(-1)
-    this.wake.addRunning(1)
-    w.state = 'polling'
     w.wake = null
   }
 
@@ -369,6 +384,13 @@ export class ServiceDomainRuntime {
     }
     yield* sched.compute(w.thread, g.entryLine(e).read(w.thread.cpu ?? this.irqCore))
     const result = yield* this.run(w, req)
+    if (w.ghost) {
+      // the VM is gone: nobody sees this result; the thread ends
+      this.ghosts.delete(w.thread)
+      w.state = 'gone'
+      sched.exit(w.thread)
+      return
+    }
     yield* sched.acquire(w.thread)
     const core = w.thread.cpu!
     yield* sched.compute(w.thread, g.entryLine(e).atomic(core))
@@ -436,8 +458,8 @@ export class ServiceDomainRuntime {
   crash(): void {
     if (!this.up) return
     this.up = false
+    this.incarnation++ // fds of the old life are stale from now on
     this.crashes++
-    const sched = this.kernel.sched
     for (const g of this.groups.values()) {
       g.dead = true
       for (const req of [...g.inFlight]) {
@@ -452,13 +474,15 @@ export class ServiceDomainRuntime {
     }
     for (const w of this.workerOf.values()) {
       if (w.killed || w.state === 'gone') continue
-      w.killed = true
-      if (w.current && w.current.op.kind === 'call') this.kernel.counters.answer(w.current.op.name, fail(this.errno))
-      const i = sched.runQueue.indexOf(w.thread)
-      if (i >= 0) sched.runQueue.splice(i, 1)
-      if (w.thread.cpu !== null) sched.release(w.thread)
-      w.thread.state = 'exited'
-      w.state = 'gone'
+      if (w.current && (w.state === 'serving' || w.state === 'blocked')) {
+        // inside the kernel (a disk read, a socket wait): let that finish unseen, so the kernel's own
+        // state (pages being read, locks) stays consistent; killed at the restart if still blocked
+        w.ghost = true
+        w.state = 'serving'
+        this.ghosts.set(w.thread, w)
+        continue
+      }
+      this.kill(w)
     }
     this.workerOf.clear()
     this.sleepers.clear()
@@ -471,6 +495,26 @@ export class ServiceDomainRuntime {
     this.wakeLine = new CacheLine(this.ctx.params)
   }
 
+  /** The worker's thread vanishes with the VM: off the run queue and the CPU, its generator dropped. */
+  private kill(w: Worker): void {
+    const sched = this.kernel.sched
+    w.killed = true
+    const i = sched.runQueue.indexOf(w.thread)
+    if (i >= 0) sched.runQueue.splice(i, 1)
+    if (w.thread.cpu !== null) sched.release(w.thread)
+    w.thread.state = 'exited'
+    w.state = 'gone'
+  }
+
+  /** Ghosts still blocked at the restart are never coming back: their calls end with the error. */
+  private buryGhosts(): void {
+    for (const w of this.ghosts.values()) {
+      if (w.current && w.current.op.kind === 'call') this.kernel.counters.answer(w.current.op.name, fail(this.errno))
+      this.kill(w)
+    }
+    this.ghosts.clear()
+  }
+
   /** Crash at `atCycles` and come back `delayCycles` later (new incarnation). */
   scheduleCrash(atCycles: number, delayCycles: number): void {
     const now = this.ctx.sim.now
@@ -480,7 +524,7 @@ export class ServiceDomainRuntime {
       this.restartTimerSet = true
       after(this.ctx.sim, delayCycles, () => {
         this.restartTimerSet = false
-        this.incarnation++
+        this.buryGhosts()
         this.up = true
       })
     })
