@@ -83,10 +83,10 @@ export class Process<T = unknown> implements Blocker {
       this.holdEvent = -1
       this.wakeThrow(intr)
     } else if (this.state === 'blocked') {
+      // Schedule the interrupted process before anything its departure unblocks.
       const b = this.blocker!
-      this.blocker = null
-      b.cancelWait(this)
       this.wakeThrow(intr)
+      b.cancelWait(this)
     } else {
       this.pendingInterrupt = intr
     }
@@ -119,9 +119,8 @@ export class Process<T = unknown> implements Blocker {
       this.timer = this.sim.after(timeout, () => {
         this.timer = -1
         const b = this.blocker!
-        this.blocker = null
-        b.cancelWait(this)
         this.wake(TIMEOUT)
+        b.cancelWait(this)
       })
     }
   }
