@@ -72,7 +72,7 @@ export function sumEngineStats(stats: readonly EngineStats[]): EngineTotals {
     simulatedCycles += s.simulatedCycles
     hostSeconds += s.hostSeconds
     // Points may run at different clocks; each carries its own rate, so recover its simulated seconds.
-    simulatedSeconds += s.simulatedSecondsPerHostSecond * s.hostSeconds
+    simulatedSeconds += (s.simulatedSecondsPerHostSecond ?? 0) * s.hostSeconds
   }
   return {
     points: stats.length,
