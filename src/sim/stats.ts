@@ -117,6 +117,9 @@ export class Histogram {
       }
       return this.exact[rank - 1]
     }
+    // The extremes are known exactly even when bucketed.
+    if (rank === 1) return this.min
+    if (rank === this.count) return this.max
     return this.fromBuckets(rank)
   }
 
