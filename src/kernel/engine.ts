@@ -68,10 +68,14 @@ export class Wakeup<T> {
   }
 }
 
-/** Start an independent simulated thread (a generator) now. Exceptions escape to the engine loop. */
-export function spawn(sim: Simulation, body: Generator<SimCommand, unknown, any>, _name: string): void {
+/**
+ * Start an independent simulated thread (a generator) now. Exceptions escape to the engine loop.
+ * `dead`, when given, is asked before every step: once true the thread is dropped for good (a VM crash).
+ */
+export function spawn(sim: Simulation, body: Generator<SimCommand, unknown, any>, _name: string, dead?: () => boolean): void {
   const step = (input: unknown): void => {
     for (;;) {
+      if (dead?.()) return
       const r = body.next(input)
       if (r.done) return
       const cmd = r.value

@@ -13,7 +13,7 @@
  */
 import {InvariantError} from '../../errors.js'
 import {eventChannelSend, grantMap, trapEntry, trapExit, virqDelivery} from '../../machine/cost.js'
-import {after, TIMED_OUT, Wakeup, type SimCommand, type Simulation} from '../engine.js'
+import {after, spawn, TIMED_OUT, Wakeup, type SimCommand, type Simulation} from '../engine.js'
 import type {Kernel} from '../kernel.js'
 import type {KProcess, KThread} from '../process.js'
 import {exitProcess} from '../syscalls/proc.js'
@@ -84,25 +84,7 @@ export class Worker {
 
 /** Run a generator like engine.spawn, but drop it for good once `dead()` says so (a VM crash). */
 export function spawnKillable(sim: Simulation, body: Generator<SimCommand, unknown, any>, dead: () => boolean): void {
-  const step = (input: unknown): void => {
-    for (;;) {
-      if (dead()) return
-      const r = body.next(input)
-      if (r.done) return
-      const cmd = r.value
-      if (typeof cmd === 'number') {
-        if (cmd <= 0) {
-          input = undefined
-          continue
-        }
-        after(sim, cmd, () => step(undefined))
-        return
-      }
-      cmd.park((v) => step(v))
-      return
-    }
-  }
-  after(sim, 0, () => step(undefined))
+  spawn(sim, body, 'killable', dead)
 }
 
 export class WorkerGroup {
