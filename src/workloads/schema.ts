@@ -45,3 +45,13 @@ export const header = {
   id: z.string({error: 'expected the workload id (a string)'}),
   description: z.string({error: 'expected a one-line description (a string)'}),
 }
+
+/** A value with one setting for `--quick` and one for `--full`. */
+export function byMode<S extends z.ZodType>(item: S): z.ZodObject<{quick: S; full: S}> {
+  return z.strictObject({quick: item, full: item}, {error: 'expected {"quick": ..., "full": ...}'})
+}
+
+/** The value of a by-mode setting for this run. */
+export function pick<T>(v: {quick: T; full: T}, quick: boolean): T {
+  return quick ? v.quick : v.full
+}

@@ -1,0 +1,76 @@
+/**
+ * coordination: the latency of one remote call against the idle gap before it. Right after a call
+ * the storage domain's worker still polls the submitted stack; after `emptyPollsBeforeWake` polls
+ * it sleeps and the next call needs a wake event channel; the caller spins `spinIterations` pauses
+ * on its entry, then blocks and needs a ready-queue notification. The spin budgets are axes too.
+ */
+import {z} from 'zod'
+import {buildBench, cyclesToNs, eventChannelsSent, runBench} from '../workloads/common.js'
+import {loadWorkload} from '../workloads/load.js'
+import {CALL_CLASSES, gapWorkload, type CallClass} from '../workloads/micro.js'
+import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
+import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+
+const schema = z.strictObject(
+  {
+    ...header,
+    call: sourced(z.enum(CALL_CLASSES, {error: `expected one of ${CALL_CLASSES.join(', ')}`})),
+    warmupCalls: sourced(byMode(count())),
+    measuredCalls: sourced(byMode(positiveInt())),
+    port: sourced(positiveInt()),
+  },
+  {error: 'expected a workload object'},
+)
+export type CoordinationWorkload = z.infer<typeof schema>
+
+let cached: CoordinationWorkload | undefined
+export function coordinationWorkload(): CoordinationWorkload {
+  return (cached ??= loadWorkload('coordination', schema))
+}
+
+export const coordination: ExperimentDef = {
+  id: 'coordination',
+  title: 'Process coordination: remote-call latency vs idle gap and spin budgets',
+  reproduces: 'VirtuOS evaluation, "process coordination" overhead (polling workers, wake word, event channels, spin-then-block waits)',
+  claim:
+    'VirtuOS pays for coordination: a call after a short gap finds a polling worker and needs no event channel, but after a long idle gap the worker sleeps and the call pays a wake event channel (and the caller, past its spin budget, a notification), so latency rises with the gap',
+  axes: [
+    {name: 'gap_us', quick: [0, 100, 1000, 10000], full: [0, 10, 50, 100, 200, 500, 1000, 2000, 5000, 10000], unit: 'us', description: 'idle time (nanosleep) before each timed call'},
+    {name: 'spin_iterations', quick: [0, 4000], full: [0, 1000, 4000, 16000], unit: 'pauses', description: 'VirtuOS spinIterations: pauses a waiting kernel thread spins before blocking (release: 4000)'},
+    {name: 'worker_yields', quick: [500, 5000], full: [500, 5000, 50000], unit: 'polls', description: 'VirtuOS emptyPollsBeforeWake: empty polls before a worker requests a wake-up and sleeps (release: 5000)'},
+  ],
+  systems: ['native', 'virtuos'],
+  metrics: [
+    {name: 'latency_ns', unit: 'ns', better: 'lower', description: 'mean latency of the timed calls'},
+    {name: 'event_channels_per_call', unit: 'events/call', better: 'lower', description: 'wake events + ready-queue notifications sent per timed call (0 for native)'},
+  ],
+  run: runPoint,
+}
+
+function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
+  const w = coordinationWorkload()
+  const params = ctx.profile.params
+  const virtuos = {spinIterations: Number(point.spin_iterations), emptyPollsBeforeWake: Number(point.worker_yields)}
+  const bench = buildBench(ctx.seed, params, system, {virtuos})
+  let sent = 0
+  const load = gapWorkload(
+    {
+      call: w.call.value as CallClass,
+      gapCycles: Math.round(Number(point.gap_us) * 1e-6 * params.clockHz),
+      warmupCalls: pick(w.warmupCalls.value, ctx.quick),
+      measuredCalls: pick(w.measuredCalls.value, ctx.quick),
+      port: w.port.value,
+    },
+    {
+      onMeasureStart: () => void (sent = -eventChannelsSent(bench.system)),
+      onMeasureEnd: () => void (sent += eventChannelsSent(bench.system)),
+    },
+  )
+  bench.system.spawnProcess(load.program, 'coordination')
+  const engine = runBench(bench, load.finished)
+  const {calls, latencyCycles} = load.tally
+  return {
+    metrics: {latency_ns: cyclesToNs(latencyCycles / calls, params.clockHz), event_channels_per_call: sent / calls},
+    engine,
+  }
+}

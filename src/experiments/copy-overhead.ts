@@ -1,0 +1,77 @@
+/**
+ * copy-overhead: bulk reads and writes of a page-cached storage file and of a loopback TCP
+ * connection per buffer size. Native copies once between the user buffer and the kernel; VirtuOS
+ * copies into (or out of) the shared data region first and the service domain copies again, with
+ * buffers cut into 4 MiB chunks.
+ */
+import {z} from 'zod'
+import {buildBench, runBench} from '../workloads/common.js'
+import {loadWorkload} from '../workloads/load.js'
+import {copyWorkload, type CopyOp, type CopyTarget} from '../workloads/micro.js'
+import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
+import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+
+const schema = z.strictObject(
+  {
+    ...header,
+    bytesPerPoint: sourced(byMode(positiveInt())),
+    minCalls: sourced(byMode(positiveInt())),
+    maxCalls: sourced(byMode(positiveInt())),
+    warmupCalls: sourced(byMode(count())),
+    fileBytes: sourced(positiveInt()),
+    partnerBytes: sourced(positiveInt()),
+    port: sourced(positiveInt()),
+  },
+  {error: 'expected a workload object'},
+)
+export type CopyOverheadWorkload = z.infer<typeof schema>
+
+let cached: CopyOverheadWorkload | undefined
+export function copyOverheadWorkload(): CopyOverheadWorkload {
+  return (cached ??= loadWorkload('copy-overhead', schema))
+}
+
+/** 64 B to 4 MiB by powers of `base`. */
+function sizes(base: number): number[] {
+  const out: number[] = []
+  for (let b = 64; b <= 4 * 1024 * 1024; b *= base) out.push(b)
+  return out
+}
+
+export const copyOverhead: ExperimentDef = {
+  id: 'copy-overhead',
+  title: 'Copying overhead: read/write throughput of a cached file and a socket by buffer size',
+  reproduces: 'VirtuOS evaluation, memory copying overhead measured separately (buffer size sweep)',
+  claim:
+    'VirtuOS pays for copying: every buffer crosses the shared data region (one extra copy per call), so bulk throughput stays below native, most visibly for large buffers once per-call costs are amortized',
+  axes: [
+    {name: 'target', quick: ['file', 'socket'], full: ['file', 'socket'], description: 'a page-cached storage file (pread/pwrite) or a loopback TCP connection (read/write)'},
+    {name: 'op', quick: ['read', 'write'], full: ['read', 'write']},
+    {name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes'},
+  ],
+  systems: ['native', 'virtuos'],
+  metrics: [{name: 'throughput_mb_per_s', unit: 'MB/s', better: 'higher', description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)'}],
+  run: runPoint,
+}
+
+function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
+  const w = copyOverheadWorkload()
+  const params = ctx.profile.params
+  const buffer = Number(point.buffer_bytes)
+  const calls = Math.min(pick(w.maxCalls.value, ctx.quick), Math.max(pick(w.minCalls.value, ctx.quick), Math.ceil(pick(w.bytesPerPoint.value, ctx.quick) / buffer)))
+  const load = copyWorkload({
+    op: point.op as CopyOp,
+    target: point.target as CopyTarget,
+    bufferBytes: buffer,
+    warmupCalls: pick(w.warmupCalls.value, ctx.quick),
+    measuredCalls: calls,
+    fileBytes: w.fileBytes.value,
+    partnerBytes: w.partnerBytes.value,
+    port: w.port.value,
+  })
+  const bench = buildBench(ctx.seed, params, system)
+  bench.system.spawnProcess(load.program, 'copy-overhead')
+  const engine = runBench(bench, load.finished)
+  const {bytes, cycles} = load.result
+  return {metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz)}, engine}
+}

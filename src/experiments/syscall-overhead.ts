@@ -1,0 +1,83 @@
+/**
+ * syscall-overhead: the latency and rate of single system calls by class (a local call, remote
+ * null-like calls, 1-byte reads/writes of a storage file and a socket), 1 to 64 user threads
+ * issuing back to back. Under VirtuOS getppid stays a trap into the primary; the others are
+ * exceptionless requests to the storage or network domain.
+ */
+import {z} from 'zod'
+import {buildBench, cyclesToNs, runBench} from '../workloads/common.js'
+import {loadWorkload} from '../workloads/load.js'
+import {CALL_CLASSES, callLatencyWorkload, type CallClass} from '../workloads/micro.js'
+import {byMode, header, pick, positive, positiveInt, sourced, count} from '../workloads/schema.js'
+import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+
+const schema = z.strictObject(
+  {
+    ...header,
+    loopInstructions: sourced(count()),
+    warmupUs: sourced(byMode(positive())),
+    measureUs: sourced(byMode(positive())),
+    fileBytes: sourced(positiveInt()),
+    socketPrefillBytes: sourced(positiveInt()),
+    port: sourced(positiveInt()),
+  },
+  {error: 'expected a workload object'},
+)
+export type SyscallOverheadWorkload = z.infer<typeof schema>
+
+let cached: SyscallOverheadWorkload | undefined
+/** The workload file, read once per process (worker threads read their own copy). */
+export function syscallOverheadWorkload(): SyscallOverheadWorkload {
+  return (cached ??= loadWorkload('syscall-overhead', schema))
+}
+
+export const syscallOverhead: ExperimentDef = {
+  id: 'syscall-overhead',
+  title: 'System call overhead: latency of single calls by class and user threads',
+  reproduces: 'VirtuOS evaluation, "system call overhead" (overheads were estimated: system call overhead, copying, process coordination)',
+  claim:
+    'Decomposition has a price: a remote call through call pages and a service-domain worker costs more than a native trap when issued alone, while local calls cost what they do natively; with many threads in flight, exceptionless calls avoid traps on the application cores',
+  axes: [
+    {name: 'syscall', quick: [...CALL_CLASSES], full: [...CALL_CLASSES], description: 'call class: local getppid; remote null-like fstat (storage fd) / getsockopt (socket); 1-byte read/write of a storage file / socket'},
+    {name: 'threads', quick: [1, 4, 64], full: [1, 2, 4, 8, 16, 64], unit: 'threads', description: 'user threads of one process issuing calls back to back'},
+  ],
+  systems: ['native', 'virtuos'],
+  metrics: [
+    {name: 'latency_ns', unit: 'ns', better: 'lower', description: 'mean time from issuing a call to its return, as one thread sees it'},
+    {name: 'calls_per_s', unit: 'calls/s', better: 'higher', description: 'calls of all threads per simulated second'},
+  ],
+  run: runPoint,
+}
+
+function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
+  const w = syscallOverheadWorkload()
+  const params = ctx.profile.params
+  const us = (v: number) => Math.round(v * 1e-6 * params.clockHz)
+  const measureCycles = us(pick(w.measureUs.value, ctx.quick))
+  const load = callLatencyWorkload({
+    call: point.syscall as CallClass,
+    threads: Number(point.threads),
+    loopInstructions: w.loopInstructions.value,
+    warmupCycles: us(pick(w.warmupUs.value, ctx.quick)),
+    measureCycles,
+    fileBytes: w.fileBytes.value,
+    socketPrefillBytes: w.socketPrefillBytes.value,
+    port: w.port.value,
+  })
+  const bench = buildBench(ctx.seed, params, system)
+  bench.system.spawnProcess(load.program, 'syscall-overhead')
+  const engine = runBench(bench, load.finished)
+  const calls = load.tallies.reduce((n, t) => n + t.calls, 0)
+  const latency = load.tallies.reduce((n, t) => n + t.latencyCycles, 0)
+  // with the LIFO submitted stack or a 3 ms timeslice, some threads may finish no call in the window
+  const idle = load.tallies.filter((t) => t.calls === 0).length
+  const notes = idle > 0 ? [`${idle} of ${load.tallies.length} threads completed no call inside the window`] : undefined
+  return {
+    metrics: {
+      latency_ns: calls > 0 ? cyclesToNs(latency / calls, params.clockHz) : 0,
+      calls_per_s: calls / (measureCycles / params.clockHz),
+    },
+    engine,
+    ...(notes ? {notes} : {}),
+  }
+}

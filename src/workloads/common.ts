@@ -1,0 +1,85 @@
+/**
+ * What every workload point needs: a fresh simulation + machine + system of one design, a bounded
+ * run that ends with the model's invariants checked, and the counters experiments turn into
+ * metrics (calls issued by name, VirtuOS event channels). Nothing here knows about experiments.
+ */
+import {InvariantError} from '../errors.js'
+import {virtuosOf, type VirtuosParams} from '../kernel/virtuos/index.js'
+import {buildSystem, type System} from '../kernel/systems.js'
+import type {KernelParams} from '../kernel/params.js'
+import {Machine} from '../machine/machine.js'
+import type {MachineParams} from '../machine/params.js'
+import {type EngineStats, Simulation} from '../sim/index.js'
+
+export interface Bench {
+  sim: Simulation
+  machine: Machine
+  system: System
+  params: MachineParams
+}
+
+export interface BenchOptions {
+  /** VirtuOS parameter overrides (ignored by other designs). */
+  virtuos?: Partial<VirtuosParams>
+  kernel?: Partial<KernelParams>
+  /** Client hosts across the link (default 0: microbenchmarks run on the server alone). */
+  clientHosts?: number
+}
+
+/** A fresh simulated system of design `system` on the profile's machine, seeded with `seed`. */
+export function buildBench(seed: number, params: MachineParams, system: string, opts: BenchOptions = {}): Bench {
+  const sim = new Simulation({seed, cyclesPerSecond: params.clockHz})
+  const machine = new Machine(sim, params)
+  const built = buildSystem(sim, machine, params, {
+    system,
+    clientHosts: opts.clientHosts ?? 0,
+    ...(opts.kernel ? {kernel: opts.kernel} : {}),
+    ...(opts.virtuos ? {virtuos: opts.virtuos} : {}),
+  })
+  return {sim, machine, system: built, params}
+}
+
+/** A run that never ends is a model bug, not a slow point: stop well past any sane point. */
+const DEFAULT_MAX_EVENTS = 50_000_000
+
+/**
+ * Runs the simulation to quiescence (or `until`), then checks the system's invariants. `finished`
+ * says whether the workload completed; a run that stopped before that is a model bug (deadlock or
+ * runaway) and throws.
+ */
+export function runBench(b: Bench, finished: () => boolean, opts: {until?: number; maxEvents?: number} = {}): EngineStats {
+  const maxEvents = opts.maxEvents ?? DEFAULT_MAX_EVENTS
+  const engine = b.sim.run({until: opts.until, maxEvents})
+  if (!finished()) {
+    const why = engine.events >= maxEvents ? `hit the ${maxEvents}-event cap` : 'ran out of events (deadlock?)'
+    throw new InvariantError(`${b.system.name}: the workload did not finish: the run ${why} at cycle ${b.sim.now}`)
+  }
+  b.system.checkInvariants()
+  return engine
+}
+
+export function cyclesToNs(cycles: number, clockHz: number): number {
+  return (cycles * 1e9) / clockHz
+}
+
+export function cyclesToSeconds(cycles: number, clockHz: number): number {
+  return cycles / clockHz
+}
+
+/** Calls issued per `domain:name` over every kernel of the system (the workload's call mix). */
+export function callMix(system: System): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const c of system.callCounts()) if (c.issued > 0) out[`${c.domain}:${c.name}`] = c.issued
+  return out
+}
+
+/**
+ * Event channels VirtuOS sent so far: wake events (primary to service domain, when a worker group
+ * had gone to sleep) plus ready-queue notifications (service domain to primary, when a kernel
+ * thread slept in rqueue_wait). 0 for designs without them.
+ */
+export function eventChannelsSent(system: System): number {
+  if (system.name !== 'virtuos') return 0
+  const s = virtuosOf(system).stats
+  return s.wakeEvents + s.readyNotifications
+}
