@@ -4,9 +4,12 @@
  */
 import {UsageError} from '../errors.js'
 import {selftest} from './selftest.js'
+import {syscallOverhead} from './syscall-overhead.js'
+import {copyOverhead} from './copy-overhead.js'
+import {coordination} from './coordination.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
-const EXPERIMENTS: readonly ExperimentDef[] = []
+const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination]
 
 /**
  * A tiny experiment for the runner's and CLI's own tests, registered only when this variable is
