@@ -1,0 +1,45 @@
+import {describe, expect, it} from 'vitest'
+import {copyOverhead, copyOverheadWorkload} from '../../src/experiments/copy-overhead.js'
+import {loadProfile} from '../../src/config/index.js'
+import type {ExperimentDef, Point, SystemId} from '../../src/experiments/types.js'
+
+const profile = loadProfile()
+/** One quick point on the default profile. */
+const metricsAt = (def: ExperimentDef, point: Point, system: SystemId, seed = 1) => def.run(point, system, {seed, quick: true, profile}).metrics
+
+const perCallSeconds = (bytes: number, mbPerS: number) => bytes / (mbPerS * 1e6)
+
+describe('copy-overhead', () => {
+  it('sweeps 64 B to 4 MiB by powers of 4 (quick) and 2 (full); its workload file loads', () => {
+    const axis = copyOverhead.axes.find((a) => a.name === 'buffer_bytes')!
+    expect(axis.quick[0]).toBe(64)
+    expect(axis.quick.at(-1)).toBe(4 * 1024 * 1024)
+    expect(axis.quick).toHaveLength(9)
+    expect(axis.full).toHaveLength(17)
+    expect(copyOverheadWorkload().fileBytes.value).toBeGreaterThan(0)
+  })
+
+  it('a 4 MiB call takes longer than a 64 B call, and moves bytes faster', () => {
+    const small = metricsAt(copyOverhead, {target: 'file', op: 'read', buffer_bytes: 64}, 'native').throughput_mb_per_s
+    const big = metricsAt(copyOverhead, {target: 'file', op: 'read', buffer_bytes: 4 << 20}, 'native').throughput_mb_per_s
+    expect(perCallSeconds(4 << 20, big)).toBeGreaterThan(perCallSeconds(64, small))
+    expect(big).toBeGreaterThan(small)
+  })
+
+  it('virtuos pays for the extra copy through the data region on large buffers', () => {
+    for (const op of ['read', 'write']) {
+      const point = {target: 'file', op, buffer_bytes: 1 << 20}
+      const native = metricsAt(copyOverhead, point, 'native').throughput_mb_per_s
+      const virtuos = metricsAt(copyOverhead, point, 'virtuos').throughput_mb_per_s
+      expect(virtuos).toBeLessThan(native)
+    }
+  })
+
+  it('socket reads and writes over loopback run and are deterministic', () => {
+    const a = metricsAt(copyOverhead, {target: 'socket', op: 'read', buffer_bytes: 16384}, 'virtuos', 3)
+    const b = metricsAt(copyOverhead, {target: 'socket', op: 'read', buffer_bytes: 16384}, 'virtuos', 3)
+    expect(a).toEqual(b)
+    expect(a.throughput_mb_per_s).toBeGreaterThan(0)
+    expect(metricsAt(copyOverhead, {target: 'socket', op: 'write', buffer_bytes: 16384}, 'native').throughput_mb_per_s).toBeGreaterThan(0)
+  })
+})

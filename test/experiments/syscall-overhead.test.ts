@@ -1,0 +1,53 @@
+import {describe, expect, it} from 'vitest'
+import {syscallOverhead, syscallOverheadWorkload} from '../../src/experiments/syscall-overhead.js'
+import {loadProfile} from '../../src/config/index.js'
+import type {ExperimentDef, Point, SystemId} from '../../src/experiments/types.js'
+
+const profile = loadProfile()
+/** One quick point on the default profile. */
+const metricsAt = (def: ExperimentDef, point: Point, system: SystemId, seed = 1) => def.run(point, system, {seed, quick: true, profile}).metrics
+
+describe('syscall-overhead', () => {
+  it('declares the issue 6 axes and metrics, and its workload file loads', () => {
+    expect(syscallOverhead.axes.map((a) => a.name)).toEqual(['syscall', 'threads'])
+    expect(syscallOverhead.axes[1].full).toEqual([1, 2, 4, 8, 16, 64])
+    expect(syscallOverhead.metrics.map((m) => [m.name, m.better])).toEqual([['latency_ns', 'lower'], ['calls_per_s', 'higher']])
+    expect(syscallOverheadWorkload().loopInstructions.value).toBeGreaterThanOrEqual(0)
+  })
+
+  it('a remote null-like call costs virtuos more than native; a local getppid about the same', () => {
+    const native = metricsAt(syscallOverhead, {syscall: 'fstat', threads: 1}, 'native')
+    const virtuos = metricsAt(syscallOverhead, {syscall: 'fstat', threads: 1}, 'virtuos')
+    expect(virtuos.latency_ns).toBeGreaterThan(native.latency_ns)
+    expect(virtuos.calls_per_s).toBeLessThan(native.calls_per_s)
+    const nLocal = metricsAt(syscallOverhead, {syscall: 'getppid', threads: 1}, 'native')
+    const vLocal = metricsAt(syscallOverhead, {syscall: 'getppid', threads: 1}, 'virtuos')
+    // the library's routing adds a little; no trip to a service domain
+    expect(vLocal.latency_ns / nLocal.latency_ns).toBeGreaterThan(1)
+    expect(vLocal.latency_ns / nLocal.latency_ns).toBeLessThan(1.3)
+    expect(virtuos.latency_ns - native.latency_ns).toBeGreaterThan(vLocal.latency_ns - nLocal.latency_ns)
+  })
+
+  it('one thread: rate x latency ~ 1 (it is always in a call, bar the loop)', () => {
+    for (const system of ['native', 'virtuos'] as const) {
+      const m = metricsAt(syscallOverhead, {syscall: 'read_socket', threads: 1}, system)
+      const busy = (m.calls_per_s * m.latency_ns) / 1e9
+      expect(busy).toBeGreaterThan(0.9)
+      expect(busy).toBeLessThanOrEqual(1.01)
+    }
+  })
+
+  it('more threads raise the native rate with the cores; the storage domain caps virtuos', () => {
+    const n1 = metricsAt(syscallOverhead, {syscall: 'write_file', threads: 1}, 'native')
+    const n4 = metricsAt(syscallOverhead, {syscall: 'write_file', threads: 4}, 'native')
+    const v4 = metricsAt(syscallOverhead, {syscall: 'write_file', threads: 4}, 'virtuos')
+    expect(n4.calls_per_s / n1.calls_per_s).toBeGreaterThan(3.5)
+    expect(v4.calls_per_s).toBeLessThan(n4.calls_per_s)
+  })
+
+  it('is deterministic: the same seed gives identical metrics', () => {
+    const a = metricsAt(syscallOverhead, {syscall: 'getsockopt', threads: 4}, 'virtuos', 7)
+    const b = metricsAt(syscallOverhead, {syscall: 'getsockopt', threads: 4}, 'virtuos', 7)
+    expect(a).toEqual(b)
+  })
+})
