@@ -8,6 +8,7 @@ import {uniformInt} from 'pure-rand/distribution/uniformInt'
 import {xoroshiro128plus} from 'pure-rand/generator/xoroshiro128plus'
 import {InvariantError} from '../errors.js'
 import {Simulation} from '../sim/index.js'
+import {betterThanNative} from './claims.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 /** Service time range in cycles, per request size: "virtuos" serves faster but pays a hand-off. */
@@ -19,6 +20,8 @@ export const selftest: ExperimentDef = {
   id: 'selftest',
   title: 'Self-test: closed-loop clients of one FIFO server',
   reproduces: 'nothing (exercises the runner and the CLI)',
+  claim: 'virtuos serves more requests per second than native for some client count',
+  claimCheck: betterThanNative({system: 'virtuos', metric: 'throughput'}),
   axes: [
     {name: 'clients', quick: [1, 4], full: [1, 2, 4, 8], unit: 'threads'},
     {name: 'request', quick: ['small'], full: ['small', 'large']},

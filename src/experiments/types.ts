@@ -69,10 +69,23 @@ export interface ExperimentDef {
   metrics: readonly MetricDef[]
   reference?: readonly ReferencePoint[]
   /**
+   * Decides from the run's rows whether the model supports `claim` (see claims.ts for ready-made
+   * checks). Absent: the report says the claim was not checked. Pure: it may also be given rows read
+   * back from a CSV.
+   */
+  claimCheck?: (rows: readonly ResultRow[]) => ClaimVerdict
+  /**
    * Runs one point on one system. Must be synchronous, build its own simulation, and depend only on
    * (point, system, ctx.seed, ctx.profile, ctx.quick): the runner may call it on any worker thread.
    */
   run(point: Point, system: SystemId, ctx: RunContext): PointResult
+}
+
+/** Whether the rows support the claim (null: they cannot tell, e.g. a system was not run), and why. */
+export interface ClaimVerdict {
+  holds: boolean | null
+  /** One sentence with the numbers behind the verdict. */
+  detail: string
 }
 
 /** One line of every output format (CSV, JSON, table). */

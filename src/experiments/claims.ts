@@ -1,0 +1,91 @@
+/**
+ * Ready-made claim checks for ExperimentDef.claimCheck: each decides from the rows, in the metric's
+ * own direction, how a system compares with native. "Gain" below is how many times better than
+ * native a row is (ratio for higher-is-better metrics, 1/ratio for lower-is-better), so > 1 always
+ * means better than native whatever the metric's direction.
+ */
+import type {ClaimVerdict, Point, ResultRow, SystemId} from './types.js'
+
+/** How many times better than native this row is (> 1: better); null without a native value. */
+export function gainVsNative(row: ResultRow): number | null {
+  if (row.ratioVsNative === null) return null
+  if (row.better === 'higher') return row.ratioVsNative
+  return row.ratioVsNative === 0 ? Infinity : 1 / row.ratioVsNative
+}
+
+/** "clients=4, request=small"; "the single point" for an experiment without axes. */
+export function describePoint(point: Point): string {
+  const parts = Object.entries(point).map(([k, v]) => `${k}=${v}`)
+  return parts.length > 0 ? parts.join(', ') : 'the single point'
+}
+
+interface Compared {
+  row: ResultRow
+  gain: number
+}
+
+/** The system's rows of one metric that have a native value to compare with. */
+function compared(rows: readonly ResultRow[], system: SystemId, metric: string): Compared[] {
+  const out: Compared[] = []
+  for (const row of rows) {
+    if (row.system !== system || row.metric !== metric) continue
+    const gain = gainVsNative(row)
+    if (gain !== null) out.push({row, gain})
+  }
+  return out
+}
+
+const times = (g: number) => (Number.isFinite(g) ? `${Number(g.toPrecision(3))}x` : 'infinitely')
+
+function noData(system: SystemId, metric: string): ClaimVerdict {
+  return {holds: null, detail: `no ${system} rows of ${metric} with a native value to compare with`}
+}
+
+/**
+ * The system does better than native on `metric` at some point (`where: 'any'`, the default) or at
+ * every point (`'all'`), by more than `margin` (0.05 = at least 5% better; default 0).
+ */
+export function betterThanNative(opts: {system: SystemId; metric: string; where?: 'any' | 'all'; margin?: number}) {
+  const {system, metric, where = 'any', margin = 0} = opts
+  return (rows: readonly ResultRow[]): ClaimVerdict => {
+    const c = compared(rows, system, metric)
+    if (c.length === 0) return noData(system, metric)
+    const wins = c.filter((x) => x.gain > 1 + margin)
+    const best = c.reduce((a, b) => (b.gain > a.gain ? b : a))
+    const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
+    const holds = where === 'any' ? wins.length > 0 : wins.length === c.length
+    const detail =
+      `${system} is better than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} at ${wins.length} of ${c.length} points ` +
+      `(best ${times(best.gain)} at ${describePoint(best.row.params)}, worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`
+    return {holds, detail}
+  }
+}
+
+/**
+ * The system's overhead over native on `metric` is at most `max` (0.1 = 10%) at every point. The
+ * overhead of a row is 1/gain - 1: extra latency for lower-is-better metrics, extra time per unit of
+ * work for throughput.
+ */
+export function overheadWithin(opts: {system: SystemId; metric: string; max: number}) {
+  const {system, metric, max} = opts
+  return (rows: readonly ResultRow[]): ClaimVerdict => {
+    const c = compared(rows, system, metric)
+    if (c.length === 0) return noData(system, metric)
+    const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
+    const overhead = 1 / worst.gain - 1
+    const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`
+    return {
+      holds: overhead <= max,
+      detail: `${system}'s largest overhead over native on ${metric} is ${pct(overhead)} (at ${describePoint(worst.row.params)}); the claim allows ${pct(max)}`,
+    }
+  }
+}
+
+/** All of the checks hold (null if none fails but one cannot tell); details joined. */
+export function allOf(...checks: ((rows: readonly ResultRow[]) => ClaimVerdict)[]) {
+  return (rows: readonly ResultRow[]): ClaimVerdict => {
+    const verdicts = checks.map((c) => c(rows))
+    const holds = verdicts.some((v) => v.holds === false) ? false : verdicts.some((v) => v.holds === null) ? null : true
+    return {holds, detail: verdicts.map((v) => v.detail).join('; ')}
+  }
+}
