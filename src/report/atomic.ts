@@ -5,6 +5,7 @@
  */
 import {mkdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
+import {UsageError} from '../errors.js'
 
 export interface OutputFile {
   path: string
@@ -25,4 +26,18 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
     throw e
   }
   for (const s of staged) renameSync(s.tmp, s.path)
+}
+
+/**
+ * writeFilesAtomic for command output: a file system refusal (permissions, a file where a directory
+ * must go, a full disk) is the user's to fix, so it becomes one UsageError line naming `flag`.
+ */
+export function writeOutputFiles(files: readonly OutputFile[], flag: string): void {
+  try {
+    writeFilesAtomic(files)
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    if (typeof err.code !== 'string') throw e
+    throw new UsageError(`${flag}: cannot write ${err.path ?? 'the output'} (${err.code}: ${err.message.split(':')[0]})`)
+  }
 }

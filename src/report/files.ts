@@ -3,7 +3,7 @@ import {statSync} from 'node:fs'
 import {join} from 'node:path'
 import {UsageError} from '../errors.js'
 import type {ExperimentRun} from '../experiments/runner.js'
-import {writeFilesAtomic, type OutputFile} from './atomic.js'
+import {writeOutputFiles, type OutputFile} from './atomic.js'
 import {toCsv} from './csv.js'
 import {buildMeta} from './meta.js'
 
@@ -28,6 +28,6 @@ export function resultFiles(dir: string, runs: readonly ExperimentRun[], overrid
 /** Writes every run's files; returns the paths written. */
 export function writeResults(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = []): string[] {
   const files = resultFiles(dir, runs, overrides)
-  writeFilesAtomic(files)
+  writeOutputFiles(files, '--out')
   return files.map((f) => f.path)
 }

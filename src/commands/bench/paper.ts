@@ -1,17 +1,23 @@
+import {Flags} from '@oclif/core'
 import chalk from 'chalk'
 import {BaseCommand} from '../../cli/base.js'
-import {outFlag, runFlags} from '../../cli/flags.js'
+import {runFlags} from '../../cli/flags.js'
 import {setupRun} from '../../cli/setup.js'
 import {listExperiments} from '../../experiments/registry.js'
 import {runExperiments} from '../../experiments/runner.js'
-import {checkOutDir, writeResults} from '../../report/files.js'
+import {checkOutDir} from '../../report/files.js'
+import {REPORT_FILE, writePaper} from '../../report/paper.js'
 import {createProgress} from '../../report/progress.js'
 import {readable} from '../../report/table.js'
 
 export default class BenchPaper extends BaseCommand {
-  static override description = "Run every experiment of the paper and write each one's CSV and metadata into DIR"
+  static override description =
+    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV) and REPORT.md into DIR"
   static override examples = ['<%= config.bin %> bench paper --quick', '<%= config.bin %> bench paper --full --out results/full --jobs 2']
-  static override flags = {...runFlags, out: outFlag('results')}
+  static override flags = {
+    ...runFlags,
+    out: Flags.string({description: 'write <id>.csv, <id>.meta.json, charts/<id>.<metric>.svg and REPORT.md into DIR', helpValue: 'DIR', default: 'results'}),
+  }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(BenchPaper)
@@ -25,7 +31,7 @@ export default class BenchPaper extends BaseCommand {
     }
     const progress = createProgress('bench paper')
     const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
-    writeResults(out, runs, setup.sets)
+    await writePaper(out, runs, setup.sets)
     for (const r of runs) {
       const e = r.engine
       process.stdout.write(
@@ -33,5 +39,6 @@ export default class BenchPaper extends BaseCommand {
           chalk.dim(`(${e.events} events, ${readable(e.eventsPerSecond)} events/s, wall ${r.wallSeconds.toFixed(2)} s)`) + '\n',
       )
     }
+    process.stdout.write(`report: ${out}/${REPORT_FILE}\n`)
   }
 }

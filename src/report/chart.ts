@@ -1,0 +1,239 @@
+/**
+ * SVG charts drawn from a result CSV alone (vega-lite compiled to vega, rendered without a
+ * browser), so anyone holding the CSV can re-plot. One chart per experiment and metric: the first
+ * swept numeric axis is x (log when it spans decades), systems are colours, native is the dashed
+ * black baseline, any other swept axis becomes facets. The experiment's definition, when given,
+ * only adds axis units and the paper's reference points; it never supplies data.
+ */
+import * as vega from 'vega'
+import {compile, type TopLevelSpec} from 'vega-lite'
+import {SYSTEM_IDS, type ExperimentDef, type ParamValue, type ResultRow, type SystemId} from '../experiments/types.js'
+import {readResultCsv} from './csvread.js'
+
+export interface ChartFile {
+  /** File name (no directory): `<experiment>.<metric>.svg`. */
+  file: string
+  svg: string
+  experiment: string
+  metric: string
+  title: string
+}
+
+export interface ChartSpec extends Omit<ChartFile, 'svg'> {
+  spec: TopLevelSpec
+}
+
+/** Fixed per system so a colour means the same design in every chart; native is the dashed baseline. */
+const STYLE: Record<SystemId, {colour: string; bar: string; dash: number[]; shape: string}> = {
+  native: {colour: '#222222', bar: '#9a9a9a', dash: [6, 4], shape: 'circle'},
+  virtuos: {colour: '#d62728', bar: '#d62728', dash: [1, 0], shape: 'square'},
+  flexsc: {colour: '#1f77b4', bar: '#1f77b4', dash: [1, 0], shape: 'triangle-up'},
+  'driver-domain': {colour: '#2ca02c', bar: '#2ca02c', dash: [1, 0], shape: 'diamond'},
+}
+
+/** An x axis whose largest value is this many times its smallest is drawn on a log scale. */
+const LOG_SPAN = 50
+/** A y axis spanning this factor (all positive) is drawn on a log scale. */
+const LOG_SPAN_Y = 100
+
+export async function chartsFromCsv(csvText: string, def?: ExperimentDef, source = 'CSV'): Promise<ChartFile[]> {
+  const specs = chartSpecs(readResultCsv(csvText, source), def)
+  const out: ChartFile[] = []
+  for (const {spec, ...rest} of specs) out.push({...rest, svg: await renderSvg(spec)})
+  return out
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), {renderer: 'none'})
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
+  }
+}
+
+/** File-name-safe form of a metric name. */
+export function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'metric'
+}
+
+/** One spec per (experiment, metric) found in the rows, in order of first appearance. */
+export function chartSpecs(rows: readonly ResultRow[], def?: ExperimentDef): ChartSpec[] {
+  const specs: ChartSpec[] = []
+  for (const experiment of unique(rows.map((r) => r.experiment))) {
+    const mine = rows.filter((r) => r.experiment === experiment)
+    const d = def?.id === experiment ? def : undefined
+    for (const metric of unique(mine.map((r) => r.metric))) {
+      specs.push(metricChart(experiment, metric, mine.filter((r) => r.metric === metric), d))
+    }
+  }
+  return specs
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)]
+}
+
+interface Layout {
+  /** The x axis param, or null to put systems on x (an experiment with a single point). */
+  x: string | null
+  xNumeric: boolean
+  facets: string[]
+  fixed: string[]
+  values: Map<string, ParamValue[]>
+}
+
+function layout(rows: readonly ResultRow[], def?: ExperimentDef): Layout {
+  const names = unique([...(def?.axes.map((a) => a.name) ?? []), ...rows.flatMap((r) => Object.keys(r.params))]).filter((n) =>
+    rows.some((r) => n in r.params),
+  )
+  const values = new Map(names.map((n) => [n, unique(rows.map((r) => r.params[n]).filter((v) => v !== undefined))]))
+  const swept = names.filter((n) => values.get(n)!.length > 1)
+  const numeric = swept.find((n) => values.get(n)!.every((v) => typeof v === 'number'))
+  const x = numeric ?? swept[0] ?? null
+  return {x, xNumeric: numeric !== undefined, facets: swept.filter((n) => n !== x), fixed: names.filter((n) => !swept.includes(n)), values}
+}
+
+function axisTitle(name: string, def?: ExperimentDef): string {
+  const unit = def?.axes.find((a) => a.name === name)?.unit
+  return unit ? `${name} (${unit})` : name
+}
+
+const isBytes = (unit: string | undefined) => unit !== undefined && /^(bytes?|B)$/i.test(unit)
+const isPow2 = (v: number) => Number.isInteger(v) && v > 0 && (v & (v - 1)) === 0
+
+function metricChart(experiment: string, metric: string, rows: readonly ResultRow[], def?: ExperimentDef): ChartSpec {
+  const lay = layout(rows, def)
+  const systems = SYSTEM_IDS.filter((s) => rows.some((r) => r.system === s))
+  const unit = rows[0]?.unit ?? ''
+  const better = rows[0]?.better ?? 'higher'
+  // One facet axis: its name is the facet title and values label the panels; several: "a=1, b=x".
+  const facetOf = (params: Readonly<Record<string, ParamValue>>) =>
+    lay.facets.length === 1 ? String(params[lay.facets[0]]) : lay.facets.map((f) => `${f}=${params[f]}`).join(', ')
+  const data: Record<string, unknown>[] = rows.map((r) => ({
+    x: lay.x === null ? r.system : r.params[lay.x],
+    y: r.value,
+    system: r.system,
+    facet: facetOf(r.params),
+    source: 'model',
+  }))
+
+  // The paper's numbers for this metric, at points this run has (fixed axes must agree).
+  const refs = (def?.reference ?? []).filter(
+    (p) => p.metric === metric && systems.includes(p.system) && lay.fixed.every((f) => p.point[f] === undefined || p.point[f] === lay.values.get(f)![0]),
+  )
+  for (const p of refs) {
+    if (lay.x !== null && p.point[lay.x] === undefined) continue
+    data.push({x: lay.x === null ? p.system : p.point[lay.x], y: p.value, system: p.system, facet: facetOf(p.point), source: 'paper'})
+  }
+  const hasRefs = data.some((d) => d.source === 'paper')
+
+  const title = `${def?.title ?? experiment}: ${metric}`
+  const subtitle = [
+    def?.reproduces ? `reproduces ${def.reproduces}` : `experiment ${experiment}`,
+    `${better} is better`,
+    ...(lay.fixed.length > 0 ? [lay.fixed.map((f) => `${f} = ${lay.values.get(f)![0]}`).join(', ')] : []),
+    ...(hasRefs ? [`X marks: published values (${unique(refs.map((r) => r.source)).join('; ')})`] : []),
+  ]
+  const ys = data.map((d) => d.y as number)
+  const logY = ys.every((v) => v > 0) && Math.max(...ys) / Math.min(...ys) >= LOG_SPAN_Y
+  const yEnc = {
+    field: 'y',
+    type: 'quantitative',
+    title: `${metric}${unit ? ` (${unit})` : ''}`,
+    scale: logY ? {type: 'log'} : {zero: true},
+    axis: logY ? {format: '~s'} : {},
+  }
+  const systemScale = (pick: (s: SystemId) => unknown) => ({domain: systems, range: systems.map(pick)})
+  const colour = (bar: boolean) => ({
+    field: 'system',
+    type: 'nominal',
+    title: 'system',
+    scale: systemScale((s) => (bar ? STYLE[s].bar : STYLE[s].colour)),
+    legend: {labelExpr: "datum.label === 'native' ? 'native (dashed baseline)' : datum.label", labelLimit: 300},
+  })
+  const model = {filter: "datum.source === 'model'"}
+  const paper = {filter: "datum.source === 'paper'"}
+  const refLayer = {
+    transform: [paper],
+    // An X (an SVG path in unit coordinates): distinct from every system's marker.
+    mark: {type: 'point', shape: 'M-1,-1L1,1M-1,1L1,-1', size: 110, strokeWidth: 2.5, filled: false, opacity: 1},
+    encoding: {color: colour(lay.x === null || !lay.xNumeric)},
+  }
+
+  let layers: Record<string, unknown>[]
+  let xEnc: Record<string, unknown>
+  if (lay.x !== null && lay.xNumeric) {
+    const xs = lay.values.get(lay.x)!.map(Number)
+    const positive = xs.filter((v) => v > 0)
+    const spans = positive.length > 1 && Math.max(...positive) / Math.min(...positive) >= LOG_SPAN
+    // Log when the sweep spans decades; symlog when it also holds 0 (e.g. an idle gap of 0, 10, ... 10000 us).
+    const scaleType = spans ? (positive.length === xs.length ? 'log' : 'symlog') : 'linear'
+    const pow2 = scaleType === 'log' && xs.every(isPow2)
+    const axisUnit = def?.axes.find((a) => a.name === lay.x)?.unit
+    const axis: Record<string, unknown> = {}
+    if (isBytes(axisUnit)) {
+      axis.labelExpr =
+        "datum.value >= 1048576 ? format(datum.value / 1048576, '~r') + ' MiB' : datum.value >= 1024 ? format(datum.value / 1024, '~r') + ' KiB' : format(datum.value, '~r') + ' B'"
+    } else if (scaleType !== 'linear') axis.labelExpr = "format(datum.value, '~s')"
+    // Ticks at the swept values: a log axis's own ticks rarely land on powers of two or on 0.
+    if (scaleType !== 'linear' && xs.length <= 12) axis.values = xs
+    const domain = [Math.min(...xs), Math.max(...xs)]
+    const scale =
+      scaleType === 'log' ? {type: 'log', base: pow2 ? 2 : 10, nice: false, domain} : scaleType === 'symlog' ? {type: 'symlog', nice: false, domain} : {zero: false, nice: false}
+    xEnc = {
+      field: 'x',
+      type: 'quantitative',
+      title: axisTitle(lay.x, def),
+      scale,
+      axis,
+    }
+    layers = [
+      {
+        transform: [model],
+        // One layer for line and points, so the legend shows each system's line style and marker.
+        mark: {type: 'line', strokeWidth: 2, point: {filled: true, size: 55}},
+        encoding: {
+          color: colour(false),
+          strokeDash: {field: 'system', type: 'nominal', title: 'system', scale: systemScale((s) => STYLE[s].dash)},
+          shape: {field: 'system', type: 'nominal', title: 'system', scale: systemScale((s) => STYLE[s].shape)},
+        },
+      },
+    ]
+  } else {
+    // No numeric sweep: grouped bars, one per system (native grey).
+    const xValues = lay.x === null ? systems : lay.values.get(lay.x)!
+    xEnc = {field: 'x', type: 'nominal', title: lay.x === null ? 'system' : axisTitle(lay.x, def), sort: xValues, axis: {labelAngle: 0}}
+    layers = [
+      {
+        transform: [model],
+        mark: {type: 'bar'},
+        encoding: {color: colour(true), ...(lay.x === null ? {} : {xOffset: {field: 'system', type: 'nominal', sort: systems}})},
+      },
+    ]
+  }
+  if (hasRefs) layers.push(refLayer)
+  for (const l of layers) l.encoding = {x: xEnc, y: yEnc, ...(l.encoding as object)}
+
+  const faceted = lay.facets.length > 0
+  const facetValues = unique(data.filter((d) => d.source === 'model').map((d) => d.facet as string))
+  const spec: Record<string, unknown> = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {text: title, subtitle, anchor: 'start'},
+    data: {values: data},
+    background: 'white',
+    config: {font: 'Helvetica, Arial, sans-serif', legend: {orient: 'right'}},
+  }
+  if (faceted) {
+    // Panels whose values differ by orders of magnitude get their own y scale, else the small ones read as flat lines.
+    const peaks = facetValues.map((f) => Math.max(...data.filter((d) => d.facet === f).map((d) => Math.abs(d.y as number))))
+    const independent = Math.min(...peaks) <= 0 ? Math.max(...peaks) > 0 : Math.max(...peaks) / Math.min(...peaks) > 5
+    if (independent) spec.resolve = {scale: {y: 'independent'}}
+    Object.assign(spec, {
+      facet: {field: 'facet', type: 'ordinal', title: lay.facets.length === 1 ? axisTitle(lay.facets[0], def) : null, sort: facetValues},
+      columns: Math.min(3, facetValues.length),
+      spec: {width: 300, height: 200, layer: layers},
+    })
+  } else Object.assign(spec, {width: 460, height: 280, layer: layers})
+  return {file: `${experiment}.${slug(metric)}.svg`, experiment, metric, title, spec: spec as unknown as TopLevelSpec}
+}
