@@ -58,3 +58,13 @@ export function rejectFlagLikeArgs(argv: readonly string[], accepted: readonly s
   const bad = argv.find((a) => a.startsWith('-'))
   if (bad !== undefined) throw new UsageError(`unknown flag '${bad}' (accepted: ${accepted.map((f) => `--${f}`).join(', ')})`)
 }
+
+export const DEFAULT_TOLERANCE = 0.02
+
+/** `--tolerance`: the relative change a metric may move without failing the gate (0.02 = 2%). */
+export function parseTolerance(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_TOLERANCE
+  const n = /^\d*\.?\d+(e-?\d+)?$/i.test(raw.trim()) ? Number(raw.trim()) : NaN
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--tolerance: '${raw}' is not a tolerance (expected a relative change >= 0, e.g. 0.02 for 2%)`)
+  return n
+}
