@@ -5,6 +5,7 @@
  * exceptionless requests to the storage or network domain.
  */
 import {z} from 'zod'
+import {loadProfile} from '../config/index.js'
 import {buildBench, cyclesToNs, runBench} from '../workloads/common.js'
 import {loadWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, callLatencyWorkload, type CallClass} from '../workloads/micro.js'
@@ -80,4 +81,17 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     engine,
     ...(notes ? {notes} : {}),
   }
+}
+
+/**
+ * `virtuos perf` task: one whole syscall-overhead point per iteration (virtuos, 64 threads of
+ * getsockopt to the network domain, quick window), from building the system to its invariants.
+ */
+export const syscallOverheadPerfTask = {
+  name: 'syscall-overhead-point',
+  description: 'one syscall-overhead point end to end: virtuos, getsockopt, 64 threads (quick)',
+  prepare(): () => number {
+    const ctx = {seed: 1, quick: true, profile: loadProfile()}
+    return () => syscallOverhead.run({syscall: 'getsockopt', threads: 64}, 'virtuos', ctx).engine.events
+  },
 }

@@ -4,6 +4,7 @@
  * report events per host second. Add a task (e.g. one experiment point) by appending to PERF_TASKS.
  */
 import {Simulation, WaitQueue} from '../sim/index.js'
+import {syscallOverheadPerfTask} from '../experiments/syscall-overhead.js'
 
 export interface PerfTask {
   name: string
@@ -78,4 +79,4 @@ function countEvents(sim: Simulation, batch: number): number {
   return sim.stats().events - before
 }
 
-export const PERF_TASKS: readonly PerfTask[] = [holdModel, holdProcesses, pingPong]
+export const PERF_TASKS: readonly PerfTask[] = [holdModel, holdProcesses, pingPong, syscallOverheadPerfTask]
