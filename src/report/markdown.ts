@@ -38,8 +38,9 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 }
 
-function table(header: readonly string[], body: readonly (readonly string[])[], rightFrom = 0): string {
-  const align = header.map((_, i) => (i >= rightFrom ? '---:' : '---'))
+/** Columns from `rightFrom` up to (not including) `rightTo` hold numbers and are right-aligned. */
+function table(header: readonly string[], body: readonly (readonly string[])[], rightFrom = 0, rightTo = header.length): string {
+  const align = header.map((_, i) => (i >= rightFrom && i < rightTo ? '---:' : '---'))
   return [header, align, ...body].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n')
 }
 
@@ -162,5 +163,5 @@ function referenceTable(run: ExperimentRun): string[] {
     const err = row && ref.value !== 0 ? pct((row.value - ref.value) / ref.value) : '-'
     return [ref.system, describePoint(ref.point), ref.metric, readable(ref.value), ours, err, ref.source]
   })
-  return ['Reference points (published values beside the model):', '', table(['system', 'point', 'metric', 'published', 'model', 'error', 'source'], body, 3), '']
+  return ['Reference points (published values beside the model):', '', table(['system', 'point', 'metric', 'published', 'model', 'error', 'source'], body, 3, 6), '']
 }

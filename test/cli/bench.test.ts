@@ -3,7 +3,7 @@
  * coarse on purpose; the details are unit-tested in test/experiments and test/report.
  */
 import {execFile, spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -105,11 +105,25 @@ describe('bench run', () => {
 })
 
 describe('bench paper', () => {
-  it('writes CSV and metadata for every registered experiment into --out', () => {
+  it('writes CSV, metadata, SVG charts and REPORT.md into --out, the CSV identical to bench run', () => {
     const out = join(tmp(), 'paper')
-    const r = cli('bench', 'paper', '--out', out, '--jobs', '1')
+    const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(0)
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(['selftest.csv', 'selftest.meta.json']))
+    expect(r.stdout).toMatch(/report: .*REPORT\.md/)
+    expect(readdirSync(out).sort()).toEqual(['REPORT.md', 'charts', 'selftest.csv', 'selftest.meta.json'])
+    expect(readdirSync(join(out, 'charts')).sort()).toEqual(['selftest.latency.svg', 'selftest.throughput.svg'])
+    expect(readFileSync(join(out, 'charts', 'selftest.latency.svg'), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
+    expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toMatch(/^## Self-test: .*\(`selftest`\)$/m)
     expect(readFileSync(join(out, 'selftest.csv'), 'utf8')).toBe(cli('bench', 'run', 'selftest', '--format', 'csv', '--jobs', '1').stdout)
+  })
+
+  it('leaves no file when the output cannot be written (exit 2, one line)', () => {
+    const out = tmp()
+    writeFileSync(join(out, 'charts'), '')
+    const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^virtuos: --out: cannot write .*charts/)
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+    expect(readdirSync(out)).toEqual(['charts'])
   })
 })

@@ -3,7 +3,7 @@ import chalk from 'chalk'
 import {BaseCommand} from '../../cli/base.js'
 import {runFlags} from '../../cli/flags.js'
 import {setupRun} from '../../cli/setup.js'
-import {listExperiments} from '../../experiments/registry.js'
+import {getExperiment, listExperiments} from '../../experiments/registry.js'
 import {runExperiments} from '../../experiments/runner.js'
 import {checkOutDir} from '../../report/files.js'
 import {REPORT_FILE, writePaper} from '../../report/paper.js'
@@ -16,6 +16,7 @@ export default class BenchPaper extends BaseCommand {
   static override examples = ['<%= config.bin %> bench paper --quick', '<%= config.bin %> bench paper --full --out results/full --jobs 2']
   static override flags = {
     ...runFlags,
+    experiment: Flags.string({description: 'only these experiments (comma list or repeated) [default: all]', helpValue: 'id', multiple: true}),
     out: Flags.string({description: 'write <id>.csv, <id>.meta.json, charts/<id>.<metric>.svg and REPORT.md into DIR', helpValue: 'DIR', default: 'results'}),
   }
 
@@ -24,7 +25,8 @@ export default class BenchPaper extends BaseCommand {
     const out = flags.out ?? 'results'
     checkOutDir(out)
     const setup = setupRun(flags)
-    const defs = listExperiments()
+    const only = flags.experiment?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
+    const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
     if (defs.length === 0) {
       process.stderr.write('no experiments registered yet: nothing to run\n')
       return

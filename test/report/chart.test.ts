@@ -1,0 +1,67 @@
+import {describe, expect, it} from 'vitest'
+import {chartSpecs, chartsFromCsv, slug} from '../../src/report/chart.js'
+import {toCsv} from '../../src/report/csv.js'
+import {selftest} from '../../src/experiments/selftest.js'
+import {copyDef, copyRows, selftestRun} from './fixtures.js'
+
+/** The root element's name and attributes, and the aria labels of the drawn points and lines. */
+function inspect(svg: string) {
+  const root = /^<svg\b([^>]*)>/.exec(svg)
+  return {
+    root: root?.[1] ?? null,
+    closed: svg.trimEnd().endsWith('</svg>'),
+    labels: [...svg.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]),
+    texts: [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]),
+  }
+}
+
+describe('chartsFromCsv', () => {
+  it('draws one valid SVG per metric from the CSV alone, with every system, axis titles and a legend', async () => {
+    const run = await selftestRun()
+    const charts = await chartsFromCsv(toCsv(run.rows))
+    expect(charts.map((c) => c.file)).toEqual(['selftest.throughput.svg', 'selftest.latency.svg'])
+    for (const c of charts) {
+      const svg = inspect(c.svg)
+      expect(svg.root).toMatch(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
+      expect(svg.root).toMatch(/width="\d+" height="\d+"/)
+      expect(svg.closed).toBe(true)
+      for (const system of ['native', 'virtuos']) expect(svg.labels.some((l) => l.includes(`system: ${system}`))).toBe(true)
+      expect(svg.labels).toContainEqual(expect.stringMatching(/legend titled 'system'/))
+      expect(svg.texts).toContain('clients')
+      expect(svg.texts).toContainEqual(expect.stringMatching(new RegExp(`^${c.metric} \\(`)))
+      expect(svg.texts).toContain('native (dashed baseline)')
+    }
+  })
+
+  it('uses the definition for axis units, and draws native dashed and the others solid', async () => {
+    const run = await selftestRun()
+    const [chart] = await chartsFromCsv(toCsv(run.rows), selftest)
+    expect(inspect(chart.svg).texts).toContain('clients (threads)')
+    const lines = [...chart.svg.matchAll(/<path aria-label="[^"]*system: (\w+)"[^>]*aria-roledescription="line mark"[^>]*stroke-dasharray="([^"]*)"/g)]
+    expect(Object.fromEntries(lines.map((m) => [m[1], m[2]]))).toEqual({native: '6,4', virtuos: '1,0'})
+  })
+
+  it('puts a byte-size sweep spanning decades on a log axis, facets the other axis, and marks published values', async () => {
+    const [spec] = chartSpecs(copyRows(), copyDef)
+    const json = JSON.stringify(spec.spec)
+    expect(json).toContain('"type":"log","base":2')
+    expect(json).toContain('"facet":{"field":"facet"')
+    const [chart] = await chartsFromCsv(toCsv(copyRows()), copyDef)
+    const svg = inspect(chart.svg)
+    expect(svg.texts).toEqual(expect.arrayContaining(['64 B', '1 KiB', '64 KiB', '1 MiB', 'file', 'socket']))
+    for (const system of ['native', 'virtuos', 'flexsc']) expect(svg.labels.some((l) => l.includes(`system: ${system}`))).toBe(true)
+    // The published point is drawn once, at its value.
+    expect(svg.labels.filter((l) => /latency \(us\): 40; system: virtuos/.test(l))).toHaveLength(1)
+  })
+
+  it('keeps a short sweep linear and draws bars when nothing numeric is swept', () => {
+    const linear = JSON.stringify(chartSpecs(copyRows().filter((r) => r.params.size === 64 || r.params.size === 1024))[0].spec)
+    expect(linear).not.toContain('"type":"log"')
+    const single = chartSpecs(copyRows().filter((r) => r.params.size === 64 && r.params.target === 'file'))
+    expect(JSON.stringify(single[0].spec)).toContain('"mark":{"type":"bar"}')
+  })
+
+  it('names files from the metric safely', () => {
+    expect(slug('latency p99 (ns)')).toBe('latency-p99-ns')
+  })
+})

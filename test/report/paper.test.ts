@@ -1,0 +1,41 @@
+import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {UsageError} from '../../src/errors.js'
+import {selftest} from '../../src/experiments/selftest.js'
+import {chartsFromCsv} from '../../src/report/chart.js'
+import {writePaper} from '../../src/report/paper.js'
+import {selftestRun} from './fixtures.js'
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'virtuos-paper-'))
+
+describe('writePaper', () => {
+  it('writes CSV, metadata, charts and a report whose links all resolve, and no temporary file', async () => {
+    const dir = join(fresh(), 'out')
+    const written = await writePaper(dir, [await selftestRun()])
+    expect(readdirSync(dir).sort()).toEqual(['REPORT.md', 'charts', 'selftest.csv', 'selftest.meta.json'])
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(['selftest.latency.svg', 'selftest.throughput.svg'])
+    expect(written).toHaveLength(5)
+    const report = readFileSync(join(dir, 'REPORT.md'), 'utf8')
+    const links = [...report.matchAll(/\]\(([^)#]+)\)/g)].map((m) => m[1])
+    expect(links).toEqual(expect.arrayContaining(['charts/selftest.throughput.svg', 'charts/selftest.latency.svg', 'selftest.csv', 'selftest.meta.json']))
+    for (const link of links) expect(existsSync(join(dir, link))).toBe(true)
+  })
+
+  it('draws the charts from the CSV file alone: re-plotting the written CSV gives the same SVG', async () => {
+    const dir = fresh()
+    await writePaper(dir, [await selftestRun()])
+    const again = await chartsFromCsv(readFileSync(join(dir, 'selftest.csv'), 'utf8'), selftest)
+    for (const c of again) expect(readFileSync(join(dir, 'charts', c.file), 'utf8')).toBe(c.svg)
+  })
+
+  it('writes nothing at all when one file cannot be written, and says which', async () => {
+    const dir = fresh()
+    writeFileSync(join(dir, 'charts'), 'a file where the chart directory must go')
+    const run = await selftestRun()
+    await expect(writePaper(dir, [run])).rejects.toThrow(UsageError)
+    await expect(writePaper(dir, [run])).rejects.toThrow(/--out: cannot write .*charts/)
+    expect(readdirSync(dir)).toEqual(['charts'])
+  })
+})
