@@ -4,7 +4,7 @@ SOURCES := $(shell find src -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 CLI := node bin/run.js
 QUICK_OUT ?= results
 
-.PHONY: install build test bench perf clean typecheck
+.PHONY: install build test bench compare baseline perf clean typecheck
 
 install: $(NODE_MODULES)
 
@@ -26,9 +26,17 @@ typecheck: install
 test: build
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-report.json
 
-# The main job: regenerate the paper's figures in quick mode into results/.
+# The main job: regenerate the paper's figures in quick mode into results/ (CSV, meta, charts/*.svg, REPORT.md).
 bench: build
 	$(CLI) bench paper --quick --out $(QUICK_OUT)
+
+# The regression gate CI runs: re-run the quick sweep, compare every metric with results/baseline.
+compare: build
+	$(CLI) bench compare --baseline results/baseline --jobs 2
+
+# After an intended model change: rewrite results/baseline (commit it, saying why).
+baseline: build
+	$(CLI) bench compare --baseline results/baseline --update --jobs 2
 
 # The simulator's own speed (tinybench).
 perf: build
