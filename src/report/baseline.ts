@@ -4,7 +4,7 @@
  * `bench paper` writes. Reading checks everything and names the file and field of any problem.
  */
 import {existsSync, readFileSync, rmSync, statSync} from 'node:fs'
-import {isAbsolute, join, relative, resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 import {z} from 'zod'
 import {PACKAGE_ROOT} from '../config/load.js'
 import type {LoadedProfile} from '../config/index.js'
@@ -14,7 +14,7 @@ import type {ResultRow} from '../experiments/types.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
 import {readResultCsv} from './csvread.js'
 import {resultFiles} from './files.js'
-import {toolInfo} from './meta.js'
+import {portablePath, toolInfo} from './meta.js'
 
 export const MANIFEST = 'baseline.json'
 
@@ -33,12 +33,6 @@ export interface Baseline {
   manifest: BaselineManifest
   /** Rows per experiment id, in file order. */
   rows: Map<string, ResultRow[]>
-}
-
-/** A profile path as the manifest keeps it: relative to the package root when inside it, so a clone elsewhere finds it. */
-export function portablePath(path: string): string {
-  const rel = relative(PACKAGE_ROOT, path)
-  return rel.startsWith('..') || isAbsolute(rel) ? path : rel
 }
 
 export function manifestProfilePath(m: BaselineManifest): string {
@@ -96,8 +90,8 @@ export function readBaseline(dir: string): Baseline {
 }
 
 /**
- * The files of a baseline made of `runs`, merged with the experiments of `previous` (kept as they
- * are) when given: what `--update --experiment id` writes.
+ * The files of a baseline made of `runs`; `keep` names experiments whose files stay as they are
+ * (what `--update --experiment id` leaves of the others).
  */
 export function baselineFiles(dir: string, runs: readonly ExperimentRun[], profile: LoadedProfile, seed: number, keep: readonly string[] = []): OutputFile[] {
   const ids = [...new Set([...keep, ...runs.map((r) => r.experiment.id)])]

@@ -5,14 +5,12 @@
  * a table with the systems side by side and the ratio vs native, the paper's reference points with
  * our error, and how fast the engine ran.
  */
-import {relative} from 'node:path'
 import {listConstants} from '../config/index.js'
-import {PACKAGE_ROOT} from '../config/load.js'
 import {describePoint} from '../experiments/claims.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {ClaimVerdict, ExperimentDef, MetricDef, ResultRow} from '../experiments/types.js'
 import type {ChartFile} from './chart.js'
-import {toolInfo} from './meta.js'
+import {portablePath, toolInfo} from './meta.js'
 import {readable} from './table.js'
 
 export interface ReportInput {
@@ -82,8 +80,7 @@ export function renderReport(input: ReportInput): string {
 
 function profileSection(run: ExperimentRun, overrides: readonly string[]): string[] {
   const p = run.profile
-  const rel = relative(PACKAGE_ROOT, p.path)
-  const shown = rel.startsWith('..') ? p.path : rel
+  const shown = portablePath(p.path)
   const estimates = listConstants(p.profile).filter((c) => c.estimate)
   const lines = [
     '## Profile',

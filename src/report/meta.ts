@@ -5,11 +5,18 @@
  */
 import {execFileSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
+import {isAbsolute, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {ExperimentRun} from '../experiments/runner.js'
 
 /** The package root: two levels above this module in both src/report and dist/report. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/** A path relative to the package root when inside it (so committed files do not name one machine's checkout). */
+export function portablePath(path: string): string {
+  const rel = relative(ROOT, path)
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}
 
 export interface ToolInfo {
   name: string
@@ -58,7 +65,7 @@ export function buildMeta(run: ExperimentRun, overrides: readonly string[] = [])
   return {
     experiment: {id: def.id, title: def.title, reproduces: def.reproduces, claim: def.claim ?? null},
     tool: toolInfo(),
-    profile: {name: run.profile.name, path: run.profile.path, hash: run.profile.hash, overrides: [...overrides]},
+    profile: {name: run.profile.name, path: portablePath(run.profile.path), hash: run.profile.hash, overrides: [...overrides]},
     seed: run.seed,
     mode: run.quick ? 'quick' : 'full',
     systems: [...run.systems],
