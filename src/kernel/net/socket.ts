@@ -1,9 +1,10 @@
 /**
- * Stream sockets with a TCP model: byte sequence numbers, segmentation at the MSS (Nagle unless
- * TCP_NODELAY), a send buffer
+ * Stream sockets with a TCP model: byte sequence numbers, segmentation at the MSS (Nagle with
+ * Minshall's rule, as Linux, unless TCP_NODELAY), a send buffer
  * freed by cumulative ACKs, the receiver's advertised window, slow start from IW10 (no loss, so
  * no congestion avoidance), ACK every second segment or after the delayed-ACK timer (piggybacked
- * on data when there is some), SYN/SYN-ACK/ACK set-up, FIN, RST on data to a closed socket.
+ * on data when there is some), the reader's ACKs of tcp_cleanup_rbuf (window doubled, or a pushed
+ * segment drained), SYN/SYN-ACK/ACK set-up, FIN, RST on data to a closed socket.
  * Three transports share the code: `wire` (through the NIC to another host), `loop` (loopback:
  * per-packet stack costs, no wire) and `unix` (AF_UNIX and pipes: copies only).
  */
@@ -53,10 +54,17 @@ export class Socket implements FileObject {
   cwnd = 0
   finPending = false
   finSent = false
+  /** End of the last sub-MSS segment sent (Linux snd_sml, for Minshall's Nagle check). */
+  sndSml = 0
   // receiver
   rcvNxt = 0
   rcvRead = 0
   segsUnacked = 0
+  /** A sub-MSS segment arrived since the last ACK (Linux ICSK_ACK_PUSHED). */
+  pushed = false
+  /** Interactive mode (Linux icsk_ack.pingpong): this end answers with data soon after receiving. */
+  pingpong = false
+  private lastDataArrival = -Infinity
   ackTimerArmed = false
   finReceived = false
   shutRd = false
@@ -86,6 +94,7 @@ export class Socket implements FileObject {
     this.mss = this.stack.mss(transport)
     this.cwnd = transport === 'wire' ? 10 * this.mss : Number.MAX_SAFE_INTEGER
     this.peerRightEdge = peer.rcvBuf
+    this.lastAdvertised = this.rcvBuf // the SYN / SYN-ACK advertised the whole buffer
   }
 
   // --- readiness ---
@@ -146,20 +155,32 @@ export class Socket implements FileObject {
       yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.copyCycles(ctx.thread, n, this.transport !== 'wire'))
       this.rcvRead += n
       got += n
-      yield* this.windowUpdate(ctx)
+      yield* this.cleanupRbuf(ctx)
     }
     return ok(got)
   }
 
-  /** Tell the sender the window opened, when it had shrunk below half and grew by 2 MSS. */
-  private *windowUpdate(ctx: CallContext): Gen<void> {
+  /**
+   * After the reader copied data out (Linux tcp_cleanup_rbuf): ACK at once when a delayed ACK is
+   * pending for a pushed (sub-MSS) segment and the queue is now empty (unless interactive), or when
+   * the window the sender may still use is at most half the buffer and the free space doubles it.
+   */
+  private *cleanupRbuf(ctx: CallContext): Gen<void> {
     if (this.transport === 'unix' || !this.peer) {
       this.ackNow(null)
       return
     }
-    const lastWindow = this.lastAdvertised - this.rcvRead
-    const window = this.rcvBuf - this.rcvQueued
-    if (lastWindow < this.rcvBuf / 2 && window - lastWindow >= 2 * this.mss) {
+    let timeToAck = this.segsUnacked > 0 && this.pushed && !this.pingpong && this.rcvQueued === 0
+    if (!timeToAck && !this.finReceived) {
+      const usable = this.lastAdvertised - this.rcvNxt
+      if (2 * usable <= this.rcvBuf) {
+        const free = this.rcvBuf - this.rcvQueued
+        // __tcp_select_window: no window under one MSS while under half the buffer is free (SWS)
+        const offered = free < this.rcvBuf / 2 && free < this.mss ? 0 : free
+        timeToAck = offered > 0 && offered >= 2 * usable
+      }
+    }
+    if (timeToAck) {
       yield* ctx.kernel.sched.compute(ctx.thread, this.stack.txCost(this.transport))
       this.emit({kind: 'ack', payload: 0, ack: 0, window: 0})
     }
@@ -182,12 +203,15 @@ export class Socket implements FileObject {
     const avail = Math.min(this.peerRightEdge, this.sndUna + this.cwnd) - this.sndNxt
     if (avail <= 0) return null
     const n = Math.min(this.mss, unsent, avail)
-    // Silly-window avoidance, and Nagle (unless TCP_NODELAY): no runt while data is in flight.
+    // Silly-window avoidance: while data is in flight, wait for a window that takes a full segment.
     const inFlight = this.sndNxt > this.sndUna
     if (inFlight && n < Math.min(this.mss, unsent)) return null
-    // (closing pushes everything out, as tcp_close does)
-    if (inFlight && n < this.mss && !this.finPending && !this.options.get('IPPROTO_TCP:TCP_NODELAY')) return null
+    // Nagle as Linux does it (tcp_nagle_check with Minshall's rule): a runt waits only while an
+    // earlier runt is unacknowledged, so a write's tail goes out behind full segments in flight
+    // instead of waiting for the peer's delayed ACK. Closing pushes everything out (tcp_close).
+    if (n < this.mss && this.sndSml > this.sndUna && !this.finPending && !this.options.get('IPPROTO_TCP:TCP_NODELAY')) return null
     this.sndNxt += n
+    if (n < this.mss) this.sndSml = this.sndNxt
     return {kind: 'data', payload: n, ack: 0, window: 0}
   }
 
@@ -217,6 +241,9 @@ export class Socket implements FileObject {
     seg.window = Math.max(0, this.rcvBuf - this.rcvQueued)
     this.lastAdvertised = seg.ack + seg.window
     this.segsUnacked = 0
+    this.pushed = false
+    // replying with data soon after data arrived: interactive (tcp_event_data_sent)
+    if (seg.kind === 'data' && this.stack.kernel.sim.now - this.lastDataArrival < this.stack.delayedAckCycles) this.pingpong = true
     this.segmentsSent++
     const peer = this.peer
     if (!peer) return
@@ -254,6 +281,10 @@ export class Socket implements FileObject {
     if (seg.kind === 'data' || seg.kind === 'fin') {
       this.rcvNxt += seg.payload
       if (seg.kind === 'fin') this.finReceived = true
+      if (seg.kind === 'data') {
+        this.lastDataArrival = this.stack.kernel.sim.now
+        if (seg.payload < this.mss) this.pushed = true
+      }
       this.segsUnacked++
       this.readers.wakeAll()
       this.changed()
@@ -268,7 +299,10 @@ export class Socket implements FileObject {
     this.ackTimerArmed = true
     this.stack.timer(this.stack.delayedAckCycles, () => {
       this.ackTimerArmed = false
-      if (this.segsUnacked > 0) this.ackNow(null)
+      if (this.segsUnacked > 0) {
+        this.pingpong = false // the delayed ACK found no reply to ride on: leave interactive mode
+        this.ackNow(null)
+      }
     })
   }
 
