@@ -7,9 +7,10 @@ import {selftest} from './selftest.js'
 import {syscallOverhead} from './syscall-overhead.js'
 import {copyOverhead} from './copy-overhead.js'
 import {coordination} from './coordination.js'
+import {faultRecovery, faultRecoveryTimeline} from './fault-recovery.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
-const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination]
+const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline]
 
 /**
  * A tiny experiment for the runner's and CLI's own tests, registered only when this variable is

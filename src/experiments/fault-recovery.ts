@@ -1,0 +1,240 @@
+/**
+ * fault-recovery: a service domain crashes under load and restarts; does the rest keep running?
+ * Two workloads run at once (src/workloads/faults.ts): a file server using only the storage domain
+ * and a request/response service across the NIC using only the network domain. `param_domain` says
+ * which domain crashes; the workload using it is "affected", the other the "bystander".
+ *
+ * Timing: --full crashes at 1 s, restarts after the release's 3 s, watches 2 s more. --quick keeps
+ * the shape with the restart delay scaled down to 300 ms (crash at 200 ms, 300 ms after), so quick
+ * runs stay short; `param_restart_ms` states the delay used.
+ *
+ * Native has no service domains: a crash of its storage or network stack is a kernel crash that
+ * takes the whole machine down. Its row is measured up to the crash, then encoded so every value
+ * stays a finite number: survived = 0; throughput during and after = 0 (nothing runs, no reboot is
+ * modelled); bystander_ratio = 0 (the bystander dies too); failed_calls = 0 (nothing is answered,
+ * not even with an error); lost_calls = the calls in flight at the crash; recovery_ms = the whole
+ * observation window after the restart time (a lower bound: it never recovered while watched).
+ *
+ * `fault-recovery-timeline` is the same runs as a time series (`param_t_ms`, one bucket per point)
+ * for the chart of the dip and the recovery. The scenario is deterministic (the model draws no
+ * random numbers and the workloads are closed loops), so the seed changes nothing and the timeline
+ * points share one simulation per (system, domain) in each process.
+ */
+import {z} from 'zod'
+import {dispatchPaths} from '../kernel/systems.js'
+import {loadWorkload} from '../workloads/load.js'
+import {header, positiveInt, sourced, count} from '../workloads/schema.js'
+import {FAULT_DOMAINS, runFaultScenario, type FaultDomain, type FaultScenario, type FaultScenarioResult} from '../workloads/fault-scenario.js'
+import type {CallLedger} from '../workloads/faults.js'
+import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+
+const schema = z.strictObject(
+  {
+    ...header,
+    fileThreads: sourced(positiveInt()),
+    fileBytes: sourced(positiveInt()),
+    blockBytes: sourced(positiveInt()),
+    fileThinkInstructions: sourced(count()),
+    netClients: sourced(positiveInt()),
+    requestBytes: sourced(positiveInt()),
+    responseBytes: sourced(positiveInt()),
+    serverInstructions: sourced(count()),
+    clientThinkInstructions: sourced(count()),
+    retryUs: sourced(positiveInt()),
+    port: sourced(positiveInt()),
+  },
+  {error: 'expected a workload object'},
+)
+export type FaultRecoveryWorkload = z.infer<typeof schema>
+
+let cached: FaultRecoveryWorkload | undefined
+export function faultRecoveryWorkload(): FaultRecoveryWorkload {
+  return (cached ??= loadWorkload('fault-recovery', schema))
+}
+
+/** The timing of a run, in ms of simulated time. */
+export interface FaultTiming {
+  warmupMs: number
+  crashMs: number
+  restartMs: number
+  afterMs: number
+  bucketMs: number
+}
+
+export const QUICK_TIMING: FaultTiming = {warmupMs: 50, crashMs: 200, restartMs: 300, afterMs: 300, bucketMs: 50}
+export const FULL_TIMING: FaultTiming = {warmupMs: 200, crashMs: 1000, restartMs: 3000, afterMs: 2000, bucketMs: 250}
+
+const endMs = (t: FaultTiming) => t.crashMs + t.restartMs + t.afterMs
+const buckets = (t: FaultTiming) => Array.from({length: endMs(t) / t.bucketMs}, (_, i) => i * t.bucketMs)
+
+/** native and virtuos, plus driver-domain once a design by that name is registered. */
+function faultSystems(): SystemId[] {
+  return dispatchPaths().includes('driver-domain') ? ['native', 'virtuos', 'driver-domain'] : ['native', 'virtuos']
+}
+
+const domainAxis = {name: 'domain', quick: [...FAULT_DOMAINS], full: [...FAULT_DOMAINS], description: 'the service domain that crashes'}
+const restartAxis = {name: 'restart_ms', quick: [QUICK_TIMING.restartMs], full: [FULL_TIMING.restartMs], unit: 'ms', description: 'restart delay (the release waits 3 s; --quick scales it down)'}
+
+const CLAIM = 'The prototype survives the failure of an individual service domain: the workload not using it keeps its throughput, calls into the failed domain fail with an error (none is lost), and the workload using it recovers after the restart'
+
+export const faultRecovery: ExperimentDef = {
+  id: 'fault-recovery',
+  title: 'Fault containment and recovery: one service domain crashes under two concurrent workloads',
+  reproduces: 'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of individual service domains)',
+  claim: CLAIM,
+  axes: [domainAxis, restartAxis],
+  get systems() {
+    return faultSystems()
+  },
+  metrics: [
+    {name: 'affected_before', unit: 'ops/s', better: 'higher', description: 'throughput of the workload using the crashed domain before the crash'},
+    {name: 'affected_during', unit: 'ops/s', better: 'higher', description: '... while the domain is down'},
+    {name: 'affected_after', unit: 'ops/s', better: 'higher', description: '... after the restart'},
+    {name: 'bystander_before', unit: 'ops/s', better: 'higher', description: 'throughput of the other workload before the crash'},
+    {name: 'bystander_during', unit: 'ops/s', better: 'higher', description: '... while the domain is down'},
+    {name: 'bystander_after', unit: 'ops/s', better: 'higher', description: '... after the restart'},
+    {name: 'bystander_ratio', unit: 'ratio', better: 'higher', description: 'bystander throughput during the outage / before it (about 1: unaffected)'},
+    {name: 'failed_calls', unit: 'calls', better: 'lower', description: 'calls of both workloads (server and clients) that returned an error'},
+    {name: 'lost_calls', unit: 'calls', better: 'lower', description: 'calls issued and never answered (must be 0 where the system survives)'},
+    {name: 'recovery_ms', unit: 'ms', better: 'lower', description: "from the restart to the affected server's first successful call (native: the whole window after, as it never recovers)"},
+    {name: 'survived', unit: 'bool', better: 'higher', description: '1: the machine kept running through the crash; 0: it went down with it'},
+  ],
+  claimCheck(rows) {
+    const v = rows.filter((r) => r.system === 'virtuos')
+    if (v.length === 0) return {holds: null, detail: 'virtuos was not run'}
+    const get = (domain: string, metric: string) => v.find((r) => r.params.domain === domain && r.metric === metric)?.value
+    const parts: string[] = []
+    let holds = true
+    for (const d of FAULT_DOMAINS) {
+      const ratio = get(d, 'bystander_ratio')
+      const lost = get(d, 'lost_calls')
+      const after = get(d, 'affected_after')
+      if (ratio === undefined || lost === undefined || after === undefined) continue
+      const ok = ratio >= 0.9 && lost === 0 && after > 0
+      holds &&= ok
+      parts.push(`${d} crash: bystander kept ${(ratio * 100).toFixed(0)}% of its throughput, ${lost} calls lost, affected workload back at ${after.toFixed(0)} ops/s`)
+    }
+    return parts.length === 0 ? {holds: null, detail: 'no virtuos rows with the needed metrics'} : {holds, detail: parts.join('; ')}
+  },
+  run: runSummaryPoint,
+}
+
+export const faultRecoveryTimeline: ExperimentDef = {
+  id: 'fault-recovery-timeline',
+  title: 'Fault containment and recovery over time: throughput per bucket around a service-domain crash',
+  reproduces: 'VirtuOS evaluation: fault containment and failure recovery (the timeline of fault-recovery)',
+  claim: CLAIM,
+  axes: [
+    domainAxis,
+    restartAxis,
+    {name: 't_ms', quick: buckets(QUICK_TIMING), full: buckets(FULL_TIMING), unit: 'ms', description: `start of a time bucket (${QUICK_TIMING.bucketMs} ms quick, ${FULL_TIMING.bucketMs} ms full); crash at ${QUICK_TIMING.crashMs} / ${FULL_TIMING.crashMs} ms`},
+  ],
+  get systems() {
+    return faultSystems()
+  },
+  metrics: [
+    {name: 'affected_ops_s', unit: 'ops/s', better: 'higher', description: 'throughput in the bucket of the workload using the crashed domain'},
+    {name: 'bystander_ops_s', unit: 'ops/s', better: 'higher', description: 'throughput in the bucket of the other workload'},
+    {name: 'failed_calls_s', unit: 'calls/s', better: 'lower', description: 'calls returning an error in the bucket, both workloads'},
+  ],
+  run: runTimelinePoint,
+}
+
+interface ScenarioRun {
+  timing: FaultTiming
+  cps: number
+  result: FaultScenarioResult
+  affected: CallLedger
+  bystander: CallLedger
+  /** The server-side ledger of the affected workload (its first successful call after the restart). */
+  affectedServer: CallLedger
+}
+
+/** Per process: the timeline's points reuse the run of their (system, domain). */
+const memo = new Map<string, ScenarioRun>()
+
+function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun {
+  const domain = String(point.domain) as FaultDomain
+  const timing = {...(ctx.quick ? QUICK_TIMING : FULL_TIMING), restartMs: Number(point.restart_ms)}
+  const key = `${system}|${domain}|${JSON.stringify(timing)}|${ctx.profile.hash}`
+  const hit = memo.get(key)
+  if (hit) return hit
+  const w = faultRecoveryWorkload()
+  const params = ctx.profile.params
+  const cps = params.clockHz
+  const ms = (v: number) => Math.round((v * cps) / 1000)
+  const s: FaultScenario = {
+    shape: {
+      fileThreads: w.fileThreads.value, fileBytes: w.fileBytes.value, blockBytes: w.blockBytes.value,
+      fileThinkInstructions: w.fileThinkInstructions.value, netClients: w.netClients.value,
+      requestBytes: w.requestBytes.value, responseBytes: w.responseBytes.value,
+      serverInstructions: w.serverInstructions.value, clientThinkInstructions: w.clientThinkInstructions.value,
+      retryCycles: ms(w.retryUs.value / 1000), port: w.port.value,
+    },
+    domain,
+    crashAtCycles: ms(timing.crashMs),
+    restartDelayCycles: ms(timing.restartMs),
+    endCycles: ms(endMs(timing)),
+  }
+  const result = runFaultScenario(ctx.seed, params, system, s)
+  const storage = domain === 'storage'
+  const run: ScenarioRun = {
+    timing, cps, result,
+    affected: storage ? result.files : result.netClients,
+    bystander: storage ? result.netClients : result.files,
+    affectedServer: storage ? result.files : result.netServer,
+  }
+  if (memo.size >= 16) memo.clear()
+  memo.set(key, run)
+  return run
+}
+
+function runSummaryPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
+  const {timing: t, cps, result, affected, bystander, affectedServer} = scenario(point, system, ctx)
+  const at = (msValue: number) => Math.round((msValue * cps) / 1000)
+  const rate = (l: CallLedger, fromMs: number, toMs: number) => l.opsIn(at(fromMs), at(toMs)) / ((toMs - fromMs) / 1000)
+  const restartMs = t.crashMs + t.restartMs
+  const ledgers = [result.files, result.netServer, result.netClients]
+  const lost = ledgers.reduce((n, l) => n + l.outstanding, 0)
+  const failed = ledgers.reduce((n, l) => n + l.failed, 0)
+  const before = {a: rate(affected, t.warmupMs, t.crashMs), b: rate(bystander, t.warmupMs, t.crashMs)}
+  const during = {a: rate(affected, t.crashMs, restartMs), b: rate(bystander, t.crashMs, restartMs)}
+  const after = {a: rate(affected, restartMs, endMs(t)), b: rate(bystander, restartMs, endMs(t))}
+  const firstOk = affectedServer.firstOkAfter(at(restartMs))
+  const recoveryMs = firstOk === null ? t.afterMs : ((firstOk - at(restartMs)) * 1000) / cps
+  const notes: string[] = []
+  if (result.machineDown) notes.push(`the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`)
+  else if (!result.finished) notes.push(`a workload did not finish within ${endMs(t)} ms + grace`)
+  return {
+    metrics: {
+      affected_before: before.a, affected_during: during.a, affected_after: after.a,
+      bystander_before: before.b, bystander_during: during.b, bystander_after: after.b,
+      bystander_ratio: before.b > 0 ? during.b / before.b : 0,
+      failed_calls: failed,
+      lost_calls: lost,
+      recovery_ms: recoveryMs,
+      survived: result.machineDown ? 0 : 1,
+    },
+    engine: result.engine,
+    ...(notes.length > 0 ? {notes} : {}),
+  }
+}
+
+function runTimelinePoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
+  const {timing: t, cps, result, affected, bystander} = scenario(point, system, ctx)
+  const from = Number(point.t_ms)
+  const to = from + t.bucketMs
+  const at = (msValue: number) => Math.round((msValue * cps) / 1000)
+  const perS = (n: number) => n / (t.bucketMs / 1000)
+  const ledgers = [result.files, result.netServer, result.netClients]
+  // the engine work is the scenario's; only the first bucket carries it, so totals are not multiplied
+  const engine = from === 0 ? result.engine : {...result.engine, events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0}
+  return {
+    metrics: {
+      affected_ops_s: perS(affected.opsIn(at(from), at(to))),
+      bystander_ops_s: perS(bystander.opsIn(at(from), at(to))),
+      failed_calls_s: perS(ledgers.reduce((n, l) => n + l.failsIn(at(from), at(to)), 0)),
+    },
+    engine,
+  }
+}
