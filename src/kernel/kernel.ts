@@ -13,7 +13,8 @@ import {machineDisk, noDisk} from './hw.js'
 import type {Network} from './net/network.js'
 import {NetStack} from './net/stack.js'
 import {BlockLayer, type DiskPort} from './vfs/block.js'
-import {PageCache} from './vfs/pagecache.js'
+import {PageCache, type CachedPage} from './vfs/pagecache.js'
+import {CacheRecency, cacheRecencyOf} from './cache-recency.js'
 import {Vfs} from './vfs/vfs.js'
 import {KWaitQueue} from './waitqueue.js'
 import {defaultKernelParams, nsToCycles, type KernelParams} from './params.js'
@@ -88,6 +89,8 @@ export class Kernel {
   /** Thread ids are per kernel (and so per run): the same run numbers its threads the same way. */
   private nextTid = 1
   private flusherArmed = false
+  /** Which copied bytes are still in the CPU caches (shared by the kernels of one machine). */
+  readonly cacheRecency: CacheRecency
 
   constructor(options: KernelOptions) {
     this.sim = options.sim
@@ -98,6 +101,7 @@ export class Kernel {
     this.sched = new Scheduler(this.sim, this.params, this.domain, options.cpus, {
       timeslice: nsToCycles(this.kparams.timesliceNs, this.params.clockHz),
     }, this.machine)
+    this.cacheRecency = cacheRecencyOf(options.machine, options.params)
     this.vfs = this.buildVfs(options.disk === true && options.machine !== null)
     this.net = new NetStack(this, options.network ?? null, options.host ?? null)
   }
@@ -109,7 +113,7 @@ export class Kernel {
     const cache = new PageCache(pages, k.pageBytes)
     const block = new BlockLayer(disk, k.maxRequestBytes)
     const vfs = new Vfs(cache, block, k.readaheadPages, {
-      copyCycles: (ctx, bytes) => this.copyCycles(ctx.thread, bytes, true),
+      copyCycles: (ctx, bytes, pages) => this.pageCopyCycles(ctx.thread, bytes, pages),
       onDirty: () => this.armFlusher(),
     })
     vfs.thresholds = {
@@ -138,9 +142,31 @@ export class Kernel {
 
   /** Cycles to copy `bytes` on the thread's core (warm: the source is in that core's caches). */
   copyCycles(thread: KThread, bytes: number, warm: boolean): number {
-    const core = thread.cpu ?? thread.lastCpu ?? this.sched.cpus[0]
-    const socket = core < this.params.cores ? socketOf(this.params, core) : 0
+    const socket = this.socketOf(thread)
+    this.cacheRecency.streamed(socket, bytes)
     return copy(this.params, bytes, {warm, srcSocket: socket, dstSocket: socket})
+  }
+
+  /**
+   * Cycles to copy `bytes` between the page cache and a user buffer: the share of `pages` still in
+   * this socket's caches (cache-recency.ts) copies warm, the rest streams from memory.
+   */
+  pageCopyCycles(thread: KThread, bytes: number, pages: readonly CachedPage[]): number {
+    if (bytes <= 0) return 0
+    const socket = this.socketOf(thread)
+    const recency = this.cacheRecency
+    const resident = pages.filter((p) => recency.resident(socket, p, bytes)).length
+    const warmBytes = pages.length > 0 ? Math.round((bytes * resident) / pages.length) : 0
+    const at = {srcSocket: socket, dstSocket: socket}
+    const cycles = copy(this.params, warmBytes, {warm: true, ...at}) + copy(this.params, bytes - warmBytes, {warm: false, ...at})
+    recency.streamed(socket, bytes)
+    for (const p of pages) recency.touch(socket, p)
+    return cycles
+  }
+
+  private socketOf(thread: KThread): number {
+    const core = thread.cpu ?? thread.lastCpu ?? this.sched.cpus[0]
+    return core < this.params.cores ? socketOf(this.params, core) : 0
   }
 
   /** The wait queue of a futex word. */

@@ -3,11 +3,13 @@
  * (with readahead for sequential access); writes dirty pages that fsync or the flusher write back.
  * Clean pages are evicted LRU when the cache is full (dirty pages stay until written).
  */
+import type {CacheTouch} from '../cache-recency.js'
 import type {Gen} from '../types.js'
 import {KWaitQueue} from '../waitqueue.js'
 import type {BlockLayer} from './block.js'
 
-export interface CachedPage {
+/** A page of a file; as a CacheTouch it also records its last CPU copy (cache-recency.ts). */
+export interface CachedPage extends CacheTouch {
   readonly ino: number
   readonly index: number
   /** Being read from disk: readers sleep on `wq`. */
@@ -52,9 +54,14 @@ export class PageCache {
     return page
   }
 
+  /** The page if cached, without touching the LRU order. */
+  peek(ino: number, index: number): CachedPage | undefined {
+    return this.pages.get(`${ino}:${index}`)
+  }
+
   /** Insert a page (state set by the caller), evicting clean pages if over capacity. */
   insert(ino: number, index: number, reading: boolean): CachedPage {
-    const page: CachedPage = {ino, index, reading, dirty: false, dirtySince: 0, writeback: false, wq: new KWaitQueue()}
+    const page: CachedPage = {ino, index, reading, dirty: false, dirtySince: 0, writeback: false, wq: new KWaitQueue(), touchSocket: -1, touchClock: 0}
     this.pages.set(`${ino}:${index}`, page)
     if (this.pages.size > this.capacityPages) this.evict(this.pages.size - this.capacityPages)
     return page

@@ -23,8 +23,11 @@ export class Inode {
 }
 
 export interface VfsHooks {
-  /** Cycles to copy `bytes` between the page cache and a user buffer on the calling thread's core. */
-  copyCycles(ctx: CallContext, bytes: number): number
+  /**
+   * Cycles to copy `bytes` between the page cache and a user buffer on the calling thread's core;
+   * `pages` are the page-cache pages the copy touches (their recency decides cache warmth).
+   */
+  copyCycles(ctx: CallContext, bytes: number, pages: CachedPage[]): number
   /** Called when pages turn dirty, so the flusher can be armed. */
   onDirty(): void
 }
@@ -241,7 +244,7 @@ export class RegularFile implements FileObject {
     const last = Math.floor((at + n - 1) / P)
     const sequential = inode.readEnd === at || at === 0
     yield* this.vfs.fill(ctx, inode, first, last, sequential)
-    if (toUser) yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n))
+    if (toUser) yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n, this.pages(first, last)))
     inode.readEnd = at + n
     if (offset === undefined) file.offset = at + n
     return ok(n)
@@ -256,6 +259,7 @@ export class RegularFile implements FileObject {
     const first = Math.floor(at / P)
     const last = Math.floor((at + bytes - 1) / P)
     const cache = this.vfs.cache
+    const touched: CachedPage[] = []
     for (let i = first; i <= last; i++) {
       let page = cache.lookup(inode.ino, i)
       const partial = (i === first && at % P !== 0) || (i === last && (at + bytes) % P !== 0)
@@ -270,13 +274,24 @@ export class RegularFile implements FileObject {
       while (page.reading) yield* page.wq.sleep(ctx.kernel.sched, ctx.thread, -1, false)
       cache.markDirty(page, ctx.kernel.sim.now)
       this.vfs.allocate(inode, i)
+      touched.push(page)
     }
     this.vfs.hooks.onDirty()
-    yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes))
+    yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes, touched))
     inode.size = Math.max(inode.size, at + bytes)
     if (offset === undefined) file.offset = at + bytes
     yield* this.vfs.balanceDirty(ctx)
     return ok(bytes)
+  }
+
+  /** The cached pages [first, last] of this file (those evicted meanwhile are left out). */
+  private pages(first: number, last: number): CachedPage[] {
+    const out: CachedPage[] = []
+    for (let i = first; i <= last; i++) {
+      const page = this.vfs.cache.peek(this.inode.ino, i)
+      if (page) out.push(page)
+    }
+    return out
   }
 
   *fsync(ctx: CallContext): Gen<SyscallResult> {
