@@ -141,7 +141,7 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
     field: 'y',
     type: 'quantitative',
     title: `${metric}${unit ? ` (${unit})` : ''}`,
-    scale: logY ? {type: 'log'} : {zero: true},
+    scale: (logY ? {type: 'log'} : {zero: true}) as Record<string, unknown>,
     axis: logY ? {format: '~s'} : {},
   }
   const systemScale = (pick: (s: SystemId) => unknown) => ({domain: systems, range: systems.map(pick)})
@@ -150,7 +150,7 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
     type: 'nominal',
     title: 'system',
     scale: systemScale((s) => (bar ? STYLE[s].bar : STYLE[s].colour)),
-    legend: {labelExpr: "datum.label === 'native' ? 'native (dashed baseline)' : datum.label", labelLimit: 300},
+    legend: {labelExpr: `datum.label === 'native' ? 'native (${bar ? 'grey' : 'dashed'} baseline)' : datum.label`, labelLimit: 300},
   })
   const model = {filter: "datum.source === 'model'"}
   const paper = {filter: "datum.source === 'paper'"}
@@ -204,11 +204,14 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
     // No numeric sweep: grouped bars, one per system (native grey).
     const xValues = lay.x === null ? systems : lay.values.get(lay.x)!
     xEnc = {field: 'x', type: 'nominal', title: lay.x === null ? 'system' : axisTitle(lay.x, def), sort: xValues, axis: {labelAngle: 0}}
+    // A bar on a log scale needs a finite base: the decade below the smallest value.
+    const floor = logY ? {y2: {datum: 10 ** Math.floor(Math.log10(Math.min(...ys)))}} : {}
+    if (logY) yEnc.scale = {type: 'log', domainMin: floor.y2!.datum}
     layers = [
       {
         transform: [model],
         mark: {type: 'bar'},
-        encoding: {color: colour(true), ...(lay.x === null ? {} : {xOffset: {field: 'system', type: 'nominal', sort: systems}})},
+        encoding: {color: colour(true), ...floor, ...(lay.x === null ? {} : {xOffset: {field: 'system', type: 'nominal', sort: systems}})},
       },
     ]
   }

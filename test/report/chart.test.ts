@@ -61,6 +61,17 @@ describe('chartsFromCsv', () => {
     expect(JSON.stringify(single[0].spec)).toContain('"mark":{"type":"bar"}')
   })
 
+  it('draws bars of values spanning decades on a log scale from a finite base, so every bar has a height', async () => {
+    const rows = copyRows()
+      .filter((r) => r.params.size === 64 && r.params.target === 'file' && r.system !== 'flexsc')
+      .map((r) => ({...r, value: r.system === 'native' ? 300 : 0.25}))
+    const [chart] = await chartsFromCsv(toCsv(rows), copyDef)
+    const bars = [...chart.svg.matchAll(/aria-roledescription="bar" d="M[-\d.]+,[-\d.]+h[\d.]+v([-\d.]+)/g)].map((m) => Number(m[1]))
+    expect(bars).toHaveLength(2)
+    for (const h of bars) expect(h).toBeGreaterThan(10)
+    expect(inspect(chart.svg).texts).toContain('native (grey baseline)')
+  })
+
   it('names files from the metric safely', () => {
     expect(slug('latency p99 (ns)')).toBe('latency-p99-ns')
   })
