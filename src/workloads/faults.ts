@@ -174,6 +174,8 @@ export function requestService(cfg: RequestServiceConfig): RequestServiceRun {
   const clientLedger = new CallLedger('net-clients')
   let serverDone = false
   let clientsDone = 0
+  // clients start once the server first listens (a start-up order, not a fault: no refused connects)
+  let listening = false
   const cycles = (sys: SyscallInterface) => sys.now()
 
   const handler = (fd: number): Program =>
@@ -209,6 +211,7 @@ export function requestService(cfg: RequestServiceConfig): RequestServiceRun {
       if (ls < 0) {
         ls = yield* listen(sys)
         if (ls < 0) yield* sys.sleep(cfg.retryCycles)
+        else listening = true
         continue
       }
       const p = yield* ledger.call(sys, sys.poll([{fd: ls, events: POLL.IN}], cfg.pollCycles))
@@ -230,6 +233,7 @@ export function requestService(cfg: RequestServiceConfig): RequestServiceRun {
   const client = (index: number): Program =>
     function* (sys) {
       let fd = -1
+      while (!listening && sys.now() < cfg.endCycles) yield* sys.sleep(cfg.retryCycles)
       while (sys.now() < cfg.endCycles) {
         if (fd < 0) {
           fd = (yield* clientLedger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
