@@ -10,6 +10,9 @@
  * - mmap, munmap: the mmap+munmap row split by `syscalls.mmapShare` the same way.
  * - open+write+close is kept in the profile as measured data but maps to no call: the write in it
  *   targets a just-opened file, which pwrite's own row covers better.
+ * - `syscalls.nullFootprint` (a trivial handler: getpid, getsockopt of a flag, ...) is stored as
+ *   footprints[NULL_FOOTPRINT] ('null', no call's name); src/kernel/footprints.ts says which calls
+ *   use it.
  * Calls without a footprint (read, write, socket calls, ...) get `syscalls.defaultFootprint`.
  */
 import type {MachineParams, SyscallFootprint} from '../machine/params.js'
@@ -17,6 +20,10 @@ import type {Constant, Profile} from './schema.js'
 import {toBitsPerSecond, toBytes, toBytesPerCycle, toCycles, toHz} from './units.js'
 
 type FootprintRow = Profile['syscalls']['defaultFootprint']
+
+/** The key of the trivial-handler footprint in MachineParams.syscalls.footprints (the kernel's
+ * src/kernel/footprints.ts NULL_FOOTPRINT; config does not import the kernel). */
+export const NULL_FOOTPRINT = 'null'
 
 export function resolveParams(profile: Profile): MachineParams {
   const p = profile
@@ -155,5 +162,6 @@ export function callFootprints(p: Profile): Record<string, SyscallFootprint> {
     close,
     mmap,
     munmap,
+    [NULL_FOOTPRINT]: footprintOf(p.syscalls.nullFootprint),
   }
 }

@@ -106,6 +106,7 @@ export const PROFILE_SPEC = {
     openShare: {dim: 'ratio', range: 'fraction', doc: "open's share of the open+close row (close gets the rest)"},
     mmapShare: {dim: 'ratio', range: 'fraction', doc: "mmap's share of the mmap+munmap row (munmap gets the rest)"},
     defaultFootprint: footprint(false),
+    nullFootprint: footprint(false),
     indirectRecovery: time('cycles until user IPC recovers after the worst call measured'),
   },
   hypervisor: {

@@ -65,12 +65,14 @@ describe('resolveParams on the E5520 testbed (hand-computed)', () => {
     expect(p.nic.wireBitsPerSecond).toBe(1e9)
     expect(p.nic.mtuBytes - p.nic.tcpIpHeaderBytes).toBe(1448)
   })
-  it('syscall entry + exit is the E5520 58 ns round trip', () => {
-    expect(p.cpu.syscallEntry + p.cpu.syscallExit).toBe(131)
+  it('entry + exit + the null handler is the E5520 58 ns gettid round trip', () => {
+    const fp = p.syscalls.footprints.null
+    expect(fp).toEqual({instructions: 30, ipc: 1, l1i: 2, l1d: 4, l2: 6, l3: 6, dtlb: 1})
+    expect(p.cpu.syscallEntry + Math.ceil(fp.instructions / fp.ipc) + p.cpu.syscallExit).toBe(131)
   })
   it('FlexSC rows map to calls: measured rows as given, pairs split by their share', () => {
     const fp = p.syscalls.footprints
-    expect(Object.keys(fp).sort()).toEqual(['close', 'mmap', 'munmap', 'open', 'pread', 'pwrite', 'stat'])
+    expect(Object.keys(fp).sort()).toEqual(['close', 'mmap', 'munmap', 'null', 'open', 'pread', 'pwrite', 'stat'])
     expect(fp.pwrite).toEqual({instructions: 5689, ipc: 0.18, l1i: 50, l1d: 373, l2: 985, l3: 3160, dtlb: 44})
     // open+close = 6631 instructions, 47/240/900/3534 lines, 28 d-TLB entries; share 0.5
     expect(fp.open).toEqual({instructions: 3316, ipc: 0.34, l1i: 24, l1d: 120, l2: 450, l3: 1767, dtlb: 14})
@@ -88,6 +90,7 @@ describe('resolveParams on the E5520 testbed (hand-computed)', () => {
     expect(estimates).toContain('cpu.contextSwitch')
     expect(estimates).toContain('hypervisor.hypercall')
     expect(estimates).toContain('syscalls.defaultFootprint.instructions')
+    expect(estimates).toContain('syscalls.nullFootprint.instructions')
     expect(estimates).not.toContain('cache.l1Hit')
     expect(estimates).not.toContain('syscalls.footprints.pwrite.instructions')
   })

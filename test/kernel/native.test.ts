@@ -166,6 +166,35 @@ describe('processes', () => {
   })
 })
 
+describe('trivial calls (the profile\'s null footprint)', () => {
+  it('native getppid/getsockopt on the E5520 profile cost the measured 58 ns round trip; read keeps its footprint', async () => {
+    const {loadProfile} = await import('../../src/config/index.js')
+    const {params} = loadProfile({})
+    const {host, system} = nativeSystem({params})
+    const took: Record<string, number> = {}
+    system.spawnProcess(function* (sys: SyscallInterface) {
+      const s = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret
+      yield* sys.getppid() // the first call also pays the switch onto the core
+      for (const [name, call] of [
+        ['getppid', () => sys.getppid()],
+        ['getsockopt', () => sys.call('getsockopt', {fd: s, level: 'SOL_SOCKET', name: 'SO_REUSEADDR'})],
+      ] as const) {
+        const t0 = sys.now()
+        yield* call()
+        took[name] = sys.now() - t0
+      }
+    })
+    host.run()
+    const roundTrip = Math.round(58e-9 * params.clockHz) // Sigoure: "Intel E5520: 58ns/syscall" (gettid)
+    expect(took.getppid).toBe(roundTrip)
+    expect(took.getsockopt).toBe(roundTrip)
+    const {callFootprint} = await import('../../src/kernel/footprints.js')
+    expect(callFootprint(params, 'gettid')).toBe(params.syscalls.footprints.null)
+    expect(callFootprint(params, 'read')).toBe(params.syscalls.footprints.pread)
+    expect(callFootprint(params, 'socket')).toBe(params.syscalls.defaultFootprint) // unknown cost: the default
+  })
+})
+
 describe('footprints', () => {
   it('a call uses its own measured footprint, half of its measured pair, or the same-work call', async () => {
     const {callFootprint} = await import('../../src/kernel/footprints.js')

@@ -3,7 +3,7 @@
  * runs the handler there, returns (trap exit), and leaves the handler's footprint in the core's
  * caches: the user code that follows pays the indirect cost (machine indirect model).
  */
-import {compute as computeCycles, trapEntry, trapExit} from '../../machine/cost.js'
+import {compute as computeCycles, kernelWork, trapEntry, trapExit} from '../../machine/cost.js'
 import {defaultWorkingSet, pollute, userBurst, type UserWorkingSet} from '../../machine/indirect.js'
 import type {Kernel} from '../kernel.js'
 import type {KThread} from '../process.js'
@@ -94,7 +94,7 @@ export class NativeLibC extends LibC {
   /** clone(): a trap with the default footprint, then the new thread is runnable. */
   *spawnThread(body: Program, name = 'thread'): Gen<number> {
     const {kernel, thread} = this
-    yield* kernel.sched.compute(thread, trapEntry(kernel.params) + kernel.handlerCycles('gettid') + trapExit(kernel.params))
+    yield* kernel.sched.compute(thread, trapEntry(kernel.params) + kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) + trapExit(kernel.params))
     const child = kernel.createThread(thread.process, 'user', name)
     const sys = new NativeLibC(kernel, child, this.runner)
     sys.userIpc = this.userIpc
