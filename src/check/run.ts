@@ -99,7 +99,7 @@ function fullGroup(v: VirtuosBackend, d: CheckDomain): boolean {
   return false
 }
 
-function processViolations(p: MixedProcess, crashTimes: Record<CheckDomain, number[]>): string[] {
+export function processViolations(p: MixedProcess, crashTimes: Record<CheckDomain, number[]>): string[] {
   const out: string[] = []
   const l = p.ledger
   if (l.outstanding !== 0) out.push(`${p.name}: ${l.outstanding} calls issued and never answered`)

@@ -1,0 +1,61 @@
+import {describe, expect, it} from 'vitest'
+import {loadProfile} from '../../src/config/index.js'
+import {processViolations, runCheck} from '../../src/check/run.js'
+import {describeSchedule, makeSchedule} from '../../src/check/schedule.js'
+import {runSweep} from '../../src/check/sweep.js'
+import {CallLedger} from '../../src/workloads/faults.js'
+
+const params = loadProfile().params
+
+describe('fault schedules', () => {
+  it('follow from the seed alone and cover every trigger over a few seeds', () => {
+    expect(describeSchedule(makeSchedule(42))).toBe(describeSchedule(makeSchedule(42)))
+    expect(describeSchedule(makeSchedule(42))).not.toBe(describeSchedule(makeSchedule(43)))
+    const triggers = new Set(Array.from({length: 30}, (_, i) => makeSchedule(i + 1).faults.map((f) => f.trigger)).flat())
+    expect([...triggers].sort()).toEqual(['fork', 'full', 'poll', 'time'])
+  })
+})
+
+describe('the DST slice (CI): 20 seeds', () => {
+  it('finds no violation, and the schedules really crash domains', async () => {
+    const report = await runSweep({seeds: 20, seedStart: 1, jobs: 1, params})
+    expect(report.failures.map((f) => `seed ${f.seed}: ${f.violations.join('; ')} [${f.schedule}]`)).toEqual([])
+    expect(report.results.map((r) => r.seed)).toEqual(Array.from({length: 20}, (_, i) => i + 1))
+    expect(report.crashes).toBeGreaterThan(20)
+  })
+
+  it('a seed reproduces its run exactly', () => {
+    const a = runCheck(5, params)
+    const b = runCheck(5, params)
+    expect(b).toEqual(a)
+    expect(a.events).toBeGreaterThan(1000)
+  })
+
+  // Known model bug found by the sweep: closing a listening socket (here: the network domain's
+  // crash tearing down the server's listener) leaves connections still in its accept queue
+  // established on the client side and never reset, so the client waits for a reply forever.
+  // Linux resets them (inet_csk_listen_stop). Lives in src/kernel/net/socket.ts (Socket.release).
+  it.fails('seed 94: a network crash with connections in the accept queue (known bug: no RST for queued connections)', () => {
+    expect(runCheck(94, params).violations).toEqual([])
+  })
+})
+
+describe('the sweep\'s own checks', () => {
+  const ledger = (failAt: number[]) => {
+    const l = new CallLedger('p')
+    l.issued = l.returned = 5
+    l.failed = failAt.length
+    l.failTimes.push(...failAt)
+    return l
+  }
+  it('flag errors in a process whose domains never crashed, errors before the crash, and lost calls', () => {
+    const crashes = {storage: [1000], network: []}
+    expect(processViolations({name: 'local', ledger: ledger([50]), uses: []}, crashes)).toEqual(['local: 1 calls failed although it uses no service domain'])
+    expect(processViolations({name: 'net', ledger: ledger([2000]), uses: ['network']}, crashes)[0]).toMatch(/no domain it uses \(network\) crashed/)
+    expect(processViolations({name: 'files', ledger: ledger([500]), uses: ['storage']}, crashes)[0]).toMatch(/before the first crash/)
+    expect(processViolations({name: 'files', ledger: ledger([1500]), uses: ['storage']}, crashes)).toEqual([])
+    const lost = ledger([])
+    lost.issued = 6
+    expect(processViolations({name: 'x', ledger: lost, uses: []}, crashes)).toEqual(['x: 1 calls issued and never answered'])
+  })
+})
