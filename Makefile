@@ -4,7 +4,7 @@ SOURCES := $(shell find src -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 CLI := node bin/run.js
 QUICK_OUT ?= results
 
-.PHONY: install build test bench compare baseline perf clean typecheck
+.PHONY: install build test bench compare baseline perf clean typecheck dst
 
 install: $(NODE_MODULES)
 
@@ -41,6 +41,10 @@ baseline: build
 # The simulator's own speed (tinybench).
 perf: build
 	$(CLI) perf
+
+# Deterministic simulation testing: 1,000 seeded fault schedules with the invariants on.
+dst: build
+	$(CLI) check --seeds 1000
 
 clean:
 	rm -rf dist .vitest-report.json
