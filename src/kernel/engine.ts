@@ -27,6 +27,23 @@ export function after(sim: Simulation, delay: number, fn: () => void): void {
 }
 
 /**
+ * `after`, cancellable: returns the cancel function. An engine with `cancel(id)` (src/sim's
+ * Simulation) forgets the event, so it no longer keeps an open-ended run going; on a bare
+ * EventHost the event still comes but does nothing.
+ */
+export function cancellableAfter(sim: Simulation, delay: number, fn: () => void): () => void {
+  let live = true
+  const id: unknown = sim.at(sim.now + Math.max(0, Math.round(delay)), () => {
+    if (live) fn()
+  })
+  return () => {
+    live = false
+    const cancel = (sim as {cancel?: (id: unknown) => void}).cancel
+    if (typeof cancel === 'function' && id !== undefined) cancel.call(sim, id)
+  }
+}
+
+/**
  * A one-shot wake-up: one waiter parks on it (with an optional timeout) and is resumed with the
  * value given to `fire`, or TIMED_OUT. Firing before anyone waits is remembered.
  */

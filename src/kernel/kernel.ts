@@ -8,7 +8,7 @@ import type {MachineParams, SyscallFootprint} from '../machine/params.js'
 import {copy} from '../machine/copy.js'
 import type {Machine} from '../machine/machine.js'
 import {socketOf} from '../machine/topology.js'
-import {after, spawn, type Simulation} from './engine.js'
+import {cancellableAfter, spawn, type Simulation} from './engine.js'
 import {machineDisk, noDisk} from './hw.js'
 import type {Network} from './net/network.js'
 import {NetStack} from './net/stack.js'
@@ -69,6 +69,9 @@ export class CallCounters {
   }
 }
 
+/** The kernels sharing one simulation (a System's domains and its client hosts). */
+const kernelsBySim = new WeakMap<Simulation, Set<Kernel>>()
+
 export class Kernel {
   readonly sim: Simulation
   readonly params: MachineParams
@@ -89,6 +92,7 @@ export class Kernel {
   /** Thread ids are per kernel (and so per run): the same run numbers its threads the same way. */
   private nextTid = 1
   private flusherArmed = false
+  private cancelFlusher: (() => void) | null = null
   /** Which copied bytes are still in the CPU caches (shared by the kernels of one machine). */
   readonly cacheRecency: CacheRecency
 
@@ -101,6 +105,12 @@ export class Kernel {
     this.sched = new Scheduler(this.sim, this.params, this.domain, options.cpus, {
       timeslice: nsToCycles(this.kparams.timesliceNs, this.params.clockHz),
     }, this.machine)
+    let peers = kernelsBySim.get(this.sim)
+    if (!peers) kernelsBySim.set(this.sim, (peers = new Set()))
+    peers.add(this)
+    this.sched.onExit = (t) => {
+      if (t.kind === 'user') this.userThreadExited()
+    }
     this.cacheRecency = cacheRecencyOf(options.machine, options.params)
     this.vfs = this.buildVfs(options.disk === true && options.machine !== null)
     this.net = new NetStack(this, options.network ?? null, options.host ?? null)
@@ -123,7 +133,12 @@ export class Kernel {
     return vfs
   }
 
-  /** Background writeback: armed when pages turn dirty, writes those older than dirty_expire. */
+  /**
+   * Background writeback: armed when pages turn dirty, writes those older than dirty_expire every
+   * writeback interval while dirty pages remain. Once no user thread is left in the simulation
+   * (every kernel of it), nothing can observe later writeback: the flusher stops, so a finished
+   * run does not go on for dirty_expire of idle flushing.
+   */
   private armFlusher(): void {
     if (this.flusherArmed) return
     this.flusherArmed = true
@@ -131,13 +146,37 @@ export class Kernel {
     const expire = nsToCycles(this.kparams.dirtyExpireNs, this.params.clockHz)
     const vfs = this.vfs
     const kernel = this
-    after(this.sim, interval, () => {
+    this.cancelFlusher = cancellableAfter(this.sim, interval, () => {
+      this.cancelFlusher = null
+      if (!this.userWorkLeft()) {
+        this.flusherArmed = false
+        return
+      }
       spawn(this.sim, (function* () {
         yield* vfs.flush(kernel.sim.now - expire)
         kernel.flusherArmed = false
         if (vfs.cache.dirtyCount > 0) kernel.armFlusher()
       })(), `flusher-${this.domain}`)
     })
+  }
+
+  /** Whether any kernel of this simulation still has a user thread that has not exited. */
+  userWorkLeft(): boolean {
+    for (const k of kernelsBySim.get(this.sim) ?? [this]) {
+      for (const p of k.processes.values()) for (const t of p.threads) if (t.kind === 'user' && t.state !== 'exited') return true
+    }
+    return false
+  }
+
+  /** The last user thread anywhere is gone: drop every kernel's pending flusher wake-up. */
+  private userThreadExited(): void {
+    if (this.userWorkLeft()) return
+    for (const k of kernelsBySim.get(this.sim) ?? [this]) {
+      if (!k.cancelFlusher) continue
+      k.cancelFlusher()
+      k.cancelFlusher = null
+      k.flusherArmed = false
+    }
   }
 
   /** Cycles to copy `bytes` on the thread's core (warm: the source is in that core's caches). */

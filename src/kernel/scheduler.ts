@@ -122,10 +122,14 @@ export class Scheduler {
     }
   }
 
+  /** Told when a thread has exited (the kernel stops background timers once no user work is left). */
+  onExit: ((thread: KThread) => void) | null = null
+
   /** The thread finished: free its CPU for good. */
   exit(thread: KThread): void {
     this.release(thread)
     thread.state = 'exited'
+    this.onExit?.(thread)
   }
 
   /** Free the thread's CPU and hand it to the head of the run queue. */

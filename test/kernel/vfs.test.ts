@@ -1,5 +1,9 @@
 import {describe, expect, it} from 'vitest'
 import {copy} from '../../src/machine/copy.js'
+import {Machine} from '../../src/machine/machine.js'
+import {buildSystem} from '../../src/kernel/system.js'
+import {Simulation} from '../../src/sim/index.js'
+import {e5520Params} from '../machine/fixture.js'
 import {O, SEEK} from '../../src/kernel/types.js'
 import {nativeSystem} from './fixture.js'
 
@@ -134,6 +138,31 @@ describe('VFS and page cache', () => {
 })
 
 describe('dirty page throttling', () => {
+  it('the flusher writes back pages older than 30 s while a user thread lives, and does not outlive the last one', () => {
+    const run = (sleepSeconds: number) => {
+      const params = e5520Params()
+      const sim = new Simulation({seed: 1, cyclesPerSecond: params.clockHz})
+      const system = buildSystem(sim, new Machine(sim, params), params, {system: 'native'})
+      system.spawnProcess(function* (sys) {
+        const fd = (yield* sys.open('/data/log', O.CREAT | O.WRONLY)).ret
+        yield* sys.write(fd, MiB)
+        if (sleepSeconds > 0) yield* sys.sleep(sleepSeconds * params.clockHz)
+      })
+      sim.run()
+      return {seconds: sim.now / params.clockHz, vfs: system.kernel('native').vfs}
+    }
+    // the workload ends at once: the run ends with it, not ~35 s later after idle flushing
+    const quick = run(0)
+    expect(quick.seconds).toBeLessThan(0.1)
+    expect(quick.vfs.cache.dirtyCount).toBe(256)
+    // a process still alive at 40 s: its pages are written back at the first wake-up past 30 s
+    const alive = run(40)
+    expect(alive.vfs.cache.dirtyCount).toBe(0)
+    expect(alive.vfs.cache.stats.writebackPages).toBe(256)
+    expect(alive.seconds).toBeGreaterThanOrEqual(40)
+    expect(alive.seconds).toBeLessThan(41)
+  })
+
   it('a writer above dirty_ratio writes back itself; dirty pages stay under the limit', () => {
     const {host, machine, system} = nativeSystem({kernel: {pageCachePages: 1000}})
     const vfs = system.kernel('native').vfs
