@@ -15,16 +15,18 @@ describe('syscall-overhead', () => {
     expect(syscallOverheadWorkload().loopInstructions.value).toBeGreaterThanOrEqual(0)
   })
 
-  it('a remote null-like call costs virtuos more than native; a local getppid about the same', () => {
+  it('a remote null-like call costs virtuos more than native; a local getppid pays only the PV trap', () => {
     const native = metricsAt(syscallOverhead, {syscall: 'fstat', threads: 1}, 'native')
     const virtuos = metricsAt(syscallOverhead, {syscall: 'fstat', threads: 1}, 'virtuos')
     expect(virtuos.latency_ns).toBeGreaterThan(native.latency_ns)
     expect(virtuos.calls_per_s).toBeLessThan(native.calls_per_s)
     const nLocal = metricsAt(syscallOverhead, {syscall: 'getppid', threads: 1}, 'native')
     const vLocal = metricsAt(syscallOverhead, {syscall: 'getppid', threads: 1}, 'virtuos')
-    // the library's routing adds a little; no trip to a service domain
+    // The primary domain is a PV guest (dom0): its traps bounce through Xen (pvSyscallFactor x the
+    // mode switch); the library's routing adds a little; there is no trip to a service domain.
+    const pv = profile.params.hypervisor.pvSyscallFactor
     expect(vLocal.latency_ns / nLocal.latency_ns).toBeGreaterThan(1)
-    expect(vLocal.latency_ns / nLocal.latency_ns).toBeLessThan(1.3)
+    expect(vLocal.latency_ns / nLocal.latency_ns).toBeLessThan(pv + 0.2)
     expect(virtuos.latency_ns - native.latency_ns).toBeGreaterThan(vLocal.latency_ns - nLocal.latency_ns)
   })
 
@@ -33,7 +35,8 @@ describe('syscall-overhead', () => {
       const m = metricsAt(syscallOverhead, {syscall: 'read_socket', threads: 1}, system)
       const busy = (m.calls_per_s * m.latency_ns) / 1e9
       expect(busy).toBeGreaterThan(0.9)
-      expect(busy).toBeLessThanOrEqual(1.01)
+      // a quick-mode window counts a few dozen calls: one call more or less moves this by ~2%
+      expect(busy).toBeLessThanOrEqual(1.03)
     }
   })
 
