@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest'
-import {maxGoodput, mss, Nic, rxCpu, segments, txCpu, wireBytes, wireTime} from '../../src/machine/nic.js'
+import {maxGoodput, mss, Nic, RX_COALESCE_DELAY_SECONDS, rxCpu, segments, txCpu, wireBytes, wireTime} from '../../src/machine/nic.js'
 import {e5520Params} from './fixture.js'
 import {TestHost} from './host.js'
 
@@ -53,18 +53,46 @@ describe('receive path', () => {
     expect(at2).toBeGreaterThan(at1)
   })
 
-  test('interrupts are coalesced: 16 frames -> 2 interrupts; 3 frames -> 1 after the delay', () => {
+  test('a frame that finds the NIC idle interrupts at once (no moderation delay)', () => {
+    const host = new TestHost()
+    const nic = new Nic(host, p)
+    const fired: {n: number; at: number}[] = []
+    nic.onInterrupt = (frames, at) => fired.push({n: frames.length, at})
+    const arrival = nic.receive({payload: 64, data: 0})
+    host.run()
+    expect(fired).toEqual([{n: 1, at: arrival}])
+    // a request/response pace (one frame every 200 us) never waits either
+    const arrivals: number[] = []
+    for (let i = 1; i <= 5; i++) host.at(host.now + i * 200e-6 * p.clockHz, () => arrivals.push(nic.receive({payload: 64, data: i})))
+    host.run()
+    expect(fired.slice(1).map((f) => f.at)).toEqual(arrivals)
+    expect(fired.every((f) => f.n === 1)).toBe(true)
+  })
+
+  test('under load interrupts are coalesced up to framesPerInterrupt, never held past the longest interval', () => {
     const host = new TestHost()
     const nic = new Nic(host, p)
     const batches: number[] = []
-    nic.onInterrupt = (frames) => batches.push(frames.length)
-    for (let i = 0; i < 16; i++) nic.receive({payload: 1448, data: i})
+    const waits: number[] = []
+    const arrivedAt = new Map<number, number>()
+    nic.onInterrupt = (frames, at) => {
+      batches.push(frames.length)
+      for (const f of frames) waits.push(at - arrivedAt.get(f.data as number)!)
+    }
+    const n = 64
+    for (let i = 0; i < n; i++) arrivedAt.set(i, nic.receive({payload: 1448, data: i}))
     host.run()
-    expect(batches).toEqual([8, 8])
-    for (let i = 0; i < 3; i++) nic.receive({payload: 64, data: i})
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(n)
+    expect(batches[0]).toBe(1) // the first frame found the NIC idle
+    expect(batches.length).toBeLessThan(n / 4) // coalesced
+    expect(Math.max(...batches)).toBe(p.nic.framesPerInterrupt) // full batches once the interval has grown
+    expect(Math.max(...waits)).toBeLessThanOrEqual(Math.round(RX_COALESCE_DELAY_SECONDS * p.clockHz))
+    expect(nic.interrupts).toBe(batches.length)
+    // after a quiet spell the next frame is alone again and immediate
+    host.at(host.now + 10e-3 * p.clockHz, () => arrivedAt.set(n, nic.receive({payload: 64, data: n})))
     host.run()
-    expect(batches).toEqual([8, 8, 3])
-    expect(nic.interrupts).toBe(3)
+    expect(batches.at(-1)).toBe(1)
+    expect(waits.at(-1)).toBe(0)
   })
 
   test('the two directions are independent (full duplex)', () => {
