@@ -100,9 +100,10 @@ export class LinkDirection {
  * adaptively, as e1000e's dynamic ITR and NAPI do: a frame that finds the NIC idle (nothing pending,
  * the last interrupt at least one moderation interval ago) interrupts at once, so a lone request
  * pays no moderation delay. Frames arriving within the interval wait for its end, or until
- * `framesPerInterrupt` are pending. Each interval that ends with frames waiting (sustained load)
- * doubles the next one, up to RX_COALESCE_DELAY_SECONDS; an idle arrival resets it to
- * RX_MIN_INTERRUPT_GAP_SECONDS.
+ * `framesPerInterrupt` are pending. An interval that ends with several frames waiting (load)
+ * doubles the next one, up to RX_COALESCE_DELAY_SECONDS; one that ends with a single frame halves
+ * it, and an arrival that finds the NIC idle resets it to RX_MIN_INTERRUPT_GAP_SECONDS, so a
+ * request/response pace is not held back by an interval grown during an earlier burst.
  */
 export class Nic {
   readonly tx: LinkDirection
@@ -153,8 +154,8 @@ export class Nic {
     const gen = this.generation
     this.host.at(Math.max(this.host.now, readyAt), () => {
       if (gen !== this.generation || this.pending.length === 0) return
-      // the interval ran out with frames waiting: load, so moderate harder
-      this.gap = Math.min(this.maxGap, this.gap * 2)
+      // several frames waited: load, so moderate harder; a single one: back off towards low latency
+      this.gap = this.pending.length > 1 ? Math.min(this.maxGap, this.gap * 2) : Math.max(this.minGap, Math.round(this.gap / 2))
       this.fire()
     })
   }

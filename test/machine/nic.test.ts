@@ -79,13 +79,14 @@ describe('receive path', () => {
       batches.push(frames.length)
       for (const f of frames) waits.push(at - arrivedAt.get(f.data as number)!)
     }
+    // many clients' small requests back to back (0.7 us apart on the wire)
     const n = 64
-    for (let i = 0; i < n; i++) arrivedAt.set(i, nic.receive({payload: 1448, data: i}))
+    for (let i = 0; i < n; i++) arrivedAt.set(i, nic.receive({payload: 64, data: i}))
     host.run()
     expect(batches.reduce((a, b) => a + b, 0)).toBe(n)
     expect(batches[0]).toBe(1) // the first frame found the NIC idle
     expect(batches.length).toBeLessThan(n / 4) // coalesced
-    expect(Math.max(...batches)).toBe(p.nic.framesPerInterrupt) // full batches once the interval has grown
+    expect(Math.max(...batches)).toBe(p.nic.framesPerInterrupt)
     expect(Math.max(...waits)).toBeLessThanOrEqual(Math.round(RX_COALESCE_DELAY_SECONDS * p.clockHz))
     expect(nic.interrupts).toBe(batches.length)
     // after a quiet spell the next frame is alone again and immediate
