@@ -1,0 +1,43 @@
+/**
+ * mt-server: a multithreaded static-file web server (a pool of threads blocking in accept, one per
+ * client up to Apache's MaxRequestWorkers) under ab-like load from a client host, per concurrency
+ * and file size. Under VirtuOS the sockets live in the network domain and the files in the storage
+ * domain, so every call of a request but the library's is remote; the server's threads are M:N.
+ */
+import {betterThanNative} from './claims.js'
+import {cyclesToSeconds} from '../workloads/common.js'
+import {webConfig, webProfile} from '../workloads/webserver-profile.js'
+import {runWebServer} from '../workloads/webserver.js'
+import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+
+export const mtServer: ExperimentDef = {
+  id: 'mt-server',
+  title: 'Multithreaded web server: requests/s and latency by concurrency and file size',
+  reproduces: 'VirtuOS evaluation, macrobenchmarks: multithreaded applications (a threaded server, network and storage)',
+  claim: 'VirtuOS exceeds native Linux for some multithreaded workloads: exceptionless calls keep the server cores free of traps and kernel work (paid for in copies and coordination)',
+  axes: [
+    {name: 'clients', quick: [1, 16, 256], full: [1, 4, 16, 64, 256, 1000], unit: 'connections', description: 'concurrent ab clients (closed loop, no keep-alive)'},
+    {name: 'file_bytes', quick: [1024, 16384], full: [256, 1024, 4096, 16384, 65536], unit: 'bytes', description: 'size of every served file'},
+  ],
+  systems: ['native', 'virtuos'],
+  metrics: [
+    {name: 'requests_per_s', unit: 'req/s', better: 'higher', description: 'requests completed in the window per simulated second'},
+    {name: 'latency_mean_ms', unit: 'ms', better: 'lower', description: "mean time from the client's connect to the last byte of the response"},
+  ],
+  claimCheck: betterThanNative({system: 'virtuos', metric: 'requests_per_s', margin: 0.02}),
+  run: runPoint,
+}
+
+function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
+  const w = webProfile('mt-server')
+  const params = ctx.profile.params
+  const clients = Number(point.clients)
+  const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes))
+  const threads = Math.min(clients, w.maxThreads.value)
+  const {rec, engine} = runWebServer(ctx.seed, params, system, cfg, {kind: 'threads', threads})
+  return {
+    metrics: {requests_per_s: rec.rate(params.clockHz), latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3},
+    engine,
+    ...(clients > threads ? {notes: [`${clients} clients share ${threads} server threads`]} : {}),
+  }
+}

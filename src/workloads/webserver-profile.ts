@@ -1,0 +1,48 @@
+/**
+ * The web-server workload files (workloads/mt-server.json, workloads/mp-server.json): one schema,
+ * turned into a WebServerConfig for a point (clients, file size) and a mode (quick/full).
+ */
+import {z} from 'zod'
+import {loadWorkload} from './load.js'
+import {byMode, count, header, pick, positive, positiveInt, sourced} from './schema.js'
+import type {WebServerConfig} from './webserver.js'
+
+export const webProfileSchema = z.strictObject(
+  {
+    ...header,
+    port: sourced(positiveInt()),
+    files: sourced(positiveInt()),
+    requestBytes: sourced(positiveInt()),
+    headerBytes: sourced(positiveInt()),
+    io: sourced(z.enum(['read', 'sendfile'], {error: 'expected "read" or "sendfile"'})),
+    chunkBytes: sourced(positiveInt()),
+    instructionsPerCall: sourced(count()),
+    clientThinkInstructions: sourced(count()),
+    clientHosts: sourced(positiveInt()),
+    maxThreads: sourced(positiveInt()),
+    warmupMs: sourced(byMode(positive())),
+    measureMs: sourced(byMode(positive())),
+    gatePollUs: sourced(positive()),
+  },
+  {error: 'expected a workload object'},
+)
+export type WebProfile = z.infer<typeof webProfileSchema>
+
+const cache = new Map<string, WebProfile>()
+/** workloads/<id>.json, read once per process. */
+export function webProfile(id: 'mt-server' | 'mp-server'): WebProfile {
+  let w = cache.get(id)
+  if (!w) cache.set(id, (w = loadWorkload(id, webProfileSchema)))
+  return w
+}
+
+export function webConfig(w: WebProfile, clockHz: number, quick: boolean, clients: number, fileBytes: number): WebServerConfig {
+  const ms = (v: number) => Math.round(v * 1e-3 * clockHz)
+  return {
+    port: w.port.value, files: w.files.value, fileBytes, requestBytes: w.requestBytes.value, headerBytes: w.headerBytes.value,
+    io: w.io.value, chunkBytes: w.chunkBytes.value, instructionsPerCall: w.instructionsPerCall.value,
+    clientThinkInstructions: w.clientThinkInstructions.value, clients, clientHosts: w.clientHosts.value,
+    warmupCycles: ms(pick(w.warmupMs.value, quick)), measureCycles: ms(pick(w.measureMs.value, quick)),
+    gatePollCycles: ms(w.gatePollUs.value / 1000),
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * A static-file web server (Apache-like) serving files under /storage to ab-like clients, as one
+ * multithreaded process (a pool of threads blocking in accept, Apache's worker MPM) or as N
+ * single-threaded processes forked after listen (prefork). Per request: accept, recv the request,
+ * stat and open the file, read+send it (or sendfile), close the file and the connection, with the
+ * server's user work spread evenly before each call (`instructionsPerCall`, FlexSC table 2's
+ * "instructions between calls" for Apache).
+ *
+ * Shutdown works like Apache's "dummy connection": once the clients have finished (they start
+ * nothing after `endCycles`, and their last requests are served in full) a flag is set and one
+ * connection per worker is made, so every worker blocked in accept wakes, sees the flag and exits;
+ * the run then ends at quiescence with every call answered. The dummy connections come from a
+ * stopper on client host 0 rather than from the server itself: under VirtuOS a server whose
+ * workers all sit in accept could otherwise strand its own connect (see the report on the worker
+ * wake word), and the stopper runs after the measurement window either way.
+ */
+import type {SyscallInterface} from '../kernel/syscalls/interface.js'
+import {O, type Gen, type Program} from '../kernel/types.js'
+import {InvariantError} from '../errors.js'
+import type {MachineParams} from '../machine/params.js'
+import type {EngineStats} from '../sim/index.js'
+import {abClient, OpRecorder, sendAll, serverAddr, StartGate} from './clients.js'
+import {buildBench, runBench, type Bench} from './common.js'
+import {STORAGE_DIR} from './micro.js'
+import {preloadFile} from './storage.js'
+
+export type FileIo = 'read' | 'sendfile'
+
+export interface WebServerConfig {
+  port: number
+  /** Files served, chosen round robin per worker; each `fileBytes` long. */
+  files: number
+  fileBytes: number
+  requestBytes: number
+  headerBytes: number
+  /** read+send in chunks of this size, or one sendfile per chunk. */
+  io: FileIo
+  chunkBytes: number
+  /** User work before each call the handler makes. */
+  instructionsPerCall: number
+  clientThinkInstructions: number
+  /** Client connections (closed loop), spread over the client hosts. */
+  clients: number
+  clientHosts: number
+  /** Warm-up after the server is ready, then the measured time; clients stop after it. */
+  warmupCycles: number
+  measureCycles: number
+  gatePollCycles: number
+}
+
+export const WEB_DIR = `${STORAGE_DIR}/www`
+export const webFile = (i: number) => `${WEB_DIR}/file-${i}`
+
+/** What a run gives back: programs to spawn and what they measured. */
+export interface WebRun {
+  /** Start the clients on the system's client hosts. */
+  clients: {host: number; program: Program; name: string}[]
+  rec: OpRecorder
+  readonly finished: () => boolean
+}
+
+interface Shared {
+  cfg: WebServerConfig
+  gate: StartGate
+  stopping: boolean
+  served: number
+  clientsDone: number
+}
+
+function fail(what: string, ret: number): never {
+  throw new Error(`web server: ${what} failed (${ret})`)
+}
+
+/** Read every file once so the measured requests find them in the page cache. */
+function* warmFiles(sys: SyscallInterface, cfg: WebServerConfig): Gen<void> {
+  for (let i = 0; i < cfg.files; i++) {
+    const fd = (yield* sys.open(webFile(i), O.RDONLY)).ret
+    if (fd < 0) fail(`open ${webFile(i)}`, fd)
+    for (let off = 0; off < cfg.fileBytes; off += 262144) yield* sys.pread(fd, Math.min(262144, cfg.fileBytes - off), off)
+    yield* sys.close(fd)
+  }
+}
+
+function* listenOn(sys: SyscallInterface, port: number, backlog: number): Gen<number> {
+  const ls = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret
+  if (ls < 0) fail('socket', ls)
+  const b = (yield* sys.bind(ls, {family: 'AF_INET', port})).ret
+  if (b < 0) fail('bind', b)
+  const l = (yield* sys.listen(ls, backlog)).ret
+  if (l < 0) fail('listen', l)
+  return ls
+}
+
+/** One request on an accepted connection. */
+function* serve(sys: SyscallInterface, s: Shared, conn: number, fileIndex: number): Gen<void> {
+  const {cfg} = s
+  const work = () => sys.compute(cfg.instructionsPerCall)
+  yield* work()
+  const got = (yield* sys.recv(conn, cfg.requestBytes)).ret
+  if (got > 0) {
+    const path = webFile(fileIndex % cfg.files)
+    yield* work()
+    yield* sys.stat(path)
+    yield* work()
+    const fd = (yield* sys.open(path, O.RDONLY)).ret
+    if (fd < 0) fail(`open ${path}`, fd)
+    yield* work()
+    yield* sys.send(conn, cfg.headerBytes)
+    for (let off = 0; off < cfg.fileBytes; off += cfg.chunkBytes) {
+      const n = Math.min(cfg.chunkBytes, cfg.fileBytes - off)
+      yield* work()
+      if (cfg.io === 'sendfile') {
+        yield* sys.sendfile(conn, fd, n, off)
+      } else {
+        const r = (yield* sys.read(fd, n)).ret
+        yield* work()
+        yield* sendAll(sys, conn, r)
+      }
+    }
+    yield* work()
+    yield* sys.close(fd)
+    s.served++
+  }
+  yield* work()
+  yield* sys.close(conn)
+}
+
+/** A worker: accept and serve until the shutdown flag (seen after an accept) says stop. */
+function worker(s: Shared, index: number): Program {
+  return function* (sys) {
+    let next = index
+    for (;;) {
+      const conn = (yield* sys.accept(LISTEN_FD.get(s)!)).ret
+      if (conn < 0) fail('accept', conn)
+      if (s.stopping) {
+        yield* sys.close(conn)
+        return
+      }
+      yield* serve(sys, s, conn, next++)
+    }
+  }
+}
+
+/** The listening fd of a run (the same number in forked children: fds are inherited). */
+const LISTEN_FD = new WeakMap<Shared, number>()
+
+/** After the clients: raise the flag and wake `workers` accept()ers with dummy connections. */
+function stopper(s: Shared, workers: number): Program {
+  return function* (sys) {
+    yield* s.gate.wait(sys, s.cfg.gatePollCycles)
+    const wait = s.gate.endCycles - sys.now()
+    if (wait > 0) yield* sys.sleep(wait)
+    while (s.clientsDone < s.cfg.clients) yield* sys.sleep(s.cfg.gatePollCycles)
+    s.stopping = true
+    const dummies: number[] = []
+    for (let i = 0; i < workers; i++) {
+      const fd = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret
+      const c = (yield* sys.connect(fd, serverAddr(s.cfg.port))).ret
+      if (c < 0) fail('dummy connect', c)
+      dummies.push(fd)
+    }
+    for (const fd of dummies) yield* sys.close(fd)
+  }
+}
+
+function clientPrograms(s: Shared, rec: OpRecorder): WebRun['clients'] {
+  const {cfg} = s
+  const out: WebRun['clients'] = []
+  for (let i = 0; i < cfg.clients; i++) {
+    const body = abClient({
+      port: cfg.port, requestBytes: cfg.requestBytes, responseBytes: cfg.headerBytes + cfg.fileBytes,
+      thinkInstructions: cfg.clientThinkInstructions, gate: s.gate, gatePollCycles: cfg.gatePollCycles,
+    }, rec)
+    const program: Program = function* (sys) {
+      yield* body(sys)
+      s.clientsDone++
+    }
+    out.push({host: i % cfg.clientHosts, program, name: `ab-${i}`})
+  }
+  return out
+}
+
+/** Multithreaded server: one process, `threads` workers blocking in accept. */
+export function mtServer(cfg: WebServerConfig, threads: number): WebRun & {server: Program} {
+  const s: Shared = {cfg, gate: new StartGate(cfg.warmupCycles, cfg.measureCycles), stopping: false, served: 0, clientsDone: 0}
+  const rec = new OpRecorder(s.gate.window)
+  let serverDone = false
+  const server: Program = function* (sys) {
+    yield* warmFiles(sys, cfg)
+    LISTEN_FD.set(s, yield* listenOn(sys, cfg.port, Math.max(128, cfg.clients + threads)))
+    const tids: number[] = []
+    for (let i = 0; i < threads; i++) tids.push(yield* sys.spawnThread(worker(s, i), `worker-${i}`))
+    s.gate.openAt(sys.now())
+    for (const t of tids) yield* sys.joinThread(t)
+    yield* sys.close(LISTEN_FD.get(s)!)
+    serverDone = true
+  }
+  const clients = [...clientPrograms(s, rec), {host: 0, program: stopper(s, threads), name: 'stopper'}]
+  return {server, clients, rec, finished: () => serverDone && s.clientsDone === cfg.clients}
+}
+
+/** Prefork server: the parent listens, forks `processes` single-threaded workers, waits for them. */
+export function mpServer(cfg: WebServerConfig, processes: number): WebRun & {server: Program} {
+  const s: Shared = {cfg, gate: new StartGate(cfg.warmupCycles, cfg.measureCycles), stopping: false, served: 0, clientsDone: 0}
+  const rec = new OpRecorder(s.gate.window)
+  let serverDone = false
+  const server: Program = function* (sys) {
+    yield* warmFiles(sys, cfg)
+    LISTEN_FD.set(s, yield* listenOn(sys, cfg.port, Math.max(128, cfg.clients + processes)))
+    const pids: number[] = []
+    for (let i = 0; i < processes; i++) {
+      const pid = (yield* sys.fork(worker(s, i))).ret
+      if (pid < 0) fail('fork', pid)
+      pids.push(pid)
+    }
+    s.gate.openAt(sys.now())
+    for (const pid of pids) yield* sys.wait(pid)
+    yield* sys.close(LISTEN_FD.get(s)!)
+    serverDone = true
+  }
+  const clients = [...clientPrograms(s, rec), {host: 0, program: stopper(s, processes), name: 'stopper'}]
+  return {server, clients, rec, finished: () => serverDone && s.clientsDone === cfg.clients}
+}
+
+export type WebShape = {kind: 'threads'; threads: number} | {kind: 'processes'; processes: number}
+
+export interface WebPointResult {
+  rec: OpRecorder
+  engine: EngineStats
+  bench: Bench
+}
+
+/** One web-server point: a fresh system, the files on disk, the server and the ab clients, run to the end. */
+export function runWebServer(seed: number, params: MachineParams, system: string, cfg: WebServerConfig, shape: WebShape): WebPointResult {
+  const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts})
+  for (let i = 0; i < cfg.files; i++) preloadFile(bench.system, webFile(i), cfg.fileBytes)
+  const run = shape.kind === 'threads' ? mtServer(cfg, shape.threads) : mpServer(cfg, shape.processes)
+  bench.system.spawnProcess(run.server, shape.kind === 'threads' ? 'httpd-mt' : 'httpd-prefork')
+  for (const c of run.clients) bench.system.clients.spawn(c.host, c.program, c.name)
+  const engine = runBench(bench, run.finished)
+  if (run.rec.failed > 0) throw new InvariantError(`${system}: ${run.rec.failed} web requests failed before the end of the run`)
+  return {rec: run.rec, engine, bench}
+}
