@@ -4,5 +4,6 @@
  * cannot be imported by system.ts without a cycle). Workloads and experiments import from here.
  */
 import './virtuos/index.js'
+import './flexsc/index.js'
 
 export {buildSystem, dispatchPaths, type System, type SystemOptions, type ProcessHandle} from './system.js'
