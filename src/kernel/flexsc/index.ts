@@ -1,0 +1,86 @@
+/**
+ * FlexSC as a dispatch path (registered as `flexsc`): one kernel on every core, no domains; every
+ * process's calls go through per-core syscall pages to syscall threads (library.ts,
+ * syscall-core.ts). `flexscOf(system)` gives tests and experiments the stats and the processes.
+ */
+import {InvariantError} from '../../errors.js'
+import {Kernel} from '../kernel.js'
+import {SERVER_HOST} from '../net/network.js'
+import type {KProcess} from '../process.js'
+import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
+import type {Program} from '../types.js'
+import {FlexscLibC, FlexscProcess} from './library.js'
+import {resolveFlexscParams, type FlexscParams} from './params.js'
+import {FlexscStats, type FlexscEnv} from './syscall-core.js'
+
+export {defaultFlexscParams, resolveFlexscParams, PLACEMENTS, type FlexscParams, type Placement} from './params.js'
+export {FlexscStats} from './syscall-core.js'
+export {FlexscLibC, FlexscProcess, type PostedCall} from './library.js'
+
+export interface FlexscBackend extends DispatchBackend {
+  readonly kernel: Kernel
+  readonly env: FlexscEnv
+  readonly stats: FlexscStats
+  /** FlexSC state of each process that has run, by pid. */
+  readonly processes: Map<number, FlexscProcess>
+}
+
+export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
+  const cpus = Array.from({length: env.params.cores}, (_, i) => i)
+  const kernel = new Kernel({
+    sim: env.sim, params: env.params, machine: env.machine, domain: 'native', cpus, kernel: env.kernel,
+    network: env.network, host: SERVER_HOST, disk: true,
+  })
+  const fp = resolveFlexscParams(cpus, (env.options.flexsc ?? {}) as Partial<FlexscParams>)
+  const fenv: FlexscEnv = {kernel, fp, stats: new FlexscStats(), userIpc: env.params.cpu.userIpc}
+  const processes = new Map<number, FlexscProcess>()
+
+  const start = (proc: KProcess, program: Program, name: string): void => {
+    const fprocess = new FlexscProcess(fenv, proc)
+    processes.set(proc.pid, fprocess)
+    const thread = kernel.createThread(proc, 'user', name)
+    const body: Program = function* (sys) {
+      try {
+        return yield* program(sys)
+      } finally {
+        // the last thread leaves: the pooled syscall threads end with the process
+        if (proc.threads.size <= 1) fprocess.shutdown()
+      }
+    }
+    env.runner.start(kernel, thread, body, new FlexscLibC(fprocess, kernel, thread, env.runner))
+  }
+  kernel.runtime = {startProcess: (child, program) => start(child, program, 'main')}
+
+  return {
+    kernels: [kernel],
+    kernel, env: fenv, stats: fenv.stats, processes,
+    spawnProcess(program, name = 'main') {
+      const proc = kernel.createProcess(0)
+      start(proc, program, name)
+      return {pid: proc.pid, process: proc}
+    },
+    checkInvariants() {
+      const quiescent = env.runner.live === 0
+      for (const fproc of processes.values()) {
+        for (const sc of fproc.cores.values()) {
+          const where = `flexsc pid ${fproc.proc.pid} core ${sc.core}`
+          sc.pages.check(where)
+          if (sc.pages.completed > sc.pages.posted) throw new InvariantError(`${where}: ${sc.pages.completed} entries done for ${sc.pages.posted} posted`)
+          if (quiescent) {
+            const c = sc.pages.census()
+            if (c.free !== sc.pages.capacity) throw new InvariantError(`${where}: ${c.submitted} submitted, ${c.busy} busy, ${c.done} done entries left with no thread`)
+          }
+        }
+      }
+    },
+  }
+}
+
+registerDispatch('flexsc', buildFlexscBackend)
+
+/** The FlexSC backend of a system built with `system: 'flexsc'`. */
+export function flexscOf(system: System): FlexscBackend {
+  const b = system.backend as Partial<FlexscBackend>
+  if (!b.env || !b.processes || system.name !== 'flexsc') throw new InvariantError(`system ${system.name} is not flexsc`)
+  return b as FlexscBackend
+}

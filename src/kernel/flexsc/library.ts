@@ -1,0 +1,170 @@
+/**
+ * The FlexSC C library: a call is posted to the syscall page of the caller's core (exceptionless)
+ * and collected after flexsc_wait; `batch` posts several calls before one wait (FlexSC's batching);
+ * exit, exec and sched_yield still trap (they act on the calling thread itself). One kernel, no
+ * domains: buffers stay where they are (the syscall thread runs in the caller's address space).
+ */
+import {compute as computeCycles, kernelWork, trapEntry, trapExit} from '../../machine/cost.js'
+import {NativeLibC} from '../dispatch/native.js'
+import {Wakeup} from '../engine.js'
+import type {Kernel} from '../kernel.js'
+import type {KProcess, KThread} from '../process.js'
+import type {ThreadRunner} from '../runner.js'
+import {ThreadExit} from '../syscalls/proc.js'
+import type {Gen, Program, SyscallArgs, SyscallName, SyscallResult} from '../types.js'
+import type {FlexscEnv, SyscallCore} from './syscall-core.js'
+import {SyscallCore as Core, FlexscStats} from './syscall-core.js'
+import {EntryStream, Waiter, type SyscallEntry} from './syscall-page.js'
+
+/** Calls that act on the calling thread itself: they keep the synchronous trap. */
+const TRAPS: ReadonlySet<SyscallName> = new Set<SyscallName>(['exit', 'exec', 'sched_yield'])
+
+/** FlexSC's per-process state: the syscall pages and threads of each core it posted on. */
+export class FlexscProcess {
+  readonly cores = new Map<number, SyscallCore>()
+  constructor(readonly env: FlexscEnv, readonly proc: KProcess) {}
+
+  /** The pages of `userCore` (created on first use, as flexsc_register maps them). */
+  coreFor(userCore: number): SyscallCore {
+    let sc = this.cores.get(userCore)
+    if (!sc) this.cores.set(userCore, (sc = new Core(this.env, this.proc, userCore, this.execCoreOf(userCore))))
+    return sc
+  }
+
+  private execCoreOf(userCore: number): number {
+    const fp = this.env.fp
+    if (fp.placement === 'same-core') return userCore
+    const list = fp.syscallCores.filter((c) => c !== userCore)
+    if (list.length > 0) return list[0]
+    const cpus = this.env.kernel.sched.cpus
+    return cpus.find((c) => c !== userCore) ?? userCore
+  }
+
+  shutdown(): void {
+    for (const sc of this.cores.values()) sc.shutdown()
+  }
+}
+
+/** A posted call: its entry and the pages it sits in. */
+export interface PostedCall {
+  readonly entry: SyscallEntry
+  readonly pages: SyscallCore
+}
+
+export class FlexscLibC extends NativeLibC {
+  private readonly waiter: Waiter
+  /** This thread's walk over entries it posts and harvests (sequential streams overlap misses). */
+  private readonly stream: EntryStream
+
+  constructor(
+    readonly fprocess: FlexscProcess,
+    kernel: Kernel,
+    thread: KThread,
+    private readonly threadRunner: ThreadRunner,
+  ) {
+    super(kernel, thread, threadRunner)
+    this.waiter = new Waiter(thread)
+    this.stream = new EntryStream(fprocess.env.fp.lineFillBuffers)
+  }
+
+  private get stats(): FlexscStats {
+    return this.fprocess.env.stats
+  }
+
+  private userCycles(instructions: number): number {
+    return computeCycles(this.kernel.params, instructions, this.userIpc)
+  }
+
+  override *call<N extends SyscallName>(name: N, args: SyscallArgs<N>): Gen<SyscallResult> {
+    if (TRAPS.has(name)) return yield* super.call(name, args)
+    const [r] = yield* this.batch([[name, args]])
+    return r
+  }
+
+  /** Post every call, wait until all are done (flexsc_wait as needed), collect the results in order. */
+  *batch(calls: readonly (readonly [SyscallName, SyscallArgs])[]): Gen<SyscallResult[]> {
+    const proc = this.thread.process
+    if (proc.exiting) throw new ThreadExit(proc.exitStatus)
+    const posted: PostedCall[] = []
+    for (const [name, args] of calls) posted.push(yield* this.post(name, args))
+    const results: SyscallResult[] = []
+    for (const p of posted) {
+      while (p.entry.status !== 'done') yield* this.flexscWait(posted)
+      results.push(yield* this.harvest(p))
+    }
+    return results
+  }
+
+  /** Write one entry of this core's pages (arguments, then `submitted`); full pages: wait for one. */
+  *post<N extends SyscallName>(name: N, args: SyscallArgs<N>, pending: readonly PostedCall[] = []): Gen<PostedCall> {
+    const {kernel, thread} = this
+    yield* kernel.sched.acquire(thread)
+    for (;;) {
+      const sc = this.fprocess.coreFor(thread.cpu!)
+      const entry = sc.pages.post(name, args, this.waiter)
+      if (entry) {
+        this.stats.posts++
+        yield* kernel.sched.compute(thread, this.userCycles(this.fprocess.env.fp.postInstructions) + this.stream.cost(entry.index, entry.line.write(thread.cpu!)))
+        return {entry, pages: sc}
+      }
+      this.stats.exhaustions++
+      // every entry of this core is in use: let the syscall threads drain some
+      yield* this.flexscWait(pending, true)
+    }
+  }
+
+  /** Read a done entry's return value and free it. */
+  *harvest(p: PostedCall): Gen<SyscallResult> {
+    const {kernel, thread} = this
+    yield* kernel.sched.acquire(thread)
+    yield* kernel.sched.compute(thread, this.userCycles(this.fprocess.env.fp.harvestInstructions) + this.stream.cost(p.entry.index, p.entry.line.write(thread.cpu!)))
+    return p.pages.pages.release(p.entry)
+  }
+
+  /**
+   * flexsc_wait: returns once one of `posted` is done (checked in user space first). In the
+   * kernel it runs the syscall thread of a same-core placement on this CPU, or wakes the remote
+   * one with an IPI, and sleeps until a syscall thread wakes it. `drain`: wait for any progress.
+   */
+  *flexscWait(posted: readonly PostedCall[], drain = false): Gen<void> {
+    const {kernel, thread} = this
+    const anyDone = () => posted.some((p) => p.entry.status === 'done')
+    if (!drain && anyDone()) return
+    const fp = this.fprocess.env.fp
+    this.stats.waits++
+    yield* kernel.sched.compute(thread, trapEntry(kernel.params) + computeCycles(kernel.params, fp.waitInstructions, fp.hotLoopIpc))
+    const cores = drain ? [...this.fprocess.cores.values()] : [...new Set(posted.filter((p) => p.entry.status !== 'done').map((p) => p.pages))]
+    for (const sc of cores) {
+      if (sc.sameCore) {
+        if (sc.pages.pending === 0) continue
+        yield* kernel.sched.compute(thread, sc.switchCycles)
+        yield* sc.serve(thread)
+        yield* kernel.sched.compute(thread, sc.switchCycles)
+      } else {
+        sc.kickRemote()
+      }
+    }
+    if (drain || anyDone()) {
+      if (anyDone()) this.stats.waitsSatisfied++
+    } else {
+      while (!anyDone()) {
+        const sleep = new Wakeup<true>(kernel.sim)
+        this.waiter.sleep = sleep
+        yield* kernel.sched.block(thread, sleep.wait())
+        this.waiter.sleep = null
+      }
+    }
+    yield* kernel.sched.compute(thread, trapExit(kernel.params))
+  }
+
+  /** clone(): a trap (as native), then the new thread posts to the pages of whatever core it runs on. */
+  override *spawnThread(body: Program, name = 'thread'): Gen<number> {
+    const {kernel, thread} = this
+    yield* kernel.sched.compute(thread, trapEntry(kernel.params) + kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) + trapExit(kernel.params))
+    const child = kernel.createThread(thread.process, 'user', name)
+    const sys = new FlexscLibC(this.fprocess, kernel, child, this.threadRunner)
+    sys.userIpc = this.userIpc
+    this.threadRunner.start(kernel, child, body, sys)
+    return child.tid
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The kernel side of FlexSC for one (process, core): that core's syscall pages and the syscall
+ * threads that serve them. Only one syscall thread per process and core is active; when the active
+ * one blocks inside a handler, another takes over the remaining entries (a real scheduler switch).
+ *
+ * Same-core placement: the thread that called flexsc_wait lends its CPU to the syscall thread (an
+ * in-kernel stack switch, `switchInstructions` each way), so the model runs the syscall thread's
+ * work on the caller's KThread. Remote placement: a syscall thread on another core sleeps until
+ * flexsc_wait wakes it with an IPI, serves every submitted entry, and wakes the waiting callers.
+ */
+import {compute as computeCycles, ipi} from '../../machine/cost.js'
+import {leaveFootprint} from '../dispatch/native.js'
+import {after, spawn, Wakeup} from '../engine.js'
+import type {Kernel} from '../kernel.js'
+import type {KProcess, KThread} from '../process.js'
+import type {CallContext} from '../syscalls/context.js'
+import type {Gen, SyscallResult} from '../types.js'
+import type {FlexscParams} from './params.js'
+import {EntryStream, SyscallPageSet, Waiter, type SyscallEntry} from './syscall-page.js'
+export {Waiter} from './syscall-page.js'
+
+/** Counters a run reports and tests read. */
+export class FlexscStats {
+  posts = 0
+  waits = 0
+  /** flexsc_wait calls that returned at once (a posted call was already done). */
+  waitsSatisfied = 0
+  /** Runs of a syscall thread over the submitted entries (one batch each). */
+  batches = 0
+  served = 0
+  ipis = 0
+  /** Callers asleep in flexsc_wait woken by a syscall thread on another core. */
+  wakeups = 0
+  /** A syscall thread blocked in a handler and another took over its core's entries. */
+  handoffs = 0
+  /** Posts that found the core's pages full and had to wait. */
+  exhaustions = 0
+}
+
+export interface FlexscEnv {
+  kernel: Kernel
+  fp: FlexscParams & {syscallCores: number[]}
+  stats: FlexscStats
+  /** User IPC of the process (the indirect model's working set). */
+  userIpc: number
+}
+
+export class SyscallCore {
+  readonly pages: SyscallPageSet
+  /** The syscall thread serving now (null: none). */
+  active: KThread | null = null
+  /** The pooled syscall thread on `execCore` (remote placement), and its sleep. */
+  private remote: KThread | null = null
+  private remoteSleep: Wakeup<true> | null = null
+  private ipiInFlight = false
+  /** The remote syscall thread is awake (serving): new entries need no IPI. */
+  private remoteAwake = false
+  private readonly stream: EntryStream
+  /** Syscall threads created for this core (the remote one and take-overs). */
+  threadsCreated = 0
+
+  constructor(
+    readonly env: FlexscEnv,
+    readonly proc: KProcess,
+    /** The core whose pages these are (where the callers post). */
+    readonly core: number,
+    /** Where the syscall threads run: `core` itself, or a remote core. */
+    readonly execCore: number,
+  ) {
+    const fp = env.fp
+    this.pages = new SyscallPageSet(env.kernel.params, fp.entriesPerPage * fp.pagesPerCore)
+    this.stream = new EntryStream(fp.lineFillBuffers)
+  }
+
+  get sameCore(): boolean {
+    return this.execCore === this.core
+  }
+
+  private hot(instructions: number): number {
+    return computeCycles(this.env.kernel.params, instructions, this.env.fp.hotLoopIpc)
+  }
+
+  /** The in-kernel switch between a flexsc_wait caller and a syscall thread on its core. */
+  get switchCycles(): number {
+    return this.hot(this.env.fp.switchInstructions)
+  }
+
+  /**
+   * Serve submitted entries on thread `x` (holding a CPU) until none is left, or until another
+   * syscall thread has taken over because `x` blocked in a handler.
+   */
+  *serve(x: KThread): Gen<void> {
+    const {kernel, stats} = this.env
+    if (this.active !== null && this.active !== x) return
+    this.active = x
+    stats.batches++
+    const finished = new Set<Waiter>()
+    for (;;) {
+      if (this.active !== x) break
+      const e = this.pages.claim()
+      if (!e) break
+      const core = x.cpu ?? this.execCore
+      yield* kernel.sched.compute(x, this.hot(this.env.fp.dispatchInstructions) + this.stream.cost(e.index, e.line.write(core)))
+      const result = yield* this.runEntry(x, e)
+      e.line.write(x.cpu ?? core)
+      if (e.waiter) finished.add(e.waiter)
+      this.pages.complete(e, result)
+      stats.served++
+    }
+    if (this.active === x) this.active = null
+    // callers asleep in flexsc_wait are woken once the batch is over (or this thread lost the core)
+    for (const w of finished) yield* this.wakeWaiter(x, w)
+  }
+
+  /** The handler of one entry; if it blocks, a fresh syscall thread takes over this core's entries. */
+  private *runEntry(x: KThread, e: SyscallEntry): Gen<SyscallResult> {
+    const {kernel} = this.env
+    const ctx: CallContext = {kernel, thread: x, process: this.proc, name: e.name!}
+    const g = kernel.invoke(ctx, e.name!, e.args as never)
+    let input: unknown
+    for (;;) {
+      const r = g.next(input)
+      if (r.done) {
+        leaveFootprint(kernel, x, e.name!, this.env.userIpc)
+        return r.value
+      }
+      if (x.state === 'blocked' && this.active === x) this.takeOver()
+      input = yield r.value
+    }
+  }
+
+  private takeOver(): void {
+    this.env.stats.handoffs++
+    const t = this.newSyscallThread('syscall-takeover')
+    this.active = t
+    const self = this
+    const sched = this.env.kernel.sched
+    spawn(this.env.kernel.sim, (function* () {
+      yield* sched.acquire(t)
+      // taking over is a full schedule(): the blocked thread's CPU goes to this one
+      yield* self.serve(t)
+      sched.exit(t)
+    })(), `flexsc-takeover-${this.proc.pid}/${this.core}`)
+  }
+
+  private *wakeWaiter(x: KThread, w: Waiter): Gen<void> {
+    if (!w.sleep || w.sleep.fired) return
+    // try_to_wake_up of a caller asleep in flexsc_wait
+    this.env.stats.wakeups++
+    yield* this.env.kernel.sched.compute(x, this.env.kernel.params.cpu.wakeup)
+    w.sleep.fire(true)
+  }
+
+  private newSyscallThread(name: string): KThread {
+    const t = this.env.kernel.createThread(this.proc, 'kernel', `${name}-${this.core}`)
+    // a kernel thread of the process that the runner must not count as one of its own threads
+    this.proc.threads.delete(t)
+    t.lastCpu = this.execCore
+    this.threadsCreated++
+    return t
+  }
+
+  /** flexsc_wait on a remote placement: wake this core's syscall thread with an IPI if it sleeps. */
+  kickRemote(): void {
+    if (this.sameCore) return
+    if (!this.remote) {
+      this.remote = this.newSyscallThread('syscall')
+      this.remoteSleep = new Wakeup<true>(this.env.kernel.sim)
+      spawn(this.env.kernel.sim, this.remoteLoop(this.remote), `flexsc-syscall-${this.proc.pid}/${this.execCore}`)
+    }
+    if (this.remoteAwake || !this.remoteSleep || this.remoteSleep.fired || this.ipiInFlight) return
+    this.ipiInFlight = true
+    this.env.stats.ipis++
+    const sleep = this.remoteSleep
+    after(this.env.kernel.sim, ipi(this.env.kernel.params), () => {
+      this.ipiInFlight = false
+      sleep.fire(true)
+    })
+  }
+
+  private *remoteLoop(t: KThread): Gen<void> {
+    const sched = this.env.kernel.sched
+    for (;;) {
+      const sleep = this.remoteSleep!
+      yield* sched.block(t, sleep.wait())
+      this.remoteSleep = new Wakeup<true>(this.env.kernel.sim)
+      this.remoteAwake = true
+      if (this.proc.exited) {
+        sched.exit(t)
+        return
+      }
+      yield* this.serve(t)
+      this.remoteAwake = false
+      if (this.pages.pending > 0) this.kickSelf()
+    }
+  }
+
+  /** Entries arrived while another thread was the active one: go round again without an IPI. */
+  private kickSelf(): void {
+    this.remoteSleep?.fire(true)
+  }
+
+  /** The process is gone: the pooled syscall thread ends. */
+  shutdown(): void {
+    this.remoteSleep?.fire(true)
+  }
+}
