@@ -1,0 +1,88 @@
+/**
+ * Isolated driver domains as a dispatch path (registered as `driver-domain`): Linux as a PV guest
+ * running the applications, its own page cache, VFS and TCP/IP (the same handlers), with disk and
+ * network I/O through split drivers (split-drivers.ts) to a driver domain on its own vCPUs that
+ * owns the disk and the NIC. `driverDomainOf(system)` gives the stats and the drivers.
+ *
+ * Local wraps (the core has no hook for them): the guest kernel is built as the disk's owner and
+ * the machine disk's `submit` is wrapped by blkfront (only the guest ever submits); the guest
+ * stack's `route` sends wire frames through netfront; the NIC's interrupt goes to the driver
+ * domain (netback) instead of the guest stack.
+ */
+import {InvariantError} from '../../errors.js'
+import {Kernel} from '../kernel.js'
+import {SERVER_HOST} from '../net/network.js'
+import type {KProcess} from '../process.js'
+import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
+import type {Program} from '../types.js'
+import {DRIVER_DOMAIN, GUEST_DOMAIN, resolveDriverDomainParams, type DriverDomainCores, type DriverDomainParams} from './params.js'
+import {PvLibC} from './pv-libc.js'
+import {BlockSplitDriver, DriverDomainStats, NetSplitDriver} from './split-drivers.js'
+
+export {DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams, type DriverDomainParams, type DriverDomainCores} from './params.js'
+export {DriverDomainStats} from './split-drivers.js'
+export {PvLibC} from './pv-libc.js'
+
+export interface DriverDomainBackend extends DispatchBackend {
+  readonly guest: Kernel
+  readonly driver: Kernel
+  readonly cores: DriverDomainCores
+  readonly blk: BlockSplitDriver
+  readonly net: NetSplitDriver
+  readonly stats: DriverDomainStats
+}
+
+export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
+  const dp = resolveDriverDomainParams(env.params.cores, (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>)
+  const base = {sim: env.sim, params: env.params, machine: env.machine, kernel: env.kernel}
+  const guest = new Kernel({...base, domain: GUEST_DOMAIN, cpus: dp.cores.guest, disk: true, network: env.network, host: SERVER_HOST})
+  const driver = new Kernel({...base, domain: DRIVER_DOMAIN, cpus: dp.cores.driver, disk: false})
+  const stats = new DriverDomainStats()
+  const sides = {guest, driver, params: env.params, dp, stats}
+
+  const disk = env.machine.disk
+  const realSubmit = disk.submit.bind(disk)
+  const blk = new BlockSplitDriver(sides, realSubmit)
+  disk.submit = (req, done) => blk.submit(req, done)
+
+  const net = new NetSplitDriver(sides)
+  const stack = guest.net
+  const route = stack.route.bind(stack)
+  stack.route = (dst, transport, payload, arrive) => {
+    if (transport !== 'wire') return route(dst, transport, payload, arrive)
+    net.send(() => route(dst, transport, payload, arrive))
+  }
+  env.network.nic.onInterrupt = (frames) => net.receive(frames, (arrivals) => {
+    for (const arrive of arrivals) arrive()
+  })
+
+  const start = (proc: KProcess, program: Program, name: string): void => {
+    const thread = guest.createThread(proc, 'user', name)
+    env.runner.start(guest, thread, program, new PvLibC(guest, thread, env.runner))
+  }
+  guest.runtime = {startProcess: (child, program) => start(child, program, 'main')}
+
+  return {
+    kernels: [guest, driver],
+    guest, driver, cores: dp.cores, blk, net, stats,
+    spawnProcess(program, name = 'main') {
+      const proc = guest.createProcess(0)
+      start(proc, program, name)
+      return {pid: proc.pid, process: proc}
+    },
+    checkInvariants() {
+      const quiescent = env.runner.live === 0 && !guest.userWorkLeft()
+      // rings drain with the I/O: only a run that ended with no work left must find them empty
+      for (const ring of [blk.ring, net.tx, net.rx]) ring.check(quiescent && env.machine.disk.queueLength === 0)
+    },
+  }
+}
+
+registerDispatch('driver-domain', buildDriverDomainBackend)
+
+/** The backend of a system built with `system: 'driver-domain'`. */
+export function driverDomainOf(system: System): DriverDomainBackend {
+  const b = system.backend as Partial<DriverDomainBackend>
+  if (!b.blk || !b.net || system.name !== 'driver-domain') throw new InvariantError(`system ${system.name} is not driver-domain`)
+  return b as DriverDomainBackend
+}

@@ -1,0 +1,87 @@
+/**
+ * Xen split-driver constants (blkfront/blkback, netfront/netback of Linux 3.x) and the model
+ * estimates they need, as parameters with defaults. Experiments override with `options.driverDomain`.
+ */
+import {UsageError} from '../../errors.js'
+import type {DomainId} from '../types.js'
+
+/**
+ * The driver domain's id. types.ts has no name for it (it knows native, primary, storage, network),
+ * so the driver domain is 'driver' at run time; the guest is 'primary' (the domain running the
+ * applications, as under VirtuOS).
+ */
+export const DRIVER_DOMAIN = 'driver' as DomainId
+export const GUEST_DOMAIN: DomainId = 'primary'
+
+export interface DriverDomainCores {
+  guest: number[]
+  driver: number[]
+}
+
+export interface DriverDomainParams {
+  /** null = the default split (defaultDriverDomainCores). */
+  cores: DriverDomainCores | null
+  /** Requests in flight on the blkif ring (one 4 KiB ring page: 32 slots). */
+  blkRingSlots: number
+  /** Data pages (segments) one blkif request slot carries (BLKIF_MAX_SEGMENTS_PER_REQUEST = 11). */
+  blkSegmentsPerSlot: number
+  /** How blkback reaches the guest's data pages: map each page (default), or grant copy it. */
+  blkData: 'map' | 'copy'
+  /** Frames in flight on a netif ring (NET_TX/RX_RING_SIZE = 256 for a 4 KiB ring page). */
+  netRingSlots: number
+  /** How netback moves frame data: grant copy into/out of the guest's page (Linux netback), or map. */
+  netData: 'map' | 'copy'
+  /** Estimate: blkfront/blkback instructions per request each side (ring slot, grant refs, bio set-up). */
+  blkRequestInstructions: number
+  /** Estimate: netfront/netback + bridge instructions per frame each side (ring slot, skb, bridge lookup). */
+  netFrameInstructions: number
+}
+
+export const defaultDriverDomainParams: DriverDomainParams = {
+  cores: null,
+  blkRingSlots: 32,
+  blkSegmentsPerSlot: 11,
+  blkData: 'map',
+  netRingSlots: 256,
+  netData: 'copy',
+  blkRequestInstructions: 1500,
+  netFrameInstructions: 1000,
+}
+
+/**
+ * Default split: the guest gets the first half of the cores (rounded up; on the E5520 box 0-3, the
+ * same application cores as VirtuOS's primary), the driver domain's vCPUs the rest (4-7, the other
+ * socket, like VirtuOS's two service domains together).
+ */
+export function defaultDriverDomainCores(cores: number): DriverDomainCores {
+  if (cores < 2) throw new UsageError(`driver-domain needs at least 2 cores (guest, driver domain); the machine has ${cores}`)
+  const guest = Math.ceil(cores / 2)
+  return {
+    guest: Array.from({length: guest}, (_, i) => i),
+    driver: Array.from({length: cores - guest}, (_, i) => guest + i),
+  }
+}
+
+export function resolveDriverDomainParams(machineCores: number, overrides: Partial<DriverDomainParams> = {}): DriverDomainParams & {cores: DriverDomainCores} {
+  const p = {...defaultDriverDomainParams, ...overrides}
+  for (const key of ['blkRingSlots', 'blkSegmentsPerSlot', 'netRingSlots'] as const) {
+    if (!Number.isInteger(p[key]) || p[key] < 1) throw new UsageError(`driverDomain.${key}: found ${p[key]}, expected an integer >= 1`)
+  }
+  for (const key of ['blkRequestInstructions', 'netFrameInstructions'] as const) {
+    if (!(Number.isFinite(p[key]) && p[key] >= 0)) throw new UsageError(`driverDomain.${key}: found ${p[key]}, expected a finite number >= 0`)
+  }
+  for (const key of ['blkData', 'netData'] as const) {
+    if (p[key] !== 'map' && p[key] !== 'copy') throw new UsageError(`driverDomain.${key}: found "${p[key]}", expected map or copy`)
+  }
+  const cores = p.cores ?? defaultDriverDomainCores(machineCores)
+  const seen = new Set<number>()
+  for (const side of ['guest', 'driver'] as const) {
+    if (cores[side].length === 0) throw new UsageError(`driverDomain.cores.${side}: found no cores, expected at least one`)
+    for (const c of cores[side]) {
+      if (!Number.isInteger(c) || c < 0 || c >= machineCores) throw new UsageError(`driverDomain.cores.${side}: found core ${c}, expected 0..${machineCores - 1}`)
+      if (seen.has(c)) throw new UsageError(`driverDomain.cores.${side}: core ${c} is given to both domains`)
+      seen.add(c)
+    }
+  }
+  return {...p, cores}
+}
