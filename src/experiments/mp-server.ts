@@ -17,7 +17,7 @@ export const mpServer: ExperimentDef = {
   axes: [
     {name: 'processes', quick: [1, 8], full: [1, 2, 4, 8, 16, 32], unit: 'processes', description: 'prefork server processes'},
     {name: 'clients', quick: [16, 256], full: [1, 16, 64, 256, 1000], unit: 'connections', description: 'concurrent ab clients (closed loop, no keep-alive)'},
-    {name: 'file_bytes', quick: [1024], full: [1024, 16384], unit: 'bytes', description: 'size of every served file'},
+    {name: 'file_bytes', quick: [256], full: [256, 16384], unit: 'bytes', description: 'size of every served file'},
   ],
   systems: ['native', 'virtuos'],
   metrics: [

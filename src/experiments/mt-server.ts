@@ -17,7 +17,7 @@ export const mtServer: ExperimentDef = {
   claim: 'VirtuOS exceeds native Linux for some multithreaded workloads: exceptionless calls keep the server cores free of traps and kernel work (paid for in copies and coordination)',
   axes: [
     {name: 'clients', quick: [1, 16, 256], full: [1, 4, 16, 64, 256, 1000], unit: 'connections', description: 'concurrent ab clients (closed loop, no keep-alive)'},
-    {name: 'file_bytes', quick: [1024, 16384], full: [256, 1024, 4096, 16384, 65536], unit: 'bytes', description: 'size of every served file'},
+    {name: 'file_bytes', quick: [256, 16384], full: [256, 1024, 4096, 16384, 65536], unit: 'bytes', description: 'size of every served file'},
   ],
   systems: ['native', 'virtuos'],
   metrics: [

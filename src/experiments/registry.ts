@@ -10,9 +10,10 @@ import {coordination} from './coordination.js'
 import {faultRecovery, faultRecoveryTimeline} from './fault-recovery.js'
 import {mtServer} from './mt-server.js'
 import {mpServer} from './mp-server.js'
+import {ttcpExperiment} from './ttcp.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
-const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline, mtServer, mpServer]
+const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline, mtServer, mpServer, ttcpExperiment]
 
 /**
  * A tiny experiment for the runner's and CLI's own tests, registered only when this variable is

@@ -1,0 +1,81 @@
+/**
+ * ttcp: TCP bulk transfer from the machine under test to a client host, per write size. Under
+ * VirtuOS every write is copied into the shared data region and again by the network domain's
+ * worker into the socket; natively once from the user buffer.
+ */
+import {z} from 'zod'
+import {buildBench, runBench} from '../workloads/common.js'
+import {loadWorkload} from '../workloads/load.js'
+import {byMode, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
+import {ttcp} from '../workloads/ttcp.js'
+import {describePoint} from './claims.js'
+import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
+
+const schema = z.strictObject(
+  {
+    ...header,
+    port: sourced(positiveInt()),
+    totalBytes: sourced(byMode(positiveInt())),
+    gatePollUs: sourced(positive()),
+  },
+  {error: 'expected a workload object'},
+)
+export type TtcpWorkload = z.infer<typeof schema>
+
+let cached: TtcpWorkload | undefined
+export function ttcpWorkload(): TtcpWorkload {
+  return (cached ??= loadWorkload('ttcp', schema))
+}
+
+const KiB = 1024
+/** 1 KiB .. 1 MiB by powers of `base`. */
+function sizes(base: number): number[] {
+  const out: number[] = []
+  for (let b = KiB; b <= 1024 * KiB; b *= base) out.push(b)
+  return out
+}
+
+export const ttcpExperiment: ExperimentDef = {
+  id: 'ttcp',
+  title: 'TTCP: TCP bulk-transfer throughput to a client host by write size',
+  reproduces: 'VirtuOS evaluation, network throughput (TTCP, in the reference list)',
+  claim: 'VirtuOS pays for copying and coordination: each write crosses the data region and a network-domain worker, so it stays below native Linux at some write size, and within 5% of it once writes are large enough to fill the wire',
+  axes: [{name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)'}],
+  systems: ['native', 'virtuos'],
+  metrics: [{name: 'throughput_mbps', unit: 'Mb/s', better: 'higher', description: 'payload bits per second at the receiver, from accept to the last byte (Mb = 10^6 bits)'}],
+  claimCheck: paysButKeepsUp,
+  run: runPoint,
+}
+
+function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
+  const w = ttcpWorkload()
+  const params = ctx.profile.params
+  const run = ttcp({
+    port: w.port.value,
+    bufferBytes: Number(point.buffer_bytes),
+    totalBytes: pick(w.totalBytes.value, ctx.quick),
+    gatePollCycles: Math.round(w.gatePollUs.value * 1e-6 * params.clockHz),
+  })
+  const bench = buildBench(ctx.seed, params, system, {clientHosts: 1})
+  bench.system.clients.spawn(0, run.receiver, 'ttcp-r')
+  bench.system.spawnProcess(run.transmitter, 'ttcp-t')
+  const engine = runBench(bench, run.finished)
+  const {bytes, startCycles, endCycles} = run.result
+  const seconds = (endCycles - startCycles) / params.clockHz
+  return {metrics: {throughput_mbps: seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0}, engine}
+}
+
+/** virtuos below native at some size (it pays), and within 5% at the largest size run (it keeps up). */
+function paysButKeepsUp(rows: readonly ResultRow[]): ClaimVerdict {
+  const v = rows.filter((r) => r.system === 'virtuos' && r.metric === 'throughput_mbps' && r.ratioVsNative !== null)
+  if (v.length === 0) return {holds: null, detail: 'no virtuos rows with a native value'}
+  const below = v.filter((r) => r.ratioVsNative! < 1)
+  const largest = v.reduce((a, b) => (Number(b.params.buffer_bytes) > Number(a.params.buffer_bytes) ? b : a))
+  const worst = v.reduce((a, b) => (b.ratioVsNative! < a.ratioVsNative! ? b : a))
+  const best = v.reduce((a, b) => (b.ratioVsNative! > a.ratioVsNative! ? b : a))
+  const keepsUp = largest.ratioVsNative! >= 0.95
+  const detail =
+    `virtuos/native throughput ${worst.ratioVsNative!.toFixed(3)} at ${describePoint(worst.params)} to ${best.ratioVsNative!.toFixed(3)} at ${describePoint(best.params)}; ` +
+    `below native at ${below.length} of ${v.length} sizes; ${largest.ratioVsNative!.toFixed(3)} at the largest`
+  return {holds: below.length > 0 && keepsUp, detail}
+}
