@@ -8,12 +8,13 @@ import {syscallOverhead} from './syscall-overhead.js'
 import {copyOverhead} from './copy-overhead.js'
 import {coordination} from './coordination.js'
 import {faultRecovery, faultRecoveryTimeline} from './fault-recovery.js'
+import {flexscBatching} from './flexsc-batching.js'
 import {mtServer} from './mt-server.js'
 import {mpServer} from './mp-server.js'
 import {ttcpExperiment} from './ttcp.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
-const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline, mtServer, mpServer, ttcpExperiment]
+const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline, mtServer, mpServer, ttcpExperiment, flexscBatching]
 
 /**
  * A tiny experiment for the runner's and CLI's own tests, registered only when this variable is

@@ -1,0 +1,160 @@
+/**
+ * flexsc-batching: FlexSC's calibration microbenchmark (Soares & Stumm, OSDI 2010; see
+ * shared/paper/flexsc.md): time per getppid call when `batch` calls are posted per flexsc_wait,
+ * with the syscall thread on the caller's core or on a remote core woken by an IPI, against the
+ * synchronous trap (system native). Every point also reports its ratio to the synchronous call and
+ * its distance from what FlexSC published for that point (`ref_error_pct`).
+ *
+ * Profile: the experiment runs on configs/flexsc-i7.json (FlexSC's testbed) unless the run named
+ * another profile with --config. Without --config, the run's --set overrides (the constants that
+ * differ from the default profile file) are applied to flexsc-i7 instead.
+ */
+import {resolve} from 'node:path'
+import {DEFAULT_PROFILE, type LoadedProfile, readProfileJson, resolveParams, validateProfile} from '../config/index.js'
+import {constantAt, PACKAGE_ROOT} from '../config/load.js'
+import {allConstantPaths} from '../config/spec.js'
+import {flexscOf, type FlexscLibC, type Placement} from '../kernel/flexsc/index.js'
+import type {SyscallArgs, SyscallName} from '../kernel/types.js'
+import type {MachineParams} from '../machine/params.js'
+import {buildSystem} from '../kernel/systems.js'
+import {Machine} from '../machine/machine.js'
+import {Simulation} from '../sim/index.js'
+import {type Bench, cyclesToNs, runBench} from '../workloads/common.js'
+import type {ExperimentDef, Point, PointResult, ReferencePoint, RunContext, SystemId} from './types.js'
+
+export const FLEXSC_PROFILE = resolve(PACKAGE_ROOT, 'configs', 'flexsc-i7.json')
+const SOURCE = 'FlexSC (Soares & Stumm, OSDI 2010), getppid batching microbenchmark, as summarised in shared/paper/flexsc.md'
+const BATCHES = [1, 2, 4, 8, 16, 32, 64]
+
+/** What FlexSC published for a point, as a ratio to the synchronous call: a value or a bound. */
+export interface PublishedRatio {
+  kind: 'about' | 'at-most' | 'at-least'
+  ratio: number
+  says: string
+}
+
+/** The published statements, per placement and batch size. */
+export function published(placement: Placement, batch: number): PublishedRatio {
+  if (placement === 'same-core') {
+    if (batch === 1) return {kind: 'about', ratio: 1.43, says: 'a single exceptionless call is 43% slower than a synchronous one'}
+    if (batch < 32) return {kind: 'at-most', ratio: 1, says: 'from 2 batched calls on there is no overhead'}
+    return {kind: 'about', ratio: 1 / 2.3, says: 'from 32 batched calls on each call is up to 130% faster (1/2.3 of the time)'}
+  }
+  if (batch === 1) return {kind: 'at-least', ratio: 10, says: 'a single remote call is more than 10x slower (plot axis up to 700 ns)'}
+  if (batch < 32) return {kind: 'at-least', ratio: 1, says: 'the remote cost is recouped only from 32 batched calls on'}
+  return {kind: 'at-most', ratio: 1, says: 'from 32 batched calls on the remote cost is recouped'}
+}
+
+/** Signed % distance of `ratio` from the published value (0 when a published bound holds). */
+export function referenceError(ratio: number, ref: PublishedRatio): number {
+  const off = (ratio / ref.ratio - 1) * 100
+  if (ref.kind === 'at-most') return ratio <= ref.ratio ? 0 : off
+  if (ref.kind === 'at-least') return ratio >= ref.ratio ? 0 : off
+  return off
+}
+
+const reference: ReferencePoint[] = (['same-core', 'remote-core'] as const).flatMap((placement) =>
+  BATCHES.map((batch) => {
+    const ref = published(placement, batch)
+    const bound = ref.kind === 'about' ? '' : ref.kind === 'at-most' ? ' (upper bound)' : ' (lower bound)'
+    return {system: 'flexsc' as const, point: {batch, placement}, metric: 'ratio_vs_sync', value: ref.ratio, source: `${SOURCE}: ${ref.says}${bound}`}
+  }),
+)
+
+export const flexscBatching: ExperimentDef = {
+  id: 'flexsc-batching',
+  title: 'FlexSC calibration: time per getppid vs calls batched per flexsc_wait',
+  reproduces: 'FlexSC (OSDI 2010) exception-less getppid microbenchmark, same core and remote core',
+  claim: 'Exceptionless calls cost more than a trap one at a time (43% same core, >10x remote), break even from 2 (same core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core',
+  axes: [
+    {name: 'batch', quick: [1, 2, 32], full: BATCHES, unit: 'calls', description: 'getppid calls posted per flexsc_wait'},
+    {name: 'placement', quick: ['same-core', 'remote-core'], full: ['same-core', 'remote-core'], description: 'where the syscall thread runs'},
+  ],
+  systems: ['native', 'flexsc'],
+  metrics: [
+    {name: 'ns_per_call', unit: 'ns', better: 'lower', description: 'simulated time per getppid call in the measured loop'},
+    {name: 'ratio_vs_sync', unit: 'ratio', better: 'lower', description: 'ns_per_call / the synchronous trap loop on the same profile (native: 1)'},
+    {name: 'ref_error_pct', unit: '%', better: 'lower', description: 'signed distance of ratio_vs_sync from the published FlexSC point (0 when a published bound holds; native: 0)'},
+  ],
+  reference,
+  run: runPoint,
+}
+
+const profiles = new Map<string, MachineParams>()
+
+/** flexsc-i7 unless the run named a profile; the run's --set overrides carried over. */
+export function profileFor(run: LoadedProfile): {params: MachineParams; name: string} {
+  if (run.path !== DEFAULT_PROFILE) return {params: run.params, name: run.name}
+  const key = run.hash
+  let params = profiles.get(key)
+  if (!params) {
+    const pristine = readProfileJson(DEFAULT_PROFILE)
+    let data = readProfileJson(FLEXSC_PROFILE) as Record<string, unknown>
+    for (const {path} of allConstantPaths()) {
+      const mine = constantAt(run.profile, path)
+      if (JSON.stringify(mine) === JSON.stringify(constantAt(pristine, path))) continue
+      data = structuredClone(data)
+      let group = data
+      for (const seg of path.slice(0, -1)) group = (group[seg] ??= {}) as Record<string, unknown>
+      group[path[path.length - 1]] = structuredClone(mine)
+    }
+    const profile = validateProfile(data, 'configs/flexsc-i7.json with the run\'s --set overrides')
+    params = resolveParams(profile)
+    profiles.set(key, params)
+  }
+  return {params, name: 'flexsc-i7'}
+}
+
+/** Calls measured per point (after a warm-up of 8 rounds). */
+function callsFor(quick: boolean): number {
+  return quick ? 512 : 4096
+}
+
+const GETPPID: readonly [SyscallName, SyscallArgs] = ['getppid', {}]
+
+/** Cycles per call of `batch`-call rounds on `system`. */
+export function measure(params: MachineParams, system: SystemId, batch: number, placement: Placement, calls: number, seed: number) {
+  // buildBench has no FlexSC options: the same construction, with the placement
+  const sim = new Simulation({seed, cyclesPerSecond: params.clockHz})
+  const machine = new Machine(sim, params)
+  const bench: Bench = {sim, machine, params, system: buildSystem(sim, machine, params, {system, clientHosts: 0, flexsc: {placement}})}
+  let t0 = 0
+  let t1 = 0
+  let n = 0
+  let done = false
+  const rounds = Math.ceil(calls / batch)
+  bench.system.spawnProcess(function* (sys) {
+    for (let r = 0; r < rounds + 8; r++) {
+      if (r === 8) {
+        t0 = sys.now()
+        n = 0
+      }
+      if (system === 'flexsc') yield* (sys as FlexscLibC).batch(Array.from({length: batch}, () => GETPPID))
+      else for (let i = 0; i < batch; i++) yield* sys.call('getppid', {})
+      n += batch
+    }
+    t1 = sys.now()
+    done = true
+  }, 'getppid-loop')
+  const engine = runBench(bench, () => done)
+  const stats = system === 'flexsc' ? flexscOf(bench.system).stats : null
+  return {cyclesPerCall: (t1 - t0) / n, engine, stats}
+}
+
+function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
+  const batch = Number(point.batch)
+  const placement = String(point.placement) as Placement
+  const {params, name} = profileFor(ctx.profile)
+  const calls = callsFor(ctx.quick)
+  const run = measure(params, system, batch, placement, calls, ctx.seed)
+  const sync = system === 'native' ? run : measure(params, 'native', 1, 'same-core', calls, ctx.seed)
+  const ratio = run.cyclesPerCall / sync.cyclesPerCall
+  const ref = published(placement, batch)
+  const err = system === 'native' ? 0 : referenceError(ratio, ref)
+  const ns = cyclesToNs(run.cyclesPerCall, params.clockHz)
+  const notes = system === 'native'
+    ? [`profile ${name}`]
+    : [`profile ${name}; model ${ratio.toFixed(3)}x sync (${ns.toFixed(1)} ns vs ${cyclesToNs(sync.cyclesPerCall, params.clockHz).toFixed(1)} ns); published: ${ref.says} (${ref.kind} ${ref.ratio.toFixed(3)}x); error ${err.toFixed(1)}%` +
+        (run.stats ? `; ${run.stats.ipis} IPIs, ${run.stats.wakeups} wake-ups, ${run.stats.waits} waits` : '')]
+  return {metrics: {ns_per_call: ns, ratio_vs_sync: ratio, ref_error_pct: err}, engine: run.engine, notes}
+}
