@@ -12,6 +12,7 @@ import {flexscBatching} from './flexsc-batching.js'
 import {mtServer} from './mt-server.js'
 import {mpServer} from './mp-server.js'
 import {ttcpExperiment} from './ttcp.js'
+import {oltp} from './oltp.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
 const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline, mtServer, mpServer, ttcpExperiment, flexscBatching]
