@@ -1,0 +1,31 @@
+import {describe, expect, it} from 'vitest'
+import {loadProfile} from '../../src/config/index.js'
+import {mpServer} from '../../src/experiments/mp-server.js'
+import type {Point, ResultRow, SystemId} from '../../src/experiments/types.js'
+
+const profile = loadProfile()
+const at = (point: Point, system: SystemId, seed = 1) => mpServer.run(point, system, {seed, quick: true, profile}).metrics
+
+const row = (system: SystemId, value: number, ratio: number | null): ResultRow => ({
+  experiment: 'mp-server', system, params: {processes: 1, clients: 16, file_bytes: 256}, metric: 'requests_per_s', value,
+  unit: 'req/s', better: 'higher', nativeValue: 100, ratioVsNative: ratio, seed: 1, profile: 'p',
+})
+
+describe('mp-server experiment', () => {
+  it('more prefork processes serve more requests under 16 clients', () => {
+    for (const system of ['native', 'virtuos'] as const) {
+      expect(at({processes: 4, clients: 16, file_bytes: 256}, system).requests_per_s).toBeGreaterThan(at({processes: 1, clients: 16, file_bytes: 256}, system).requests_per_s)
+    }
+  })
+
+  it('the claim (virtuos beats driver-domain) cannot be told without driver-domain rows, and fails when it loses', () => {
+    const check = mpServer.claimCheck!
+    expect(check([row('native', 100, 1), row('virtuos', 80, 0.8)]).holds).toBeNull()
+    expect(check([row('virtuos', 80, 0.8), row('driver-domain', 90, 0.9)]).holds).toBe(false)
+    expect(check([row('virtuos', 80, 0.8), row('driver-domain', 60, 0.6)]).holds).toBe(true)
+  })
+
+  it('is deterministic for a seed', () => {
+    expect(at({processes: 2, clients: 4, file_bytes: 256}, 'virtuos', 5)).toEqual(at({processes: 2, clients: 4, file_bytes: 256}, 'virtuos', 5))
+  })
+})
