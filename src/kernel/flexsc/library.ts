@@ -81,36 +81,55 @@ export class FlexscLibC extends NativeLibC {
     return r
   }
 
-  /** Post every call, wait until all are done (flexsc_wait as needed), collect the results in order. */
+  /**
+   * Post every call, wait until all are done (flexsc_wait as needed), collect the results in order.
+   * When the core's entries run out, the done ones are collected first to free them.
+   */
   *batch(calls: readonly (readonly [SyscallName, SyscallArgs])[]): Gen<SyscallResult[]> {
     const proc = this.thread.process
     if (proc.exiting) throw new ThreadExit(proc.exitStatus)
-    const posted: PostedCall[] = []
-    for (const [name, args] of calls) posted.push(yield* this.post(name, args))
-    const results: SyscallResult[] = []
-    for (const p of posted) {
-      while (p.entry.status !== 'done') yield* this.flexscWait(posted)
-      results.push(yield* this.harvest(p))
+    const results: SyscallResult[] = new Array(calls.length)
+    let open: {p: PostedCall; i: number}[] = []
+    const collect = function* (this: FlexscLibC, all: boolean): Gen<void> {
+      while (open.length > 0 && (all || !open.some((o) => o.p.entry.status === 'done'))) {
+        if (open.some((o) => o.p.entry.status !== 'done')) yield* this.flexscWait(open.map((o) => o.p))
+        if (!all) break
+        if (open.every((o) => o.p.entry.status === 'done')) break
+      }
+      const still: typeof open = []
+      for (const o of open) {
+        if (o.p.entry.status === 'done') results[o.i] = yield* this.harvest(o.p)
+        else still.push(o)
+      }
+      open = still
     }
+    for (let i = 0; i < calls.length; i++) {
+      const [name, args] = calls[i]
+      let p = yield* this.post(name, args)
+      while (!p) {
+        if (open.length > 0) yield* collect.call(this, false)
+        else yield* this.flexscWait([], true)
+        p = yield* this.post(name, args)
+      }
+      open.push({p, i})
+    }
+    while (open.length > 0) yield* collect.call(this, true)
     return results
   }
 
-  /** Write one entry of this core's pages (arguments, then `submitted`); full pages: wait for one. */
-  *post<N extends SyscallName>(name: N, args: SyscallArgs<N>, pending: readonly PostedCall[] = []): Gen<PostedCall> {
+  /** Write one entry of this core's pages (arguments, then `submitted`); null when every entry is in use. */
+  *post<N extends SyscallName>(name: N, args: SyscallArgs<N>): Gen<PostedCall | null> {
     const {kernel, thread} = this
     yield* kernel.sched.acquire(thread)
-    for (;;) {
-      const sc = this.fprocess.coreFor(thread.cpu!)
-      const entry = sc.pages.post(name, args, this.waiter)
-      if (entry) {
-        this.stats.posts++
-        yield* kernel.sched.compute(thread, this.userCycles(this.fprocess.env.fp.postInstructions) + this.stream.cost(entry.index, entry.line.write(thread.cpu!)))
-        return {entry, pages: sc}
-      }
+    const sc = this.fprocess.coreFor(thread.cpu!)
+    const entry = sc.pages.post(name, args, this.waiter)
+    if (!entry) {
       this.stats.exhaustions++
-      // every entry of this core is in use: let the syscall threads drain some
-      yield* this.flexscWait(pending, true)
+      return null
     }
+    this.stats.posts++
+    yield* kernel.sched.compute(thread, this.userCycles(this.fprocess.env.fp.postInstructions) + this.stream.cost(entry.index, entry.line.write(thread.cpu!)))
+    return {entry, pages: sc}
   }
 
   /** Read a done entry's return value and free it. */
