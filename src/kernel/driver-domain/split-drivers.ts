@@ -42,19 +42,33 @@ function work(s: Sides, instructions: number): number {
   return computeCycles(s.params, instructions, s.params.cpu.kernelIpc)
 }
 
-/** Interrupt-context work on `kernel`'s first vCPU; `then` runs when it is done. */
-function onFirstVcpu(kernel: Kernel, cycles: number, then: () => void): void {
-  after(kernel.sim, kernel.sched.steal(kernel.sched.cpus[0], cycles), then)
+/**
+ * Interrupt-context work on `kernel`'s first vCPU, in order: one side of one ring handles its
+ * requests one after another (so frames are never reordered); `then` runs when it is done.
+ */
+class RingSide {
+  private busyUntil = 0
+  constructor(private readonly kernel: Kernel) {}
+  run(cycles: number, then: () => void): void {
+    const k = this.kernel
+    const start = Math.max(k.sim.now, this.busyUntil)
+    this.busyUntil = start + k.sched.steal(k.sched.cpus[0], cycles)
+    after(k.sim, this.busyUntil - k.sim.now, then)
+  }
 }
 
 /** blkfront -> blkif ring -> blkback -> the real disk, and the response back. */
 export class BlockSplitDriver {
   readonly ring: SplitRing
+  private readonly front_: RingSide
+  private readonly back_: RingSide
   constructor(
     private readonly s: Sides,
     private readonly realSubmit: (req: DiskRequest, done: (completedAt: number) => void) => void,
   ) {
     this.ring = new SplitRing(s.params, 'blkif', s.dp.blkRingSlots)
+    this.front_ = new RingSide(s.guest)
+    this.back_ = new RingSide(s.driver)
   }
 
   submit(req: DiskRequest, done: (completedAt: number) => void): void {
@@ -70,7 +84,7 @@ export class BlockSplitDriver {
     s.stats.eventsToDriver++
     const g = s.guest.sched.cpus[0]
     const cost = work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g) + eventChannelSend(s.params)
-    onFirstVcpu(s.guest, cost, () => this.back(req, pages, slots, done))
+    this.front_.run(cost, () => this.back(req, pages, slots, done))
   }
 
   private back(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
@@ -84,7 +98,7 @@ export class BlockSplitDriver {
       s.stats.grantCopies += pages
       cost += grantCopy(s.params, pages)
     }
-    onFirstVcpu(s.driver, cost, () => this.realSubmit(req, () => this.respond(req, pages, slots, done)))
+    this.back_.run(cost, () => this.realSubmit(req, () => this.respond(req, pages, slots, done)))
   }
 
   private respond(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
@@ -99,9 +113,9 @@ export class BlockSplitDriver {
       cost += grantCopy(s.params, pages)
     }
     s.stats.eventsToGuest++
-    onFirstVcpu(s.driver, cost, () => {
+    this.back_.run(cost, () => {
       const g = s.guest.sched.cpus[0]
-      onFirstVcpu(s.guest, virqDelivery(s.params) + this.ring.rspLine.read(g), () => {
+      this.front_.run(virqDelivery(s.params) + this.ring.rspLine.read(g), () => {
         this.ring.release(slots)
         done(s.guest.sim.now)
       })
@@ -113,9 +127,17 @@ export class BlockSplitDriver {
 export class NetSplitDriver {
   readonly tx: SplitRing
   readonly rx: SplitRing
+  private readonly txFront: RingSide
+  private readonly txBack: RingSide
+  private readonly rxFront: RingSide
+  private readonly rxBack: RingSide
   constructor(private readonly s: Sides) {
     this.tx = new SplitRing(s.params, 'netif-tx', s.dp.netRingSlots)
     this.rx = new SplitRing(s.params, 'netif-rx', s.dp.netRingSlots)
+    this.txFront = new RingSide(s.guest)
+    this.txBack = new RingSide(s.driver)
+    this.rxFront = new RingSide(s.guest)
+    this.rxBack = new RingSide(s.driver)
   }
 
   private dataCost(): number {
@@ -139,10 +161,10 @@ export class NetSplitDriver {
       this.tx.backendBusy++
       if (notify) s.stats.eventsToDriver++
       const front = work(s, s.dp.netFrameInstructions) + this.tx.reqLine.write(g) + (notify ? eventChannelSend(s.params) : 0)
-      onFirstVcpu(s.guest, front, () => {
+      this.txFront.run(front, () => {
         const d = s.driver.sched.cpus[0]
         const back = (notify ? virqDelivery(s.params) : 0) + this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions) + this.dataCost()
-        onFirstVcpu(s.driver, back, () => {
+        this.txBack.run(back, () => {
           this.tx.backendBusy--
           this.tx.release(1)
           send()
@@ -161,12 +183,12 @@ export class NetSplitDriver {
       const d = s.driver.sched.cpus[0]
       let back = s.params.nic.interrupt + this.rx.rspLine.write(d) + eventChannelSend(s.params)
       for (let i = 0; i < n; i++) back += work(s, s.dp.netFrameInstructions) + this.dataCost()
-      onFirstVcpu(s.driver, back, () => {
+      this.rxBack.run(back, () => {
         const g = s.guest.sched.cpus[0]
         const front = virqDelivery(s.params) + this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles
         s.guest.net.stats.framesIn += n
         s.guest.net.stats.interrupts++
-        onFirstVcpu(s.guest, front, () => {
+        this.rxFront.run(front, () => {
           this.rx.release(n)
           deliver(frames.map((f) => f.data as () => void))
         })
