@@ -17,10 +17,10 @@ import {registerDispatch, type DispatchBackend, type System, type SystemEnv} fro
 import type {Program} from '../types.js'
 import {DRIVER_DOMAIN, GUEST_DOMAIN, resolveDriverDomainParams, type DriverDomainCores, type DriverDomainParams} from './params.js'
 import {PvLibC} from './pv-libc.js'
-import {BlockSplitDriver, DriverDomainStats, NetSplitDriver} from './split-drivers.js'
+import {BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage} from './split-drivers.js'
 
 export {DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams, type DriverDomainParams, type DriverDomainCores} from './params.js'
-export {DriverDomainStats} from './split-drivers.js'
+export {DriverDomainStats, Outage} from './split-drivers.js'
 export {PvLibC} from './pv-libc.js'
 
 export interface DriverDomainBackend extends DispatchBackend {
@@ -30,6 +30,15 @@ export interface DriverDomainBackend extends DispatchBackend {
   readonly blk: BlockSplitDriver
   readonly net: NetSplitDriver
   readonly stats: DriverDomainStats
+  readonly outage: Outage
+  /**
+   * The driver domain (it holds both devices, so `domain` storage or network is the same one)
+   * crashes at `atCycles` and is back `restartDelayCycles` later. The guest keeps running; its
+   * frontends hold their requests and frames on the rings and the backends pick them up after the
+   * restart (blkfront re-issues in-flight requests on reconnect; frames are kept, not dropped,
+   * because the model's TCP has no retransmission). Default delay 3 s, as VirtuOS's.
+   */
+  crashDomain(domain: string, atCycles: number, restartDelayCycles?: number): void
 }
 
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
@@ -38,7 +47,8 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
   const guest = new Kernel({...base, domain: GUEST_DOMAIN, cpus: dp.cores.guest, disk: true, network: env.network, host: SERVER_HOST})
   const driver = new Kernel({...base, domain: DRIVER_DOMAIN, cpus: dp.cores.driver, disk: false})
   const stats = new DriverDomainStats()
-  const sides = {guest, driver, params: env.params, dp, stats}
+  const outage = new Outage()
+  const sides = {guest, driver, params: env.params, dp, stats, outage}
 
   const disk = env.machine.disk
   const realSubmit = disk.submit.bind(disk)
@@ -64,7 +74,12 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
 
   return {
     kernels: [guest, driver],
-    guest, driver, cores: dp.cores, blk, net, stats,
+    guest, driver, cores: dp.cores, blk, net, stats, outage,
+    crashDomain(_domain, atCycles, restartDelayCycles) {
+      outage.from = atCycles
+      outage.to = atCycles + (restartDelayCycles ?? Math.round(3 * env.params.clockHz))
+      outage.crashes++
+    },
     spawnProcess(program, name = 'main') {
       const proc = guest.createProcess(0)
       start(proc, program, name)

@@ -33,6 +33,7 @@ export class DriverDomainStats {
 interface Sides {
   guest: Kernel
   driver: Kernel
+  outage: Outage
   params: MachineParams
   dp: DriverDomainParams
   stats: DriverDomainStats
@@ -42,16 +43,30 @@ function work(s: Sides, instructions: number): number {
   return computeCycles(s.params, instructions, s.params.cpu.kernelIpc)
 }
 
+/** When the driver domain is down: [from, to) in cycles (one crash at a time). */
+export class Outage {
+  from = Infinity
+  to = -Infinity
+  crashes = 0
+  /** Backend steps deferred to the restart. */
+  deferred = 0
+}
+
 /**
  * Interrupt-context work on `kernel`'s first vCPU, in order: one side of one ring handles its
  * requests one after another (so frames are never reordered); `then` runs when it is done.
  */
 class RingSide {
   private busyUntil = 0
-  constructor(private readonly kernel: Kernel) {}
+  constructor(private readonly kernel: Kernel, private readonly outage: Outage | null = null) {}
   run(cycles: number, then: () => void): void {
     const k = this.kernel
-    const start = Math.max(k.sim.now, this.busyUntil)
+    let start = Math.max(k.sim.now, this.busyUntil)
+    // a crashed driver domain does nothing until it is back; the frontends' requests wait on the rings
+    if (this.outage && start >= this.outage.from && start < this.outage.to) {
+      start = this.outage.to
+      this.outage.deferred++
+    }
     this.busyUntil = start + k.sched.steal(k.sched.cpus[0], cycles)
     after(k.sim, this.busyUntil - k.sim.now, then)
   }
@@ -68,7 +83,7 @@ export class BlockSplitDriver {
   ) {
     this.ring = new SplitRing(s.params, 'blkif', s.dp.blkRingSlots)
     this.front_ = new RingSide(s.guest)
-    this.back_ = new RingSide(s.driver)
+    this.back_ = new RingSide(s.driver, s.outage)
   }
 
   submit(req: DiskRequest, done: (completedAt: number) => void): void {
@@ -135,9 +150,9 @@ export class NetSplitDriver {
     this.tx = new SplitRing(s.params, 'netif-tx', s.dp.netRingSlots)
     this.rx = new SplitRing(s.params, 'netif-rx', s.dp.netRingSlots)
     this.txFront = new RingSide(s.guest)
-    this.txBack = new RingSide(s.driver)
+    this.txBack = new RingSide(s.driver, s.outage)
     this.rxFront = new RingSide(s.guest)
-    this.rxBack = new RingSide(s.driver)
+    this.rxBack = new RingSide(s.driver, s.outage)
   }
 
   private dataCost(): number {
