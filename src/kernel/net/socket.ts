@@ -324,6 +324,12 @@ export class Socket implements FileObject {
   release(): void {
     this.closed = true
     this.stack.forget(this)
+    // Closing a listener resets the connections still waiting to be accepted (Linux
+    // inet_csk_listen_stop -> tcp_disconnect sends RST): their clients must not wait forever.
+    for (const child of this.acceptQueue.splice(0)) {
+      child.closed = true
+      child.emit({kind: 'rst', payload: 0, ack: 0, window: 0})
+    }
     if (this.state === 'established' && !this.finPending && this.peer) {
       this.finPending = true
       this.pumpInSoftirq()

@@ -288,6 +288,8 @@ export class ServiceDomainRuntime {
       w.state = 'blocked'
       self.wake.addRunning(-1)
       if (self.handOff()) yield* sched.compute(thread, wakeupCost)
+      // Nobody left polling while this call blocks: requests submitted meanwhile need a wake event.
+      else if (self.needsWake()) self.wake.request()
       const value = yield* original(thread, wait)
       if (!w.killed && !w.ghost) {
         w.state = 'serving'
@@ -359,6 +361,9 @@ export class ServiceDomainRuntime {
     g.idle--
     w.state = 'serving'
     w.current = req
+    // The group's last poller stopped polling with work still queued: if its other idle workers
+    // sleep, only a wake event reaches them now (else that request waits unseen).
+    if (g.hasPending && this.needsWake()) this.wake.request()
     if (g.idle === 0) {
       // the last idle worker took a request: another one first (one per concurrently blocked call)
       yield* sched.compute(w.thread, this.kernel.handlerCycles('fork'))
