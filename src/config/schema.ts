@@ -39,6 +39,12 @@ const DIMENSION_NAMES: Record<Dimension, string> = {
   flag: 'flag',
 }
 
+/**
+ * No constant of a machine is anywhere near this in any accepted unit (a 1 PB disk in bytes is
+ * 1e15); beyond it converted cycle counts would leave the exact integer range of a double.
+ */
+export const VALUE_MAX = 1e15
+
 /** What a value must be, as the error message says it. */
 export function expectedValue(spec: KeySpec): string {
   if (spec.dim === 'flag') return 'expected true or false'
@@ -62,6 +68,7 @@ function valueSchema(spec: KeySpec): z.ZodType {
   if (spec.range === 'positive') n = n.positive({error})
   else n = n.nonnegative({error})
   if (spec.range === 'fraction') n = n.max(1, {error})
+  else n = n.max(VALUE_MAX, {error: `expected a number <= ${VALUE_MAX}`})
   return n
 }
 
