@@ -49,7 +49,7 @@ export const copyOverhead: ExperimentDef = {
     {name: 'op', quick: ['read', 'write'], full: ['read', 'write']},
     {name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes'},
   ],
-  systems: ['native', 'virtuos'],
+  systems: ['native', 'virtuos', 'driver-domain'],
   metrics: [{name: 'throughput_mb_per_s', unit: 'MB/s', better: 'higher', description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)'}],
   run: runPoint,
 }

@@ -19,7 +19,7 @@ export const mpServer: ExperimentDef = {
     {name: 'clients', quick: [16, 256], full: [1, 16, 64, 256, 1000], unit: 'connections', description: 'concurrent ab clients (closed loop, no keep-alive)'},
     {name: 'file_bytes', quick: [256], full: [256, 16384], unit: 'bytes', description: 'size of every served file'},
   ],
-  systems: ['native', 'virtuos'],
+  systems: ['native', 'virtuos', 'driver-domain'],
   metrics: [
     {name: 'requests_per_s', unit: 'req/s', better: 'higher', description: 'requests completed in the window per simulated second'},
     {name: 'latency_mean_ms', unit: 'ms', better: 'lower', description: "mean time from the client's connect to the last byte of the response"},

@@ -68,7 +68,7 @@ export const oltp: ExperimentDef = {
     {name: 'threads', quick: [1, 4, 32], full: [1, 2, 4, 8, 16, 32, 64, 128, 256], unit: 'threads', description: 'sysbench client threads = server connection threads'},
     {name: 'sync_commit', quick: ['on', 'off'], full: ['on', 'off'], description: 'on: fsync of the redo log per commit (innodb_flush_log_at_trx_commit=1); off: once a second (=2)'},
   ],
-  systems: ['native', 'virtuos'],
+  systems: ['native', 'virtuos', 'driver-domain'],
   metrics: [
     {name: 'tps', unit: 'trx/s', better: 'higher', description: 'transactions completed in the window per simulated second'},
     {name: 'latency_p95_ms', unit: 'ms', better: 'lower', description: "95th percentile of a transaction's time at the client"},

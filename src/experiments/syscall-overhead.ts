@@ -42,7 +42,7 @@ export const syscallOverhead: ExperimentDef = {
     {name: 'syscall', quick: [...CALL_CLASSES], full: [...CALL_CLASSES], description: 'call class: local getppid; remote null-like fstat (storage fd) / getsockopt (socket); 1-byte read/write of a storage file / socket'},
     {name: 'threads', quick: [1, 4, 64], full: [1, 2, 4, 8, 16, 64], unit: 'threads', description: 'user threads of one process issuing calls back to back'},
   ],
-  systems: ['native', 'virtuos'],
+  systems: ['native', 'virtuos', 'driver-domain'],
   metrics: [
     {name: 'latency_ns', unit: 'ns', better: 'lower', description: 'mean time from issuing a call to its return, as one thread sees it'},
     {name: 'calls_per_s', unit: 'calls/s', better: 'higher', description: 'calls of all threads per simulated second'},

@@ -41,7 +41,7 @@ export const ttcpExperiment: ExperimentDef = {
   reproduces: 'VirtuOS evaluation, network throughput (TTCP, in the reference list)',
   claim: 'VirtuOS pays for copying and coordination: each write crosses the data region and a network-domain worker, so it stays below native Linux at some write size, and within 5% of it once writes are large enough to fill the wire',
   axes: [{name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)'}],
-  systems: ['native', 'virtuos'],
+  systems: ['native', 'virtuos', 'driver-domain'],
   metrics: [{name: 'throughput_mbps', unit: 'Mb/s', better: 'higher', description: 'payload bits per second at the receiver, from accept to the last byte (Mb = 10^6 bits)'}],
   claimCheck: paysButKeepsUp,
   run: runPoint,

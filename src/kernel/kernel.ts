@@ -82,6 +82,8 @@ export class Kernel {
   readonly processes = new Map<Pid, KProcess>()
   readonly counters = new CallCounters()
   readonly machine: Machine | null
+  /** Whether this kernel's files live on the machine disk (/storage for the workloads). */
+  readonly ownsDisk: boolean
   readonly vfs: Vfs
   readonly net: NetStack
   /** Futex wait queues by (address space, address). */
@@ -112,7 +114,8 @@ export class Kernel {
       if (t.kind === 'user') this.userThreadExited()
     }
     this.cacheRecency = cacheRecencyOf(options.machine, options.params)
-    this.vfs = this.buildVfs(options.disk === true && options.machine !== null)
+    this.ownsDisk = options.disk === true && options.machine !== null
+    this.vfs = this.buildVfs(this.ownsDisk)
     this.net = new NetStack(this, options.network ?? null, options.host ?? null)
   }
 

@@ -8,7 +8,8 @@ import type {System} from '../kernel/systems.js'
 
 /** The kernel whose VFS holds /storage: a storage domain if the design has one, else the native kernel. */
 export function storageKernel(system: System): Kernel {
-  const k = system.kernels.find((x) => x.domain === 'storage') ?? system.kernels.find((x) => x.domain === 'native')
+  // the kernel driving the machine disk: VirtuOS's storage domain, native, or a driver-domain guest
+  const k = system.kernels.find((x) => x.ownsDisk)
   if (!k) throw new Error(`${system.name}: no kernel holds /storage (domains: ${system.kernels.map((x) => x.domain).join(', ')})`)
   return k
 }
