@@ -5,6 +5,7 @@
  */
 import {Simulation, WaitQueue} from '../sim/index.js'
 import {syscallOverheadPerfTask} from '../experiments/syscall-overhead.js'
+import {oltpPerfTask} from '../experiments/oltp.js'
 
 export interface PerfTask {
   name: string
@@ -79,4 +80,4 @@ function countEvents(sim: Simulation, batch: number): number {
   return sim.stats().events - before
 }
 
-export const PERF_TASKS: readonly PerfTask[] = [holdModel, holdProcesses, pingPong, syscallOverheadPerfTask]
+export const PERF_TASKS: readonly PerfTask[] = [holdModel, holdProcesses, pingPong, syscallOverheadPerfTask, oltpPerfTask]
