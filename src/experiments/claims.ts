@@ -81,6 +81,25 @@ export function overheadWithin(opts: {system: SystemId; metric: string; max: num
   }
 }
 
+/**
+ * "The system pays for X": it does worse than native on `metric` by more than `margin` at some point
+ * (the cost is measurable), and the worst point is named.
+ */
+export function paysVsNative(opts: {system: SystemId; metric: string; margin?: number}) {
+  const {system, metric, margin = 0} = opts
+  return (rows: readonly ResultRow[]): ClaimVerdict => {
+    const c = compared(rows, system, metric)
+    if (c.length === 0) return noData(system, metric)
+    const losses = c.filter((x) => x.gain < 1 / (1 + margin))
+    const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
+    return {
+      holds: losses.length > 0,
+      detail: `${system} is worse than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} at ${losses.length} of ${c.length} points ` +
+        `(worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`,
+    }
+  }
+}
+
 /** All of the checks hold (null if none fails but one cannot tell); details joined. */
 export function allOf(...checks: ((rows: readonly ResultRow[]) => ClaimVerdict)[]) {
   return (rows: readonly ResultRow[]): ClaimVerdict => {

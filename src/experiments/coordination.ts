@@ -9,6 +9,7 @@ import {buildBench, cyclesToNs, eventChannelsSent, runBench} from '../workloads/
 import {loadWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, gapWorkload, type CallClass} from '../workloads/micro.js'
 import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
+import {paysVsNative} from './claims.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -40,6 +41,7 @@ export const coordination: ExperimentDef = {
     {name: 'worker_yields', quick: [500, 5000], full: [500, 5000, 50000], unit: 'polls', description: 'VirtuOS emptyPollsBeforeWake: empty polls before a worker requests a wake-up and sleeps (release: 5000)'},
   ],
   systems: ['native', 'virtuos'],
+  claimCheck: paysVsNative({system: 'virtuos', metric: 'latency_ns', margin: 0.05}),
   metrics: [
     {name: 'latency_ns', unit: 'ns', better: 'lower', description: 'mean latency of the timed calls'},
     {name: 'event_channels_per_call', unit: 'events/call', better: 'lower', description: 'wake events + ready-queue notifications sent per timed call (0 for native)'},

@@ -9,6 +9,7 @@ import {buildBench, runBench} from '../workloads/common.js'
 import {loadWorkload} from '../workloads/load.js'
 import {copyWorkload, type CopyOp, type CopyTarget} from '../workloads/micro.js'
 import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
+import {paysVsNative} from './claims.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -50,6 +51,7 @@ export const copyOverhead: ExperimentDef = {
     {name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes'},
   ],
   systems: ['native', 'virtuos', 'driver-domain'],
+  claimCheck: paysVsNative({system: 'virtuos', metric: 'throughput_mb_per_s', margin: 0.05}),
   metrics: [{name: 'throughput_mb_per_s', unit: 'MB/s', better: 'higher', description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)'}],
   run: runPoint,
 }

@@ -10,6 +10,7 @@ import {buildBench, cyclesToNs, runBench} from '../workloads/common.js'
 import {loadWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, callLatencyWorkload, type CallClass} from '../workloads/micro.js'
 import {byMode, header, pick, positive, positiveInt, sourced, count} from '../workloads/schema.js'
+import {paysVsNative} from './claims.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -43,6 +44,7 @@ export const syscallOverhead: ExperimentDef = {
     {name: 'threads', quick: [1, 4, 64], full: [1, 2, 4, 8, 16, 64], unit: 'threads', description: 'user threads of one process issuing calls back to back'},
   ],
   systems: ['native', 'virtuos', 'driver-domain'],
+  claimCheck: paysVsNative({system: 'virtuos', metric: 'latency_ns', margin: 0.05}),
   metrics: [
     {name: 'latency_ns', unit: 'ns', better: 'lower', description: 'mean time from issuing a call to its return, as one thread sees it'},
     {name: 'calls_per_s', unit: 'calls/s', better: 'higher', description: 'calls of all threads per simulated second'},
