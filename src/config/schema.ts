@@ -111,7 +111,8 @@ export interface Problem {
   message: string
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a zod issue's path in the raw data (undefined where the path leads nowhere). */
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let cur = data
   for (const seg of path) {
     if (cur === null || typeof cur !== 'object') return undefined

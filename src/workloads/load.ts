@@ -7,7 +7,7 @@ import {resolve} from 'node:path'
 import type {ZodType} from 'zod'
 import {UsageError} from '../errors.js'
 import {PACKAGE_ROOT, readProfileJson} from '../config/load.js'
-import {showFound} from '../config/schema.js'
+import {showFound, valueAt} from '../config/schema.js'
 
 /** Where the shipped workload profiles live (the package's, not the cwd's). */
 export const WORKLOADS_DIR = resolve(PACKAGE_ROOT, 'workloads')
@@ -49,13 +49,4 @@ export function validateWorkload<T>(data: unknown, schema: ZodType<T>, name: str
 
 function joinPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(top level)' : path.map(String).join('.')
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = data
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined
-    cur = (cur as Record<PropertyKey, unknown>)[seg]
-  }
-  return cur
 }
