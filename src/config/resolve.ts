@@ -115,6 +115,8 @@ export function resolveParams(profile: Profile): MachineParams {
       rxPacketCycles: cycles(p.nic.rxPacket),
       interrupt: cycles(p.nic.interrupt),
       framesPerInterrupt: n(p.nic.framesPerInterrupt),
+      maxInterruptDelay: cycles(p.nic.maxInterruptDelay),
+      minInterruptGap: cycles(p.nic.minInterruptGap),
       linkLatency: cycles(p.nic.linkLatency),
     },
     clients: {

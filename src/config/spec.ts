@@ -140,6 +140,8 @@ export const PROFILE_SPEC = {
     rxPacket: time('stack + driver CPU per packet received'),
     interrupt: time('hardware interrupt handling on the receiving core'),
     framesPerInterrupt: count('frames per interrupt (coalescing / NAPI)'),
+    maxInterruptDelay: time('longest receive-interrupt moderation interval (sustained load)'),
+    minInterruptGap: time('shortest moderation interval, after a frame found the NIC idle'),
     linkLatency: time('one-way propagation + switch latency to a client host'),
   },
   clients: {

@@ -11,18 +11,6 @@ import type {MachineParams} from './params.js'
 /** Smallest Ethernet frame on the wire: 64-byte frame + 8 preamble + 12 inter-frame gap. */
 export const MIN_WIRE_BYTES = 84
 
-/**
- * LOCAL DEFAULT (not in MachineParams): the longest receive-interrupt moderation interval, the most
- * a frame waits for `framesPerInterrupt` companions under sustained load. 125 us is an estimate
- * (8,000 interrupts/s, e1000e's bulk rate); ask for `nic.coalesceDelay`.
- */
-export const RX_COALESCE_DELAY_SECONDS = 125e-6
-
-/**
- * LOCAL DEFAULT: the shortest moderation interval, used after a frame found the NIC idle.
- * 125 us / 8 = 15.6 us (~64,000 interrupts/s), near e1000e's "lowest latency" class (70,000/s).
- */
-export const RX_MIN_INTERRUPT_GAP_SECONDS = RX_COALESCE_DELAY_SECONDS / 8
 
 export function mss(params: MachineParams): number {
   return params.nic.mtuBytes - params.nic.tcpIpHeaderBytes
@@ -101,8 +89,8 @@ export class LinkDirection {
  * the last interrupt at least one moderation interval ago) interrupts at once, so a lone request
  * pays no moderation delay. Frames arriving within the interval wait for its end, or until
  * `framesPerInterrupt` are pending. An interval that ends with several frames waiting (load)
- * doubles the next one, up to RX_COALESCE_DELAY_SECONDS; one that ends with a single frame halves
- * it, and an arrival that finds the NIC idle resets it to RX_MIN_INTERRUPT_GAP_SECONDS, so a
+ * doubles the next one, up to nic.maxInterruptDelay; one that ends with a single frame halves
+ * it, and an arrival that finds the NIC idle resets it to nic.minInterruptGap, so a
  * request/response pace is not held back by an interval grown during an earlier burst.
  */
 export class Nic {
@@ -126,8 +114,8 @@ export class Nic {
   ) {
     this.tx = new LinkDirection(host, params)
     this.rx = new LinkDirection(host, params)
-    this.maxGap = Math.round(RX_COALESCE_DELAY_SECONDS * params.clockHz)
-    this.minGap = Math.min(this.maxGap, Math.round(RX_MIN_INTERRUPT_GAP_SECONDS * params.clockHz))
+    this.maxGap = params.nic.maxInterruptDelay
+    this.minGap = Math.min(this.maxGap, params.nic.minInterruptGap)
     this.gap = this.minGap
   }
 

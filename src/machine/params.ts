@@ -132,6 +132,9 @@ export interface MachineParams {
     interrupt: number
     /** Frames per interrupt (interrupt coalescing / NAPI). */
     framesPerInterrupt: number
+    /** Adaptive interrupt moderation: the longest interval (under load) and the shortest (idle). */
+    maxInterruptDelay: number
+    minInterruptGap: number
     /** One-way propagation + switch latency to a client host. */
     linkLatency: number
   }

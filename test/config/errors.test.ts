@@ -57,7 +57,7 @@ describe('bad profile files', () => {
   })
   it('unknown key, at any depth', () => {
     expect(problems((p) => (p.nic.bogus = {value: 1, unit: 'count', source: 'x'}))).toEqual([
-      'FILE: nic.bogus: unknown key (expected one of: wireRate, mtu, frameOverhead, tcpIpHeader, txPacket, rxPacket, interrupt, framesPerInterrupt, linkLatency)',
+      'FILE: nic.bogus: unknown key (expected one of: wireRate, mtu, frameOverhead, tcpIpHeader, txPacket, rxPacket, interrupt, framesPerInterrupt, maxInterruptDelay, minInterruptGap, linkLatency)',
     ])
     expect(problems((p) => (p.cache.l2Hit.citation = 'x'))).toEqual(['FILE: cache.l2Hit.citation: unknown key (expected one of: value, unit, source, estimate)'])
     expect(problems((p) => (p.extra = 1))[0]).toMatch(/^FILE: extra: unknown key \(expected one of: name, description, illustrative, machine, /)

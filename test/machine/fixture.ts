@@ -100,6 +100,8 @@ export function e5520Params(): MachineParams {
       rxPacketCycles: 6000,
       interrupt: 3000,
       framesPerInterrupt: 8,
+      maxInterruptDelay: us(125),
+      minInterruptGap: us(15.625),
       linkLatency: us(50),
     },
     clients: {hosts: 1, coresPerHost: 4},

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest'
-import {maxGoodput, mss, Nic, RX_COALESCE_DELAY_SECONDS, rxCpu, segments, txCpu, wireBytes, wireTime} from '../../src/machine/nic.js'
+import {maxGoodput, mss, Nic, rxCpu, segments, txCpu, wireBytes, wireTime} from '../../src/machine/nic.js'
 import {e5520Params} from './fixture.js'
 import {TestHost} from './host.js'
 
@@ -87,7 +87,7 @@ describe('receive path', () => {
     expect(batches[0]).toBe(1) // the first frame found the NIC idle
     expect(batches.length).toBeLessThan(n / 4) // coalesced
     expect(Math.max(...batches)).toBe(p.nic.framesPerInterrupt)
-    expect(Math.max(...waits)).toBeLessThanOrEqual(Math.round(RX_COALESCE_DELAY_SECONDS * p.clockHz))
+    expect(Math.max(...waits)).toBeLessThanOrEqual(p.nic.maxInterruptDelay)
     expect(nic.interrupts).toBe(batches.length)
     // after a quiet spell the next frame is alone again and immediate
     host.at(host.now + 10e-3 * p.clockHz, () => arrivedAt.set(n, nic.receive({payload: 64, data: n})))
