@@ -93,7 +93,7 @@ export function resolveParams(profile: Profile): MachineParams {
       grantUnmap: cycles(p.hypervisor.grantUnmap),
       grantCopyPerPage: cycles(p.hypervisor.grantCopyPerPage),
       domainSwitch: cycles(p.hypervisor.domainSwitch),
-      pvSyscallFactor: n(p.hypervisor.pvSyscallFactor),
+      pvGuestModeSwitch: cycles(p.hypervisor.pvGuestModeSwitch),
     },
     disk: {
       avgSeek: cycles(p.disk.avgSeek),

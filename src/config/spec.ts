@@ -118,7 +118,7 @@ export const PROFILE_SPEC = {
     grantUnmap: time('grant unmap of one page'),
     grantCopyPerPage: time('GNTTABOP_copy of one 4 KiB page'),
     domainSwitch: time("switching a core from one domain's vCPU to another's"),
-    pvSyscallFactor: {dim: 'ratio', range: 'positive', doc: 'PV guest syscall cost / native syscall cost'},
+    pvGuestModeSwitch: time("64-bit PV guest kernel<->user switch in Xen (swapgs + CR3 load keeping user global TLB entries)"),
   },
   disk: {
     avgSeek: time('average seek'),

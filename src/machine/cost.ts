@@ -44,13 +44,35 @@ export function trapRoundTrip(params: MachineParams): Cycles {
   return trapEntry(params) + trapExit(params)
 }
 
-/** A PV guest's syscall bounces through the hypervisor: the native entry/exit times `pvSyscallFactor`. */
+/**
+ * A 64-bit PV guest's system call: the `syscall` instruction lands in Xen, which switches to the
+ * guest kernel's page table (pvGuestModeSwitch) and bounces into the guest kernel (about one
+ * hypercall's trip through Xen). The native entry is still paid (the guest kernel's entry path).
+ */
 export function pvTrapEntry(params: MachineParams): Cycles {
-  return Math.ceil(params.cpu.syscallEntry * params.hypervisor.pvSyscallFactor)
+  return params.cpu.syscallEntry + params.hypervisor.hypercall + params.hypervisor.pvGuestModeSwitch
 }
 
+/** The return: the guest kernel's HYPERVISOR_iret hypercall, Xen switches back to the user page table. */
 export function pvTrapExit(params: MachineParams): Cycles {
-  return Math.ceil(params.cpu.syscallExit * params.hypervisor.pvSyscallFactor)
+  return params.cpu.syscallExit + params.hypervisor.hypercall + params.hypervisor.pvGuestModeSwitch
+}
+
+/**
+ * What a PV guest's context switch adds to a native one: the guest cannot load the stack pointer
+ * for the kernel, TLS descriptors, FPU state or CR3 itself, so Linux batches them into one
+ * multicall (lazy CPU mode) -- one hypercall's trip through Xen.
+ */
+export function pvContextSwitchExtra(params: MachineParams): Cycles {
+  return params.hypervisor.hypercall
+}
+
+/**
+ * What a physical interrupt costs a PV domain on top of the native handler: it is taken by Xen
+ * and forwarded to the domain as an event-channel upcall (pirq), i.e. one virtual interrupt.
+ */
+export function pvPhysicalIrqExtra(params: MachineParams): Cycles {
+  return params.hypervisor.virqDelivery
 }
 
 /** A modified cache line moving from `from`'s cache to `to`: free on the same core. */

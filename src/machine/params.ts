@@ -100,8 +100,11 @@ export interface MachineParams {
     grantCopyPerPage: number
     /** Switching a physical core from one domain's vCPU to another's. */
     domainSwitch: number
-    /** A PV guest's system call costs this many times a native one (bounce through Xen). */
-    pvSyscallFactor: number
+    /**
+     * One switch between a 64-bit PV guest's kernel and user mode inside Xen (toggle_guest_mode:
+     * swapgs + CR3 load to the other page table, user global TLB entries kept). Twice per guest syscall.
+     */
+    pvGuestModeSwitch: number
   }
 
   disk: {

@@ -33,8 +33,11 @@ describe('cost functions', () => {
   test('trap entry/exit and the PV bounce', () => {
     expect(cost.trapEntry(p) + cost.trapExit(p)).toBe(131)
     expect(cost.trapRoundTrip(p)).toBe(131)
-    expect(cost.pvTrapEntry(p)).toBe(Math.ceil(70 * 1.7))
-    expect(cost.pvTrapExit(p)).toBe(Math.ceil(61 * 1.7))
+    // 64-bit PV: native entry/exit + one trip through Xen + one page-table switch each way
+    expect(cost.pvTrapEntry(p)).toBe(70 + 1300 + 339)
+    expect(cost.pvTrapExit(p)).toBe(61 + 1300 + 339)
+    expect(cost.pvContextSwitchExtra(p)).toBe(1300)
+    expect(cost.pvPhysicalIrqExtra(p)).toBe(1556)
   })
   test('cache-line transfer: same core, same socket, cross socket', () => {
     expect(cost.lineTransfer(p, 2, 2)).toBe(0)

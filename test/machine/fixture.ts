@@ -78,7 +78,7 @@ export function e5520Params(): MachineParams {
       grantUnmap: 1500,
       grantCopyPerPage: 1100,
       domainSwitch: 3000,
-      pvSyscallFactor: 1.7,
+      pvGuestModeSwitch: 339,
     },
     disk: {
       avgSeek: ms(8.7),

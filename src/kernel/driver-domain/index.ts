@@ -4,7 +4,8 @@
  * network I/O through split drivers (split-drivers.ts) to a driver domain on its own vCPUs that
  * owns the disk and the NIC. `driverDomainOf(system)` gives the stats and the drivers.
  *
- * Local wraps (the core has no hook for them): the guest kernel is built as the disk's owner and
+ * The guest runs the native C library: its kernel's params are a PV guest's (dispatch/pv.ts), so
+ * its traps go through Xen. Local wraps (the core has no hook for them): the guest kernel is built as the disk's owner and
  * the machine disk's `submit` is wrapped by blkfront (only the guest ever submits); the guest
  * stack's `route` sends wire frames through netfront; the NIC's interrupt goes to the driver
  * domain (netback) instead of the guest stack.
@@ -16,12 +17,12 @@ import type {KProcess} from '../process.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import type {Program} from '../types.js'
 import {DRIVER_DOMAIN, GUEST_DOMAIN, resolveDriverDomainParams, type DriverDomainCores, type DriverDomainParams} from './params.js'
-import {PvLibC} from './pv-libc.js'
+import {NativeLibC} from '../dispatch/native.js'
+import {paravirtualized} from '../dispatch/pv.js'
 import {BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage} from './split-drivers.js'
 
 export {DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams, type DriverDomainParams, type DriverDomainCores} from './params.js'
 export {DriverDomainStats, Outage} from './split-drivers.js'
-export {PvLibC} from './pv-libc.js'
 
 export interface DriverDomainBackend extends DispatchBackend {
   readonly guest: Kernel
@@ -43,12 +44,14 @@ export interface DriverDomainBackend extends DispatchBackend {
 
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
   const dp = resolveDriverDomainParams(env.params.cores, (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>)
-  const base = {sim: env.sim, params: env.params, machine: env.machine, kernel: env.kernel}
+  // both are 64-bit PV guests: their traps, context switches and physical interrupts pay Xen's share
+  const pvParams = paravirtualized(env.params)
+  const base = {sim: env.sim, params: pvParams, machine: env.machine, kernel: env.kernel}
   const guest = new Kernel({...base, domain: GUEST_DOMAIN, cpus: dp.cores.guest, disk: true, network: env.network, host: SERVER_HOST})
   const driver = new Kernel({...base, domain: DRIVER_DOMAIN, cpus: dp.cores.driver, disk: false})
   const stats = new DriverDomainStats()
   const outage = new Outage()
-  const sides = {guest, driver, params: env.params, dp, stats, outage}
+  const sides = {guest, driver, params: pvParams, dp, stats, outage}
 
   const disk = env.machine.disk
   const realSubmit = disk.submit.bind(disk)
@@ -57,6 +60,9 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
 
   const net = new NetSplitDriver(sides)
   const stack = guest.net
+  // netfront's transmit work and its notification hypercall run in the sender's context
+  const txCost = stack.txCost.bind(stack)
+  stack.txCost = (transport) => txCost(transport) + (transport === 'wire' ? net.frontTxCost() : 0)
   const route = stack.route.bind(stack)
   stack.route = (dst, transport, payload, arrive) => {
     if (transport !== 'wire') return route(dst, transport, payload, arrive)
@@ -68,7 +74,7 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
 
   const start = (proc: KProcess, program: Program, name: string): void => {
     const thread = guest.createThread(proc, 'user', name)
-    env.runner.start(guest, thread, program, new PvLibC(guest, thread, env.runner))
+    env.runner.start(guest, thread, program, new NativeLibC(guest, thread, env.runner))
   }
   guest.runtime = {startProcess: (child, program) => start(child, program, 'main')}
 

@@ -28,6 +28,14 @@ export class DriverDomainStats {
   /** Event-channel notifications guest -> driver domain and back. */
   eventsToDriver = 0
   eventsToGuest = 0
+  /** Notifications netfront skipped because netback was still working through the tx ring. */
+  eventsSuppressed = 0
+  /** Cycles charged by the split drivers, by `side:component` (side guest or driver). */
+  readonly cycles: Record<string, number> = {}
+  charge(key: string, cycles: number): number {
+    this.cycles[key] = (this.cycles[key] ?? 0) + cycles
+    return cycles
+  }
 }
 
 interface Sides {
@@ -98,20 +106,20 @@ export class BlockSplitDriver {
     s.stats.blkPages += pages
     s.stats.eventsToDriver++
     const g = s.guest.sched.cpus[0]
-    const cost = work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g) + eventChannelSend(s.params)
+    const cost = s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g)) + s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
     this.front_.run(cost, () => this.back(req, pages, slots, done))
   }
 
   private back(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
     const {s} = this
     const d = s.driver.sched.cpus[0]
-    let cost = virqDelivery(s.params) + this.ring.reqLine.read(d) + work(s, s.dp.blkRequestInstructions)
+    let cost = s.stats.charge('driver:virq', virqDelivery(s.params)) + s.stats.charge('driver:blkback', this.ring.reqLine.read(d) + work(s, s.dp.blkRequestInstructions))
     if (s.dp.blkData === 'map') {
       s.stats.grantMaps += pages
-      cost += grantMap(s.params, pages)
+      cost += s.stats.charge('driver:grant', grantMap(s.params, pages))
     } else if (req.write) {
       s.stats.grantCopies += pages
-      cost += grantCopy(s.params, pages)
+      cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
     }
     this.back_.run(cost, () => this.realSubmit(req, () => this.respond(req, pages, slots, done)))
   }
@@ -119,18 +127,18 @@ export class BlockSplitDriver {
   private respond(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
     const {s} = this
     const d = s.driver.sched.cpus[0]
-    let cost = this.ring.rspLine.write(d) + eventChannelSend(s.params)
+    let cost = s.stats.charge('driver:blkback', this.ring.rspLine.write(d)) + s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
     if (s.dp.blkData === 'map') {
       s.stats.grantUnmaps += pages
-      cost += grantUnmap(s.params, pages)
+      cost += s.stats.charge('driver:grant', grantUnmap(s.params, pages))
     } else if (!req.write) {
       s.stats.grantCopies += pages
-      cost += grantCopy(s.params, pages)
+      cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
     }
     s.stats.eventsToGuest++
     this.back_.run(cost, () => {
       const g = s.guest.sched.cpus[0]
-      this.front_.run(virqDelivery(s.params) + this.ring.rspLine.read(g), () => {
+      this.front_.run(s.stats.charge('guest:virq', virqDelivery(s.params)) + s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)), () => {
         this.ring.release(slots)
         done(s.guest.sim.now)
       })
@@ -159,11 +167,32 @@ export class NetSplitDriver {
     const {s} = this
     if (s.dp.netData === 'copy') {
       s.stats.grantCopies++
-      return grantCopy(s.params, 1)
+      return s.stats.charge('driver:grant', grantCopy(s.params, 1))
     }
     s.stats.grantMaps++
     s.stats.grantUnmaps++
-    return grantMap(s.params, 1) + grantUnmap(s.params, 1)
+    return s.stats.charge('driver:grant', grantMap(s.params, 1) + grantUnmap(s.params, 1))
+  }
+
+  /** Notifications the senders already paid for (txCost) and send() has not consumed yet. */
+  private paidNotifies = 0
+  /** A tx-completion notification is on its way to the guest (later responses ride on it). */
+  private txCompletionPending = false
+
+  /**
+   * What xennet_start_xmit adds to the guest's per-segment transmit cost, in the sender's context
+   * (the thread in send(), or softirq for ACKs): the ring slot and grant reference, and the
+   * event-channel hypercall when RING_PUSH_REQUESTS_AND_CHECK_NOTIFY finds netback idle (it set
+   * req_event past everything it consumed); while netback still works through the ring, none.
+   */
+  frontTxCost(): number {
+    const {s} = this
+    let cost = s.stats.charge('guest:netfront', work(s, s.dp.netFrameInstructions) + this.tx.reqLine.write(s.guest.sched.cpus[0]))
+    if (this.tx.backendBusy === 0 && this.paidNotifies === 0) {
+      this.paidNotifies++
+      cost += s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
+    }
+    return cost
   }
 
   /** A frame the guest's stack sends on the wire: through netback, then `send` puts it on the NIC. */
@@ -171,22 +200,56 @@ export class NetSplitDriver {
     this.tx.acquire(1, () => {
       const {s} = this
       s.stats.netTxFrames++
-      const g = s.guest.sched.cpus[0]
-      const notify = this.tx.backendBusy === 0
+      let notify = false
+      let front = 0
+      if (this.paidNotifies > 0) {
+        this.paidNotifies--
+        notify = true
+      } else if (this.tx.backendBusy === 0) {
+        // netback went idle between the sender's check and the push: notify now (interrupt core)
+        notify = true
+        front = s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
+      }
       this.tx.backendBusy++
       if (notify) s.stats.eventsToDriver++
-      const front = work(s, s.dp.netFrameInstructions) + this.tx.reqLine.write(g) + (notify ? eventChannelSend(s.params) : 0)
+      else s.stats.eventsSuppressed++
       this.txFront.run(front, () => {
         const d = s.driver.sched.cpus[0]
-        const back = (notify ? virqDelivery(s.params) : 0) + this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions) + this.dataCost()
+        const back = (notify ? s.stats.charge('driver:virq', virqDelivery(s.params)) : 0)
+          + s.stats.charge('driver:netback', this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions)) + this.dataCost()
+          + s.stats.charge('driver:txResponse', this.tx.rspLine.write(d))
         this.txBack.run(back, () => {
           this.tx.backendBusy--
-          this.tx.release(1)
+          this.completeTx()
           send()
         })
       })
     })
   }
+
+  /**
+   * netback's tx response: netfront asked (rsp_event) to hear about completions, so the first one
+   * after a quiet spell costs an event channel and an upcall on the guest's first vCPU, where
+   * xennet_tx_buf_gc frees the slot and grant; responses made while that upcall is pending ride on it.
+   */
+  private completeTx(): void {
+    const {s} = this
+    if (this.txCompletionPending) {
+      this.txDone++
+      return
+    }
+    this.txCompletionPending = true
+    this.txDone++
+    s.stats.eventsToGuest++
+    this.txBack.run(s.stats.charge('driver:evtchnSend', eventChannelSend(s.params)), () => {
+      const g = s.guest.sched.cpus[0]
+      this.txCompletionPending = false
+      const n = this.txDone
+      this.txDone = 0
+      this.txFront.run(s.stats.charge('guest:virq', virqDelivery(s.params)) + s.stats.charge('guest:netfront', this.tx.rspLine.read(g)), () => this.tx.release(n))
+    })
+  }
+  private txDone = 0
 
   /** The NIC's interrupt lands in the driver domain; netback hands the frames to the guest. */
   receive(frames: readonly Frame[], deliver: (arrivals: (() => void)[]) => void): void {
@@ -196,11 +259,12 @@ export class NetSplitDriver {
       s.stats.netRxFrames += n
       s.stats.eventsToGuest++
       const d = s.driver.sched.cpus[0]
-      let back = s.params.nic.interrupt + this.rx.rspLine.write(d) + eventChannelSend(s.params)
-      for (let i = 0; i < n; i++) back += work(s, s.dp.netFrameInstructions) + this.dataCost()
+      // the driver domain's NIC interrupt: a PV domain's, i.e. with Xen's pirq upcall (dispatch/pv.ts)
+      let back = s.stats.charge('driver:nicIrq', s.driver.params.nic.interrupt) + s.stats.charge('driver:netback', this.rx.rspLine.write(d)) + s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
+      for (let i = 0; i < n; i++) back += s.stats.charge('driver:netback', work(s, s.dp.netFrameInstructions)) + this.dataCost()
       this.rxBack.run(back, () => {
         const g = s.guest.sched.cpus[0]
-        const front = virqDelivery(s.params) + this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles
+        const front = s.stats.charge('guest:virq', virqDelivery(s.params)) + s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles)
         s.guest.net.stats.framesIn += n
         s.guest.net.stats.interrupts++
         this.rxFront.run(front, () => {

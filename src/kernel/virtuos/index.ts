@@ -20,6 +20,7 @@ import {VirtuosLibC} from './library.js'
 import {VProcess, type UThread} from './mn.js'
 import {resolveVirtuosParams, SERVICE_DOMAINS, type ServiceDomain, type VirtuosParams} from './params.js'
 import {ServiceDomainRuntime} from './service.js'
+import {paravirtualized} from '../dispatch/pv.js'
 
 export {defaultVirtuosParams, defaultCoreSplit, resolveVirtuosParams, type VirtuosParams, type ServiceDomain, type CoreSplit} from './params.js'
 export {VirtuosStats} from './context.js'
@@ -39,12 +40,14 @@ export interface VirtuosBackend extends DispatchBackend {
 export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
   const overrides = (env.options.virtuos ?? {}) as Partial<VirtuosParams>
   const vparams = resolveVirtuosParams(env.params.cores, overrides)
-  const base = {sim: env.sim, params: env.params, machine: env.machine, kernel: env.kernel}
+  // every domain is a 64-bit PV guest (the primary is dom0 in the prototype): one PV cost model
+  const pvParams = paravirtualized(env.params)
+  const base = {sim: env.sim, params: pvParams, machine: env.machine, kernel: env.kernel}
   const primary = new Kernel({...base, domain: 'primary', cpus: vparams.cores.primary, disk: false})
   const storage = new Kernel({...base, domain: 'storage', cpus: vparams.cores.storage, disk: true})
   const network = new Kernel({...base, domain: 'network', cpus: vparams.cores.network, disk: false, network: env.network, host: SERVER_HOST})
   const ctx: VirtuosContext = {
-    sim: env.sim, params: env.params, vparams, primary, runner: env.runner,
+    sim: env.sim, params: pvParams, vparams, primary, runner: env.runner,
     stats: new VirtuosStats(), ledger: new RequestLedger(),
   }
   const domains: Record<ServiceDomain, ServiceDomainRuntime> = {

@@ -22,7 +22,7 @@ describe('driver-domain dispatch', () => {
     expect(system.kernel(DRIVER_DOMAIN)).toBe(b.driver)
   })
 
-  it('a guest system call pays the PV trap (pvSyscallFactor x native entry/exit)', () => {
+  it('a guest system call pays the PV trap (a bounce through Xen and a page-table switch each way)', () => {
     const {host, system} = driverDomain()
     const p = e5520Params()
     let cycles = 0
