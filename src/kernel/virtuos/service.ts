@@ -169,10 +169,14 @@ export class ServiceDomainRuntime {
     return this.ctx.vparams.minRunningThreads ?? this.kernel.sched.cpus.length
   }
 
-  /** One poll iteration: look at the stack head, then sched_yield (a trap with its handler). */
+  /**
+   * One poll iteration: look at the stack head, then yield the CPU. Workers are kernel threads, so
+   * they call the scheduler directly: the sched_yield handler's work, no trap (and, in a PV domain,
+   * no bounce through Xen).
+   */
   get pollPeriod(): number {
     const p = this.ctx.params
-    return Math.ceil(this.ctx.vparams.pollInstructions / p.cpu.kernelIpc) + trapEntry(p) + this.kernel.handlerCycles('sched_yield') + trapExit(p)
+    return Math.ceil(this.ctx.vparams.pollInstructions / p.cpu.kernelIpc) + this.kernel.handlerCycles('sched_yield')
   }
 
   get irqCore(): number {

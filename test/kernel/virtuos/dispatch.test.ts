@@ -103,6 +103,17 @@ describe('virtuos remote calls', () => {
     system.checkInvariants()
   })
 
+  it('a polling worker yields as a kernel thread: no trap (and no Xen bounce) per poll', () => {
+    const {v} = virtuosSystem()
+    const storage = v.domains.storage
+    const p = storage.kernel.params
+    const yieldWork = storage.kernel.handlerCycles('sched_yield')
+    // the service kernel is PV, so a trap there would cost several hundred cycles each way
+    expect(p.cpu.syscallEntry + p.cpu.syscallExit).toBeGreaterThan(yieldWork)
+    expect(storage.pollPeriod).toBeLessThan(yieldWork + p.cpu.syscallEntry)
+    expect(storage.pollPeriod).toBeGreaterThanOrEqual(yieldWork)
+  })
+
   it('cuts a 10 MiB write into 4 MiB chunks, each its own request', () => {
     const {host, system, v} = virtuosSystem()
     let n = 0
