@@ -4,7 +4,7 @@
  * native a row is (ratio for higher-is-better metrics, 1/ratio for lower-is-better), so > 1 always
  * means better than native whatever the metric's direction.
  */
-import type {ClaimVerdict, Point, ResultRow, SystemId} from './types.js'
+import type {ClaimVerdict, Point, ReferenceKind, ResultRow, SystemId} from './types.js'
 
 /** How many times better than native this row is (> 1: better); null without a native value. */
 export function gainVsNative(row: ResultRow): number | null {
@@ -17,6 +17,35 @@ export function gainVsNative(row: ResultRow): number | null {
 export function describePoint(point: Point): string {
   const parts = Object.entries(point).map(([k, v]) => `${k}=${v}`)
   return parts.length > 0 ? parts.join(', ') : 'the single point'
+}
+
+/** How a model value stands against a published reference point: the one rule for every place that shows it. */
+export interface ReferenceGap {
+  /**
+   * Signed % distance from the published value (model / published - 1); for a bound, 0 when it holds
+   * and otherwise the % by which it is missed. null when the published value is 0 (no relative error).
+   */
+  errorPct: number | null
+  /** Whether a bound holds; null for a published value (`about`). */
+  meets: boolean | null
+  /** For a table column named error: "+13.1%", "meets bound (>= 10x)", "misses bound (<= 1x) by +5.87%". */
+  text: string
+  /** For running text: "error +13.1%", else the same as `text`. */
+  phrase: string
+}
+
+const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${Number(x.toPrecision(3))}%`
+
+/** `unit` only labels a bound ("ratio" reads as "x"). */
+export function referenceGap(value: number, ref: {value: number; kind?: ReferenceKind}, unit = ''): ReferenceGap {
+  const kind = ref.kind ?? 'about'
+  const off = ref.value === 0 ? null : (value / ref.value - 1) * 100
+  if (kind === 'about') return off === null ? {errorPct: null, meets: null, text: '-', phrase: 'no relative error (published 0)'} : {errorPct: off, meets: null, text: signedPct(off), phrase: `error ${signedPct(off)}`}
+  const meets = kind === 'at-most' ? value <= ref.value : value >= ref.value
+  const suffix = unit === 'ratio' || unit === 'x' ? 'x' : unit ? ` ${unit}` : ''
+  const bound = `${kind === 'at-most' ? '<=' : '>='} ${Number(ref.value.toPrecision(4))}${suffix}`
+  const text = meets ? `meets bound (${bound})` : `misses bound (${bound})${off === null ? '' : ` by ${signedPct(off)}`}`
+  return {errorPct: meets ? 0 : off, meets, text, phrase: text}
 }
 
 interface Compared {

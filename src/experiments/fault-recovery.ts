@@ -26,7 +26,7 @@ import {loadWorkload} from '../workloads/load.js'
 import {header, positiveInt, sourced, count} from '../workloads/schema.js'
 import {FAULT_DOMAINS, runFaultScenario, type FaultDomain, type FaultScenario, type FaultScenarioResult} from '../workloads/fault-scenario.js'
 import type {CallLedger} from '../workloads/faults.js'
-import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
   {
@@ -77,6 +77,15 @@ const restartAxis = {name: 'restart_ms', quick: [QUICK_TIMING.restartMs], full: 
 
 const CLAIM = 'The prototype survives the failure of an individual service domain: the workload not using it keeps its throughput, calls into the failed domain fail with an error (none is lost), and the workload using it recovers after the restart'
 
+/** The timeline's claim: the same, bucket by bucket; its thresholds are stated in its words. */
+const TOLERANCE = 0.1
+const pctOf = (x: number) => `${Math.round(x * 100)}%`
+const TIMELINE_CLAIM =
+  'The prototype contains the failure of an individual service domain over time: in every bucket while the domain is down, ' +
+  `the workload not using it keeps at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput and the workload using it drops below ${pctOf(TOLERANCE)} of its own; ` +
+  `after the restart the latter is back to at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput on average; ` +
+  'calls fail with an error in every bucket of the outage and in no bucket outside it (lost calls are counted by fault-recovery)'
+
 export const faultRecovery: ExperimentDef = {
   id: 'fault-recovery',
   title: 'Fault containment and recovery: one service domain crashes under two concurrent workloads',
@@ -123,7 +132,6 @@ export const faultRecoveryTimeline: ExperimentDef = {
   id: 'fault-recovery-timeline',
   title: 'Fault containment and recovery over time: throughput per bucket around a service-domain crash',
   reproduces: 'VirtuOS evaluation: fault containment and failure recovery (the timeline of fault-recovery)',
-  claim: CLAIM,
   axes: [
     domainAxis,
     restartAxis,
@@ -132,6 +140,8 @@ export const faultRecoveryTimeline: ExperimentDef = {
   get systems() {
     return faultSystems()
   },
+  claim: TIMELINE_CLAIM,
+  claimCheck: timelineCheck,
   metrics: [
     {name: 'affected_ops_s', unit: 'ops/s', better: 'higher', description: 'throughput in the bucket of the workload using the crashed domain'},
     {name: 'bystander_ops_s', unit: 'ops/s', better: 'higher', description: 'throughput in the bucket of the other workload'},
@@ -237,4 +247,50 @@ function runTimelinePoint(point: Point, system: SystemId, ctx: RunContext): Poin
     },
     engine,
   }
+}
+
+/** The timing whose buckets are exactly the rows' (quick or full, with the rows' restart delay). */
+function timingOf(rows: readonly ResultRow[]): FaultTiming | undefined {
+  const restart = Number(rows[0]?.params.restart_ms)
+  const ts = [...new Set(rows.map((r) => Number(r.params.t_ms)))].sort((a, b) => a - b)
+  return [QUICK_TIMING, FULL_TIMING]
+    .map((t) => ({...t, restartMs: restart}))
+    .find((t) => {
+      const want = buckets(t)
+      return want.length === ts.length && want.every((v, i) => v === ts[i])
+    })
+}
+
+/** Checks TIMELINE_CLAIM on the virtuos rows, one crashed domain at a time. */
+export function timelineCheck(rows: readonly ResultRow[]): ClaimVerdict {
+  const v = rows.filter((r) => r.system === 'virtuos')
+  if (v.length === 0) return {holds: null, detail: 'virtuos was not run'}
+  const parts: string[] = []
+  let holds = true
+  for (const d of FAULT_DOMAINS) {
+    const mine = v.filter((r) => r.params.domain === d)
+    if (mine.length === 0) continue
+    const t = timingOf(mine)
+    if (!t) return {holds: null, detail: `the ${d} rows' time buckets match neither the quick nor the full timing`}
+    const series = (metric: string, from: number, to: number) =>
+      mine.filter((r) => r.metric === metric && Number(r.params.t_ms) >= from && Number(r.params.t_ms) + t.bucketMs <= to).map((r) => r.value)
+    const restartAt = t.crashMs + t.restartMs
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+    const before = {a: mean(series('affected_ops_s', t.warmupMs, t.crashMs)), b: mean(series('bystander_ops_s', t.warmupMs, t.crashMs))}
+    const down = {a: series('affected_ops_s', t.crashMs, restartAt), b: series('bystander_ops_s', t.crashMs, restartAt), f: series('failed_calls_s', t.crashMs, restartAt)}
+    const after = mean(series('affected_ops_s', restartAt, Infinity))
+    const failedOutside = [...series('failed_calls_s', 0, t.crashMs), ...series('failed_calls_s', restartAt, Infinity)].filter((x) => x !== 0).length
+    if (!(before.a > 0 && before.b > 0) || down.b.length === 0 || Number.isNaN(after)) return {holds: null, detail: `the ${d} rows lack the buckets before, during or after the outage`}
+    const bRange = [Math.min(...down.b) / before.b, Math.max(...down.b) / before.b]
+    const aPeak = Math.max(...down.a) / before.a
+    const failing = down.f.filter((x) => x > 0).length
+    const ok = bRange[0] >= 1 - TOLERANCE && aPeak < TOLERANCE && after >= (1 - TOLERANCE) * before.a && failing === down.f.length && failedOutside === 0
+    holds &&= ok
+    parts.push(
+      `${d} crash: bystander at ${pctOf(bRange[0])}-${pctOf(bRange[1])} of its pre-crash ${before.b.toFixed(0)} ops/s while down, ` +
+        `affected at most ${pctOf(aPeak)} of its ${before.a.toFixed(0)} ops/s while down and ${pctOf(after / before.a)} after the restart; ` +
+        `failed calls in ${failing} of ${down.f.length} outage buckets and ${failedOutside} buckets outside it`,
+    )
+  }
+  return parts.length === 0 ? {holds: null, detail: 'no virtuos rows with a crashed domain'} : {holds, detail: parts.join('; ')}
 }

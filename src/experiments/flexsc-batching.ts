@@ -11,7 +11,7 @@
  */
 import {resolve} from 'node:path'
 import {DEFAULT_PROFILE, type LoadedProfile, readProfileJson, resolveParams, validateProfile} from '../config/index.js'
-import {constantAt, PACKAGE_ROOT} from '../config/load.js'
+import {constantAt, estimatesOf, PACKAGE_ROOT, profileHash} from '../config/load.js'
 import {allConstantPaths} from '../config/spec.js'
 import {flexscOf, type FlexscLibC, type Placement} from '../kernel/flexsc/index.js'
 import type {SyscallArgs, SyscallName} from '../kernel/types.js'
@@ -20,6 +20,7 @@ import {buildSystem} from '../kernel/systems.js'
 import {Machine} from '../machine/machine.js'
 import {Simulation} from '../sim/index.js'
 import {type Bench, cyclesToNs, runBench} from '../workloads/common.js'
+import {referenceGap} from './claims.js'
 import type {ExperimentDef, Point, PointResult, ReferencePoint, RunContext, SystemId} from './types.js'
 
 export const FLEXSC_PROFILE = resolve(PACKAGE_ROOT, 'configs', 'flexsc-i7.json')
@@ -47,17 +48,14 @@ export function published(placement: Placement, batch: number): PublishedRatio {
 
 /** Signed % distance of `ratio` from the published value (0 when a published bound holds). */
 export function referenceError(ratio: number, ref: PublishedRatio): number {
-  const off = (ratio / ref.ratio - 1) * 100
-  if (ref.kind === 'at-most') return ratio <= ref.ratio ? 0 : off
-  if (ref.kind === 'at-least') return ratio >= ref.ratio ? 0 : off
-  return off
+  return referenceGap(ratio, {value: ref.ratio, kind: ref.kind}).errorPct ?? 0
 }
 
 const reference: ReferencePoint[] = (['same-core', 'remote-core'] as const).flatMap((placement) =>
   BATCHES.map((batch) => {
     const ref = published(placement, batch)
     const bound = ref.kind === 'about' ? '' : ref.kind === 'at-most' ? ' (upper bound)' : ' (lower bound)'
-    return {system: 'flexsc' as const, point: {batch, placement}, metric: 'ratio_vs_sync', value: ref.ratio, source: `${SOURCE}: ${ref.says}${bound}`}
+    return {system: 'flexsc' as const, point: {batch, placement}, metric: 'ratio_vs_sync', value: ref.ratio, kind: ref.kind, source: `${SOURCE}: ${ref.says}${bound}`}
   }),
 )
 
@@ -77,17 +75,18 @@ export const flexscBatching: ExperimentDef = {
     {name: 'ref_error_pct', unit: '%', better: 'lower', description: 'signed distance of ratio_vs_sync from the published FlexSC point (0 when a published bound holds; native: 0)'},
   ],
   reference,
+  profileFor,
   run: runPoint,
 }
 
-const profiles = new Map<string, MachineParams>()
+const profiles = new Map<string, LoadedProfile>()
 
 /** flexsc-i7 unless the run named a profile; the run's --set overrides carried over. */
-export function profileFor(run: LoadedProfile): {params: MachineParams; name: string} {
-  if (run.path !== DEFAULT_PROFILE) return {params: run.params, name: run.name}
+export function profileFor(run: LoadedProfile): LoadedProfile {
+  if (run.path !== DEFAULT_PROFILE) return run
   const key = run.hash
-  let params = profiles.get(key)
-  if (!params) {
+  let loaded = profiles.get(key)
+  if (!loaded) {
     const pristine = readProfileJson(DEFAULT_PROFILE)
     let data = readProfileJson(FLEXSC_PROFILE) as Record<string, unknown>
     for (const {path} of allConstantPaths()) {
@@ -99,10 +98,10 @@ export function profileFor(run: LoadedProfile): {params: MachineParams; name: st
       group[path[path.length - 1]] = structuredClone(mine)
     }
     const profile = validateProfile(data, 'configs/flexsc-i7.json with the run\'s --set overrides')
-    params = resolveParams(profile)
-    profiles.set(key, params)
+    loaded = {name: profile.name, path: FLEXSC_PROFILE, hash: profileHash(profile), profile, params: resolveParams(profile), estimates: estimatesOf(profile)}
+    profiles.set(key, loaded)
   }
-  return {params, name: 'flexsc-i7'}
+  return loaded
 }
 
 /** Calls measured per point (after a warm-up of 8 rounds). */
@@ -154,7 +153,7 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const ns = cyclesToNs(run.cyclesPerCall, params.clockHz)
   const notes = system === 'native'
     ? [`profile ${name}`]
-    : [`profile ${name}; model ${ratio.toFixed(3)}x sync (${ns.toFixed(1)} ns vs ${cyclesToNs(sync.cyclesPerCall, params.clockHz).toFixed(1)} ns); published: ${ref.says} (${ref.kind} ${ref.ratio.toFixed(3)}x); error ${err.toFixed(1)}%` +
+    : [`profile ${name}; model ${ratio.toFixed(3)}x sync (${ns.toFixed(1)} ns vs ${cyclesToNs(sync.cyclesPerCall, params.clockHz).toFixed(1)} ns); published: ${ref.says} (${ref.kind} ${ref.ratio.toFixed(3)}x); ${referenceGap(ratio, {value: ref.ratio, kind: ref.kind}, 'ratio').phrase}` +
         (run.stats ? `; ${run.stats.ipis} IPIs, ${run.stats.wakeups} wake-ups, ${run.stats.waits} waits` : '')]
   return {metrics: {ns_per_call: ns, ratio_vs_sync: ratio, ref_error_pct: err}, engine: run.engine, notes}
 }

@@ -35,7 +35,10 @@ export interface ExperimentRun {
   notes: string[]
   seed: number
   quick: boolean
+  /** The profile the numbers come from: the experiment's profileFor(runProfile), else runProfile. */
   profile: LoadedProfile
+  /** The profile the run was given (--config, --set). */
+  runProfile: LoadedProfile
   jobs: number
   wallSeconds: number
 }
@@ -102,16 +105,18 @@ function finish(p: Plan, flat: PointResult[], options: RunOptions, jobs: number,
     for (const note of r.notes ?? []) notes.push(`${where}: ${note}`)
   })
   const grid = p.points.map((_, i) => flat.slice(i * n, (i + 1) * n))
+  const used = p.def.profileFor?.(options.profile) ?? options.profile
   return {
     experiment: p.def,
     systems: p.systems,
     points: p.points,
-    rows: buildRows(p.def, p.systems, p.points, grid, options.seed, options.profile.name),
+    rows: buildRows(p.def, p.systems, p.points, grid, options.seed, used.name),
     engine: sumEngineStats(flat.map((r) => r.engine)),
     notes,
     seed: options.seed,
     quick: options.quick,
-    profile: options.profile,
+    profile: used,
+    runProfile: options.profile,
     jobs,
     wallSeconds,
   }

@@ -32,12 +32,20 @@ export interface AxisDef {
   description?: string
 }
 
+/**
+ * How a published number constrains the model: `about` is a value to match (its error is signed),
+ * `at-most` / `at-least` a bound the model meets or misses (see referenceGap in claims.ts).
+ */
+export type ReferenceKind = 'about' | 'at-most' | 'at-least'
+
 /** A value the paper (or a cited source) publishes, for the report to set beside ours. */
 export interface ReferencePoint {
   system: SystemId
   point: Point
   metric: string
   value: number
+  /** Default `about`. */
+  kind?: ReferenceKind
   /** Where the number comes from, e.g. "FlexSC fig. 9". */
   source: string
 }
@@ -68,6 +76,12 @@ export interface ExperimentDef {
   systems: readonly SystemId[]
   metrics: readonly MetricDef[]
   reference?: readonly ReferencePoint[]
+  /**
+   * The profile this experiment's numbers come from when the run was given `run` (--config/--set),
+   * e.g. an experiment calibrated on another testbed. Absent: `run` itself. run() must use the same
+   * profile; the rows, meta file and report name this one.
+   */
+  profileFor?: (run: LoadedProfile) => LoadedProfile
   /**
    * Decides from the run's rows whether the model supports `claim` (see claims.ts for ready-made
    * checks). Absent: the report says the claim was not checked. Pure: it may also be given rows read

@@ -1,18 +1,20 @@
 /**
  * All-or-nothing file output: every file is first written under a temporary name in its target
  * directory, and only when all are written are they renamed into place (a rename within one
- * directory is atomic). A run that fails before then leaves no file behind, not even a partial one.
+ * directory is atomic). A run that fails before then leaves no file behind, not even a partial one,
+ * and removes nothing: files made stale by the new ones (`remove`) go only once all are in place.
  */
 import {mkdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {basename, dirname, join} from 'node:path'
+import {basename, dirname, join, resolve} from 'node:path'
 import {UsageError} from '../errors.js'
 
 export interface OutputFile {
   path: string
-  data: string
+  data: string | Uint8Array
 }
 
-export function writeFilesAtomic(files: readonly OutputFile[]): void {
+/** `remove`: paths to delete after the files are in place (those among `files` are kept). */
+export function writeFilesAtomic(files: readonly OutputFile[], remove: readonly string[] = []): void {
   const staged: {tmp: string; path: string}[] = []
   try {
     for (const f of files) {
@@ -26,15 +28,17 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
     throw e
   }
   for (const s of staged) renameSync(s.tmp, s.path)
+  const written = new Set(files.map((f) => resolve(f.path)))
+  for (const path of remove) if (!written.has(resolve(path))) rmSync(path, {force: true})
 }
 
 /**
  * writeFilesAtomic for command output: a file system refusal (permissions, a file where a directory
  * must go, a full disk) is the user's to fix, so it becomes one UsageError line naming `flag`.
  */
-export function writeOutputFiles(files: readonly OutputFile[], flag: string): void {
+export function writeOutputFiles(files: readonly OutputFile[], flag: string, remove: readonly string[] = []): void {
   try {
-    writeFilesAtomic(files)
+    writeFilesAtomic(files, remove)
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     if (typeof err.code !== 'string') throw e

@@ -33,8 +33,44 @@ const STYLE: Record<SystemId, {colour: string; bar: string; dash: number[]; shap
 
 /** An x axis whose largest value is this many times its smallest is drawn on a log scale. */
 const LOG_SPAN = 50
+/** ... or this many times, when every swept value is a power of two. */
+const LOG_SPAN_POW2 = 32
 /** A y axis spanning this factor (all positive) is drawn on a log scale. */
 const LOG_SPAN_Y = 100
+
+/** Reference marks (SVG paths in unit coordinates, y down): distinct from every system's marker. */
+const REF_SHAPE = {
+  about: 'M-1,-1L1,1M-1,1L1,-1',
+  'at-least': 'M-1,0L1,0M0,0L0,-1.6M-0.6,-1L0,-1.6L0.6,-1',
+  'at-most': 'M-1,0L1,0M0,0L0,1.6M-0.6,1L0,1.6L0.6,1',
+} as const
+
+function refLegend(kinds: readonly string[]): string {
+  const words: Record<string, string> = {about: 'X = published value', 'at-least': 'bar with arrow up = published lower bound', 'at-most': 'bar with arrow down = published upper bound'}
+  return kinds.map((k) => words[k]).join(', ')
+}
+
+/** Where a reference comes from: its source up to the first ': ' (what follows is the point's own statement). */
+function origin(source: string): string {
+  const i = source.indexOf(': ')
+  return i > 0 ? source.slice(0, i) : source
+}
+
+/** Subtitle lines longer than this wrap (a line is not clipped: it widens the image). */
+const SUBTITLE_CHARS = 110
+
+/** Splits at spaces into lines of at most `n` characters (a longer word stays whole). */
+export function wrap(text: string, n: number): string[] {
+  const lines: string[] = []
+  let cur = ''
+  for (const word of text.split(' ')) {
+    if (cur && cur.length + 1 + word.length > n) {
+      lines.push(cur)
+      cur = word
+    } else cur = cur ? `${cur} ${word}` : word
+  }
+  return cur ? [...lines, cur] : lines
+}
 
 export async function chartsFromCsv(csvText: string, def?: ExperimentDef, source = 'CSV'): Promise<ChartFile[]> {
   const specs = chartSpecs(readResultCsv(csvText, source), def)
@@ -122,19 +158,22 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
   const refs = (def?.reference ?? []).filter(
     (p) => p.metric === metric && systems.includes(p.system) && lay.fixed.every((f) => p.point[f] === undefined || p.point[f] === lay.values.get(f)![0]),
   )
+  const swept = lay.x === null ? [] : lay.values.get(lay.x)!
   for (const p of refs) {
-    if (lay.x !== null && p.point[lay.x] === undefined) continue
-    data.push({x: lay.x === null ? p.system : p.point[lay.x], y: p.value, system: p.system, facet: facetOf(p.point), source: 'paper'})
+    // Only at swept x values: a published point the run did not reach would stretch the axis past the model's line.
+    if (lay.x !== null && !swept.includes(p.point[lay.x])) continue
+    data.push({x: lay.x === null ? p.system : p.point[lay.x], y: p.value, system: p.system, facet: facetOf(p.point), source: 'paper', kind: p.kind ?? 'about'})
   }
   const hasRefs = data.some((d) => d.source === 'paper')
+  const kinds = unique(data.filter((d) => d.source === 'paper').map((d) => d.kind as string))
 
   const title = `${def?.title ?? experiment}: ${metric}`
   const subtitle = [
     def?.reproduces ? `reproduces ${def.reproduces}` : `experiment ${experiment}`,
     `${better} is better`,
     ...(lay.fixed.length > 0 ? [lay.fixed.map((f) => `${f} = ${lay.values.get(f)![0]}`).join(', ')] : []),
-    ...(hasRefs ? [`X marks: published values (${unique(refs.map((r) => r.source)).join('; ')})`] : []),
-  ]
+    ...(hasRefs ? [`${refLegend(kinds)}: ${unique(refs.map((r) => origin(r.source))).join('; ')}`] : []),
+  ].flatMap((line) => wrap(line, SUBTITLE_CHARS))
   const ys = data.map((d) => d.y as number)
   const logY = ys.every((v) => v > 0) && Math.max(...ys) / Math.min(...ys) >= LOG_SPAN_Y
   const yEnc = {
@@ -154,19 +193,21 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
   })
   const model = {filter: "datum.source === 'model'"}
   const paper = {filter: "datum.source === 'paper'"}
-  const refLayer = {
-    transform: [paper],
-    // An X (an SVG path in unit coordinates): distinct from every system's marker.
-    mark: {type: 'point', shape: 'M-1,-1L1,1M-1,1L1,-1', size: 110, strokeWidth: 2.5, filled: false, opacity: 1},
+  // A published value is an X; a bound is a bar with an arrow pointing where the model may lie.
+  const refLayers = kinds.map((kind) => ({
+    transform: [paper, {filter: `datum.kind === '${kind}'`}],
+    mark: {type: 'point', shape: REF_SHAPE[kind as keyof typeof REF_SHAPE], size: 110, strokeWidth: 2.5, filled: false, opacity: 1},
     encoding: {color: colour(lay.x === null || !lay.xNumeric)},
-  }
+  }))
 
   let layers: Record<string, unknown>[]
   let xEnc: Record<string, unknown>
   if (lay.x !== null && lay.xNumeric) {
     const xs = lay.values.get(lay.x)!.map(Number)
     const positive = xs.filter((v) => v > 0)
-    const spans = positive.length > 1 && Math.max(...positive) / Math.min(...positive) >= LOG_SPAN
+    const span = positive.length > 1 ? Math.max(...positive) / Math.min(...positive) : 1
+    // Powers of two (batch sizes, buffer sizes) read best on a log2 axis from a smaller span on.
+    const spans = span >= LOG_SPAN || (span >= LOG_SPAN_POW2 && xs.every(isPow2))
     // Log when the sweep spans decades; symlog when it also holds 0 (e.g. an idle gap of 0, 10, ... 10000 us).
     const scaleType = spans ? (positive.length === xs.length ? 'log' : 'symlog') : 'linear'
     const pow2 = scaleType === 'log' && xs.every(isPow2)
@@ -215,7 +256,7 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
       },
     ]
   }
-  if (hasRefs) layers.push(refLayer)
+  layers.push(...refLayers)
   for (const l of layers) l.encoding = {x: xEnc, y: yEnc, ...(l.encoding as object)}
 
   const faceted = lay.facets.length > 0

@@ -5,12 +5,12 @@
  * a table with the systems side by side and the ratio vs native, the paper's reference points with
  * our error, and how fast the engine ran.
  */
-import {listConstants} from '../config/index.js'
-import {describePoint} from '../experiments/claims.js'
+import {type ConstantRow, listConstants} from '../config/index.js'
+import {describePoint, referenceGap} from '../experiments/claims.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {ClaimVerdict, ExperimentDef, MetricDef, ResultRow} from '../experiments/types.js'
 import type {ChartFile} from './chart.js'
-import {portablePath, toolInfo} from './meta.js'
+import {ownProfile, portablePath, toolInfo} from './meta.js'
 import {readable} from './table.js'
 
 export interface ReportInput {
@@ -79,7 +79,7 @@ export function renderReport(input: ReportInput): string {
 }
 
 function profileSection(run: ExperimentRun, overrides: readonly string[]): string[] {
-  const p = run.profile
+  const p = run.runProfile
   const shown = portablePath(p.path)
   const estimates = listConstants(p.profile).filter((c) => c.estimate)
   const lines = [
@@ -90,12 +90,37 @@ function profileSection(run: ExperimentRun, overrides: readonly string[]): strin
     `- seed ${run.seed}, ${run.quick ? 'quick' : 'full'} sweep`,
     '',
     `${estimates.length} constants of this profile are estimates rather than measurements (their sources say why); ` +
-      'every experiment below depends on some of them:',
+      'every experiment below depends on some of them (an experiment that runs on a profile of its own names it and its estimates):',
     '',
   ]
   if (estimates.length > 0) {
-    lines.push(table(['constant', 'value', 'unit', 'source'], estimates.map((c) => [`\`${c.path}\``, String(c.value), c.unit, cut(c.source, 160)]), 99), '')
+    lines.push(estimateTable(estimates), '')
   }
+  return lines
+}
+
+function estimateTable(estimates: readonly ConstantRow[]): string {
+  return table(['constant', 'value', 'unit', 'source'], estimates.map((c) => [`\`${c.path}\``, String(c.value), c.unit, cut(c.source, 160)]), 99)
+}
+
+/**
+ * For an experiment whose numbers come from another profile than the run's: which one, and its
+ * estimates (those the run's profile shares, same value and source, by name only).
+ */
+function ownProfileLines(run: ExperimentRun): string[] {
+  if (!ownProfile(run)) return []
+  const p = run.profile
+  const key = (c: ConstantRow) => `${c.path}|${c.value}|${c.source}`
+  const shared = new Set(listConstants(run.runProfile.profile).filter((c) => c.estimate).map(key))
+  const estimates = listConstants(p.profile).filter((c) => c.estimate)
+  const own = estimates.filter((c) => !shared.has(key(c)))
+  const same = estimates.filter((c) => shared.has(key(c)))
+  const lines = [
+    `- profile: this experiment runs on **${p.name}** (\`${portablePath(p.path)}\`), content hash \`${p.hash}\`, not on the run's ${run.runProfile.name}; ` +
+      `${estimates.length} of its constants are estimates: ${own.length} below, ${same.length} the same as in ${run.runProfile.name} (above)`,
+    '',
+  ]
+  if (own.length > 0) lines.push(estimateTable(own), '')
   return lines
 }
 
@@ -109,6 +134,7 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
   const lines = [`<a id="${def.id}"></a>`, '', `## ${def.title} (\`${def.id}\`)`, '', `- reproduces: ${def.reproduces}`]
   if (def.claim) lines.push(`- claim: ${def.claim}`, `- model: **${VERDICT(v)}**${v ? `: ${v.detail}` : ''}`)
   lines.push(`- data: [${def.id}.csv](${def.id}.csv), context in [${def.id}.meta.json](${def.id}.meta.json)`, '')
+  lines.push(...ownProfileLines(run))
   for (const c of charts) lines.push(`![${c.title}](${chartDir}/${c.file})`, '')
   for (const m of def.metrics) lines.push(...metricTable(run, m))
   lines.push(...referenceTable(run))
@@ -157,8 +183,14 @@ function referenceTable(run: ExperimentRun): string[] {
       (r) => r.system === ref.system && r.metric === ref.metric && Object.entries(ref.point).every(([k, val]) => r.params[k] === val),
     )
     const ours = row ? readable(row.value) : 'not in this sweep'
-    const err = row && ref.value !== 0 ? pct((row.value - ref.value) / ref.value) : '-'
-    return [ref.system, describePoint(ref.point), ref.metric, readable(ref.value), ours, err, ref.source]
+    const published = `${ref.kind === 'at-most' ? '<= ' : ref.kind === 'at-least' ? '>= ' : ''}${readable(ref.value)}`
+    const gap = row ? referenceGap(row.value, ref, row.unit).text : '-'
+    return [ref.system, describePoint(ref.point), ref.metric, published, ours, gap, ref.source]
   })
-  return ['Reference points (published values beside the model):', '', table(['system', 'point', 'metric', 'published', 'model', 'error', 'source'], body, 3, 6), '']
+  return [
+    'Reference points (published values beside the model; a bound is met or missed, a value has a signed error):',
+    '',
+    table(['system', 'point', 'metric', 'published', 'model', 'error', 'source'], body, 3, 6),
+    '',
+  ]
 }

@@ -45,7 +45,10 @@ function gitRevision(): string | null {
 export interface RunMeta {
   experiment: {id: string; title: string; reproduces: string; claim: string | null}
   tool: ToolInfo
+  /** The profile the numbers come from (with `overrides` applied). */
   profile: {name: string; path: string; hash: string; overrides: string[]}
+  /** Present when the experiment runs on a profile of its own (ExperimentDef.profileFor): the one the run was given. */
+  runProfile?: {name: string; path: string; hash: string; note: string}
   seed: number
   mode: 'quick' | 'full'
   systems: string[]
@@ -59,6 +62,13 @@ export interface RunMeta {
   notes: string[]
 }
 
+/** Whether the experiment ran on another profile than the one the run was given. */
+export function ownProfile(run: ExperimentRun): boolean {
+  return run.profile.hash !== run.runProfile.hash || run.profile.path !== run.runProfile.path
+}
+
+export const OWN_PROFILE_NOTE = "the run was given this profile; the experiment's numbers come from its own (`profile`, chosen by the experiment for this run)"
+
 /** `overrides` are the `--set key=value` strings the profile was loaded with. */
 export function buildMeta(run: ExperimentRun, overrides: readonly string[] = []): RunMeta {
   const def = run.experiment
@@ -66,6 +76,9 @@ export function buildMeta(run: ExperimentRun, overrides: readonly string[] = [])
     experiment: {id: def.id, title: def.title, reproduces: def.reproduces, claim: def.claim ?? null},
     tool: toolInfo(),
     profile: {name: run.profile.name, path: portablePath(run.profile.path), hash: run.profile.hash, overrides: [...overrides]},
+    ...(ownProfile(run)
+      ? {runProfile: {name: run.runProfile.name, path: portablePath(run.runProfile.path), hash: run.runProfile.hash, note: OWN_PROFILE_NOTE}}
+      : {}),
     seed: run.seed,
     mode: run.quick ? 'quick' : 'full',
     systems: [...run.systems],

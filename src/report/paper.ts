@@ -1,7 +1,10 @@
 /**
  * `bench paper`'s output: per experiment `<id>.csv` and `<id>.meta.json`, the charts drawn from
- * each CSV under `charts/`, and `REPORT.md` linking them, all written atomically together.
+ * each CSV under `charts/` (SVG, and a PNG of each), and `REPORT.md` linking them, all written
+ * atomically together. Charts of a regenerated experiment left by an earlier run (a metric no
+ * longer produced) are removed in the same write, so what sits in `charts/` is current.
  */
+import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import type {ExperimentRun} from '../experiments/runner.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
@@ -9,28 +12,51 @@ import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
 import {resultFiles} from './files.js'
 import {renderReport} from './markdown.js'
+import {svgToPng} from './png.js'
 
 /** Charts sit in a subdirectory so results/ stays readable; REPORT.md links them relatively. */
 export const CHART_DIR = 'charts'
 export const REPORT_FILE = 'REPORT.md'
 
+/** `x.svg` -> `x.png`. */
+export const pngName = (svgFile: string) => svgFile.replace(/\.svg$/, '.png')
+
 export async function paperFiles(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = []): Promise<OutputFile[]> {
-  const files = resultFiles(dir, runs, overrides)
+  const files: OutputFile[] = resultFiles(dir, runs, overrides)
   const charts = new Map<string, ChartFile[]>()
   for (const run of runs) {
     const id = run.experiment.id
     // From the CSV text exactly as written, so the charts show what the file holds.
     const drawn = await chartsFromCsv(toCsv(run.rows), run.experiment, `${id}.csv`)
     charts.set(id, drawn)
-    for (const c of drawn) files.push({path: join(dir, CHART_DIR, c.file), data: c.svg})
+    for (const c of drawn) {
+      files.push({path: join(dir, CHART_DIR, c.file), data: c.svg})
+      files.push({path: join(dir, CHART_DIR, pngName(c.file)), data: svgToPng(c.svg)})
+    }
   }
   files.push({path: join(dir, REPORT_FILE), data: renderReport({runs, charts, chartDir: CHART_DIR, overrides})})
   return files
 }
 
-/** Writes every file of the paper or none; returns the paths written. */
+/**
+ * The chart files in DIR/charts of these experiments: `<id>.<metric>.svg|png`, the metric a slug
+ * (no dots), so `a.x.svg` is a's and never that of an experiment `a.b`.
+ */
+export function existingCharts(dir: string, ids: readonly string[]): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(join(dir, CHART_DIR))
+  } catch {
+    return [] // no chart directory yet (or not a directory: the write reports that)
+  }
+  const escaped = ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  const mine = new RegExp(`^(?:${escaped.join('|')})\\.[A-Za-z0-9_-]+\\.(?:svg|png)$`)
+  return ids.length === 0 ? [] : names.filter((n) => mine.test(n)).map((n) => join(dir, CHART_DIR, n))
+}
+
+/** Writes every file of the paper or none, then removes the regenerated experiments' stale charts; returns the paths written. */
 export async function writePaper(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = []): Promise<string[]> {
   const files = await paperFiles(dir, runs, overrides)
-  writeOutputFiles(files, '--out')
+  writeOutputFiles(files, '--out', existingCharts(dir, runs.map((r) => r.experiment.id)))
   return files.map((f) => f.path)
 }

@@ -3,7 +3,7 @@
  * coarse on purpose; the details are unit-tested in test/experiments and test/report.
  */
 import {execFile, spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -105,16 +105,30 @@ describe('bench run', () => {
 })
 
 describe('bench paper', () => {
-  it('writes CSV, metadata, SVG charts and REPORT.md into --out, the CSV identical to bench run', () => {
+  it('writes CSV, metadata, SVG and PNG charts and REPORT.md into --out, the CSV identical to bench run', () => {
     const out = join(tmp(), 'paper')
     const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/report: .*REPORT\.md/)
     expect(readdirSync(out).sort()).toEqual(['REPORT.md', 'charts', 'selftest.csv', 'selftest.meta.json'])
-    expect(readdirSync(join(out, 'charts')).sort()).toEqual(['selftest.latency.svg', 'selftest.throughput.svg'])
+    expect(readdirSync(join(out, 'charts')).sort()).toEqual(['selftest.latency.png', 'selftest.latency.svg', 'selftest.throughput.png', 'selftest.throughput.svg'])
     expect(readFileSync(join(out, 'charts', 'selftest.latency.svg'), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
+    expect(readFileSync(join(out, 'charts', 'selftest.latency.png')).subarray(1, 4).toString()).toBe('PNG')
     expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toMatch(/^## Self-test: .*\(`selftest`\)$/m)
     expect(readFileSync(join(out, 'selftest.csv'), 'utf8')).toBe(cli('bench', 'run', 'selftest', '--format', 'csv', '--jobs', '1').stdout)
+  })
+
+  it("regenerating an experiment into the same --out removes its charts of an earlier run, and only its own", () => {
+    const out = tmp()
+    mkdirSync(join(out, 'charts'))
+    const stale = ['selftest.gone_metric.svg', 'selftest.gone_metric.png']
+    const others = ['coordination.latency_ns.svg', 'selftest.notes.txt']
+    for (const f of [...stale, ...others]) writeFileSync(join(out, 'charts', f), 'from an earlier run')
+    const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
+    expect(r.status).toBe(0)
+    const left = readdirSync(join(out, 'charts'))
+    for (const f of stale) expect(left).not.toContain(f)
+    expect(left).toEqual(expect.arrayContaining([...others, 'selftest.latency.svg', 'selftest.latency.png']))
   })
 
   it('leaves no file when the output cannot be written (exit 2, one line)', () => {

@@ -1,8 +1,9 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
-import {faultRecovery, faultRecoveryTimeline, QUICK_TIMING} from '../../src/experiments/fault-recovery.js'
+import {faultRecovery, faultRecoveryTimeline, QUICK_TIMING, timelineCheck} from '../../src/experiments/fault-recovery.js'
+import {runExperiments} from '../../src/experiments/runner.js'
 import {buildRows} from '../../src/experiments/rows.js'
-import type {PointResult, SystemId} from '../../src/experiments/types.js'
+import type {PointResult, ResultRow, SystemId} from '../../src/experiments/types.js'
 
 const profile = loadProfile()
 const ctx = {seed: 1, quick: true, profile}
@@ -66,5 +67,50 @@ describe('fault-recovery-timeline', () => {
     expect(down.bystander_ops_s).toBeGreaterThan(before.bystander_ops_s * 0.9)
     expect(at(t.crashMs).failed_calls_s).toBeGreaterThan(0)
     expect(faultRecoveryTimeline.axes.find((a) => a.name === 't_ms')!.quick).toHaveLength((t.crashMs + t.restartMs + t.afterMs) / t.bucketMs)
+  })
+})
+
+describe('fault-recovery-timeline claim check', () => {
+  let rows: ResultRow[] = []
+  beforeAll(async () => {
+    const [run] = await runExperiments([faultRecoveryTimeline], {seed: 1, quick: true, profile, systems: ['virtuos'], jobs: 1})
+    rows = run.rows
+  })
+  const t = QUICK_TIMING
+  const restartAt = t.crashMs + t.restartMs
+  /** The rows with one value changed: `domain`'s `metric` in the bucket starting at `tMs`. */
+  const doctor = (domain: string, metric: string, tMs: number, f: (v: number) => number) =>
+    rows.map((r) => (r.params.domain === domain && r.metric === metric && r.params.t_ms === tMs ? {...r, value: f(r.value)} : r))
+
+  it('holds on the model: the claim states its thresholds and the detail gives the numbers per domain', () => {
+    expect(faultRecoveryTimeline.claim).toMatch(/at least 90% of its pre-crash throughput .* below 10% of its own/)
+    expect(faultRecoveryTimeline.claimCheck).toBe(timelineCheck)
+    const v = timelineCheck(rows)
+    expect(v.holds).toBe(true)
+    expect(v.detail).toMatch(/^storage crash: bystander at \d+%-\d+% of its pre-crash \d+ ops\/s while down.*; network crash: /)
+    expect(v.detail).toContain('failed calls in 6 of 6 outage buckets and 0 buckets outside it')
+  })
+
+  it('fails when the bystander loses more than 10% in one bucket of the outage', () => {
+    expect(timelineCheck(doctor('network', 'bystander_ops_s', t.crashMs + 2 * t.bucketMs, (v) => v * 0.85)).holds).toBe(false)
+    expect(timelineCheck(doctor('network', 'bystander_ops_s', t.crashMs + 2 * t.bucketMs, (v) => v * 0.95)).holds).toBe(true)
+  })
+
+  it('fails when the affected workload keeps running while its domain is down, or does not come back', () => {
+    expect(timelineCheck(doctor('storage', 'affected_ops_s', t.crashMs + t.bucketMs, () => 3000)).holds).toBe(false)
+    let after = rows
+    for (let ms = restartAt; ms < restartAt + t.afterMs; ms += t.bucketMs) after = after.map((r) => (r.params.domain === 'storage' && r.metric === 'affected_ops_s' && r.params.t_ms === ms ? {...r, value: r.value * 0.5} : r))
+    expect(timelineCheck(after).holds).toBe(false)
+  })
+
+  it('fails when calls fail outside the outage, or a bucket of the outage has none (calls hang instead of failing)', () => {
+    expect(timelineCheck(doctor('storage', 'failed_calls_s', t.crashMs - t.bucketMs, () => 20)).holds).toBe(false)
+    expect(timelineCheck(doctor('network', 'failed_calls_s', restartAt, () => 20)).holds).toBe(false)
+    expect(timelineCheck(doctor('storage', 'failed_calls_s', t.crashMs + 3 * t.bucketMs, () => 0)).holds).toBe(false)
+  })
+
+  it('cannot tell without virtuos rows or with buckets of neither timing', () => {
+    expect(timelineCheck(rows.map((r) => ({...r, system: 'native' as const}))).holds).toBe(null)
+    expect(timelineCheck(rows.filter((r) => r.params.t_ms !== 100)).holds).toBe(null)
   })
 })

@@ -75,4 +75,26 @@ describe('chartsFromCsv', () => {
   it('names files from the metric safely', () => {
     expect(slug('latency p99 (ns)')).toBe('latency-p99-ns')
   })
+
+  it('draws a published bound as a bar with an arrow, a value as an X, only at swept points, and wraps a long source', () => {
+    const long = 'A source with a long name that goes on, as summarised in some file of the repository, page 7'
+    const def = {
+      ...copyDef,
+      reference: [
+        {system: 'virtuos' as const, point: {size: 65536, target: 'file'}, metric: 'latency', value: 40, source: `${long}: a value`},
+        {system: 'virtuos' as const, point: {size: 1024, target: 'file'}, metric: 'latency', value: 10, kind: 'at-least' as const, source: `${long}: a lower bound`},
+        {system: 'virtuos' as const, point: {size: 99, target: 'file'}, metric: 'latency', value: 10, source: `${long}: not swept`},
+      ],
+    }
+    const [chart] = chartSpecs(copyRows(), def)
+    const spec = chart.spec as unknown as {data: {values: {source: string; kind?: string; x: number}[]}; title: {subtitle: string[]}}
+    const refs = spec.data.values.filter((d) => d.source === 'paper')
+    expect(refs.map((d) => [d.x, d.kind])).toEqual([[65536, 'about'], [1024, 'at-least']])
+    const json = JSON.stringify(chart.spec)
+    expect(json).toContain('M-1,-1L1,1M-1,1L1,-1')
+    expect(json).toContain('M-1,0L1,0M0,0L0,-1.6')
+    expect(spec.title.subtitle.join(' ')).toContain('X = published value, bar with arrow up = published lower bound: A source with a long name')
+    expect(spec.title.subtitle.join(' ')).not.toContain('not swept') // the points' own statements stay in REPORT.md
+    for (const line of spec.title.subtitle) expect(line.length).toBeLessThanOrEqual(110)
+  })
 })

@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest'
 import type {ExperimentRun} from '../../src/experiments/runner.js'
 import {overheadWithin} from '../../src/experiments/claims.js'
 import {renderReport} from '../../src/report/markdown.js'
-import {copyDef, copyRows, selftestRun} from './fixtures.js'
+import {loadProfile} from '../../src/config/index.js'
+import {copyDef, copyRows, row, selftestRun} from './fixtures.js'
 
 describe('renderReport', () => {
   it('has a section per experiment with claim verdict, chart links, a side-by-side table, engine speed and the profile estimates', async () => {
@@ -37,5 +38,46 @@ describe('renderReport', () => {
     expect(md).toMatch(/content hash `[0-9a-f]{12}`/)
     expect(md).toContain('`--set machine.clock=2.5`')
     expect(md).toMatch(/^\| `cpu\.contextSwitch` \| /m)
+  })
+
+  it('shows a bound as met or missed by how much, and a published value with its signed error', async () => {
+    const self = await selftestRun()
+    const at = (n: number, value: number) => row({experiment: 'b', system: 'virtuos', params: {n}, metric: 'ratio', unit: 'ratio', value})
+    const run: ExperimentRun = {
+      ...self,
+      experiment: {
+        ...copyDef, id: 'b', axes: [{name: 'n', quick: [1, 2, 3, 4], full: [1, 2, 3, 4]}], systems: ['virtuos'], metrics: [{name: 'ratio', unit: 'ratio', better: 'lower'}],
+        reference: [
+          {system: 'virtuos', point: {n: 1}, metric: 'ratio', value: 10, kind: 'at-least', source: 'held lower'},
+          {system: 'virtuos', point: {n: 2}, metric: 'ratio', value: 1, kind: 'at-most', source: 'missed upper'},
+          {system: 'virtuos', point: {n: 3}, metric: 'ratio', value: 1.43, source: 'value'},
+          {system: 'virtuos', point: {n: 9}, metric: 'ratio', value: 1, kind: 'at-most', source: 'elsewhere'},
+        ],
+      },
+      systems: ['virtuos'],
+      points: [1, 2, 3, 4].map((n) => ({n})),
+      rows: [at(1, 18.89), at(2, 1.0587), at(3, 1.617), at(4, 1)],
+      notes: [],
+    }
+    const md = renderReport({runs: [run], charts: new Map(), chartDir: 'charts', overrides: []})
+    expect(md).toContain('| virtuos | n=1 | ratio | >= 10 | 18.89 | meets bound (>= 10x) | held lower |')
+    expect(md).toContain('| virtuos | n=2 | ratio | <= 1 | 1.059 | misses bound (<= 1x) by +5.87% | missed upper |')
+    expect(md).toContain('| virtuos | n=3 | ratio | 1.43 | 1.617 | +13.1% | value |')
+    expect(md).toContain('| virtuos | n=9 | ratio | <= 1 | not in this sweep | - | elsewhere |')
+    expect(md).not.toMatch(/\+88\.9%/)
+  })
+
+  it('names the profile an experiment ran on when it is not the run\'s, with its own estimates', async () => {
+    const self = await selftestRun()
+    const flexsc = loadProfile({config: 'configs/flexsc-i7.json'})
+    const run: ExperimentRun = {...self, profile: flexsc}
+    const md = renderReport({runs: [self, run], charts: new Map(), chartDir: 'charts', overrides: []})
+    // the profile section is the run's; the experiment's section and run line name flexsc-i7 and its hash
+    expect(md).toMatch(/^- profile: \*\*xeon-e5520\*\* \(`configs\/xeon-e5520\.json`\)/m)
+    expect(md).toContain(`- profile: this experiment runs on **flexsc-i7** (\`configs/flexsc-i7.json\`), content hash \`${flexsc.hash}\`, not on the run's xeon-e5520`)
+    expect(md).toContain(`profile flexsc-i7 (\`${flexsc.hash}\`).`)
+    expect(md).toContain(`profile xeon-e5520 (\`${self.profile.hash}\`).`)
+    expect(md).toMatch(/^\| `machine\.memory` \| /m) // an estimate of flexsc-i7 that xeon-e5520 has otherwise
+    expect(md.match(/this experiment runs on/g)).toHaveLength(1)
   })
 })

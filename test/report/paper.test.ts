@@ -1,11 +1,11 @@
-import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../src/errors.js'
 import {selftest} from '../../src/experiments/selftest.js'
 import {chartsFromCsv} from '../../src/report/chart.js'
-import {writePaper} from '../../src/report/paper.js'
+import {existingCharts, writePaper} from '../../src/report/paper.js'
 import {selftestRun} from './fixtures.js'
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'virtuos-paper-'))
@@ -15,8 +15,8 @@ describe('writePaper', () => {
     const dir = join(fresh(), 'out')
     const written = await writePaper(dir, [await selftestRun()])
     expect(readdirSync(dir).sort()).toEqual(['REPORT.md', 'charts', 'selftest.csv', 'selftest.meta.json'])
-    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(['selftest.latency.svg', 'selftest.throughput.svg'])
-    expect(written).toHaveLength(5)
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(['selftest.latency.png', 'selftest.latency.svg', 'selftest.throughput.png', 'selftest.throughput.svg'])
+    expect(written).toHaveLength(7)
     const report = readFileSync(join(dir, 'REPORT.md'), 'utf8')
     const links = [...report.matchAll(/\]\(([^)#]+)\)/g)].map((m) => m[1])
     expect(links).toEqual(expect.arrayContaining(['charts/selftest.throughput.svg', 'charts/selftest.latency.svg', 'selftest.csv', 'selftest.meta.json']))
@@ -28,6 +28,29 @@ describe('writePaper', () => {
     await writePaper(dir, [await selftestRun()])
     const again = await chartsFromCsv(readFileSync(join(dir, 'selftest.csv'), 'utf8'), selftest)
     for (const c of again) expect(readFileSync(join(dir, 'charts', c.file), 'utf8')).toBe(c.svg)
+  })
+
+  it("removes the regenerated experiment's charts of an earlier run (a metric no longer produced), not other experiments' files", async () => {
+    const dir = fresh()
+    mkdirSync(join(dir, 'charts'))
+    const stale = ['selftest.old_metric.svg', 'selftest.old_metric.png']
+    // another experiment's charts (one whose id extends this one's), a non-chart file, a dotted name
+    const kept = ['selftest-timeline.throughput.svg', 'selftest.old_metric.txt', 'selftest.a.b.svg', 'coordination.latency_ns.png']
+    for (const f of [...stale, ...kept]) writeFileSync(join(dir, 'charts', f), 'old')
+    await writePaper(dir, [await selftestRun()])
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(
+      [...kept, 'selftest.latency.png', 'selftest.latency.svg', 'selftest.throughput.png', 'selftest.throughput.svg'].sort(),
+    )
+    expect(existingCharts(dir, ['selftest'])).toHaveLength(4)
+  })
+
+  it('keeps stale charts when the write fails: the removal is part of the all-or-nothing write', async () => {
+    const dir = fresh()
+    mkdirSync(join(dir, 'charts'))
+    writeFileSync(join(dir, 'charts', 'selftest.old_metric.svg'), 'old')
+    mkdirSync(join(dir, 'REPORT.md')) // a directory where the report must go: its rename fails
+    await expect(writePaper(dir, [await selftestRun()])).rejects.toThrow(UsageError)
+    expect(readdirSync(join(dir, 'charts'))).toContain('selftest.old_metric.svg')
   })
 
   it('writes nothing at all when one file cannot be written, and says which', async () => {
