@@ -151,16 +151,20 @@ export class FlexscLibC extends NativeLibC {
     if (!drain && anyDone()) return
     const fp = this.fprocess.env.fp
     this.stats.waits++
-    yield* kernel.sched.compute(thread, trapEntry(kernel.params) + computeCycles(kernel.params, fp.waitInstructions, fp.hotLoopIpc))
+    yield* kernel.sched.compute(thread, trapEntry(kernel.params))
     const cores = drain ? [...this.fprocess.cores.values()] : [...new Set(posted.filter((p) => p.entry.status !== 'done').map((p) => p.pages))]
     for (const sc of cores) {
       if (sc.sameCore) {
+        // no entry check of its own: switching to the syscall thread is the whole decision, and
+        // the syscall thread's dispatch loop scans the entries (dispatchInstructions)
         if (sc.pages.pending === 0) continue
         yield* kernel.sched.compute(thread, sc.switchCycles)
         yield* sc.serve(thread)
         yield* kernel.sched.compute(thread, sc.switchCycles)
       } else {
-        sc.kickRemote()
+        // the caller inspects the entries itself to decide whether to wake the remote thread and sleep
+        yield* kernel.sched.compute(thread, computeCycles(kernel.params, fp.waitInstructions, fp.hotLoopIpc))
+        yield* sc.wakeRemote(thread)
       }
     }
     if (drain || anyDone()) {

@@ -28,7 +28,11 @@ export interface FlexscParams {
   harvestInstructions: number
   /** Estimate: syscall-thread instructions per entry besides the handler (scan status, set busy, table call, set done). */
   dispatchInstructions: number
-  /** Estimate: flexsc_wait's own kernel work (check the entries, pick the syscall thread). */
+  /**
+   * Estimate: flexsc_wait's own kernel work on a remote placement (check the entries, decide to
+   * wake the remote syscall thread and sleep). On the same core there is none of its own: the
+   * switch to the syscall thread is the decision, and its dispatch loop scans the entries.
+   */
   waitInstructions: number
   /**
    * Estimate: the in-kernel switch between a thread in flexsc_wait and a syscall thread of its
