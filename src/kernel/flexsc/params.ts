@@ -19,6 +19,8 @@ export interface FlexscParams {
   placement: Placement
   /** Cores syscall threads of remote placement run on (FlexSC's static list); null = the kernel's last core. */
   syscallCores: number[] | null
+  /** FlexSC-Threads: cores user threads are placed on (least-loaded first); null = all the kernel's cores. */
+  userCores: number[] | null
   /**
    * Estimate: user instructions to post one entry (call number, argument count, 6 arguments, then
    * `submitted` behind a compiler barrier: x86 stores are ordered) in the libc wrapper.
@@ -56,6 +58,7 @@ export const defaultFlexscParams: FlexscParams = {
   pagesPerCore: 8,
   placement: 'same-core',
   syscallCores: null,
+  userCores: null,
   postInstructions: 20,
   harvestInstructions: 10,
   dispatchInstructions: 20,
@@ -82,6 +85,12 @@ export function resolveFlexscParams(cores: readonly number[], overrides: Partial
   if (syscallCores.length === 0) throw new UsageError('flexsc.syscallCores: found no cores, expected at least one')
   for (const c of syscallCores) {
     if (!cores.includes(c)) throw new UsageError(`flexsc.syscallCores: found core ${c}, expected one of ${cores.join(', ')}`)
+  }
+  if (p.userCores !== null) {
+    if (p.userCores.length === 0) throw new UsageError('flexsc.userCores: found no cores, expected at least one')
+    for (const c of p.userCores) {
+      if (!cores.includes(c)) throw new UsageError(`flexsc.userCores: found core ${c}, expected one of ${cores.join(', ')}`)
+    }
   }
   if (p.placement === 'remote-core' && cores.length < 2) throw new UsageError('flexsc.placement: remote-core needs at least 2 cores')
   return {...p, syscallCores}

@@ -58,6 +58,12 @@ export class SyscallCore {
   private readonly stream: EntryStream
   /** Syscall threads created for this core (the remote one and take-overs). */
   threadsCreated = 0
+  /**
+   * Told when a handler blocks on `blocked` and `successor` takes over: what the successor runs
+   * once it has served the remaining entries instead of ending (M-on-N: the carrier's scheduler),
+   * or null.
+   */
+  onBlocked: ((blocked: KThread, successor: KThread) => (() => Gen<void>) | null) | null = null
 
   constructor(
     readonly env: FlexscEnv,
@@ -133,25 +139,33 @@ export class SyscallCore {
         return r.value
       }
       if (x.state === 'blocked' && this.active === x) {
-        this.takeOver(finished.waiters)
+        this.takeOver(x, finished.waiters)
         finished.waiters = new Set()
       }
       input = yield r.value
     }
   }
 
-  private takeOver(owed: Set<Waiter>): void {
+  private takeOver(blocked: KThread, owed: Set<Waiter>): void {
     this.env.stats.handoffs++
     const t = this.newSyscallThread('syscall-takeover')
     this.active = t
+    const then = this.onBlocked?.(blocked, t) ?? null
     const self = this
     const sched = this.env.kernel.sched
     spawn(this.env.kernel.sim, (function* () {
       yield* sched.acquire(t)
       // taking over is a full schedule(): the blocked thread's CPU goes to this one
       yield* self.serve(t, owed)
+      if (then) return yield* then()
+      yield* self.serveLeftovers(t)
       sched.exit(t)
     })(), `flexsc-takeover-${this.proc.pid}/${this.core}`)
+  }
+
+  /** Entries posted while `t` woke its callers and no other thread is serving: `t` serves them too. */
+  private *serveLeftovers(t: KThread): Gen<void> {
+    while (this.pages.pending > 0 && this.active === null) yield* this.serve(t)
   }
 
   /**
@@ -159,11 +173,12 @@ export class SyscallCore {
    * core is another one (it idles there) is running again only after the reschedule IPI arrives.
    */
   private *wakeWaiter(x: KThread, w: Waiter): Gen<void> {
-    if (!w.sleep || w.sleep.fired) return
+    const sleep = w.sleep
+    if (!sleep || sleep.fired) return
     this.env.stats.wakeups++
     const {kernel} = this.env
     yield* kernel.sched.compute(x, kernel.params.cpu.wakeup)
-    const sleep = w.sleep
+    // (another waker may have got there during try_to_wake_up: firing twice is harmless)
     const callerCore = w.thread.cpu ?? w.thread.lastCpu
     if (callerCore === null || callerCore === x.cpu) {
       sleep.fire(true)
@@ -193,9 +208,22 @@ export class SyscallCore {
       this.remoteSleep = new Wakeup<true>(this.env.kernel.sim)
       spawn(this.env.kernel.sim, this.remoteLoop(this.remote), `flexsc-syscall-${this.proc.pid}/${this.execCore}`)
     }
-    if (this.remoteAwake || !this.remoteSleep || this.remoteSleep.fired || this.ipiInFlight) return
-    this.ipiInFlight = true
+    // a syscall thread is serving: it picks the new entries up
+    if (this.active !== null || this.ipiInFlight) return
     const {kernel} = this.env
+    if (this.remoteAwake) {
+      // the pooled thread is blocked in a handler and its take-over has finished: wake another
+      this.ipiInFlight = true
+      yield* kernel.sched.compute(caller, kernel.params.cpu.wakeup)
+      this.env.stats.ipis++
+      after(kernel.sim, ipi(kernel.params), () => {
+        this.ipiInFlight = false
+        this.spawnServer()
+      })
+      return
+    }
+    if (!this.remoteSleep || this.remoteSleep.fired) return
+    this.ipiInFlight = true
     yield* kernel.sched.compute(caller, kernel.params.cpu.wakeup)
     this.env.stats.ipis++
     const sleep = this.remoteSleep
@@ -203,6 +231,17 @@ export class SyscallCore {
       this.ipiInFlight = false
       sleep.fire(true)
     })
+  }
+
+  /** Another syscall thread on the remote core serves what is submitted, then ends. */
+  private spawnServer(): void {
+    const t = this.newSyscallThread('syscall-extra')
+    const sched = this.env.kernel.sched
+    spawn(this.env.kernel.sim, (function* (self: SyscallCore) {
+      yield* sched.acquire(t)
+      yield* self.serveLeftovers(t)
+      sched.exit(t)
+    })(this), `flexsc-extra-${this.proc.pid}/${this.execCore}`)
   }
 
   private *remoteLoop(t: KThread): Gen<void> {
