@@ -1,7 +1,8 @@
 /**
  * FlexSC as a dispatch path (registered as `flexsc`): one kernel on every core, no domains; every
  * process's calls go through per-core syscall pages to syscall threads (library.ts,
- * syscall-core.ts). `flexscOf(system)` gives tests and experiments the stats and the processes.
+ * syscall-core.ts). A process that creates threads becomes FlexSC-Threads (M-on-N, threads.ts).
+ * `flexscOf(system)` gives tests and experiments the stats and the processes.
  */
 import {InvariantError} from '../../errors.js'
 import {Kernel} from '../kernel.js'
