@@ -137,3 +137,38 @@ export function allOf(...checks: ((rows: readonly ResultRow[]) => ClaimVerdict)[
     return {holds, detail: verdicts.map((v) => v.detail).join('; ')}
   }
 }
+
+/** A published value (`about`) or bound (`at-most` / `at-least`) for one point of one metric. */
+export interface PublishedPoint {
+  kind: 'about' | 'at-most' | 'at-least'
+  value: number
+}
+
+/**
+ * The system's rows of `metric` match what was published at each point that has a published
+ * value: an `about` value within `tolerance` (0.15 = 15%) either way, a bound met or missed by at
+ * most `tolerance`. Points without a published value are skipped; the worst miss is named.
+ */
+export function matchesPublished(opts: {system: SystemId; metric: string; published: (point: Point) => PublishedPoint | null; tolerance: number}) {
+  const {system, metric, published, tolerance} = opts
+  return (rows: readonly ResultRow[]): ClaimVerdict => {
+    const judged: {row: ResultRow; miss: number}[] = []
+    for (const row of rows) {
+      if (row.system !== system || row.metric !== metric) continue
+      const ref = published(row.params)
+      if (!ref) continue
+      // the same rule as the report's reference table: 0 when a bound holds, else the distance
+      const miss = Math.abs(referenceGap(row.value, ref).errorPct ?? 0) / 100
+      judged.push({row, miss})
+    }
+    if (judged.length === 0) return {holds: null, detail: `no ${system} rows of ${metric} at a published point`}
+    const fails = judged.filter((j) => j.miss > tolerance)
+    const worst = judged.reduce((a, b) => (b.miss > a.miss ? b : a))
+    const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`
+    return {
+      holds: fails.length === 0,
+      detail: `${system}'s ${metric} is within ${pct(tolerance)} of the published value or bound at ${judged.length - fails.length} of ${judged.length} points` +
+        ` (worst: ${pct(worst.miss)} off at ${describePoint(worst.row.params)})`,
+    }
+  }
+}

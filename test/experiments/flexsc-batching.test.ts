@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
 import {flexscBatching, profileFor, published, referenceError} from '../../src/experiments/flexsc-batching.js'
 import {findExperiment} from '../../src/experiments/registry.js'
+import type {ResultRow} from '../../src/experiments/types.js'
 import {syscallOverhead} from '../../src/experiments/syscall-overhead.js'
 import {copyOverhead} from '../../src/experiments/copy-overhead.js'
 
@@ -26,8 +27,10 @@ describe('flexsc-batching', () => {
 
   it('holds every published point as a ratio vs the synchronous call, with its source', () => {
     const ref = flexscBatching.reference!
-    expect(ref).toHaveLength(14)
-    expect(ref.every((r) => r.metric === 'ratio_vs_sync' && r.source.includes('FlexSC'))).toBe(true)
+    expect(ref).toHaveLength(15)
+    expect(ref.filter((r) => r.metric === 'ratio_vs_sync')).toHaveLength(14)
+    expect(ref.find((r) => r.metric === 'ns_per_call')).toMatchObject({point: {batch: 1, placement: 'remote-core'}, value: 700})
+    expect(ref.every((r) => r.source.includes('FlexSC'))).toBe(true)
     expect(published('same-core', 1).ratio).toBeCloseTo(1.43)
     expect(published('remote-core', 1)).toMatchObject({kind: 'at-least', ratio: 10})
     expect(referenceError(0.9, published('same-core', 2))).toBe(0)
@@ -47,6 +50,22 @@ describe('flexsc-batching', () => {
     expect(native.metrics).toMatchObject({ratio_vs_sync: 1, ref_error_pct: 0})
     const r = flexscBatching.run({batch: 1, placement: 'same-core'}, 'flexsc', ctx)
     expect(r.notes?.[0]).toMatch(/published: .*error/)
+  })
+
+  it('checks its claim from its own reference points: each within its bound or 15% of its value', () => {
+    const row = (batch: number, placement: string, metric: string, value: number): ResultRow => ({
+      experiment: 'flexsc-batching', system: 'flexsc', params: {batch, placement}, metric, value, unit: '', better: 'lower',
+      nativeValue: null, ratioVsNative: null, seed: 1, profile: 'flexsc-i7',
+    })
+    const good = [row(1, 'same-core', 'ratio_vs_sync', 1.5), row(2, 'same-core', 'ratio_vs_sync', 0.9), row(32, 'same-core', 'ratio_vs_sync', 0.45),
+      row(1, 'remote-core', 'ratio_vs_sync', 10), row(32, 'remote-core', 'ratio_vs_sync', 1.1), row(1, 'remote-core', 'ns_per_call', 750)]
+    expect(flexscBatching.claimCheck!(good).holds).toBe(true)
+    // a lone same-core call 30% slower than published fails; so does a remote call far above the axis
+    expect(flexscBatching.claimCheck!([...good.slice(1), row(1, 'same-core', 'ratio_vs_sync', 1.86)]).holds).toBe(false)
+    const slow = flexscBatching.claimCheck!([...good.slice(0, 5), row(1, 'remote-core', 'ns_per_call', 1400)])
+    expect(slow.holds).toBe(false)
+    expect(slow.detail).toMatch(/batch=1, placement=remote-core/)
+    expect(flexscBatching.claimCheck!([]).holds).toBe(null)
   })
 
   it('native, flexsc, driver-domain and virtuos all run small points of existing experiments', () => {

@@ -1,13 +1,15 @@
 /**
  * FlexSC as a dispatch path (registered as `flexsc`): one kernel on every core, no domains; every
  * process's calls go through per-core syscall pages to syscall threads (library.ts,
- * syscall-core.ts). `flexscOf(system)` gives tests and experiments the stats and the processes.
+ * syscall-core.ts). A process that creates threads becomes FlexSC-Threads (M-on-N, threads.ts).
+ * `flexscOf(system)` gives tests and experiments the stats and the processes.
  */
 import {InvariantError} from '../../errors.js'
 import {Kernel} from '../kernel.js'
 import {SERVER_HOST} from '../net/network.js'
 import type {KProcess} from '../process.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
+import {ThreadExit} from '../syscalls/proc.js'
 import type {Program} from '../types.js'
 import {FlexscLibC, FlexscProcess} from './library.js'
 import {resolveFlexscParams, type FlexscParams} from './params.js'
@@ -16,6 +18,7 @@ import {FlexscStats, type FlexscEnv} from './syscall-core.js'
 export {defaultFlexscParams, resolveFlexscParams, PLACEMENTS, type FlexscParams, type Placement} from './params.js'
 export {FlexscStats} from './syscall-core.js'
 export {FlexscLibC, FlexscProcess, type PostedCall} from './library.js'
+export {CoreThreads, FlexscUThread, ThreadStats} from './threads.js'
 
 export interface FlexscBackend extends DispatchBackend {
   readonly kernel: Kernel
@@ -36,18 +39,30 @@ export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
   const processes = new Map<number, FlexscProcess>()
 
   const start = (proc: KProcess, program: Program, name: string): void => {
-    const fprocess = new FlexscProcess(fenv, proc)
+    const fprocess = new FlexscProcess(fenv, proc, env.runner)
     processes.set(proc.pid, fprocess)
     const thread = kernel.createThread(proc, 'user', name)
+    const lib = new FlexscLibC(fprocess, kernel, thread, env.runner)
     const body: Program = function* (sys) {
+      let code = 0
       try {
-        return yield* program(sys)
+        code = (yield* program(sys)) ?? 0
+        return code
+      } catch (e) {
+        if (e instanceof ThreadExit) code = e.code
+        throw e
       } finally {
-        // the last thread leaves: the pooled syscall threads end with the process
+        // under FlexSC-Threads the first thread is a user thread too: hand the carrier on
+        const u = lib.uthread
+        if (u) {
+          fprocess.threadEnded(u.tid, code)
+          yield* u.core.leave(u)
+        }
+        // the last thread leaves: the pooled syscall threads and the carriers end with the process
         if (proc.threads.size <= 1) fprocess.shutdown()
       }
     }
-    env.runner.start(kernel, thread, body, new FlexscLibC(fprocess, kernel, thread, env.runner))
+    env.runner.start(kernel, thread, body, lib)
   }
   kernel.runtime = {startProcess: (child, program) => start(child, program, 'main')}
 

@@ -19,6 +19,8 @@ export interface FlexscParams {
   placement: Placement
   /** Cores syscall threads of remote placement run on (FlexSC's static list); null = the kernel's last core. */
   syscallCores: number[] | null
+  /** FlexSC-Threads: cores user threads are placed on (least-loaded first); null = all the kernel's cores. */
+  userCores: number[] | null
   /**
    * Estimate: user instructions to post one entry (call number, argument count, 6 arguments, then
    * `submitted` behind a compiler barrier: x86 stores are ordered) in the libc wrapper.
@@ -28,7 +30,11 @@ export interface FlexscParams {
   harvestInstructions: number
   /** Estimate: syscall-thread instructions per entry besides the handler (scan status, set busy, table call, set done). */
   dispatchInstructions: number
-  /** Estimate: flexsc_wait's own kernel work (check the entries, pick the syscall thread). */
+  /**
+   * Estimate: flexsc_wait's own kernel work on a remote placement (check the entries, decide to
+   * wake the remote syscall thread and sleep). On the same core there is none of its own: the
+   * switch to the syscall thread is the decision, and its dispatch loop scans the entries.
+   */
   waitInstructions: number
   /**
    * Estimate: the in-kernel switch between a thread in flexsc_wait and a syscall thread of its
@@ -52,6 +58,7 @@ export const defaultFlexscParams: FlexscParams = {
   pagesPerCore: 8,
   placement: 'same-core',
   syscallCores: null,
+  userCores: null,
   postInstructions: 20,
   harvestInstructions: 10,
   dispatchInstructions: 20,
@@ -78,6 +85,12 @@ export function resolveFlexscParams(cores: readonly number[], overrides: Partial
   if (syscallCores.length === 0) throw new UsageError('flexsc.syscallCores: found no cores, expected at least one')
   for (const c of syscallCores) {
     if (!cores.includes(c)) throw new UsageError(`flexsc.syscallCores: found core ${c}, expected one of ${cores.join(', ')}`)
+  }
+  if (p.userCores !== null) {
+    if (p.userCores.length === 0) throw new UsageError('flexsc.userCores: found no cores, expected at least one')
+    for (const c of p.userCores) {
+      if (!cores.includes(c)) throw new UsageError(`flexsc.userCores: found core ${c}, expected one of ${cores.join(', ')}`)
+    }
   }
   if (p.placement === 'remote-core' && cores.length < 2) throw new UsageError('flexsc.placement: remote-core needs at least 2 cores')
   return {...p, syscallCores}

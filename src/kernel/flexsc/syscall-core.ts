@@ -58,6 +58,12 @@ export class SyscallCore {
   private readonly stream: EntryStream
   /** Syscall threads created for this core (the remote one and take-overs). */
   threadsCreated = 0
+  /**
+   * Told when a handler blocks on `blocked` and `successor` takes over: what the successor runs
+   * once it has served the remaining entries instead of ending (M-on-N: the carrier's scheduler),
+   * or null.
+   */
+  onBlocked: ((blocked: KThread, successor: KThread) => (() => Gen<void>) | null) | null = null
 
   constructor(
     readonly env: FlexscEnv,
@@ -87,33 +93,41 @@ export class SyscallCore {
 
   /**
    * Serve submitted entries on thread `x` (holding a CPU) until none is left, or until another
-   * syscall thread has taken over because `x` blocked in a handler.
+   * syscall thread has taken over because `x` blocked in a handler. `owed`: wake-ups of callers
+   * whose entries a blocked predecessor finished (inherited on take-over, so they are not held
+   * back until the predecessor's handler returns).
    */
-  *serve(x: KThread): Gen<void> {
+  *serve(x: KThread, owed: Set<Waiter> = new Set()): Gen<void> {
     const {kernel, stats} = this.env
     if (this.active !== null && this.active !== x) return
     this.active = x
     stats.batches++
-    const finished = new Set<Waiter>()
+    // wake-ups owed to callers whose entries are done; handed to a take-over thread if x blocks
+    const finished = {waiters: owed}
+    for (const w of finished.waiters) yield* this.wakeWaiter(x, w)
+    finished.waiters = new Set()
     for (;;) {
       if (this.active !== x) break
       const e = this.pages.claim()
       if (!e) break
       const core = x.cpu ?? this.execCore
       yield* kernel.sched.compute(x, this.hot(this.env.fp.dispatchInstructions) + this.stream.cost(e.index, e.line.write(core)))
-      const result = yield* this.runEntry(x, e)
+      const result = yield* this.runEntry(x, e, finished)
       e.line.write(x.cpu ?? core)
-      if (e.waiter) finished.add(e.waiter)
+      if (e.waiter) finished.waiters.add(e.waiter)
       this.pages.complete(e, result)
       stats.served++
     }
     if (this.active === x) this.active = null
     // callers asleep in flexsc_wait are woken once the batch is over (or this thread lost the core)
-    for (const w of finished) yield* this.wakeWaiter(x, w)
+    for (const w of finished.waiters) yield* this.wakeWaiter(x, w)
   }
 
-  /** The handler of one entry; if it blocks, a fresh syscall thread takes over this core's entries. */
-  private *runEntry(x: KThread, e: SyscallEntry): Gen<SyscallResult> {
+  /**
+   * The handler of one entry; if it blocks, a fresh syscall thread takes over this core's entries
+   * and the wake-ups `finished` owes so far.
+   */
+  private *runEntry(x: KThread, e: SyscallEntry, finished: {waiters: Set<Waiter>}): Gen<SyscallResult> {
     const {kernel} = this.env
     const ctx: CallContext = {kernel, thread: x, process: this.proc, name: e.name!}
     const g = kernel.invoke(ctx, e.name!, e.args as never)
@@ -124,31 +138,54 @@ export class SyscallCore {
         leaveFootprint(kernel, x, e.name!, this.env.userIpc)
         return r.value
       }
-      if (x.state === 'blocked' && this.active === x) this.takeOver()
+      if (x.state === 'blocked' && this.active === x) {
+        this.takeOver(x, finished.waiters)
+        finished.waiters = new Set()
+      }
       input = yield r.value
     }
   }
 
-  private takeOver(): void {
+  private takeOver(blocked: KThread, owed: Set<Waiter>): void {
     this.env.stats.handoffs++
     const t = this.newSyscallThread('syscall-takeover')
     this.active = t
+    const then = this.onBlocked?.(blocked, t) ?? null
     const self = this
     const sched = this.env.kernel.sched
     spawn(this.env.kernel.sim, (function* () {
       yield* sched.acquire(t)
       // taking over is a full schedule(): the blocked thread's CPU goes to this one
-      yield* self.serve(t)
+      yield* self.serve(t, owed)
+      if (then) return yield* then()
+      yield* self.serveLeftovers(t)
       sched.exit(t)
     })(), `flexsc-takeover-${this.proc.pid}/${this.core}`)
   }
 
+  /** Entries posted while `t` woke its callers and no other thread is serving: `t` serves them too. */
+  private *serveLeftovers(t: KThread): Gen<void> {
+    while (this.pages.pending > 0 && this.active === null) yield* this.serve(t)
+  }
+
+  /**
+   * try_to_wake_up of a caller asleep in flexsc_wait (waker side, on x's core); a caller whose
+   * core is another one (it idles there) is running again only after the reschedule IPI arrives.
+   */
   private *wakeWaiter(x: KThread, w: Waiter): Gen<void> {
-    if (!w.sleep || w.sleep.fired) return
-    // try_to_wake_up of a caller asleep in flexsc_wait
+    const sleep = w.sleep
+    if (!sleep || sleep.fired) return
     this.env.stats.wakeups++
-    yield* this.env.kernel.sched.compute(x, this.env.kernel.params.cpu.wakeup)
-    w.sleep.fire(true)
+    const {kernel} = this.env
+    yield* kernel.sched.compute(x, kernel.params.cpu.wakeup)
+    // (another waker may have got there during try_to_wake_up: firing twice is harmless)
+    const callerCore = w.thread.cpu ?? w.thread.lastCpu
+    if (callerCore === null || callerCore === x.cpu) {
+      sleep.fire(true)
+      return
+    }
+    this.env.stats.ipis++
+    after(kernel.sim, ipi(kernel.params), () => sleep.fire(true))
   }
 
   private newSyscallThread(name: string): KThread {
@@ -160,22 +197,51 @@ export class SyscallCore {
     return t
   }
 
-  /** flexsc_wait on a remote placement: wake this core's syscall thread with an IPI if it sleeps. */
-  kickRemote(): void {
+  /**
+   * flexsc_wait on a remote placement: if this core's syscall thread sleeps, the caller wakes it
+   * (try_to_wake_up on the caller's core, then a reschedule IPI to the syscall thread's idle core).
+   */
+  *wakeRemote(caller: KThread): Gen<void> {
     if (this.sameCore) return
     if (!this.remote) {
       this.remote = this.newSyscallThread('syscall')
       this.remoteSleep = new Wakeup<true>(this.env.kernel.sim)
       spawn(this.env.kernel.sim, this.remoteLoop(this.remote), `flexsc-syscall-${this.proc.pid}/${this.execCore}`)
     }
-    if (this.remoteAwake || !this.remoteSleep || this.remoteSleep.fired || this.ipiInFlight) return
+    // a syscall thread is serving: it picks the new entries up
+    if (this.active !== null || this.ipiInFlight) return
+    const {kernel} = this.env
+    if (this.remoteAwake) {
+      // the pooled thread is blocked in a handler and its take-over has finished: wake another
+      this.ipiInFlight = true
+      yield* kernel.sched.compute(caller, kernel.params.cpu.wakeup)
+      this.env.stats.ipis++
+      after(kernel.sim, ipi(kernel.params), () => {
+        this.ipiInFlight = false
+        this.spawnServer()
+      })
+      return
+    }
+    if (!this.remoteSleep || this.remoteSleep.fired) return
     this.ipiInFlight = true
+    yield* kernel.sched.compute(caller, kernel.params.cpu.wakeup)
     this.env.stats.ipis++
     const sleep = this.remoteSleep
-    after(this.env.kernel.sim, ipi(this.env.kernel.params), () => {
+    after(kernel.sim, ipi(kernel.params), () => {
       this.ipiInFlight = false
       sleep.fire(true)
     })
+  }
+
+  /** Another syscall thread on the remote core serves what is submitted, then ends. */
+  private spawnServer(): void {
+    const t = this.newSyscallThread('syscall-extra')
+    const sched = this.env.kernel.sched
+    spawn(this.env.kernel.sim, (function* (self: SyscallCore) {
+      yield* sched.acquire(t)
+      yield* self.serveLeftovers(t)
+      sched.exit(t)
+    })(this), `flexsc-extra-${this.proc.pid}/${this.execCore}`)
   }
 
   private *remoteLoop(t: KThread): Gen<void> {

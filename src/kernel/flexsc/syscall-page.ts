@@ -16,7 +16,8 @@ import {CacheLine} from '../virtuos/cache-line.js'
 /** A caller that posted entries: woken when one of them is done while it sleeps in flexsc_wait. */
 export class Waiter {
   sleep: Wakeup<true> | null = null
-  constructor(readonly thread: KThread) {}
+  /** The thread that sleeps (M-on-N: the core's carrier, which can change hands). */
+  constructor(public thread: KThread) {}
 }
 
 export type EntryStatus = 'free' | 'submitted' | 'busy' | 'done'
