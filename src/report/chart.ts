@@ -132,7 +132,8 @@ function layout(rows: readonly ResultRow[], def?: ExperimentDef): Layout {
 
 function axisTitle(name: string, def?: ExperimentDef): string {
   const unit = def?.axes.find((a) => a.name === name)?.unit
-  return unit ? `${name} (${unit})` : name
+  // "processes (processes)" says nothing twice
+  return unit && unit !== name ? `${name} (${unit})` : name
 }
 
 const isBytes = (unit: string | undefined) => unit !== undefined && /^(bytes?|B)$/i.test(unit)

@@ -41,6 +41,14 @@ describe('chartsFromCsv', () => {
     expect(Object.fromEntries(lines.map((m) => [m[1], m[2]]))).toEqual({native: '6,4', virtuos: '1,0'})
   })
 
+  it('does not repeat an axis name as its unit', async () => {
+    const run = await selftestRun()
+    const def = {...selftest, axes: selftest.axes.map((a) => (a.name === 'clients' ? {...a, unit: 'clients'} : a))}
+    const [chart] = await chartsFromCsv(toCsv(run.rows), def)
+    expect(inspect(chart.svg).texts).toContain('clients')
+    expect(inspect(chart.svg).texts).not.toContain('clients (clients)')
+  })
+
   it('puts a byte-size sweep spanning decades on a log axis, facets the other axis, and marks published values', async () => {
     const [spec] = chartSpecs(copyRows(), copyDef)
     const json = JSON.stringify(spec.spec)
