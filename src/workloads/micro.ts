@@ -88,8 +88,15 @@ export function syscallOf(c: CallClass): string {
 
 /** Calls that completed inside the measurement window, and their summed latency (cycles). */
 export interface CallTally {
+  /** Calls that returned inside the window, and their summed latency. */
   calls: number
   latencyCycles: number
+  /**
+   * callLatencyWorkload: calls outstanding for the whole window (issued before it, returned after
+   * it), and their waits up to the window's end (a lower bound of their latency).
+   */
+  starved?: number
+  starvedCycles?: number
 }
 
 export interface CallLatencyConfig {
@@ -122,7 +129,7 @@ export interface CallLatencyRun {
  * between calls) on their own descriptor, from set-up end + warm-up until the window closes.
  */
 export function callLatencyWorkload(cfg: CallLatencyConfig): CallLatencyRun {
-  const tallies: CallTally[] = Array.from({length: cfg.threads}, () => ({calls: 0, latencyCycles: 0}))
+  const tallies: CallTally[] = Array.from({length: cfg.threads}, () => ({calls: 0, latencyCycles: 0, starved: 0, starvedCycles: 0}))
   let setupEnd = -1
   let done = false
   const program: Program = function* (sys) {
@@ -172,6 +179,11 @@ function* timedCalls(sys: SyscallInterface, cfg: CallLatencyConfig, target: Call
     if (t1 >= window.from && t1 < window.to) {
       tally.calls++
       tally.latencyCycles += t1 - t0
+    } else if (t0 < window.from && t1 >= window.to) {
+      // waited through the whole window: a saturated domain starves the oldest entries of its
+      // LIFO submitted stack; leaving them out would report only the lucky calls' latency
+      tally.starved = (tally.starved ?? 0) + 1
+      tally.starvedCycles = (tally.starvedCycles ?? 0) + (window.to - t0)
     }
   }
 }
