@@ -4,6 +4,7 @@
  * pages and worker groups; fork uses the pre-allocated slots), so coordination is per process.
  */
 import {describePoint} from './claims.js'
+import {maxGoodput} from '../machine/nic.js'
 import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
 import {webConfig, webProfile} from '../workloads/webserver-profile.js'
 import {runWebServer} from '../workloads/webserver.js'
@@ -33,7 +34,7 @@ export const mpServer: ExperimentDef = {
 function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
   const w = webProfile('mp-server')
   const params = ctx.profile.params
-  const cfg = webConfig(w, params.clockHz, ctx.quick, Number(point.clients), Number(point.file_bytes))
+  const cfg = webConfig(w, params.clockHz, ctx.quick, Number(point.clients), Number(point.file_bytes), maxGoodput(params))
   const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, {kind: 'processes', processes: Number(point.processes)})
   return {
     metrics: {requests_per_s: rec.rate(params.clockHz), latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3},

@@ -5,6 +5,7 @@
  * domain, so every call of a request but the library's is remote; the server's threads are M:N.
  */
 import {betterThanNative} from './claims.js'
+import {maxGoodput} from '../machine/nic.js'
 import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
 import {webConfig, webProfile} from '../workloads/webserver-profile.js'
 import {runWebServer} from '../workloads/webserver.js'
@@ -34,7 +35,7 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const w = webProfile('mt-server')
   const params = ctx.profile.params
   const clients = Number(point.clients)
-  const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes))
+  const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes), maxGoodput(params))
   const threads = Math.min(clients, w.maxThreads.value)
   const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, {kind: 'threads', threads})
   return {
