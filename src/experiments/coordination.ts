@@ -40,6 +40,10 @@ export const coordination: ExperimentDef = {
     {name: 'spin_iterations', quick: [0, 4000], full: [0, 1000, 4000, 16000], unit: 'pauses', description: 'VirtuOS spinIterations: pauses a waiting kernel thread spins before blocking (release: 4000)'},
     {name: 'worker_yields', quick: [500, 5000], full: [500, 5000, 50000], unit: 'polls', description: 'VirtuOS emptyPollsBeforeWake: empty polls before a worker requests a wake-up and sleeps (release: 5000)'},
   ],
+  // no flexsc: the axes are VirtuOS's own coordination knobs (service-domain workers that poll and
+  // sleep behind a wake word, event channels between domains); FlexSC has neither domains nor
+  // event channels, so these points would not vary for it. Its batching costs are flexsc-batching's.
+  // Likewise driver-domain (no exceptionless workers).
   systems: ['native', 'virtuos'],
   claimCheck: paysVsNative({system: 'virtuos', metric: 'latency_ns', margin: 0.05}),
   metrics: [

@@ -5,7 +5,7 @@
  * buffers cut into 4 MiB chunks.
  */
 import {z} from 'zod'
-import {buildBench, runBench} from '../workloads/common.js'
+import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
 import {loadWorkload} from '../workloads/load.js'
 import {copyWorkload, type CopyOp, type CopyTarget} from '../workloads/micro.js'
 import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
@@ -50,7 +50,9 @@ export const copyOverhead: ExperimentDef = {
     {name: 'op', quick: ['read', 'write'], full: ['read', 'write']},
     {name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes'},
   ],
-  systems: ['native', 'virtuos', 'driver-domain'],
+  // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
+  // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
+  systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   claimCheck: paysVsNative({system: 'virtuos', metric: 'throughput_mb_per_s', margin: 0.05}),
   metrics: [{name: 'throughput_mb_per_s', unit: 'MB/s', better: 'higher', description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)'}],
   run: runPoint,
@@ -71,9 +73,9 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     partnerBytes: w.partnerBytes.value,
     port: w.port.value,
   })
-  const bench = buildBench(ctx.seed, params, system)
+  const bench = buildBench(ctx.seed, params, system, {flexsc: EXPERIMENT_FLEXSC})
   bench.system.spawnProcess(load.program, 'copy-overhead')
   const engine = runBench(bench, load.finished)
   const {bytes, cycles} = load.result
-  return {metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz)}, engine}
+  return {metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz)}, engine, notes: flexscNotes(bench.system)}
 }

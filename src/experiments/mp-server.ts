@@ -4,7 +4,8 @@
  * pages and worker groups; fork uses the pre-allocated slots), so coordination is per process.
  */
 import {describePoint} from './claims.js'
-import {cyclesToSeconds} from '../workloads/common.js'
+import {maxGoodput} from '../machine/nic.js'
+import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
 import {webConfig, webProfile} from '../workloads/webserver-profile.js'
 import {runWebServer} from '../workloads/webserver.js'
 import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
@@ -19,7 +20,9 @@ export const mpServer: ExperimentDef = {
     {name: 'clients', quick: [16, 256], full: [1, 16, 64, 256, 1000], unit: 'connections', description: 'concurrent ab clients (closed loop, no keep-alive)'},
     {name: 'file_bytes', quick: [256], full: [256, 16384], unit: 'bytes', description: 'size of every served file'},
   ],
-  systems: ['native', 'virtuos', 'driver-domain'],
+  // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
+  // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
+  systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   metrics: [
     {name: 'requests_per_s', unit: 'req/s', better: 'higher', description: 'requests completed in the window per simulated second'},
     {name: 'latency_mean_ms', unit: 'ms', better: 'lower', description: "mean time from the client's connect to the last byte of the response"},
@@ -31,11 +34,12 @@ export const mpServer: ExperimentDef = {
 function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
   const w = webProfile('mp-server')
   const params = ctx.profile.params
-  const cfg = webConfig(w, params.clockHz, ctx.quick, Number(point.clients), Number(point.file_bytes))
-  const {rec, engine} = runWebServer(ctx.seed, params, system, cfg, {kind: 'processes', processes: Number(point.processes)})
+  const cfg = webConfig(w, params.clockHz, ctx.quick, Number(point.clients), Number(point.file_bytes), maxGoodput(params))
+  const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, {kind: 'processes', processes: Number(point.processes)})
   return {
     metrics: {requests_per_s: rec.rate(params.clockHz), latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3},
     engine,
+    notes: flexscNotes(bench.system),
   }
 }
 

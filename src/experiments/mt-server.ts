@@ -5,7 +5,8 @@
  * domain, so every call of a request but the library's is remote; the server's threads are M:N.
  */
 import {betterThanNative} from './claims.js'
-import {cyclesToSeconds} from '../workloads/common.js'
+import {maxGoodput} from '../machine/nic.js'
+import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
 import {webConfig, webProfile} from '../workloads/webserver-profile.js'
 import {runWebServer} from '../workloads/webserver.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
@@ -19,7 +20,9 @@ export const mtServer: ExperimentDef = {
     {name: 'clients', quick: [1, 16, 256], full: [1, 4, 16, 64, 256, 1000], unit: 'connections', description: 'concurrent ab clients (closed loop, no keep-alive)'},
     {name: 'file_bytes', quick: [256, 16384], full: [256, 1024, 4096, 16384, 65536], unit: 'bytes', description: 'size of every served file'},
   ],
-  systems: ['native', 'virtuos', 'driver-domain'],
+  // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
+  // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
+  systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   metrics: [
     {name: 'requests_per_s', unit: 'req/s', better: 'higher', description: 'requests completed in the window per simulated second'},
     {name: 'latency_mean_ms', unit: 'ms', better: 'lower', description: "mean time from the client's connect to the last byte of the response"},
@@ -32,12 +35,12 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const w = webProfile('mt-server')
   const params = ctx.profile.params
   const clients = Number(point.clients)
-  const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes))
+  const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes), maxGoodput(params))
   const threads = Math.min(clients, w.maxThreads.value)
-  const {rec, engine} = runWebServer(ctx.seed, params, system, cfg, {kind: 'threads', threads})
+  const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, {kind: 'threads', threads})
   return {
     metrics: {requests_per_s: rec.rate(params.clockHz), latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3},
     engine,
-    ...(clients > threads ? {notes: [`${clients} clients share ${threads} server threads`]} : {}),
+    notes: [...(clients > threads ? [`${clients} clients share ${threads} server threads`] : []), ...flexscNotes(bench.system)],
   }
 }

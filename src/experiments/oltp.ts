@@ -6,7 +6,7 @@
  */
 import {z} from 'zod'
 import {loadProfile} from '../config/index.js'
-import {cyclesToSeconds} from '../workloads/common.js'
+import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
 import {loadWorkload} from '../workloads/load.js'
 import {runOltp, type OltpConfig} from '../workloads/oltp.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
@@ -68,7 +68,9 @@ export const oltp: ExperimentDef = {
     {name: 'threads', quick: [1, 4, 32], full: [1, 2, 4, 8, 16, 32, 64, 128, 256], unit: 'threads', description: 'sysbench client threads = server connection threads'},
     {name: 'sync_commit', quick: ['on', 'off'], full: ['on', 'off'], description: 'on: fsync of the redo log per commit (innodb_flush_log_at_trx_commit=1); off: once a second (=2)'},
   ],
-  systems: ['native', 'virtuos', 'driver-domain'],
+  // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
+  // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
+  systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   metrics: [
     {name: 'tps', unit: 'trx/s', better: 'higher', description: 'transactions completed in the window per simulated second'},
     {name: 'latency_p95_ms', unit: 'ms', better: 'lower', description: "95th percentile of a transaction's time at the client"},
@@ -80,13 +82,13 @@ export const oltp: ExperimentDef = {
 function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
   const params = ctx.profile.params
   const cfg = oltpConfig(oltpWorkload(), params.clockHz, ctx.quick, Number(point.threads), point.sync_commit !== 'off')
-  const {run, engine} = runOltp(ctx.seed, params, system, cfg)
+  const {run, engine, bench} = runOltp(ctx.seed, params, system, cfg)
   const m = run.mutexes
   const sleeps = m.trx_sys.sleeps + m.lock_sys.sleeps + m.log_sys.sleeps + m.buf_pool.sleeps
   return {
     metrics: {tps: run.rec.rate(params.clockHz), latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3},
     engine,
-    notes: [`${run.rec.count} transactions in the window; ${run.stats.misses} page reads, ${run.stats.pageWrites} page writes, ${run.stats.logSyncs} log fsyncs, ${sleeps} mutex sleeps`],
+    notes: [`${run.rec.count} transactions in the window; ${run.stats.misses} page reads, ${run.stats.pageWrites} page writes, ${run.stats.logSyncs} log fsyncs, ${sleeps} mutex sleeps`, ...flexscNotes(bench.system)],
   }
 }
 

@@ -4,7 +4,7 @@
  * worker into the socket; natively once from the user buffer.
  */
 import {z} from 'zod'
-import {buildBench, runBench} from '../workloads/common.js'
+import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
 import {loadWorkload} from '../workloads/load.js'
 import {byMode, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {ttcp} from '../workloads/ttcp.js'
@@ -41,7 +41,9 @@ export const ttcpExperiment: ExperimentDef = {
   reproduces: 'VirtuOS evaluation, network throughput (TTCP, in the reference list)',
   claim: 'VirtuOS pays for copying and coordination: each write crosses the data region and a network-domain worker, so it stays below native Linux at some write size, and within 5% of it once writes are large enough to fill the wire',
   axes: [{name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)'}],
-  systems: ['native', 'virtuos', 'driver-domain'],
+  // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
+  // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
+  systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   metrics: [{name: 'throughput_mbps', unit: 'Mb/s', better: 'higher', description: 'payload bits per second at the receiver, from accept to the last byte (Mb = 10^6 bits)'}],
   claimCheck: paysButKeepsUp,
   run: runPoint,
@@ -56,13 +58,13 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     totalBytes: pick(w.totalBytes.value, ctx.quick),
     gatePollCycles: Math.round(w.gatePollUs.value * 1e-6 * params.clockHz),
   })
-  const bench = buildBench(ctx.seed, params, system, {clientHosts: 1})
+  const bench = buildBench(ctx.seed, params, system, {clientHosts: 1, flexsc: EXPERIMENT_FLEXSC})
   bench.system.clients.spawn(0, run.receiver, 'ttcp-r')
   bench.system.spawnProcess(run.transmitter, 'ttcp-t')
   const engine = runBench(bench, run.finished)
   const {bytes, startCycles, endCycles} = run.result
   const seconds = (endCycles - startCycles) / params.clockHz
-  return {metrics: {throughput_mbps: seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0}, engine}
+  return {metrics: {throughput_mbps: seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0}, engine, notes: flexscNotes(bench.system)}
 }
 
 /** virtuos below native at some size (it pays), and within 5% at the largest size run (it keeps up). */

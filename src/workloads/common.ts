@@ -4,6 +4,7 @@
  * metrics (calls issued by name, VirtuOS event channels). Nothing here knows about experiments.
  */
 import {InvariantError} from '../errors.js'
+import {flexscOf, type FlexscParams} from '../kernel/flexsc/index.js'
 import {virtuosOf, type VirtuosParams} from '../kernel/virtuos/index.js'
 import {buildSystem, type System} from '../kernel/systems.js'
 import type {KernelParams} from '../kernel/params.js'
@@ -21,6 +22,8 @@ export interface Bench {
 export interface BenchOptions {
   /** VirtuOS parameter overrides (ignored by other designs). */
   virtuos?: Partial<VirtuosParams>
+  /** FlexSC parameter overrides, e.g. the placement of syscall threads (ignored by other designs). */
+  flexsc?: Partial<FlexscParams>
   kernel?: Partial<KernelParams>
   /** Client hosts across the link (default 0: microbenchmarks run on the server alone). */
   clientHosts?: number
@@ -35,8 +38,39 @@ export function buildBench(seed: number, params: MachineParams, system: string, 
     clientHosts: opts.clientHosts ?? 0,
     ...(opts.kernel ? {kernel: opts.kernel} : {}),
     ...(opts.virtuos ? {virtuos: opts.virtuos} : {}),
+    ...(opts.flexsc ? {flexsc: opts.flexsc} : {}),
   })
   return {sim, machine, system: built, params}
+}
+
+/**
+ * Where the experiments place FlexSC's syscall threads. FlexSC ran its servers (Apache, MySQL, BIND)
+ * under FlexSC-Threads on every core of its testbed, and in multicore mode put the syscall threads
+ * on a static list of cores woken by IPIs (shared/paper/flexsc.md, "Multicore"): that is
+ * `remote-core`. The model's remote-core path livelocks today once a syscall thread blocks in a
+ * handler and another takes over (SyscallCore.remoteLoop re-kicks itself without advancing time;
+ * seen with OLTP at 8+ threads and 256 web clients), so every experiment uses `same-core`: each
+ * core's syscall thread runs on that core when its callers wait in flexsc_wait (FlexSC's
+ * single-core mode, replicated per core), no IPIs. Switch to remote-core here once the kernel
+ * path is fixed.
+ */
+export const EXPERIMENT_FLEXSC: Readonly<Partial<FlexscParams>> = {placement: 'same-core'}
+
+/**
+ * The FlexSC counters of a run as one metadata note ("flexsc same-core: 120 posts, 80 batches,
+ * ..."), or undefined for other designs: the evidence that the call mix went through syscall pages.
+ */
+export function flexscNote(system: System): string | undefined {
+  if (system.name !== 'flexsc') return undefined
+  const b = flexscOf(system)
+  const s = b.stats
+  return `flexsc ${b.env.fp.placement}: ${s.posts} posts, ${s.batches} batches, ${s.served} served, ${s.waits} waits, ${s.ipis} IPIs, ${s.handoffs} handoffs, ${s.exhaustions} exhaustions`
+}
+
+/** flexscNote as a list (empty for other designs), to spread into a point's notes. */
+export function flexscNotes(system: System): string[] {
+  const note = flexscNote(system)
+  return note ? [note] : []
 }
 
 /** A run that never ends is a model bug, not a slow point: stop well past any sane point. */

@@ -88,8 +88,15 @@ export function syscallOf(c: CallClass): string {
 
 /** Calls that completed inside the measurement window, and their summed latency (cycles). */
 export interface CallTally {
+  /** Calls that returned inside the window, and their summed latency. */
   calls: number
   latencyCycles: number
+  /**
+   * callLatencyWorkload: calls outstanding for the whole window (issued before it, returned after
+   * it), and their waits up to the window's end (a lower bound of their latency).
+   */
+  starved?: number
+  starvedCycles?: number
 }
 
 export interface CallLatencyConfig {
@@ -122,7 +129,7 @@ export interface CallLatencyRun {
  * between calls) on their own descriptor, from set-up end + warm-up until the window closes.
  */
 export function callLatencyWorkload(cfg: CallLatencyConfig): CallLatencyRun {
-  const tallies: CallTally[] = Array.from({length: cfg.threads}, () => ({calls: 0, latencyCycles: 0}))
+  const tallies: CallTally[] = Array.from({length: cfg.threads}, () => ({calls: 0, latencyCycles: 0, starved: 0, starvedCycles: 0}))
   let setupEnd = -1
   let done = false
   const program: Program = function* (sys) {
@@ -172,6 +179,11 @@ function* timedCalls(sys: SyscallInterface, cfg: CallLatencyConfig, target: Call
     if (t1 >= window.from && t1 < window.to) {
       tally.calls++
       tally.latencyCycles += t1 - t0
+    } else if (t0 < window.from && t1 >= window.to) {
+      // waited through the whole window: a saturated domain starves the oldest entries of its
+      // LIFO submitted stack; leaving them out would report only the lucky calls' latency
+      tally.starved = (tally.starved ?? 0) + 1
+      tally.starvedCycles = (tally.starvedCycles ?? 0) + (window.to - t0)
     }
   }
 }
@@ -283,11 +295,15 @@ function* socketCopies(sys: SyscallInterface, cfg: CopyConfig, out: CopyRun['res
   const warmBytes = cfg.warmupCalls * cfg.bufferBytes
   const total = (cfg.warmupCalls + cfg.measuredCalls) * cfg.bufferBytes
   // the partner: drains what the measured end writes, or feeds exactly what it will read
+  let drained = 0
+  let lastByteAt = -1
   const partner: Program = function* (s) {
     if (cfg.op === 'write') {
       for (;;) {
         const r = yield* s.read(conn.server, cfg.partnerBytes)
         if (r.ret <= 0) break
+        drained += r.ret
+        if (drained >= total) lastByteAt = s.now()
       }
     } else {
       for (let sent = 0; sent < total; ) {
@@ -316,8 +332,11 @@ function* socketCopies(sys: SyscallInterface, cfg: CopyConfig, out: CopyRun['res
       calls++
     }
   }
-  out.cycles = sys.now() - t0
   out.calls = calls
+  const lastWrite = sys.now()
   check('close', yield* sys.close(conn.client))
   yield* sys.joinThread(tid)
+  // a write returns once its bytes sit in the socket buffers; the bytes have moved when the reader
+  // has them (else the last writes' buffering inflates the rate, more so the fewer calls a point has)
+  out.cycles = (cfg.op === 'write' ? Math.max(lastByteAt, lastWrite) : lastWrite) - t0
 }

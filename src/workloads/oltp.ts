@@ -27,7 +27,7 @@ import {O, type Gen, type Program} from '../kernel/types.js'
 import type {MachineParams} from '../machine/params.js'
 import type {EngineStats, Rng} from '../sim/index.js'
 import {OpRecorder, readExactly, sendAll, serverAddr, StartGate} from './clients.js'
-import {buildBench, runBench, type Bench} from './common.js'
+import {buildBench, EXPERIMENT_FLEXSC, runBench, type Bench} from './common.js'
 import {STORAGE_DIR} from './micro.js'
 import {preloadFile} from './storage.js'
 
@@ -294,7 +294,7 @@ export interface OltpPointResult {
 
 /** One OLTP point: a fresh system, the database on disk, mysqld and the sysbench clients, run to the end. */
 export function runOltp(seed: number, params: MachineParams, system: string, cfg: OltpConfig): OltpPointResult {
-  const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts})
+  const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
   preloadFile(bench.system, DATA_FILE, cfg.dbBytes)
   const run = oltp(cfg, (stream) => bench.sim.rng(stream))
   bench.system.spawnProcess(run.server, 'mysqld')

@@ -20,7 +20,7 @@ import {InvariantError} from '../errors.js'
 import type {MachineParams} from '../machine/params.js'
 import type {EngineStats} from '../sim/index.js'
 import {abClient, OpRecorder, sendAll, serverAddr, StartGate} from './clients.js'
-import {buildBench, runBench, type Bench} from './common.js'
+import {buildBench, EXPERIMENT_FLEXSC, runBench, type Bench} from './common.js'
 import {STORAGE_DIR} from './micro.js'
 import {preloadFile} from './storage.js'
 
@@ -247,7 +247,7 @@ export interface WebPointResult {
 
 /** One web-server point: a fresh system, the files on disk, the server and the ab clients, run to the end. */
 export function runWebServer(seed: number, params: MachineParams, system: string, cfg: WebServerConfig, shape: WebShape): WebPointResult {
-  const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts})
+  const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
   for (let i = 0; i < cfg.files; i++) preloadFile(bench.system, webFile(i), cfg.fileBytes)
   const run = shape.kind === 'threads' ? mtServer(cfg, shape.threads) : mpServer(cfg, shape.processes)
   bench.system.spawnProcess(run.server, shape.kind === 'threads' ? 'httpd-mt' : 'httpd-prefork')

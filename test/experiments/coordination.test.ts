@@ -2,6 +2,8 @@ import {describe, expect, it} from 'vitest'
 import {coordination, coordinationWorkload} from '../../src/experiments/coordination.js'
 import {defaultVirtuosParams} from '../../src/kernel/virtuos/index.js'
 import {loadProfile} from '../../src/config/index.js'
+import {selectSystems} from '../../src/experiments/registry.js'
+import {UsageError} from '../../src/errors.js'
 import type {ExperimentDef, Point, SystemId} from '../../src/experiments/types.js'
 
 const profile = loadProfile()
@@ -46,5 +48,11 @@ describe('coordination', () => {
   it('is deterministic', () => {
     const p = {gap_us: 1000, spin_iterations: 0, worker_yields: 500}
     expect(metricsAt(coordination, p, 'virtuos', 5)).toEqual(metricsAt(coordination, p, 'virtuos', 5))
+  })
+
+  it('does not compare flexsc (no service-domain workers or event channels): --system flexsc is a usage error naming what it compares', () => {
+    expect(coordination.systems).not.toContain('flexsc')
+    expect(() => selectSystems(coordination, ['flexsc'])).toThrow(UsageError)
+    expect(() => selectSystems(coordination, ['native', 'flexsc'])).toThrow(/experiment 'coordination' does not compare 'flexsc' \(it compares: native, virtuos\)/)
   })
 })

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest'
+import {flexscCounts} from '../workloads/flexsc-note.js'
 import {syscallOverhead, syscallOverheadWorkload} from '../../src/experiments/syscall-overhead.js'
 import {loadProfile} from '../../src/config/index.js'
 import type {ExperimentDef, Point, SystemId} from '../../src/experiments/types.js'
@@ -53,5 +54,33 @@ describe('syscall-overhead', () => {
     const a = metricsAt(syscallOverhead, {syscall: 'getsockopt', threads: 4}, 'virtuos', 7)
     const b = metricsAt(syscallOverhead, {syscall: 'getsockopt', threads: 4}, 'virtuos', 7)
     expect(a).toEqual(b)
+  })
+
+  it('flexsc runs its remote null-like call: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {
+    const r = syscallOverhead.run({syscall: 'fstat', threads: 4}, 'flexsc', {seed: 1, quick: true, profile})
+    const c = flexscCounts(r)
+    expect(c).not.toBeNull()
+    expect(c!.placement).toBe('same-core')
+    expect(c!.posts).toBeGreaterThanOrEqual(10)
+    expect(c!.batches).toBeGreaterThan(0)
+    expect(c!.served).toBeLessThanOrEqual(c!.posts)
+    expect(c!.served).toBeGreaterThan(0)
+    for (const v of Object.values(r.metrics)) expect(Number.isFinite(v) && v > 0).toBe(true)
+    expect(flexscCounts(syscallOverhead.run({syscall: 'fstat', threads: 4}, 'native', {seed: 1, quick: true, profile}))).toBeNull()
+    // a call posted to the caller's own core and served there costs a little more than a trap
+    const n = metricsAt(syscallOverhead, {syscall: 'fstat', threads: 1}, 'native').latency_ns
+    const f = metricsAt(syscallOverhead, {syscall: 'fstat', threads: 1}, 'flexsc').latency_ns
+    expect(f).toBeGreaterThan(n)
+    expect(f).toBeLessThan(n * 1.5)
+  })
+
+  it('a saturated storage domain starves old entries of its LIFO stack: latency still agrees with the rate (Little)', () => {
+    const r = syscallOverhead.run({syscall: 'write_file', threads: 16}, 'virtuos', {seed: 1, quick: true, profile})
+    // 16 threads always in a call: mean latency ~ 16 / rate. Counting only calls that return in the
+    // window would give ~2 service times (the few threads the stack keeps serving).
+    const little = (16 / r.metrics.calls_per_s) * 1e9
+    expect(r.metrics.latency_ns).toBeGreaterThan(0.8 * little)
+    expect(r.metrics.latency_ns).toBeLessThan(1.25 * little)
+    expect(r.notes?.some((n) => /calls waited through the whole window/.test(n))).toBe(true)
   })
 })
