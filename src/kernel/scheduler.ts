@@ -5,6 +5,7 @@
  * wait. Blocking gives the CPU to the next runnable thread, which pays the context switch (and the
  * address-space switch when the address space differs) before it runs.
  */
+import {InvariantError} from '../errors.js'
 import {contextSwitch} from '../machine/cost.js'
 import type {Core} from '../machine/core.js'
 import type {Machine} from '../machine/machine.js'
@@ -68,6 +69,8 @@ export class Scheduler {
     if (idle && this.runQueue.length === 0) {
       this.assign(idle, thread)
     } else {
+      // one generator drives a KThread: a second one queueing it would be handed the same CPU grant
+      if (this.grants.has(thread)) throw new InvariantError(`thread ${thread.tid} waits for a CPU twice`)
       const grant = new Wakeup<CpuState>(this.sim)
       this.grants.set(thread, grant)
       thread.state = 'runnable'

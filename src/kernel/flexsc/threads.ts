@@ -13,6 +13,12 @@
  * On the same core a flexsc_wait lends the carrier's CPU to the syscall thread (syscall-core.ts);
  * if a handler then blocks, the carrier role moves to the take-over syscall thread (the blocked
  * one is a syscall thread now), so the other user threads keep running.
+ *
+ * Invariant (per core): exactly one generator drives the carrier KThread at a time, named by
+ * `owner` (see Owner); only that generator computes on `kthread` or starts a scheduler pass, so
+ * there is one pass at a time and at most one mounted thread. Every hand-over goes through `become`,
+ * which checks the transition. A take-over thread that lost the carrier role while it still served
+ * entries (its handler blocked too) is no longer the carrier's: it ends instead of scheduling.
  */
 import {InvariantError} from '../../errors.js'
 import {compute as computeCycles} from '../../machine/cost.js'
@@ -46,6 +52,28 @@ export class ThreadStats {
   carrierMoves = 0
 }
 
+/**
+ * Who drives the carrier KThread:
+ *  - idle: no one; the carrier holds no CPU (a thread made ready is mounted at once);
+ *  - thread: the mounted user thread (`running`);
+ *  - pass: one scheduler pass (run by the thread giving the carrier up, the carrier's loop after
+ *    flexsc_wait, or a take-over thread that has become the carrier);
+ *  - wait: the carrier's loop, in flexsc_wait (possibly serving entries on the carrier's CPU);
+ *  - handoff: a handler blocked in that flexsc_wait; the take-over thread (now `kthread`) serves
+ *    the remaining entries, then runs a pass.
+ */
+type Owner = 'idle' | 'thread' | 'pass' | 'wait' | 'handoff'
+
+/** The transitions `become` allows: to <- from. */
+const FROM: Record<Owner, readonly Owner[]> = {
+  idle: ['pass'],
+  thread: ['idle', 'pass'],
+  pass: ['thread', 'wait', 'handoff'],
+  wait: ['pass'],
+  // a take-over thread can block in a handler too: the role moves on again
+  handoff: ['wait', 'handoff'],
+}
+
 /** The user threads of one process on one core, and the kernel thread carrying them. */
 export class CoreThreads {
   /** The kernel thread carrying this core's user threads now. */
@@ -57,12 +85,8 @@ export class CoreThreads {
   running: FlexscUThread | null = null
   readonly ready: FlexscUThread[] = []
   readonly parked = new Set<FlexscUThread>()
-  /** Set while the carrier sleeps in flexsc_wait: a thread made ready from outside wakes it. */
-  private waiting = false
-  /** The scheduler holds the carrier (no thread may be mounted directly). */
-  private busy = false
-  /** The scheduler asked the carrier's loop to flexsc_wait. */
-  private needWait = false
+  /** The one generator driving `kthread` now (the invariant above). */
+  private owner: Owner = 'idle'
   private loopWake: Wakeup<true> | null = null
   private closed = false
 
@@ -86,19 +110,42 @@ export class CoreThreads {
     return this.fprocess.threadStats
   }
 
+  /** Who drives the carrier now (tests and invariant checks read it). */
+  get carrierOwner(): Owner {
+    return this.owner
+  }
+
+  /** Hand the carrier to `to`; throws if the current owner may not hand it there. */
+  private become(to: Owner): void {
+    if (!FROM[to].includes(this.owner)) {
+      throw new InvariantError(`flexsc carrier of core ${this.core}: ${this.owner} -> ${to} (one driver at a time)`)
+    }
+    this.owner = to
+    if (to !== 'thread') this.running = null
+  }
+
+  /** `u` must be the mounted thread driving the carrier. */
+  private expectMounted(u: FlexscUThread, what: string): void {
+    if (this.owner !== 'thread' || this.running !== u) {
+      throw new InvariantError(`flexsc thread ${u.tid} ${what} without the carrier (carrier: ${this.owner}, mounted: ${this.running?.tid ?? 'none'})`)
+    }
+  }
+
   /** A user thread of this core is runnable (new, or woken from outside the core's scheduler). */
   makeReady(u: FlexscUThread): void {
     this.parked.delete(u)
     u.until = null
-    if (this.running === null && !this.busy) {
+    if (this.owner === 'idle') {
       this.mount(u)
       return
     }
+    // whoever drives the carrier now sees the ready queue before it gives the carrier up
     this.ready.push(u)
-    if (this.waiting) this.waiter.sleep?.fire(true)
+    if (this.owner === 'wait') this.waiter.sleep?.fire(true)
   }
 
   private mount(u: FlexscUThread): void {
+    this.become('thread')
     this.running = u
     const m = u.mount
     u.mount = null
@@ -107,7 +154,7 @@ export class CoreThreads {
 
   /** `u` (mounted) waits for `until`: the carrier runs others meanwhile; returns when `u` runs again. */
   *park(u: FlexscUThread, until: () => boolean): Gen<void> {
-    if (this.running !== u) throw new InvariantError(`flexsc thread ${u.tid} parks without the carrier`)
+    this.expectMounted(u, 'parks')
     if (until()) return
     u.until = until
     this.parked.add(u)
@@ -116,6 +163,7 @@ export class CoreThreads {
 
   /** `u` (mounted) goes to the back of the ready queue (sched_yield). */
   *yieldTo(u: FlexscUThread): Gen<void> {
+    this.expectMounted(u, 'yields')
     if (this.ready.length === 0) return
     this.ready.push(u)
     yield* this.schedule(u)
@@ -123,7 +171,10 @@ export class CoreThreads {
 
   /** The mounted user thread ends: hand the carrier on. */
   *leave(u: FlexscUThread): Gen<void> {
-    if (this.running === u) yield* this.schedule(null)
+    // a thread can end unmounted only when the process is being torn down
+    if (this.running !== u) return
+    this.expectMounted(u, 'leaves')
+    yield* this.schedule(null)
   }
 
   /** A newly placed user thread waits to be mounted. */
@@ -141,24 +192,24 @@ export class CoreThreads {
   }
 
   /**
-   * The carrier's scheduler, run by `from` (the thread giving the carrier up; null: one that has
-   * ended, or the carrier's own loop). Mounts the next ready thread; with none ready checks the
-   * parked ones; with none done asks the carrier's loop to flexsc_wait; with nothing in flight the
-   * carrier idles. Returns when `from` runs again (at once if `from` is null).
+   * The carrier's scheduler pass, run by the carrier's current driver: `from` (the mounted thread
+   * giving the carrier up), a thread that has ended (null), the carrier's loop after flexsc_wait
+   * or the take-over thread that became the carrier (null). Mounts the next ready thread; with
+   * none ready checks the parked ones; with none done asks the carrier's loop to flexsc_wait; with
+   * nothing in flight the carrier idles. Returns when `from` runs again (at once if `from` is null).
    */
-  *schedule(from: FlexscUThread | null): Gen<void> {
+  private *schedule(from: FlexscUThread | null): Gen<void> {
     const {kernel, fp} = this.fprocess.env
     const sched = kernel.sched
     let myMount: Wakeup<true> | null = null
     if (from) from.mount = myMount = new Wakeup<true>(kernel.sim)
-    this.running = null
-    this.busy = true
+    this.become('pass')
     for (;;) {
       const next = this.ready.shift()
       if (next) {
-        this.busy = false
         if (next === from) {
           from.mount = null
+          this.become('thread')
           this.running = from
           return
         }
@@ -183,11 +234,11 @@ export class CoreThreads {
       if (this.parked.size > 0 && this.fprocess.pendingFor(this.waiter)) {
         // last resort: the carrier's loop calls flexsc_wait (not this thread: if a handler blocks
         // on the carrier's CPU, the thread that asked must still be able to run again)
-        this.needWait = true
+        this.become('wait')
         this.loopWake?.fire(true)
       } else {
         // nothing to run and no call in flight here: the carrier idles until a thread is made ready
-        this.busy = false
+        this.become('idle')
         sched.release(this.kthread)
       }
       break
@@ -205,22 +256,20 @@ export class CoreThreads {
   private *loop(me: KThread): Gen<void> {
     for (;;) {
       if (this.kthread !== me || this.closed) return
-      if (!this.needWait) {
+      if (this.owner !== 'wait') {
         this.loopWake = new Wakeup<true>(this.fprocess.env.kernel.sim)
         yield* this.loopWake.wait()
         this.loopWake = null
         continue
       }
-      this.needWait = false
       this.stats.waits++
-      this.waiting = true
       yield* this.lib.flexscWait([], true, () => this.ready.length > 0 || this.anyParkedDone() || this.closed)
-      this.waiting = false
       if (this.kthread !== me) {
         // a handler blocked on `me` while it lent its CPU: the take-over thread carries on
         this.fprocess.env.kernel.sched.exit(me)
         return
       }
+      if (this.closed) return
       yield* this.schedule(null)
     }
   }
@@ -237,12 +286,19 @@ export class CoreThreads {
    */
   carrierBlocked(blocked: KThread, successor: KThread): (() => Gen<void>) | null {
     if (blocked !== this.kthread) return null
+    // only flexsc_wait serves entries on the carrier (the loop's, or a take-over still serving)
+    this.become('handoff')
     this.stats.carrierMoves++
     this.kthread = successor
     this.waiter.thread = successor
     successor.lastCpu = this.core
     const self = this
     return function* () {
+      if (self.kthread !== successor || self.closed) {
+        // its own handler blocked while it served and the role moved on: a plain syscall thread now
+        self.fprocess.env.kernel.sched.exit(successor)
+        return
+      }
       yield* self.schedule(null)
       yield* self.loop(successor)
     }
