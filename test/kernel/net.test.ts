@@ -228,3 +228,33 @@ describe('sendfile and determinism', () => {
     expect(once()).toEqual(once())
   })
 })
+
+describe('receive-side socket lock', () => {
+  it('six threads reading one pipe byte by byte each get distinct bytes, and all bytes arrive once', () => {
+    const {host, system} = nativeSystem()
+    const got: number[] = []
+    system.spawnProcess(function* (sys) {
+      const {fds} = yield* sys.call('pipe', {})
+      const [r, w] = fds!
+      const tids: number[] = []
+      for (let i = 0; i < 6; i++) {
+        tids.push(yield* sys.spawnThread(function* (t) {
+          for (let k = 0; k < 4; k++) {
+            const n = (yield* t.read(r, 1)).ret
+            got.push(n)
+          }
+        }))
+      }
+      for (let k = 0; k < 24; k++) {
+        yield* sys.write(w, 1)
+        yield* sys.compute(200)
+      }
+      for (const tid of tids) yield* sys.joinThread(tid)
+    })
+    host.run()
+    expect(got).toHaveLength(24)
+    expect(got.every((n) => n === 1)).toBe(true)
+    system.checkInvariants()
+  })
+})
+

@@ -29,6 +29,9 @@ export class Socket implements FileObject {
   readonly kind = 'socket' as const
   readonly pollQueue = new KWaitQueue()
   readonly readers = new KWaitQueue()
+  /** lock_sock() for receivers: one reader copies out at a time (others wait here). */
+  private copying = false
+  private readonly copyLock = new KWaitQueue()
   readonly writers = new KWaitQueue()
   readonly acceptors = new KWaitQueue()
   state: SocketState = 'new'
@@ -151,11 +154,22 @@ export class Socket implements FileObject {
         yield* this.readers.sleep(ctx.kernel.sched, ctx.thread, -1, false)
         continue
       }
-      const n = Math.min(avail, bytes - got)
-      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.copyCycles(ctx.thread, n, this.transport !== 'wire'))
-      this.rcvRead += n
-      got += n
-      yield* this.cleanupRbuf(ctx)
+      // The copy yields the CPU: without the socket lock two readers would take the same bytes.
+      if (this.copying) {
+        yield* this.copyLock.sleep(ctx.kernel.sched, ctx.thread, -1, true)
+        continue
+      }
+      this.copying = true
+      try {
+        const n = Math.min(avail, bytes - got)
+        yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.copyCycles(ctx.thread, n, this.transport !== 'wire'))
+        this.rcvRead += n
+        got += n
+        yield* this.cleanupRbuf(ctx)
+      } finally {
+        this.copying = false
+        this.copyLock.wakeOne()
+      }
     }
     return ok(got)
   }
