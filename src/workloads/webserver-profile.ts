@@ -37,12 +37,15 @@ export function webProfile(id: 'mt-server' | 'mp-server'): WebProfile {
 }
 
 /**
- * `goodputBps` (the link's TCP goodput, bits/s): the warm-up and the window each last at least one
- * round of the closed loop, every client's response once through the wire. Shorter, and with many
- * clients sharing the wire every response is still in flight when the window closes: the rate
- * counts a transient (e.g. 1000 clients x 64 KiB: a round takes ~0.56 s at GigE, the full window
- * was 0.35 s with its warm-up).
+ * `goodputBps` (the link's TCP goodput, bits/s): the warm-up lasts at least one round of the closed
+ * loop (every client's response once through the wire) and the window at least ROUNDS_MEASURED.
+ * Shorter, and with many clients sharing the wire every response is still in flight when the window
+ * closes: the rate counts a transient (e.g. 1000 clients x 64 KiB: a round takes ~0.56 s at GigE,
+ * the full window was 0.35 s with its warm-up). The clients start together, so completions come in
+ * waves a round apart: a window of ~2 rounds counted 1000 x 16 KiB responses above the wire's rate.
  */
+const ROUNDS_MEASURED = 4
+
 export function webConfig(w: WebProfile, clockHz: number, quick: boolean, clients: number, fileBytes: number, goodputBps?: number): WebServerConfig {
   const ms = (v: number) => Math.round(v * 1e-3 * clockHz)
   const round = goodputBps ? Math.ceil(((clients * (fileBytes + w.headerBytes.value) * 8) / goodputBps) * clockHz) : 0
@@ -50,7 +53,7 @@ export function webConfig(w: WebProfile, clockHz: number, quick: boolean, client
     port: w.port.value, files: w.files.value, fileBytes, requestBytes: w.requestBytes.value, headerBytes: w.headerBytes.value,
     io: w.io.value, chunkBytes: w.chunkBytes.value, instructionsPerCall: w.instructionsPerCall.value,
     clientThinkInstructions: w.clientThinkInstructions.value, clients, clientHosts: w.clientHosts.value,
-    warmupCycles: Math.max(ms(pick(w.warmupMs.value, quick)), round), measureCycles: Math.max(ms(pick(w.measureMs.value, quick)), round),
+    warmupCycles: Math.max(ms(pick(w.warmupMs.value, quick)), round), measureCycles: Math.max(ms(pick(w.measureMs.value, quick)), ROUNDS_MEASURED * round),
     gatePollCycles: ms(w.gatePollUs.value / 1000),
   }
 }
