@@ -90,9 +90,11 @@ export class FlexscProcess {
   private execCoreOf(userCore: number): number {
     const fp = this.env.fp
     if (fp.placement === 'same-core') return userCore
-    const list = fp.syscallCores.filter((c) => c !== userCore)
-    if (list.length > 0) return list[0]
     const cpus = this.env.kernel.sched.cpus
+    // FlexSC's static list: user cores take its cores in turn (by core index), so every listed
+    // core gets syscall threads; a listed core that also runs callers sends them elsewhere
+    const list = fp.syscallCores.filter((c) => c !== userCore)
+    if (list.length > 0) return list[Math.max(0, cpus.indexOf(userCore)) % list.length]
     return cpus.find((c) => c !== userCore) ?? userCore
   }
 

@@ -47,3 +47,18 @@ describe('FlexSC remote placement: the pooled syscall thread and take-over threa
     expect(f.stats.served).toBe(12)
   })
 })
+
+describe('FlexSC static list of syscall cores', () => {
+  it('user cores are spread round-robin over the list, each syscall thread on its own listed core', () => {
+    const {host, system} = flexsc({placement: 'remote-core', syscallCores: [2, 3]})
+    const exec: number[] = []
+    system.spawnProcess(function* (sys) {
+      const lib = sys as FlexscLibC
+      for (const core of [0, 1, 2, 3]) exec.push(lib.fprocess.coreFor(core).execCore)
+      yield* sys.getppid()
+    })
+    host.run()
+    // 0 -> 2, 1 -> 3; a listed core sends its calls to another listed core, never to itself
+    expect(exec).toEqual([2, 3, 3, 2])
+  })
+})
