@@ -196,7 +196,8 @@ export class SyscallCore {
     const t = this.env.kernel.createThread(this.proc, 'kernel', `${name}-${this.core}`)
     // a kernel thread of the process that the runner must not count as one of its own threads
     this.proc.threads.delete(t)
-    t.lastCpu = this.execCore
+    // FlexSC's syscall threads are bound to their core (the caller's, or the listed remote one)
+    this.env.kernel.sched.pin(t, this.execCore)
     this.threadsCreated++
     return t
   }

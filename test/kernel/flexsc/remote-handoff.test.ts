@@ -3,6 +3,7 @@ import {loadProfile} from '../../../src/config/index.js'
 import {flexscOf, type FlexscLibC, type FlexscParams, type PostedCall} from '../../../src/kernel/flexsc/index.js'
 import {buildSystem, type System} from '../../../src/kernel/systems.js'
 import {Machine} from '../../../src/machine/machine.js'
+import type {KThread} from '../../../src/kernel/process.js'
 import {KernelTestHost} from '../host.js'
 
 const i7 = loadProfile({config: 'configs/flexsc-i7.json'}).params
@@ -61,4 +62,95 @@ describe('FlexSC static list of syscall cores', () => {
     // 0 -> 2, 1 -> 3; a listed core sends its calls to another listed core, never to itself
     expect(exec).toEqual([2, 3, 3, 2])
   })
+})
+
+/**
+ * Where each syscall thread (pooled, take-over, extra) and carrier spends its cycles, while four
+ * CPU-bound processes keep every core contended: a thread free to move takes whichever core frees up.
+ */
+function placements(placement: FlexscParams['placement'], threads: boolean) {
+  const {host, system} = flexsc({placement, ...(placement === 'remote-core' ? {syscallCores: [3]} : {})})
+  const sched = flexscOf(system).kernel.sched
+  const ran = new Map<string, Set<number>>()
+  const spend = sched.spend.bind(sched)
+  sched.spend = function* (t: KThread, cycles: number) {
+    if (/^(syscall|flexsc-carrier)/.test(t.name)) {
+      const key = `${t.name}#${t.tid}`
+      if (!ran.has(key)) ran.set(key, new Set())
+      ran.get(key)!.add(t.cpu!)
+    }
+    yield* spend(t, cycles)
+  }
+  let finished = 0
+  system.spawnProcess(function* (sys) {
+    const round = function* (lib: FlexscLibC) {
+      // the syscall thread blocks in the sleep; a take-over serves the rest
+      const calls = [['nanosleep', {cycles: 30_000}], ...Array.from({length: 6}, () => ['getppid', {}])] as const
+      const results = yield* lib.batch(calls as never)
+      expect(results.every((r) => r.ret >= 0)).toBe(true)
+      finished++
+    }
+    if (threads) {
+      const tid = yield* sys.spawnThread(function* (s) {
+        for (let r = 0; r < 5; r++) yield* round(s as FlexscLibC)
+        return 0
+      })
+      yield* sys.joinThread(tid)
+    } else for (let r = 0; r < 5; r++) yield* round(sys as FlexscLibC)
+  })
+  for (let i = 0; i < 4; i++) system.spawnProcess(function* (sys) {
+    for (let r = 0; r < 40; r++) yield* sys.compute(20_000)
+  })
+  host.run()
+  system.checkInvariants()
+  return {ran, finished, stats: flexscOf(system).stats}
+}
+
+describe('FlexSC syscall threads are pinned to their core', () => {
+  it('same core: take-over threads run only on the core whose calls they serve', () => {
+    const {ran, finished, stats} = placements('same-core', false)
+    expect(finished).toBe(5)
+    expect(stats.handoffs).toBe(5)
+    const takeovers = [...ran].filter(([k]) => k.startsWith('syscall-takeover'))
+    expect(takeovers.length).toBe(5)
+    // named syscall-takeover-<core whose pages it serves>#tid
+    for (const [k, cores] of takeovers) expect([...cores]).toEqual([Number(/-(\d+)#/.exec(k)![1])])
+  })
+
+  it('remote core: the pooled and take-over syscall threads run only on the listed core', () => {
+    const {ran, finished, stats} = placements('remote-core', false)
+    expect(finished).toBe(5)
+    expect(stats.handoffs).toBeGreaterThanOrEqual(5)
+    const sys = [...ran].filter(([k]) => k.startsWith('syscall'))
+    expect(sys.length).toBeGreaterThanOrEqual(6)
+    for (const [, cores] of sys) expect([...cores]).toEqual([3])
+  })
+
+  it('FlexSC-Threads: the carriers and their take-over successors stay on their cores', () => {
+    const {ran, finished, stats} = placements('same-core', true)
+    expect(finished).toBe(5)
+    expect(stats.handoffs).toBeGreaterThanOrEqual(5)
+    const carriers = [...ran].filter(([k]) => /carrier|takeover/.test(k))
+    expect(carriers.length).toBeGreaterThanOrEqual(6)
+    // named flexsc-carrier-<core>#tid / syscall-takeover-<core>#tid
+    for (const [k, cores] of carriers) expect([...cores]).toEqual([Number(/-(\d+)#/.exec(k)![1])])
+  })
+})
+
+describe('FlexSC batch with a call that blocks', () => {
+  for (const placement of ['same-core', 'remote-core'] as const) {
+    it(`${placement}: the others finish while the blocked call is still open, and the batch waits only for it`, () => {
+      const {host, system} = flexsc({placement})
+      let results: number[] = []
+      system.spawnProcess(function* (sys) {
+        const lib = sys as FlexscLibC
+        const calls = [['nanosleep', {cycles: 200_000}], ...Array.from({length: 4}, () => ['getppid', {}])] as const
+        results = (yield* lib.batch(calls as never)).map((r) => r.ret)
+      })
+      host.run()
+      system.checkInvariants()
+      expect(results).toHaveLength(5)
+      expect(flexscOf(system).stats.handoffs).toBe(1)
+    })
+  }
 })
