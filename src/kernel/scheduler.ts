@@ -74,6 +74,11 @@ export class Scheduler {
     thread.lastCpu = core
   }
 
+  /** Let `thread` run on any core again. */
+  unpin(thread: KThread): void {
+    this.pinned.delete(thread)
+  }
+
   /** The core `thread` is bound to, or null. */
   pinnedTo(thread: KThread): number | null {
     return this.pinned.get(thread) ?? null

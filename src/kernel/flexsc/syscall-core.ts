@@ -106,6 +106,21 @@ export class SyscallCore {
     if (this.active !== null && this.active !== x) return
     this.active = x
     stats.batches++
+    // while it serves, x is this core's syscall thread (same core: the caller lending its CPU) and
+    // bound to the core like one: a handler that blocks resumes there, not on an idle core
+    const sched = kernel.sched
+    const ownPin = sched.pinnedTo(x)
+    if (ownPin !== this.execCore) sched.pin(x, this.execCore)
+    try {
+      yield* this.serveAs(x, owed)
+    } finally {
+      if (ownPin === null) sched.unpin(x)
+      else if (ownPin !== this.execCore) sched.pin(x, ownPin)
+    }
+  }
+
+  private *serveAs(x: KThread, owed: Set<Waiter>): Gen<void> {
+    const {kernel, stats} = this.env
     // wake-ups owed to callers whose entries are done; handed to a take-over thread if x blocks
     const finished = {waiters: owed}
     for (const w of finished.waiters) yield* this.wakeWaiter(x, w)

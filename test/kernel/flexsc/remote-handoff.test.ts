@@ -4,6 +4,7 @@ import {flexscOf, type FlexscLibC, type FlexscParams, type PostedCall} from '../
 import {buildSystem, type System} from '../../../src/kernel/systems.js'
 import {Machine} from '../../../src/machine/machine.js'
 import type {KThread} from '../../../src/kernel/process.js'
+import {SyscallCore, type Waiter} from '../../../src/kernel/flexsc/syscall-core.js'
 import {KernelTestHost} from '../host.js'
 
 const i7 = loadProfile({config: 'configs/flexsc-i7.json'}).params
@@ -72,8 +73,24 @@ function placements(placement: FlexscParams['placement'], threads: boolean) {
   const {host, system} = flexsc({placement, ...(placement === 'remote-core' ? {syscallCores: [3]} : {})})
   const sched = flexscOf(system).kernel.sched
   const ran = new Map<string, Set<number>>()
+  // where a caller runs while it serves entries as its core's syscall thread (same core)
+  const serving = new Map<KThread, number>()
+  const asSyscallThread: [number, number][] = []
+  const serve = SyscallCore.prototype.serve
+  SyscallCore.prototype.serve = function* (x: KThread, owed?: Set<Waiter>) {
+    const outer = serving.get(x)
+    serving.set(x, this.execCore)
+    try {
+      yield* serve.call(this, x, owed)
+    } finally {
+      if (outer === undefined) serving.delete(x)
+      else serving.set(x, outer)
+    }
+  }
   const spend = sched.spend.bind(sched)
   sched.spend = function* (t: KThread, cycles: number) {
+    const core = serving.get(t)
+    if (core !== undefined && t.kind === 'user') asSyscallThread.push([core, t.cpu!])
     if (/^(syscall|flexsc-carrier)/.test(t.name)) {
       const key = `${t.name}#${t.tid}`
       if (!ran.has(key)) ran.set(key, new Set())
@@ -101,9 +118,13 @@ function placements(placement: FlexscParams['placement'], threads: boolean) {
   for (let i = 0; i < 4; i++) system.spawnProcess(function* (sys) {
     for (let r = 0; r < 40; r++) yield* sys.compute(20_000)
   })
-  host.run()
+  try {
+    host.run()
+  } finally {
+    SyscallCore.prototype.serve = serve
+  }
   system.checkInvariants()
-  return {ran, finished, stats: flexscOf(system).stats}
+  return {ran, finished, stats: flexscOf(system).stats, asSyscallThread}
 }
 
 describe('FlexSC syscall threads are pinned to their core', () => {
@@ -115,6 +136,13 @@ describe('FlexSC syscall threads are pinned to their core', () => {
     expect(takeovers.length).toBe(5)
     // named syscall-takeover-<core whose pages it serves>#tid
     for (const [k, cores] of takeovers) expect([...cores]).toEqual([Number(/-(\d+)#/.exec(k)![1])])
+  })
+
+  it('same core: a caller serving its own entries runs on that core, also when its handler blocks and resumes', () => {
+    const {asSyscallThread, finished} = placements('same-core', false)
+    expect(finished).toBe(5)
+    expect(asSyscallThread.length).toBeGreaterThan(10)
+    for (const [core, ranOn] of asSyscallThread) expect(ranOn).toBe(core)
   })
 
   it('remote core: the pooled and take-over syscall threads run only on the listed core', () => {
