@@ -35,6 +35,8 @@ export class Scheduler {
   readonly runQueue: KThread[] = []
   private readonly cpuStates: CpuState[]
   private readonly grants = new Map<KThread, Wakeup<CpuState>>()
+  /** Threads bound to one core (sched_setaffinity to a single CPU, e.g. FlexSC's syscall threads). */
+  private readonly pinned = new Map<KThread, number>()
   contextSwitches = 0
   addressSpaceSwitches = 0
   preemptions = 0
@@ -62,11 +64,32 @@ export class Scheduler {
     return this.state(core).busyCycles
   }
 
+  /**
+   * Bind `thread` to `core`: from its next acquire on it runs only there (waiting in the run queue
+   * while that core is busy). A thread already running elsewhere moves at its next block or preemption.
+   */
+  pin(thread: KThread, core: number): void {
+    this.state(core)
+    this.pinned.set(thread, core)
+    thread.lastCpu = core
+  }
+
+  /** Let `thread` run on any core again. */
+  unpin(thread: KThread): void {
+    this.pinned.delete(thread)
+  }
+
+  /** The core `thread` is bound to, or null. */
+  pinnedTo(thread: KThread): number | null {
+    return this.pinned.get(thread) ?? null
+  }
+
   /** Get a CPU for `thread` if it has none: an idle one (its last core first), else wait in the run queue. */
   *acquire(thread: KThread): Gen<void> {
     if (thread.cpu !== null) return
     const idle = this.idleCpu(thread)
-    if (idle && this.runQueue.length === 0) {
+    // queued threads that may run on the idle core go first (with no pinned threads: an empty queue)
+    if (idle && !this.waitingFor(idle)) {
       this.assign(idle, thread)
     } else {
       // one generator drives a KThread: a second one queueing it would be handed the same CPU grant
@@ -93,7 +116,7 @@ export class Scheduler {
       }
       if (thread.sliceUsed >= this.options.timeslice) {
         thread.sliceUsed = 0
-        if (this.runQueue.length > 0) {
+        if (this.waitingFor(this.state(thread.cpu!))) {
           this.preemptions++
           this.release(thread)
           yield* this.acquire(thread)
@@ -117,7 +140,7 @@ export class Scheduler {
   /** sched_yield(): to the back of the run queue if someone waits, else keep running. */
   *yield(thread: KThread): Gen<void> {
     thread.sliceUsed = 0
-    if (thread.cpu !== null && this.runQueue.length > 0) {
+    if (thread.cpu !== null && this.waitingFor(this.state(thread.cpu))) {
       this.release(thread)
       yield* this.acquire(thread)
     } else {
@@ -131,6 +154,7 @@ export class Scheduler {
   /** The thread finished: free its CPU for good. */
   exit(thread: KThread): void {
     this.release(thread)
+    this.pinned.delete(thread)
     thread.state = 'exited'
     this.onExit?.(thread)
   }
@@ -145,7 +169,9 @@ export class Scheduler {
     thread.lastCpu = thread.cpu
     thread.cpu = null
     thread.state = 'runnable'
-    const next = this.runQueue.shift()
+    // the longest-waiting thread that may run on this core
+    const i = this.runQueue.findIndex((q) => this.mayRun(q, cpu))
+    const next = i < 0 ? undefined : this.runQueue.splice(i, 1)[0]
     if (next) {
       this.assign(cpu, next)
       this.grants.get(next)!.fire(cpu)
@@ -207,7 +233,23 @@ export class Scheduler {
     thread.state = 'running'
   }
 
+  private mayRun(thread: KThread, cpu: CpuState): boolean {
+    const core = this.pinned.get(thread)
+    return core === undefined || core === cpu.core
+  }
+
+  /** A queued thread may take `cpu`. */
+  private waitingFor(cpu: CpuState): boolean {
+    if (this.pinned.size === 0) return this.runQueue.length > 0
+    return this.runQueue.some((q) => this.mayRun(q, cpu))
+  }
+
   private idleCpu(thread: KThread): CpuState | undefined {
+    const pin = this.pinned.get(thread)
+    if (pin !== undefined) {
+      const cpu = this.state(pin)
+      return cpu.current === null ? cpu : undefined
+    }
     const last = thread.lastCpu === null ? undefined : this.cpuStates.find((c) => c.core === thread.lastCpu)
     if (last && last.current === null) return last
     return this.cpuStates.find((c) => c.current === null)

@@ -4,6 +4,7 @@
  * exit, exec and sched_yield still trap (they act on the calling thread itself). One kernel, no
  * domains: buffers stay where they are (the syscall thread runs in the caller's address space).
  */
+import {InvariantError} from '../../errors.js'
 import {compute as computeCycles, kernelWork, trapEntry, trapExit} from '../../machine/cost.js'
 import {NativeLibC, userCompute} from '../dispatch/native.js'
 import {Wakeup} from '../engine.js'
@@ -90,9 +91,11 @@ export class FlexscProcess {
   private execCoreOf(userCore: number): number {
     const fp = this.env.fp
     if (fp.placement === 'same-core') return userCore
-    const list = fp.syscallCores.filter((c) => c !== userCore)
-    if (list.length > 0) return list[0]
     const cpus = this.env.kernel.sched.cpus
+    // FlexSC's static list: user cores take its cores in turn (by core index), so every listed
+    // core gets syscall threads; a listed core that also runs callers sends them elsewhere
+    const list = fp.syscallCores.filter((c) => c !== userCore)
+    if (list.length > 0) return list[Math.max(0, cpus.indexOf(userCore)) % list.length]
     return cpus.find((c) => c !== userCore) ?? userCore
   }
 
@@ -203,8 +206,13 @@ export class FlexscLibC extends NativeLibC {
     const results: SyscallResult[] = new Array(calls.length)
     let open: {p: PostedCall; i: number}[] = []
     const collect = function* (this: FlexscLibC, all: boolean): Gen<void> {
+      let rounds = 0
       while (open.length > 0 && (all || !open.some((o) => o.p.entry.status === 'done'))) {
-        if (open.some((o) => o.p.entry.status !== 'done')) yield* this.flexscWait(open.map((o) => o.p))
+        // wait on the calls not done yet (flexsc_wait returns at once while any of its calls is
+        // done): each round finishes at least one, so more rounds than calls is a spin
+        if (++rounds > open.length + 1) throw new InvariantError(`flexsc batch of thread ${this.thread.tid}: flexsc_wait returned ${rounds} times with calls still open`)
+        const notDone = open.filter((o) => o.p.entry.status !== 'done').map((o) => o.p)
+        if (notDone.length > 0) yield* this.flexscWait(notDone)
         if (!all) break
         if (open.every((o) => o.p.entry.status === 'done')) break
       }

@@ -8,6 +8,7 @@
  * work on the caller's KThread. Remote placement: a syscall thread on another core sleeps until
  * flexsc_wait wakes it with an IPI, serves every submitted entry, and wakes the waiting callers.
  */
+import {InvariantError} from '../../errors.js'
 import {compute as computeCycles, ipi} from '../../machine/cost.js'
 import {leaveFootprint} from '../dispatch/native.js'
 import {after, spawn, Wakeup} from '../engine.js'
@@ -44,6 +45,9 @@ export interface FlexscEnv {
   /** User IPC of the process (the indirect model's working set). */
   userIpc: number
 }
+
+/** Passes of the pooled syscall thread's loop at one simulated instant before it counts as a spin. */
+const SPIN_LIMIT = 1000
 
 export class SyscallCore {
   readonly pages: SyscallPageSet
@@ -102,6 +106,21 @@ export class SyscallCore {
     if (this.active !== null && this.active !== x) return
     this.active = x
     stats.batches++
+    // while it serves, x is this core's syscall thread (same core: the caller lending its CPU) and
+    // bound to the core like one: a handler that blocks resumes there, not on an idle core
+    const sched = kernel.sched
+    const ownPin = sched.pinnedTo(x)
+    if (ownPin !== this.execCore) sched.pin(x, this.execCore)
+    try {
+      yield* this.serveAs(x, owed)
+    } finally {
+      if (ownPin === null) sched.unpin(x)
+      else if (ownPin !== this.execCore) sched.pin(x, ownPin)
+    }
+  }
+
+  private *serveAs(x: KThread, owed: Set<Waiter>): Gen<void> {
+    const {kernel, stats} = this.env
     // wake-ups owed to callers whose entries are done; handed to a take-over thread if x blocks
     const finished = {waiters: owed}
     for (const w of finished.waiters) yield* this.wakeWaiter(x, w)
@@ -192,7 +211,8 @@ export class SyscallCore {
     const t = this.env.kernel.createThread(this.proc, 'kernel', `${name}-${this.core}`)
     // a kernel thread of the process that the runner must not count as one of its own threads
     this.proc.threads.delete(t)
-    t.lastCpu = this.execCore
+    // FlexSC's syscall threads are bound to their core (the caller's, or the listed remote one)
+    this.env.kernel.sched.pin(t, this.execCore)
     this.threadsCreated++
     return t
   }
@@ -246,7 +266,17 @@ export class SyscallCore {
 
   private *remoteLoop(t: KThread): Gen<void> {
     const sched = this.env.kernel.sched
+    const sim = this.env.kernel.sim
+    // a pass that serves nothing takes no simulated time: many in a row at one instant is a spin
+    let spinAt = -1
+    let spins = 0
     for (;;) {
+      if (sim.now !== spinAt) {
+        spinAt = sim.now
+        spins = 0
+      } else if (++spins > SPIN_LIMIT) {
+        throw new InvariantError(`flexsc pid ${this.proc.pid} core ${this.core}: syscall thread ${t.tid} went round ${spins} times at cycle ${spinAt} without time passing`)
+      }
       const sleep = this.remoteSleep!
       yield* sched.block(t, sleep.wait())
       this.remoteSleep = new Wakeup<true>(this.env.kernel.sim)
@@ -257,11 +287,14 @@ export class SyscallCore {
       }
       yield* this.serve(t)
       this.remoteAwake = false
-      if (this.pages.pending > 0) this.kickSelf()
+      // entries left and no one serving (posted while t woke its callers): go round again. If a
+      // take-over is the active thread (t blocked in a handler and has just finished its entry),
+      // that one serves the rest and t sleeps: one active syscall thread per process and core.
+      if (this.pages.pending > 0 && this.active === null) this.kickSelf()
     }
   }
 
-  /** Entries arrived while another thread was the active one: go round again without an IPI. */
+  /** Entries arrived while no thread was the active one: go round again without an IPI. */
   private kickSelf(): void {
     this.remoteSleep?.fire(true)
   }

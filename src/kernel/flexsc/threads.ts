@@ -99,7 +99,7 @@ export class CoreThreads {
     const t = kernel.createThread(fprocess.proc, 'user', `flexsc-carrier-${core}`)
     // a kernel thread of the process the runner must not count as one of its own threads
     fprocess.proc.threads.delete(t)
-    t.lastCpu = core // the scheduler gives a thread its last core when that is idle
+    kernel.sched.pin(t, core) // FlexSC-Threads: one pinned kernel thread per core
     this.kthread = t
     this.waiter = new Waiter(t)
     this.lib = makeLib(this, t)
@@ -291,7 +291,7 @@ export class CoreThreads {
     this.stats.carrierMoves++
     this.kthread = successor
     this.waiter.thread = successor
-    successor.lastCpu = this.core
+    this.fprocess.env.kernel.sched.pin(successor, this.core)
     const self = this
     return function* () {
       if (self.kthread !== successor || self.closed) {
