@@ -47,12 +47,11 @@ export function buildBench(seed: number, params: MachineParams, system: string, 
  * Where the experiments place FlexSC's syscall threads. FlexSC ran its servers (Apache, MySQL, BIND)
  * under FlexSC-Threads on every core of its testbed, and in multicore mode put the syscall threads
  * on a static list of cores woken by IPIs (shared/paper/flexsc.md, "Multicore"): that is
- * `remote-core`. The model's remote-core path livelocks today once a syscall thread blocks in a
- * handler and another takes over (SyscallCore.remoteLoop re-kicks itself without advancing time;
- * seen with OLTP at 8+ threads and 256 web clients), so every experiment uses `same-core`: each
- * core's syscall thread runs on that core when its callers wait in flexsc_wait (FlexSC's
- * single-core mode, replicated per core), no IPIs. Switch to remote-core here once the kernel
- * path is fixed.
+ * `remote-core`. flexsc.md does not say which cores served which on the servers' runs, and with
+ * the default syscall-core list (the last core) every core's calls queue on one syscall core, which
+ * measures that list, not the design (quick mt-server, 256 clients: 31.6k vs native 119.6k req/s).
+ * So every experiment uses `same-core`: each core's syscall thread runs on that core while its
+ * callers wait in flexsc_wait (FlexSC's single-core mode, replicated per core), no IPIs.
  */
 export const EXPERIMENT_FLEXSC: Readonly<Partial<FlexscParams>> = {placement: 'same-core'}
 

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {copyOverhead, copyOverheadWorkload} from '../../src/experiments/copy-overhead.js'
 import {loadProfile} from '../../src/config/index.js'
 import type {ExperimentDef, Point, SystemId} from '../../src/experiments/types.js'
-import {flexscCounts} from '../workloads/flexsc-note.js'
+import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
 /** One quick point on the default profile. */
@@ -45,15 +45,6 @@ describe('copy-overhead', () => {
   })
 
   it('flexsc runs a bulk socket read: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {
-    const r = copyOverhead.run({target: 'socket', op: 'read', buffer_bytes: 16384}, 'flexsc', {seed: 1, quick: true, profile})
-    const c = flexscCounts(r)
-    expect(c).not.toBeNull()
-    expect(c!.placement).toBe('same-core')
-    expect(c!.posts).toBeGreaterThanOrEqual(10)
-    expect(c!.batches).toBeGreaterThan(0)
-    expect(c!.served).toBeLessThanOrEqual(c!.posts)
-    expect(c!.served).toBeGreaterThan(0)
-    for (const v of Object.values(r.metrics)) expect(Number.isFinite(v) && v > 0).toBe(true)
-    expect(flexscCounts(copyOverhead.run({target: 'socket', op: 'read', buffer_bytes: 16384}, 'native', {seed: 1, quick: true, profile}))).toBeNull()
+    expectRunsThroughFlexsc(copyOverhead, {target: 'socket', op: 'read', buffer_bytes: 16384}, profile, 10)
   })
 })

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
 import {mpServer} from '../../src/experiments/mp-server.js'
 import type {Point, ResultRow, SystemId} from '../../src/experiments/types.js'
-import {flexscCounts} from '../workloads/flexsc-note.js'
+import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
 const at = (point: Point, system: SystemId, seed = 1) => mpServer.run(point, system, {seed, quick: true, profile}).metrics
@@ -31,15 +31,6 @@ describe('mp-server experiment', () => {
   })
 
   it('flexsc runs the prefork server: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {
-    const r = mpServer.run({processes: 2, clients: 16, file_bytes: 256}, 'flexsc', {seed: 1, quick: true, profile})
-    const c = flexscCounts(r)
-    expect(c).not.toBeNull()
-    expect(c!.placement).toBe('same-core')
-    expect(c!.posts).toBeGreaterThanOrEqual(50)
-    expect(c!.batches).toBeGreaterThan(0)
-    expect(c!.served).toBeLessThanOrEqual(c!.posts)
-    expect(c!.served).toBeGreaterThan(0)
-    for (const v of Object.values(r.metrics)) expect(Number.isFinite(v) && v > 0).toBe(true)
-    expect(flexscCounts(mpServer.run({processes: 2, clients: 16, file_bytes: 256}, 'native', {seed: 1, quick: true, profile}))).toBeNull()
+    expectRunsThroughFlexsc(mpServer, {processes: 2, clients: 16, file_bytes: 256}, profile, 50)
   })
 })

@@ -3,7 +3,7 @@ import {loadProfile} from '../../src/config/index.js'
 import {mtServer} from '../../src/experiments/mt-server.js'
 import {maxGoodput} from '../../src/machine/nic.js'
 import type {Point, SystemId} from '../../src/experiments/types.js'
-import {flexscCounts} from '../workloads/flexsc-note.js'
+import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
 const at = (point: Point, system: SystemId, seed = 1) => mtServer.run(point, system, {seed, quick: true, profile}).metrics
@@ -27,15 +27,6 @@ describe('mt-server experiment', () => {
   })
 
   it('flexsc runs the threaded server: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {
-    const r = mtServer.run({clients: 16, file_bytes: 256}, 'flexsc', {seed: 1, quick: true, profile})
-    const c = flexscCounts(r)
-    expect(c).not.toBeNull()
-    expect(c!.placement).toBe('same-core')
-    expect(c!.posts).toBeGreaterThanOrEqual(50)
-    expect(c!.batches).toBeGreaterThan(0)
-    expect(c!.served).toBeLessThanOrEqual(c!.posts)
-    expect(c!.served).toBeGreaterThan(0)
-    for (const v of Object.values(r.metrics)) expect(Number.isFinite(v) && v > 0).toBe(true)
-    expect(flexscCounts(mtServer.run({clients: 16, file_bytes: 256}, 'native', {seed: 1, quick: true, profile}))).toBeNull()
+    expectRunsThroughFlexsc(mtServer, {clients: 16, file_bytes: 256}, profile, 50)
   })
 })

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {flexscCounts} from '../workloads/flexsc-note.js'
+import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 import {syscallOverhead, syscallOverheadWorkload} from '../../src/experiments/syscall-overhead.js'
 import {loadProfile} from '../../src/config/index.js'
 import type {ExperimentDef, Point, SystemId} from '../../src/experiments/types.js'
@@ -57,17 +57,7 @@ describe('syscall-overhead', () => {
   })
 
   it('flexsc runs its remote null-like call: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {
-    const r = syscallOverhead.run({syscall: 'fstat', threads: 4}, 'flexsc', {seed: 1, quick: true, profile})
-    const c = flexscCounts(r)
-    expect(c).not.toBeNull()
-    expect(c!.placement).toBe('same-core')
-    expect(c!.posts).toBeGreaterThanOrEqual(10)
-    expect(c!.batches).toBeGreaterThan(0)
-    expect(c!.served).toBeLessThanOrEqual(c!.posts)
-    expect(c!.served).toBeGreaterThan(0)
-    for (const v of Object.values(r.metrics)) expect(Number.isFinite(v) && v > 0).toBe(true)
-    expect(flexscCounts(syscallOverhead.run({syscall: 'fstat', threads: 4}, 'native', {seed: 1, quick: true, profile}))).toBeNull()
-    // a call posted to the caller's own core and served there costs a little more than a trap
+    expectRunsThroughFlexsc(syscallOverhead, {syscall: 'fstat', threads: 4}, profile, 10)
     const n = metricsAt(syscallOverhead, {syscall: 'fstat', threads: 1}, 'native').latency_ns
     const f = metricsAt(syscallOverhead, {syscall: 'fstat', threads: 1}, 'flexsc').latency_ns
     expect(f).toBeGreaterThan(n)

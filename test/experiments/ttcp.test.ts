@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
 import {ttcpExperiment} from '../../src/experiments/ttcp.js'
 import type {Point, SystemId} from '../../src/experiments/types.js'
-import {flexscCounts} from '../workloads/flexsc-note.js'
+import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
 const mbps = (point: Point, system: SystemId, seed = 1) => ttcpExperiment.run(point, system, {seed, quick: true, profile}).metrics.throughput_mbps
@@ -30,15 +30,6 @@ describe('ttcp experiment', () => {
   })
 
   it('flexsc runs a bulk transfer: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {
-    const r = ttcpExperiment.run({buffer_bytes: 16384}, 'flexsc', {seed: 1, quick: true, profile})
-    const c = flexscCounts(r)
-    expect(c).not.toBeNull()
-    expect(c!.placement).toBe('same-core')
-    expect(c!.posts).toBeGreaterThanOrEqual(10)
-    expect(c!.batches).toBeGreaterThan(0)
-    expect(c!.served).toBeLessThanOrEqual(c!.posts)
-    expect(c!.served).toBeGreaterThan(0)
-    for (const v of Object.values(r.metrics)) expect(Number.isFinite(v) && v > 0).toBe(true)
-    expect(flexscCounts(ttcpExperiment.run({buffer_bytes: 16384}, 'native', {seed: 1, quick: true, profile}))).toBeNull()
+    expectRunsThroughFlexsc(ttcpExperiment, {buffer_bytes: 16384}, profile, 10)
   })
 })

@@ -1,5 +1,7 @@
 /** Test helper: the FlexSC counters of a point, read back from the note flexscNote() writes. */
-import type {PointResult} from '../../src/experiments/types.js'
+import {expect} from 'vitest'
+import type {LoadedProfile} from '../../src/config/index.js'
+import type {ExperimentDef, Point, PointResult} from '../../src/experiments/types.js'
 
 export interface FlexscCounts {
   placement: string
@@ -14,4 +16,22 @@ export function flexscCounts(result: PointResult): FlexscCounts | null {
     if (m) return {placement: m[1], posts: Number(m[2]), batches: Number(m[3]), served: Number(m[4])}
   }
   return null
+}
+
+/**
+ * An experiment's point runs on flexsc through the syscall pages (at least `minPosts` posts, some
+ * batches, no more served than posted), gives finite positive metrics, and native has no such note.
+ */
+export function expectRunsThroughFlexsc(def: ExperimentDef, point: Point, profile: LoadedProfile, minPosts: number): void {
+  const ctx = {seed: 1, quick: true, profile}
+  const r = def.run(point, 'flexsc', ctx)
+  const c = flexscCounts(r)
+  expect(c).not.toBeNull()
+  expect(c!.placement).toBe('same-core')
+  expect(c!.posts).toBeGreaterThanOrEqual(minPosts)
+  expect(c!.batches).toBeGreaterThan(0)
+  expect(c!.served).toBeLessThanOrEqual(c!.posts)
+  expect(c!.served).toBeGreaterThan(0)
+  for (const v of Object.values(r.metrics)) expect(Number.isFinite(v) && v > 0).toBe(true)
+  expect(flexscCounts(def.run(point, 'native', ctx))).toBeNull()
 }

@@ -9,9 +9,8 @@ import {Kernel} from '../kernel.js'
 import {SERVER_HOST} from '../net/network.js'
 import type {KProcess} from '../process.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
-import {ThreadExit} from '../syscalls/proc.js'
 import type {Program} from '../types.js'
-import {FlexscLibC, FlexscProcess} from './library.js'
+import {endingThread, FlexscLibC, FlexscProcess} from './library.js'
 import {resolveFlexscParams, type FlexscParams} from './params.js'
 import {FlexscStats, type FlexscEnv} from './syscall-core.js'
 
@@ -43,25 +42,11 @@ export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
     processes.set(proc.pid, fprocess)
     const thread = kernel.createThread(proc, 'user', name)
     const lib = new FlexscLibC(fprocess, kernel, thread, env.runner)
-    const body: Program = function* (sys) {
-      let code = 0
-      try {
-        code = (yield* program(sys)) ?? 0
-        return code
-      } catch (e) {
-        if (e instanceof ThreadExit) code = e.code
-        throw e
-      } finally {
-        // under FlexSC-Threads the first thread is a user thread too: hand the carrier on
-        const u = lib.uthread
-        if (u) {
-          fprocess.threadEnded(u.tid, code)
-          yield* u.core.leave(u)
-        }
-        // the last thread leaves: the pooled syscall threads and the carriers end with the process
-        if (proc.threads.size <= 1) fprocess.shutdown()
-      }
-    }
+    // under FlexSC-Threads the first thread is a user thread too; when the last thread leaves,
+    // the pooled syscall threads and the carriers end with the process
+    const body = endingThread(lib, program, () => {
+      if (proc.threads.size <= 1) fprocess.shutdown()
+    })
     env.runner.start(kernel, thread, body, lib)
   }
   kernel.runtime = {startProcess: (child, program) => start(child, program, 'main')}

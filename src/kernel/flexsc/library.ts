@@ -369,13 +369,11 @@ export class FlexscLibC extends NativeLibC {
 }
 
 /**
- * A FlexSC-Threads user thread's program: mounted on its core's carrier first; at the end its
- * exit value is recorded (joiners wake) and the carrier goes to the next ready thread.
+ * `body`, ending as a FlexSC thread must: if it is a FlexSC-Threads user thread, its exit value is
+ * recorded (joiners wake) and the carrier goes to the next ready thread; then `atEnd`.
  */
-export function asUserThread(sys: FlexscLibC, body: Program): Program {
+export function endingThread(sys: FlexscLibC, body: Program, atEnd: () => void = () => {}): Program {
   return function* (s) {
-    const u = sys.uthread!
-    yield* u.core.arrive(u)
     let code = 0
     try {
       code = (yield* body(s)) ?? 0
@@ -384,8 +382,22 @@ export function asUserThread(sys: FlexscLibC, body: Program): Program {
       if (e instanceof ThreadExit) code = e.code
       throw e
     } finally {
-      sys.fprocess.threadEnded(u.tid, code)
-      yield* u.core.leave(u)
+      const u = sys.uthread
+      if (u) {
+        sys.fprocess.threadEnded(u.tid, code)
+        yield* u.core.leave(u)
+      }
+      atEnd()
     }
+  }
+}
+
+/** A FlexSC-Threads user thread's program: mounted on its core's carrier first, then `endingThread`. */
+export function asUserThread(sys: FlexscLibC, body: Program): Program {
+  const ending = endingThread(sys, body)
+  return function* (s) {
+    const u = sys.uthread!
+    yield* u.core.arrive(u)
+    return yield* ending(s)
   }
 }
