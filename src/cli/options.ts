@@ -19,11 +19,16 @@ export function parseSeed(raw: string | undefined): number {
   return n
 }
 
+/** More worker threads than this is a typo, not a plan (each takes tens of MB; the machine's cores are shared). */
+export const MAX_JOBS = 256
+
 /** Default: one job per core. */
 export function parseJobs(raw: string | undefined): number {
   if (raw === undefined) return availableParallelism()
   const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--jobs: '${raw}' is not a job count (expected an integer >= 1)`)
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_JOBS) {
+    throw new UsageError(`--jobs: '${raw}' is not a job count (expected an integer from 1 to ${MAX_JOBS}; this machine has ${availableParallelism()} cores)`)
+  }
   return n
 }
 

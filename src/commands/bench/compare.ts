@@ -12,7 +12,7 @@ import {baselineFiles, manifestProfilePath, MANIFEST, readBaseline, readManifest
 import type {ComparisonJson} from '../../report/compare.js'
 import {toCsv} from '../../report/csv.js'
 import {readResultCsv} from '../../report/csvread.js'
-import {createProgress} from '../../report/progress.js'
+import {runProgress, warnJobs} from '../../cli/setup.js'
 
 export interface UpdateJson {
   updated: true
@@ -134,7 +134,8 @@ export default class BenchCompare extends BaseCommand {
   }
 
   private async runQuick(defs: ExperimentDef[], seed: number, profile: ReturnType<typeof loadProfile>, jobs: number): Promise<ExperimentRun[]> {
-    const progress = createProgress('bench compare')
+    warnJobs(jobs, defs, true)
+    const progress = runProgress('bench compare', defs, true)
     return runExperiments(defs, {seed, quick: true, profile, jobs, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
   }
 }

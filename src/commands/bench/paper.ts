@@ -1,13 +1,12 @@
 import {Flags} from '@oclif/core'
-import chalk from 'chalk'
+import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
 import {runFlags} from '../../cli/flags.js'
-import {setupRun} from '../../cli/setup.js'
+import {runProgress, setupRun, warnJobs} from '../../cli/setup.js'
 import {getExperiment, listExperiments} from '../../experiments/registry.js'
 import {runExperiments} from '../../experiments/runner.js'
 import {checkOutDir} from '../../report/files.js'
 import {REPORT_FILE, writePaper} from '../../report/paper.js'
-import {createProgress} from '../../report/progress.js'
 import {readable} from '../../report/table.js'
 
 export default class BenchPaper extends BaseCommand {
@@ -31,7 +30,8 @@ export default class BenchPaper extends BaseCommand {
       process.stderr.write('no experiments registered yet: nothing to run\n')
       return
     }
-    const progress = createProgress('bench paper')
+    warnJobs(setup.jobs, defs, setup.quick)
+    const progress = runProgress('bench paper', defs, setup.quick)
     const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
     await writePaper(out, runs, setup.sets)
     for (const r of runs) {

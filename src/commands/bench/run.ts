@@ -1,16 +1,15 @@
 import {Args} from '@oclif/core'
-import chalk from 'chalk'
+import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
 import {formatFlag, outFlag, runFlags, systemFlag} from '../../cli/flags.js'
 import {parseFormat, rejectFlagLikeArgs} from '../../cli/options.js'
-import {setupRun} from '../../cli/setup.js'
+import {runProgress, setupRun, warnJobs} from '../../cli/setup.js'
 import {UsageError} from '../../errors.js'
 import {getExperiment, listExperiments, parseSystems, selectSystems} from '../../experiments/registry.js'
 import {runExperiments} from '../../experiments/runner.js'
 import {toCsv} from '../../report/csv.js'
 import {checkOutDir, writeResults} from '../../report/files.js'
 import {toJson} from '../../report/json.js'
-import {createProgress} from '../../report/progress.js'
 import {renderTable} from '../../report/table.js'
 
 export default class BenchRun extends BaseCommand {
@@ -40,7 +39,8 @@ export default class BenchRun extends BaseCommand {
     if (flags.out !== undefined) checkOutDir(flags.out)
     const setup = setupRun(flags)
 
-    const progress = createProgress('bench run')
+    warnJobs(setup.jobs, defs, setup.quick, systems)
+    const progress = runProgress('bench run', defs, setup.quick, systems)
     const runs = await runExperiments(defs, {...setup, systems, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
 
     if (flags.out !== undefined) writeResults(flags.out, runs, setup.sets)

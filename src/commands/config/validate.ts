@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {rejectFlagLikeArgs} from '../../cli/options.js'
 import {readProfileJson, validateProfile} from '../../config/index.js'
 import {UsageError} from '../../errors.js'
 
@@ -8,12 +9,15 @@ export default class ConfigValidate extends BaseCommand {
   static override examples = ['<%= config.bin %> config validate configs/*.json']
   // Variadic files: oclif leaves extra arguments in argv only when not strict.
   static override strict = false
-  static override args = {file: Args.string({description: 'profile files (JSON)', required: true})}
+  static override args = {file: Args.string({description: 'profile files (JSON)'})}
 
   async run(): Promise<void> {
     const {argv} = await this.parse(ConfigValidate)
+    const files = argv as string[]
+    rejectFlagLikeArgs(files, [])
+    if (files.length === 0) throw new UsageError('missing profile file (expected one or more JSON files, e.g. `virtuos config validate configs/*.json`)')
     let failed = false
-    for (const file of argv as string[]) {
+    for (const file of files) {
       try {
         validateProfile(readProfileJson(file), file)
         process.stdout.write(`ok ${file}\n`)
