@@ -4,14 +4,39 @@ import {BaseCommand} from '../../cli/base.js'
 import {runFlags} from '../../cli/flags.js'
 import {runProgress, setupRun, warnJobs} from '../../cli/setup.js'
 import {getExperiment, listExperiments} from '../../experiments/registry.js'
-import {runExperiments} from '../../experiments/runner.js'
+import {runExperiments, type ExperimentRun} from '../../experiments/runner.js'
+import {UsageError} from '../../errors.js'
+import {csvIds, loadRun} from '../../report/resultdir.js'
 import {checkOutDir} from '../../report/files.js'
 import {REPORT_FILE, writePaper} from '../../report/paper.js'
 import {readable} from '../../report/table.js'
 
+const warn = (line: string) => process.stderr.write(`virtuos: warning: ${line}\n`)
+
+/** The registered experiments with results in DIR, other than `rerun`, rebuilt from their files; one that cannot be read is left out with a warning. */
+function keptRuns(dir: string, rerun: readonly string[], warnLine: (line: string) => void): ExperimentRun[] {
+  let ids: string[]
+  try {
+    ids = csvIds(dir, '--out')
+  } catch {
+    return [] // no DIR yet
+  }
+  const registered = new Set(listExperiments().map((d) => d.id))
+  const out: ExperimentRun[] = []
+  for (const id of ids.filter((i) => registered.has(i) && !rerun.includes(i))) {
+    try {
+      out.push(loadRun(dir, id, warnLine))
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e
+      warnLine(`${e.message}; REPORT.md leaves ${id} out`)
+    }
+  }
+  return out
+}
+
 export default class BenchPaper extends BaseCommand {
   static override description =
-    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV) and REPORT.md into DIR"
+    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV) and REPORT.md into DIR; with --experiment, only those are re-run and REPORT.md keeps the others' sections"
   static override examples = ['<%= config.bin %> bench paper --quick', '<%= config.bin %> bench paper --full --out results/full --jobs 2']
   static override flags = {
     ...runFlags,
@@ -30,10 +55,14 @@ export default class BenchPaper extends BaseCommand {
       process.stderr.write('no experiments registered yet: nothing to run\n')
       return
     }
+    // --experiment: the other experiments already in DIR keep their files and their sections of REPORT.md
+    const kept = only ? keptRuns(out, defs.map((d) => d.id), warn) : []
     warnJobs(setup.jobs, defs, setup.quick)
     const progress = runProgress('bench paper', defs, setup.quick)
     const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
-    await writePaper(out, runs, setup.sets)
+    const mixed = kept.filter((k) => k.seed !== setup.seed || k.quick !== setup.quick || k.runProfile.hash !== setup.profile.hash).map((k) => k.experiment.id)
+    if (mixed.length > 0) warn(`REPORT.md keeps ${mixed.join(', ')} from an earlier run with another seed, mode or profile (regenerate them too for one consistent report)`)
+    await writePaper(out, runs, setup.sets, {kept})
     for (const r of runs) {
       const e = r.engine
       process.stdout.write(
