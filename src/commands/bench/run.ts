@@ -9,7 +9,8 @@ import {getExperiment, listExperiments, parseSystems, selectSystems} from '../..
 import {runExperiments} from '../../experiments/runner.js'
 import {toCsv} from '../../report/csv.js'
 import {checkOutDir, writeResults} from '../../report/files.js'
-import {toJson} from '../../report/json.js'
+import {toJson, toJsonRows} from '../../report/json.js'
+import type {FlatRow} from '../../report/columns.js'
 import {renderTable} from '../../report/table.js'
 
 export default class BenchRun extends BaseCommand {
@@ -22,12 +23,13 @@ export default class BenchRun extends BaseCommand {
   // Variadic ids: oclif leaves extra arguments in argv only when not strict.
   static override strict = false
   static override args = {id: Args.string({description: 'experiment ids (see `bench list`)'})}
+  static override enableJsonFlag = true
   static override flags = {...runFlags, system: systemFlag, format: formatFlag, out: outFlag()}
 
-  async run(): Promise<void> {
+  async run(): Promise<FlatRow[]> {
     const {argv, flags} = await this.parse(BenchRun)
     const ids = argv as string[]
-    rejectFlagLikeArgs(ids, Object.keys(BenchRun.flags))
+    rejectFlagLikeArgs(ids, [...Object.keys(BenchRun.flags), 'json'])
     if (ids.length === 0) {
       const known = listExperiments().map((e) => e.id).join(', ') || 'none registered yet'
       throw new UsageError(`missing experiment id (accepted: ${known}; \`bench paper\` runs them all)`)
@@ -45,8 +47,11 @@ export default class BenchRun extends BaseCommand {
 
     if (flags.out !== undefined) writeResults(flags.out, runs, setup.sets)
     const rows = runs.flatMap((r) => r.rows)
+    // --json (oclif's, as every command) and --format json (kept as an alias) print the same records
+    if (this.jsonEnabled()) return toJsonRows(rows)
     if (format === 'csv') process.stdout.write(toCsv(rows))
     else if (format === 'json') process.stdout.write(toJson(rows))
     else process.stdout.write(runs.map((r) => renderTable(r, chalk)).join('\n'))
+    return toJsonRows(rows)
   }
 }
