@@ -20,7 +20,9 @@ describe('flag validation', () => {
   it('accepts jobs >= 1 only', () => {
     expect(parseJobs('3')).toBe(3)
     expect(parseJobs(undefined)).toBeGreaterThanOrEqual(1)
-    expect(() => parseJobs('0')).toThrow(/--jobs: '0'.*>= 1/)
+    expect(() => parseJobs('0')).toThrow(/--jobs: '0'.*from 1 to 256/)
+    expect(() => parseJobs('257')).toThrow(/--jobs: '257'/)
+    expect(parseJobs('256')).toBe(256)
     expect(() => parseJobs('two')).toThrow(UsageError)
   })
 

@@ -36,7 +36,11 @@ export default class ConfigValidate extends BaseCommand {
         if (!json) process.stderr.write(e.message + '\n')
       }
     }
-    if (out.files.some((f) => !f.ok)) process.exitCode = 2
+    if (out.files.some((f) => !f.ok)) {
+      // --json: the document is printed, then exit 2; otherwise exit 2 now (problems are on stderr)
+      if (json) process.exitCode = 2
+      else this.exit(2)
+    }
     return out
   }
 }
