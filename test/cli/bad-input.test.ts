@@ -99,7 +99,7 @@ const CASES: Case[] = [
   {name: 'run: --out under a file', args: ['bench', 'run', 'fault-recovery', '--out', join(aFile, 'sub')], says: /--out: cannot create directory .*plain\.txt' is not a directory/},
   {name: 'run: --quick and --full', args: ['bench', 'run', 'fault-recovery', '--quick', '--full'], says: /^virtuos: --quick and --full exclude each other/},
   {name: 'run: --jobs 1000', args: ['bench', 'run', 'fault-recovery', '--jobs', '1000'], says: /--jobs: '1000' .*from 1 to 256/},
-  {name: 'unknown subcommand', args: ['bench', 'lsit'], says: /^virtuos: unknown command 'bench lsit' \(commands: bench compare, .*bench list, /},
+  {name: 'unknown subcommand', args: ['bench', 'lsit'], says: /^virtuos: unknown command 'bench lsit' \(commands: .*bench compare, .*bench list, /},
   {name: 'paper: --out empty', args: ['bench', 'paper', '--experiment', 'fault-recovery', '--out', ''], says: /--out: empty path/},
   {name: 'run: bad id among good ones', args: ['bench', 'run', 'fault-recovery', 'nope', '--out', out('mixed')], says: /unknown experiment 'nope'/},
   // bench list / paper / compare
