@@ -19,11 +19,16 @@ export function parseSeed(raw: string | undefined): number {
   return n
 }
 
+/** More worker threads than this is a typo, not a plan (each takes tens of MB; the machine's cores are shared). */
+export const MAX_JOBS = 256
+
 /** Default: one job per core. */
 export function parseJobs(raw: string | undefined): number {
   if (raw === undefined) return availableParallelism()
   const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--jobs: '${raw}' is not a job count (expected an integer >= 1)`)
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_JOBS) {
+    throw new UsageError(`--jobs: '${raw}' is not a job count (expected an integer from 1 to ${MAX_JOBS}; this machine has ${availableParallelism()} cores)`)
+  }
   return n
 }
 
@@ -61,10 +66,56 @@ export function rejectFlagLikeArgs(argv: readonly string[], accepted: readonly s
 
 export const DEFAULT_TOLERANCE = 0.02
 
-/** `--tolerance`: the relative change a metric may move without failing the gate (0.02 = 2%). */
-export function parseTolerance(raw: string | undefined): number {
+const NUMBER = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
+
+/** A relative tolerance: `2%` or `0.02`. Undefined when `raw` is not one. */
+function relative(raw: string): number | undefined {
+  const t = raw.trim()
+  const percent = t.endsWith('%')
+  const body = percent ? t.slice(0, -1).trim() : t
+  if (!NUMBER.test(body)) return undefined
+  const n = Number(body) / (percent ? 100 : 1)
+  return Number.isFinite(n) && n >= 0 ? n : undefined
+}
+
+/** `--tolerance`: the relative change a metric may move without failing the gate (`2%` or 0.02). */
+export function parseTolerance(raw: string | undefined, flag = '--tolerance'): number {
   if (raw === undefined) return DEFAULT_TOLERANCE
-  const n = /^\d*\.?\d+(e-?\d+)?$/i.test(raw.trim()) ? Number(raw.trim()) : NaN
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--tolerance: '${raw}' is not a tolerance (expected a relative change >= 0, e.g. 0.02 for 2%)`)
+  const n = relative(raw)
+  if (n === undefined) throw new UsageError(`${flag}: '${raw}' is not a tolerance (expected a relative change >= 0, e.g. 2% or 0.02)`)
   return n
+}
+
+/** `--abs-tolerance`: the absolute change (in the metric's unit) a metric may move; default 0. */
+export function parseAbsTolerance(raw: string | undefined, flag = '--abs-tolerance'): number {
+  if (raw === undefined) return 0
+  const t = raw.trim()
+  const n = NUMBER.test(t) ? Number(t) : NaN
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: '${raw}' is not an absolute tolerance (expected a number >= 0 in the metric's unit, e.g. 0.5)`)
+  return n
+}
+
+/**
+ * `--metric-tolerance metric=5%` / `--metric-abs-tolerance metric=3` (repeatable): per-metric
+ * overrides. Metric names are checked against `known` (the metrics being compared) when given.
+ */
+export function parseMetricTolerances(
+  rel: readonly string[] | undefined,
+  abs: readonly string[] | undefined,
+  known?: ReadonlySet<string>,
+): Record<string, {relative?: number; absolute?: number}> {
+  const out: Record<string, {relative?: number; absolute?: number}> = {}
+  const each = (list: readonly string[] | undefined, flag: string, field: 'relative' | 'absolute', example: string) => {
+    for (const item of list ?? []) {
+      const eq = item.indexOf('=')
+      const name = eq > 0 ? item.slice(0, eq).trim() : ''
+      if (!name) throw new UsageError(`${flag}: '${item}' is malformed (expected metric=value, e.g. ${flag} ${example})`)
+      if (known && !known.has(name)) throw new UsageError(`${flag}: unknown metric '${name}' (metrics compared: ${[...known].sort().join(', ')})`)
+      const value = field === 'relative' ? parseTolerance(item.slice(eq + 1), flag) : parseAbsTolerance(item.slice(eq + 1), flag)
+      out[name] = {...out[name], [field]: value}
+    }
+  }
+  each(rel, '--metric-tolerance', 'relative', 'latency_ns=5%')
+  each(abs, '--metric-abs-tolerance', 'absolute', 'latency_ns=3')
+  return out
 }

@@ -1,6 +1,12 @@
 /** From the shared flags to the runner's options: validation first, then the profile. */
+import {availableParallelism} from 'node:os'
 import {loadProfile} from '../config/index.js'
+import {UsageError} from '../errors.js'
+import {expandPoints} from '../experiments/points.js'
+import {selectSystems} from '../experiments/registry.js'
 import type {RunOptions} from '../experiments/runner.js'
+import type {ExperimentDef, SystemId} from '../experiments/types.js'
+import {createProgress, type PlannedExperiment, type Progress} from '../report/progress.js'
 import {checkSets, parseJobs, parseSeed} from './options.js'
 
 export interface RunFlagValues {
@@ -19,9 +25,36 @@ export interface RunSetup extends RunOptions {
 
 /** Throws UsageError for any bad flag before anything runs or is written. */
 export function setupRun(flags: RunFlagValues): RunSetup {
+  if (flags.quick && flags.full) throw new UsageError('--quick and --full exclude each other (give one; --quick is the default)')
   const seed = parseSeed(flags.seed)
   const jobs = parseJobs(flags.jobs)
   const sets = checkSets(flags.set)
   const profile = loadProfile({config: flags.config, set: sets})
   return {seed, jobs, sets, quick: !flags.full, profile}
+}
+
+/** The run's experiments and their task counts (points x systems), in run order, for the progress report. */
+export function progressPlan(defs: readonly ExperimentDef[], quick: boolean, systems?: readonly SystemId[]): PlannedExperiment[] {
+  return defs.map((d) => ({id: d.id, tasks: expandPoints(d.axes, quick).length * selectSystems(d, systems).length}))
+}
+
+/** A progress report on stderr for this run: a bar on a terminal, else a line per finished experiment. */
+export function runProgress(label: string, defs: readonly ExperimentDef[], quick: boolean, systems?: readonly SystemId[]): Progress {
+  return createProgress(label, {plan: progressPlan(defs, quick, systems)})
+}
+
+/**
+ * `--jobs` beyond the cores: each worker thread costs memory and they share the cores, so more only
+ * slows the run (the runner already uses no more workers than the largest experiment has tasks).
+ */
+export function warnJobs(jobs: number, defs: readonly ExperimentDef[], quick: boolean, systems?: readonly SystemId[]): void {
+  const cores = availableParallelism()
+  if (jobs <= cores) return
+  const most = Math.max(1, ...progressPlan(defs, quick, systems).map((p) => p.tasks))
+  const used = Math.min(jobs, most)
+  process.stderr.write(
+    `virtuos: warning: --jobs ${jobs} is more than the ${cores} cores of this machine: extra worker threads share the cores and only add memory and time` +
+      (used < jobs ? `; capped at ${used} (the most tasks of one experiment)` : '') +
+      '\n',
+  )
 }

@@ -5,10 +5,21 @@ import {runSweep} from '../check/sweep.js'
 import {loadProfile} from '../config/index.js'
 import {UsageError} from '../errors.js'
 
+/** `check --json` (schemas/check.schema.json); exit 1 when any schedule broke an invariant. */
+export interface CheckJson {
+  seeds: number
+  seedStart: number
+  crashes: number
+  events: number
+  seconds: number
+  failures: {seed: number; violations: string[]; schedule: string}[]
+}
+
 export default class Check extends BaseCommand {
   static override description =
     'Deterministic simulation testing: per seed, a random fault schedule (service-domain crashes at random times, during fork, during a cross-domain poll, with call pages full) on a small mixed workload with the invariants on; a violation prints the seed and schedule and exits 1'
   static override examples = ['<%= config.bin %> check --seeds 1000', '<%= config.bin %> check --seed-start 4242 --seeds 1 --jobs 1']
+  static override enableJsonFlag = true
   static override flags = {
     seeds: Flags.string({description: 'how many schedules [default: 100]', helpValue: 'N'}),
     'seed-start': Flags.string({description: 'first seed [default: 1]', helpValue: 'S'}),
@@ -16,7 +27,7 @@ export default class Check extends BaseCommand {
     config: Flags.string({description: 'machine profile file (JSON) [default: the paper testbed]', helpValue: 'FILE'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<CheckJson> {
     const {flags} = await this.parse(Check)
     const seeds = count('--seeds', flags.seeds, 100, 1)
     const seedStart = count('--seed-start', flags['seed-start'], 1, 0)
@@ -29,7 +40,15 @@ export default class Check extends BaseCommand {
     }
     const secs = ((Date.now() - started) / 1000).toFixed(1)
     this.log(`${report.results.length} schedules (seeds ${seedStart}..${seedStart + seeds - 1}), ${report.crashes} domain crashes, ${report.failures.length} with violations, ${report.events.toLocaleString('en-US')} events, ${secs} s`)
-    if (report.failures.length > 0) this.exit(1)
+    if (report.failures.length > 0) process.exitCode = 1
+    return {
+      seeds: report.results.length,
+      seedStart,
+      crashes: report.crashes,
+      events: report.events,
+      seconds: Number(secs),
+      failures: report.failures.map((f) => ({seed: f.seed, violations: [...f.violations], schedule: String(f.schedule)})),
+    }
   }
 }
 

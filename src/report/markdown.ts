@@ -10,6 +10,7 @@ import {describePoint, referenceGap} from '../experiments/claims.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {ClaimVerdict, ExperimentDef, MetricDef, ResultRow} from '../experiments/types.js'
 import type {ChartFile} from './chart.js'
+import {verdictOf} from './compare.js'
 import {ownProfile, portablePath, toolInfo} from './meta.js'
 import {readable} from './table.js'
 
@@ -22,12 +23,7 @@ export interface ReportInput {
   overrides: readonly string[]
 }
 
-/** The claim's verdict, or null when the experiment declares no claim. */
-export function verdictOf(def: ExperimentDef, rows: readonly ResultRow[]): ClaimVerdict | null {
-  if (!def.claim) return null
-  if (!def.claimCheck) return {holds: null, detail: 'the experiment declares no check for this claim'}
-  return def.claimCheck(rows)
-}
+export {verdictOf}
 
 const VERDICT = (v: ClaimVerdict | null) => (v === null ? 'no claim' : v.holds === true ? 'supported' : v.holds === false ? 'not supported' : 'not checked')
 

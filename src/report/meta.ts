@@ -22,14 +22,26 @@ export interface ToolInfo {
   name: string
   version: string
   gitRevision: string | null
+  /** Whether tracked files differed from gitRevision (uncommitted changes); null outside a git checkout. */
+  gitDirty: boolean | null
 }
+
+/** What ran the tool: the numbers do not depend on it, the timings do. */
+export interface RuntimeInfo {
+  node: string
+  platform: string
+  arch: string
+}
+
+export const runtimeInfo = (): RuntimeInfo => ({node: process.version, platform: process.platform, arch: process.arch})
 
 let cachedTool: ToolInfo | undefined
 
 export function toolInfo(): ToolInfo {
   if (!cachedTool) {
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {name: string; version: string}
-    cachedTool = {name: pkg.name, version: pkg.version, gitRevision: gitRevision()}
+    const revision = gitRevision()
+    cachedTool = {name: pkg.name, version: pkg.version, gitRevision: revision, gitDirty: revision === null ? null : gitDirty()}
   }
   return cachedTool
 }
@@ -42,9 +54,19 @@ function gitRevision(): string | null {
   }
 }
 
+function gitDirty(): boolean | null {
+  try {
+    const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})
+    return out.trim() !== ''
+  } catch {
+    return null
+  }
+}
+
 export interface RunMeta {
   experiment: {id: string; title: string; reproduces: string; claim: string | null}
   tool: ToolInfo
+  runtime: RuntimeInfo
   /** The profile the numbers come from (with `overrides` applied). */
   profile: {name: string; path: string; hash: string; overrides: string[]}
   /** Present when the experiment runs on a profile of its own (ExperimentDef.profileFor): the one the run was given. */
@@ -75,6 +97,7 @@ export function buildMeta(run: ExperimentRun, overrides: readonly string[] = [])
   return {
     experiment: {id: def.id, title: def.title, reproduces: def.reproduces, claim: def.claim ?? null},
     tool: toolInfo(),
+    runtime: runtimeInfo(),
     profile: {name: run.profile.name, path: portablePath(run.profile.path), hash: run.profile.hash, overrides: [...overrides]},
     ...(ownProfile(run)
       ? {runProfile: {name: run.runProfile.name, path: portablePath(run.runProfile.path), hash: run.runProfile.hash, note: OWN_PROFILE_NOTE}}

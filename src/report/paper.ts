@@ -6,6 +6,7 @@
  */
 import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
+import {listExperiments} from '../experiments/registry.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
 import {chartsFromCsv, type ChartFile} from './chart.js'
@@ -21,20 +22,43 @@ export const REPORT_FILE = 'REPORT.md'
 /** `x.svg` -> `x.png`. */
 export const pngName = (svgFile: string) => svgFile.replace(/\.svg$/, '.png')
 
-export async function paperFiles(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = []): Promise<OutputFile[]> {
-  const files: OutputFile[] = resultFiles(dir, runs, overrides)
+/** The charts of one run, drawn from its CSV text exactly as written, so they show what the file holds. */
+async function drawCharts(run: ExperimentRun): Promise<ChartFile[]> {
+  return chartsFromCsv(toCsv(run.rows), run.experiment, `${run.experiment.id}.csv`)
+}
+
+function chartOutput(dir: string, drawn: readonly ChartFile[]): OutputFile[] {
+  return drawn.flatMap((c) => [
+    {path: join(dir, CHART_DIR, c.file), data: c.svg},
+    {path: join(dir, CHART_DIR, pngName(c.file)), data: svgToPng(c.svg)},
+  ])
+}
+
+export interface PaperOptions {
+  /** Experiments already in DIR that stay as they are: REPORT.md keeps their sections (their charts are not rewritten). */
+  kept?: readonly ExperimentRun[]
+  /** Write `<id>.csv` and `<id>.meta.json` of `runs` (bench paper); false: charts and REPORT.md only (bench report). */
+  results?: boolean
+}
+
+/** Report order: the registry's (the paper's) order, whatever order the runs came in. */
+function inRegistryOrder(runs: readonly ExperimentRun[]): ExperimentRun[] {
+  const order = new Map(listExperiments().map((d, i) => [d.id, i]))
+  return [...runs].sort((a, b) => (order.get(a.experiment.id) ?? Infinity) - (order.get(b.experiment.id) ?? Infinity))
+}
+
+export async function paperFiles(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = [], opts: PaperOptions = {}): Promise<OutputFile[]> {
+  const files: OutputFile[] = opts.results === false ? [] : resultFiles(dir, runs, overrides)
   const charts = new Map<string, ChartFile[]>()
   for (const run of runs) {
-    const id = run.experiment.id
-    // From the CSV text exactly as written, so the charts show what the file holds.
-    const drawn = await chartsFromCsv(toCsv(run.rows), run.experiment, `${id}.csv`)
-    charts.set(id, drawn)
-    for (const c of drawn) {
-      files.push({path: join(dir, CHART_DIR, c.file), data: c.svg})
-      files.push({path: join(dir, CHART_DIR, pngName(c.file)), data: svgToPng(c.svg)})
-    }
+    const drawn = await drawCharts(run)
+    charts.set(run.experiment.id, drawn)
+    files.push(...chartOutput(dir, drawn))
   }
-  files.push({path: join(dir, REPORT_FILE), data: renderReport({runs, charts, chartDir: CHART_DIR, overrides})})
+  // kept experiments: their charts are only named in the report (drawn again from their CSV for the titles, not written)
+  for (const run of opts.kept ?? []) charts.set(run.experiment.id, await drawCharts(run))
+  const all = inRegistryOrder([...runs, ...(opts.kept ?? [])])
+  files.push({path: join(dir, REPORT_FILE), data: renderReport({runs: all, charts, chartDir: CHART_DIR, overrides})})
   return files
 }
 
@@ -55,8 +79,8 @@ export function existingCharts(dir: string, ids: readonly string[]): string[] {
 }
 
 /** Writes every file of the paper or none, then removes the regenerated experiments' stale charts; returns the paths written. */
-export async function writePaper(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = []): Promise<string[]> {
-  const files = await paperFiles(dir, runs, overrides)
+export async function writePaper(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = [], opts: PaperOptions = {}): Promise<string[]> {
+  const files = await paperFiles(dir, runs, overrides, opts)
   writeOutputFiles(files, '--out', existingCharts(dir, runs.map((r) => r.experiment.id)))
   return files.map((f) => f.path)
 }

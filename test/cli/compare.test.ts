@@ -1,10 +1,11 @@
 /**
  * `bench compare` end to end on the selftest experiment: a fresh baseline passes, a moved metric
- * (an edited baseline value, or a --set what-if) fails with exit 1 and is listed, missing rows fail,
+ * (an edited baseline value, or a --set what-if) fails with exit 3 and is listed, missing rows fail,
  * and a baseline of another seed or profile, or a missing or malformed one, is refused with exit 2.
+ * Only what the baseline covers is compared; --junit and --markdown write CI reports; --json a typed result.
  */
 import {execFile} from 'node:child_process'
-import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -31,7 +32,8 @@ beforeAll(async () => {
   ensureBuilt()
   made = join(mkdtempSync(join(tmpdir(), 'virtuos-baseline-')), 'b')
   const r = await compare(made, '--update')
-  expect(r.stderr).toBe('')
+  // without a terminal, stderr has only the progress line of the finished experiment
+  expect(r.stderr).toMatch(/^bench compare: selftest done \(1\/1\): 4 runs in \d+\.\d s\n$/)
   expect(r.stdout).toMatch(/baseline updated: 1 experiment, \d+ rows, seed 1/)
 })
 
@@ -45,10 +47,56 @@ describe('bench compare', () => {
   it.concurrent('passes on an unchanged model', async () => {
     const r = await compare(made)
     expect(r.status).toBe(0)
-    expect(r.stdout).toMatch(/8 rows checked .*: 0 moved, 0 missing, 0 extra: ok/)
+    expect(r.stdout).toMatch(/8 rows checked .*: 0 moved \(0 regressed, 0 improved\), 0 verdict flips, 0 missing, 0 extra: ok/)
   })
 
-  it.concurrent('fails with exit 1 and lists a metric moved beyond the tolerance, but not within it', async () => {
+  it.concurrent('compares only what the baseline covers, warning about registered experiments it lacks', async () => {
+    const r = await cli('bench', 'compare', '--baseline', made, '--jobs', '1')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/8 rows checked .*: ok/)
+    expect(r.stderr).toMatch(/^virtuos: warning: not compared, the baseline in .* does not cover syscall-overhead, .* \(add with --update --experiment /)
+    const outside = await compare(made, '--experiment', 'selftest,oltp')
+    expect(outside.status).toBe(2)
+    expect(outside.stderr).toMatch(/--experiment: the baseline in .* does not cover 'oltp' \(it covers: selftest\); add it with --update --experiment oltp/)
+  })
+
+  it.concurrent('writes JUnit XML and a Markdown summary, and --json prints the typed result', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'virtuos-gate-'))
+    const junit = join(tmp, 'sub', 'compare.xml')
+    const markdown = join(tmp, 'summary.md')
+    const r = await compare(made, '--set', 'machine.clock=2.5', '--junit', junit, '--markdown', markdown)
+    expect(r.status).toBe(3)
+    const x = readFileSync(junit, 'utf8')
+    expect(x).toMatch(/<testsuite name="selftest" tests="2" failures="1"/)
+    expect(x).toMatch(/name="selftest: figures"[^>]*>\n\s+<failure message="4 moved/)
+    expect(x).toMatch(/name="selftest: claim"[^>]*>\n\s+<system-out>/)
+    expect(readFileSync(markdown, 'utf8')).toMatch(/^## virtuos bench compare: ❌ figures moved/)
+    const j = await compare(made, '--set', 'machine.clock=2.5', '--json')
+    expect(j.status).toBe(3)
+    const out = JSON.parse(j.stdout)
+    expect(out.summary).toMatchObject({checked: 8, moved: 4, improved: 4, regressed: 0, failed: true})
+    expect(out.moved[0]).toMatchObject({experiment: 'selftest', metric: 'throughput', class: 'improved'})
+    const ok = await compare(made, '--json')
+    expect(ok.status).toBe(0)
+    expect(JSON.parse(ok.stdout).summary.failed).toBe(false)
+    // a report file that cannot be written is found before the run
+    const bad = await compare(made, '--junit', join(markdown, 'x.xml'))
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/--junit: cannot create file .*is not a directory/)
+    expect(existsSync(join(tmp, 'x.xml'))).toBe(false)
+  })
+
+  it.concurrent('per-metric and absolute tolerances decide which rows move', async () => {
+    const moved = await compare(made, '--set', 'machine.clock=2.5')
+    expect(moved.stdout).toMatch(/4 moved/)
+    expect((await compare(made, '--set', 'machine.clock=2.5', '--metric-tolerance', 'throughput=15%')).status).toBe(0)
+    expect((await compare(made, '--set', 'machine.clock=2.5', '--abs-tolerance', '1e9')).status).toBe(0)
+    const unknown = await compare(made, '--metric-tolerance', 'tput=5%')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/--metric-tolerance: unknown metric 'tput' \(metrics compared: latency, throughput\)/)
+  })
+
+  it.concurrent('fails with exit 3 and lists a metric moved beyond the tolerance, but not within it', async () => {
     const dir = baselineCopy()
     const csv = readFileSync(join(dir, 'selftest.csv'), 'utf8').split('\n')
     // Raise the first virtuos throughput of the baseline by 10%: the fresh run is 9.1% below it.
@@ -59,16 +107,17 @@ describe('bench compare', () => {
     csv[i] = cells.join(',')
     writeFileSync(join(dir, 'selftest.csv'), csv.join('\n'))
     const r = await compare(dir)
-    expect(r.status).toBe(1)
-    expect(r.stdout).toMatch(/moved beyond 2% \(worst first\):/)
-    expect(r.stdout).toMatch(/selftest\s+virtuos\s+clients=1, request=small\s+throughput\s+\S+\s+\S+\s+-9\.09%/)
-    expect(r.stdout).toMatch(/1 moved, 0 missing, 0 extra: FAIL/)
+    expect(r.status).toBe(3)
+    expect(r.stdout).toMatch(/moved beyond the tolerance \(largest change first\):/)
+    expect(r.stdout).toMatch(/selftest\s+virtuos\s+clients=1, request=small\s+throughput\s+regressed\s+\S+\s+\S+\s+-9\.09%/)
+    expect(r.stdout).toMatch(/1 moved \(1 regressed, 0 improved\), 0 verdict flips, 0 missing, 0 extra: FAIL/)
     expect((await compare(dir, '--tolerance', '0.1')).status).toBe(0)
+    expect((await compare(dir, '--tolerance', '10%')).status).toBe(0)
   })
 
   it.concurrent('fails when a profile constant is changed with --set', async () => {
     const r = await compare(made, '--set', 'machine.clock=2.5')
-    expect(r.status).toBe(1)
+    expect(r.status).toBe(3)
     expect(r.stdout).toMatch(/throughput .*[+-]\d+(\.\d+)?%/)
     expect(r.stdout).toMatch(/FAIL/)
   })
@@ -78,9 +127,9 @@ describe('bench compare', () => {
     const csv = readFileSync(join(dir, 'selftest.csv'), 'utf8')
     writeFileSync(join(dir, 'selftest.csv'), csv.replace(/^selftest,native,1,small,latency,/m, 'selftest,native,99,small,latency,'))
     const r = await compare(dir)
-    expect(r.status).toBe(1)
+    expect(r.status).toBe(3)
     expect(r.stdout).toMatch(/missing \(in the baseline, not produced now\):\n.*\n\s+selftest\s+native\s+clients=99, request=small\s+latency/)
-    expect(r.stdout).toMatch(/0 moved, 1 missing, 1 extra: FAIL/)
+    expect(r.stdout).toMatch(/0 moved \(0 regressed, 0 improved\), 0 verdict flips, 1 missing, 1 extra: FAIL/)
   })
 
   const refused: [string, (dir: string) => string[], RegExp][] = [

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {Errors} from '@oclif/core'
 import {usageMessage} from '../../src/cli/base.js'
-import {checkSets, parseFormat, parseJobs, parseSeed, rejectFlagLikeArgs} from '../../src/cli/options.js'
+import {checkSets, parseAbsTolerance, parseFormat, parseJobs, parseMetricTolerances, parseSeed, parseTolerance, rejectFlagLikeArgs} from '../../src/cli/options.js'
 import {UsageError} from '../../src/errors.js'
 import {parseSystems} from '../../src/experiments/registry.js'
 
@@ -20,7 +20,9 @@ describe('flag validation', () => {
   it('accepts jobs >= 1 only', () => {
     expect(parseJobs('3')).toBe(3)
     expect(parseJobs(undefined)).toBeGreaterThanOrEqual(1)
-    expect(() => parseJobs('0')).toThrow(/--jobs: '0'.*>= 1/)
+    expect(() => parseJobs('0')).toThrow(/--jobs: '0'.*from 1 to 256/)
+    expect(() => parseJobs('257')).toThrow(/--jobs: '257'/)
+    expect(parseJobs('256')).toBe(256)
     expect(() => parseJobs('two')).toThrow(UsageError)
   })
 
@@ -44,6 +46,30 @@ describe('flag validation', () => {
   it('treats a flag-like leftover argument as an unknown flag', () => {
     expect(() => rejectFlagLikeArgs(['a', '--bogus'], ['seed'])).toThrow(/unknown flag '--bogus'/)
     expect(() => rejectFlagLikeArgs(['a', 'b'], ['seed'])).not.toThrow()
+  })
+})
+
+describe('gate tolerances', () => {
+  it('takes a relative tolerance as a percentage or a fraction', () => {
+    expect(parseTolerance(undefined)).toBe(0.02)
+    expect(parseTolerance('2%')).toBeCloseTo(0.02)
+    expect(parseTolerance('0.05')).toBe(0.05)
+    expect(parseTolerance('1e-3')).toBe(0.001)
+    for (const bad of ['-1', 'lots', '%', '2%%', '']) expect(() => parseTolerance(bad)).toThrow(/^--tolerance: .*e\.g\. 2% or 0\.02/)
+  })
+
+  it('takes an absolute tolerance >= 0', () => {
+    expect(parseAbsTolerance(undefined)).toBe(0)
+    expect(parseAbsTolerance('0.5')).toBe(0.5)
+    expect(() => parseAbsTolerance('5%')).toThrow(/^--abs-tolerance: '5%'/)
+  })
+
+  it('takes per-metric tolerances as metric=value and checks the metric exists', () => {
+    const known = new Set(['latency_ns', 'tps'])
+    expect(parseMetricTolerances(['latency_ns=5%'], ['latency_ns=3', 'tps=1'], known)).toEqual({latency_ns: {relative: 0.05, absolute: 3}, tps: {absolute: 1}})
+    expect(() => parseMetricTolerances(['5%'], [], known)).toThrow(/--metric-tolerance: '5%' is malformed \(expected metric=value/)
+    expect(() => parseMetricTolerances(['lat=5%'], [], known)).toThrow(/unknown metric 'lat' \(metrics compared: latency_ns, tps\)/)
+    expect(() => parseMetricTolerances([], ['tps=x'], known)).toThrow(/^--metric-abs-tolerance: 'x'/)
   })
 })
 

@@ -35,3 +35,13 @@ describe('the profile behind the numbers', () => {
     expect(used.hash).not.toBe(loadProfile({config: 'configs/flexsc-i7.json'}).hash)
   })
 })
+
+describe('the run context', () => {
+  it('records the git revision, whether the tree was dirty, and the Node version', async () => {
+    const meta = buildMeta(await selftestRun())
+    expect(meta.tool.gitRevision === null || /^[0-9a-f]{40}$/.test(meta.tool.gitRevision)).toBe(true)
+    expect(meta.tool.gitDirty === null || typeof meta.tool.gitDirty === 'boolean').toBe(true)
+    if (meta.tool.gitRevision !== null) expect(typeof meta.tool.gitDirty).toBe('boolean')
+    expect(meta.runtime).toEqual({node: process.version, platform: process.platform, arch: process.arch})
+  })
+})

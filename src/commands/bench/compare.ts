@@ -1,31 +1,43 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {runFlags} from '../../cli/flags.js'
-import {checkSets, parseJobs, parseSeed, parseTolerance} from '../../cli/options.js'
+import {compareWithClaims, emitComparison, gateFlags, parseGateFlags} from '../../cli/gate.js'
+import {checkSets, parseJobs, parseSeed} from '../../cli/options.js'
 import {loadProfile} from '../../config/index.js'
 import {UsageError} from '../../errors.js'
-import {getExperiment, listExperiments} from '../../experiments/registry.js'
+import {findExperiment, getExperiment, listExperiments} from '../../experiments/registry.js'
 import {runExperiments, type ExperimentRun} from '../../experiments/runner.js'
 import type {ExperimentDef, ResultRow} from '../../experiments/types.js'
 import {baselineFiles, manifestProfilePath, MANIFEST, readBaseline, readManifest, writeBaseline} from '../../report/baseline.js'
-import {compareRows, comparisonFailed, renderComparison} from '../../report/compare.js'
+import type {ComparisonJson} from '../../report/compare.js'
 import {toCsv} from '../../report/csv.js'
 import {readResultCsv} from '../../report/csvread.js'
-import {createProgress} from '../../report/progress.js'
+import {runProgress, warnJobs} from '../../cli/setup.js'
+
+export interface UpdateJson {
+  updated: true
+  baseline: string
+  experiments: string[]
+  rows: number
+  seed: number
+  profile: {name: string; hash: string}
+}
 
 export default class BenchCompare extends BaseCommand {
   static override description =
-    'Re-run the experiments in quick mode and compare every metric with a baseline (exit 1 if any moved beyond the tolerance)'
+    "Re-run the baseline's experiments in quick mode and compare every metric with it: exit 0 same, 3 a figure moved (or a claim verdict flipped), 2 bad input, 1 internal error"
   static override examples = [
     '<%= config.bin %> bench compare --baseline results/baseline',
-    '<%= config.bin %> bench compare --baseline results/baseline --experiment syscall-overhead --tolerance 0.05',
+    '<%= config.bin %> bench compare --baseline results/baseline --experiment syscall-overhead --tolerance 5%',
+    '<%= config.bin %> bench compare --metric-tolerance latency_ns=5% --abs-tolerance 0.01 --junit compare.xml --markdown "$GITHUB_STEP_SUMMARY"',
     '<%= config.bin %> bench compare --baseline results/baseline --set cpu.syscallEntry=80   # what moves if a constant changes',
     '<%= config.bin %> bench compare --baseline results/baseline --update   # after an intended model change (say why in the commit)',
   ]
+  static override enableJsonFlag = true
   static override flags = {
     baseline: Flags.string({description: `baseline directory (${MANIFEST} + <id>.csv per experiment)`, helpValue: 'DIR', default: 'results/baseline'}),
-    tolerance: Flags.string({description: 'relative change a metric may move, e.g. 0.02 = 2% [default: 0.02]', helpValue: 'X'}),
-    experiment: Flags.string({description: 'only these experiments (comma list or repeated) [default: all registered]', helpValue: 'id', multiple: true}),
+    ...gateFlags,
+    experiment: Flags.string({description: 'only these experiments (comma list or repeated) [default: those the baseline covers]', helpValue: 'id', multiple: true}),
     update: Flags.boolean({description: 'rewrite the baseline from a fresh quick run instead of comparing'}),
     seed: Flags.string({description: "run seed; must be the baseline's when comparing [default: the baseline's, else 1]", helpValue: 'N'}),
     config: Flags.string({description: "machine profile file; must hash as the baseline's when comparing [default: the baseline's]", helpValue: 'FILE'}),
@@ -33,18 +45,42 @@ export default class BenchCompare extends BaseCommand {
     jobs: runFlags.jobs,
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<ComparisonJson | UpdateJson> {
     const {flags} = await this.parse(BenchCompare)
     const dir = flags.baseline
-    const tolerance = parseTolerance(flags.tolerance)
+    parseGateFlags(flags) // shape first, before the baseline is read
     const jobs = parseJobs(flags.jobs)
     const sets = checkSets(flags.set)
     const only = flags.experiment?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
-    const defs = only ? [...new Set(only)].map(getExperiment) : [...listExperiments()]
-    if (flags.update) return this.update(dir, defs, only !== undefined, flags.seed, flags.config, sets, jobs)
+    if (only) for (const id of only) getExperiment(id)
+    if (flags.update) {
+      const defs = only ? [...new Set(only)].map(getExperiment) : [...listExperiments()]
+      return this.update(dir, defs, only !== undefined, flags.seed, flags.config, sets, jobs)
+    }
 
     const baseline = readBaseline(dir)
     const m = baseline.manifest
+    // Only what the baseline covers is compared: by default its experiments; --experiment picks among them.
+    const covered = new Set(m.experiments)
+    if (only) {
+      const outside = only.filter((id) => !covered.has(id))
+      if (outside.length > 0) {
+        throw new UsageError(
+          `--experiment: the baseline in ${dir} does not cover ${outside.map((id) => `'${id}'`).join(', ')} (it covers: ${m.experiments.join(', ')}); ` +
+            `add ${outside.length === 1 ? 'it' : 'them'} with --update --experiment ${outside.join(',')}`,
+        )
+      }
+    }
+    const chosen = only ? [...new Set(only)] : m.experiments
+    const defs = chosen.map((id) => findExperiment(id)).filter((d): d is ExperimentDef => d !== undefined)
+    const uncovered = listExperiments().filter((d) => !covered.has(d.id)).map((d) => d.id)
+    if (!only && uncovered.length > 0) {
+      process.stderr.write(
+        `virtuos: warning: not compared, the baseline in ${dir} does not cover ${uncovered.join(', ')} (add with --update --experiment ${uncovered.join(',')})\n`,
+      )
+    }
+    const oldRows = chosen.flatMap((id) => baseline.rows.get(id) ?? [])
+    const tolerances = parseGateFlags(flags, new Set(oldRows.map((r) => r.metric)))
     const seed = flags.seed === undefined ? m.seed : parseSeed(flags.seed)
     if (seed !== m.seed) {
       throw new UsageError(`--seed: the baseline in ${dir} was made with seed ${m.seed}, not ${seed}; compare with its seed, or remake it with --update`)
@@ -60,12 +96,9 @@ export default class BenchCompare extends BaseCommand {
     // --set is a what-if on top of the baseline's profile: its effect is what the comparison shows.
     const profile = sets.length > 0 ? loadProfile({config, set: sets}) : base
     const runs = await this.runQuick(defs, seed, profile, jobs)
-    const ids = new Set(defs.map((d) => d.id))
-    // Experiments the baseline covers but that are not run: missing when comparing all, ignored when --experiment picks.
-    const old = [...baseline.rows].filter(([id]) => !only || ids.has(id)).flatMap(([, rows]) => rows)
-    const comparison = compareRows(old, currentRows(runs), tolerance)
-    process.stdout.write(renderComparison(comparison, dir))
-    if (comparisonFailed(comparison)) this.exit(1)
+    // An experiment the baseline lists but no longer registered shows as missing rows.
+    const comparison = compareWithClaims(oldRows, currentRows(runs), tolerances)
+    return emitComparison(comparison, dir, flags, this.jsonEnabled(), 'bench compare')
   }
 
   private async update(
@@ -76,7 +109,7 @@ export default class BenchCompare extends BaseCommand {
     configFlag: string | undefined,
     sets: string[],
     jobs: number,
-  ): Promise<void> {
+  ): Promise<UpdateJson> {
     if (sets.length > 0) throw new UsageError('--set: a baseline is made from a profile file as it is (use --set when comparing, to see what moves)')
     const previous = readManifest(dir)
     const seed = seedFlag === undefined ? (previous?.seed ?? parseSeed(undefined)) : parseSeed(seedFlag)
@@ -94,11 +127,15 @@ export default class BenchCompare extends BaseCommand {
     const now = new Set([...keep, ...runs.map((r) => r.experiment.id)])
     writeBaseline(dir, files, (previous?.experiments ?? []).filter((id) => !now.has(id)))
     const rows = runs.reduce((n, r) => n + r.rows.length, 0)
-    process.stdout.write(`baseline updated: ${runs.length} experiment${runs.length === 1 ? '' : 's'}, ${rows} rows, seed ${seed}, profile ${profile.name} (${profile.hash}) -> ${dir}\n`)
+    if (!this.jsonEnabled()) {
+      process.stdout.write(`baseline updated: ${runs.length} experiment${runs.length === 1 ? '' : 's'}, ${rows} rows, seed ${seed}, profile ${profile.name} (${profile.hash}) -> ${dir}\n`)
+    }
+    return {updated: true, baseline: dir, experiments: [...now], rows, seed, profile: {name: profile.name, hash: profile.hash}}
   }
 
   private async runQuick(defs: ExperimentDef[], seed: number, profile: ReturnType<typeof loadProfile>, jobs: number): Promise<ExperimentRun[]> {
-    const progress = createProgress('bench compare')
+    warnJobs(jobs, defs, true)
+    const progress = runProgress('bench compare', defs, true)
     return runExperiments(defs, {seed, quick: true, profile, jobs, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
   }
 }

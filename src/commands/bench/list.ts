@@ -1,19 +1,34 @@
-import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {rejectFlagLikeArgs} from '../../cli/options.js'
+import {UsageError} from '../../errors.js'
 import {listExperiments} from '../../experiments/registry.js'
+import type {ExperimentDef} from '../../experiments/types.js'
+
+/** `bench list --json`: one object per experiment (schemas/bench-list.schema.json). */
+export type ListJson = {
+  id: string
+  title: string
+  reproduces: string
+  claim: string | null
+  systems: ExperimentDef['systems']
+  axes: ExperimentDef['axes']
+  metrics: ExperimentDef['metrics']
+}[]
 
 export default class BenchList extends BaseCommand {
   static override description = 'List the experiments (one per figure or table of the paper)'
   static override examples = ['<%= config.bin %> bench list', '<%= config.bin %> bench list --json']
-  static override flags = {
-    json: Flags.boolean({description: 'print id, title, what it reproduces, systems, axes and metrics as JSON'}),
-  }
+  // Not strict, so that a stray argument reaches run() (and gets one clear line) instead of oclif's command lookup.
+  static override strict = false
+  static override enableJsonFlag = true
+  static override flags = {}
 
-  async run(): Promise<void> {
-    const {flags} = await this.parse(BenchList)
+  async run(): Promise<ListJson> {
+    const {argv, flags} = await this.parse(BenchList)
+    rejectFlagLikeArgs(argv as string[], ['json'])
+    if (argv.length > 0) throw new UsageError(`bench list takes no arguments (got '${argv[0]}'); to run an experiment: virtuos bench run ${argv[0]}`)
     const experiments = listExperiments()
-    if (flags.json) {
-      const out = experiments.map((e) => ({
+    const out: ListJson = experiments.map((e) => ({
         id: e.id,
         title: e.title,
         reproduces: e.reproduces,
@@ -22,11 +37,10 @@ export default class BenchList extends BaseCommand {
         axes: e.axes,
         metrics: e.metrics,
       }))
-      process.stdout.write(JSON.stringify(out, null, 2) + '\n')
-      return
-    }
+    if (this.jsonEnabled()) return out
     if (experiments.length === 0) process.stderr.write('no experiments registered yet\n')
     const width = Math.max(0, ...experiments.map((e) => e.id.length))
     for (const e of experiments) process.stdout.write(`${e.id.padEnd(width)}  ${e.title} (${e.reproduces})\n`)
+    return out
   }
 }

@@ -1,26 +1,62 @@
+import {join} from 'node:path'
 import {Flags} from '@oclif/core'
-import chalk from 'chalk'
+import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
 import {runFlags} from '../../cli/flags.js'
-import {setupRun} from '../../cli/setup.js'
+import {runProgress, setupRun, warnJobs} from '../../cli/setup.js'
 import {getExperiment, listExperiments} from '../../experiments/registry.js'
-import {runExperiments} from '../../experiments/runner.js'
+import {runExperiments, type ExperimentRun} from '../../experiments/runner.js'
+import {UsageError} from '../../errors.js'
+import {csvIds, loadRun} from '../../report/resultdir.js'
 import {checkOutDir} from '../../report/files.js'
 import {REPORT_FILE, writePaper} from '../../report/paper.js'
-import {createProgress} from '../../report/progress.js'
 import {readable} from '../../report/table.js'
+
+/** `bench paper --json` (schemas/bench-paper.schema.json). */
+export interface PaperJson {
+  out: string
+  report: string | null
+  experiments: {id: string; rows: number; csv: string; wallSeconds: number}[]
+  /** Experiments of --out not re-run whose sections REPORT.md kept (--experiment). */
+  kept?: string[]
+  files: string[]
+}
+
+const warn = (line: string) => process.stderr.write(`virtuos: warning: ${line}\n`)
+
+/** The registered experiments with results in DIR, other than `rerun`, rebuilt from their files; one that cannot be read is left out with a warning. */
+function keptRuns(dir: string, rerun: readonly string[], warnLine: (line: string) => void): ExperimentRun[] {
+  let ids: string[]
+  try {
+    ids = csvIds(dir, '--out')
+  } catch {
+    return [] // no DIR yet
+  }
+  const registered = new Set(listExperiments().map((d) => d.id))
+  const out: ExperimentRun[] = []
+  for (const id of ids.filter((i) => registered.has(i) && !rerun.includes(i))) {
+    try {
+      out.push(loadRun(dir, id, warnLine))
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e
+      warnLine(`${e.message}; REPORT.md leaves ${id} out`)
+    }
+  }
+  return out
+}
 
 export default class BenchPaper extends BaseCommand {
   static override description =
-    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV) and REPORT.md into DIR"
+    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV) and REPORT.md into DIR; with --experiment, only those are re-run and REPORT.md keeps the others' sections"
   static override examples = ['<%= config.bin %> bench paper --quick', '<%= config.bin %> bench paper --full --out results/full --jobs 2']
+  static override enableJsonFlag = true
   static override flags = {
     ...runFlags,
     experiment: Flags.string({description: 'only these experiments (comma list or repeated) [default: all]', helpValue: 'id', multiple: true}),
     out: Flags.string({description: 'write <id>.csv, <id>.meta.json, charts/<id>.<metric>.svg and REPORT.md into DIR', helpValue: 'DIR', default: 'results'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<PaperJson> {
     const {flags} = await this.parse(BenchPaper)
     const out = flags.out ?? 'results'
     checkOutDir(out)
@@ -29,11 +65,24 @@ export default class BenchPaper extends BaseCommand {
     const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
     if (defs.length === 0) {
       process.stderr.write('no experiments registered yet: nothing to run\n')
-      return
+      return {out, report: null, experiments: [], files: []}
     }
-    const progress = createProgress('bench paper')
+    // --experiment: the other experiments already in DIR keep their files and their sections of REPORT.md
+    const kept = only ? keptRuns(out, defs.map((d) => d.id), warn) : []
+    warnJobs(setup.jobs, defs, setup.quick)
+    const progress = runProgress('bench paper', defs, setup.quick)
     const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
-    await writePaper(out, runs, setup.sets)
+    const mixed = kept.filter((k) => k.seed !== setup.seed || k.quick !== setup.quick || k.runProfile.hash !== setup.profile.hash).map((k) => k.experiment.id)
+    if (mixed.length > 0) warn(`REPORT.md keeps ${mixed.join(', ')} from an earlier run with another seed, mode or profile (regenerate them too for one consistent report)`)
+    const files = await writePaper(out, runs, setup.sets, {kept})
+    const result: PaperJson = {
+      out,
+      report: join(out, REPORT_FILE),
+      experiments: runs.map((r) => ({id: r.experiment.id, rows: r.rows.length, csv: join(out, `${r.experiment.id}.csv`), wallSeconds: r.wallSeconds})),
+      kept: kept.map((k) => k.experiment.id),
+      files,
+    }
+    if (this.jsonEnabled()) return result
     for (const r of runs) {
       const e = r.engine
       process.stdout.write(
@@ -42,5 +91,6 @@ export default class BenchPaper extends BaseCommand {
       )
     }
     process.stdout.write(`report: ${out}/${REPORT_FILE}\n`)
+    return result
   }
 }

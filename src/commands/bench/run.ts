@@ -1,16 +1,16 @@
 import {Args} from '@oclif/core'
-import chalk from 'chalk'
+import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
 import {formatFlag, outFlag, runFlags, systemFlag} from '../../cli/flags.js'
 import {parseFormat, rejectFlagLikeArgs} from '../../cli/options.js'
-import {setupRun} from '../../cli/setup.js'
+import {runProgress, setupRun, warnJobs} from '../../cli/setup.js'
 import {UsageError} from '../../errors.js'
 import {getExperiment, listExperiments, parseSystems, selectSystems} from '../../experiments/registry.js'
 import {runExperiments} from '../../experiments/runner.js'
 import {toCsv} from '../../report/csv.js'
 import {checkOutDir, writeResults} from '../../report/files.js'
-import {toJson} from '../../report/json.js'
-import {createProgress} from '../../report/progress.js'
+import {toJson, toJsonRows} from '../../report/json.js'
+import type {FlatRow} from '../../report/columns.js'
 import {renderTable} from '../../report/table.js'
 
 export default class BenchRun extends BaseCommand {
@@ -23,12 +23,13 @@ export default class BenchRun extends BaseCommand {
   // Variadic ids: oclif leaves extra arguments in argv only when not strict.
   static override strict = false
   static override args = {id: Args.string({description: 'experiment ids (see `bench list`)'})}
+  static override enableJsonFlag = true
   static override flags = {...runFlags, system: systemFlag, format: formatFlag, out: outFlag()}
 
-  async run(): Promise<void> {
+  async run(): Promise<FlatRow[]> {
     const {argv, flags} = await this.parse(BenchRun)
     const ids = argv as string[]
-    rejectFlagLikeArgs(ids, Object.keys(BenchRun.flags))
+    rejectFlagLikeArgs(ids, [...Object.keys(BenchRun.flags), 'json'])
     if (ids.length === 0) {
       const known = listExperiments().map((e) => e.id).join(', ') || 'none registered yet'
       throw new UsageError(`missing experiment id (accepted: ${known}; \`bench paper\` runs them all)`)
@@ -40,13 +41,17 @@ export default class BenchRun extends BaseCommand {
     if (flags.out !== undefined) checkOutDir(flags.out)
     const setup = setupRun(flags)
 
-    const progress = createProgress('bench run')
+    warnJobs(setup.jobs, defs, setup.quick, systems)
+    const progress = runProgress('bench run', defs, setup.quick, systems)
     const runs = await runExperiments(defs, {...setup, systems, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
 
     if (flags.out !== undefined) writeResults(flags.out, runs, setup.sets)
     const rows = runs.flatMap((r) => r.rows)
+    // --json (oclif's, as every command) and --format json (kept as an alias) print the same records
+    if (this.jsonEnabled()) return toJsonRows(rows)
     if (format === 'csv') process.stdout.write(toCsv(rows))
     else if (format === 'json') process.stdout.write(toJson(rows))
     else process.stdout.write(runs.map((r) => renderTable(r, chalk)).join('\n'))
+    return toJsonRows(rows)
   }
 }

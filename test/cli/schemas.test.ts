@@ -1,0 +1,113 @@
+/**
+ * One JSON convention: every command takes oclif's --json, and what it prints validates against its
+ * JSON Schema in schemas/ (as do meta.json and baseline.json files). Real outputs of the compiled CLI.
+ */
+import {execFile} from 'node:child_process'
+import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {Ajv2020} from 'ajv/dist/2020.js'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {ensureBuilt, ROOT} from './build.js'
+
+function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}, maxBuffer: 64 << 20}, (err, stdout, stderr) =>
+      resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
+    )
+  })
+}
+
+const ajv = new Ajv2020({allErrors: true, strict: true, allowUnionTypes: true})
+const SCHEMAS = join(ROOT, 'schemas')
+for (const f of readdirSync(SCHEMAS)) ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, f), 'utf8')))
+const BASE = 'https://github.com/virtuos-bench/schemas/'
+
+function valid(schema: string, data: unknown): void {
+  const validate = ajv.getSchema(BASE + schema)
+  expect(validate, `schema ${schema}`).toBeDefined()
+  const ok = validate!(data)
+  expect(ok, `${schema}: ${ajv.errorsText(validate!.errors)}`).toBe(true)
+}
+
+async function json(schema: string, status: number, ...args: string[]): Promise<unknown> {
+  const r = await cli(...args)
+  expect(r.status, r.stderr).toBe(status)
+  const data = JSON.parse(r.stdout)
+  valid(schema, data)
+  return data
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'virtuos-json-'))
+let paper: string
+let baseline: string
+
+beforeAll(async () => {
+  ensureBuilt()
+  paper = join(tmp(), 'p')
+  baseline = join(tmp(), 'b')
+  const [p, b] = await Promise.all([
+    cli('bench', 'paper', '--experiment', 'selftest', '--out', paper, '--jobs', '1', '--json'),
+    cli('bench', 'compare', '--experiment', 'selftest', '--baseline', baseline, '--update', '--jobs', '1', '--json'),
+  ])
+  expect(p.status, p.stderr).toBe(0)
+  expect(b.status, b.stderr).toBe(0)
+  valid('bench-paper.schema.json', JSON.parse(p.stdout))
+  valid('bench-compare.schema.json', JSON.parse(b.stdout))
+})
+
+describe('--json of every command validates against its schema', () => {
+  it('the schemas compile', () => {
+    for (const f of readdirSync(SCHEMAS)) expect(ajv.getSchema(BASE + f), f).toBeDefined()
+  })
+
+  it.concurrent('bench list', async () => {
+    const list = (await json('bench-list.schema.json', 0, 'bench', 'list', '--json')) as {id: string}[]
+    expect(list.map((e) => e.id)).toContain('oltp')
+  })
+
+  it.concurrent('bench run: --json, and --format json as its alias, print the same records', async () => {
+    const a = await json('bench-run.schema.json', 0, 'bench', 'run', 'selftest', '--jobs', '1', '--json')
+    const b = await json('bench-run.schema.json', 0, 'bench', 'run', 'selftest', '--jobs', '1', '--format', 'json')
+    expect(a).toEqual(b)
+  })
+
+  it.concurrent('bench compare (same and moved) and bench diff', async () => {
+    const same = (await json('bench-compare.schema.json', 0, 'bench', 'compare', '--baseline', baseline, '--jobs', '1', '--json')) as {summary: {failed: boolean}}
+    expect(same.summary.failed).toBe(false)
+    await json('bench-compare.schema.json', 3, 'bench', 'compare', '--baseline', baseline, '--jobs', '1', '--json', '--set', 'machine.clock=2.5', '--metric-tolerance', 'latency=1%')
+    await json('bench-diff.schema.json', 0, 'bench', 'diff', baseline, paper, '--json')
+  })
+
+  it.concurrent('bench report', async () => {
+    await json('bench-report.schema.json', 0, 'bench', 'report', paper, '--json')
+  })
+
+  it.concurrent('config show and config validate (good and bad files)', async () => {
+    await json('config-show.schema.json', 0, 'config', 'show', '--json')
+    await json('config-validate.schema.json', 0, 'config', 'validate', join(ROOT, 'configs/xeon-e5520.json'), '--json')
+    const bad = (await json('config-validate.schema.json', 2, 'config', 'validate', join(ROOT, 'package.json'), '--json')) as {files: {ok: boolean; problems: string[]}[]}
+    expect(bad.files[0].ok).toBe(false)
+    expect(bad.files[0].problems.length).toBeGreaterThan(0)
+  })
+
+  it.concurrent('check', async () => {
+    await json('check.schema.json', 0, 'check', '--seeds', '2', '--jobs', '1', '--json')
+  })
+})
+
+describe('files validate against their schemas', () => {
+  it('meta.json of a fresh run (with gitDirty and the Node version) and of the committed baseline', () => {
+    const meta = JSON.parse(readFileSync(join(paper, 'selftest.meta.json'), 'utf8'))
+    valid('meta.schema.json', meta)
+    expect(meta.runtime.node).toBe(process.version)
+    for (const f of readdirSync(join(ROOT, 'results/baseline')).filter((n) => n.endsWith('.meta.json'))) {
+      valid('meta.schema.json', JSON.parse(readFileSync(join(ROOT, 'results/baseline', f), 'utf8')))
+    }
+  })
+
+  it('baseline.json, fresh and committed', () => {
+    valid('baseline.schema.json', JSON.parse(readFileSync(join(baseline, 'baseline.json'), 'utf8')))
+    valid('baseline.schema.json', JSON.parse(readFileSync(join(ROOT, 'results/baseline/baseline.json'), 'utf8')))
+  })
+})
