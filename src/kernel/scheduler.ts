@@ -198,12 +198,12 @@ export class Scheduler {
     if (cpu.stolen > 0 && cpu.current === thread) {
       const owed = cpu.stolen
       cpu.stolen = 0
-      yield* hold(this.sim, owed)
+      yield* hold(owed)
     }
     cpu.busyCycles += cycles
     thread.runCycles += cycles
     thread.sliceUsed += cycles
-    yield* hold(this.sim, cycles)
+    yield* hold(cycles)
   }
 
   private *switchIn(thread: KThread): Gen<void> {
