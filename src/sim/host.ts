@@ -4,6 +4,9 @@
  */
 export interface EventHost {
   readonly now: number
-  /** Run `action` at simulated time `time` (>= now). */
-  at(time: number, action: () => void): void
+  /**
+   * Run `action` at simulated time `time` (>= now). A host may order by `priority` (default 0)
+   * and show `label` in traces (src/sim's Simulation does); simpler hosts ignore both.
+   */
+  at(time: number, action: () => void, priority?: number, label?: string): unknown
 }

@@ -71,7 +71,7 @@ export class SimThread {
   /** Resume now (in a fresh event) with `value` as the result of the pending yield. */
   resume(value: unknown): void {
     this.input = value
-    this.host.at(this.host.now, this.run)
+    this.host.at(this.host.now, this.run, 0, this.name)
   }
 
   private step(): void {
@@ -88,7 +88,7 @@ export class SimThread {
         return
       }
       if (cmd > 0) {
-        this.host.at(this.host.now + delayOf(cmd), this.run)
+        this.host.at(this.host.now + delayOf(cmd), this.run, 0, this.name)
         return
       }
       input = undefined
@@ -98,7 +98,7 @@ export class SimThread {
 
 /**
  * Start an independent simulated thread (a generator) now, in a fresh event. Exceptions escape to
- * the engine loop. `name` labels the thread for debugging; `dead`, when given, is asked before
+ * the engine loop. `name` labels the thread's events in a Simulation's trace; `dead`, when given, is asked before
  * every step: once true the thread is dropped for good (a VM crash).
  */
 export function spawn(host: EventHost, body: ThreadBody, name: string, dead?: () => boolean): SimThread {
