@@ -10,7 +10,7 @@ import {contextSwitch} from '../machine/cost.js'
 import type {Core} from '../machine/core.js'
 import type {Machine} from '../machine/machine.js'
 import type {MachineParams} from '../machine/params.js'
-import {hold, Wakeup, type Simulation} from './engine.js'
+import {Wakeup, type Simulation} from './engine.js'
 import type {KThread} from './process.js'
 import type {DomainId, Gen} from './types.js'
 
@@ -34,6 +34,9 @@ interface CpuState {
 export class Scheduler {
   readonly runQueue: KThread[] = []
   private readonly cpuStates: CpuState[]
+  /** cpuStates by core - firstCore (the hot lookup; a domain's cores need not start at 0). */
+  private readonly byCore: (CpuState | undefined)[] = []
+  private readonly firstCore: number
   private readonly grants = new Map<KThread, Wakeup<CpuState>>()
   /** Threads bound to one core (sched_setaffinity to a single CPU, e.g. FlexSC's syscall threads). */
   private readonly pinned = new Map<KThread, number>()
@@ -53,6 +56,8 @@ export class Scheduler {
   ) {
     if (cpus.length === 0) throw new Error(`scheduler of domain ${domain} has no CPUs`)
     this.cpuStates = cpus.map((core) => ({core, current: null, lastThread: null, lastAsid: null, busyCycles: 0, stolen: 0}))
+    this.firstCore = Math.min(...cpus)
+    for (const cpu of this.cpuStates) this.byCore[cpu.core - this.firstCore] ??= cpu
   }
 
   /** Threads currently holding a CPU, by core. */
@@ -101,17 +106,27 @@ export class Scheduler {
       yield* grant.wait() // release() assigned us the CPU before firing
       this.grants.delete(thread)
     }
-    yield* this.switchIn(thread)
+    if (this.state(thread.cpu!).lastThread !== thread) yield* this.switchIn(thread)
   }
 
   /** Run `cycles` on the thread's CPU, honouring the timeslice. */
   *compute(thread: KThread, cycles: number): Gen<void> {
     let left = Math.max(0, Math.round(cycles))
-    yield* this.acquire(thread)
+    if (thread.cpu === null) yield* this.acquire(thread)
     while (left > 0) {
       const chunk = Math.min(left, this.options.timeslice - thread.sliceUsed)
       if (chunk > 0) {
-        yield* this.spend(thread, chunk)
+        // spend(), inlined: the hottest path of the model, without a generator per chunk
+        const cpu = this.state(thread.cpu!)
+        if (cpu.stolen > 0 && cpu.current === thread) {
+          const owed = cpu.stolen
+          cpu.stolen = 0
+          yield Math.round(owed)
+        }
+        cpu.busyCycles += chunk
+        thread.runCycles += chunk
+        thread.sliceUsed += chunk
+        yield Math.round(chunk)
         left -= chunk
       }
       if (thread.sliceUsed >= this.options.timeslice) {
@@ -140,12 +155,8 @@ export class Scheduler {
   /** sched_yield(): to the back of the run queue if someone waits, else keep running. */
   *yield(thread: KThread): Gen<void> {
     thread.sliceUsed = 0
-    if (thread.cpu !== null && this.waitingFor(this.state(thread.cpu))) {
-      this.release(thread)
-      yield* this.acquire(thread)
-    } else {
-      yield* this.acquire(thread)
-    }
+    if (thread.cpu !== null && this.waitingFor(this.state(thread.cpu))) this.release(thread)
+    if (thread.cpu === null) yield* this.acquire(thread)
   }
 
   /** Told when a thread has exited (the kernel stops background timers once no user work is left). */
@@ -170,8 +181,7 @@ export class Scheduler {
     thread.cpu = null
     thread.state = 'runnable'
     // the longest-waiting thread that may run on this core
-    const i = this.runQueue.findIndex((q) => this.mayRun(q, cpu))
-    const next = i < 0 ? undefined : this.runQueue.splice(i, 1)[0]
+    const next = this.runQueue.length === 0 ? undefined : this.takeRunnable(cpu)
     if (next) {
       this.assign(cpu, next)
       this.grants.get(next)!.fire(cpu)
@@ -198,12 +208,19 @@ export class Scheduler {
     if (cpu.stolen > 0 && cpu.current === thread) {
       const owed = cpu.stolen
       cpu.stolen = 0
-      yield* hold(owed)
+      yield Math.round(owed) // hold(owed) without its generator
     }
     cpu.busyCycles += cycles
     thread.runCycles += cycles
     thread.sliceUsed += cycles
-    yield* hold(cycles)
+    yield Math.round(cycles)
+  }
+
+  /** Remove and return the longest-waiting queued thread that may run on `cpu`. */
+  private takeRunnable(cpu: CpuState): KThread | undefined {
+    const q = this.runQueue
+    const i = this.pinned.size === 0 ? 0 : q.findIndex((t) => this.mayRun(t, cpu))
+    return i < 0 ? undefined : q.splice(i, 1)[0]
   }
 
   private *switchIn(thread: KThread): Gen<void> {
@@ -250,14 +267,15 @@ export class Scheduler {
       const cpu = this.state(pin)
       return cpu.current === null ? cpu : undefined
     }
-    const last = thread.lastCpu === null ? undefined : this.cpuStates.find((c) => c.core === thread.lastCpu)
+    const last = thread.lastCpu === null ? undefined : this.byCore[thread.lastCpu - this.firstCore]
     if (last && last.current === null) return last
-    return this.cpuStates.find((c) => c.current === null)
+    for (const cpu of this.cpuStates) if (cpu.current === null) return cpu
+    return undefined
   }
 
   private state(core: number): CpuState {
-    const cpu = this.cpuStates.find((c) => c.core === core)
-    if (!cpu) throw new Error(`core ${core} is not a CPU of domain ${this.domain}`)
+    const cpu = this.byCore[core - this.firstCore]
+    if (cpu === undefined) throw new Error(`core ${core} is not a CPU of domain ${this.domain}`)
     return cpu
   }
 }
