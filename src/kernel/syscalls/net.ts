@@ -1,5 +1,5 @@
 /** Socket calls. The protocol work is in net/; these only find the socket and check arguments. */
-import {OpenFile} from '../file.js'
+import {nextDescriptionId, OpenFile} from '../file.js'
 import {Socket} from '../net/socket.js'
 import {fail, ok, O, SHUT, type Fd, type SyscallResult} from '../types.js'
 import type {CallContext} from './context.js'
@@ -23,7 +23,7 @@ export const netHandlers: SyscallTable = {
   *socket(ctx, a) {
     if (a.type !== 'SOCK_STREAM') return fail('EOPNOTSUPP') // datagram sockets are not modelled
     const s = ctx.kernel.net.socket(a.domain)
-    const fd = ctx.process.fds.install(new OpenFile(s, O.RDWR))
+    const fd = ctx.process.fds.install(new OpenFile(s, O.RDWR, nextDescriptionId(ctx.kernel.sim)))
     if (fd < 0) {
       s.release()
       return fail('EMFILE')
@@ -47,7 +47,8 @@ export const netHandlers: SyscallTable = {
     const nonblock = (f.file.flags & O.NONBLOCK) !== 0
     const child = yield* ctx.kernel.net.accept(ctx, f.socket, nonblock)
     if (typeof child === 'string') return fail(child)
-    const fd = ctx.process.fds.install(new OpenFile(child, O.RDWR | ((a.flags ?? 0) & O.NONBLOCK)))
+    const flags = O.RDWR | ((a.flags ?? 0) & O.NONBLOCK)
+    const fd = ctx.process.fds.install(new OpenFile(child, flags, nextDescriptionId(ctx.kernel.sim)))
     if (fd < 0) {
       child.release()
       return fail('EMFILE')
