@@ -4,6 +4,7 @@
  * In VirtuOS a service domain holds a mirror KProcess per registered primary process (its remote fd
  * table and credentials), whose threads are that domain's workers.
  */
+import type {Wakeup} from './engine.js'
 import type {OpenFile} from './file.js'
 import {KWaitQueue} from './waitqueue.js'
 import type {DomainId, Fd, Pid, Tid} from './types.js'
@@ -35,6 +36,8 @@ export class KThread {
   runCycles = 0
   /** Context switches that brought this thread onto a CPU. */
   switchesIn = 0
+  /** While queued for a CPU: fired by the scheduler that assigns it one. */
+  cpuGrant: Wakeup<unknown> | null = null
   /** `tid` is allocated by the thread's kernel (per kernel, so per run). */
   constructor(readonly process: KProcess, readonly kind: ThreadKind, readonly name: string, tid: Tid) {
     this.tid = tid

@@ -37,7 +37,6 @@ export class Scheduler {
   /** cpuStates by core - firstCore (the hot lookup; a domain's cores need not start at 0). */
   private readonly byCore: (CpuState | undefined)[] = []
   private readonly firstCore: number
-  private readonly grants = new Map<KThread, Wakeup<CpuState>>()
   /** Threads bound to one core (sched_setaffinity to a single CPU, e.g. FlexSC's syscall threads). */
   private readonly pinned = new Map<KThread, number>()
   contextSwitches = 0
@@ -98,13 +97,13 @@ export class Scheduler {
       this.assign(idle, thread)
     } else {
       // one generator drives a KThread: a second one queueing it would be handed the same CPU grant
-      if (this.grants.has(thread)) throw new InvariantError(`thread ${thread.tid} waits for a CPU twice`)
-      const grant = new Wakeup<CpuState>(this.sim)
-      this.grants.set(thread, grant)
+      if (thread.cpuGrant !== null) throw new InvariantError(`thread ${thread.tid} waits for a CPU twice`)
+      const grant = new Wakeup<unknown>(this.sim)
+      thread.cpuGrant = grant
       thread.state = 'runnable'
       this.runQueue.push(thread)
       yield* grant.wait() // release() assigned us the CPU before firing
-      this.grants.delete(thread)
+      thread.cpuGrant = null
     }
     if (this.state(thread.cpu!).lastThread !== thread) yield* this.switchIn(thread)
   }
@@ -184,7 +183,7 @@ export class Scheduler {
     const next = this.runQueue.length === 0 ? undefined : this.takeRunnable(cpu)
     if (next) {
       this.assign(cpu, next)
-      this.grants.get(next)!.fire(cpu)
+      next.cpuGrant!.fire(cpu)
     }
   }
 
