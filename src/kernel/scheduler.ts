@@ -114,7 +114,10 @@ export class Scheduler {
     if (thread.cpu === null) yield* this.acquire(thread)
     while (left > 0) {
       const chunk = Math.min(left, this.options.timeslice - thread.sliceUsed)
-      if (chunk > 0) {
+      if (chunk > 0 && this.spend !== SPEND) {
+        yield* this.spend(thread, chunk) // spend() wrapped (tests watch where threads run)
+        left -= chunk
+      } else if (chunk > 0) {
         // spend(), inlined: the hottest path of the model, without a generator per chunk
         const cpu = this.state(thread.cpu!)
         if (cpu.stolen > 0 && cpu.current === thread) {
@@ -278,3 +281,6 @@ export class Scheduler {
     return cpu
   }
 }
+
+/** The scheduler's own spend(), to tell whether an instance's was wrapped. */
+const SPEND = Scheduler.prototype.spend
