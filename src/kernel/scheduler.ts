@@ -88,9 +88,15 @@ export class Scheduler {
     return this.pinned.get(thread) ?? null
   }
 
-  /** Get a CPU for `thread` if it has none: an idle one (its last core first), else wait in the run queue. */
-  *acquire(thread: KThread): Gen<void> {
-    if (thread.cpu !== null) return
+  /**
+   * Get a CPU for `thread` if it has none: an idle one (its last core first), else wait in the run
+   * queue. With a CPU held already: a finished generator, so the fast path allocates none.
+   */
+  acquire(thread: KThread): Gen<void> {
+    return thread.cpu !== null ? NOTHING : this.acquireCpu(thread)
+  }
+
+  private *acquireCpu(thread: KThread): Gen<void> {
     const idle = this.idleCpu(thread)
     // queued threads that may run on the idle core go first (with no pinned threads: an empty queue)
     if (idle && !this.waitingFor(idle)) {
@@ -108,10 +114,17 @@ export class Scheduler {
     if (this.state(thread.cpu!).lastThread !== thread) yield* this.switchIn(thread)
   }
 
-  /** Run `cycles` on the thread's CPU, honouring the timeslice. */
-  *compute(thread: KThread, cycles: number): Gen<void> {
+  /**
+   * Run `cycles` on the thread's CPU, honouring the timeslice. Nothing to do (no cycles, the CPU
+   * held): a finished generator, allocation-free.
+   */
+  compute(thread: KThread, cycles: number): Gen<void> {
+    return thread.cpu !== null && !(Math.round(cycles) > 0) ? NOTHING : this.computeOn(thread, cycles)
+  }
+
+  private *computeOn(thread: KThread, cycles: number): Gen<void> {
     let left = Math.max(0, Math.round(cycles))
-    if (thread.cpu === null) yield* this.acquire(thread)
+    if (thread.cpu === null) yield* this.acquireCpu(thread)
     while (left > 0) {
       const chunk = Math.min(left, this.options.timeslice - thread.sliceUsed)
       if (chunk > 0 && this.spend !== SPEND) {
@@ -281,6 +294,13 @@ export class Scheduler {
     return cpu
   }
 }
+
+/**
+ * A generator that has already finished: `yield*` on it returns undefined at once. Finished
+ * generators stay finished, so one instance serves every fast path.
+ */
+const NOTHING: Gen<void> = (function* (): Gen<void> {})()
+NOTHING.next()
 
 /** The scheduler's own spend(), to tell whether an instance's was wrapped. */
 const SPEND = Scheduler.prototype.spend
