@@ -23,12 +23,20 @@ export interface FileObject {
   release?(file: OpenFile): void
 }
 
-let nextDescriptionId = 1
+/** Description counters by run (keyed by the run's engine), so every run numbers its files alike. */
+const descriptionIds = new WeakMap<object, {next: number}>()
+
+/** The next open-file description id of the run driven by `engine` (1, 2, ...). */
+export function nextDescriptionId(engine: object): number {
+  let ids = descriptionIds.get(engine)
+  if (!ids) descriptionIds.set(engine, (ids = {next: 1}))
+  return ids.next++
+}
 
 /** An open-file description: shared by dup()/fork() copies of an fd. */
 export class OpenFile {
-  readonly id = nextDescriptionId++
   offset = 0
   refs = 1
-  constructor(readonly obj: FileObject, public flags: number) {}
+  /** `id` from nextDescriptionId (fstat's inode number for files without one). */
+  constructor(readonly obj: FileObject, public flags: number, readonly id: number) {}
 }

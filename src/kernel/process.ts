@@ -4,6 +4,7 @@
  * In VirtuOS a service domain holds a mirror KProcess per registered primary process (its remote fd
  * table and credentials), whose threads are that domain's workers.
  */
+import type {Wakeup} from './engine.js'
 import type {OpenFile} from './file.js'
 import {KWaitQueue} from './waitqueue.js'
 import type {DomainId, Fd, Pid, Tid} from './types.js'
@@ -12,10 +13,12 @@ export type ThreadState = 'new' | 'runnable' | 'running' | 'blocked' | 'exited'
 /** `user`: runs a workload program (traps into its kernel); `kernel`: a kernel thread (workers, daemons). */
 export type ThreadKind = 'user' | 'kernel'
 
-let nextTid = 1
 let nextAsid = 1
 
-/** Address-space ids are global: a core switching between two of them pays the address-space switch. */
+/**
+ * Address-space ids are global to the worker: a core switching between two of them pays the
+ * address-space switch. Only equality matters, so the numbering cannot change a result.
+ */
 export function newAddressSpaceId(): number {
   return nextAsid++
 }
@@ -33,8 +36,11 @@ export class KThread {
   runCycles = 0
   /** Context switches that brought this thread onto a CPU. */
   switchesIn = 0
-  constructor(readonly process: KProcess, readonly kind: ThreadKind, readonly name: string, tid?: Tid) {
-    this.tid = tid ?? nextTid++
+  /** While queued for a CPU: fired by the scheduler that assigns it one. */
+  cpuGrant: Wakeup<unknown> | null = null
+  /** `tid` is allocated by the thread's kernel (per kernel, so per run). */
+  constructor(readonly process: KProcess, readonly kind: ThreadKind, readonly name: string, tid: Tid) {
+    this.tid = tid
   }
   get domain(): DomainId {
     return this.process.domain

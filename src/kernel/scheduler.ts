@@ -10,7 +10,7 @@ import {contextSwitch} from '../machine/cost.js'
 import type {Core} from '../machine/core.js'
 import type {Machine} from '../machine/machine.js'
 import type {MachineParams} from '../machine/params.js'
-import {hold, Wakeup, type Simulation} from './engine.js'
+import {Wakeup, type Simulation} from './engine.js'
 import type {KThread} from './process.js'
 import type {DomainId, Gen} from './types.js'
 
@@ -34,7 +34,9 @@ interface CpuState {
 export class Scheduler {
   readonly runQueue: KThread[] = []
   private readonly cpuStates: CpuState[]
-  private readonly grants = new Map<KThread, Wakeup<CpuState>>()
+  /** cpuStates by core - firstCore (the hot lookup; a domain's cores need not start at 0). */
+  private readonly byCore: (CpuState | undefined)[] = []
+  private readonly firstCore: number
   /** Threads bound to one core (sched_setaffinity to a single CPU, e.g. FlexSC's syscall threads). */
   private readonly pinned = new Map<KThread, number>()
   contextSwitches = 0
@@ -53,6 +55,8 @@ export class Scheduler {
   ) {
     if (cpus.length === 0) throw new Error(`scheduler of domain ${domain} has no CPUs`)
     this.cpuStates = cpus.map((core) => ({core, current: null, lastThread: null, lastAsid: null, busyCycles: 0, stolen: 0}))
+    this.firstCore = Math.min(...cpus)
+    for (const cpu of this.cpuStates) this.byCore[cpu.core - this.firstCore] ??= cpu
   }
 
   /** Threads currently holding a CPU, by core. */
@@ -84,34 +88,60 @@ export class Scheduler {
     return this.pinned.get(thread) ?? null
   }
 
-  /** Get a CPU for `thread` if it has none: an idle one (its last core first), else wait in the run queue. */
-  *acquire(thread: KThread): Gen<void> {
-    if (thread.cpu !== null) return
+  /**
+   * Get a CPU for `thread` if it has none: an idle one (its last core first), else wait in the run
+   * queue. With a CPU held already: a finished generator, so the fast path allocates none.
+   */
+  acquire(thread: KThread): Gen<void> {
+    return thread.cpu !== null ? NOTHING : this.acquireCpu(thread)
+  }
+
+  private *acquireCpu(thread: KThread): Gen<void> {
     const idle = this.idleCpu(thread)
     // queued threads that may run on the idle core go first (with no pinned threads: an empty queue)
     if (idle && !this.waitingFor(idle)) {
       this.assign(idle, thread)
     } else {
       // one generator drives a KThread: a second one queueing it would be handed the same CPU grant
-      if (this.grants.has(thread)) throw new InvariantError(`thread ${thread.tid} waits for a CPU twice`)
-      const grant = new Wakeup<CpuState>(this.sim)
-      this.grants.set(thread, grant)
+      if (thread.cpuGrant !== null) throw new InvariantError(`thread ${thread.tid} waits for a CPU twice`)
+      const grant = new Wakeup<unknown>(this.sim)
+      thread.cpuGrant = grant
       thread.state = 'runnable'
       this.runQueue.push(thread)
       yield* grant.wait() // release() assigned us the CPU before firing
-      this.grants.delete(thread)
+      thread.cpuGrant = null
     }
-    yield* this.switchIn(thread)
+    if (this.state(thread.cpu!).lastThread !== thread) yield* this.switchIn(thread)
   }
 
-  /** Run `cycles` on the thread's CPU, honouring the timeslice. */
-  *compute(thread: KThread, cycles: number): Gen<void> {
+  /**
+   * Run `cycles` on the thread's CPU, honouring the timeslice. Nothing to do (no cycles, the CPU
+   * held): a finished generator, allocation-free.
+   */
+  compute(thread: KThread, cycles: number): Gen<void> {
+    return thread.cpu !== null && !(Math.round(cycles) > 0) ? NOTHING : this.computeOn(thread, cycles)
+  }
+
+  private *computeOn(thread: KThread, cycles: number): Gen<void> {
     let left = Math.max(0, Math.round(cycles))
-    yield* this.acquire(thread)
+    if (thread.cpu === null) yield* this.acquireCpu(thread)
     while (left > 0) {
       const chunk = Math.min(left, this.options.timeslice - thread.sliceUsed)
-      if (chunk > 0) {
-        yield* this.spend(thread, chunk)
+      if (chunk > 0 && this.spend !== SPEND) {
+        yield* this.spend(thread, chunk) // spend() wrapped (tests watch where threads run)
+        left -= chunk
+      } else if (chunk > 0) {
+        // spend(), inlined: the hottest path of the model, without a generator per chunk
+        const cpu = this.state(thread.cpu!)
+        if (cpu.stolen > 0 && cpu.current === thread) {
+          const owed = cpu.stolen
+          cpu.stolen = 0
+          yield Math.round(owed)
+        }
+        cpu.busyCycles += chunk
+        thread.runCycles += chunk
+        thread.sliceUsed += chunk
+        yield Math.round(chunk)
         left -= chunk
       }
       if (thread.sliceUsed >= this.options.timeslice) {
@@ -140,12 +170,8 @@ export class Scheduler {
   /** sched_yield(): to the back of the run queue if someone waits, else keep running. */
   *yield(thread: KThread): Gen<void> {
     thread.sliceUsed = 0
-    if (thread.cpu !== null && this.waitingFor(this.state(thread.cpu))) {
-      this.release(thread)
-      yield* this.acquire(thread)
-    } else {
-      yield* this.acquire(thread)
-    }
+    if (thread.cpu !== null && this.waitingFor(this.state(thread.cpu))) this.release(thread)
+    if (thread.cpu === null) yield* this.acquire(thread)
   }
 
   /** Told when a thread has exited (the kernel stops background timers once no user work is left). */
@@ -170,11 +196,10 @@ export class Scheduler {
     thread.cpu = null
     thread.state = 'runnable'
     // the longest-waiting thread that may run on this core
-    const i = this.runQueue.findIndex((q) => this.mayRun(q, cpu))
-    const next = i < 0 ? undefined : this.runQueue.splice(i, 1)[0]
+    const next = this.runQueue.length === 0 ? undefined : this.takeRunnable(cpu)
     if (next) {
       this.assign(cpu, next)
-      this.grants.get(next)!.fire(cpu)
+      next.cpuGrant!.fire(cpu)
     }
   }
 
@@ -198,12 +223,19 @@ export class Scheduler {
     if (cpu.stolen > 0 && cpu.current === thread) {
       const owed = cpu.stolen
       cpu.stolen = 0
-      yield* hold(this.sim, owed)
+      yield Math.round(owed) // hold(owed) without its generator
     }
     cpu.busyCycles += cycles
     thread.runCycles += cycles
     thread.sliceUsed += cycles
-    yield* hold(this.sim, cycles)
+    yield Math.round(cycles)
+  }
+
+  /** Remove and return the longest-waiting queued thread that may run on `cpu`. */
+  private takeRunnable(cpu: CpuState): KThread | undefined {
+    const q = this.runQueue
+    const i = this.pinned.size === 0 ? 0 : q.findIndex((t) => this.mayRun(t, cpu))
+    return i < 0 ? undefined : q.splice(i, 1)[0]
   }
 
   private *switchIn(thread: KThread): Gen<void> {
@@ -250,14 +282,25 @@ export class Scheduler {
       const cpu = this.state(pin)
       return cpu.current === null ? cpu : undefined
     }
-    const last = thread.lastCpu === null ? undefined : this.cpuStates.find((c) => c.core === thread.lastCpu)
+    const last = thread.lastCpu === null ? undefined : this.byCore[thread.lastCpu - this.firstCore]
     if (last && last.current === null) return last
-    return this.cpuStates.find((c) => c.current === null)
+    for (const cpu of this.cpuStates) if (cpu.current === null) return cpu
+    return undefined
   }
 
   private state(core: number): CpuState {
-    const cpu = this.cpuStates.find((c) => c.core === core)
-    if (!cpu) throw new Error(`core ${core} is not a CPU of domain ${this.domain}`)
+    const cpu = this.byCore[core - this.firstCore]
+    if (cpu === undefined) throw new Error(`core ${core} is not a CPU of domain ${this.domain}`)
     return cpu
   }
 }
+
+/**
+ * A generator that has already finished: `yield*` on it returns undefined at once. Finished
+ * generators stay finished, so one instance serves every fast path.
+ */
+const NOTHING: Gen<void> = (function* (): Gen<void> {})()
+NOTHING.next()
+
+/** The scheduler's own spend(), to tell whether an instance's was wrapped. */
+const SPEND = Scheduler.prototype.spend

@@ -13,22 +13,32 @@ export interface WaitEntry {
   readonly exclusive: boolean
 }
 
+/** An entry as this module keeps it: `queued` until woken or removed (remove() is then O(1)). */
+interface QueuedEntry extends WaitEntry {
+  queued: boolean
+}
+
 export class KWaitQueue {
-  private readonly entries: WaitEntry[] = []
+  private readonly entries: QueuedEntry[] = []
 
   get length(): number {
     return this.entries.length
   }
 
   add(notify: () => void, exclusive = false): WaitEntry {
-    const entry = {notify, exclusive}
+    const entry: QueuedEntry = {notify, exclusive, queued: true}
     this.entries.push(entry)
     return entry
   }
 
   remove(entry: WaitEntry): void {
-    const i = this.entries.indexOf(entry)
-    if (i >= 0) this.entries.splice(i, 1)
+    // a woken entry has left the queue already: no search (the common case after a sleep)
+    if ((entry as QueuedEntry).queued === false) return
+    const i = this.entries.indexOf(entry as QueuedEntry)
+    if (i >= 0) {
+      this.entries.splice(i, 1)
+      ;(entry as QueuedEntry).queued = false
+    }
   }
 
   /** Wake the first entry (and every non-exclusive one before it). Returns entries woken. */
@@ -36,6 +46,7 @@ export class KWaitQueue {
     let woken = 0
     while (this.entries.length > 0) {
       const entry = this.entries.shift()!
+      entry.queued = false
       entry.notify()
       woken++
       if (entry.exclusive) break
@@ -45,6 +56,7 @@ export class KWaitQueue {
 
   wakeAll(): number {
     const all = this.entries.splice(0)
+    for (const entry of all) entry.queued = false
     for (const entry of all) entry.notify()
     return all.length
   }

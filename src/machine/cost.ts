@@ -39,11 +39,6 @@ export function trapExit(params: MachineParams): Cycles {
   return params.cpu.syscallExit
 }
 
-/** Entry + exit: the direct cost of a trap, apart from the handler's own work. */
-export function trapRoundTrip(params: MachineParams): Cycles {
-  return trapEntry(params) + trapExit(params)
-}
-
 /**
  * A 64-bit PV guest's system call: the `syscall` instruction lands in Xen, which switches to the
  * guest kernel's page table (pvGuestModeSwitch) and bounces into the guest kernel (about one

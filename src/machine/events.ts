@@ -1,10 +1,6 @@
 /**
- * What the device models need from the engine: the clock and a timed callback. Devices are not
- * simulated threads, so a callback is the natural shape; the kernel turns completions into engine
- * wake-ups. Any engine with `now` and a way to run an action at a time satisfies this.
+ * What the device models need from the engine: the clock and a timed callback (src/sim/host.ts).
+ * Devices are not simulated threads, so a callback is the natural shape; the kernel turns
+ * completions into engine wake-ups.
  */
-export interface EventHost {
-  readonly now: number
-  /** Run `action` at simulated time `time` (>= now). */
-  at(time: number, action: () => void): void
-}
+export type {EventHost} from '../sim/host.js'

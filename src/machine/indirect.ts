@@ -138,15 +138,27 @@ export function defaultWorkingSet(params: MachineParams, ipc: number = params.cp
 
 /** A kernel footprint lands on the core: displace live user lines (accumulating). Returns the new state. */
 export function pollute(params: MachineParams, state: CoreCacheState, fp: SyscallFootprint, ws: UserWorkingSet): CoreCacheState {
-  const displaced = {...state.displaced}
-  for (const l of LEVELS) {
-    const live = ws.lines[l]
-    if (live <= 0) continue
-    const resident = Math.max(0, live - displaced[l])
-    // Evictions fall on still-resident user lines in proportion to how many remain.
-    displaced[l] = Math.min(live, displaced[l] + displacedByCall(params, fp, l, ws) * (resident / live))
+  // unrolled over LEVELS (a hot path: once per call); the same arithmetic per level as displacedByCall
+  const d = state.displaced
+  const lines = ws.lines
+  const c = params.cache
+  const displaced: PerLevel = {
+    l1i: pollutedLevel(d.l1i, lines.l1i, fp.l1i, c.l1iBytes / c.lineBytes),
+    l1d: pollutedLevel(d.l1d, lines.l1d, fp.l1d, c.l1dBytes / c.lineBytes),
+    l2: pollutedLevel(d.l2, lines.l2, fp.l2, c.l2Bytes / c.lineBytes),
+    l3: pollutedLevel(d.l3, lines.l3, fp.l3, c.l3BytesPerSocket / c.lineBytes),
+    dtlb: pollutedLevel(d.dtlb, lines.dtlb, fp.dtlb, c.dtlbEntries),
   }
   return {displaced, carry: state.carry}
+}
+
+/** One level of pollute(): `displaced` of `live` user lines after a call touching `touched` lines. */
+function pollutedLevel(displaced: number, live: number, touched: number, capacityLines: number): number {
+  if (live <= 0) return displaced
+  const resident = Math.max(0, live - displaced)
+  const byCall = Math.min(live, Math.max(0, touched - (capacityLines - live)))
+  // Evictions fall on still-resident user lines in proportion to how many remain.
+  return Math.min(live, displaced + byCall * (resident / live))
 }
 
 export interface BurstCost {
@@ -160,13 +172,21 @@ export function userBurst(params: MachineParams, state: CoreCacheState, instruct
   if (!(instructions >= 0)) throw new InvariantError(`user burst of ${instructions} instructions`)
   if (!(ws.refillInstructions > 0)) throw new InvariantError(`refillInstructions must be > 0`)
   const refilled = 1 - Math.exp(-instructions / ws.refillInstructions)
-  const displaced = {...state.displaced}
+  // unrolled over LEVELS in their order (the stall sum's order), penalties as refillPenalty
+  const d = state.displaced
+  const c = params.cache
+  const l1i = d.l1i * refilled
+  const l1d = d.l1d * refilled
+  const l2 = d.l2 * refilled
+  const l3 = d.l3 * refilled
+  const dtlb = d.dtlb * refilled
   let stall = state.carry
-  for (const l of LEVELS) {
-    const back = displaced[l] * refilled
-    displaced[l] -= back
-    stall += back * refillPenalty(params, l)
-  }
+  stall += l1i * (c.l2Hit - c.l1Hit)
+  stall += l1d * (c.l2Hit - c.l1Hit)
+  stall += l2 * (c.l3Hit - c.l2Hit)
+  stall += l3 * (c.memoryLocal - c.l3Hit)
+  stall += dtlb * c.tlbMiss
+  const displaced: PerLevel = {l1i: d.l1i - l1i, l1d: d.l1d - l1d, l2: d.l2 - l2, l3: d.l3 - l3, dtlb: d.dtlb - dtlb}
   const extra = Math.floor(stall)
   return {extra, state: {displaced, carry: stall - extra}}
 }

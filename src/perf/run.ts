@@ -13,6 +13,9 @@ export interface PerfRow {
   samples: number
   /** Relative margin of error of the mean iteration time, in percent. */
   rme: number
+  /** V8 heap in use and the process's resident set when the task's measured run ended, MiB. */
+  heapUsedMiB: number
+  rssMiB: number
 }
 
 export interface PerfReport {
@@ -41,11 +44,12 @@ export async function runPerf(opts: PerfOptions): Promise<PerfReport> {
   const tasks = selectTasks(opts.tasks ?? PERF_TASKS, opts.only)
   const bench = new Bench({time: opts.timeMs, warmupTime: Math.min(250, opts.timeMs), iterations: 5, warmupIterations: 2})
   const events = new Map<string, number>()
+  const memory = new Map<string, NodeJS.MemoryUsage>()
   for (const task of tasks) {
     const iteration = task.prepare()
     bench.add(task.name, () => {
       events.set(task.name, (events.get(task.name) ?? 0) + iteration())
-    }, {beforeAll: () => void events.set(task.name, 0)})
+    }, {beforeAll: () => void events.set(task.name, 0), afterAll: () => void memory.set(task.name, process.memoryUsage())})
   }
   await bench.run()
   return {
@@ -61,7 +65,13 @@ export async function runPerf(opts: PerfOptions): Promise<PerfReport> {
         eventsPerSecond: seconds > 0 ? Math.round((events.get(t.name) ?? 0) / seconds) : 0,
         samples: r.latency.samplesCount,
         rme: Number(r.latency.rme.toFixed(2)),
+        heapUsedMiB: mib(memory.get(t.name)?.heapUsed),
+        rssMiB: mib(memory.get(t.name)?.rss),
       }
     }),
   }
+}
+
+function mib(bytes: number | undefined): number {
+  return bytes === undefined ? 0 : Number((bytes / 2 ** 20).toFixed(1))
 }

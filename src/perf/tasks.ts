@@ -1,9 +1,12 @@
 /**
  * The engine's own benchmarks (`virtuos perf`). Each task is a model that keeps running across
  * iterations; one iteration processes a batch of events and reports how many, so the harness can
- * report events per host second. Add a task (e.g. one experiment point) by appending to PERF_TASKS.
+ * report events per host second. hold-model times the bare event queue (device callbacks),
+ * hold-threads and ping-pong the thread runtime the kernel runs on, the points the whole model.
+ * Add a task (e.g. one experiment point) by appending to PERF_TASKS.
  */
-import {Simulation, WaitQueue} from '../sim/index.js'
+import {KWaitQueue} from '../kernel/waitqueue.js'
+import {Simulation, spawn, Wakeup, type SimCommand} from '../sim/index.js'
 import {syscallOverheadPerfTask} from '../experiments/syscall-overhead.js'
 import {oltpPerfTask} from '../experiments/oltp.js'
 
@@ -34,42 +37,52 @@ export const holdModel: PerfTask = {
   },
 }
 
-/** The hold model with processes: 1,000 generator processes each holding U[1,1000] in a loop. */
-export const holdProcesses: PerfTask = {
-  name: 'hold-processes',
-  description: '1,000 processes, each `yield`ing a hold of U[1,1000] cycles in a loop',
+/** The hold model with simulated threads: 1,000 threads each holding U[1,1000] cycles in a loop. */
+export const holdThreads: PerfTask = {
+  name: 'hold-threads',
+  description: '1,000 simulated threads, each `yield`ing a hold of U[1,1000] cycles in a loop',
   prepare() {
     const sim = new Simulation({seed: SEED})
     const rng = sim.rng('hold')
     function* body() {
       for (;;) yield rng.int(1, 1000)
     }
-    for (let i = 0; i < 1000; i++) sim.spawn(body())
+    for (let i = 0; i < 1000; i++) spawn(sim, body(), `holder-${i}`)
     return () => countEvents(sim, BATCH)
   },
 }
 
-/** Two processes handing a token back and forth through wait queues (wake-up cost). */
+/**
+ * Two threads handing a counter back and forth through kernel wait queues, sleeping on a Wakeup
+ * per round as KWaitQueue.sleep does (the wake-up cost, without a scheduler).
+ */
 export const pingPong: PerfTask = {
   name: 'ping-pong',
-  description: 'two processes ping-ponging a counter through WaitQueues',
+  description: "two threads ping-ponging a counter through the kernel's wait queues (a Wakeup per sleep)",
   prepare() {
     const sim = new Simulation({seed: SEED})
-    const ping = new WaitQueue<number>(sim)
-    const pong = new WaitQueue<number>(sim)
-    function* player(inbox: WaitQueue<number>, outbox: WaitQueue<number>, serve: boolean) {
-      let n = 0
+    const queues = [new KWaitQueue(), new KWaitQueue()]
+    const box = [0, 0]
+    function* sleepOn(q: KWaitQueue): Generator<SimCommand, void, any> {
+      const wake = new Wakeup<true>(sim)
+      const entry = q.add(() => wake.fire(true), true)
+      yield* wake.wait()
+      q.remove(entry)
+    }
+    function* player(me: number, serve: boolean): Generator<SimCommand, void, any> {
+      const other = 1 - me
       if (serve) {
         yield 1 // let the other player start waiting
-        outbox.notifyOne(n)
+        queues[other].wakeOne()
       }
       for (;;) {
-        n = yield* inbox.wait()
-        outbox.notifyOne(n + 1)
+        yield* sleepOn(queues[me])
+        box[other] = box[me] + 1
+        queues[other].wakeOne()
       }
     }
-    sim.spawn(player(ping, pong, false), 'receiver')
-    sim.spawn(player(pong, ping, true), 'server')
+    spawn(sim, player(0, false), 'receiver')
+    spawn(sim, player(1, true), 'server')
     return () => countEvents(sim, BATCH)
   },
 }
@@ -80,4 +93,4 @@ function countEvents(sim: Simulation, batch: number): number {
   return sim.stats().events - before
 }
 
-export const PERF_TASKS: readonly PerfTask[] = [holdModel, holdProcesses, pingPong, syscallOverheadPerfTask, oltpPerfTask]
+export const PERF_TASKS: readonly PerfTask[] = [holdModel, holdThreads, pingPong, syscallOverheadPerfTask, oltpPerfTask]

@@ -38,8 +38,8 @@ export class HeapQueue<T> implements EventQueue<T> {
   private items: (T | undefined)[]
   private n = 0
   lastTime = 0
-  lastPriority = 0
-  lastSeq = 0
+  /** The popped entry's tie key; priority and seq are decoded from it only when asked. */
+  private lastTie = PRIORITY_OFFSET * MAX_SEQ
 
   constructor(capacity = 1024) {
     const cap = Math.max(4, capacity)
@@ -50,6 +50,14 @@ export class HeapQueue<T> implements EventQueue<T> {
 
   get size(): number {
     return this.n
+  }
+
+  get lastPriority(): number {
+    return Math.floor(this.lastTie / MAX_SEQ) - PRIORITY_OFFSET
+  }
+
+  get lastSeq(): number {
+    return this.lastTie - Math.floor(this.lastTie / MAX_SEQ) * MAX_SEQ
   }
 
   peekTime(): number {
@@ -85,10 +93,7 @@ export class HeapQueue<T> implements EventQueue<T> {
     const items = this.items
     const top = items[0] as T
     this.lastTime = times[0]
-    const topTie = ties[0]
-    const pr = Math.floor(topTie / MAX_SEQ)
-    this.lastPriority = pr - PRIORITY_OFFSET
-    this.lastSeq = topTie - pr * MAX_SEQ
+    this.lastTie = ties[0]
     const last = --this.n
     if (last > 0) {
       // Sift the last entry down from the root, again with a hole.

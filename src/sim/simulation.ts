@@ -1,10 +1,9 @@
 /**
  * The discrete-event engine: a clock in integer cycles and a queue of events ordered by
  * (time, priority, sequence). Lower priority values run first; equal keys run in the order they
- * were scheduled. Everything that happens (callbacks, process steps, wake-ups) is an event, so a
- * seed fixes the whole order.
+ * were scheduled. Everything that happens (callbacks, thread steps, wake-ups) is an event, so a
+ * seed fixes the whole order. Simulated threads run on it through src/sim/thread.ts.
  */
-import {Process} from './process.js'
 import {HeapQueue, MAX_PRIORITY, MAX_SEQ, MIN_PRIORITY, type EventQueue} from './queue.js'
 import {createRng, type Rng} from './rng.js'
 
@@ -29,7 +28,7 @@ export interface SimulationOptions {
   seed: number
   /** The reference clock, to report simulated seconds; optional. */
   cyclesPerSecond?: number
-  /** Called before every event runs, with its key and label (process name for process steps). */
+  /** Called before every event runs, with its key and label ('' when none was given). */
   trace?: (time: number, priority: number, seq: number, label: string) => void
 }
 
@@ -40,14 +39,11 @@ export interface RunOptions {
   maxEvents?: number
 }
 
-type Item = (() => void) | Process<any>
+type Item = () => void
 
 export class Simulation {
   readonly seed: number
   readonly cyclesPerSecond: number | undefined
-  /** The process being stepped, or null (for primitives; see process.ts). */
-  current: Process<any> | null = null
-
   private clock = 0
   private seq = 0
   private readonly queue: EventQueue<Item> = new HeapQueue<Item>(1024)
@@ -58,7 +54,6 @@ export class Simulation {
   private running = false
   private eventCount = 0
   private hostMs = 0
-  private spawned = 0
   private readonly streams = new Map<string, Rng>()
 
   constructor(opts: SimulationOptions) {
@@ -99,12 +94,6 @@ export class Simulation {
     if (this.cancelled.size > 2 * this.queue.size + 1024) this.pruneCancelled()
   }
 
-  spawn<T>(body: Generator<any, T, any>, name?: string): Process<T> {
-    const p = new Process<T>(this, body, name ?? `process-${++this.spawned}`)
-    this.schedule(p)
-    return p
-  }
-
   /**
    * Run events in order until the queue is empty, `until` is passed, `maxEvents` ran, or stop()
    * was called. Returns the engine's cumulative stats. Not re-entrant.
@@ -134,9 +123,8 @@ export class Simulation {
         }
         this.clock = q.lastTime
         n++
-        if (trace) trace(q.lastTime, q.lastPriority, q.lastSeq, this.labelOf(q.lastSeq, item))
-        if (typeof item === 'function') item()
-        else item.step()
+        if (trace) trace(q.lastTime, q.lastPriority, q.lastSeq, this.labelOf(q.lastSeq))
+        item()
         if (this.stopRequested) {
           limited = true
           break
@@ -178,16 +166,6 @@ export class Simulation {
     return r
   }
 
-  /** Step `proc` at the current time (process start and wake-ups). */
-  schedule(proc: Process<any>): EventId {
-    return this.enqueue(this.clock, proc, 0, undefined)
-  }
-
-  /** Step `proc` at `time` (a hold). */
-  scheduleAt(time: Cycles, proc: Process<any>): EventId {
-    return this.enqueue(time, proc, 0, undefined)
-  }
-
   private enqueue(time: number, item: Item, priority: number, label: string | undefined): EventId {
     // One check covers non-integers, NaN, the past and beyond 2^53.
     if (!(time >= this.clock && time <= Number.MAX_SAFE_INTEGER && Math.floor(time) === time)) {
@@ -203,13 +181,13 @@ export class Simulation {
     return id
   }
 
-  private labelOf(seq: number, item: Item): string {
+  private labelOf(seq: number): string {
     const l = this.labels!.get(seq)
     if (l !== undefined) {
       this.labels!.delete(seq)
       return l
     }
-    return typeof item === 'function' ? '' : item.name
+    return ''
   }
 
   private pruneCancelled(): void {

@@ -6,6 +6,7 @@
  */
 import type {SyscallInterface} from '../kernel/syscalls/interface.js'
 import type {Gen, Program, SockAddr} from '../kernel/types.js'
+import {quantile} from '../sim/stats.js'
 
 /** The measurement window: operations completing in [fromCycles, toCycles) count. */
 export interface MeasureWindow {
@@ -44,9 +45,7 @@ export class OpRecorder {
 
   /** The q-quantile (0..1) of the latencies, nearest rank; 0 without samples. */
   quantileCycles(q: number): number {
-    if (this.count === 0) return 0
-    const sorted = [...this.latencies].sort((a, b) => a - b)
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
+    return quantile(this.latencies, q)
   }
 }
 

@@ -32,7 +32,6 @@ describe('cost functions', () => {
   })
   test('trap entry/exit and the PV bounce', () => {
     expect(cost.trapEntry(p) + cost.trapExit(p)).toBe(131)
-    expect(cost.trapRoundTrip(p)).toBe(131)
     // 64-bit PV: native entry/exit + one trip through Xen + one page-table switch each way
     expect(cost.pvTrapEntry(p)).toBe(70 + 1300 + 339)
     expect(cost.pvTrapExit(p)).toBe(61 + 1300 + 339)

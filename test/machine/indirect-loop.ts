@@ -2,7 +2,7 @@
  * The FlexSC degradation experiment on the cost model: a user loop of N instructions, then a
  * pwrite, repeated; measured in steady state. Shared by the indirect-cost test (and handy to print).
  */
-import {compute, footprintOf, trapRoundTrip} from '../../src/machine/cost.js'
+import {compute, footprintOf, trapEntry, trapExit} from '../../src/machine/cost.js'
 import {cleanCacheState, pollute, userBurst, type UserWorkingSet} from '../../src/machine/indirect.js'
 import type {MachineParams} from '../../src/machine/params.js'
 
@@ -33,7 +33,7 @@ export function syscallLoop(params: MachineParams, ws: UserWorkingSet, n: number
   }
   const base = compute(params, n, ws.ipc)
   const indirect = stall / measured
-  const direct = trapRoundTrip(params)
+  const direct = trapEntry(params) + trapExit(params)
   return {
     n,
     userIpcLoss: indirect / (base + indirect),

@@ -21,7 +21,7 @@ describe('perf tasks', () => {
     const report = await runPerf({timeMs: 20, only: ['ping-pong']})
     expect(report.tasks).toHaveLength(1)
     const [row] = report.tasks
-    expect(Object.keys(row).sort()).toEqual(['eventsPerSecond', 'name', 'rme', 'samples'])
+    expect(Object.keys(row).sort()).toEqual(['eventsPerSecond', 'heapUsedMiB', 'name', 'rme', 'rssMiB', 'samples'])
     expect(row.name).toBe('ping-pong')
     expect(row.eventsPerSecond).toBeGreaterThan(0)
     expect(row.samples).toBeGreaterThanOrEqual(5)

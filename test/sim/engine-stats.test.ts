@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {Simulation} from '../../src/sim/index.js'
+import {Simulation, spawn} from '../../src/sim/index.js'
 
 describe('EngineStats', () => {
   it('reports events, simulated cycles, host time and rates', () => {
@@ -33,7 +33,7 @@ describe('EngineStats', () => {
     const seen: string[] = []
     const sim = new Simulation({seed: 1, trace: (t, p, s, label) => seen.push(`${t}/${p}/${s}/${label}`)})
     sim.at(3, () => {}, 2, 'timer')
-    sim.spawn((function* () {
+    spawn(sim, (function* () {
       yield 1
     })(), 'worker')
     const dropped = sim.at(4, () => {}, 0, 'dropped')

@@ -1,5 +1,5 @@
 /** File and fd calls: open/close/read/write and friends, dup, fcntl, lseek, stat, sendfile, pipe. */
-import {OpenFile} from '../file.js'
+import {nextDescriptionId, OpenFile} from '../file.js'
 import {RegularFile} from '../vfs/vfs.js'
 import {fail, ok, FCNTL, O, SEEK, type Fd, type Gen, type SyscallResult} from '../types.js'
 import type {CallContext} from './context.js'
@@ -83,7 +83,7 @@ export const fileHandlers: SyscallTable = {
       inode.blocks.clear()
       vfs.cache.drop(inode.ino)
     }
-    return install(ctx, new OpenFile(vfs.open(inode), a.flags))
+    return install(ctx, new OpenFile(vfs.open(inode), a.flags, nextDescriptionId(ctx.kernel.sim)))
   },
 
   *close(ctx, a) {
@@ -181,9 +181,9 @@ export const fileHandlers: SyscallTable = {
 
   *pipe(ctx) {
     const [r, w] = ctx.kernel.net.pair(65_536)
-    const rfd = install(ctx, new OpenFile(r, O.RDONLY))
+    const rfd = install(ctx, new OpenFile(r, O.RDONLY, nextDescriptionId(ctx.kernel.sim)))
     if (rfd.ret < 0) return rfd
-    const wfd = install(ctx, new OpenFile(w, O.WRONLY))
+    const wfd = install(ctx, new OpenFile(w, O.WRONLY, nextDescriptionId(ctx.kernel.sim)))
     if (wfd.ret < 0) {
       closeFd(ctx, rfd.ret)
       return wfd

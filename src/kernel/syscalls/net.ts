@@ -1,12 +1,17 @@
 /** Socket calls. The protocol work is in net/; these only find the socket and check arguments. */
-import {OpenFile} from '../file.js'
+import {nextDescriptionId, OpenFile} from '../file.js'
 import {Socket} from '../net/socket.js'
-import {fail, ok, O, SHUT, type Fd, type SyscallResult} from '../types.js'
+import {fail, ok, O, SHUT, type Fd, type Gen, type SyscallResult} from '../types.js'
 import type {CallContext} from './context.js'
 import {fileOf} from './file.js'
 import type {SyscallTable} from './table.js'
 
 type Found = {socket: Socket; file: OpenFile} | SyscallResult
+
+/** A handler's result without any work (an argument error). */
+function* answer(r: SyscallResult): Gen<SyscallResult> {
+  return r
+}
 
 function socketOf(ctx: CallContext, fd: Fd): Found {
   const file = fileOf(ctx, fd)
@@ -23,7 +28,7 @@ export const netHandlers: SyscallTable = {
   *socket(ctx, a) {
     if (a.type !== 'SOCK_STREAM') return fail('EOPNOTSUPP') // datagram sockets are not modelled
     const s = ctx.kernel.net.socket(a.domain)
-    const fd = ctx.process.fds.install(new OpenFile(s, O.RDWR))
+    const fd = ctx.process.fds.install(new OpenFile(s, O.RDWR, nextDescriptionId(ctx.kernel.sim)))
     if (fd < 0) {
       s.release()
       return fail('EMFILE')
@@ -47,7 +52,8 @@ export const netHandlers: SyscallTable = {
     const nonblock = (f.file.flags & O.NONBLOCK) !== 0
     const child = yield* ctx.kernel.net.accept(ctx, f.socket, nonblock)
     if (typeof child === 'string') return fail(child)
-    const fd = ctx.process.fds.install(new OpenFile(child, O.RDWR | ((a.flags ?? 0) & O.NONBLOCK)))
+    const flags = O.RDWR | ((a.flags ?? 0) & O.NONBLOCK)
+    const fd = ctx.process.fds.install(new OpenFile(child, flags, nextDescriptionId(ctx.kernel.sim)))
     if (fd < 0) {
       child.release()
       return fail('EMFILE')
@@ -60,14 +66,17 @@ export const netHandlers: SyscallTable = {
     return isErr(f) ? f : yield* ctx.kernel.net.connect(ctx, f.socket, a.addr)
   },
 
-  *send(ctx, a) {
-    const f = socketOf(ctx, a.fd)
-    return isErr(f) ? f : yield* f.socket.send(ctx, f.file, a.bytes, a.flags)
+  // send/recv hand back the socket's own generator: no wrapper level on the hottest calls
+  send(ctx, a) {
+    const file = fileOf(ctx, a.fd)
+    if (file && file.obj instanceof Socket) return file.obj.send(ctx, file, a.bytes, a.flags)
+    return answer(socketOf(ctx, a.fd) as SyscallResult)
   },
 
-  *recv(ctx, a) {
-    const f = socketOf(ctx, a.fd)
-    return isErr(f) ? f : yield* f.socket.recv(ctx, f.file, a.bytes, a.flags)
+  recv(ctx, a) {
+    const file = fileOf(ctx, a.fd)
+    if (file && file.obj instanceof Socket) return file.obj.recv(ctx, file, a.bytes, a.flags)
+    return answer(socketOf(ctx, a.fd) as SyscallResult)
   },
 
   /** On a connected stream socket the address is ignored, as in Linux. */

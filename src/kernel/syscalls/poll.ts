@@ -1,5 +1,5 @@
 /** Readiness: poll, select, epoll (level-triggered) and eventfd. */
-import {OpenFile, type FileObject} from '../file.js'
+import {nextDescriptionId, OpenFile, type FileObject} from '../file.js'
 import {fail, ok, EPOLL_CTL, O, POLL, type Fd, type Gen, type PollFd, type PollReady, type SyscallResult} from '../types.js'
 import {KWaitQueue, sleepOnAny} from '../waitqueue.js'
 import type {CallContext} from './context.js'
@@ -110,7 +110,7 @@ export const pollHandlers: SyscallTable = {
   },
 
   *epoll_create(ctx) {
-    const fd = ctx.process.fds.install(new OpenFile(new Epoll(), O.RDWR))
+    const fd = ctx.process.fds.install(new OpenFile(new Epoll(), O.RDWR, nextDescriptionId(ctx.kernel.sim)))
     return fd < 0 ? fail('EMFILE') : ok(fd)
   },
 
@@ -161,7 +161,8 @@ export const pollHandlers: SyscallTable = {
   },
 
   *eventfd(ctx, a) {
-    const fd = ctx.process.fds.install(new OpenFile(new EventFd(a.initval), O.RDWR | ((a.flags ?? 0) & O.NONBLOCK)))
+    const flags = O.RDWR | ((a.flags ?? 0) & O.NONBLOCK)
+    const fd = ctx.process.fds.install(new OpenFile(new EventFd(a.initval), flags, nextDescriptionId(ctx.kernel.sim)))
     return fd < 0 ? fail('EMFILE') : ok(fd)
   },
 }

@@ -122,7 +122,7 @@ export const procHandlers: SyscallTable = {
 
   *nanosleep(ctx, a) {
     if (a.cycles < 0) return fail('EINVAL')
-    yield* ctx.kernel.sched.block(ctx.thread, hold(ctx.kernel.sim, a.cycles))
+    yield* ctx.kernel.sched.block(ctx.thread, hold(a.cycles))
     return ok(0)
   },
 }

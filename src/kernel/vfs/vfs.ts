@@ -10,10 +10,48 @@ import {fail, ok, O, POLL, type Gen, type StatInfo, type SyscallResult} from '..
 import type {BlockLayer} from './block.js'
 import {writeback, type CachedPage, type PageCache} from './pagecache.js'
 
+/**
+ * Disk byte offsets by page index (absent: a hole, reads as zeros): a contiguous extent from page 0
+ * (a preloaded file, O(1) instead of a Map entry per page) plus single pages.
+ */
+export class BlockMap {
+  private readonly single = new Map<number, number>()
+  private extentPages = 0
+  private extentBase = 0
+  private extentPageBytes = 0
+
+  get size(): number {
+    return this.extentPages + this.single.size
+  }
+
+  get(index: number): number | undefined {
+    if (index >= 0 && index < this.extentPages) return this.extentBase + index * this.extentPageBytes
+    return this.single.get(index)
+  }
+
+  set(index: number, offset: number): void {
+    if (index >= 0 && index < this.extentPages) throw new Error(`block ${index} is in the preloaded extent`)
+    this.single.set(index, offset)
+  }
+
+  /** Pages [0, pages) at base, base + pageBytes, ...; only on an empty map. */
+  setExtent(pages: number, base: number, pageBytes: number): void {
+    if (this.size !== 0) throw new Error('an extent is only laid on an empty block map')
+    this.extentPages = pages
+    this.extentBase = base
+    this.extentPageBytes = pageBytes
+  }
+
+  clear(): void {
+    this.single.clear()
+    this.extentPages = 0
+  }
+}
+
 export class Inode {
   size = 0
   /** Disk byte offset of each page, by page index (absent: a hole, reads as zeros). */
-  readonly blocks = new Map<number, number>()
+  readonly blocks = new BlockMap()
   /** Where the last read ended: a read starting there is sequential (readahead). */
   readEnd = -1
   /** Last page of the current readahead window. */
@@ -78,7 +116,13 @@ export class Vfs {
   preload(path: string, size: number): Inode {
     const inode = this.byPath.get(path) ?? this.create(path)
     const pages = Math.ceil(size / this.cache.pageBytes)
-    for (let i = 0; i < pages; i++) this.allocate(inode, i)
+    if (inode.blocks.size === 0 && pages > 0) {
+      // the same offsets as allocating pages 0..pages-1 in order, as one extent
+      inode.blocks.setExtent(pages, this.nextDiskOffset, this.cache.pageBytes)
+      this.nextDiskOffset += pages * this.cache.pageBytes
+    } else {
+      for (let i = 0; i < pages; i++) this.allocate(inode, i)
+    }
     inode.size = size
     return inode
   }
