@@ -39,6 +39,11 @@ export interface KernelOptions {
   host?: string
   /** Whether this kernel owns the disk (storage domain / native; default no: its files are memory-only). */
   disk?: boolean
+  /**
+   * With `disk`: the block device its files live on when that is not the machine disk itself (a
+   * driver domain's guest: blkfront, which reaches the disk through the driver domain).
+   */
+  blockDevice?: DiskPort
 }
 
 /** Calls served, by name (the per-run counters). */
@@ -115,13 +120,12 @@ export class Kernel {
     }
     this.cacheRecency = cacheRecencyOf(options.machine, options.params)
     this.ownsDisk = options.disk === true && options.machine !== null
-    this.vfs = this.buildVfs(this.ownsDisk)
+    this.vfs = this.buildVfs(this.ownsDisk ? options.blockDevice ?? machineDisk(this.sim, this.machine!) : noDisk(this.domain))
     this.net = new NetStack(this, options.network ?? null, options.host ?? null)
   }
 
-  private buildVfs(withDisk: boolean): Vfs {
+  private buildVfs(disk: DiskPort): Vfs {
     const k = this.kparams
-    const disk: DiskPort = withDisk ? machineDisk(this.sim, this.machine!) : noDisk(this.domain)
     const pages = k.pageCachePages > 0 ? k.pageCachePages : Math.floor((this.params.memoryBytes * k.pageCacheFraction) / k.pageBytes)
     const cache = new PageCache(pages, k.pageBytes)
     const block = new BlockLayer(disk, k.maxRequestBytes)

@@ -5,13 +5,21 @@
  * map/unmap (blkback) or a grant copy (netback). The frontend's and backend's work is interrupt-
  * context work on the first vCPU of each domain (stolen from whatever runs there): the block
  * layer's disk port and the stack's route do not know the calling thread.
+ *
+ * The guest reaches them through the kernel's declared ports: blkfront is its block device
+ * (`Kernel` option `blockDevice`), netfront its stack's wire egress (`NetStack.setEgress`), and
+ * netback takes the NIC's interrupts (`Network.setInterruptSink`).
  */
 import {compute as computeCycles, eventChannelSend, grantCopy, grantMap, grantUnmap, virqDelivery} from '../../machine/cost.js'
 import type {DiskRequest} from '../../machine/disk.js'
 import type {Frame} from '../../machine/nic.js'
 import type {MachineParams} from '../../machine/params.js'
-import {after} from '../engine.js'
+import {InvariantError} from '../../errors.js'
+import {after, Wakeup, type Simulation} from '../engine.js'
 import type {Kernel} from '../kernel.js'
+import type {WireEgress} from '../net/stack.js'
+import type {Gen} from '../types.js'
+import type {DiskPort} from '../vfs/block.js'
 import type {DriverDomainParams} from './params.js'
 import {SplitRing} from './ring.js'
 
@@ -77,6 +85,26 @@ class RingSide {
     }
     this.busyUntil = start + k.sched.steal(k.sched.cpus[0], cycles)
     after(k.sim, this.busyUntil - k.sim.now, then)
+  }
+}
+
+/**
+ * blkfront as the guest's block device: its block layer's requests go over the blkif ring once the
+ * frontend is connected to its backend (the driver domain is built after the guest).
+ */
+export class Blkfront implements DiskPort {
+  private driver: BlockSplitDriver | null = null
+  constructor(private readonly sim: Simulation, private readonly sectorBytes: number) {}
+
+  connect(driver: BlockSplitDriver): void {
+    this.driver = driver
+  }
+
+  *transfer(offsetBytes: number, bytes: number, write: boolean): Gen<void> {
+    if (!this.driver) throw new InvariantError('blkfront: no backend connected')
+    const done = new Wakeup<true>(this.sim)
+    this.driver.submit({sector: Math.floor(offsetBytes / this.sectorBytes), bytes, write}, () => done.fire(true))
+    yield* done.wait()
   }
 }
 
@@ -146,8 +174,8 @@ export class BlockSplitDriver {
   }
 }
 
-/** netfront <-> netif rings <-> netback (+ bridge) <-> the real NIC. */
-export class NetSplitDriver {
+/** netfront <-> netif rings <-> netback (+ bridge) <-> the real NIC. netfront is the guest stack's egress. */
+export class NetSplitDriver implements WireEgress {
   readonly tx: SplitRing
   readonly rx: SplitRing
   private readonly txFront: RingSide
@@ -185,7 +213,7 @@ export class NetSplitDriver {
    * event-channel hypercall when RING_PUSH_REQUESTS_AND_CHECK_NOTIFY finds netback idle (it set
    * req_event past everything it consumed); while netback still works through the ring, none.
    */
-  frontTxCost(): number {
+  txCost(): number {
     const {s} = this
     let cost = s.stats.charge('guest:netfront', work(s, s.dp.netFrameInstructions) + this.tx.reqLine.write(s.guest.sched.cpus[0]))
     if (this.tx.backendBusy === 0 && this.paidNotifies === 0) {

@@ -42,15 +42,13 @@ export class FlexscProcess {
         return lib
       })))
       // a handler that blocks on the carrier (same-core serving) hands the carrier role on
-      const sc = this.coreFor(core)
-      const prev = sc.onBlocked
-      sc.onBlocked = (blocked, successor) => {
+      this.coreFor(core).setTakeOverHook((blocked, successor) => {
         for (const c of this.threadCores.values()) {
           const next = c.carrierBlocked(blocked, successor)
           if (next) return next
         }
-        return prev?.(blocked, successor) ?? null
-      }
+        return null
+      })
     }
     return ct
   }

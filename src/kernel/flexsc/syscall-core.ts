@@ -49,6 +49,9 @@ export interface FlexscEnv {
 /** Passes of the pooled syscall thread's loop at one simulated instant before it counts as a spin. */
 const SPIN_LIMIT = 1000
 
+/** What a take-over successor runs after the remaining entries (see SyscallCore.setTakeOverHook). */
+export type TakeOverHook = (blocked: KThread, successor: KThread) => (() => Gen<void>) | null
+
 export class SyscallCore {
   readonly pages: SyscallPageSet
   /** The syscall thread serving now (null: none). */
@@ -62,12 +65,8 @@ export class SyscallCore {
   private readonly stream: EntryStream
   /** Syscall threads created for this core (the remote one and take-overs). */
   threadsCreated = 0
-  /**
-   * Told when a handler blocks on `blocked` and `successor` takes over: what the successor runs
-   * once it has served the remaining entries instead of ending (M-on-N: the carrier's scheduler),
-   * or null.
-   */
-  onBlocked: ((blocked: KThread, successor: KThread) => (() => Gen<void>) | null) | null = null
+  /** See setTakeOverHook. */
+  private takeOverHook: TakeOverHook | null = null
 
   constructor(
     readonly env: FlexscEnv,
@@ -165,11 +164,21 @@ export class SyscallCore {
     }
   }
 
+  /**
+   * FlexSC-Threads' port into take-overs: told when a handler blocks on `blocked` and `successor`
+   * takes over, it says what the successor runs once it has served the remaining entries instead of
+   * ending (the carrier's M-on-N scheduler, when the blocked handler was a carrier), or null.
+   */
+  setTakeOverHook(hook: TakeOverHook): void {
+    if (this.takeOverHook) throw new InvariantError(`flexsc: core ${this.core} has a take-over hook already`)
+    this.takeOverHook = hook
+  }
+
   private takeOver(blocked: KThread, owed: Set<Waiter>): void {
     this.env.stats.handoffs++
     const t = this.newSyscallThread('syscall-takeover')
     this.active = t
-    const then = this.onBlocked?.(blocked, t) ?? null
+    const then = this.takeOverHook?.(blocked, t) ?? null
     const self = this
     const sched = this.env.kernel.sched
     spawn(this.env.kernel.sim, (function* () {

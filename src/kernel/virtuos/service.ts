@@ -16,6 +16,7 @@ import {eventChannelSend, grantMap, trapEntry, trapExit, virqDelivery} from '../
 import {after, spawn, TIMED_OUT, Wakeup, type SimCommand, type Simulation} from '../engine.js'
 import type {Kernel} from '../kernel.js'
 import type {KProcess, KThread} from '../process.js'
+import type {BlockHook} from '../scheduler.js'
 import {exitProcess} from '../syscalls/proc.js'
 import {fail, type Errno, type Gen, type SyscallArgs, type SyscallName, type SyscallResult} from '../types.js'
 import {CacheLine} from './cache-line.js'
@@ -138,7 +139,7 @@ export class WorkerGroup {
   }
 }
 
-export class ServiceDomainRuntime {
+export class ServiceDomainRuntime implements BlockHook {
   /** Bumped by every restart: fds and groups of an older life are stale. */
   incarnation = 1
   up = true
@@ -162,7 +163,7 @@ export class ServiceDomainRuntime {
     this.errno = name === 'storage' ? 'EIO' : 'ECONNRESET'
     this.socket = socketOfCore(ctx.params, kernel.sched.cpus[0])
     this.wakeLine = new CacheLine(ctx.params)
-    this.hookBlocking()
+    kernel.sched.setBlockHook(this)
   }
 
   get minRunning(): number {
@@ -278,29 +279,23 @@ export class ServiceDomainRuntime {
   }
 
   /**
-   * Scheduler hook: the release patches the service kernel's scheduler so a worker blocking inside
-   * a call is noticed. The kernel core has no hook, so this wraps this kernel's `block`.
+   * The service kernel's block hook (the release patches that kernel's scheduler for this): a
+   * worker blocking inside a call stops counting as running and hands off to a sleeping worker with
+   * pending work; it counts again once it has a CPU after the wait.
    */
-  private hookBlocking(): void {
-    const sched = this.kernel.sched
-    const original = sched.block.bind(sched)
-    const self = this
-    const wakeupCost = this.ctx.params.cpu.wakeup
-    sched.block = function* <T>(thread: KThread, wait: Gen<T>): Gen<T> {
-      const w = self.workerOf.get(thread) ?? self.ghosts.get(thread)
-      if (!w || w.state !== 'serving' || w.ghost) return yield* original(thread, wait)
-      w.state = 'blocked'
-      self.wake.addRunning(-1)
-      if (self.handOff()) yield* sched.compute(thread, wakeupCost)
-      // Nobody left polling while this call blocks: requests submitted meanwhile need a wake event.
-      else if (self.needsWake()) self.wake.request()
-      const value = yield* original(thread, wait)
-      if (!w.killed && !w.ghost) {
-        w.state = 'serving'
-        self.wake.addRunning(1)
-      }
-      return value
-    } as typeof sched.block
+  *beforeBlock(thread: KThread): Gen<(() => void) | null> {
+    const w = this.workerOf.get(thread) ?? this.ghosts.get(thread)
+    if (!w || w.state !== 'serving' || w.ghost) return null
+    w.state = 'blocked'
+    this.wake.addRunning(-1)
+    if (this.handOff()) yield* this.kernel.sched.compute(thread, this.ctx.params.cpu.wakeup)
+    // Nobody left polling while this call blocks: requests submitted meanwhile need a wake event.
+    else if (this.needsWake()) this.wake.request()
+    return () => {
+      if (w.killed || w.ghost) return
+      w.state = 'serving'
+      this.wake.addRunning(1)
+    }
   }
 
   private *workerLoop(w: Worker): Gen<void> {
