@@ -1,7 +1,8 @@
 /**
- * FlexSC's mechanism constants (Soares & Stumm, OSDI 2010; shared/paper/flexsc.md) as parameters
- * with the paper's values as defaults, plus the few model estimates the paper does not give
- * (marked "estimate"). Experiments override any of them with `options.flexsc`.
+ * FlexSC's mechanism constants (Soares & Stumm, "FlexSC: Flexible System Call Scheduling with
+ * Exception-Less System Calls", OSDI 2010) as parameters with the paper's values as defaults, plus
+ * the few model estimates the paper does not give (marked "estimate"). Experiments override any of
+ * them with `options.flexsc`.
  */
 import {UsageError} from '../../errors.js'
 

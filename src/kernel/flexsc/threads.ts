@@ -1,9 +1,9 @@
 /**
- * FlexSC-Threads (Soares & Stumm, OSDI 2010; shared/paper/flexsc.md): M-on-N user threads, one
- * kernel thread per core carrying them, private per-core syscall pages. The libc wrapper posts an
- * entry and switches to another ready user thread of the core (cpu.userThreadSwitch, no trap);
- * with none ready it checks the core's parked threads for completed calls, and only as a last
- * resort calls flexsc_wait.
+ * FlexSC-Threads (Soares & Stumm, "FlexSC: Flexible System Call Scheduling with Exception-Less
+ * System Calls", OSDI 2010): M-on-N user threads, one kernel thread per core carrying them, private
+ * per-core syscall pages. The libc wrapper posts an entry and switches to another ready user thread
+ * of the core (cpu.userThreadSwitch, no trap); with none ready it checks the core's parked threads
+ * for completed calls, and only as a last resort calls flexsc_wait.
  *
  * A user thread keeps its own KThread as its identity (tid, join, the runner's bookkeeping) but
  * never holds a CPU with it: everything it runs is charged to its core's carrier KThread. The

@@ -110,7 +110,7 @@ export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
     const sys = new VirtuosLibC(ctx, domains, vp, u, startThread)
     const body: Program = parent
       ? function* (s) {
-          yield* registerChild(vp, parent, sys)
+          yield* registerChild(vp, parent)
           return yield* program(s)
         }
       : program
@@ -119,7 +119,7 @@ export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
   }
 
   /** fork: the child registers with each domain its parent used and waits for the fd table copy. */
-  function* registerChild(child: VProcess, parent: VProcess, sys: VirtuosLibC): Gen<void> {
+  function* registerChild(child: VProcess, parent: VProcess): Gen<void> {
     for (const [name, pg] of parent.groups) {
       const d = domains[name]
       if (pg.dead || !d.up || parent.registeredIncarnation.get(name) !== d.incarnation) continue
@@ -131,7 +131,6 @@ export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
         yield cycles
       })())
     }
-    void sys
   }
 
   primary.runtime = {

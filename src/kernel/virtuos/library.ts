@@ -193,7 +193,7 @@ export class VirtuosLibC extends LibC {
     const fresh = d.register(this.vp, this.vp.proc.ppid)
     this.vp.groups.set(d.name, fresh)
     this.vp.registeredIncarnation.set(d.name, d.incarnation)
-    yield* this.primary.sched.block(this.thread, holdFor(this.ctx, d.registrationCycles(fresh, 0)))
+    yield* this.primary.sched.block(this.thread, holdFor(d.registrationCycles(fresh, 0)))
     return fresh
   }
 
@@ -228,7 +228,7 @@ export class VirtuosLibC extends LibC {
       this.ctx.stats.entryRetries++
       yield* this.local('sched_yield', {})
     }
-    const req = new Request(this.ctx.sim, g, op, entry, this.u.slot)
+    const req = new Request(this.ctx.sim, this.ctx.ledger.newId(), g, op, entry, this.u.slot)
     entry.request = req
     req.alloc = alloc
     g.inFlight.add(req)
@@ -363,7 +363,7 @@ export class VirtuosLibC extends LibC {
           if (i < 0) return
           list.splice(i, 1)
           timedOut = true
-          runDetached(this.ctx, vp.makeReady(null, u))
+          runDetached(vp.makeReady(null, u))
         })
       }
       yield* vp.switchAway(this.u, `futex ${a.addr}`)
@@ -429,7 +429,7 @@ export class VirtuosLibC extends LibC {
       }
       const u = this.u
       const vp = this.vp
-      record.exitQueue.add(() => runDetached(this.ctx, vp.makeReady(null, u)))
+      record.exitQueue.add(() => runDetached(vp.makeReady(null, u)))
       yield* vp.switchAway(u, `join ${tid}`)
     }
     return record.value
@@ -455,9 +455,8 @@ function callNumber(op: RemoteOp): number {
   return h + 1
 }
 
-function* holdFor(ctx: VirtuosContext, cycles: number): Gen<void> {
+function* holdFor(cycles: number): Gen<void> {
   if (cycles > 0) yield Math.round(cycles)
-  void ctx
 }
 
 function setTimer(ctx: VirtuosContext, cycles: number, fn: () => void): void {
@@ -465,7 +464,7 @@ function setTimer(ctx: VirtuosContext, cycles: number, fn: () => void): void {
 }
 
 /** Run library bookkeeping that needs no CPU (makeReady with no carrier) from a callback. */
-export function runDetached(_ctx: VirtuosContext, g: Gen<void>): void {
+export function runDetached(g: Gen<void>): void {
   if (!g.next().done) throw new Error('detached library step tried to wait')
 }
 

@@ -139,14 +139,14 @@ export class VProcess implements RequestOwner {
     if (!this.rq.enqueue(u.slot)) throw new InvariantError(`pid ${this.pid}: ready queue full`)
     const sched = this.ctx.primary.sched
     if (by) yield* sched.compute(by.thread, this.rqLine.atomic(by.thread.cpu ?? sched.cpus[0]))
-    this.kick(by)
+    this.kick()
     if (by && this.rq.waiters > 0 && this.spinners.size === 0) {
       // waking a carrier asleep in the kernel: a trap and a wake-up for the waker
       yield* sched.compute(by.thread, trapEntry(this.ctx.params) + this.ctx.params.cpu.wakeup + trapExit(this.ctx.params))
     }
   }
 
-  private kick(_by: Carrier | null): void {
+  private kick(): void {
     const spinner = this.spinners.values().next()
     if (!spinner.done) {
       spinner.value.fire(true)

@@ -1,7 +1,8 @@
 /**
- * Every mechanism constant of the VirtuOS release (R1.01, see shared/paper/virtuos.md) as a
- * parameter with the release's value as default, plus the few model estimates the release does not
- * fix (marked "estimate"). Experiments override any of them with `options.virtuos`.
+ * Every mechanism constant of the VirtuOS release R1.01 (the prototype of Nikolaev & Back,
+ * "VirtuOS: an operating system with kernel virtualization", SOSP 2013) as a parameter with the
+ * release's value as default, plus the few model estimates the release does not fix (marked
+ * "estimate"). Experiments override any of them with `options.virtuos`.
  */
 import {UsageError} from '../../errors.js'
 

@@ -41,10 +41,7 @@ export interface RequestOwner {
   completed(req: Request, enqueue: boolean, core: number, byCrash: boolean): number
 }
 
-let nextRequestId = 1
-
 export class Request {
-  readonly id = nextRequestId++
   result: SyscallResult | null = null
   /** Fired when answered (a submitter spinning on the entry watches it). */
   readonly done: Wakeup<true>
@@ -53,6 +50,8 @@ export class Request {
   alloc: Allocation | null = null
   constructor(
     sim: Simulation,
+    /** Unique in the run (RequestLedger.newId). */
+    readonly id: number,
     readonly group: WorkerGroup,
     readonly op: RemoteOp,
     readonly entry: CallEntry,
