@@ -19,7 +19,7 @@ import {RequestLedger, VirtuosStats, type VirtuosContext} from './context.js'
 import {VirtuosLibC} from './library.js'
 import {VProcess, type UThread} from './mn.js'
 import {resolveVirtuosParams, SERVICE_DOMAINS, type ServiceDomain, type VirtuosParams} from './params.js'
-import {ServiceDomainRuntime} from './service.js'
+import {ServiceDomainRuntime} from './service-runtime.js'
 import {paravirtualized} from '../dispatch/pv.js'
 
 export {defaultVirtuosParams, defaultCoreSplit, resolveVirtuosParams, type VirtuosParams, type ServiceDomain, type CoreSplit} from './params.js'
@@ -149,7 +149,7 @@ export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
     },
     crashDomain(domain, atCycles, restartDelayCycles) {
       const delay = restartDelayCycles ?? nsToCycles(vparams.restartDelayNs, env.params.clockHz)
-      domains[domain].scheduleCrash(atCycles, delay)
+      domains[domain].lifecycle.scheduleCrash(atCycles, delay)
     },
     checkInvariants() {
       const quiescent = env.runner.live === 0

@@ -18,7 +18,9 @@ import type {FdSlot, LibDomain} from './fd-table.js'
 import type {UThread, VProcess} from './mn.js'
 import type {ServiceDomain} from './params.js'
 import {isFdCall, route} from './routing.js'
-import {Request, type RemoteOp, type ServiceDomainRuntime, type WorkerGroup} from './service.js'
+import {Request, type RemoteOp} from './request.js'
+import type {ServiceDomainRuntime} from './service-runtime.js'
+import type {WorkerGroup} from './worker-group.js'
 import {crossDomainPoll} from './xpoll.js'
 
 /** Calls whose successful result is a new descriptor in the domain that served them. */

@@ -20,7 +20,8 @@ import {LibFdTable} from './fd-table.js'
 import type {ServiceDomain} from './params.js'
 import {ReadyQueue} from './ready-queue.js'
 import {NIL} from './treiber.js'
-import type {Request, RequestOwner, WorkerGroup} from './service.js'
+import type {Request, RequestOwner} from './request.js'
+import type {WorkerGroup} from './worker-group.js'
 
 export class UThread {
   carrier: Carrier | null = null
@@ -179,7 +180,7 @@ export class VProcess implements RequestOwner {
         this.mount(this.slots[v]!, c)
         continue
       }
-      if (yield* this.spinOnQueue(c)) continue
+      if (yield* this.spinOnQueue()) continue
       yield* sched.compute(c.thread, trapEntry(p)) // rqueue_wait
       if (this.rq.empty && !this.exited) {
         this.rq.waiters++
@@ -194,7 +195,7 @@ export class VProcess implements RequestOwner {
   }
 
   /** Spin `spinIterations` pauses on the ready queue holding the CPU; true when something arrived. */
-  private *spinOnQueue(c: Carrier): Gen<boolean> {
+  private *spinOnQueue(): Gen<boolean> {
     const w = new Wakeup<true>(this.ctx.sim)
     this.spinners.add(w)
     const t0 = this.ctx.sim.now

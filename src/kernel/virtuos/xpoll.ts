@@ -13,7 +13,7 @@ import {fail, O, POLL, type Fd, type Gen, type PollFd, type PollReady, type Sysc
 import type {LibDomain} from './fd-table.js'
 import type {VirtuosLibC} from './library.js'
 import type {ServiceDomain} from './params.js'
-import {Request} from './service.js'
+import {Request} from './request.js'
 
 export interface PollPart {
   /** Domain-local fd -> library fd. */
