@@ -293,3 +293,8 @@ export class VProcess implements RequestOwner {
     for (const v of queued) if (!this.slots[v]) throw new InvariantError(`pid ${this.pid}: ready queue holds finished slot ${v}`)
   }
 }
+
+/** Run library bookkeeping that needs no CPU (makeReady with no carrier) from a callback. */
+export function runDetached(g: Gen<void>): void {
+  if (!g.next().done) throw new Error('detached library step tried to wait')
+}
