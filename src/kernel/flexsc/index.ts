@@ -10,13 +10,15 @@ import {SERVER_HOST} from '../net/network.js'
 import type {KProcess} from '../process.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import type {Program} from '../types.js'
-import {endingThread, FlexscLibC, FlexscProcess} from './library.js'
+import {endingThread, FlexscLibC} from './library.js'
+import {FlexscProcess} from './process.js'
 import {resolveFlexscParams, type FlexscParams} from './params.js'
 import {FlexscStats, type FlexscEnv} from './syscall-core.js'
 
 export {defaultFlexscParams, resolveFlexscParams, PLACEMENTS, type FlexscParams, type Placement} from './params.js'
 export {FlexscStats} from './syscall-core.js'
-export {FlexscLibC, FlexscProcess, type PostedCall} from './library.js'
+export {FlexscLibC, type PostedCall} from './library.js'
+export {FlexscProcess} from './process.js'
 export {CoreThreads, FlexscUThread, ThreadStats} from './threads.js'
 
 export interface FlexscBackend extends DispatchBackend {

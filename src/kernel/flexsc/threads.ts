@@ -25,7 +25,8 @@ import {compute as computeCycles} from '../../machine/cost.js'
 import {spawn, TIMED_OUT, Wakeup} from '../engine.js'
 import type {KThread} from '../process.js'
 import type {Gen} from '../types.js'
-import type {FlexscLibC, FlexscProcess} from './library.js'
+import type {FlexscLibC} from './library.js'
+import type {FlexscProcess} from './process.js'
 import {Waiter} from './syscall-page.js'
 
 /** A FlexSC-Threads user thread. */
