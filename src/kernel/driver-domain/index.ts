@@ -15,12 +15,17 @@ import {SERVER_HOST} from '../net/network.js'
 import type {KProcess} from '../process.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import type {Program} from '../types.js'
-import {DRIVER_DOMAIN, GUEST_DOMAIN, resolveDriverDomainParams, type DriverDomainCores, type DriverDomainParams} from './params.js'
+import {
+  DRIVER_DOMAIN, GUEST_DOMAIN, resolveDriverDomainParams, type DriverDomainCores, type DriverDomainParams,
+} from './params.js'
 import {NativeLibC} from '../dispatch/native.js'
 import {paravirtualized} from '../dispatch/pv.js'
 import {Blkfront, BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage} from './split-drivers.js'
 
-export {DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams, type DriverDomainParams, type DriverDomainCores} from './params.js'
+export {
+  DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams,
+  type DriverDomainParams, type DriverDomainCores,
+} from './params.js'
 export {DriverDomainStats, Outage} from './split-drivers.js'
 
 export interface DriverDomainBackend extends DispatchBackend {
@@ -42,7 +47,8 @@ export interface DriverDomainBackend extends DispatchBackend {
 }
 
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
-  const dp = resolveDriverDomainParams(env.params.cores, (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>)
+  const dp = resolveDriverDomainParams(env.params.cores,
+    (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>)
   // both are 64-bit PV guests: their traps, context switches and physical interrupts pay Xen's share
   const pvParams = paravirtualized(env.params)
   const base = {sim: env.sim, params: pvParams, machine: env.machine, kernel: env.kernel}
@@ -97,6 +103,8 @@ registerDispatch('driver-domain', buildDriverDomainBackend)
 /** The backend of a system built with `system: 'driver-domain'`. */
 export function driverDomainOf(system: System): DriverDomainBackend {
   const b = system.backend as Partial<DriverDomainBackend>
-  if (!b.blk || !b.net || system.name !== 'driver-domain') throw new InvariantError(`system ${system.name} is not driver-domain`)
+  if (!b.blk || !b.net || system.name !== 'driver-domain') {
+    throw new InvariantError(`system ${system.name} is not driver-domain`)
+  }
   return b as DriverDomainBackend
 }

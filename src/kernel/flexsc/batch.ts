@@ -25,7 +25,11 @@ export function* batchCalls(lib: FlexscLibC, calls: readonly Call[]): Gen<Syscal
     while (open.length > 0 && (all || !open.some((o) => o.p.entry.status === 'done'))) {
       // wait on the calls not done yet (flexsc_wait returns at once while any of its calls is
       // done): each round finishes at least one, so more rounds than calls is a spin
-      if (++rounds > open.length + 1) throw new InvariantError(`flexsc batch of thread ${lib.thread.tid}: flexsc_wait returned ${rounds} times with calls still open`)
+      if (++rounds > open.length + 1) {
+        throw new InvariantError(
+          `flexsc batch of thread ${lib.thread.tid}: flexsc_wait returned ${rounds} times with calls still open`,
+        )
+      }
       const notDone = open.filter((o) => o.p.entry.status !== 'done').map((o) => o.p)
       if (notDone.length > 0) yield* lib.flexscWait(notDone)
       if (!all) break
@@ -60,9 +64,12 @@ function* threadBatch(lib: FlexscLibC, calls: readonly Call[], u: FlexscUThread)
     let p = yield* lib.post(name, args)
     while (!p) {
       const sc = lib.fprocess.coreFor(lib.kt.cpu ?? u.core.core)
-      yield* u.core.park(u, () => sc.pages.census().free > 0 || posted.some((x, i) => !(i in results) && x.entry.status === 'done'))
+      yield* u.core.park(u, () => sc.pages.census().free > 0
+          || posted.some((x, i) => !(i in results) && x.entry.status === 'done'))
       // harvest what is done to free entries
-      for (let i = 0; i < posted.length; i++) if (posted[i].entry.status === 'done' && !(i in results)) results[i] = yield* lib.harvest(posted[i])
+      for (let i = 0; i < posted.length; i++) {
+        if (posted[i].entry.status === 'done' && !(i in results)) results[i] = yield* lib.harvest(posted[i])
+      }
       p = yield* lib.post(name, args)
     }
     posted.push(p)

@@ -67,10 +67,16 @@ export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
         for (const sc of fproc.cores.values()) {
           const where = `flexsc pid ${fproc.proc.pid} core ${sc.core}`
           sc.pages.check(where)
-          if (sc.pages.completed > sc.pages.posted) throw new InvariantError(`${where}: ${sc.pages.completed} entries done for ${sc.pages.posted} posted`)
+          if (sc.pages.completed > sc.pages.posted) {
+            throw new InvariantError(`${where}: ${sc.pages.completed} entries done for ${sc.pages.posted} posted`)
+          }
           if (quiescent) {
             const c = sc.pages.census()
-            if (c.free !== sc.pages.capacity) throw new InvariantError(`${where}: ${c.submitted} submitted, ${c.busy} busy, ${c.done} done entries left with no thread`)
+            if (c.free !== sc.pages.capacity) {
+              throw new InvariantError(
+                `${where}: ${c.submitted} submitted, ${c.busy} busy, ${c.done} done entries left with no thread`,
+              )
+            }
           }
         }
       }
@@ -83,6 +89,8 @@ registerDispatch('flexsc', buildFlexscBackend)
 /** The FlexSC backend of a system built with `system: 'flexsc'`. */
 export function flexscOf(system: System): FlexscBackend {
   const b = system.backend as Partial<FlexscBackend>
-  if (!b.env || !b.processes || system.name !== 'flexsc') throw new InvariantError(`system ${system.name} is not flexsc`)
+  if (!b.env || !b.processes || system.name !== 'flexsc') {
+    throw new InvariantError(`system ${system.name} is not flexsc`)
+  }
   return b as FlexscBackend
 }

@@ -55,7 +55,9 @@ export class FlexscProcess {
   /** Calls posted for `waiter` that are not done yet. */
   pendingFor(waiter: Waiter): boolean {
     for (const sc of this.cores.values()) {
-      for (const e of sc.pages.entries) if (e.waiter === waiter && (e.status === 'submitted' || e.status === 'busy')) return true
+      for (const e of sc.pages.entries) {
+        if (e.waiter === waiter && (e.status === 'submitted' || e.status === 'busy')) return true
+      }
     }
     return false
   }

@@ -129,7 +129,8 @@ export class SyscallCore {
       const e = this.pages.claim()
       if (!e) break
       const core = x.cpu ?? this.execCore
-      yield* kernel.sched.compute(x, this.hot(this.env.fp.dispatchInstructions) + this.stream.cost(e.index, e.line.write(core)))
+      yield* kernel.sched.compute(x, this.hot(this.env.fp.dispatchInstructions)
+        + this.stream.cost(e.index, e.line.write(core)))
       const result = yield* this.runEntry(x, e, finished)
       e.line.write(x.cpu ?? core)
       if (e.waiter) finished.waiters.add(e.waiter)
@@ -284,7 +285,9 @@ export class SyscallCore {
         spinAt = sim.now
         spins = 0
       } else if (++spins > SPIN_LIMIT) {
-        throw new InvariantError(`flexsc pid ${this.proc.pid} core ${this.core}: syscall thread ${t.tid} went round ${spins} times at cycle ${spinAt} without time passing`)
+        throw new InvariantError(
+          `flexsc pid ${this.proc.pid} core ${this.core}: syscall thread ${t.tid}
+          went round ${spins} times at cycle ${spinAt} without time passing`)
       }
       const sleep = this.remoteSleep!
       yield* sched.block(t, sleep.wait())

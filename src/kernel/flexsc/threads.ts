@@ -128,7 +128,9 @@ export class CoreThreads {
   /** `u` must be the mounted thread driving the carrier. */
   private expectMounted(u: FlexscUThread, what: string): void {
     if (this.owner !== 'thread' || this.running !== u) {
-      throw new InvariantError(`flexsc thread ${u.tid} ${what} without the carrier (carrier: ${this.owner}, mounted: ${this.running?.tid ?? 'none'})`)
+      throw new InvariantError(
+        `flexsc thread ${u.tid} ${what} without the carrier
+        (carrier: ${this.owner}, mounted: ${this.running?.tid ?? 'none'})`)
     }
   }
 
@@ -222,7 +224,8 @@ export class CoreThreads {
       // none ready: check the parked threads for completed calls (one pass over their entries)
       if (this.parked.size > 0) {
         this.stats.scans++
-        yield* sched.compute(this.kthread, computeCycles(kernel.params, fp.harvestInstructions * this.parked.size, fp.hotLoopIpc))
+        yield* sched.compute(this.kthread,
+          computeCycles(kernel.params, fp.harvestInstructions * this.parked.size, fp.hotLoopIpc))
         for (const u of [...this.parked]) {
           if (u.until?.()) {
             this.parked.delete(u)

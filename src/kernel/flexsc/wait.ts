@@ -11,7 +11,9 @@ import type {SyscallCore} from './syscall-core.js'
  * one with an IPI, and sleeps until a syscall thread wakes it. `drain`: wait for any progress;
  * `until` (M-on-N): sleep until it holds instead.
  */
-export function* flexscWait(lib: FlexscLibC, posted: readonly PostedCall[], drain = false, until?: () => boolean): Gen<void> {
+export function* flexscWait(
+  lib: FlexscLibC, posted: readonly PostedCall[], drain = false, until?: () => boolean,
+): Gen<void> {
   const {kernel} = lib
   const thread = lib.kt
   const anyDone = () => posted.some((p) => p.entry.status === 'done')
@@ -19,10 +21,12 @@ export function* flexscWait(lib: FlexscLibC, posted: readonly PostedCall[], drai
   const fp = lib.fprocess.env.fp
   lib.stats.waits++
   yield* kernel.sched.compute(thread, trapEntry(kernel.params))
-  const mine = (sc: SyscallCore) => sc.pages.entries.some((e) => e.waiter === lib.waiter && (e.status === 'submitted' || e.status === 'busy'))
+  const mine = (sc: SyscallCore) =>
+    sc.pages.entries.some((e) => e.waiter === lib.waiter && (e.status === 'submitted' || e.status === 'busy'))
   const cores = until
     ? [...lib.fprocess.cores.values()].filter(mine)
-    : drain ? [...lib.fprocess.cores.values()] : [...new Set(posted.filter((p) => p.entry.status !== 'done').map((p) => p.pages))]
+    : drain ? [...lib.fprocess.cores.values()]
+      : [...new Set(posted.filter((p) => p.entry.status !== 'done').map((p) => p.pages))]
   for (const sc of cores) {
     if (sc.sameCore) {
       // no entry check of its own: switching to the syscall thread is the whole decision, and

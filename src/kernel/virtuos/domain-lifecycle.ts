@@ -79,7 +79,9 @@ export class DomainLifecycle {
   /** Ghosts still blocked at the restart are never coming back: their calls end with the error. */
   private buryGhosts(): void {
     for (const w of this.d.ghosts.values()) {
-      if (w.current && w.current.op.kind === 'call') this.d.kernel.counters.answer(w.current.op.name, fail(this.d.errno))
+      if (w.current && w.current.op.kind === 'call') {
+        this.d.kernel.counters.answer(w.current.op.name, fail(this.d.errno))
+      }
       this.kill(w)
     }
     this.d.ghosts.clear()

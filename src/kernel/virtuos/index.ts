@@ -14,12 +14,16 @@ import {nsToCycles} from '../params.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import {RequestLedger, VirtuosStats, type VirtuosContext} from './context.js'
 import type {VProcess} from './mn.js'
-import {resolveVirtuosParams, SERVICE_DOMAINS, type CoreSplit, type ServiceDomain, type VirtuosParams} from './params.js'
+import {
+  resolveVirtuosParams, SERVICE_DOMAINS, type CoreSplit, type ServiceDomain, type VirtuosParams,
+} from './params.js'
 import {VirtuosProcesses} from './process-runtime.js'
 import {ServiceDomainRuntime} from './service-runtime.js'
 import {paravirtualized} from '../dispatch/pv.js'
 
-export {defaultVirtuosParams, defaultCoreSplit, resolveVirtuosParams, type VirtuosParams, type ServiceDomain, type CoreSplit} from './params.js'
+export {
+  defaultVirtuosParams, defaultCoreSplit, resolveVirtuosParams, type VirtuosParams, type ServiceDomain, type CoreSplit,
+} from './params.js'
 export {VirtuosStats} from './context.js'
 export {VirtuosLibC} from './library.js'
 
@@ -71,12 +75,16 @@ export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
 }
 
 /** The primary (user processes), storage (owning the disk) and network (owning the NIC) kernels. */
-function buildKernels(env: SystemEnv, params: MachineParams, cores: CoreSplit): Record<'primary' | ServiceDomain, Kernel> {
+function buildKernels(
+  env: SystemEnv, params: MachineParams, cores: CoreSplit,
+): Record<'primary' | ServiceDomain, Kernel> {
   const base = {sim: env.sim, params, machine: env.machine, kernel: env.kernel}
   return {
     primary: new Kernel({...base, domain: 'primary', cpus: cores.primary, disk: false}),
     storage: new Kernel({...base, domain: 'storage', cpus: cores.storage, disk: true}),
-    network: new Kernel({...base, domain: 'network', cpus: cores.network, disk: false, network: env.network, host: SERVER_HOST}),
+    network: new Kernel({
+      ...base, domain: 'network', cpus: cores.network, disk: false, network: env.network, host: SERVER_HOST,
+    }),
   }
 }
 

@@ -11,7 +11,9 @@ import type {VirtuosLibC} from './library.js'
 import {runDetached} from './mn.js'
 import {crossDomainPoll} from './xpoll.js'
 
-export function* libraryCall<N extends SyscallName>(lib: VirtuosLibC, name: N, args: SyscallArgs<N>): Gen<SyscallResult> {
+export function* libraryCall<N extends SyscallName>(
+  lib: VirtuosLibC, name: N, args: SyscallArgs<N>,
+): Gen<SyscallResult> {
   switch (name) {
     case 'dup2': return yield* libDup2(lib, args as SyscallArgs<'dup2'>)
     case 'sendfile': return yield* libSendfile(lib, args as SyscallArgs<'sendfile'>)
@@ -56,9 +58,13 @@ function* libSendfile(lib: VirtuosLibC, a: SyscallArgs<'sendfile'>): Gen<Syscall
   if (!out || !inp || lib.stale(out) || lib.stale(inp)) return fail('EBADF')
   if (out.domain === inp.domain) {
     const args = {...a, outFd: out.fd, inFd: inp.fd}
-    return out.domain === 'primary' ? yield* lib.local('sendfile', args) : yield* lib.remote(out.domain, {kind: 'call', name: 'sendfile', args})
+    return out.domain === 'primary'
+      ? yield* lib.local('sendfile', args)
+      : yield* lib.remote(out.domain, {kind: 'call', name: 'sendfile', args})
   }
-  const r = a.offset !== undefined ? yield* lib.call('pread', {fd: a.inFd, bytes: a.count, offset: a.offset}) : yield* lib.call('read', {fd: a.inFd, bytes: a.count})
+  const r = a.offset !== undefined
+    ? yield* lib.call('pread', {fd: a.inFd, bytes: a.count, offset: a.offset})
+    : yield* lib.call('read', {fd: a.inFd, bytes: a.count})
   if (r.ret <= 0) return r
   return yield* lib.call('write', {fd: a.outFd, bytes: r.ret})
 }
@@ -116,7 +122,8 @@ export function* libFutex(lib: VirtuosLibC, a: SyscallArgs<'futex'>): Gen<Syscal
 export function* libExec(lib: VirtuosLibC, a: SyscallArgs<'exec'>): Gen<SyscallResult> {
   const p = lib.ctx.params
   const bytes = lib.vp.fds.serializedBytes()
-  const save = trapEntry(p) + lib.primary.handlerCycles('pwrite') + lib.primary.copyCycles(lib.thread, bytes, true) + trapExit(p)
+  const save = trapEntry(p) + lib.primary.handlerCycles('pwrite')
+    + lib.primary.copyCycles(lib.thread, bytes, true) + trapExit(p)
   yield* lib.spend(save)
   const r = yield* lib.local('exec', a)
   if (r.ret < 0) return r

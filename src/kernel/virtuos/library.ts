@@ -10,7 +10,9 @@ import type {Kernel} from '../kernel.js'
 import type {CallContext} from '../syscalls/context.js'
 import {LibC} from '../syscalls/interface.js'
 import {ThreadExit} from '../syscalls/proc.js'
-import {fail, FCNTL, ok, type Gen, type Program, type SyscallArgs, type SyscallName, type SyscallResult} from '../types.js'
+import {
+  fail, FCNTL, ok, type Gen, type Program, type SyscallArgs, type SyscallName, type SyscallResult,
+} from '../types.js'
 import type {VirtuosContext} from './context.js'
 import type {FdSlot, LibDomain} from './fd-table.js'
 import {libExec, libFutex, libraryCall} from './library-calls.js'
@@ -80,9 +82,13 @@ export class VirtuosLibC extends LibC {
     if (r.kind === 'badf') return name === 'close' ? this.closeStale(args as SyscallArgs<'close'>) : fail('EBADF')
     if (r.kind === 'library') return yield* libraryCall(this, name, args)
     const slot = isFdCall(name) ? this.vp.fds.get((args as {fd: number}).fd) : undefined
-    if (slot && this.stale(slot)) return name === 'close' ? this.closeStale(args as SyscallArgs<'close'>) : fail('EBADF')
+    if (slot && this.stale(slot)) {
+      return name === 'close' ? this.closeStale(args as SyscallArgs<'close'>) : fail('EBADF')
+    }
     const fwd = r.fd !== undefined ? ({...args, fd: r.fd} as SyscallArgs<N>) : args
-    const result = r.domain === 'primary' ? yield* this.local(name, fwd) : yield* remoteChunked(this, r.domain, name, fwd)
+    const result = r.domain === 'primary'
+      ? yield* this.local(name, fwd)
+      : yield* remoteChunked(this, r.domain, name, fwd)
     return this.adopt(r.domain, name, args, result)
   }
 

@@ -143,7 +143,8 @@ export class VProcess implements RequestOwner {
     this.kick()
     if (by && this.rq.waiters > 0 && this.spinners.size === 0) {
       // waking a carrier asleep in the kernel: a trap and a wake-up for the waker
-      yield* sched.compute(by.thread, trapEntry(this.ctx.params) + this.ctx.params.cpu.wakeup + trapExit(this.ctx.params))
+      const p = this.ctx.params
+      yield* sched.compute(by.thread, trapEntry(p) + p.cpu.wakeup + trapExit(p))
     }
   }
 
@@ -230,7 +231,9 @@ export class VProcess implements RequestOwner {
       this.rq.waiters--
       yield* sched.compute(c.thread, this.rqLine.atomic(c.thread.cpu!))
       const v = this.rq.dequeue()
-      if (v !== u.slot) throw new InvariantError(`pid ${this.pid}: single-threaded waiter dequeued slot ${v}, expected ${u.slot}`)
+      if (v !== u.slot) {
+        throw new InvariantError(`pid ${this.pid}: single-threaded waiter dequeued slot ${v}, expected ${u.slot}`)
+      }
     }
     yield* sched.compute(c.thread, trapExit(p))
   }
@@ -287,10 +290,16 @@ export class VProcess implements RequestOwner {
     for (const u of this.slots) {
       if (!u) continue
       const where = (u.carrier ? 1 : 0) + (set.has(u.slot) ? 1 : 0) + (u.waitingOn !== null && !set.has(u.slot) ? 1 : 0)
-      if (where === 0) throw new InvariantError(`pid ${this.pid}: user thread ${u.tid} is lost (not running, not ready, not waiting)`)
-      if (u.carrier && set.has(u.slot)) throw new InvariantError(`pid ${this.pid}: user thread ${u.tid} runs and is on the ready queue`)
+      if (where === 0) {
+        throw new InvariantError(`pid ${this.pid}: user thread ${u.tid} is lost (not running, not ready, not waiting)`)
+      }
+      if (u.carrier && set.has(u.slot)) {
+        throw new InvariantError(`pid ${this.pid}: user thread ${u.tid} runs and is on the ready queue`)
+      }
     }
-    for (const v of queued) if (!this.slots[v]) throw new InvariantError(`pid ${this.pid}: ready queue holds finished slot ${v}`)
+    for (const v of queued) {
+      if (!this.slots[v]) throw new InvariantError(`pid ${this.pid}: ready queue holds finished slot ${v}`)
+    }
   }
 }
 

@@ -29,8 +29,14 @@ export function transferBytes(op: RemoteOp): {inBytes: number; outBytes: number}
   switch (op.name) {
     case 'write': case 'pwrite': case 'send': case 'sendto': return {inBytes: a.bytes as number, outBytes: 0}
     case 'read': case 'pread': case 'recv': case 'recvfrom': return {inBytes: 0, outBytes: a.bytes as number}
-    case 'writev': return {inBytes: (a.iov as number[]).reduce((s, x) => s + x, 0) + 16 * (a.iov as number[]).length, outBytes: 0}
-    case 'readv': return {inBytes: 16 * (a.iov as number[]).length, outBytes: (a.iov as number[]).reduce((s, x) => s + x, 0)}
+    case 'writev': {
+      const iov = a.iov as number[]
+      return {inBytes: iov.reduce((s, x) => s + x, 0) + 16 * iov.length, outBytes: 0}
+    }
+    case 'readv': {
+      const iov = a.iov as number[]
+      return {inBytes: 16 * iov.length, outBytes: iov.reduce((s, x) => s + x, 0)}
+    }
     case 'stat': return {inBytes: path, outBytes: STAT_BYTES}
     case 'fstat': return {inBytes: 0, outBytes: STAT_BYTES}
     case 'open': case 'unlink': return {inBytes: path, outBytes: 0}
@@ -45,7 +51,9 @@ export function transferBytes(op: RemoteOp): {inBytes: number; outBytes: number}
 }
 
 /** Reads and writes larger than 4 MiB go as several requests; a short count ends the loop. */
-export function* remoteChunked<N extends SyscallName>(lib: VirtuosLibC, domain: ServiceDomain, name: N, args: SyscallArgs<N>): Gen<SyscallResult> {
+export function* remoteChunked<N extends SyscallName>(
+  lib: VirtuosLibC, domain: ServiceDomain, name: N, args: SyscallArgs<N>,
+): Gen<SyscallResult> {
   if (!WRITES.has(name) && !READS.has(name)) return yield* lib.remote(domain, {kind: 'call', name, args})
   const a = args as unknown as {bytes: number; offset?: number}
   const parts = chunks(a.bytes, lib.ctx.vparams.transferChunkBytes)
@@ -91,7 +99,9 @@ export function* submitRequest(lib: VirtuosLibC, domain: ServiceDomain, op: Remo
     if (g.dead) return fail(d.errno)
     alloc = g.data.alloc(inBytes + outBytes)
   }
-  for (const batch of alloc.growth) yield* lib.spend(trapEntry(p) + grantMap(p, batch) + eventChannelSend(p) + trapExit(p))
+  for (const batch of alloc.growth) {
+    yield* lib.spend(trapEntry(p) + grantMap(p, batch) + eventChannelSend(p) + trapExit(p))
+  }
   // a free entry (none: yield and retry)
   let entry = null
   for (;;) {
@@ -111,7 +121,8 @@ export function* submitRequest(lib: VirtuosLibC, domain: ServiceDomain, op: Remo
   g.inFlight.add(req)
   lib.ctx.ledger.issue(req.id)
   const socket = socketOfCore(p, lib.core)
-  yield* lib.spend(g.entryLine(entry).write(lib.core) + copy(p, inBytes, {warm: true, srcSocket: socket, dstSocket: d.socket}))
+  yield* lib.spend(g.entryLine(entry).write(lib.core) +
+    copy(p, inBytes, {warm: true, srcSocket: socket, dstSocket: d.socket}))
   if (req.answered) return req // the domain crashed meanwhile: the disconnect handler answered it
   g.pages.submit(entry)
   yield* lib.spend(g.submittedLine.atomic(lib.core))
@@ -138,9 +149,12 @@ export function* awaitRequest(lib: VirtuosLibC, req: Request): Gen<SyscallResult
   const g = req.group
   const p = lib.ctx.params
   const result = req.result!
-  const out = READS.has(req.name as SyscallName) || req.name === 'readv' ? Math.max(0, result.ret) : transferBytes(req.op).outBytes
+  const out = READS.has(req.name as SyscallName) || req.name === 'readv'
+    ? Math.max(0, result.ret)
+    : transferBytes(req.op).outBytes
   const socket = socketOfCore(p, lib.core)
-  yield* lib.spend(g.entryLine(req.entry).read(lib.core) + copy(p, out, {warm: false, srcSocket: g.domain.socket, dstSocket: socket}))
+  yield* lib.spend(g.entryLine(req.entry).read(lib.core) +
+    copy(p, out, {warm: false, srcSocket: g.domain.socket, dstSocket: socket}))
   if (req.alloc) g.data.free(req.alloc.offset)
   g.inFlight.delete(req)
   if (!g.dead) {

@@ -106,7 +106,8 @@ export class ServiceDomainRuntime implements BlockHook {
     const v = this.ctx.vparams
     const grants = group.preallocated ? 0 : grantMap(p, v.callPages + v.readyQueuePages + 1)
     const serviceWork = Math.ceil((v.registerInstructions + dupFds * v.forkDupInstructionsPerFd) / p.cpu.kernelIpc)
-    return trapEntry(p) + eventChannelSend(p) + virqDelivery(p) + serviceWork + grants + eventChannelSend(p) + virqDelivery(p) + trapExit(p)
+    return trapEntry(p) + eventChannelSend(p) + virqDelivery(p) + serviceWork
+      + grants + eventChannelSend(p) + virqDelivery(p) + trapExit(p)
   }
 
   spawnWorker(group: WorkerGroup): Worker {
@@ -210,8 +211,14 @@ export class ServiceDomainRuntime implements BlockHook {
       g.pages.check(`${this.name}/pid ${g.owner.pid}`)
       if (quiescent) {
         const c = g.pages.census()
-        if (c.free !== g.pages.capacity) throw new InvariantError(`${this.name}/pid ${g.owner.pid}: ${g.pages.capacity - c.free} call-page entries leaked (${JSON.stringify(c)})`)
-        if (g.data.allocations !== 0) throw new InvariantError(`${this.name}/pid ${g.owner.pid}: ${g.data.allocations} data-region buffers leaked`)
+        if (c.free !== g.pages.capacity) {
+          throw new InvariantError(
+            `${this.name}/pid ${g.owner.pid}: ${g.pages.capacity - c.free} call-page entries leaked (${JSON.stringify(c)})`,
+          )
+        }
+        if (g.data.allocations !== 0) {
+          throw new InvariantError(`${this.name}/pid ${g.owner.pid}: ${g.data.allocations} data-region buffers leaked`)
+        }
       }
     }
     const live = this.liveWorkers()
@@ -219,7 +226,8 @@ export class ServiceDomainRuntime implements BlockHook {
     const sleeping = live.filter((w) => w.state === 'sleeping').length
     const f = this.wake.fields
     if (f.running !== running || f.sleeping !== sleeping) {
-      throw new InvariantError(`${this.name}: wake word counts running ${f.running}/sleeping ${f.sleeping}, workers are ${running}/${sleeping}`)
+      throw new InvariantError(
+        `${this.name}: wake word counts running ${f.running}/sleeping ${f.sleeping}, workers are ${running}/${sleeping}`)
     }
   }
 }
