@@ -20,7 +20,7 @@ import {
 } from './params.js'
 import {NativeLibC} from '../dispatch/native.js'
 import {paravirtualized} from '../dispatch/pv.js'
-import {Blkfront, BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage} from './split-drivers.js'
+import {Blkfront, BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage, type Sides} from './split-drivers.js'
 
 export {
   DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams,
@@ -60,16 +60,9 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
   const driver = new Kernel({...base, domain: DRIVER_DOMAIN, cpus: dp.cores.driver, disk: false})
   const stats = new DriverDomainStats()
   const outage = new Outage()
-  const sides = {guest, driver, params: pvParams, dp, stats, outage}
+  const sides: Sides = {guest, driver, params: pvParams, dp, stats, outage}
 
-  const disk = env.machine.disk
-  const blk = new BlockSplitDriver(sides, (req, done) => disk.submit(req, done))
-  blkfront.connect(blk)
-  const net = new NetSplitDriver(sides)
-  guest.net.setEgress(net)
-  env.network.setInterruptSink((frames) => net.receive(frames, (arrivals) => {
-    for (const arrive of arrivals) arrive()
-  }))
+  const {blk, net} = connectSplitDrivers(env, sides, blkfront)
 
   const start = (proc: KProcess, program: Program, name: string): void => {
     const thread = guest.createThread(proc, 'user', name)
@@ -96,6 +89,25 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
       for (const ring of [blk.ring, net.tx, net.rx]) ring.check(quiescent && env.machine.disk.queueLength === 0)
     },
   }
+}
+
+/**
+ * The split drivers through the guest kernel's ports: blkfront (the guest's block device) to
+ * blkback and the machine disk, netfront as the guest stack's wire egress, netback as the NIC's
+ * interrupt sink (it hands the frames on to the guest stack).
+ */
+function connectSplitDrivers(
+  env: SystemEnv, sides: Sides, blkfront: Blkfront,
+): {blk: BlockSplitDriver; net: NetSplitDriver} {
+  const disk = env.machine.disk
+  const blk = new BlockSplitDriver(sides, (req, done) => disk.submit(req, done))
+  blkfront.connect(blk)
+  const net = new NetSplitDriver(sides)
+  sides.guest.net.setEgress(net)
+  env.network.setInterruptSink((frames) => net.receive(frames, (arrivals) => {
+    for (const arrive of arrivals) arrive()
+  }))
+  return {blk, net}
 }
 
 registerDispatch('driver-domain', buildDriverDomainBackend)

@@ -48,7 +48,8 @@ export class DriverDomainStats {
   }
 }
 
-interface Sides {
+/** The two domains and what their split drivers share. */
+export interface Sides {
   guest: Kernel
   driver: Kernel
   outage: Outage

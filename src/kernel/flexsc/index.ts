@@ -61,26 +61,28 @@ export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
       start(proc, program, name)
       return {pid: proc.pid, process: proc}
     },
-    checkInvariants() {
-      const quiescent = env.runner.live === 0
-      for (const fproc of processes.values()) {
-        for (const sc of fproc.cores.values()) {
-          const where = `flexsc pid ${fproc.proc.pid} core ${sc.core}`
-          sc.pages.check(where)
-          if (sc.pages.completed > sc.pages.posted) {
-            throw new InvariantError(`${where}: ${sc.pages.completed} entries done for ${sc.pages.posted} posted`)
-          }
-          if (quiescent) {
-            const c = sc.pages.census()
-            if (c.free !== sc.pages.capacity) {
-              throw new InvariantError(
-                `${where}: ${c.submitted} submitted, ${c.busy} busy, ${c.done} done entries left with no thread`,
-              )
-            }
-          }
+    checkInvariants: () => checkInvariants(processes, env.runner.live === 0),
+  }
+}
+
+/** Every process's syscall pages are consistent; with no thread left, every entry is free again. */
+function checkInvariants(processes: Map<number, FlexscProcess>, quiescent: boolean): void {
+  for (const fproc of processes.values()) {
+    for (const sc of fproc.cores.values()) {
+      const where = `flexsc pid ${fproc.proc.pid} core ${sc.core}`
+      sc.pages.check(where)
+      if (sc.pages.completed > sc.pages.posted) {
+        throw new InvariantError(`${where}: ${sc.pages.completed} entries done for ${sc.pages.posted} posted`)
+      }
+      if (quiescent) {
+        const c = sc.pages.census()
+        if (c.free !== sc.pages.capacity) {
+          throw new InvariantError(
+            `${where}: ${c.submitted} submitted, ${c.busy} busy, ${c.done} done entries left with no thread`,
+          )
         }
       }
-    },
+    }
   }
 }
 

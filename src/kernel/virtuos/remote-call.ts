@@ -7,7 +7,8 @@ import {eventChannelSend, grantMap, trapEntry, trapExit} from '../../machine/cos
 import {copy} from '../../machine/copy.js'
 import {fail, ok, type Gen, type SyscallArgs, type SyscallName, type SyscallResult} from '../types.js'
 import {socketOfCore} from './context.js'
-import {chunks} from './data-region.js'
+import type {CallEntry} from './call-page.js'
+import {chunks, type Allocation} from './data-region.js'
 import type {VirtuosLibC} from './library.js'
 import type {ServiceDomain} from './params.js'
 import {Request, type RemoteOp} from './request.js'
@@ -91,29 +92,12 @@ export function* submitRequest(lib: VirtuosLibC, domain: ServiceDomain, op: Remo
   const p = lib.ctx.params
   const {inBytes, outBytes} = transferBytes(op)
   lib.ctx.stats.remoteCalls++
-  // space in the data region (it grows by grant batches; full: yield and retry)
-  let alloc = g.data.alloc(inBytes + outBytes)
-  while (!alloc) {
-    lib.ctx.stats.dataRetries++
-    yield* lib.local('sched_yield', {})
-    if (g.dead) return fail(d.errno)
-    alloc = g.data.alloc(inBytes + outBytes)
-  }
-  for (const batch of alloc.growth) {
-    yield* lib.spend(trapEntry(p) + grantMap(p, batch) + eventChannelSend(p) + trapExit(p))
-  }
-  // a free entry (none: yield and retry)
-  let entry = null
-  for (;;) {
-    yield* lib.spend(g.freeLine.atomic(lib.core))
-    if (g.dead) {
-      g.data.free(alloc.offset)
-      return fail(d.errno)
-    }
-    entry = g.pages.acquire(callNumber(op), lib.u.tid, lib.u.slot, null)
-    if (entry) break
-    lib.ctx.stats.entryRetries++
-    yield* lib.local('sched_yield', {})
+  const alloc = yield* allocData(lib, g, inBytes + outBytes)
+  if (!alloc) return fail(d.errno)
+  const entry = yield* takeEntry(lib, g, op)
+  if (!entry) {
+    g.data.free(alloc.offset)
+    return fail(d.errno)
   }
   const req = new Request(lib.ctx.sim, lib.ctx.ledger.newId(), g, op, entry, lib.u.slot)
   entry.request = req
@@ -127,13 +111,47 @@ export function* submitRequest(lib: VirtuosLibC, domain: ServiceDomain, op: Remo
   g.pages.submit(entry)
   yield* lib.spend(g.submittedLine.atomic(lib.core))
   g.pushed()
+  yield* wakeIfAsked(lib, d)
+  return req
+}
+
+/** Space in the data region (it grows by grant batches; full: yield and retry); null: the group died. */
+function* allocData(lib: VirtuosLibC, g: WorkerGroup, bytes: number): Gen<Allocation | null> {
+  const p = lib.ctx.params
+  let alloc = g.data.alloc(bytes)
+  while (!alloc) {
+    lib.ctx.stats.dataRetries++
+    yield* lib.local('sched_yield', {})
+    if (g.dead) return null
+    alloc = g.data.alloc(bytes)
+  }
+  for (const batch of alloc.growth) {
+    yield* lib.spend(trapEntry(p) + grantMap(p, batch) + eventChannelSend(p) + trapExit(p))
+  }
+  return alloc
+}
+
+/** A free call-page entry (none: yield and retry); null: the group died meanwhile. */
+function* takeEntry(lib: VirtuosLibC, g: WorkerGroup, op: RemoteOp): Gen<CallEntry | null> {
+  for (;;) {
+    yield* lib.spend(g.freeLine.atomic(lib.core))
+    if (g.dead) return null
+    const entry = g.pages.acquire(callNumber(op), lib.u.tid, lib.u.slot, null)
+    if (entry) return entry
+    lib.ctx.stats.entryRetries++
+    yield* lib.local('sched_yield', {})
+  }
+}
+
+/** The submitter reads the wake word; if the domain asked for a wake (WAKE_REQUESTED), it sends one. */
+function* wakeIfAsked(lib: VirtuosLibC, d: ServiceDomainRuntime): Gen<void> {
+  const p = lib.ctx.params
   yield* lib.spend(d.wakeLine.read(lib.core))
   if (d.up && d.wake.claimWake()) {
     lib.ctx.stats.wakeEvents++
     yield* lib.spend(d.wakeLine.atomic(lib.core) + trapEntry(p) + eventChannelSend(p) + trapExit(p))
     d.sendWake()
   }
-  return req
 }
 
 /** Wait for a request (M:N switch, or spin then rqueue_wait_notify) and collect its result. */
