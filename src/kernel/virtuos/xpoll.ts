@@ -66,7 +66,7 @@ export function* crossDomainPoll(lib: VirtuosLibC, name: PollName, args: Syscall
     const r = yield* lib.domainCall(domain, 'poll', {fds: part.fds, timeout})
     return r.ret < 0 ? r : {ret: r.ret, ready: translate(r.ready ?? [], part.back)}
   }
-  return yield* pollMany(lib, parts, timeout, (domain, part, efd) => ({
+  return yield* pollMany(lib, parts, timeout, (_domain, part, efd) => ({
     name: 'poll', args: {fds: [...part.fds, {fd: efd, events: POLL.IN}], timeout},
   }))
 }
