@@ -23,7 +23,9 @@ import {Scheduler} from './scheduler.js'
 import type {CallContext} from './syscalls/context.js'
 import type {ProcessRuntime} from './syscalls/proc.js'
 import {buildSyscallTable, type SyscallTable} from './syscalls/table.js'
-import {fail, type DomainId, type Gen, type Pid, type SyscallArgs, type SyscallName, type SyscallResult} from './types.js'
+import {
+  fail, type DomainId, type Gen, type Pid, type SyscallArgs, type SyscallName, type SyscallResult,
+} from './types.js'
 
 export interface KernelOptions {
   sim: Simulation
@@ -39,6 +41,11 @@ export interface KernelOptions {
   host?: string
   /** Whether this kernel owns the disk (storage domain / native; default no: its files are memory-only). */
   disk?: boolean
+  /**
+   * With `disk`: the block device its files live on when that is not the machine disk itself (a
+   * driver domain's guest: blkfront, which reaches the disk through the driver domain).
+   */
+  blockDevice?: DiskPort
 }
 
 /** Calls served, by name (the per-run counters). */
@@ -115,14 +122,17 @@ export class Kernel {
     }
     this.cacheRecency = cacheRecencyOf(options.machine, options.params)
     this.ownsDisk = options.disk === true && options.machine !== null
-    this.vfs = this.buildVfs(this.ownsDisk)
+    this.vfs = this.buildVfs(
+      this.ownsDisk ? options.blockDevice ?? machineDisk(this.sim, this.machine!)
+      : noDisk(this.domain))
     this.net = new NetStack(this, options.network ?? null, options.host ?? null)
   }
 
-  private buildVfs(withDisk: boolean): Vfs {
+  private buildVfs(disk: DiskPort): Vfs {
     const k = this.kparams
-    const disk: DiskPort = withDisk ? machineDisk(this.sim, this.machine!) : noDisk(this.domain)
-    const pages = k.pageCachePages > 0 ? k.pageCachePages : Math.floor((this.params.memoryBytes * k.pageCacheFraction) / k.pageBytes)
+    const pages = k.pageCachePages > 0
+      ? k.pageCachePages
+      : Math.floor((this.params.memoryBytes * k.pageCacheFraction) / k.pageBytes)
     const cache = new PageCache(pages, k.pageBytes)
     const block = new BlockLayer(disk, k.maxRequestBytes)
     const vfs = new Vfs(cache, block, k.readaheadPages, {
@@ -166,7 +176,9 @@ export class Kernel {
   /** Whether any kernel of this simulation still has a user thread that has not exited. */
   userWorkLeft(): boolean {
     for (const k of kernelsBySim.get(this.sim) ?? [this]) {
-      for (const p of k.processes.values()) for (const t of p.threads) if (t.kind === 'user' && t.state !== 'exited') return true
+      for (const p of k.processes.values()) {
+        for (const t of p.threads) if (t.kind === 'user' && t.state !== 'exited') return true
+      }
     }
     return false
   }
@@ -200,7 +212,8 @@ export class Kernel {
     const resident = pages.filter((p) => recency.resident(socket, p, bytes)).length
     const warmBytes = pages.length > 0 ? Math.round((bytes * resident) / pages.length) : 0
     const at = {srcSocket: socket, dstSocket: socket}
-    const cycles = copy(this.params, warmBytes, {warm: true, ...at}) + copy(this.params, bytes - warmBytes, {warm: false, ...at})
+    const cycles = copy(this.params, warmBytes, {warm: true, ...at})
+      + copy(this.params, bytes - warmBytes, {warm: false, ...at})
     recency.streamed(socket, bytes)
     for (const p of pages) recency.touch(socket, p)
     return cycles

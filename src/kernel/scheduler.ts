@@ -14,6 +14,18 @@ import {Wakeup, type Simulation} from './engine.js'
 import type {KThread} from './process.js'
 import type {DomainId, Gen} from './types.js'
 
+/**
+ * A design's port into `block` (VirtuOS's service domains notice a worker blocking inside a call,
+ * as the release's patch to the service kernel's scheduler does). One per scheduler.
+ */
+export interface BlockHook {
+  /**
+   * `thread` is about to give up its CPU to wait; it still holds it, so the hook may compute on it.
+   * Returns what to run once the wait is over and the thread has a CPU again, or null.
+   */
+  beforeBlock(thread: KThread): Gen<(() => void) | null>
+}
+
 export interface SchedulerOptions {
   /** Cycles a thread may run while others wait before it is preempted. */
   timeslice: number
@@ -160,11 +172,21 @@ export class Scheduler {
    * is returned. Blocking on an already satisfied condition still goes through the run queue.
    */
   *block<T>(thread: KThread, wait: Gen<T>): Gen<T> {
+    const resumed = this.blockHook === null ? null : yield* this.blockHook.beforeBlock(thread)
     this.release(thread)
     thread.state = 'blocked'
     const value = yield* wait
     yield* this.acquire(thread)
+    resumed?.()
     return value
+  }
+
+  private blockHook: BlockHook | null = null
+
+  /** Register the design's block hook (see BlockHook). */
+  setBlockHook(hook: BlockHook): void {
+    if (this.blockHook) throw new InvariantError(`scheduler of domain ${this.domain} has a block hook already`)
+    this.blockHook = hook
   }
 
   /** sched_yield(): to the back of the run queue if someone waits, else keep running. */

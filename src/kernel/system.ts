@@ -134,7 +134,8 @@ export function kernelStats(k: Kernel): KernelStats {
     stolenCycles: s.stolenCycles,
     busyCycles: Object.fromEntries(s.cpus.map((c) => [c, s.busyCycles(c)])),
     pageCache: {...k.vfs.cache.stats},
-    block: {reads: k.vfs.block.reads, writes: k.vfs.block.writes, bytesRead: k.vfs.block.bytesRead, bytesWritten: k.vfs.block.bytesWritten},
+    block: {reads: k.vfs.block.reads, writes: k.vfs.block.writes,
+      bytesRead: k.vfs.block.bytesRead, bytesWritten: k.vfs.block.bytesWritten},
     net: {...k.net.stats},
   }
 }
@@ -186,20 +187,28 @@ export class System {
     const all = [...this.backend.kernels, ...this.clients.hosts.map((h) => h.kernel)]
     for (const k of all) {
       for (const [name, c] of k.counters.byName) {
-        if (c.answered > c.issued) throw new InvariantError(`${k.domain}: ${name} answered ${c.answered} times for ${c.issued} calls`)
+        if (c.answered > c.issued) {
+          throw new InvariantError(`${k.domain}: ${name} answered ${c.answered} times for ${c.issued} calls`)
+        }
       }
       for (const t of k.sched.running()) {
         if (t && t.state === 'exited') throw new InvariantError(`${k.domain}: exited thread ${t.tid} still holds a CPU`)
       }
       for (const t of k.sched.runQueue) {
-        if (t.state === 'exited' || t.cpu !== null) throw new InvariantError(`${k.domain}: thread ${t.tid} in the run queue is ${t.state} on cpu ${t.cpu}`)
+        if (t.state === 'exited' || t.cpu !== null) {
+          throw new InvariantError(`${k.domain}: thread ${t.tid} in the run queue is ${t.state} on cpu ${t.cpu}`)
+        }
       }
     }
     const runner = this.env.runner
     if (runner.live === 0) {
       for (const k of all) {
         for (const [name, c] of k.counters.byName) {
-          if (c.answered !== c.issued) throw new InvariantError(`${k.domain}: ${name} issued ${c.issued}, answered ${c.answered} with no thread left`)
+          if (c.answered !== c.issued) {
+            throw new InvariantError(
+              `${k.domain}: ${name} issued ${c.issued}, answered ${c.answered} with no thread left`,
+            )
+          }
         }
       }
     }
@@ -231,7 +240,9 @@ registerDispatch('native', nativeBackend)
 /** Build a system of the given design on `machine`. */
 export function buildSystem(sim: Simulation, machine: Machine, params: MachineParams, options: SystemOptions): System {
   const factory = registry.get(options.system)
-  if (!factory) throw new UsageError(`--system: unknown system "${options.system}"; expected one of ${dispatchPaths().join(', ')}`)
+  if (!factory) {
+    throw new UsageError(`--system: unknown system "${options.system}"; expected one of ${dispatchPaths().join(', ')}`)
+  }
   const env: SystemEnv = {
     sim, machine, params,
     network: new Network(machine.nic),

@@ -106,6 +106,7 @@ export class Nic {
   private readonly maxGap: number
   /** The current moderation interval (cycles). */
   private gap: number
+  /** The NIC's interrupt line: set once by its owner (the kernel's Network; tests). */
   onInterrupt: (frames: Frame[], at: number) => void = () => {}
 
   constructor(

@@ -5,10 +5,9 @@
  * owns the disk and the NIC. `driverDomainOf(system)` gives the stats and the drivers.
  *
  * The guest runs the native C library: its kernel's params are a PV guest's (dispatch/pv.ts), so
- * its traps go through Xen. Local wraps (the core has no hook for them): the guest kernel is built as the disk's owner and
- * the machine disk's `submit` is wrapped by blkfront (only the guest ever submits); the guest
- * stack's `route` sends wire frames through netfront; the NIC's interrupt goes to the driver
- * domain (netback) instead of the guest stack.
+ * its traps go through Xen. The split drivers plug into the guest through the kernel's declared
+ * ports: blkfront is the guest's block device (only the guest submits to the disk), netfront the
+ * guest stack's wire egress, and netback the NIC's interrupt sink.
  */
 import {InvariantError} from '../../errors.js'
 import {Kernel} from '../kernel.js'
@@ -16,12 +15,17 @@ import {SERVER_HOST} from '../net/network.js'
 import type {KProcess} from '../process.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import type {Program} from '../types.js'
-import {DRIVER_DOMAIN, GUEST_DOMAIN, resolveDriverDomainParams, type DriverDomainCores, type DriverDomainParams} from './params.js'
+import {
+  DRIVER_DOMAIN, GUEST_DOMAIN, resolveDriverDomainParams, type DriverDomainCores, type DriverDomainParams,
+} from './params.js'
 import {NativeLibC} from '../dispatch/native.js'
 import {paravirtualized} from '../dispatch/pv.js'
-import {BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage} from './split-drivers.js'
+import {Blkfront, BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage, type Sides} from './split-drivers.js'
 
-export {DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams, type DriverDomainParams, type DriverDomainCores} from './params.js'
+export {
+  DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams,
+  type DriverDomainParams, type DriverDomainCores,
+} from './params.js'
 export {DriverDomainStats, Outage} from './split-drivers.js'
 
 export interface DriverDomainBackend extends DispatchBackend {
@@ -43,34 +47,22 @@ export interface DriverDomainBackend extends DispatchBackend {
 }
 
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
-  const dp = resolveDriverDomainParams(env.params.cores, (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>)
+  const dp = resolveDriverDomainParams(env.params.cores,
+    (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>)
   // both are 64-bit PV guests: their traps, context switches and physical interrupts pay Xen's share
   const pvParams = paravirtualized(env.params)
   const base = {sim: env.sim, params: pvParams, machine: env.machine, kernel: env.kernel}
-  const guest = new Kernel({...base, domain: GUEST_DOMAIN, cpus: dp.cores.guest, disk: true, network: env.network, host: SERVER_HOST})
+  const blkfront = new Blkfront(env.sim, env.machine.params.disk.sectorBytes)
+  const guest = new Kernel({
+    ...base, domain: GUEST_DOMAIN, cpus: dp.cores.guest, disk: true, blockDevice: blkfront,
+    network: env.network, host: SERVER_HOST,
+  })
   const driver = new Kernel({...base, domain: DRIVER_DOMAIN, cpus: dp.cores.driver, disk: false})
   const stats = new DriverDomainStats()
   const outage = new Outage()
-  const sides = {guest, driver, params: pvParams, dp, stats, outage}
+  const sides: Sides = {guest, driver, params: pvParams, dp, stats, outage}
 
-  const disk = env.machine.disk
-  const realSubmit = disk.submit.bind(disk)
-  const blk = new BlockSplitDriver(sides, realSubmit)
-  disk.submit = (req, done) => blk.submit(req, done)
-
-  const net = new NetSplitDriver(sides)
-  const stack = guest.net
-  // netfront's transmit work and its notification hypercall run in the sender's context
-  const txCost = stack.txCost.bind(stack)
-  stack.txCost = (transport) => txCost(transport) + (transport === 'wire' ? net.frontTxCost() : 0)
-  const route = stack.route.bind(stack)
-  stack.route = (dst, transport, payload, arrive) => {
-    if (transport !== 'wire') return route(dst, transport, payload, arrive)
-    net.send(() => route(dst, transport, payload, arrive))
-  }
-  env.network.nic.onInterrupt = (frames) => net.receive(frames, (arrivals) => {
-    for (const arrive of arrivals) arrive()
-  })
+  const {blk, net} = connectSplitDrivers(env, sides, blkfront)
 
   const start = (proc: KProcess, program: Program, name: string): void => {
     const thread = guest.createThread(proc, 'user', name)
@@ -99,11 +91,32 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
   }
 }
 
+/**
+ * The split drivers through the guest kernel's ports: blkfront (the guest's block device) to
+ * blkback and the machine disk, netfront as the guest stack's wire egress, netback as the NIC's
+ * interrupt sink (it hands the frames on to the guest stack).
+ */
+function connectSplitDrivers(
+  env: SystemEnv, sides: Sides, blkfront: Blkfront,
+): {blk: BlockSplitDriver; net: NetSplitDriver} {
+  const disk = env.machine.disk
+  const blk = new BlockSplitDriver(sides, (req, done) => disk.submit(req, done))
+  blkfront.connect(blk)
+  const net = new NetSplitDriver(sides)
+  sides.guest.net.setEgress(net)
+  env.network.setInterruptSink((frames) => net.receive(frames, (arrivals) => {
+    for (const arrive of arrivals) arrive()
+  }))
+  return {blk, net}
+}
+
 registerDispatch('driver-domain', buildDriverDomainBackend)
 
 /** The backend of a system built with `system: 'driver-domain'`. */
 export function driverDomainOf(system: System): DriverDomainBackend {
   const b = system.backend as Partial<DriverDomainBackend>
-  if (!b.blk || !b.net || system.name !== 'driver-domain') throw new InvariantError(`system ${system.name} is not driver-domain`)
+  if (!b.blk || !b.net || system.name !== 'driver-domain') {
+    throw new InvariantError(`system ${system.name} is not driver-domain`)
+  }
   return b as DriverDomainBackend
 }

@@ -54,7 +54,9 @@ export const defaultDriverDomainParams: DriverDomainParams = {
  * socket, like VirtuOS's two service domains together).
  */
 export function defaultDriverDomainCores(cores: number): DriverDomainCores {
-  if (cores < 2) throw new UsageError(`driver-domain needs at least 2 cores (guest, driver domain); the machine has ${cores}`)
+  if (cores < 2) {
+    throw new UsageError(`driver-domain needs at least 2 cores (guest, driver domain); the machine has ${cores}`)
+  }
   const guest = Math.ceil(cores / 2)
   return {
     guest: Array.from({length: guest}, (_, i) => i),
@@ -62,23 +64,35 @@ export function defaultDriverDomainCores(cores: number): DriverDomainCores {
   }
 }
 
-export function resolveDriverDomainParams(machineCores: number, overrides: Partial<DriverDomainParams> = {}): DriverDomainParams & {cores: DriverDomainCores} {
+export function resolveDriverDomainParams(
+  machineCores: number, overrides: Partial<DriverDomainParams> = {},
+): DriverDomainParams & {cores: DriverDomainCores} {
   const p = {...defaultDriverDomainParams, ...overrides}
   for (const key of ['blkRingSlots', 'blkSegmentsPerSlot', 'netRingSlots'] as const) {
-    if (!Number.isInteger(p[key]) || p[key] < 1) throw new UsageError(`driverDomain.${key}: found ${p[key]}, expected an integer >= 1`)
+    if (!Number.isInteger(p[key]) || p[key] < 1) {
+      throw new UsageError(`driverDomain.${key}: found ${p[key]}, expected an integer >= 1`)
+    }
   }
   for (const key of ['blkRequestInstructions', 'netFrameInstructions'] as const) {
-    if (!(Number.isFinite(p[key]) && p[key] >= 0)) throw new UsageError(`driverDomain.${key}: found ${p[key]}, expected a finite number >= 0`)
+    if (!(Number.isFinite(p[key]) && p[key] >= 0)) {
+      throw new UsageError(`driverDomain.${key}: found ${p[key]}, expected a finite number >= 0`)
+    }
   }
   for (const key of ['blkData', 'netData'] as const) {
-    if (p[key] !== 'map' && p[key] !== 'copy') throw new UsageError(`driverDomain.${key}: found "${p[key]}", expected map or copy`)
+    if (p[key] !== 'map' && p[key] !== 'copy') {
+      throw new UsageError(`driverDomain.${key}: found "${p[key]}", expected map or copy`)
+    }
   }
   const cores = p.cores ?? defaultDriverDomainCores(machineCores)
   const seen = new Set<number>()
   for (const side of ['guest', 'driver'] as const) {
-    if (cores[side].length === 0) throw new UsageError(`driverDomain.cores.${side}: found no cores, expected at least one`)
+    if (cores[side].length === 0) {
+      throw new UsageError(`driverDomain.cores.${side}: found no cores, expected at least one`)
+    }
     for (const c of cores[side]) {
-      if (!Number.isInteger(c) || c < 0 || c >= machineCores) throw new UsageError(`driverDomain.cores.${side}: found core ${c}, expected 0..${machineCores - 1}`)
+      if (!Number.isInteger(c) || c < 0 || c >= machineCores) {
+        throw new UsageError(`driverDomain.cores.${side}: found core ${c}, expected 0..${machineCores - 1}`)
+      }
       if (seen.has(c)) throw new UsageError(`driverDomain.cores.${side}: core ${c} is given to both domains`)
       seen.add(c)
     }

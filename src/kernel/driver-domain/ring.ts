@@ -53,9 +53,12 @@ export class SplitRing {
   }
 
   check(quiescent: boolean): void {
-    if (this.inFlight < 0 || this.inFlight > this.slots) throw new InvariantError(`${this.name} ring: ${this.inFlight} slots in flight of ${this.slots}`)
+    if (this.inFlight < 0 || this.inFlight > this.slots) {
+      throw new InvariantError(`${this.name} ring: ${this.inFlight} slots in flight of ${this.slots}`)
+    }
     if (quiescent && (this.inFlight !== 0 || this.waiting.length > 0)) {
-      throw new InvariantError(`${this.name} ring: ${this.inFlight} slots in flight, ${this.waiting.length} requests waiting with no thread left`)
+      throw new InvariantError(
+        `${this.name} ring: ${this.inFlight} slots in flight, ${this.waiting.length} requests waiting with no thread left`)
     }
   }
 }

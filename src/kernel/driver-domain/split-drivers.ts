@@ -5,13 +5,23 @@
  * map/unmap (blkback) or a grant copy (netback). The frontend's and backend's work is interrupt-
  * context work on the first vCPU of each domain (stolen from whatever runs there): the block
  * layer's disk port and the stack's route do not know the calling thread.
+ *
+ * The guest reaches them through the kernel's declared ports: blkfront is its block device
+ * (`Kernel` option `blockDevice`), netfront its stack's wire egress (`NetStack.setEgress`), and
+ * netback takes the NIC's interrupts (`Network.setInterruptSink`).
  */
-import {compute as computeCycles, eventChannelSend, grantCopy, grantMap, grantUnmap, virqDelivery} from '../../machine/cost.js'
+import {
+  compute as computeCycles, eventChannelSend, grantCopy, grantMap, grantUnmap, virqDelivery,
+} from '../../machine/cost.js'
 import type {DiskRequest} from '../../machine/disk.js'
 import type {Frame} from '../../machine/nic.js'
 import type {MachineParams} from '../../machine/params.js'
-import {after} from '../engine.js'
+import {InvariantError} from '../../errors.js'
+import {after, Wakeup, type Simulation} from '../engine.js'
 import type {Kernel} from '../kernel.js'
+import type {WireEgress} from '../net/stack.js'
+import type {Gen} from '../types.js'
+import type {DiskPort} from '../vfs/block.js'
 import type {DriverDomainParams} from './params.js'
 import {SplitRing} from './ring.js'
 
@@ -38,7 +48,8 @@ export class DriverDomainStats {
   }
 }
 
-interface Sides {
+/** The two domains and what their split drivers share. */
+export interface Sides {
   guest: Kernel
   driver: Kernel
   outage: Outage
@@ -80,6 +91,26 @@ class RingSide {
   }
 }
 
+/**
+ * blkfront as the guest's block device: its block layer's requests go over the blkif ring once the
+ * frontend is connected to its backend (the driver domain is built after the guest).
+ */
+export class Blkfront implements DiskPort {
+  private driver: BlockSplitDriver | null = null
+  constructor(private readonly sim: Simulation, private readonly sectorBytes: number) {}
+
+  connect(driver: BlockSplitDriver): void {
+    this.driver = driver
+  }
+
+  *transfer(offsetBytes: number, bytes: number, write: boolean): Gen<void> {
+    if (!this.driver) throw new InvariantError('blkfront: no backend connected')
+    const done = new Wakeup<true>(this.sim)
+    this.driver.submit({sector: Math.floor(offsetBytes / this.sectorBytes), bytes, write}, () => done.fire(true))
+    yield* done.wait()
+  }
+}
+
 /** blkfront -> blkif ring -> blkback -> the real disk, and the response back. */
 export class BlockSplitDriver {
   readonly ring: SplitRing
@@ -106,14 +137,16 @@ export class BlockSplitDriver {
     s.stats.blkPages += pages
     s.stats.eventsToDriver++
     const g = s.guest.sched.cpus[0]
-    const cost = s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g)) + s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
+    const cost = s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g))
+      + s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
     this.front_.run(cost, () => this.back(req, pages, slots, done))
   }
 
   private back(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
     const {s} = this
     const d = s.driver.sched.cpus[0]
-    let cost = s.stats.charge('driver:virq', virqDelivery(s.params)) + s.stats.charge('driver:blkback', this.ring.reqLine.read(d) + work(s, s.dp.blkRequestInstructions))
+    let cost = s.stats.charge('driver:virq', virqDelivery(s.params))
+      + s.stats.charge('driver:blkback', this.ring.reqLine.read(d) + work(s, s.dp.blkRequestInstructions))
     if (s.dp.blkData === 'map') {
       s.stats.grantMaps += pages
       cost += s.stats.charge('driver:grant', grantMap(s.params, pages))
@@ -127,7 +160,8 @@ export class BlockSplitDriver {
   private respond(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
     const {s} = this
     const d = s.driver.sched.cpus[0]
-    let cost = s.stats.charge('driver:blkback', this.ring.rspLine.write(d)) + s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
+    let cost = s.stats.charge('driver:blkback', this.ring.rspLine.write(d))
+      + s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
     if (s.dp.blkData === 'map') {
       s.stats.grantUnmaps += pages
       cost += s.stats.charge('driver:grant', grantUnmap(s.params, pages))
@@ -138,7 +172,9 @@ export class BlockSplitDriver {
     s.stats.eventsToGuest++
     this.back_.run(cost, () => {
       const g = s.guest.sched.cpus[0]
-      this.front_.run(s.stats.charge('guest:virq', virqDelivery(s.params)) + s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)), () => {
+      this.front_.run(
+        s.stats.charge('guest:virq', virqDelivery(s.params))
+        + s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)), () => {
         this.ring.release(slots)
         done(s.guest.sim.now)
       })
@@ -146,8 +182,8 @@ export class BlockSplitDriver {
   }
 }
 
-/** netfront <-> netif rings <-> netback (+ bridge) <-> the real NIC. */
-export class NetSplitDriver {
+/** netfront <-> netif rings <-> netback (+ bridge) <-> the real NIC. netfront is the guest stack's egress. */
+export class NetSplitDriver implements WireEgress {
   readonly tx: SplitRing
   readonly rx: SplitRing
   private readonly txFront: RingSide
@@ -185,9 +221,10 @@ export class NetSplitDriver {
    * event-channel hypercall when RING_PUSH_REQUESTS_AND_CHECK_NOTIFY finds netback idle (it set
    * req_event past everything it consumed); while netback still works through the ring, none.
    */
-  frontTxCost(): number {
+  txCost(): number {
     const {s} = this
-    let cost = s.stats.charge('guest:netfront', work(s, s.dp.netFrameInstructions) + this.tx.reqLine.write(s.guest.sched.cpus[0]))
+    let cost = s.stats.charge('guest:netfront',
+      work(s, s.dp.netFrameInstructions) + this.tx.reqLine.write(s.guest.sched.cpus[0]))
     if (this.tx.backendBusy === 0 && this.paidNotifies === 0) {
       this.paidNotifies++
       cost += s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
@@ -216,7 +253,8 @@ export class NetSplitDriver {
       this.txFront.run(front, () => {
         const d = s.driver.sched.cpus[0]
         const back = (notify ? s.stats.charge('driver:virq', virqDelivery(s.params)) : 0)
-          + s.stats.charge('driver:netback', this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions)) + this.dataCost()
+          + s.stats.charge('driver:netback', this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions))
+          + this.dataCost()
           + s.stats.charge('driver:txResponse', this.tx.rspLine.write(d))
         this.txBack.run(back, () => {
           this.tx.backendBusy--
@@ -246,7 +284,10 @@ export class NetSplitDriver {
       this.txCompletionPending = false
       const n = this.txDone
       this.txDone = 0
-      this.txFront.run(s.stats.charge('guest:virq', virqDelivery(s.params)) + s.stats.charge('guest:netfront', this.tx.rspLine.read(g)), () => this.tx.release(n))
+      this.txFront.run(
+        s.stats.charge('guest:virq', virqDelivery(s.params))
+        + s.stats.charge('guest:netfront', this.tx.rspLine.read(g)),
+        () => this.tx.release(n))
     })
   }
   private txDone = 0
@@ -260,11 +301,16 @@ export class NetSplitDriver {
       s.stats.eventsToGuest++
       const d = s.driver.sched.cpus[0]
       // the driver domain's NIC interrupt: a PV domain's, i.e. with Xen's pirq upcall (dispatch/pv.ts)
-      let back = s.stats.charge('driver:nicIrq', s.driver.params.nic.interrupt) + s.stats.charge('driver:netback', this.rx.rspLine.write(d)) + s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
-      for (let i = 0; i < n; i++) back += s.stats.charge('driver:netback', work(s, s.dp.netFrameInstructions)) + this.dataCost()
+      let back = s.stats.charge('driver:nicIrq', s.driver.params.nic.interrupt)
+        + s.stats.charge('driver:netback', this.rx.rspLine.write(d))
+        + s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
+      for (let i = 0; i < n; i++) {
+        back += s.stats.charge('driver:netback', work(s, s.dp.netFrameInstructions)) + this.dataCost()
+      }
       this.rxBack.run(back, () => {
         const g = s.guest.sched.cpus[0]
-        const front = s.stats.charge('guest:virq', virqDelivery(s.params)) + s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles)
+        const front = s.stats.charge('guest:virq', virqDelivery(s.params))
+          + s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles)
         s.guest.net.stats.framesIn += n
         s.guest.net.stats.interrupts++
         this.rxFront.run(front, () => {

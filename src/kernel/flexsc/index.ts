@@ -10,13 +10,15 @@ import {SERVER_HOST} from '../net/network.js'
 import type {KProcess} from '../process.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import type {Program} from '../types.js'
-import {endingThread, FlexscLibC, FlexscProcess} from './library.js'
+import {endingThread, FlexscLibC} from './library.js'
+import {FlexscProcess} from './process.js'
 import {resolveFlexscParams, type FlexscParams} from './params.js'
 import {FlexscStats, type FlexscEnv} from './syscall-core.js'
 
 export {defaultFlexscParams, resolveFlexscParams, PLACEMENTS, type FlexscParams, type Placement} from './params.js'
 export {FlexscStats} from './syscall-core.js'
-export {FlexscLibC, FlexscProcess, type PostedCall} from './library.js'
+export {FlexscLibC, type PostedCall} from './library.js'
+export {FlexscProcess} from './process.js'
 export {CoreThreads, FlexscUThread, ThreadStats} from './threads.js'
 
 export interface FlexscBackend extends DispatchBackend {
@@ -59,20 +61,28 @@ export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
       start(proc, program, name)
       return {pid: proc.pid, process: proc}
     },
-    checkInvariants() {
-      const quiescent = env.runner.live === 0
-      for (const fproc of processes.values()) {
-        for (const sc of fproc.cores.values()) {
-          const where = `flexsc pid ${fproc.proc.pid} core ${sc.core}`
-          sc.pages.check(where)
-          if (sc.pages.completed > sc.pages.posted) throw new InvariantError(`${where}: ${sc.pages.completed} entries done for ${sc.pages.posted} posted`)
-          if (quiescent) {
-            const c = sc.pages.census()
-            if (c.free !== sc.pages.capacity) throw new InvariantError(`${where}: ${c.submitted} submitted, ${c.busy} busy, ${c.done} done entries left with no thread`)
-          }
+    checkInvariants: () => checkInvariants(processes, env.runner.live === 0),
+  }
+}
+
+/** Every process's syscall pages are consistent; with no thread left, every entry is free again. */
+function checkInvariants(processes: Map<number, FlexscProcess>, quiescent: boolean): void {
+  for (const fproc of processes.values()) {
+    for (const sc of fproc.cores.values()) {
+      const where = `flexsc pid ${fproc.proc.pid} core ${sc.core}`
+      sc.pages.check(where)
+      if (sc.pages.completed > sc.pages.posted) {
+        throw new InvariantError(`${where}: ${sc.pages.completed} entries done for ${sc.pages.posted} posted`)
+      }
+      if (quiescent) {
+        const c = sc.pages.census()
+        if (c.free !== sc.pages.capacity) {
+          throw new InvariantError(
+            `${where}: ${c.submitted} submitted, ${c.busy} busy, ${c.done} done entries left with no thread`,
+          )
         }
       }
-    },
+    }
   }
 }
 
@@ -81,6 +91,8 @@ registerDispatch('flexsc', buildFlexscBackend)
 /** The FlexSC backend of a system built with `system: 'flexsc'`. */
 export function flexscOf(system: System): FlexscBackend {
   const b = system.backend as Partial<FlexscBackend>
-  if (!b.env || !b.processes || system.name !== 'flexsc') throw new InvariantError(`system ${system.name} is not flexsc`)
+  if (!b.env || !b.processes || system.name !== 'flexsc') {
+    throw new InvariantError(`system ${system.name} is not flexsc`)
+  }
   return b as FlexscBackend
 }

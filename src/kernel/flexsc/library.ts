@@ -4,106 +4,23 @@
  * exit, exec and sched_yield still trap (they act on the calling thread itself). One kernel, no
  * domains: buffers stay where they are (the syscall thread runs in the caller's address space).
  */
-import {InvariantError} from '../../errors.js'
 import {compute as computeCycles, kernelWork, trapEntry, trapExit} from '../../machine/cost.js'
 import {NativeLibC, userCompute} from '../dispatch/native.js'
-import {Wakeup} from '../engine.js'
 import type {Kernel} from '../kernel.js'
-import type {KProcess, KThread} from '../process.js'
+import type {KThread} from '../process.js'
 import type {ThreadRunner} from '../runner.js'
 import {ThreadExit} from '../syscalls/proc.js'
 import type {Gen, Program, SyscallArgs, SyscallName, SyscallResult} from '../types.js'
-import type {FlexscEnv, SyscallCore} from './syscall-core.js'
-import {SyscallCore as Core, FlexscStats} from './syscall-core.js'
+import type {SyscallCore} from './syscall-core.js'
+import type {FlexscStats} from './syscall-core.js'
 import {EntryStream, Waiter, type SyscallEntry} from './syscall-page.js'
-import {CoreThreads, FlexscUThread, ThreadStats} from './threads.js'
+import {FlexscUThread, type CoreThreads} from './threads.js'
+import type {FlexscProcess} from './process.js'
+import {batchCalls} from './batch.js'
+import {flexscWait} from './wait.js'
 
 /** Calls that act on the calling thread itself: they keep the synchronous trap. */
 const TRAPS: ReadonlySet<SyscallName> = new Set<SyscallName>(['exit', 'exec', 'sched_yield'])
-
-/** FlexSC's per-process state: the syscall pages and threads of each core it posted on. */
-export class FlexscProcess {
-  readonly cores = new Map<number, SyscallCore>()
-  /** FlexSC-Threads (M-on-N) state by core, once the process has more than one thread. */
-  readonly threadCores = new Map<number, CoreThreads>()
-  readonly threadStats = new ThreadStats()
-  /** Exit values of ended user threads (M-on-N join), by tid. */
-  readonly exitCodes = new Map<number, number>()
-  constructor(readonly env: FlexscEnv, readonly proc: KProcess, readonly runner: ThreadRunner) {}
-
-  /** The M-on-N scheduler of `core` (its carrier kernel thread is created with it). */
-  threadsOn(core: number): CoreThreads {
-    let ct = this.threadCores.get(core)
-    if (!ct) {
-      const runner = this.runner
-      this.threadCores.set(core, (ct = new CoreThreads(this, core, (c, t) => {
-        const lib = new FlexscLibC(this, this.env.kernel, t, runner)
-        lib.carrier = c
-        return lib
-      })))
-      // a handler that blocks on the carrier (same-core serving) hands the carrier role on
-      const sc = this.coreFor(core)
-      const prev = sc.onBlocked
-      sc.onBlocked = (blocked, successor) => {
-        for (const c of this.threadCores.values()) {
-          const next = c.carrierBlocked(blocked, successor)
-          if (next) return next
-        }
-        return prev?.(blocked, successor) ?? null
-      }
-    }
-    return ct
-  }
-
-  /** Where FlexSC-Threads places a new user thread: the least-loaded of its cores. */
-  placeThread(): number {
-    const cores = this.env.fp.userCores ?? [...this.env.kernel.sched.cpus]
-    const load = (c: number) => {
-      const ct = this.threadCores.get(c)
-      return ct ? ct.ready.length + ct.parked.size + (ct.running ? 1 : 0) : 0
-    }
-    return cores.reduce((best, c) => (load(c) < load(best) ? c : best), cores[0])
-  }
-
-  /** Calls posted for `waiter` that are not done yet. */
-  pendingFor(waiter: Waiter): boolean {
-    for (const sc of this.cores.values()) {
-      for (const e of sc.pages.entries) if (e.waiter === waiter && (e.status === 'submitted' || e.status === 'busy')) return true
-    }
-    return false
-  }
-
-  /** A user thread ended: record its value and make ready whoever waited for it. */
-  threadEnded(tid: number, code: number): void {
-    this.exitCodes.set(tid, code)
-    for (const ct of this.threadCores.values()) {
-      for (const u of [...ct.parked]) if (u.until?.()) ct.makeReady(u)
-    }
-  }
-
-  /** The pages of `userCore` (created on first use, as flexsc_register maps them). */
-  coreFor(userCore: number): SyscallCore {
-    let sc = this.cores.get(userCore)
-    if (!sc) this.cores.set(userCore, (sc = new Core(this.env, this.proc, userCore, this.execCoreOf(userCore))))
-    return sc
-  }
-
-  private execCoreOf(userCore: number): number {
-    const fp = this.env.fp
-    if (fp.placement === 'same-core') return userCore
-    const cpus = this.env.kernel.sched.cpus
-    // FlexSC's static list: user cores take its cores in turn (by core index), so every listed
-    // core gets syscall threads; a listed core that also runs callers sends them elsewhere
-    const list = fp.syscallCores.filter((c) => c !== userCore)
-    if (list.length > 0) return list[Math.max(0, cpus.indexOf(userCore)) % list.length]
-    return cpus.find((c) => c !== userCore) ?? userCore
-  }
-
-  shutdown(): void {
-    for (const sc of this.cores.values()) sc.shutdown()
-    for (const ct of this.threadCores.values()) ct.shutdown()
-  }
-}
 
 /** A posted call: its entry and the pages it sits in. */
 export interface PostedCall {
@@ -137,11 +54,11 @@ export class FlexscLibC extends NativeLibC {
   }
 
   /** Who sleeps in flexsc_wait for this library's entries. */
-  private get waiter(): Waiter {
+  get waiter(): Waiter {
     return this.carrier ? this.carrier.waiter : this.ownWaiter
   }
 
-  private get stats(): FlexscStats {
+  get stats(): FlexscStats {
     return this.fprocess.env.stats
   }
 
@@ -196,65 +113,16 @@ export class FlexscLibC extends NativeLibC {
   }
 
   /**
-   * Post every call, wait until all are done (flexsc_wait as needed), collect the results in order.
-   * When the core's entries run out, the done ones are collected first to free them.
+   * Post every call, wait until all are done (flexsc_wait as needed), collect the results in order
+   * (batch.ts).
    */
-  *batch(calls: readonly (readonly [SyscallName, SyscallArgs])[]): Gen<SyscallResult[]> {
-    const proc = this.thread.process
-    if (proc.exiting) throw new ThreadExit(proc.exitStatus)
-    if (this.uthread) return yield* this.threadBatch(calls, this.uthread)
-    const results: SyscallResult[] = new Array(calls.length)
-    let open: {p: PostedCall; i: number}[] = []
-    const collect = function* (this: FlexscLibC, all: boolean): Gen<void> {
-      let rounds = 0
-      while (open.length > 0 && (all || !open.some((o) => o.p.entry.status === 'done'))) {
-        // wait on the calls not done yet (flexsc_wait returns at once while any of its calls is
-        // done): each round finishes at least one, so more rounds than calls is a spin
-        if (++rounds > open.length + 1) throw new InvariantError(`flexsc batch of thread ${this.thread.tid}: flexsc_wait returned ${rounds} times with calls still open`)
-        const notDone = open.filter((o) => o.p.entry.status !== 'done').map((o) => o.p)
-        if (notDone.length > 0) yield* this.flexscWait(notDone)
-        if (!all) break
-        if (open.every((o) => o.p.entry.status === 'done')) break
-      }
-      const still: typeof open = []
-      for (const o of open) {
-        if (o.p.entry.status === 'done') results[o.i] = yield* this.harvest(o.p)
-        else still.push(o)
-      }
-      open = still
-    }
-    for (let i = 0; i < calls.length; i++) {
-      const [name, args] = calls[i]
-      let p = yield* this.post(name, args)
-      while (!p) {
-        if (open.length > 0) yield* collect.call(this, false)
-        else yield* this.flexscWait([], true)
-        p = yield* this.post(name, args)
-      }
-      open.push({p, i})
-    }
-    while (open.length > 0) yield* collect.call(this, true)
-    return results
+  batch(calls: readonly (readonly [SyscallName, SyscallArgs])[]): Gen<SyscallResult[]> {
+    return batchCalls(this, calls)
   }
 
-  /** M-on-N batch: post every call, let the core's other user threads run until all are done. */
-  private *threadBatch(calls: readonly (readonly [SyscallName, SyscallArgs])[], u: FlexscUThread): Gen<SyscallResult[]> {
-    const posted: PostedCall[] = []
-    const results: SyscallResult[] = []
-    for (const [name, args] of calls) {
-      let p = yield* this.post(name, args)
-      while (!p) {
-        const sc = this.fprocess.coreFor(this.kt.cpu ?? u.core.core)
-        yield* u.core.park(u, () => sc.pages.census().free > 0 || posted.some((x, i) => !(i in results) && x.entry.status === 'done'))
-        // harvest what is done to free entries
-        for (let i = 0; i < posted.length; i++) if (posted[i].entry.status === 'done' && !(i in results)) results[i] = yield* this.harvest(posted[i])
-        p = yield* this.post(name, args)
-      }
-      posted.push(p)
-    }
-    yield* u.core.park(u, () => posted.every((p, i) => i in results || p.entry.status === 'done'))
-    for (let i = 0; i < posted.length; i++) if (!(i in results)) results[i] = yield* this.harvest(posted[i])
-    return results
+  /** flexsc_wait (wait.ts): returns once one of `posted` is done; `drain` / `until` as there. */
+  flexscWait(posted: readonly PostedCall[], drain = false, until?: () => boolean): Gen<void> {
+    return flexscWait(this, posted, drain, until)
   }
 
   /** Write one entry of this core's pages (arguments, then `submitted`); null when every entry is in use. */
@@ -269,7 +137,9 @@ export class FlexscLibC extends NativeLibC {
       return null
     }
     this.stats.posts++
-    yield* kernel.sched.compute(thread, this.userCycles(this.fprocess.env.fp.postInstructions) + this.stream.cost(entry.index, entry.line.write(thread.cpu!)))
+    yield* kernel.sched.compute(thread,
+      this.userCycles(this.fprocess.env.fp.postInstructions)
+      + this.stream.cost(entry.index, entry.line.write(thread.cpu!)))
     return {entry, pages: sc}
   }
 
@@ -278,56 +148,10 @@ export class FlexscLibC extends NativeLibC {
     const {kernel} = this
     const thread = this.kt
     yield* kernel.sched.acquire(thread)
-    yield* kernel.sched.compute(thread, this.userCycles(this.fprocess.env.fp.harvestInstructions) + this.stream.cost(p.entry.index, p.entry.line.write(thread.cpu!)))
+    yield* kernel.sched.compute(thread,
+      this.userCycles(this.fprocess.env.fp.harvestInstructions)
+      + this.stream.cost(p.entry.index, p.entry.line.write(thread.cpu!)))
     return p.pages.pages.release(p.entry)
-  }
-
-  /**
-   * flexsc_wait: returns once one of `posted` is done (checked in user space first). In the
-   * kernel it runs the syscall thread of a same-core placement on this CPU, or wakes the remote
-   * one with an IPI, and sleeps until a syscall thread wakes it. `drain`: wait for any progress;
-   * `until` (M-on-N): sleep until it holds instead.
-   */
-  *flexscWait(posted: readonly PostedCall[], drain = false, until?: () => boolean): Gen<void> {
-    const {kernel} = this
-    const thread = this.kt
-    const anyDone = () => posted.some((p) => p.entry.status === 'done')
-    if (!drain && anyDone()) return
-    const fp = this.fprocess.env.fp
-    this.stats.waits++
-    yield* kernel.sched.compute(thread, trapEntry(kernel.params))
-    const mine = (sc: SyscallCore) => sc.pages.entries.some((e) => e.waiter === this.waiter && (e.status === 'submitted' || e.status === 'busy'))
-    const cores = until
-      ? [...this.fprocess.cores.values()].filter(mine)
-      : drain ? [...this.fprocess.cores.values()] : [...new Set(posted.filter((p) => p.entry.status !== 'done').map((p) => p.pages))]
-    for (const sc of cores) {
-      if (sc.sameCore) {
-        // no entry check of its own: switching to the syscall thread is the whole decision, and
-        // the syscall thread's dispatch loop scans the entries (dispatchInstructions)
-        if (sc.pages.pending === 0) continue
-        yield* kernel.sched.compute(thread, sc.switchCycles)
-        yield* sc.serve(thread)
-        // a handler blocked on this thread and a take-over thread became the carrier (M-on-N)
-        if (this.carrier && this.carrier.kthread !== thread) return
-        yield* kernel.sched.compute(thread, sc.switchCycles)
-      } else {
-        // the caller inspects the entries itself to decide whether to wake the remote thread and sleep
-        yield* kernel.sched.compute(thread, computeCycles(kernel.params, fp.waitInstructions, fp.hotLoopIpc))
-        yield* sc.wakeRemote(thread)
-      }
-    }
-    const done = until ?? (drain ? null : anyDone)
-    if (done === null || done()) {
-      if (anyDone()) this.stats.waitsSatisfied++
-    } else {
-      while (!done()) {
-        const sleep = new Wakeup<true>(kernel.sim)
-        this.waiter.sleep = sleep
-        yield* kernel.sched.block(thread, sleep.wait())
-        this.waiter.sleep = null
-      }
-    }
-    yield* kernel.sched.compute(thread, trapExit(kernel.params))
   }
 
   /**
@@ -346,7 +170,8 @@ export class FlexscLibC extends NativeLibC {
       this.carrier = ct
       yield* ct.arrive(this.uthread)
     }
-    yield* kernel.sched.compute(this.kt, trapEntry(kernel.params) + kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) + trapExit(kernel.params))
+    yield* kernel.sched.compute(this.kt, trapEntry(kernel.params)
+      + kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) + trapExit(kernel.params))
     const child = kernel.createThread(this.thread.process, 'user', name)
     const ct = fprocess.threadsOn(fprocess.placeThread())
     const u = new FlexscUThread(child, ct)

@@ -1,7 +1,8 @@
 /**
- * FlexSC's mechanism constants (Soares & Stumm, OSDI 2010; shared/paper/flexsc.md) as parameters
- * with the paper's values as defaults, plus the few model estimates the paper does not give
- * (marked "estimate"). Experiments override any of them with `options.flexsc`.
+ * FlexSC's mechanism constants (Soares & Stumm, "FlexSC: Flexible System Call Scheduling with
+ * Exception-Less System Calls", OSDI 2010) as parameters with the paper's values as defaults, plus
+ * the few model estimates the paper does not give (marked "estimate"). Experiments override any of
+ * them with `options.flexsc`.
  */
 import {UsageError} from '../../errors.js'
 
@@ -28,7 +29,10 @@ export interface FlexscParams {
   postInstructions: number
   /** Estimate: user instructions to read a done entry's return value and free it. */
   harvestInstructions: number
-  /** Estimate: syscall-thread instructions per entry besides the handler (scan status, set busy, table call, set done). */
+  /**
+   * Estimate: syscall-thread instructions per entry besides the handler (scan status, set busy,
+   * table call, set done).
+   */
   dispatchInstructions: number
   /**
    * Estimate: flexsc_wait's own kernel work on a remote placement (check the entries, decide to
@@ -69,7 +73,9 @@ export const defaultFlexscParams: FlexscParams = {
 }
 
 /** Merge overrides and check them; bad values are the user's to fix. */
-export function resolveFlexscParams(cores: readonly number[], overrides: Partial<FlexscParams> = {}): FlexscParams & {syscallCores: number[]} {
+export function resolveFlexscParams(
+  cores: readonly number[], overrides: Partial<FlexscParams> = {},
+): FlexscParams & {syscallCores: number[]} {
   const p = {...defaultFlexscParams, ...overrides}
   for (const [key, value] of Object.entries(p)) {
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
@@ -77,21 +83,31 @@ export function resolveFlexscParams(cores: readonly number[], overrides: Partial
     }
   }
   for (const key of ['entriesPerPage', 'pagesPerCore', 'lineFillBuffers'] as const) {
-    if (!Number.isInteger(p[key]) || p[key] < 1) throw new UsageError(`flexsc.${key}: found ${p[key]}, expected an integer >= 1`)
+    if (!Number.isInteger(p[key]) || p[key] < 1) {
+      throw new UsageError(`flexsc.${key}: found ${p[key]}, expected an integer >= 1`)
+    }
   }
   if (!(p.hotLoopIpc > 0)) throw new UsageError(`flexsc.hotLoopIpc: found ${p.hotLoopIpc}, expected > 0`)
-  if (!PLACEMENTS.includes(p.placement)) throw new UsageError(`flexsc.placement: found "${p.placement}", expected one of ${PLACEMENTS.join(', ')}`)
+  if (!PLACEMENTS.includes(p.placement)) {
+    throw new UsageError(`flexsc.placement: found "${p.placement}", expected one of ${PLACEMENTS.join(', ')}`)
+  }
   const syscallCores = p.syscallCores ?? [cores[cores.length - 1]]
   if (syscallCores.length === 0) throw new UsageError('flexsc.syscallCores: found no cores, expected at least one')
   for (const c of syscallCores) {
-    if (!cores.includes(c)) throw new UsageError(`flexsc.syscallCores: found core ${c}, expected one of ${cores.join(', ')}`)
+    if (!cores.includes(c)) {
+      throw new UsageError(`flexsc.syscallCores: found core ${c}, expected one of ${cores.join(', ')}`)
+    }
   }
   if (p.userCores !== null) {
     if (p.userCores.length === 0) throw new UsageError('flexsc.userCores: found no cores, expected at least one')
     for (const c of p.userCores) {
-      if (!cores.includes(c)) throw new UsageError(`flexsc.userCores: found core ${c}, expected one of ${cores.join(', ')}`)
+      if (!cores.includes(c)) {
+        throw new UsageError(`flexsc.userCores: found core ${c}, expected one of ${cores.join(', ')}`)
+      }
     }
   }
-  if (p.placement === 'remote-core' && cores.length < 2) throw new UsageError('flexsc.placement: remote-core needs at least 2 cores')
+  if (p.placement === 'remote-core' && cores.length < 2) {
+    throw new UsageError('flexsc.placement: remote-core needs at least 2 cores')
+  }
   return {...p, syscallCores}
 }

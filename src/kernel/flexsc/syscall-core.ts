@@ -49,6 +49,9 @@ export interface FlexscEnv {
 /** Passes of the pooled syscall thread's loop at one simulated instant before it counts as a spin. */
 const SPIN_LIMIT = 1000
 
+/** What a take-over successor runs after the remaining entries (see SyscallCore.setTakeOverHook). */
+export type TakeOverHook = (blocked: KThread, successor: KThread) => (() => Gen<void>) | null
+
 export class SyscallCore {
   readonly pages: SyscallPageSet
   /** The syscall thread serving now (null: none). */
@@ -62,12 +65,8 @@ export class SyscallCore {
   private readonly stream: EntryStream
   /** Syscall threads created for this core (the remote one and take-overs). */
   threadsCreated = 0
-  /**
-   * Told when a handler blocks on `blocked` and `successor` takes over: what the successor runs
-   * once it has served the remaining entries instead of ending (M-on-N: the carrier's scheduler),
-   * or null.
-   */
-  onBlocked: ((blocked: KThread, successor: KThread) => (() => Gen<void>) | null) | null = null
+  /** See setTakeOverHook. */
+  private takeOverHook: TakeOverHook | null = null
 
   constructor(
     readonly env: FlexscEnv,
@@ -130,7 +129,8 @@ export class SyscallCore {
       const e = this.pages.claim()
       if (!e) break
       const core = x.cpu ?? this.execCore
-      yield* kernel.sched.compute(x, this.hot(this.env.fp.dispatchInstructions) + this.stream.cost(e.index, e.line.write(core)))
+      yield* kernel.sched.compute(x, this.hot(this.env.fp.dispatchInstructions)
+        + this.stream.cost(e.index, e.line.write(core)))
       const result = yield* this.runEntry(x, e, finished)
       e.line.write(x.cpu ?? core)
       if (e.waiter) finished.waiters.add(e.waiter)
@@ -165,11 +165,21 @@ export class SyscallCore {
     }
   }
 
+  /**
+   * FlexSC-Threads' port into take-overs: told when a handler blocks on `blocked` and `successor`
+   * takes over, it says what the successor runs once it has served the remaining entries instead of
+   * ending (the carrier's M-on-N scheduler, when the blocked handler was a carrier), or null.
+   */
+  setTakeOverHook(hook: TakeOverHook): void {
+    if (this.takeOverHook) throw new InvariantError(`flexsc: core ${this.core} has a take-over hook already`)
+    this.takeOverHook = hook
+  }
+
   private takeOver(blocked: KThread, owed: Set<Waiter>): void {
     this.env.stats.handoffs++
     const t = this.newSyscallThread('syscall-takeover')
     this.active = t
-    const then = this.onBlocked?.(blocked, t) ?? null
+    const then = this.takeOverHook?.(blocked, t) ?? null
     const self = this
     const sched = this.env.kernel.sched
     spawn(this.env.kernel.sim, (function* () {
@@ -275,7 +285,9 @@ export class SyscallCore {
         spinAt = sim.now
         spins = 0
       } else if (++spins > SPIN_LIMIT) {
-        throw new InvariantError(`flexsc pid ${this.proc.pid} core ${this.core}: syscall thread ${t.tid} went round ${spins} times at cycle ${spinAt} without time passing`)
+        throw new InvariantError(
+          `flexsc pid ${this.proc.pid} core ${this.core}: syscall thread ${t.tid}
+          went round ${spins} times at cycle ${spinAt} without time passing`)
       }
       const sleep = this.remoteSleep!
       yield* sched.block(t, sleep.wait())

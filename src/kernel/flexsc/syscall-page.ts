@@ -44,7 +44,8 @@ export class SyscallPageSet {
 
   constructor(params: MachineParams, readonly capacity: number) {
     this.entries = Array.from({length: capacity}, (_, index) => ({
-      index, status: 'free' as EntryStatus, name: null, args: null, result: null, line: new CacheLine(params), waiter: null,
+      index, status: 'free' as EntryStatus, name: null, args: null, result: null,
+      line: new CacheLine(params), waiter: null,
     }))
   }
 
@@ -112,7 +113,9 @@ export class SyscallPageSet {
       if (e.status !== 'submitted') throw new InvariantError(`${where}: queued entry ${e.index} is ${e.status}`)
     }
     const c = this.census()
-    if (c.submitted !== this.queue.length) throw new InvariantError(`${where}: ${c.submitted} entries submitted, ${this.queue.length} queued`)
+    if (c.submitted !== this.queue.length) {
+      throw new InvariantError(`${where}: ${c.submitted} entries submitted, ${this.queue.length} queued`)
+    }
   }
 
   private expect(e: SyscallEntry, status: EntryStatus): void {

@@ -1,9 +1,9 @@
 /**
- * FlexSC-Threads (Soares & Stumm, OSDI 2010; shared/paper/flexsc.md): M-on-N user threads, one
- * kernel thread per core carrying them, private per-core syscall pages. The libc wrapper posts an
- * entry and switches to another ready user thread of the core (cpu.userThreadSwitch, no trap);
- * with none ready it checks the core's parked threads for completed calls, and only as a last
- * resort calls flexsc_wait.
+ * FlexSC-Threads (Soares & Stumm, "FlexSC: Flexible System Call Scheduling with Exception-Less
+ * System Calls", OSDI 2010): M-on-N user threads, one kernel thread per core carrying them, private
+ * per-core syscall pages. The libc wrapper posts an entry and switches to another ready user thread
+ * of the core (cpu.userThreadSwitch, no trap); with none ready it checks the core's parked threads
+ * for completed calls, and only as a last resort calls flexsc_wait.
  *
  * A user thread keeps its own KThread as its identity (tid, join, the runner's bookkeeping) but
  * never holds a CPU with it: everything it runs is charged to its core's carrier KThread. The
@@ -25,7 +25,8 @@ import {compute as computeCycles} from '../../machine/cost.js'
 import {spawn, TIMED_OUT, Wakeup} from '../engine.js'
 import type {KThread} from '../process.js'
 import type {Gen} from '../types.js'
-import type {FlexscLibC, FlexscProcess} from './library.js'
+import type {FlexscLibC} from './library.js'
+import type {FlexscProcess} from './process.js'
 import {Waiter} from './syscall-page.js'
 
 /** A FlexSC-Threads user thread. */
@@ -127,7 +128,9 @@ export class CoreThreads {
   /** `u` must be the mounted thread driving the carrier. */
   private expectMounted(u: FlexscUThread, what: string): void {
     if (this.owner !== 'thread' || this.running !== u) {
-      throw new InvariantError(`flexsc thread ${u.tid} ${what} without the carrier (carrier: ${this.owner}, mounted: ${this.running?.tid ?? 'none'})`)
+      throw new InvariantError(
+        `flexsc thread ${u.tid} ${what} without the carrier
+        (carrier: ${this.owner}, mounted: ${this.running?.tid ?? 'none'})`)
     }
   }
 
@@ -221,7 +224,8 @@ export class CoreThreads {
       // none ready: check the parked threads for completed calls (one pass over their entries)
       if (this.parked.size > 0) {
         this.stats.scans++
-        yield* sched.compute(this.kthread, computeCycles(kernel.params, fp.harvestInstructions * this.parked.size, fp.hotLoopIpc))
+        yield* sched.compute(this.kthread,
+          computeCycles(kernel.params, fp.harvestInstructions * this.parked.size, fp.hotLoopIpc))
         for (const u of [...this.parked]) {
           if (u.until?.()) {
             this.parked.delete(u)

@@ -15,9 +15,20 @@ type Arrival = () => void
 export class Network {
   private readonly stacks = new Map<string, NetStack>()
   private server: NetStack | null = null
+  /** Who takes the NIC's receive interrupts instead of the server stack (see setInterruptSink). */
+  private sink: ((frames: Frame[]) => void) | null = null
 
   constructor(readonly nic: Nic) {
-    nic.onInterrupt = (frames) => this.server?.receiveBatch(frames.map((f) => f.data as Arrival))
+    // the Network is the NIC's owner: its one registration of the NIC's interrupt hook
+    nic.onInterrupt = (frames) => {
+      if (this.sink !== null) this.sink(frames)
+      else this.server?.receiveBatch(frames.map((f) => f.data as Arrival))
+    }
+  }
+
+  /** The NIC's interrupts go to `sink` (a driver domain's netback), not to the server stack. */
+  setInterruptSink(sink: (frames: Frame[]) => void): void {
+    this.sink = sink
   }
 
   /** Plug a host's stack in (`server` is the one owning this machine's NIC). */

@@ -21,6 +21,17 @@ export interface NetStats {
   connections: number
 }
 
+/**
+ * Where wire segments leave a stack that does not drive the NIC itself (a driver domain's guest:
+ * netfront). Registered with `NetStack.setEgress`.
+ */
+export interface WireEgress {
+  /** Added to the stack's own cost of sending one wire segment, in the sender's context. */
+  txCost(): number
+  /** A wire segment leaves: `put()` puts it on the network (once the egress has carried it). */
+  send(put: () => void): void
+}
+
 export class NetStack {
   readonly listeners = new Map<number, Socket>()
   readonly unixListeners = new Map<string, Socket>()
@@ -28,6 +39,7 @@ export class NetStack {
   readonly stats: NetStats = {framesIn: 0, interrupts: 0, connections: 0}
   readonly delayedAckCycles: number
   private nextPort = 32768
+  private egress: WireEgress | null = null
 
   constructor(
     readonly kernel: Kernel,
@@ -64,9 +76,15 @@ export class NetStack {
     return UNIX_BUFFER
   }
 
+  /** Wire segments go out through `egress` from now on (see WireEgress). */
+  setEgress(egress: WireEgress): void {
+    this.egress = egress
+  }
+
   /** Protocol + driver cycles to send one segment. */
   txCost(transport: Transport): number {
-    return transport === 'unix' ? 0 : this.kernel.params.nic.txPacketCycles
+    const cost = transport === 'unix' ? 0 : this.kernel.params.nic.txPacketCycles
+    return transport === 'wire' && this.egress !== null ? cost + this.egress.txCost() : cost
   }
 
   /** Loopback receive processing runs right away in the sender's context. */
@@ -96,7 +114,9 @@ export class NetStack {
   /** Carry a segment of `payload` bytes to `dst`; `arrive` runs there once it is processed. */
   route(dst: NetStack, transport: Transport, payload: number, arrive: () => void): void {
     if (transport === 'wire') {
-      this.network!.send(this.host!, dst.host!, payload, arrive)
+      const put = () => this.network!.send(this.host!, dst.host!, payload, arrive)
+      if (this.egress !== null) this.egress.send(put)
+      else put()
     } else {
       after(this.kernel.sim, 0, arrive)
     }

@@ -98,7 +98,9 @@ export class CallPageSet {
 
   /** Write the result and swap id to DONE; returns whether the waiter asked to be enqueued. */
   complete(e: CallEntry, result: SyscallResult): boolean {
-    if (e.state !== 'taken' && e.state !== 'submitted') throw new InvariantError(`entry ${e.index} completed while ${e.state}`)
+    if (e.state !== 'taken' && e.state !== 'submitted') {
+      throw new InvariantError(`entry ${e.index} completed while ${e.state}`)
+    }
     e.result = result
     const old = e.id
     e.id = ENTRY_DONE
@@ -132,8 +134,12 @@ export class CallPageSet {
       seen.add(i)
     }
     const c = this.census()
-    if (free.length !== c.free) throw new InvariantError(`${where}: free stack holds ${free.length} entries, ${c.free} entries are free`)
-    if (sub.length !== c.submitted) throw new InvariantError(`${where}: submitted stack holds ${sub.length}, ${c.submitted} entries are submitted`)
+    if (free.length !== c.free) {
+      throw new InvariantError(`${where}: free stack holds ${free.length} entries, ${c.free} entries are free`)
+    }
+    if (sub.length !== c.submitted) {
+      throw new InvariantError(`${where}: submitted stack holds ${sub.length}, ${c.submitted} entries are submitted`)
+    }
   }
 
   private expect(e: CallEntry, state: EntryState): void {

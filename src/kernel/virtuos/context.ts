@@ -39,6 +39,11 @@ export class RequestLedger {
   issued = 0
   answered = 0
   private readonly open = new Set<number>()
+  /** Request ids are per run: a run numbers its requests the same way whatever ran before it. */
+  private lastId = 0
+  newId(): number {
+    return ++this.lastId
+  }
   issue(id: number): void {
     this.issued++
     this.open.add(id)

@@ -46,7 +46,9 @@ export class DataRegion {
   /** Space for `bytes`, growing the mapping if needed; null when the region is full (wait and retry). */
   alloc(bytes: number): Allocation | null {
     const need = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN)
-    if (need > this.capacityBytes) throw new InvariantError(`a ${bytes}-byte buffer exceeds the ${this.capacityBytes}-byte data region: chunk it`)
+    if (need > this.capacityBytes) {
+      throw new InvariantError(`a ${bytes}-byte buffer exceeds the ${this.capacityBytes}-byte data region: chunk it`)
+    }
     const growth: number[] = []
     for (;;) {
       const hit = this.freeList.findIndex((f) => f.bytes >= need)

@@ -20,7 +20,8 @@ import {LibFdTable} from './fd-table.js'
 import type {ServiceDomain} from './params.js'
 import {ReadyQueue} from './ready-queue.js'
 import {NIL} from './treiber.js'
-import type {Request, RequestOwner, WorkerGroup} from './service.js'
+import type {Request, RequestOwner} from './request.js'
+import type {WorkerGroup} from './worker-group.js'
 
 export class UThread {
   carrier: Carrier | null = null
@@ -139,14 +140,15 @@ export class VProcess implements RequestOwner {
     if (!this.rq.enqueue(u.slot)) throw new InvariantError(`pid ${this.pid}: ready queue full`)
     const sched = this.ctx.primary.sched
     if (by) yield* sched.compute(by.thread, this.rqLine.atomic(by.thread.cpu ?? sched.cpus[0]))
-    this.kick(by)
+    this.kick()
     if (by && this.rq.waiters > 0 && this.spinners.size === 0) {
       // waking a carrier asleep in the kernel: a trap and a wake-up for the waker
-      yield* sched.compute(by.thread, trapEntry(this.ctx.params) + this.ctx.params.cpu.wakeup + trapExit(this.ctx.params))
+      const p = this.ctx.params
+      yield* sched.compute(by.thread, trapEntry(p) + p.cpu.wakeup + trapExit(p))
     }
   }
 
-  private kick(_by: Carrier | null): void {
+  private kick(): void {
     const spinner = this.spinners.values().next()
     if (!spinner.done) {
       spinner.value.fire(true)
@@ -179,7 +181,7 @@ export class VProcess implements RequestOwner {
         this.mount(this.slots[v]!, c)
         continue
       }
-      if (yield* this.spinOnQueue(c)) continue
+      if (yield* this.spinOnQueue()) continue
       yield* sched.compute(c.thread, trapEntry(p)) // rqueue_wait
       if (this.rq.empty && !this.exited) {
         this.rq.waiters++
@@ -194,7 +196,7 @@ export class VProcess implements RequestOwner {
   }
 
   /** Spin `spinIterations` pauses on the ready queue holding the CPU; true when something arrived. */
-  private *spinOnQueue(c: Carrier): Gen<boolean> {
+  private *spinOnQueue(): Gen<boolean> {
     const w = new Wakeup<true>(this.ctx.sim)
     this.spinners.add(w)
     const t0 = this.ctx.sim.now
@@ -229,7 +231,9 @@ export class VProcess implements RequestOwner {
       this.rq.waiters--
       yield* sched.compute(c.thread, this.rqLine.atomic(c.thread.cpu!))
       const v = this.rq.dequeue()
-      if (v !== u.slot) throw new InvariantError(`pid ${this.pid}: single-threaded waiter dequeued slot ${v}, expected ${u.slot}`)
+      if (v !== u.slot) {
+        throw new InvariantError(`pid ${this.pid}: single-threaded waiter dequeued slot ${v}, expected ${u.slot}`)
+      }
     }
     yield* sched.compute(c.thread, trapExit(p))
   }
@@ -286,9 +290,20 @@ export class VProcess implements RequestOwner {
     for (const u of this.slots) {
       if (!u) continue
       const where = (u.carrier ? 1 : 0) + (set.has(u.slot) ? 1 : 0) + (u.waitingOn !== null && !set.has(u.slot) ? 1 : 0)
-      if (where === 0) throw new InvariantError(`pid ${this.pid}: user thread ${u.tid} is lost (not running, not ready, not waiting)`)
-      if (u.carrier && set.has(u.slot)) throw new InvariantError(`pid ${this.pid}: user thread ${u.tid} runs and is on the ready queue`)
+      if (where === 0) {
+        throw new InvariantError(`pid ${this.pid}: user thread ${u.tid} is lost (not running, not ready, not waiting)`)
+      }
+      if (u.carrier && set.has(u.slot)) {
+        throw new InvariantError(`pid ${this.pid}: user thread ${u.tid} runs and is on the ready queue`)
+      }
     }
-    for (const v of queued) if (!this.slots[v]) throw new InvariantError(`pid ${this.pid}: ready queue holds finished slot ${v}`)
+    for (const v of queued) {
+      if (!this.slots[v]) throw new InvariantError(`pid ${this.pid}: ready queue holds finished slot ${v}`)
+    }
   }
+}
+
+/** Run library bookkeeping that needs no CPU (makeReady with no carrier) from a callback. */
+export function runDetached(g: Gen<void>): void {
+  if (!g.next().done) throw new Error('detached library step tried to wait')
 }

@@ -1,7 +1,8 @@
 /**
- * Every mechanism constant of the VirtuOS release (R1.01, see shared/paper/virtuos.md) as a
- * parameter with the release's value as default, plus the few model estimates the release does not
- * fix (marked "estimate"). Experiments override any of them with `options.virtuos`.
+ * Every mechanism constant of the VirtuOS release R1.01 (the prototype of Nikolaev & Back,
+ * "VirtuOS: an operating system with kernel virtualization", SOSP 2013) as a parameter with the
+ * release's value as default, plus the few model estimates the release does not fix (marked
+ * "estimate"). Experiments override any of them with `options.virtuos`.
  */
 import {UsageError} from '../../errors.js'
 
@@ -97,7 +98,9 @@ export const defaultVirtuosParams: VirtuosParams = {
  * Generally: primary gets the first half (rounded up), the rest is split storage-first.
  */
 export function defaultCoreSplit(cores: number): CoreSplit {
-  if (cores < 3) throw new UsageError(`virtuos needs at least 3 cores (primary, storage, network); the machine has ${cores}`)
+  if (cores < 3) {
+    throw new UsageError(`virtuos needs at least 3 cores (primary, storage, network); the machine has ${cores}`)
+  }
   const primaryCount = Math.min(Math.ceil(cores / 2), cores - 2)
   const rest = cores - primaryCount
   const storageCount = Math.ceil(rest / 2)
@@ -110,15 +113,23 @@ export function defaultCoreSplit(cores: number): CoreSplit {
 }
 
 /** Merge overrides onto the defaults and check them; bad values are the user's to fix. */
-export function resolveVirtuosParams(machineCores: number, overrides: Partial<VirtuosParams> = {}): VirtuosParams & {cores: CoreSplit} {
+export function resolveVirtuosParams(
+  machineCores: number, overrides: Partial<VirtuosParams> = {},
+): VirtuosParams & {cores: CoreSplit} {
   const p = {...defaultVirtuosParams, ...overrides}
   for (const [key, value] of Object.entries(p)) {
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
       throw new UsageError(`virtuos.${key}: found ${value}, expected a finite number >= 0`)
     }
   }
-  for (const key of ['entriesPerProcess', 'readyQueueEntries', 'kthreadsPerProcess', 'dataGrowBatchGrants', 'transferChunkBytes', 'fdTableSlots'] as const) {
-    if (!Number.isInteger(p[key]) || p[key] < 1) throw new UsageError(`virtuos.${key}: found ${p[key]}, expected an integer >= 1`)
+  const counts = [
+    'entriesPerProcess', 'readyQueueEntries', 'kthreadsPerProcess', 'dataGrowBatchGrants', 'transferChunkBytes',
+    'fdTableSlots',
+  ] as const
+  for (const key of counts) {
+    if (!Number.isInteger(p[key]) || p[key] < 1) {
+      throw new UsageError(`virtuos.${key}: found ${p[key]}, expected an integer >= 1`)
+    }
   }
   if (p.kthreadsPerProcess > p.kthreadsMax) {
     throw new UsageError(`virtuos.kthreadsPerProcess: found ${p.kthreadsPerProcess}, expected at most ${p.kthreadsMax}`)
@@ -132,7 +143,9 @@ function checkSplit(split: CoreSplit, machineCores: number): void {
   const seen = new Set<number>()
   for (const domain of ['primary', 'storage', 'network'] as const) {
     const list = split[domain]
-    if (!Array.isArray(list) || list.length === 0) throw new UsageError(`virtuos.cores.${domain}: found no cores, expected at least one`)
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new UsageError(`virtuos.cores.${domain}: found no cores, expected at least one`)
+    }
     for (const c of list) {
       if (!Number.isInteger(c) || c < 0 || c >= machineCores) {
         throw new UsageError(`virtuos.cores.${domain}: found core ${c}, expected 0..${machineCores - 1}`)

@@ -9,11 +9,13 @@
 import {eventChannelSend, virqDelivery} from '../../machine/cost.js'
 import {after} from '../engine.js'
 import {EventFd} from '../syscalls/poll.js'
-import {fail, O, POLL, type Fd, type Gen, type PollFd, type PollReady, type SyscallArgs, type SyscallResult} from '../types.js'
+import {
+  fail, O, POLL, type Fd, type Gen, type PollFd, type PollReady, type SyscallArgs, type SyscallResult,
+} from '../types.js'
 import type {LibDomain} from './fd-table.js'
 import type {VirtuosLibC} from './library.js'
 import type {ServiceDomain} from './params.js'
-import {Request} from './service.js'
+import {Request} from './request.js'
 
 export interface PollPart {
   /** Domain-local fd -> library fd. */
@@ -54,7 +56,9 @@ export function* crossDomainPoll(lib: VirtuosLibC, name: PollName, args: Syscall
       const r = yield* lib.domainCall(domain, 'poll', {fds: part.fds, timeout: 0})
       if (r.ret > 0) ready.push(...translate(r.ready ?? [], part.back))
     }
-    if (ready.length === 0 && timeout !== 0 && parts.size === 0) yield* lib.call('nanosleep', {cycles: Math.max(0, timeout)})
+    if (ready.length === 0 && timeout !== 0 && parts.size === 0) {
+      yield* lib.call('nanosleep', {cycles: Math.max(0, timeout)})
+    }
     return {ret: ready.length, ready}
   }
   if (parts.size === 1) {
@@ -62,7 +66,9 @@ export function* crossDomainPoll(lib: VirtuosLibC, name: PollName, args: Syscall
     const r = yield* lib.domainCall(domain, 'poll', {fds: part.fds, timeout})
     return r.ret < 0 ? r : {ret: r.ret, ready: translate(r.ready ?? [], part.back)}
   }
-  return yield* pollMany(lib, parts, timeout, (domain, part, efd) => ({name: 'poll', args: {fds: [...part.fds, {fd: efd, events: POLL.IN}], timeout}}))
+  return yield* pollMany(lib, parts, timeout, (_domain, part, efd) => ({
+    name: 'poll', args: {fds: [...part.fds, {fd: efd, events: POLL.IN}], timeout},
+  }))
 }
 
 function translate(ready: PollReady[], back: Map<Fd, Fd>, skip?: Fd): PollReady[] {
@@ -120,7 +126,9 @@ function* pollMany(
   const localPart: PollPart = parts.get('primary') ?? {back: new Map(), fds: []}
   const localCall = build('primary', localPart, efds.get('primary')!)
   const local = localCall.name === 'poll' || localPart.fds.length === 0
-    ? yield* lib.local('poll', localPart.fds.length === 0 ? {fds: [{fd: efds.get('primary')!, events: POLL.IN}], timeout} : localCall.args as SyscallArgs<'poll'>)
+    ? yield* lib.local('poll', localPart.fds.length === 0
+      ? {fds: [{fd: efds.get('primary')!, events: POLL.IN}], timeout}
+      : localCall.args as SyscallArgs<'poll'>)
     : yield* lib.local('epoll_wait', localCall.args)
   // the first to finish makes the others return
   const signalled: ServiceDomain[] = []
@@ -137,8 +145,12 @@ function* pollMany(
     if (r.ret > 0) ready.push(...translate(r.ready ?? [], part.back, efds.get(domainOf(remote, part))))
   }
   // drain what was signalled
-  if (primaryEfd instanceof EventFd && primaryEfd.count > 0) yield* lib.local('read', {fd: efds.get('primary')!, bytes: 8})
-  for (const domain of signalled) yield* lib.remote(domain, {kind: 'call', name: 'read', args: {fd: efds.get(domain)!, bytes: 8}})
+  if (primaryEfd instanceof EventFd && primaryEfd.count > 0) {
+    yield* lib.local('read', {fd: efds.get('primary')!, bytes: 8})
+  }
+  for (const domain of signalled) {
+    yield* lib.remote(domain, {kind: 'call', name: 'read', args: {fd: efds.get(domain)!, bytes: 8}})
+  }
   return {ret: ready.length, ready}
 }
 
@@ -176,5 +188,7 @@ function* epollWait(lib: VirtuosLibC, a: SyscallArgs<'epoll_wait'>): Gen<Syscall
     yield* lib.domainCall(domain, 'epoll_ctl', {epfd: part.fds[0].fd, op: 1, fd: efd, events: POLL.IN})
     lib.u.eventFds.set(key, efd)
   }
-  return yield* pollMany(lib, parts, a.timeout, (_domain, part) => ({name: 'epoll_wait', args: {epfd: part.fds[0].fd, maxEvents: a.maxEvents, timeout: a.timeout}}))
+  return yield* pollMany(lib, parts, a.timeout, (_domain, part) => ({
+    name: 'epoll_wait', args: {epfd: part.fds[0].fd, maxEvents: a.maxEvents, timeout: a.timeout},
+  }))
 }

@@ -77,7 +77,7 @@ describe('netfront/netback per frame', () => {
     const {host, b, busy} = ddNet()
     const p = b.guest.params
     const sent: number[] = []
-    const front = b.net.frontTxCost() // in the sender's context (charged by the stack's txCost)
+    const front = b.net.txCost() // in the sender's context (charged by the stack's txCost)
     b.net.send(() => sent.push(host.now))
     host.run()
     const st = b.stats
@@ -100,7 +100,7 @@ describe('netfront/netback per frame', () => {
   it('batching: frames pushed while netback works through the ring send no notification (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY)', () => {
     const {host, b} = ddNet()
     for (let i = 0; i < 5; i++) {
-      b.net.frontTxCost()
+      b.net.txCost()
       b.net.send(() => {})
     }
     host.run()
