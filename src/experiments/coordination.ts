@@ -6,7 +6,7 @@
  */
 import {z} from 'zod'
 import {buildBench, cyclesToNs, eventChannelsSent, runBench} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, gapWorkload, type CallClass} from '../workloads/micro.js'
 import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
 import {paysVsNative} from './claims.js'
@@ -24,10 +24,8 @@ const schema = z.strictObject(
 )
 export type CoordinationWorkload = z.infer<typeof schema>
 
-let cached: CoordinationWorkload | undefined
-export function coordinationWorkload(): CoordinationWorkload {
-  return (cached ??= loadWorkload('coordination', schema))
-}
+/** The workload file, read once per process. */
+export const coordinationWorkload: () => CoordinationWorkload = cachedWorkload('coordination', schema)
 
 export const coordination: ExperimentDef = {
   id: 'coordination',

@@ -6,10 +6,11 @@
  */
 import {z} from 'zod'
 import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {copyWorkload, type CopyOp, type CopyTarget} from '../workloads/micro.js'
 import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
 import {paysVsNative} from './claims.js'
+import {powersOf} from './points.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -27,17 +28,11 @@ const schema = z.strictObject(
 )
 export type CopyOverheadWorkload = z.infer<typeof schema>
 
-let cached: CopyOverheadWorkload | undefined
-export function copyOverheadWorkload(): CopyOverheadWorkload {
-  return (cached ??= loadWorkload('copy-overhead', schema))
-}
+/** The workload file, read once per process. */
+export const copyOverheadWorkload: () => CopyOverheadWorkload = cachedWorkload('copy-overhead', schema)
 
 /** 64 B to 4 MiB by powers of `base`. */
-function sizes(base: number): number[] {
-  const out: number[] = []
-  for (let b = 64; b <= 4 * 1024 * 1024; b *= base) out.push(b)
-  return out
-}
+const sizes = (base: number) => powersOf(base, 64, 4 * 1024 * 1024)
 
 export const copyOverhead: ExperimentDef = {
   id: 'copy-overhead',

@@ -22,7 +22,7 @@
  */
 import {z} from 'zod'
 import {dispatchPaths} from '../kernel/systems.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {header, positiveInt, sourced, count} from '../workloads/schema.js'
 import {FAULT_DOMAINS, runFaultScenario, type FaultDomain, type FaultScenario, type FaultScenarioResult} from '../workloads/fault-scenario.js'
 import type {CallLedger} from '../workloads/faults.js'
@@ -47,10 +47,8 @@ const schema = z.strictObject(
 )
 export type FaultRecoveryWorkload = z.infer<typeof schema>
 
-let cached: FaultRecoveryWorkload | undefined
-export function faultRecoveryWorkload(): FaultRecoveryWorkload {
-  return (cached ??= loadWorkload('fault-recovery', schema))
-}
+/** The workload file, read once per process. */
+export const faultRecoveryWorkload: () => FaultRecoveryWorkload = cachedWorkload('fault-recovery', schema)
 
 /** The timing of a run, in ms of simulated time. */
 export interface FaultTiming {

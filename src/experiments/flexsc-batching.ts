@@ -1,6 +1,6 @@
 /**
- * flexsc-batching: FlexSC's calibration microbenchmark (Soares & Stumm, OSDI 2010; see
- * shared/paper/flexsc.md): time per getppid call when `batch` calls are posted per flexsc_wait,
+ * flexsc-batching: FlexSC's calibration microbenchmark (Soares & Stumm, "FlexSC: Flexible System
+ * Call Scheduling with Exception-Less System Calls", OSDI 2010, section 3): time per getppid call when `batch` calls are posted per flexsc_wait,
  * with the syscall thread on the caller's core or on a remote core woken by an IPI, against the
  * synchronous trap (system native). Every point also reports its ratio to the synchronous call and
  * its distance from what FlexSC published for that point (`ref_error_pct`).
@@ -10,21 +10,19 @@
  * differ from the default profile file) are applied to flexsc-i7 instead.
  */
 import {resolve} from 'node:path'
-import {DEFAULT_PROFILE, type LoadedProfile, readProfileJson, resolveParams, validateProfile} from '../config/index.js'
-import {constantAt, estimatesOf, PACKAGE_ROOT, profileHash} from '../config/load.js'
-import {allConstantPaths} from '../config/spec.js'
+import {carryOverrides, DEFAULT_PROFILE, type LoadedProfile} from '../config/index.js'
+import {PACKAGE_ROOT} from '../config/load.js'
 import {flexscOf, type FlexscLibC, type Placement} from '../kernel/flexsc/index.js'
 import type {SyscallArgs, SyscallName} from '../kernel/types.js'
 import type {MachineParams} from '../machine/params.js'
-import {buildSystem} from '../kernel/systems.js'
-import {Machine} from '../machine/machine.js'
-import {Simulation} from '../sim/index.js'
-import {type Bench, cyclesToNs, runBench} from '../workloads/common.js'
+import {buildBench, cyclesToNs, runBench} from '../workloads/common.js'
 import {allOf, matchesPublished, referenceGap, type PublishedPoint} from './claims.js'
 import type {ExperimentDef, Point, PointResult, ReferencePoint, RunContext, SystemId} from './types.js'
 
 export const FLEXSC_PROFILE = resolve(PACKAGE_ROOT, 'configs', 'flexsc-i7.json')
-const SOURCE = 'FlexSC (Soares & Stumm, OSDI 2010), getppid batching microbenchmark, as summarised in shared/paper/flexsc.md'
+const SOURCE =
+  'FlexSC (Soares & Stumm, "FlexSC: Flexible System Call Scheduling with Exception-Less System Calls", OSDI 2010), ' +
+  'getppid batching microbenchmark'
 const BATCHES = [1, 2, 4, 8, 16, 32, 64]
 
 /** What FlexSC published for a point, as a ratio to the synchronous call: a value or a bound. */
@@ -108,29 +106,9 @@ export const flexscBatching: ExperimentDef = {
   run: runPoint,
 }
 
-const profiles = new Map<string, LoadedProfile>()
-
 /** flexsc-i7 unless the run named a profile; the run's --set overrides carried over. */
 export function profileFor(run: LoadedProfile): LoadedProfile {
-  if (run.path !== DEFAULT_PROFILE) return run
-  const key = run.hash
-  let loaded = profiles.get(key)
-  if (!loaded) {
-    const pristine = readProfileJson(DEFAULT_PROFILE)
-    let data = readProfileJson(FLEXSC_PROFILE) as Record<string, unknown>
-    for (const {path} of allConstantPaths()) {
-      const mine = constantAt(run.profile, path)
-      if (JSON.stringify(mine) === JSON.stringify(constantAt(pristine, path))) continue
-      data = structuredClone(data)
-      let group = data
-      for (const seg of path.slice(0, -1)) group = (group[seg] ??= {}) as Record<string, unknown>
-      group[path[path.length - 1]] = structuredClone(mine)
-    }
-    const profile = validateProfile(data, 'configs/flexsc-i7.json with the run\'s --set overrides')
-    loaded = {name: profile.name, path: FLEXSC_PROFILE, hash: profileHash(profile), profile, params: resolveParams(profile), estimates: estimatesOf(profile)}
-    profiles.set(key, loaded)
-  }
-  return loaded
+  return run.path === DEFAULT_PROFILE ? carryOverrides(run, FLEXSC_PROFILE) : run
 }
 
 /** Calls measured per point (after a warm-up of 8 rounds). */
@@ -142,10 +120,7 @@ const GETPPID: readonly [SyscallName, SyscallArgs] = ['getppid', {}]
 
 /** Cycles per call of `batch`-call rounds on `system`. */
 export function measure(params: MachineParams, system: SystemId, batch: number, placement: Placement, calls: number, seed: number) {
-  // buildBench has no FlexSC options: the same construction, with the placement
-  const sim = new Simulation({seed, cyclesPerSecond: params.clockHz})
-  const machine = new Machine(sim, params)
-  const bench: Bench = {sim, machine, params, system: buildSystem(sim, machine, params, {system, clientHosts: 0, flexsc: {placement}})}
+  const bench = buildBench(seed, params, system, {flexsc: {placement}})
   let t0 = 0
   let t1 = 0
   let n = 0

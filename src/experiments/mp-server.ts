@@ -4,11 +4,8 @@
  * pages and worker groups; fork uses the pre-allocated slots), so coordination is per process.
  */
 import {describePoint} from './claims.js'
-import {maxGoodput} from '../machine/nic.js'
-import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
-import {webConfig, webProfile} from '../workloads/webserver-profile.js'
-import {runWebServer} from '../workloads/webserver.js'
-import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
+import type {ClaimVerdict, ExperimentDef, ResultRow} from './types.js'
+import {webServerPoint} from './web-server.js'
 
 export const mpServer: ExperimentDef = {
   id: 'mp-server',
@@ -28,19 +25,7 @@ export const mpServer: ExperimentDef = {
     {name: 'latency_mean_ms', unit: 'ms', better: 'lower', description: "mean time from the client's connect to the last byte of the response"},
   ],
   claimCheck: virtuosVsDriverDomain,
-  run: runPoint,
-}
-
-function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
-  const w = webProfile('mp-server')
-  const params = ctx.profile.params
-  const cfg = webConfig(w, params.clockHz, ctx.quick, Number(point.clients), Number(point.file_bytes), maxGoodput(params))
-  const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, {kind: 'processes', processes: Number(point.processes)})
-  return {
-    metrics: {requests_per_s: rec.rate(params.clockHz), latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3},
-    engine,
-    notes: flexscNotes(bench.system),
-  }
+  run: webServerPoint('mp-server', (point) => ({kind: 'processes', processes: Number(point.processes)})),
 }
 
 /** virtuos vs driver-domain on requests/s at every point both ran; vs native stated alongside. */

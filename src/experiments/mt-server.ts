@@ -5,11 +5,8 @@
  * domain, so every call of a request but the library's is remote; the server's threads are M:N.
  */
 import {betterThanNative} from './claims.js'
-import {maxGoodput} from '../machine/nic.js'
-import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
-import {webConfig, webProfile} from '../workloads/webserver-profile.js'
-import {runWebServer} from '../workloads/webserver.js'
-import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+import type {ExperimentDef} from './types.js'
+import {webServerPoint} from './web-server.js'
 
 export const mtServer: ExperimentDef = {
   id: 'mt-server',
@@ -28,19 +25,6 @@ export const mtServer: ExperimentDef = {
     {name: 'latency_mean_ms', unit: 'ms', better: 'lower', description: "mean time from the client's connect to the last byte of the response"},
   ],
   claimCheck: betterThanNative({system: 'virtuos', metric: 'requests_per_s', margin: 0.02}),
-  run: runPoint,
-}
-
-function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
-  const w = webProfile('mt-server')
-  const params = ctx.profile.params
-  const clients = Number(point.clients)
-  const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes), maxGoodput(params))
-  const threads = Math.min(clients, w.maxThreads.value)
-  const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, {kind: 'threads', threads})
-  return {
-    metrics: {requests_per_s: rec.rate(params.clockHz), latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3},
-    engine,
-    notes: [...(clients > threads ? [`${clients} clients share ${threads} server threads`] : []), ...flexscNotes(bench.system)],
-  }
+  // one thread per client up to MaxRequestWorkers
+  run: webServerPoint('mt-server', (point, w) => ({kind: 'threads', threads: Math.min(Number(point.clients), w.maxThreads.value)})),
 }

@@ -7,7 +7,7 @@
 import {z} from 'zod'
 import {loadProfile} from '../config/index.js'
 import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {runOltp, type OltpConfig} from '../workloads/oltp.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {betterThanNative} from './claims.js'
@@ -40,10 +40,8 @@ const schema = z.strictObject(
 )
 export type OltpWorkload = z.infer<typeof schema>
 
-let cached: OltpWorkload | undefined
-export function oltpWorkload(): OltpWorkload {
-  return (cached ??= loadWorkload('oltp', schema))
-}
+/** The workload file, read once per process. */
+export const oltpWorkload: () => OltpWorkload = cachedWorkload('oltp', schema)
 
 /** The run's configuration for `threads` connections; `syncCommit` overrides the file's default. */
 export function oltpConfig(w: OltpWorkload, clockHz: number, quick: boolean, threads: number, syncCommit = w.syncCommit.value): OltpConfig {

@@ -7,7 +7,7 @@
 import {z} from 'zod'
 import {loadProfile} from '../config/index.js'
 import {buildBench, cyclesToNs, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, callLatencyWorkload, type CallClass} from '../workloads/micro.js'
 import {byMode, header, pick, positive, positiveInt, sourced, count} from '../workloads/schema.js'
 import {paysVsNative} from './claims.js'
@@ -27,11 +27,8 @@ const schema = z.strictObject(
 )
 export type SyscallOverheadWorkload = z.infer<typeof schema>
 
-let cached: SyscallOverheadWorkload | undefined
 /** The workload file, read once per process (worker threads read their own copy). */
-export function syscallOverheadWorkload(): SyscallOverheadWorkload {
-  return (cached ??= loadWorkload('syscall-overhead', schema))
-}
+export const syscallOverheadWorkload: () => SyscallOverheadWorkload = cachedWorkload('syscall-overhead', schema)
 
 export const syscallOverhead: ExperimentDef = {
   id: 'syscall-overhead',

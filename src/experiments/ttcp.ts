@@ -5,10 +5,11 @@
  */
 import {z} from 'zod'
 import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {byMode, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {ttcp} from '../workloads/ttcp.js'
 import {describePoint} from './claims.js'
+import {powersOf} from './points.js'
 import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -22,18 +23,12 @@ const schema = z.strictObject(
 )
 export type TtcpWorkload = z.infer<typeof schema>
 
-let cached: TtcpWorkload | undefined
-export function ttcpWorkload(): TtcpWorkload {
-  return (cached ??= loadWorkload('ttcp', schema))
-}
+/** The workload file, read once per process. */
+export const ttcpWorkload: () => TtcpWorkload = cachedWorkload('ttcp', schema)
 
 const KiB = 1024
 /** 1 KiB .. 1 MiB by powers of `base`. */
-function sizes(base: number): number[] {
-  const out: number[] = []
-  for (let b = KiB; b <= 1024 * KiB; b *= base) out.push(b)
-  return out
-}
+const sizes = (base: number) => powersOf(base, KiB, 1024 * KiB)
 
 export const ttcpExperiment: ExperimentDef = {
   id: 'ttcp',

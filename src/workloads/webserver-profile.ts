@@ -3,7 +3,7 @@
  * turned into a WebServerConfig for a point (clients, file size) and a mode (quick/full).
  */
 import {z} from 'zod'
-import {loadWorkload} from './load.js'
+import {cachedWorkload} from './load.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from './schema.js'
 import type {WebServerConfig} from './webserver.js'
 
@@ -28,12 +28,14 @@ export const webProfileSchema = z.strictObject(
 )
 export type WebProfile = z.infer<typeof webProfileSchema>
 
-const cache = new Map<string, WebProfile>()
+export type WebServerId = 'mt-server' | 'mp-server'
+const loaders: Record<WebServerId, () => WebProfile> = {
+  'mt-server': cachedWorkload('mt-server', webProfileSchema),
+  'mp-server': cachedWorkload('mp-server', webProfileSchema),
+}
 /** workloads/<id>.json, read once per process. */
-export function webProfile(id: 'mt-server' | 'mp-server'): WebProfile {
-  let w = cache.get(id)
-  if (!w) cache.set(id, (w = loadWorkload(id, webProfileSchema)))
-  return w
+export function webProfile(id: WebServerId): WebProfile {
+  return loaders[id]()
 }
 
 /**
