@@ -182,14 +182,11 @@ function clientPrograms(s: Shared, rec: OpRecorder): WebRun['clients'] {
   const {cfg} = s
   const out: WebRun['clients'] = []
   for (let i = 0; i < cfg.clients; i++) {
-    const body = abClient({
+    const program = abClient({
       port: cfg.port, requestBytes: cfg.requestBytes, responseBytes: cfg.headerBytes + cfg.fileBytes,
       thinkInstructions: cfg.clientThinkInstructions, gate: s.gate, gatePollCycles: cfg.gatePollCycles,
+      onDone: () => s.clientsDone++,
     }, rec)
-    const program: Program = function* (sys) {
-      yield* body(sys)
-      s.clientsDone++
-    }
     out.push({host: i % cfg.clientHosts, program, name: `ab-${i}`})
   }
   return out
