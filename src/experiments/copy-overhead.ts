@@ -39,9 +39,15 @@ export const copyOverhead: ExperimentDef = {
   title: 'Copying overhead: read/write throughput of a cached file and a socket by buffer size',
   reproduces: 'VirtuOS evaluation, memory copying overhead measured separately (buffer size sweep)',
   claim:
-    'VirtuOS pays for copying: every buffer crosses the shared data region (one extra copy per call), so bulk throughput stays below native, most visibly for large buffers once per-call costs are amortized',
+    'VirtuOS pays for copying: every buffer crosses the shared data region (one extra copy per call), so bulk ' +
+    'throughput stays below native, most visibly for large buffers once per-call costs are amortized',
   axes: [
-    {name: 'target', quick: ['file', 'socket'], full: ['file', 'socket'], description: 'a page-cached storage file (pread/pwrite) or a loopback TCP connection (read/write)'},
+    {
+      name: 'target',
+      quick: ['file', 'socket'],
+      full: ['file', 'socket'],
+      description: 'a page-cached storage file (pread/pwrite) or a loopback TCP connection (read/write)',
+    },
     {name: 'op', quick: ['read', 'write'], full: ['read', 'write']},
     {name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes'},
   ],

@@ -82,29 +82,67 @@ const TIMELINE_CLAIM =
   'The prototype contains the failure of an individual service domain over time: in every bucket while the domain is down, ' +
   `the workload not using it keeps at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput and the workload using it drops below ${pctOf(TOLERANCE)} of its own; ` +
   `after the restart the latter is back to at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput on average; ` +
-  'calls fail with an error in every bucket of the outage and in no bucket outside it (lost calls are counted by fault-recovery)'
+  'calls fail with an error in every bucket of the outage and in no bucket outside it (lost calls are counted by ' +
+  'fault-recovery)'
 
 export const faultRecovery: ExperimentDef = {
   id: 'fault-recovery',
   title: 'Fault containment and recovery: one service domain crashes under two concurrent workloads',
-  reproduces: 'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of individual service domains)',
+  reproduces:
+    'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of ' +
+    'individual service domains)',
   claim: CLAIM,
   axes: [domainAxis, restartAxis],
   get systems() {
     return faultSystems()
   },
   metrics: [
-    {name: 'affected_before', unit: 'ops/s', better: 'higher', description: 'throughput of the workload using the crashed domain before the crash'},
+    {
+      name: 'affected_before',
+      unit: 'ops/s',
+      better: 'higher',
+      description: 'throughput of the workload using the crashed domain before the crash',
+    },
     {name: 'affected_during', unit: 'ops/s', better: 'higher', description: '... while the domain is down'},
     {name: 'affected_after', unit: 'ops/s', better: 'higher', description: '... after the restart'},
-    {name: 'bystander_before', unit: 'ops/s', better: 'higher', description: 'throughput of the other workload before the crash'},
+    {
+      name: 'bystander_before',
+      unit: 'ops/s',
+      better: 'higher',
+      description: 'throughput of the other workload before the crash',
+    },
     {name: 'bystander_during', unit: 'ops/s', better: 'higher', description: '... while the domain is down'},
     {name: 'bystander_after', unit: 'ops/s', better: 'higher', description: '... after the restart'},
-    {name: 'bystander_ratio', unit: 'ratio', better: 'higher', description: 'bystander throughput during the outage / before it (about 1: unaffected)'},
-    {name: 'failed_calls', unit: 'calls', better: 'lower', description: 'calls of both workloads (server and clients) that returned an error'},
-    {name: 'lost_calls', unit: 'calls', better: 'lower', description: 'calls issued and never answered (must be 0 where the system survives)'},
-    {name: 'recovery_ms', unit: 'ms', better: 'lower', description: "from the restart to the affected server's first successful call (native: the whole window after, as it never recovers)"},
-    {name: 'survived', unit: 'bool', better: 'higher', description: '1: the machine kept running through the crash; 0: it went down with it'},
+    {
+      name: 'bystander_ratio',
+      unit: 'ratio',
+      better: 'higher',
+      description: 'bystander throughput during the outage / before it (about 1: unaffected)',
+    },
+    {
+      name: 'failed_calls',
+      unit: 'calls',
+      better: 'lower',
+      description: 'calls of both workloads (server and clients) that returned an error',
+    },
+    {
+      name: 'lost_calls',
+      unit: 'calls',
+      better: 'lower',
+      description: 'calls issued and never answered (must be 0 where the system survives)',
+    },
+    {
+      name: 'recovery_ms',
+      unit: 'ms',
+      better: 'lower',
+      description: "from the restart to the affected server's first successful call (native: the whole window after, as it never recovers)",
+    },
+    {
+      name: 'survived',
+      unit: 'bool',
+      better: 'higher',
+      description: '1: the machine kept running through the crash; 0: it went down with it',
+    },
   ],
   claimCheck(rows) {
     const v = rows.filter((r) => r.system === 'virtuos')
@@ -133,7 +171,13 @@ export const faultRecoveryTimeline: ExperimentDef = {
   axes: [
     domainAxis,
     restartAxis,
-    {name: 't_ms', quick: buckets(QUICK_TIMING), full: buckets(FULL_TIMING), unit: 'ms', description: `start of a time bucket (${QUICK_TIMING.bucketMs} ms quick, ${FULL_TIMING.bucketMs} ms full); crash at ${QUICK_TIMING.crashMs} / ${FULL_TIMING.crashMs} ms`},
+    {
+      name: 't_ms',
+      quick: buckets(QUICK_TIMING),
+      full: buckets(FULL_TIMING),
+      unit: 'ms',
+      description: `start of a time bucket (${QUICK_TIMING.bucketMs} ms quick, ${FULL_TIMING.bucketMs} ms full); crash at ${QUICK_TIMING.crashMs} / ${FULL_TIMING.crashMs} ms`,
+    },
   ],
   get systems() {
     return faultSystems()
@@ -141,9 +185,24 @@ export const faultRecoveryTimeline: ExperimentDef = {
   claim: TIMELINE_CLAIM,
   claimCheck: timelineCheck,
   metrics: [
-    {name: 'affected_ops_s', unit: 'ops/s', better: 'higher', description: 'throughput in the bucket of the workload using the crashed domain'},
-    {name: 'bystander_ops_s', unit: 'ops/s', better: 'higher', description: 'throughput in the bucket of the other workload'},
-    {name: 'failed_calls_s', unit: 'calls/s', better: 'lower', description: 'calls returning an error in the bucket, both workloads'},
+    {
+      name: 'affected_ops_s',
+      unit: 'ops/s',
+      better: 'higher',
+      description: 'throughput in the bucket of the workload using the crashed domain',
+    },
+    {
+      name: 'bystander_ops_s',
+      unit: 'ops/s',
+      better: 'higher',
+      description: 'throughput in the bucket of the other workload',
+    },
+    {
+      name: 'failed_calls_s',
+      unit: 'calls/s',
+      better: 'lower',
+      description: 'calls returning an error in the bucket, both workloads',
+    },
   ],
   run: runTimelinePoint,
 }

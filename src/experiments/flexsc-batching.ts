@@ -86,16 +86,40 @@ export const flexscBatching: ExperimentDef = {
   id: 'flexsc-batching',
   title: 'FlexSC calibration: time per getppid vs calls batched per flexsc_wait',
   reproduces: 'FlexSC (OSDI 2010) exception-less getppid microbenchmark, same core and remote core',
-  claim: 'Exceptionless calls cost more than a trap one at a time (43% same core, >10x remote), break even from 2 (same core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core',
+  claim:
+    'Exceptionless calls cost more than a trap one at a time (43% same core, >10x remote), break even from 2 (same ' +
+    'core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core',
   axes: [
     {name: 'batch', quick: BATCHES, full: BATCHES, unit: 'calls', description: 'getppid calls posted per flexsc_wait'},
-    {name: 'placement', quick: ['same-core', 'remote-core'], full: ['same-core', 'remote-core'], description: 'where the syscall thread runs'},
+    {
+      name: 'placement',
+      quick: ['same-core', 'remote-core'],
+      full: ['same-core', 'remote-core'],
+      description: 'where the syscall thread runs',
+    },
   ],
   systems: ['native', 'flexsc'],
   metrics: [
-    {name: 'ns_per_call', unit: 'ns', better: 'lower', description: 'simulated time per getppid call in the measured loop'},
-    {name: 'ratio_vs_sync', unit: 'ratio', better: 'lower', description: 'ns_per_call / the synchronous trap loop on the same profile (native: 1)'},
-    {name: 'ref_error_pct', unit: '%', better: 'lower', description: 'signed distance of ratio_vs_sync from the published FlexSC point (0 when a published bound holds; native: 0)'},
+    {
+      name: 'ns_per_call',
+      unit: 'ns',
+      better: 'lower',
+      description: 'simulated time per getppid call in the measured loop',
+    },
+    {
+      name: 'ratio_vs_sync',
+      unit: 'ratio',
+      better: 'lower',
+      description: 'ns_per_call / the synchronous trap loop on the same profile (native: 1)',
+    },
+    {
+      name: 'ref_error_pct',
+      unit: '%',
+      better: 'lower',
+      description:
+        'signed distance of ratio_vs_sync from the published FlexSC point (0 when a published bound holds; native: ' +
+        '0)',
+    },
   ],
   reference,
   profileFor,

@@ -11,18 +11,42 @@ export const mpServer: ExperimentDef = {
   id: 'mp-server',
   title: 'Multiprocess (prefork) web server: requests/s and latency by processes and concurrency',
   reproduces: 'VirtuOS evaluation, macrobenchmarks: multiprocess applications (server workloads, network and storage)',
-  claim: 'VirtuOS outperforms isolated driver domains on multiprocess servers, while paying for decomposition against native Linux (each process has its own call pages and worker groups: copies and coordination)',
+  claim:
+    'VirtuOS outperforms isolated driver domains on multiprocess servers, while paying for decomposition against ' +
+    'native Linux (each process has its own call pages and worker groups: copies and coordination)',
   axes: [
-    {name: 'processes', quick: [1, 8], full: [1, 2, 4, 8, 16, 32], unit: 'processes', description: 'prefork server processes'},
-    {name: 'clients', quick: [16, 256], full: [1, 16, 64, 256, 1000], unit: 'connections', description: 'concurrent ab clients (closed loop, no keep-alive)'},
+    {
+      name: 'processes',
+      quick: [1, 8],
+      full: [1, 2, 4, 8, 16, 32],
+      unit: 'processes',
+      description: 'prefork server processes',
+    },
+    {
+      name: 'clients',
+      quick: [16, 256],
+      full: [1, 16, 64, 256, 1000],
+      unit: 'connections',
+      description: 'concurrent ab clients (closed loop, no keep-alive)',
+    },
     {name: 'file_bytes', quick: [256], full: [256, 16384], unit: 'bytes', description: 'size of every served file'},
   ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   metrics: [
-    {name: 'requests_per_s', unit: 'req/s', better: 'higher', description: 'requests completed in the window per simulated second'},
-    {name: 'latency_mean_ms', unit: 'ms', better: 'lower', description: "mean time from the client's connect to the last byte of the response"},
+    {
+      name: 'requests_per_s',
+      unit: 'req/s',
+      better: 'higher',
+      description: 'requests completed in the window per simulated second',
+    },
+    {
+      name: 'latency_mean_ms',
+      unit: 'ms',
+      better: 'lower',
+      description: "mean time from the client's connect to the last byte of the response",
+    },
   ],
   claimCheck: virtuosVsDriverDomain,
   run: webServerPoint('mp-server', (point) => ({kind: 'processes', processes: Number(point.processes)})),

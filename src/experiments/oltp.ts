@@ -61,17 +61,40 @@ export const oltp: ExperimentDef = {
   id: 'oltp',
   title: 'sysbench OLTP read-write on a MySQL/InnoDB-like server: transactions/s and p95 latency by threads',
   reproduces: 'VirtuOS evaluation, macrobenchmarks: multithreaded applications (OLTP: sysbench on MySQL)',
-  claim: 'VirtuOS exceeds native Linux for some multithreaded workloads: OLTP threads avoid traps and the kernel work of network and storage calls on their cores (paid for in copies and coordination)',
+  claim:
+    'VirtuOS exceeds native Linux for some multithreaded workloads: OLTP threads avoid traps and the kernel work of ' +
+    'network and storage calls on their cores (paid for in copies and coordination)',
   axes: [
-    {name: 'threads', quick: [1, 4, 32], full: [1, 2, 4, 8, 16, 32, 64, 128, 256], unit: 'threads', description: 'sysbench client threads = server connection threads'},
-    {name: 'sync_commit', quick: ['on', 'off'], full: ['on', 'off'], description: 'on: fsync of the redo log per commit (innodb_flush_log_at_trx_commit=1); off: once a second (=2)'},
+    {
+      name: 'threads',
+      quick: [1, 4, 32],
+      full: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      unit: 'threads',
+      description: 'sysbench client threads = server connection threads',
+    },
+    {
+      name: 'sync_commit',
+      quick: ['on', 'off'],
+      full: ['on', 'off'],
+      description: 'on: fsync of the redo log per commit (innodb_flush_log_at_trx_commit=1); off: once a second (=2)',
+    },
   ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   metrics: [
-    {name: 'tps', unit: 'trx/s', better: 'higher', description: 'transactions completed in the window per simulated second'},
-    {name: 'latency_p95_ms', unit: 'ms', better: 'lower', description: "95th percentile of a transaction's time at the client"},
+    {
+      name: 'tps',
+      unit: 'trx/s',
+      better: 'higher',
+      description: 'transactions completed in the window per simulated second',
+    },
+    {
+      name: 'latency_p95_ms',
+      unit: 'ms',
+      better: 'lower',
+      description: "95th percentile of a transaction's time at the client",
+    },
   ],
   claimCheck: betterThanNative({system: 'virtuos', metric: 'tps', margin: 0.02}),
   run: runPoint,
@@ -84,7 +107,10 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const m = run.mutexes
   const sleeps = m.trx_sys.sleeps + m.lock_sys.sleeps + m.log_sys.sleeps + m.buf_pool.sleeps
   return {
-    metrics: {tps: run.rec.rate(params.clockHz), latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3},
+    metrics: {
+      tps: run.rec.rate(params.clockHz),
+      latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3,
+    },
     engine,
     notes: [`${run.rec.count} transactions in the window; ${run.stats.misses} page reads, ${run.stats.pageWrites} page writes, ${run.stats.logSyncs} log fsyncs, ${sleeps} mutex sleeps`, ...flexscNotes(bench.system)],
   }

@@ -20,7 +20,10 @@ export function webServerPoint(id: WebServerId, shapeOf: (point: Point, w: WebPr
     const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, shape)
     const shared = shape.kind === 'threads' && clients > shape.threads ? [`${clients} clients share ${shape.threads} server threads`] : []
     return {
-      metrics: {requests_per_s: rec.rate(params.clockHz), latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3},
+      metrics: {
+        requests_per_s: rec.rate(params.clockHz),
+        latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3,
+      },
       engine,
       notes: [...shared, ...flexscNotes(bench.system)],
     }

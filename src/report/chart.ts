@@ -223,7 +223,10 @@ function systemEncodings(systems: readonly SystemId[]): SystemEncodings {
     type: 'nominal',
     title: 'system',
     scale: scale((s) => (bar ? STYLE[s].bar : STYLE[s].colour)),
-    legend: {labelExpr: `datum.label === 'native' ? 'native (${bar ? 'grey' : 'dashed'} baseline)' : datum.label`, labelLimit: 300},
+    legend: {
+      labelExpr: `datum.label === 'native' ? 'native (${bar ? 'grey' : 'dashed'} baseline)' : datum.label`,
+      labelLimit: 300,
+    },
   })
   return Object.assign(colour, {scale})
 }
@@ -235,7 +238,14 @@ const PAPER = {filter: "datum.source === 'paper'"}
 function refLayers(kinds: readonly string[], colour: () => Encoding): Layer[] {
   return kinds.map((kind) => ({
     transform: [PAPER, {filter: `datum.kind === '${kind}'`}],
-    mark: {type: 'point', shape: REF_SHAPE[kind as keyof typeof REF_SHAPE], size: 110, strokeWidth: 2.5, filled: false, opacity: 1},
+    mark: {
+      type: 'point',
+      shape: REF_SHAPE[kind as keyof typeof REF_SHAPE],
+      size: 110,
+      strokeWidth: 2.5,
+      filled: false,
+      opacity: 1,
+    },
     encoding: {color: colour()},
   }))
 }
@@ -312,7 +322,12 @@ function chartSpec(title: string, subtitle: string[], data: Datum[], layers: Lay
   const independent = Math.min(...peaks) <= 0 ? Math.max(...peaks) > 0 : Math.max(...peaks) / Math.min(...peaks) > 5
   if (independent) spec.resolve = {scale: {y: 'independent'}}
   return Object.assign(spec, {
-    facet: {field: 'facet', type: 'ordinal', title: lay.facets.length === 1 ? axisTitle(lay.facets[0], def) : null, sort: facetValues},
+    facet: {
+      field: 'facet',
+      type: 'ordinal',
+      title: lay.facets.length === 1 ? axisTitle(lay.facets[0], def) : null,
+      sort: facetValues,
+    },
     columns: Math.min(3, facetValues.length),
     spec: {width: 300, height: 200, layer: layers},
   })

@@ -57,7 +57,8 @@ describe('bad profile files', () => {
   })
   it('unknown key, at any depth', () => {
     expect(problems((p) => (p.nic.bogus = {value: 1, unit: 'count', source: 'x'}))).toEqual([
-      'FILE: nic.bogus: unknown key (expected one of: wireRate, mtu, frameOverhead, tcpIpHeader, txPacket, rxPacket, interrupt, framesPerInterrupt, maxInterruptDelay, minInterruptGap, linkLatency)',
+      'FILE: nic.bogus: unknown key (expected one of: wireRate, mtu, frameOverhead, tcpIpHeader, txPacket, rxPacket, ' +
+      'interrupt, framesPerInterrupt, maxInterruptDelay, minInterruptGap, linkLatency)',
     ])
     expect(problems((p) => (p.cache.l2Hit.citation = 'x'))).toEqual(['FILE: cache.l2Hit.citation: unknown key (expected one of: value, unit, source, estimate)'])
     expect(problems((p) => (p.extra = 1))[0]).toMatch(/^FILE: extra: unknown key \(expected one of: name, description, illustrative, machine, /)
@@ -104,12 +105,14 @@ describe('bad --set', () => {
       'configs/xeon-e5520.json with --set cache.l2Hit=abc: cache.l2Hit.value: expected a number >= 0, found "abc"',
     ])
     expect(errorLines(() => loadProfile({set: ['cache.l2Hit.unit=bytes']}))).toEqual([
-      'configs/xeon-e5520.json with --set cache.l2Hit.unit=bytes: cache.l2Hit.unit: expected a time unit (cycles, ns, us, ms, s), found "bytes"',
+      'configs/xeon-e5520.json with --set cache.l2Hit.unit=bytes: cache.l2Hit.unit: expected a time unit (cycles, ' +
+      'ns, us, ms, s), found "bytes"',
     ])
   })
   it('cores beyond the machine', () => {
     expect(errorLines(() => loadProfile({set: ['machine.cores=9']}))).toEqual([
-      'configs/xeon-e5520.json with --set machine.cores=9: machine.cores.value: expected at most sockets x coresPerSocket = 8, found 9',
+      'configs/xeon-e5520.json with --set machine.cores=9: machine.cores.value: expected at most sockets x ' +
+      'coresPerSocket = 8, found 9',
     ])
     expect(errorLines(() => loadProfile({set: ['machine.cores=8', 'machine.sockets=1']}))[0]).toMatch(/expected at most sockets x coresPerSocket = 4, found 8$/)
     expect(errorLines(() => loadProfile({set: ['machine.cores=0']}))[0]).toMatch(/machine.cores.value: expected a positive integer, found 0$/)

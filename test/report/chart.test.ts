@@ -89,9 +89,28 @@ describe('chartsFromCsv', () => {
     const def = {
       ...copyDef,
       reference: [
-        {system: 'virtuos' as const, point: {size: 65536, target: 'file'}, metric: 'latency', value: 40, source: `${long}: a value`},
-        {system: 'virtuos' as const, point: {size: 1024, target: 'file'}, metric: 'latency', value: 10, kind: 'at-least' as const, source: `${long}: a lower bound`},
-        {system: 'virtuos' as const, point: {size: 99, target: 'file'}, metric: 'latency', value: 10, source: `${long}: not swept`},
+        {
+          system: 'virtuos' as const,
+          point: {size: 65536, target: 'file'},
+          metric: 'latency',
+          value: 40,
+          source: `${long}: a value`,
+        },
+        {
+          system: 'virtuos' as const,
+          point: {size: 1024, target: 'file'},
+          metric: 'latency',
+          value: 10,
+          kind: 'at-least' as const,
+          source: `${long}: a lower bound`,
+        },
+        {
+          system: 'virtuos' as const,
+          point: {size: 99, target: 'file'},
+          metric: 'latency',
+          value: 10,
+          source: `${long}: not swept`,
+        },
       ],
     }
     const [chart] = chartSpecs(copyRows(), def)
