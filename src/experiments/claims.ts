@@ -40,7 +40,10 @@ const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${Number(x.toPrecision(3))
 export function referenceGap(value: number, ref: {value: number; kind?: ReferenceKind}, unit = ''): ReferenceGap {
   const kind = ref.kind ?? 'about'
   const off = ref.value === 0 ? null : (value / ref.value - 1) * 100
-  if (kind === 'about') return off === null ? {errorPct: null, meets: null, text: '-', phrase: 'no relative error (published 0)'} : {errorPct: off, meets: null, text: signedPct(off), phrase: `error ${signedPct(off)}`}
+  if (kind === 'about') {
+    if (off === null) return {errorPct: null, meets: null, text: '-', phrase: 'no relative error (published 0)'}
+    return {errorPct: off, meets: null, text: signedPct(off), phrase: `error ${signedPct(off)}`}
+  }
   const meets = kind === 'at-most' ? value <= ref.value : value >= ref.value
   const suffix = unit === 'ratio' || unit === 'x' ? 'x' : unit ? ` ${unit}` : ''
   const bound = `${kind === 'at-most' ? '<=' : '>='} ${Number(ref.value.toPrecision(4))}${suffix}`
@@ -105,7 +108,9 @@ export function overheadWithin(opts: {system: SystemId; metric: string; max: num
     const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`
     return {
       holds: overhead <= max,
-      detail: `${system}'s largest overhead over native on ${metric} is ${pct(overhead)} (at ${describePoint(worst.row.params)}); the claim allows ${pct(max)}`,
+      detail:
+        `${system}'s largest overhead over native on ${metric} is ${pct(overhead)} ` +
+        `(at ${describePoint(worst.row.params)}); the claim allows ${pct(max)}`,
     }
   }
 }
@@ -167,7 +172,9 @@ export function matchesPublished(opts: {system: SystemId; metric: string; publis
     const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`
     return {
       holds: fails.length === 0,
-      detail: `${system}'s ${metric} is within ${pct(tolerance)} of the published value or bound at ${judged.length - fails.length} of ${judged.length} points` +
+      detail:
+        `${system}'s ${metric} is within ${pct(tolerance)} of the published value or bound ` +
+        `at ${judged.length - fails.length} of ${judged.length} points` +
         ` (worst: ${pct(worst.miss)} off at ${describePoint(worst.row.params)})`,
     }
   }

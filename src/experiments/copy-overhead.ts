@@ -55,7 +55,14 @@ export const copyOverhead: ExperimentDef = {
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   claimCheck: paysVsNative({system: 'virtuos', metric: 'throughput_mb_per_s', margin: 0.05}),
-  metrics: [{name: 'throughput_mb_per_s', unit: 'MB/s', better: 'higher', description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)'}],
+  metrics: [
+    {
+      name: 'throughput_mb_per_s',
+      unit: 'MB/s',
+      better: 'higher',
+      description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)',
+    },
+  ],
   run: runPoint,
 }
 
@@ -63,7 +70,8 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const w = copyOverheadWorkload()
   const params = ctx.profile.params
   const buffer = Number(point.buffer_bytes)
-  const calls = Math.min(pick(w.maxCalls.value, ctx.quick), Math.max(pick(w.minCalls.value, ctx.quick), Math.ceil(pick(w.bytesPerPoint.value, ctx.quick) / buffer)))
+  const wanted = Math.ceil(pick(w.bytesPerPoint.value, ctx.quick) / buffer)
+  const calls = Math.min(pick(w.maxCalls.value, ctx.quick), Math.max(pick(w.minCalls.value, ctx.quick), wanted))
   const load = copyWorkload({
     op: point.op as CopyOp,
     target: point.target as CopyTarget,

@@ -70,17 +70,29 @@ function faultSystems(): SystemId[] {
   return dispatchPaths().includes('driver-domain') ? ['native', 'virtuos', 'driver-domain'] : ['native', 'virtuos']
 }
 
-const domainAxis = {name: 'domain', quick: [...FAULT_DOMAINS], full: [...FAULT_DOMAINS], description: 'the service domain that crashes'}
-const restartAxis = {name: 'restart_ms', quick: [QUICK_TIMING.restartMs], full: [FULL_TIMING.restartMs], unit: 'ms', description: 'restart delay (the release waits 3 s; --quick scales it down)'}
+const domainAxis = {
+  name: 'domain', quick: [...FAULT_DOMAINS], full: [...FAULT_DOMAINS], description: 'the service domain that crashes',
+}
+const restartAxis = {
+  name: 'restart_ms',
+  quick: [QUICK_TIMING.restartMs],
+  full: [FULL_TIMING.restartMs],
+  unit: 'ms',
+  description: 'restart delay (the release waits 3 s; --quick scales it down)',
+}
 
-const CLAIM = 'The prototype survives the failure of an individual service domain: the workload not using it keeps its throughput, calls into the failed domain fail with an error (none is lost), and the workload using it recovers after the restart'
+const CLAIM =
+  'The prototype survives the failure of an individual service domain: the workload not using it keeps its ' +
+  'throughput, calls into the failed domain fail with an error (none is lost), and the workload using it recovers ' +
+  'after the restart'
 
 /** The timeline's claim: the same, bucket by bucket; its thresholds are stated in its words. */
 const TOLERANCE = 0.1
 const pctOf = (x: number) => `${Math.round(x * 100)}%`
 const TIMELINE_CLAIM =
-  'The prototype contains the failure of an individual service domain over time: in every bucket while the domain is down, ' +
-  `the workload not using it keeps at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput and the workload using it drops below ${pctOf(TOLERANCE)} of its own; ` +
+  'The prototype contains the failure of an individual service domain over time: in every bucket while the domain ' +
+  `is down, the workload not using it keeps at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput and the ` +
+  `workload using it drops below ${pctOf(TOLERANCE)} of its own; ` +
   `after the restart the latter is back to at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput on average; ` +
   'calls fail with an error in every bucket of the outage and in no bucket outside it (lost calls are counted by ' +
   'fault-recovery)'
@@ -135,7 +147,9 @@ export const faultRecovery: ExperimentDef = {
       name: 'recovery_ms',
       unit: 'ms',
       better: 'lower',
-      description: "from the restart to the affected server's first successful call (native: the whole window after, as it never recovers)",
+      description:
+        "from the restart to the affected server's first successful call (native: the whole window after, as it " +
+        'never recovers)',
     },
     {
       name: 'survived',
@@ -157,9 +171,13 @@ export const faultRecovery: ExperimentDef = {
       if (ratio === undefined || lost === undefined || after === undefined) continue
       const ok = ratio >= 0.9 && lost === 0 && after > 0
       holds &&= ok
-      parts.push(`${d} crash: bystander kept ${(ratio * 100).toFixed(0)}% of its throughput, ${lost} calls lost, affected workload back at ${after.toFixed(0)} ops/s`)
+      parts.push(
+        `${d} crash: bystander kept ${(ratio * 100).toFixed(0)}% of its throughput, ${lost} calls lost, ` +
+          `affected workload back at ${after.toFixed(0)} ops/s`,
+      )
     }
-    return parts.length === 0 ? {holds: null, detail: 'no virtuos rows with the needed metrics'} : {holds, detail: parts.join('; ')}
+    if (parts.length === 0) return {holds: null, detail: 'no virtuos rows with the needed metrics'}
+    return {holds, detail: parts.join('; ')}
   },
   run: runSummaryPoint,
 }
@@ -176,7 +194,9 @@ export const faultRecoveryTimeline: ExperimentDef = {
       quick: buckets(QUICK_TIMING),
       full: buckets(FULL_TIMING),
       unit: 'ms',
-      description: `start of a time bucket (${QUICK_TIMING.bucketMs} ms quick, ${FULL_TIMING.bucketMs} ms full); crash at ${QUICK_TIMING.crashMs} / ${FULL_TIMING.crashMs} ms`,
+      description:
+        `start of a time bucket (${QUICK_TIMING.bucketMs} ms quick, ${FULL_TIMING.bucketMs} ms full); ` +
+        `crash at ${QUICK_TIMING.crashMs} / ${FULL_TIMING.crashMs} ms`,
     },
   ],
   get systems() {
@@ -329,25 +349,39 @@ export function timelineCheck(rows: readonly ResultRow[]): ClaimVerdict {
     if (mine.length === 0) continue
     const t = timingOf(mine)
     if (!t) return {holds: null, detail: `the ${d} rows' time buckets match neither the quick nor the full timing`}
+    const inBucket = (r: ResultRow, from: number, to: number) =>
+      Number(r.params.t_ms) >= from && Number(r.params.t_ms) + t.bucketMs <= to
     const series = (metric: string, from: number, to: number) =>
-      mine.filter((r) => r.metric === metric && Number(r.params.t_ms) >= from && Number(r.params.t_ms) + t.bucketMs <= to).map((r) => r.value)
+      mine.filter((r) => r.metric === metric && inBucket(r, from, to)).map((r) => r.value)
     const restartAt = t.crashMs + t.restartMs
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
-    const before = {a: mean(series('affected_ops_s', t.warmupMs, t.crashMs)), b: mean(series('bystander_ops_s', t.warmupMs, t.crashMs))}
-    const down = {a: series('affected_ops_s', t.crashMs, restartAt), b: series('bystander_ops_s', t.crashMs, restartAt), f: series('failed_calls_s', t.crashMs, restartAt)}
+    const before = {
+      a: mean(series('affected_ops_s', t.warmupMs, t.crashMs)), b: mean(series('bystander_ops_s', t.warmupMs, t.crashMs)),
+    }
+    const down = {
+      a: series('affected_ops_s', t.crashMs, restartAt),
+      b: series('bystander_ops_s', t.crashMs, restartAt),
+      f: series('failed_calls_s', t.crashMs, restartAt),
+    }
     const after = mean(series('affected_ops_s', restartAt, Infinity))
-    const failedOutside = [...series('failed_calls_s', 0, t.crashMs), ...series('failed_calls_s', restartAt, Infinity)].filter((x) => x !== 0).length
-    if (!(before.a > 0 && before.b > 0) || down.b.length === 0 || Number.isNaN(after)) return {holds: null, detail: `the ${d} rows lack the buckets before, during or after the outage`}
+    const outside = [...series('failed_calls_s', 0, t.crashMs), ...series('failed_calls_s', restartAt, Infinity)]
+    const failedOutside = outside.filter((x) => x !== 0).length
+    if (!(before.a > 0 && before.b > 0) || down.b.length === 0 || Number.isNaN(after)) {
+      return {holds: null, detail: `the ${d} rows lack the buckets before, during or after the outage`}
+    }
     const bRange = [Math.min(...down.b) / before.b, Math.max(...down.b) / before.b]
     const aPeak = Math.max(...down.a) / before.a
     const failing = down.f.filter((x) => x > 0).length
-    const ok = bRange[0] >= 1 - TOLERANCE && aPeak < TOLERANCE && after >= (1 - TOLERANCE) * before.a && failing === down.f.length && failedOutside === 0
+    const contained = bRange[0] >= 1 - TOLERANCE && aPeak < TOLERANCE && after >= (1 - TOLERANCE) * before.a
+    const ok = contained && failing === down.f.length && failedOutside === 0
     holds &&= ok
     parts.push(
-      `${d} crash: bystander at ${pctOf(bRange[0])}-${pctOf(bRange[1])} of its pre-crash ${before.b.toFixed(0)} ops/s while down, ` +
-        `affected at most ${pctOf(aPeak)} of its ${before.a.toFixed(0)} ops/s while down and ${pctOf(after / before.a)} after the restart; ` +
+      `${d} crash: bystander at ${pctOf(bRange[0])}-${pctOf(bRange[1])} of its pre-crash ${before.b.toFixed(0)} ops/s ` +
+        `while down, affected at most ${pctOf(aPeak)} of its ${before.a.toFixed(0)} ops/s while down and ` +
+        `${pctOf(after / before.a)} after the restart; ` +
         `failed calls in ${failing} of ${down.f.length} outage buckets and ${failedOutside} buckets outside it`,
     )
   }
-  return parts.length === 0 ? {holds: null, detail: 'no virtuos rows with a crashed domain'} : {holds, detail: parts.join('; ')}
+  if (parts.length === 0) return {holds: null, detail: 'no virtuos rows with a crashed domain'}
+  return {holds, detail: parts.join('; ')}
 }

@@ -1,8 +1,8 @@
 /**
  * flexsc-batching: FlexSC's calibration microbenchmark (Soares & Stumm, "FlexSC: Flexible System
- * Call Scheduling with Exception-Less System Calls", OSDI 2010, section 3): time per getppid call when `batch` calls are posted per flexsc_wait,
- * with the syscall thread on the caller's core or on a remote core woken by an IPI, against the
- * synchronous trap (system native). Every point also reports its ratio to the synchronous call and
+ * Call Scheduling with Exception-Less System Calls", OSDI 2010): time per getppid call when `batch`
+ * calls are posted per flexsc_wait, with the syscall thread on the caller's core or on a remote core
+ * woken by an IPI, against the synchronous trap (system native). Every point also reports its ratio to the synchronous call and
  * its distance from what FlexSC published for that point (`ref_error_pct`).
  *
  * Profile: the experiment runs on configs/flexsc-i7.json (FlexSC's testbed) unless the run named
@@ -142,8 +142,12 @@ function callsFor(quick: boolean): number {
 
 const GETPPID: readonly [SyscallName, SyscallArgs] = ['getppid', {}]
 
+type Measured = ReturnType<typeof measure>
+
 /** Cycles per call of `batch`-call rounds on `system`. */
-export function measure(params: MachineParams, system: SystemId, batch: number, placement: Placement, calls: number, seed: number) {
+export function measure(
+  params: MachineParams, system: SystemId, batch: number, placement: Placement, calls: number, seed: number,
+) {
   const bench = buildBench(seed, params, system, {flexsc: {placement}})
   let t0 = 0
   let t1 = 0
@@ -168,6 +172,17 @@ export function measure(params: MachineParams, system: SystemId, batch: number, 
   return {cyclesPerCall: (t1 - t0) / n, engine, stats}
 }
 
+/** What a flexsc point measured against the synchronous loop and the published statement. */
+function flexscNote(name: string, run: Measured, sync: Measured, ratio: number, ref: PublishedRatio, clockHz: number): string {
+  const ns = (m: Measured) => cyclesToNs(m.cyclesPerCall, clockHz).toFixed(1)
+  const gap = referenceGap(ratio, {value: ref.ratio, kind: ref.kind}, 'ratio').phrase
+  const counters = run.stats ? `; ${run.stats.ipis} IPIs, ${run.stats.wakeups} wake-ups, ${run.stats.waits} waits` : ''
+  return (
+    `profile ${name}; model ${ratio.toFixed(3)}x sync (${ns(run)} ns vs ${ns(sync)} ns); ` +
+    `published: ${ref.says} (${ref.kind} ${ref.ratio.toFixed(3)}x); ${gap}${counters}`
+  )
+}
+
 function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
   const batch = Number(point.batch)
   const placement = String(point.placement) as Placement
@@ -179,9 +194,6 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const ref = published(placement, batch)
   const err = system === 'native' ? 0 : referenceError(ratio, ref)
   const ns = cyclesToNs(run.cyclesPerCall, params.clockHz)
-  const notes = system === 'native'
-    ? [`profile ${name}`]
-    : [`profile ${name}; model ${ratio.toFixed(3)}x sync (${ns.toFixed(1)} ns vs ${cyclesToNs(sync.cyclesPerCall, params.clockHz).toFixed(1)} ns); published: ${ref.says} (${ref.kind} ${ref.ratio.toFixed(3)}x); ${referenceGap(ratio, {value: ref.ratio, kind: ref.kind}, 'ratio').phrase}` +
-        (run.stats ? `; ${run.stats.ipis} IPIs, ${run.stats.wakeups} wake-ups, ${run.stats.waits} waits` : '')]
+  const notes = system === 'native' ? [`profile ${name}`] : [flexscNote(name, run, sync, ratio, ref, params.clockHz)]
   return {metrics: {ns_per_call: ns, ratio_vs_sync: ratio, ref_error_pct: err}, engine: run.engine, notes}
 }

@@ -59,10 +59,12 @@ function virtuosVsDriverDomain(rows: readonly ResultRow[]): ClaimVerdict {
   const dd = new Map(rps.filter((r) => r.system === 'driver-domain').map((r) => [key(r), r.value]))
   const v = rps.filter((r) => r.system === 'virtuos')
   const ratios = v.map((r) => r.ratioVsNative).filter((x): x is number => x !== null)
-  const vsNative = ratios.length > 0 ? `virtuos/native requests/s ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : 'no native rows'
+  const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`
+  const vsNative = ratios.length > 0 ? `virtuos/native requests/s ${range}` : 'no native rows'
   const pairs = v.filter((r) => dd.has(key(r)))
   if (pairs.length === 0) return {holds: null, detail: `driver-domain was not run; ${vsNative}`}
   const losses = pairs.filter((r) => r.value <= dd.get(key(r))!)
-  const detail = `virtuos beats driver-domain at ${pairs.length - losses.length} of ${pairs.length} points${losses.length > 0 ? ` (not at ${describePoint(losses[0].params)})` : ''}; ${vsNative}`
+  const notAt = losses.length > 0 ? ` (not at ${describePoint(losses[0].params)})` : ''
+  const detail = `virtuos beats driver-domain at ${pairs.length - losses.length} of ${pairs.length} points${notAt}; ${vsNative}`
   return {holds: losses.length === 0, detail}
 }

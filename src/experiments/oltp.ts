@@ -13,6 +13,7 @@ import {byMode, count, header, pick, positive, positiveInt, sourced} from '../wo
 import {betterThanNative} from './claims.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
+const RATIO = 'expected a ratio in [0, 1]'
 const schema = z.strictObject(
   {
     ...header,
@@ -20,13 +21,18 @@ const schema = z.strictObject(
     clientHosts: sourced(positiveInt()),
     dbBytes: sourced(positiveInt()),
     pageBytes: sourced(positiveInt()),
-    hitRate: sourced(z.number({error: 'expected a ratio in [0, 1]'}).min(0, {error: 'expected a ratio in [0, 1]'}).max(1, {error: 'expected a ratio in [0, 1]'})),
+    hitRate: sourced(z.number({error: RATIO}).min(0, {error: RATIO}).max(1, {error: RATIO})),
     queryBytes: sourced(positiveInt()),
     instructionsPerCall: sourced(count()),
     clientInstructionsPerQuery: sourced(count()),
     redoBytesPerWrite: sourced(positiveInt()),
     syncCommit: sourced(z.boolean({error: 'expected true or false'})),
-    criticalInstructions: sourced(z.strictObject({trx_sys: count(), lock_sys: count(), log_sys: count(), buf_pool: count()}, {error: 'expected {trx_sys, lock_sys, log_sys, buf_pool}'})),
+    criticalInstructions: sourced(
+      z.strictObject(
+        {trx_sys: count(), lock_sys: count(), log_sys: count(), buf_pool: count()},
+        {error: 'expected {trx_sys, lock_sys, log_sys, buf_pool}'},
+      ),
+    ),
     spinRounds: sourced(count()),
     spinInstructions: sourced(count()),
     futexTimeoutUs: sourced(positive()),
@@ -112,7 +118,11 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
       latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3,
     },
     engine,
-    notes: [`${run.rec.count} transactions in the window; ${run.stats.misses} page reads, ${run.stats.pageWrites} page writes, ${run.stats.logSyncs} log fsyncs, ${sleeps} mutex sleeps`, ...flexscNotes(bench.system)],
+    notes: [
+      `${run.rec.count} transactions in the window; ${run.stats.misses} page reads, ${run.stats.pageWrites} page writes, ` +
+        `${run.stats.logSyncs} log fsyncs, ${sleeps} mutex sleeps`,
+      ...flexscNotes(bench.system),
+    ],
   }
 }
 

@@ -38,11 +38,20 @@ export const ttcpExperiment: ExperimentDef = {
     'VirtuOS pays for copying and coordination: each write crosses the data region and a network-domain worker, so ' +
     'it stays below native Linux at some write size, and within 5% of it once writes are large enough to fill the ' +
     'wire',
-  axes: [{name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)'}],
+  axes: [
+    {name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)'},
+  ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
-  metrics: [{name: 'throughput_mbps', unit: 'Mb/s', better: 'higher', description: 'payload bits per second at the receiver, from accept to the last byte (Mb = 10^6 bits)'}],
+  metrics: [
+    {
+      name: 'throughput_mbps',
+      unit: 'Mb/s',
+      better: 'higher',
+      description: 'payload bits per second at the receiver, from accept to the last byte (Mb = 10^6 bits)',
+    },
+  ],
   claimCheck: paysButKeepsUp,
   run: runPoint,
 }
@@ -62,7 +71,8 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const engine = runBench(bench, run.finished)
   const {bytes, startCycles, endCycles} = run.result
   const seconds = (endCycles - startCycles) / params.clockHz
-  return {metrics: {throughput_mbps: seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0}, engine, notes: flexscNotes(bench.system)}
+  const throughput = seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0
+  return {metrics: {throughput_mbps: throughput}, engine, notes: flexscNotes(bench.system)}
 }
 
 /** virtuos below native at some size (it pays), and within 5% at the largest size run (it keeps up). */
@@ -75,7 +85,8 @@ function paysButKeepsUp(rows: readonly ResultRow[]): ClaimVerdict {
   const best = v.reduce((a, b) => (b.ratioVsNative! > a.ratioVsNative! ? b : a))
   const keepsUp = largest.ratioVsNative! >= 0.95
   const detail =
-    `virtuos/native throughput ${worst.ratioVsNative!.toFixed(3)} at ${describePoint(worst.params)} to ${best.ratioVsNative!.toFixed(3)} at ${describePoint(best.params)}; ` +
+    `virtuos/native throughput ${worst.ratioVsNative!.toFixed(3)} at ${describePoint(worst.params)} ` +
+    `to ${best.ratioVsNative!.toFixed(3)} at ${describePoint(best.params)}; ` +
     `below native at ${below.length} of ${v.length} sizes; ${largest.ratioVsNative!.toFixed(3)} at the largest`
   return {holds: below.length > 0 && keepsUp, detail}
 }

@@ -48,7 +48,11 @@ const REF_SHAPE = {
 } as const
 
 function refLegend(kinds: readonly string[]): string {
-  const words: Record<string, string> = {about: 'X = published value', 'at-least': 'bar with arrow up = published lower bound', 'at-most': 'bar with arrow down = published upper bound'}
+  const words: Record<string, string> = {
+    about: 'X = published value',
+    'at-least': 'bar with arrow up = published lower bound',
+    'at-most': 'bar with arrow down = published upper bound',
+  }
   return kinds.map((k) => words[k]).join(', ')
 }
 

@@ -64,7 +64,10 @@ export function flexscNote(system: System): string | undefined {
   if (system.name !== 'flexsc') return undefined
   const b = flexscOf(system)
   const s = b.stats
-  return `flexsc ${b.env.fp.placement}: ${s.posts} posts, ${s.batches} batches, ${s.served} served, ${s.waits} waits, ${s.ipis} IPIs, ${s.handoffs} handoffs, ${s.exhaustions} exhaustions`
+  return (
+    `flexsc ${b.env.fp.placement}: ${s.posts} posts, ${s.batches} batches, ${s.served} served, ${s.waits} waits, ` +
+    `${s.ipis} IPIs, ${s.handoffs} handoffs, ${s.exhaustions} exhaustions`
+  )
 }
 
 /** flexscNote as a list (empty for other designs), to spread into a point's notes. */

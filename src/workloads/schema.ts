@@ -26,11 +26,14 @@ export function sourced<S extends z.ZodType>(value: S): z.ZodObject<{value: S; u
   )
 }
 
+const COUNT = 'expected an integer >= 0'
 /** A non-negative integer (counts, instructions, iterations). */
-export const count = (): z.ZodNumber => z.number({error: 'expected an integer >= 0'}).int({error: 'expected an integer >= 0'}).nonnegative({error: 'expected an integer >= 0'})
+export const count = (): z.ZodNumber => z.number({error: COUNT}).int({error: COUNT}).nonnegative({error: COUNT})
 
+const POSITIVE_INT = 'expected a positive integer'
 /** A positive integer (sizes, thread counts). */
-export const positiveInt = (): z.ZodNumber => z.number({error: 'expected a positive integer'}).int({error: 'expected a positive integer'}).positive({error: 'expected a positive integer'})
+export const positiveInt = (): z.ZodNumber =>
+  z.number({error: POSITIVE_INT}).int({error: POSITIVE_INT}).positive({error: POSITIVE_INT})
 
 /** A positive number (IPC, ratios above zero). */
 export const positive = (): z.ZodNumber => z.number({error: 'expected a positive number'}).positive({error: 'expected a positive number'})
