@@ -106,5 +106,7 @@ export function loadProfile(opts: {config?: string; set?: string[]} = {}): Loade
 
 /** A validated profile read from `path`, resolved: what every run of it needs. */
 export function loadedProfile(profile: Profile, path: string): LoadedProfile {
-  return {name: profile.name, path, hash: profileHash(profile), profile, params: resolveParams(profile), estimates: estimatesOf(profile)}
+  return {
+    name: profile.name, path, hash: profileHash(profile), profile, params: resolveParams(profile), estimates: estimatesOf(profile),
+  }
 }

@@ -49,7 +49,8 @@ function checkConstantPath(path: readonly string[], what: string): void {
     if (isKeySpec(node) || !Object.hasOwn(children, path[i])) {
       const keys = isKeySpec(node) ? [] : Object.keys(children)
       const where = i === 0 ? 'at the top level' : `in '${path.slice(0, i).join('.')}'`
-      throw new UsageError(`${what}: unknown constant '${path.join('.')}': no key '${path[i]}' ${where} (nearby: ${nearest(path[i], keys).join(', ')})`)
+      const nearby = nearest(path[i], keys).join(', ')
+      throw new UsageError(`${what}: unknown constant '${path.join('.')}': no key '${path[i]}' ${where} (nearby: ${nearby})`)
     }
     node = children[path[i]]
   }

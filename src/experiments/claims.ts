@@ -86,9 +86,11 @@ export function betterThanNative(opts: {system: SystemId; metric: string; where?
     const best = c.reduce((a, b) => (b.gain > a.gain ? b : a))
     const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
     const holds = where === 'any' ? wins.length > 0 : wins.length === c.length
+    const by = margin > 0 ? ` by more than ${margin * 100}%` : ''
     const detail =
-      `${system} is better than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} at ${wins.length} of ${c.length} points ` +
-      `(best ${times(best.gain)} at ${describePoint(best.row.params)}, worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`
+      `${system} is better than native on ${metric}${by} at ${wins.length} of ${c.length} points ` +
+      `(best ${times(best.gain)} at ${describePoint(best.row.params)}, ` +
+      `worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`
     return {holds, detail}
   }
 }
@@ -128,7 +130,9 @@ export function paysVsNative(opts: {system: SystemId; metric: string; margin?: n
     const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
     return {
       holds: losses.length > 0,
-      detail: `${system} is worse than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} at ${losses.length} of ${c.length} points ` +
+      detail:
+        `${system} is worse than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} ` +
+        `at ${losses.length} of ${c.length} points ` +
         `(worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`,
     }
   }
@@ -154,7 +158,9 @@ export interface PublishedPoint {
  * value: an `about` value within `tolerance` (0.15 = 15%) either way, a bound met or missed by at
  * most `tolerance`. Points without a published value are skipped; the worst miss is named.
  */
-export function matchesPublished(opts: {system: SystemId; metric: string; published: (point: Point) => PublishedPoint | null; tolerance: number}) {
+export function matchesPublished(
+  opts: {system: SystemId; metric: string; published: (point: Point) => PublishedPoint | null; tolerance: number},
+) {
   const {system, metric, published, tolerance} = opts
   return (rows: readonly ResultRow[]): ClaimVerdict => {
     const judged: {row: ResultRow; miss: number}[] = []

@@ -24,7 +24,9 @@ import {z} from 'zod'
 import {dispatchPaths} from '../kernel/systems.js'
 import {cachedWorkload} from '../workloads/load.js'
 import {header, positiveInt, sourced, count} from '../workloads/schema.js'
-import {FAULT_DOMAINS, runFaultScenario, type FaultDomain, type FaultScenario, type FaultScenarioResult} from '../workloads/fault-scenario.js'
+import {
+  FAULT_DOMAINS, runFaultScenario, type FaultDomain, type FaultScenario, type FaultScenarioResult,
+} from '../workloads/fault-scenario.js'
 import type {CallLedger} from '../workloads/faults.js'
 import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
 
@@ -290,7 +292,9 @@ function runSummaryPoint(point: Point, system: SystemId, ctx: RunContext): Point
   const firstOk = affectedServer.firstOkAfter(at(restartMs))
   const recoveryMs = firstOk === null ? t.afterMs : ((firstOk - at(restartMs)) * 1000) / cps
   const notes: string[] = []
-  if (result.machineDown) notes.push(`the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`)
+  if (result.machineDown) {
+    notes.push(`the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`)
+  }
   else if (!result.finished) notes.push(`a workload did not finish within ${endMs(t)} ms + grace`)
   return {
     metrics: {
@@ -315,7 +319,8 @@ function runTimelinePoint(point: Point, system: SystemId, ctx: RunContext): Poin
   const perS = (n: number) => n / (t.bucketMs / 1000)
   const ledgers = [result.files, result.netServer, result.netClients]
   // the engine work is the scenario's; only the first bucket carries it, so totals are not multiplied
-  const engine = from === 0 ? result.engine : {...result.engine, events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0}
+  const none = {events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0}
+  const engine = from === 0 ? result.engine : {...result.engine, ...none}
   return {
     metrics: {
       affected_ops_s: perS(affected.opsIn(at(from), at(to))),

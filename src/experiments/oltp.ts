@@ -50,7 +50,9 @@ export type OltpWorkload = z.infer<typeof schema>
 export const oltpWorkload: () => OltpWorkload = cachedWorkload('oltp', schema)
 
 /** The run's configuration for `threads` connections; `syncCommit` overrides the file's default. */
-export function oltpConfig(w: OltpWorkload, clockHz: number, quick: boolean, threads: number, syncCommit = w.syncCommit.value): OltpConfig {
+export function oltpConfig(
+  w: OltpWorkload, clockHz: number, quick: boolean, threads: number, syncCommit = w.syncCommit.value,
+): OltpConfig {
   const ms = (v: number) => Math.round(v * 1e-3 * clockHz)
   return {
     port: w.port.value, threads, clientHosts: w.clientHosts.value, dbBytes: w.dbBytes.value, pageBytes: w.pageBytes.value,

@@ -39,7 +39,9 @@ export const ttcpExperiment: ExperimentDef = {
     'it stays below native Linux at some write size, and within 5% of it once writes are large enough to fill the ' +
     'wire',
   axes: [
-    {name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)'},
+    {
+      name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)',
+    },
   ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)

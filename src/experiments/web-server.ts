@@ -10,7 +10,9 @@ import {runWebServer, type WebShape} from '../workloads/webserver.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 /** `run` of a web-server experiment whose server has the shape `shapeOf(point, workload)`. */
-export function webServerPoint(id: WebServerId, shapeOf: (point: Point, w: WebProfile) => WebShape): ExperimentDef['run'] {
+export function webServerPoint(
+  id: WebServerId, shapeOf: (point: Point, w: WebProfile) => WebShape,
+): ExperimentDef['run'] {
   return (point: Point, system: SystemId, ctx: RunContext): PointResult => {
     const w = webProfile(id)
     const params = ctx.profile.params
@@ -18,7 +20,8 @@ export function webServerPoint(id: WebServerId, shapeOf: (point: Point, w: WebPr
     const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes), maxGoodput(params))
     const shape = shapeOf(point, w)
     const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, shape)
-    const shared = shape.kind === 'threads' && clients > shape.threads ? [`${clients} clients share ${shape.threads} server threads`] : []
+    const shares = shape.kind === 'threads' && clients > shape.threads
+    const shared = shares ? [`${clients} clients share ${shape.threads} server threads`] : []
     return {
       metrics: {
         requests_per_s: rec.rate(params.clockHz),

@@ -133,7 +133,8 @@ function layout(rows: readonly ResultRow[], def?: ExperimentDef): Layout {
   const swept = names.filter((n) => values.get(n)!.length > 1)
   const numeric = swept.find((n) => values.get(n)!.every((v) => typeof v === 'number'))
   const x = numeric ?? swept[0] ?? null
-  return {x, xNumeric: numeric !== undefined, facets: swept.filter((n) => n !== x), fixed: names.filter((n) => !swept.includes(n)), values}
+  const fixed = names.filter((n) => !swept.includes(n))
+  return {x, xNumeric: numeric !== undefined, facets: swept.filter((n) => n !== x), fixed, values}
 }
 
 function axisTitle(name: string, def?: ExperimentDef): string {
@@ -168,7 +169,9 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
 }
 
 /** The model's rows, then the paper's numbers for this metric at points this run has (fixed axes must agree). */
-function chartData(metric: string, rows: readonly ResultRow[], lay: Layout, systems: readonly SystemId[], def?: ExperimentDef) {
+function chartData(
+  metric: string, rows: readonly ResultRow[], lay: Layout, systems: readonly SystemId[], def?: ExperimentDef,
+) {
   // One facet axis: its name is the facet title and values label the panels; several: "a=1, b=x".
   const facetOf = (params: Params) =>
     lay.facets.length === 1 ? String(params[lay.facets[0]]) : lay.facets.map((f) => `${f}=${params[f]}`).join(', ')
@@ -259,7 +262,9 @@ const BYTES_LABEL =
   "datum.value >= 1024 ? format(datum.value / 1024, '~r') + ' KiB' : format(datum.value, '~r') + ' B'"
 
 /** A numeric sweep: a line with markers per system over x (log when it spans decades). */
-function lineLayers(lay: Layout, name: string, enc: SystemEncodings, def?: ExperimentDef): {x: Encoding; layers: Layer[]} {
+function lineLayers(
+  lay: Layout, name: string, enc: SystemEncodings, def?: ExperimentDef,
+): {x: Encoding; layers: Layer[]} {
   const xs = lay.values.get(name)!.map(Number)
   const scaleType = xScaleType(xs)
   const axis: Record<string, unknown> = {}
@@ -273,7 +278,9 @@ function lineLayers(lay: Layout, name: string, enc: SystemEncodings, def?: Exper
     scaleType === 'log' ? {type: 'log', base, nice: false, domain}
       : scaleType === 'symlog' ? {type: 'symlog', nice: false, domain} : {zero: false, nice: false}
   const x = {field: 'x', type: 'quantitative', title: axisTitle(name, def), scale, axis}
-  const byStyle = (pick: (s: SystemId) => unknown) => ({field: 'system', type: 'nominal', title: 'system', scale: enc.scale(pick)})
+  const byStyle = (pick: (s: SystemId) => unknown) => ({
+    field: 'system', type: 'nominal', title: 'system', scale: enc.scale(pick),
+  })
   const layers: Layer[] = [
     {
       transform: [MODEL],
@@ -311,7 +318,9 @@ function barLayers(
 }
 
 /** The top-level spec: faceted panels when another axis is swept, else one chart. */
-function chartSpec(title: string, subtitle: string[], data: Datum[], layers: Layer[], lay: Layout, def?: ExperimentDef) {
+function chartSpec(
+  title: string, subtitle: string[], data: Datum[], layers: Layer[], lay: Layout, def?: ExperimentDef,
+) {
   const spec: Record<string, unknown> = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {text: title, subtitle, anchor: 'start'},

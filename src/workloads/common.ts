@@ -84,7 +84,9 @@ const DEFAULT_MAX_EVENTS = 50_000_000
  * says whether the workload completed; a run that stopped before that is a model bug (deadlock or
  * runaway) and throws.
  */
-export function runBench(b: Bench, finished: () => boolean, opts: {until?: number; maxEvents?: number} = {}): EngineStats {
+export function runBench(
+  b: Bench, finished: () => boolean, opts: {until?: number; maxEvents?: number} = {},
+): EngineStats {
   const maxEvents = opts.maxEvents ?? DEFAULT_MAX_EVENTS
   const engine = b.sim.run({until: opts.until, maxEvents})
   if (!finished()) {
