@@ -120,7 +120,9 @@ describe('chartsFromCsv', () => {
     const json = JSON.stringify(chart.spec)
     expect(json).toContain('M-1,-1L1,1M-1,1L1,-1')
     expect(json).toContain('M-1,0L1,0M0,0L0,-1.6')
-    expect(spec.title.subtitle.join(' ')).toContain('X = published value, bar with arrow up = published lower bound: A source with a long name')
+    expect(spec.title.subtitle.join(' ')).toContain(
+      'X = published value, bar with arrow up = published lower bound: A source with a long name',
+    )
     expect(spec.title.subtitle.join(' ')).not.toContain('not swept') // the points' own statements stay in REPORT.md
     for (const line of spec.title.subtitle) expect(line.length).toBeLessThanOrEqual(110)
   })

@@ -46,7 +46,9 @@ describe('loadWorkload', () => {
   })
   it('a missing key and a missing file, each one line', () => {
     const {instructions: _drop, ...rest} = good
-    expect(errorLines(write(rest))).toEqual(['FILE: instructions: expected a sourced value {"value", "source"} (optionally "unit"), found nothing (the key is missing)'])
+    expect(errorLines(write(rest))).toEqual(
+      ['FILE: instructions: expected a sourced value {"value", "source"} (optionally "unit"), found nothing (the key is missing)'],
+    )
     expect(errorLines(join(dir, 'nope.json'))).toEqual([expect.stringMatching(/^FILE: cannot read the profile \(no such file\)$/)])
     expect(errorLines(write(null, '{"id": '))).toEqual([expect.stringMatching(/^FILE: invalid JSON/)])
   })
