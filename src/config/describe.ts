@@ -18,17 +18,20 @@ export function listConstants(profile: Profile): ConstantRow[] {
   for (const {path, spec} of allConstantPaths()) {
     const c = constantAt(profile, path) as Constant<number | boolean> | undefined
     if (c === undefined) continue
-    rows.push({path: path.join('.'), value: c.value, unit: c.unit, source: c.source, estimate: c.estimate === true, profileOnly: spec.profileOnly === true})
+    const flags = {estimate: c.estimate === true, profileOnly: spec.profileOnly === true}
+    rows.push({path: path.join('.'), value: c.value, unit: c.unit, source: c.source, ...flags})
   }
   return rows
 }
 
 /** A plain aligned table: key, value, unit, estimate marker, source cut to `sourceWidth`. */
 export function renderConstants(rows: readonly ConstantRow[], sourceWidth = 70): string {
-  const cells = rows.map((r) => [r.path, String(r.value), r.unit, r.estimate ? 'est' : r.profileOnly ? 'doc' : '', cut(r.source, sourceWidth)])
+  const marker = (r: ConstantRow) => (r.estimate ? 'est' : r.profileOnly ? 'doc' : '')
+  const cells = rows.map((r) => [r.path, String(r.value), r.unit, marker(r), cut(r.source, sourceWidth)])
   const header = ['key', 'value', 'unit', '', 'source']
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
-  const line = (c: string[]) => c.map((x, i) => (i === 1 ? x.padStart(widths[i]) : i === c.length - 1 ? x : x.padEnd(widths[i]))).join('  ')
+  const cell = (x: string, i: number, n: number) => (i === 1 ? x.padStart(widths[i]) : i === n - 1 ? x : x.padEnd(widths[i]))
+  const line = (c: string[]) => c.map((x, i) => cell(x, i, c.length)).join('  ')
   return [line(header), ...cells.map(line)].join('\n') + '\n'
 }
 

@@ -101,6 +101,12 @@ export function loadProfile(opts: {config?: string; set?: string[]} = {}): Loade
   const sets = opts.set ?? []
   let data = readProfileJson(opts.config ?? path)
   for (const s of sets) data = applySet(data, s)
-  const profile = validateProfile(data, name, sets)
-  return {name: profile.name, path, hash: profileHash(profile), profile, params: resolveParams(profile), estimates: estimatesOf(profile)}
+  return loadedProfile(validateProfile(data, name, sets), path)
+}
+
+/** A validated profile read from `path`, resolved: what every run of it needs. */
+export function loadedProfile(profile: Profile, path: string): LoadedProfile {
+  return {
+    name: profile.name, path, hash: profileHash(profile), profile, params: resolveParams(profile), estimates: estimatesOf(profile),
+  }
 }

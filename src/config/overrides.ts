@@ -87,7 +87,8 @@ function locate(path: string[], assignment: string): Target {
     node = children[seg]
   }
   if (!isKeySpec(node)) {
-    throw new UsageError(`--set ${assignment}: '${path.join('.')}' is a group, not a constant (its keys: ${Object.keys(node).join(', ')})`)
+    const keys = Object.keys(node).join(', ')
+    throw new UsageError(`--set ${assignment}: '${path.join('.')}' is a group, not a constant (its keys: ${keys})`)
   }
   return {kind: 'constant', constantPath: path, field: 'value', spec: node}
 }

@@ -25,104 +25,143 @@ type FootprintRow = Profile['syscalls']['defaultFootprint']
  * src/kernel/footprints.ts NULL_FOOTPRINT; config does not import the kernel). */
 export const NULL_FOOTPRINT = 'null'
 
+/** Converters of a profile's constants into canonical units at the profile's clock. */
+interface To {
+  clockHz: number
+  cycles: (c: Constant) => number
+  bytes: (c: Constant) => number
+  perCycle: (c: Constant) => number
+  n: (c: Constant) => number
+}
+
+function convertersAt(clockHz: number): To {
+  return {
+    clockHz,
+    cycles: (c) => toCycles(c.value, c.unit, clockHz),
+    bytes: (c) => toBytes(c.value, c.unit),
+    perCycle: (c) => toBytesPerCycle(c.value, c.unit, clockHz),
+    n: (c) => c.value,
+  }
+}
+
 export function resolveParams(profile: Profile): MachineParams {
   const p = profile
-  const clockHz = toHz(p.machine.clock.value, p.machine.clock.unit)
-  const cycles = (c: Constant) => toCycles(c.value, c.unit, clockHz)
-  const bytes = (c: Constant) => toBytes(c.value, c.unit)
-  const perCycle = (c: Constant) => toBytesPerCycle(c.value, c.unit, clockHz)
-  const n = (c: Constant) => c.value
+  const to = convertersAt(toHz(p.machine.clock.value, p.machine.clock.unit))
   const sockets = p.machine.sockets.value
   const coresPerSocket = p.machine.coresPerSocket.value
-
   return {
     profile: p.name,
-    clockHz,
+    clockHz: to.clockHz,
     sockets,
     coresPerSocket,
     cores: p.machine.cores?.value ?? sockets * coresPerSocket,
-    memoryBytes: bytes(p.machine.memory),
-    cache: {
-      lineBytes: bytes(p.cache.lineSize),
-      l1iBytes: bytes(p.cache.l1iSize),
-      l1dBytes: bytes(p.cache.l1dSize),
-      l2Bytes: bytes(p.cache.l2Size),
-      l3BytesPerSocket: bytes(p.cache.l3SizePerSocket),
-      l1Hit: cycles(p.cache.l1Hit),
-      l2Hit: cycles(p.cache.l2Hit),
-      l3Hit: cycles(p.cache.l3Hit),
-      memoryLocal: cycles(p.cache.memoryLocal),
-      memoryRemote: cycles(p.cache.memoryRemote),
-      tlbMiss: cycles(p.cache.tlbMiss),
-      dtlbEntries: n(p.cache.dtlbEntries),
-    },
-    interconnect: {
-      lineTransferSameSocket: cycles(p.interconnect.lineTransferSameSocket),
-      lineTransferCrossSocket: cycles(p.interconnect.lineTransferCrossSocket),
-      ipi: cycles(p.interconnect.ipi),
-      casUncontended: cycles(p.interconnect.casUncontended),
-    },
-    copy: {
-      inCacheBytesPerCycle: perCycle(p.copy.inCache),
-      memoryBytesPerCyclePerCore: perCycle(p.copy.memoryPerCore),
-      memoryBytesPerCyclePerSocket: perCycle(p.copy.memoryPerSocket),
-      crossSocketBytesPerCycle: perCycle(p.copy.crossSocket),
-    },
-    cpu: {
-      syscallEntry: cycles(p.cpu.syscallEntry),
-      syscallExit: cycles(p.cpu.syscallExit),
-      contextSwitch: cycles(p.cpu.contextSwitch),
-      addressSpaceSwitch: cycles(p.cpu.addressSpaceSwitch),
-      pause: cycles(p.cpu.pause),
-      userThreadSwitch: cycles(p.cpu.userThreadSwitch),
-      kernelIpc: n(p.cpu.kernelIpc),
-      userIpc: n(p.cpu.userIpc),
-      wakeup: cycles(p.cpu.wakeup),
-    },
+    memoryBytes: to.bytes(p.machine.memory),
+    cache: cacheParams(p.cache, to),
+    interconnect: interconnectParams(p.interconnect, to),
+    copy: copyParams(p.copy, to),
+    cpu: cpuParams(p.cpu, to),
     syscalls: {
       footprints: callFootprints(p),
       defaultFootprint: footprintOf(p.syscalls.defaultFootprint),
-      indirectRecovery: cycles(p.syscalls.indirectRecovery),
+      indirectRecovery: to.cycles(p.syscalls.indirectRecovery),
     },
-    hypervisor: {
-      hypercall: cycles(p.hypervisor.hypercall),
-      vmExitEntry: cycles(p.hypervisor.vmExitEntry),
-      eventChannelSend: cycles(p.hypervisor.eventChannelSend),
-      virqDelivery: cycles(p.hypervisor.virqDelivery),
-      grantMap: cycles(p.hypervisor.grantMap),
-      grantUnmap: cycles(p.hypervisor.grantUnmap),
-      grantCopyPerPage: cycles(p.hypervisor.grantCopyPerPage),
-      domainSwitch: cycles(p.hypervisor.domainSwitch),
-      pvGuestModeSwitch: cycles(p.hypervisor.pvGuestModeSwitch),
-    },
-    disk: {
-      avgSeek: cycles(p.disk.avgSeek),
-      trackSeek: cycles(p.disk.trackSeek),
-      fullSeek: cycles(p.disk.fullSeek),
-      rotation: cycles(p.disk.rotation),
-      transferBytesPerCycle: perCycle(p.disk.transferRate),
-      controllerOverhead: cycles(p.disk.controllerOverhead),
-      queueDepth: n(p.disk.queueDepth),
-      sectorBytes: bytes(p.disk.sectorSize),
-      capacityBytes: bytes(p.disk.capacity),
-    },
-    nic: {
-      wireBitsPerSecond: toBitsPerSecond(p.nic.wireRate.value, p.nic.wireRate.unit, clockHz),
-      mtuBytes: bytes(p.nic.mtu),
-      frameOverheadBytes: bytes(p.nic.frameOverhead),
-      tcpIpHeaderBytes: bytes(p.nic.tcpIpHeader),
-      txPacketCycles: cycles(p.nic.txPacket),
-      rxPacketCycles: cycles(p.nic.rxPacket),
-      interrupt: cycles(p.nic.interrupt),
-      framesPerInterrupt: n(p.nic.framesPerInterrupt),
-      maxInterruptDelay: cycles(p.nic.maxInterruptDelay),
-      minInterruptGap: cycles(p.nic.minInterruptGap),
-      linkLatency: cycles(p.nic.linkLatency),
-    },
-    clients: {
-      hosts: n(p.clients.hosts),
-      coresPerHost: n(p.clients.coresPerHost),
-    },
+    hypervisor: hypervisorParams(p.hypervisor, to),
+    disk: diskParams(p.disk, to),
+    nic: nicParams(p.nic, to),
+    clients: {hosts: to.n(p.clients.hosts), coresPerHost: to.n(p.clients.coresPerHost)},
+  }
+}
+
+function cacheParams(c: Profile['cache'], {bytes, cycles, n}: To): MachineParams['cache'] {
+  return {
+    lineBytes: bytes(c.lineSize),
+    l1iBytes: bytes(c.l1iSize),
+    l1dBytes: bytes(c.l1dSize),
+    l2Bytes: bytes(c.l2Size),
+    l3BytesPerSocket: bytes(c.l3SizePerSocket),
+    l1Hit: cycles(c.l1Hit),
+    l2Hit: cycles(c.l2Hit),
+    l3Hit: cycles(c.l3Hit),
+    memoryLocal: cycles(c.memoryLocal),
+    memoryRemote: cycles(c.memoryRemote),
+    tlbMiss: cycles(c.tlbMiss),
+    dtlbEntries: n(c.dtlbEntries),
+  }
+}
+
+function interconnectParams(i: Profile['interconnect'], {cycles}: To): MachineParams['interconnect'] {
+  return {
+    lineTransferSameSocket: cycles(i.lineTransferSameSocket),
+    lineTransferCrossSocket: cycles(i.lineTransferCrossSocket),
+    ipi: cycles(i.ipi),
+    casUncontended: cycles(i.casUncontended),
+  }
+}
+
+function copyParams(c: Profile['copy'], {perCycle}: To): MachineParams['copy'] {
+  return {
+    inCacheBytesPerCycle: perCycle(c.inCache),
+    memoryBytesPerCyclePerCore: perCycle(c.memoryPerCore),
+    memoryBytesPerCyclePerSocket: perCycle(c.memoryPerSocket),
+    crossSocketBytesPerCycle: perCycle(c.crossSocket),
+  }
+}
+
+function cpuParams(c: Profile['cpu'], {cycles, n}: To): MachineParams['cpu'] {
+  return {
+    syscallEntry: cycles(c.syscallEntry),
+    syscallExit: cycles(c.syscallExit),
+    contextSwitch: cycles(c.contextSwitch),
+    addressSpaceSwitch: cycles(c.addressSpaceSwitch),
+    pause: cycles(c.pause),
+    userThreadSwitch: cycles(c.userThreadSwitch),
+    kernelIpc: n(c.kernelIpc),
+    userIpc: n(c.userIpc),
+    wakeup: cycles(c.wakeup),
+  }
+}
+
+function hypervisorParams(h: Profile['hypervisor'], {cycles}: To): MachineParams['hypervisor'] {
+  return {
+    hypercall: cycles(h.hypercall),
+    vmExitEntry: cycles(h.vmExitEntry),
+    eventChannelSend: cycles(h.eventChannelSend),
+    virqDelivery: cycles(h.virqDelivery),
+    grantMap: cycles(h.grantMap),
+    grantUnmap: cycles(h.grantUnmap),
+    grantCopyPerPage: cycles(h.grantCopyPerPage),
+    domainSwitch: cycles(h.domainSwitch),
+    pvGuestModeSwitch: cycles(h.pvGuestModeSwitch),
+  }
+}
+
+function diskParams(d: Profile['disk'], {bytes, cycles, n, perCycle}: To): MachineParams['disk'] {
+  return {
+    avgSeek: cycles(d.avgSeek),
+    trackSeek: cycles(d.trackSeek),
+    fullSeek: cycles(d.fullSeek),
+    rotation: cycles(d.rotation),
+    transferBytesPerCycle: perCycle(d.transferRate),
+    controllerOverhead: cycles(d.controllerOverhead),
+    queueDepth: n(d.queueDepth),
+    sectorBytes: bytes(d.sectorSize),
+    capacityBytes: bytes(d.capacity),
+  }
+}
+
+function nicParams(nic: Profile['nic'], {bytes, clockHz, cycles, n}: To): MachineParams['nic'] {
+  return {
+    wireBitsPerSecond: toBitsPerSecond(nic.wireRate.value, nic.wireRate.unit, clockHz),
+    mtuBytes: bytes(nic.mtu),
+    frameOverheadBytes: bytes(nic.frameOverhead),
+    tcpIpHeaderBytes: bytes(nic.tcpIpHeader),
+    txPacketCycles: cycles(nic.txPacket),
+    rxPacketCycles: cycles(nic.rxPacket),
+    interrupt: cycles(nic.interrupt),
+    framesPerInterrupt: n(nic.framesPerInterrupt),
+    maxInterruptDelay: cycles(nic.maxInterruptDelay),
+    minInterruptGap: cycles(nic.minInterruptGap),
+    linkLatency: cycles(nic.linkLatency),
   }
 }
 

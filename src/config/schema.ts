@@ -79,7 +79,10 @@ function constantSchema(spec: KeySpec): z.ZodType {
     {
       value: valueSchema(spec),
       unit: z.enum(unitsOf(spec.dim) as [string, ...string[]], {error: expectedUnit(spec.dim)}),
-      source: z.string({error: 'expected a citation (title + URL) or "derived: ..." string'}).trim().min(1, {error: 'expected a non-empty citation'}),
+      source: z
+        .string({error: 'expected a citation (title + URL) or "derived: ..." string'})
+        .trim()
+        .min(1, {error: 'expected a non-empty citation'}),
       estimate: z.boolean({error: 'expected true or false'}).optional(),
     },
     {error: CONSTANT_SHAPE},
@@ -97,7 +100,9 @@ function nodeSchema(node: SpecNode): z.ZodType {
 
 export const profileSchema: z.ZodType = z.strictObject(
   {
-    name: z.string({error: 'expected the profile name (a string)'}).regex(/^[\w.-]+$/, {error: 'expected a name of letters, digits, ".", "_" or "-"'}),
+    name: z
+      .string({error: 'expected the profile name (a string)'})
+      .regex(/^[\w.-]+$/, {error: 'expected a name of letters, digits, ".", "_" or "-"'}),
     description: z.string({error: 'expected a one-line description (a string)'}),
     illustrative: z.boolean({error: 'expected true or false'}).optional(),
     ...Object.fromEntries(Object.entries(PROFILE_SPEC).map(([k, g]) => [k, nodeSchema(g)])),
@@ -144,7 +149,8 @@ export function schemaProblems(data: unknown): Problem[] {
     if (issue.code === 'unrecognized_keys') {
       const allowed = Object.keys(shapeOf(issue.path))
       for (const key of issue.keys) {
-        problems.push({path: joinPath([...issue.path, key]), message: `unknown key${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}`})
+        const expected = allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''
+        problems.push({path: joinPath([...issue.path, key]), message: `unknown key${expected}`})
       }
       continue
     }

@@ -38,7 +38,9 @@ const flag = (doc: string): KeySpec => ({dim: 'flag', range: 'nonnegative', prof
 function footprint(withCycles: boolean) {
   return {
     instructions: {dim: 'instructions', range: 'nonnegative', doc: 'kernel instructions of the call'},
-    ...(withCycles ? {cycles: {...time('cycles the call took (FlexSC measured; the model derives it from instructions / ipc)'), profileOnly: true}} : {}),
+    ...(withCycles
+      ? {cycles: {...time('cycles the call took (FlexSC measured; the model derives it from instructions / ipc)'), profileOnly: true}}
+      : {}),
     ipc: {dim: 'ipc', range: 'positive', doc: 'kernel-mode IPC while the handler runs'},
     l1i: {dim: 'lines', range: 'nonnegative', doc: 'i-cache lines evicted'},
     l1d: {dim: 'lines', range: 'nonnegative', doc: 'd-cache lines evicted'},
@@ -102,7 +104,10 @@ export const PROFILE_SPEC = {
     wakeup: time("waker's cost of waking a blocked thread"),
   },
   syscalls: {
-    footprints: Object.fromEntries(FOOTPRINT_ROWS.map((r) => [r, measuredFootprint])) as Record<(typeof FOOTPRINT_ROWS)[number], typeof measuredFootprint>,
+    footprints: Object.fromEntries(FOOTPRINT_ROWS.map((r) => [r, measuredFootprint])) as Record<
+      (typeof FOOTPRINT_ROWS)[number],
+      typeof measuredFootprint
+    >,
     openShare: {dim: 'ratio', range: 'fraction', doc: "open's share of the open+close row (close gets the rest)"},
     mmapShare: {dim: 'ratio', range: 'fraction', doc: "mmap's share of the mmap+munmap row (munmap gets the rest)"},
     defaultFootprint: footprint(false),
@@ -164,7 +169,9 @@ export function specAt(path: readonly string[]): SpecNode | undefined {
 }
 
 /** Every constant's dotted path with its spec, in declaration order. */
-export function allConstantPaths(node: SpecNode = PROFILE_SPEC, prefix: string[] = []): Array<{path: string[]; spec: KeySpec}> {
+export function allConstantPaths(
+  node: SpecNode = PROFILE_SPEC, prefix: string[] = [],
+): Array<{path: string[]; spec: KeySpec}> {
   if (isKeySpec(node)) return [{path: prefix, spec: node}]
   return Object.entries(node).flatMap(([k, child]) => allConstantPaths(child, [...prefix, k]))
 }

@@ -40,7 +40,10 @@ const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${Number(x.toPrecision(3))
 export function referenceGap(value: number, ref: {value: number; kind?: ReferenceKind}, unit = ''): ReferenceGap {
   const kind = ref.kind ?? 'about'
   const off = ref.value === 0 ? null : (value / ref.value - 1) * 100
-  if (kind === 'about') return off === null ? {errorPct: null, meets: null, text: '-', phrase: 'no relative error (published 0)'} : {errorPct: off, meets: null, text: signedPct(off), phrase: `error ${signedPct(off)}`}
+  if (kind === 'about') {
+    if (off === null) return {errorPct: null, meets: null, text: '-', phrase: 'no relative error (published 0)'}
+    return {errorPct: off, meets: null, text: signedPct(off), phrase: `error ${signedPct(off)}`}
+  }
   const meets = kind === 'at-most' ? value <= ref.value : value >= ref.value
   const suffix = unit === 'ratio' || unit === 'x' ? 'x' : unit ? ` ${unit}` : ''
   const bound = `${kind === 'at-most' ? '<=' : '>='} ${Number(ref.value.toPrecision(4))}${suffix}`
@@ -83,9 +86,11 @@ export function betterThanNative(opts: {system: SystemId; metric: string; where?
     const best = c.reduce((a, b) => (b.gain > a.gain ? b : a))
     const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
     const holds = where === 'any' ? wins.length > 0 : wins.length === c.length
+    const by = margin > 0 ? ` by more than ${margin * 100}%` : ''
     const detail =
-      `${system} is better than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} at ${wins.length} of ${c.length} points ` +
-      `(best ${times(best.gain)} at ${describePoint(best.row.params)}, worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`
+      `${system} is better than native on ${metric}${by} at ${wins.length} of ${c.length} points ` +
+      `(best ${times(best.gain)} at ${describePoint(best.row.params)}, ` +
+      `worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`
     return {holds, detail}
   }
 }
@@ -105,7 +110,9 @@ export function overheadWithin(opts: {system: SystemId; metric: string; max: num
     const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`
     return {
       holds: overhead <= max,
-      detail: `${system}'s largest overhead over native on ${metric} is ${pct(overhead)} (at ${describePoint(worst.row.params)}); the claim allows ${pct(max)}`,
+      detail:
+        `${system}'s largest overhead over native on ${metric} is ${pct(overhead)} ` +
+        `(at ${describePoint(worst.row.params)}); the claim allows ${pct(max)}`,
     }
   }
 }
@@ -123,7 +130,9 @@ export function paysVsNative(opts: {system: SystemId; metric: string; margin?: n
     const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
     return {
       holds: losses.length > 0,
-      detail: `${system} is worse than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} at ${losses.length} of ${c.length} points ` +
+      detail:
+        `${system} is worse than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} ` +
+        `at ${losses.length} of ${c.length} points ` +
         `(worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`,
     }
   }
@@ -149,7 +158,9 @@ export interface PublishedPoint {
  * value: an `about` value within `tolerance` (0.15 = 15%) either way, a bound met or missed by at
  * most `tolerance`. Points without a published value are skipped; the worst miss is named.
  */
-export function matchesPublished(opts: {system: SystemId; metric: string; published: (point: Point) => PublishedPoint | null; tolerance: number}) {
+export function matchesPublished(
+  opts: {system: SystemId; metric: string; published: (point: Point) => PublishedPoint | null; tolerance: number},
+) {
   const {system, metric, published, tolerance} = opts
   return (rows: readonly ResultRow[]): ClaimVerdict => {
     const judged: {row: ResultRow; miss: number}[] = []
@@ -167,7 +178,9 @@ export function matchesPublished(opts: {system: SystemId; metric: string; publis
     const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`
     return {
       holds: fails.length === 0,
-      detail: `${system}'s ${metric} is within ${pct(tolerance)} of the published value or bound at ${judged.length - fails.length} of ${judged.length} points` +
+      detail:
+        `${system}'s ${metric} is within ${pct(tolerance)} of the published value or bound ` +
+        `at ${judged.length - fails.length} of ${judged.length} points` +
         ` (worst: ${pct(worst.miss)} off at ${describePoint(worst.row.params)})`,
     }
   }

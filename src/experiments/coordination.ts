@@ -6,7 +6,7 @@
  */
 import {z} from 'zod'
 import {buildBench, cyclesToNs, eventChannelsSent, runBench} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, gapWorkload, type CallClass} from '../workloads/micro.js'
 import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
 import {paysVsNative} from './claims.js'
@@ -24,21 +24,42 @@ const schema = z.strictObject(
 )
 export type CoordinationWorkload = z.infer<typeof schema>
 
-let cached: CoordinationWorkload | undefined
-export function coordinationWorkload(): CoordinationWorkload {
-  return (cached ??= loadWorkload('coordination', schema))
-}
+/** The workload file, read once per process. */
+export const coordinationWorkload: () => CoordinationWorkload = cachedWorkload('coordination', schema)
 
 export const coordination: ExperimentDef = {
   id: 'coordination',
   title: 'Process coordination: remote-call latency vs idle gap and spin budgets',
-  reproduces: 'VirtuOS evaluation, "process coordination" overhead (polling workers, wake word, event channels, spin-then-block waits)',
+  reproduces:
+    'VirtuOS evaluation, "process coordination" overhead (polling workers, wake word, event channels, ' +
+    'spin-then-block waits)',
   claim:
-    'VirtuOS pays for coordination: a call after a short gap finds a polling worker and needs no event channel, but after a long idle gap the worker sleeps and the call pays a wake event channel (and the caller, past its spin budget, a notification), so latency rises with the gap',
+    'VirtuOS pays for coordination: a call after a short gap finds a polling worker and needs no event channel, but ' +
+    'after a long idle gap the worker sleeps and the call pays a wake event channel (and the caller, past its spin ' +
+    'budget, a notification), so latency rises with the gap',
   axes: [
-    {name: 'gap_us', quick: [0, 100, 1000, 10000], full: [0, 10, 50, 100, 200, 500, 1000, 2000, 5000, 10000], unit: 'us', description: 'idle time (nanosleep) before each timed call'},
-    {name: 'spin_iterations', quick: [0, 4000], full: [0, 1000, 4000, 16000], unit: 'pauses', description: 'VirtuOS spinIterations: pauses a waiting kernel thread spins before blocking (release: 4000)'},
-    {name: 'worker_yields', quick: [500, 5000], full: [500, 5000, 50000], unit: 'polls', description: 'VirtuOS emptyPollsBeforeWake: empty polls before a worker requests a wake-up and sleeps (release: 5000)'},
+    {
+      name: 'gap_us',
+      quick: [0, 100, 1000, 10000],
+      full: [0, 10, 50, 100, 200, 500, 1000, 2000, 5000, 10000],
+      unit: 'us',
+      description: 'idle time (nanosleep) before each timed call',
+    },
+    {
+      name: 'spin_iterations',
+      quick: [0, 4000],
+      full: [0, 1000, 4000, 16000],
+      unit: 'pauses',
+      description: 'VirtuOS spinIterations: pauses a waiting kernel thread spins before blocking (release: 4000)',
+    },
+    {
+      name: 'worker_yields',
+      quick: [500, 5000],
+      full: [500, 5000, 50000],
+      unit: 'polls',
+      description:
+        'VirtuOS emptyPollsBeforeWake: empty polls before a worker requests a wake-up and sleeps (release: 5000)',
+    },
   ],
   // no flexsc: the axes are VirtuOS's own coordination knobs (service-domain workers that poll and
   // sleep behind a wake word, event channels between domains); FlexSC has neither domains nor
@@ -48,7 +69,12 @@ export const coordination: ExperimentDef = {
   claimCheck: paysVsNative({system: 'virtuos', metric: 'latency_ns', margin: 0.05}),
   metrics: [
     {name: 'latency_ns', unit: 'ns', better: 'lower', description: 'mean latency of the timed calls'},
-    {name: 'event_channels_per_call', unit: 'events/call', better: 'lower', description: 'wake events + ready-queue notifications sent per timed call (0 for native)'},
+    {
+      name: 'event_channels_per_call',
+      unit: 'events/call',
+      better: 'lower',
+      description: 'wake events + ready-queue notifications sent per timed call (0 for native)',
+    },
   ],
   run: runPoint,
 }

@@ -6,10 +6,11 @@
  */
 import {z} from 'zod'
 import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {copyWorkload, type CopyOp, type CopyTarget} from '../workloads/micro.js'
 import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
 import {paysVsNative} from './claims.js'
+import {powersOf} from './points.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -27,26 +28,26 @@ const schema = z.strictObject(
 )
 export type CopyOverheadWorkload = z.infer<typeof schema>
 
-let cached: CopyOverheadWorkload | undefined
-export function copyOverheadWorkload(): CopyOverheadWorkload {
-  return (cached ??= loadWorkload('copy-overhead', schema))
-}
+/** The workload file, read once per process. */
+export const copyOverheadWorkload: () => CopyOverheadWorkload = cachedWorkload('copy-overhead', schema)
 
 /** 64 B to 4 MiB by powers of `base`. */
-function sizes(base: number): number[] {
-  const out: number[] = []
-  for (let b = 64; b <= 4 * 1024 * 1024; b *= base) out.push(b)
-  return out
-}
+const sizes = (base: number) => powersOf(base, 64, 4 * 1024 * 1024)
 
 export const copyOverhead: ExperimentDef = {
   id: 'copy-overhead',
   title: 'Copying overhead: read/write throughput of a cached file and a socket by buffer size',
   reproduces: 'VirtuOS evaluation, memory copying overhead measured separately (buffer size sweep)',
   claim:
-    'VirtuOS pays for copying: every buffer crosses the shared data region (one extra copy per call), so bulk throughput stays below native, most visibly for large buffers once per-call costs are amortized',
+    'VirtuOS pays for copying: every buffer crosses the shared data region (one extra copy per call), so bulk ' +
+    'throughput stays below native, most visibly for large buffers once per-call costs are amortized',
   axes: [
-    {name: 'target', quick: ['file', 'socket'], full: ['file', 'socket'], description: 'a page-cached storage file (pread/pwrite) or a loopback TCP connection (read/write)'},
+    {
+      name: 'target',
+      quick: ['file', 'socket'],
+      full: ['file', 'socket'],
+      description: 'a page-cached storage file (pread/pwrite) or a loopback TCP connection (read/write)',
+    },
     {name: 'op', quick: ['read', 'write'], full: ['read', 'write']},
     {name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes'},
   ],
@@ -54,7 +55,14 @@ export const copyOverhead: ExperimentDef = {
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   claimCheck: paysVsNative({system: 'virtuos', metric: 'throughput_mb_per_s', margin: 0.05}),
-  metrics: [{name: 'throughput_mb_per_s', unit: 'MB/s', better: 'higher', description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)'}],
+  metrics: [
+    {
+      name: 'throughput_mb_per_s',
+      unit: 'MB/s',
+      better: 'higher',
+      description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)',
+    },
+  ],
   run: runPoint,
 }
 
@@ -62,7 +70,8 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const w = copyOverheadWorkload()
   const params = ctx.profile.params
   const buffer = Number(point.buffer_bytes)
-  const calls = Math.min(pick(w.maxCalls.value, ctx.quick), Math.max(pick(w.minCalls.value, ctx.quick), Math.ceil(pick(w.bytesPerPoint.value, ctx.quick) / buffer)))
+  const wanted = Math.ceil(pick(w.bytesPerPoint.value, ctx.quick) / buffer)
+  const calls = Math.min(pick(w.maxCalls.value, ctx.quick), Math.max(pick(w.minCalls.value, ctx.quick), wanted))
   const load = copyWorkload({
     op: point.op as CopyOp,
     target: point.target as CopyTarget,

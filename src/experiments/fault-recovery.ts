@@ -22,9 +22,11 @@
  */
 import {z} from 'zod'
 import {dispatchPaths} from '../kernel/systems.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {header, positiveInt, sourced, count} from '../workloads/schema.js'
-import {FAULT_DOMAINS, runFaultScenario, type FaultDomain, type FaultScenario, type FaultScenarioResult} from '../workloads/fault-scenario.js'
+import {
+  FAULT_DOMAINS, runFaultScenario, type FaultDomain, type FaultScenario, type FaultScenarioResult,
+} from '../workloads/fault-scenario.js'
 import type {CallLedger} from '../workloads/faults.js'
 import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
 
@@ -47,10 +49,8 @@ const schema = z.strictObject(
 )
 export type FaultRecoveryWorkload = z.infer<typeof schema>
 
-let cached: FaultRecoveryWorkload | undefined
-export function faultRecoveryWorkload(): FaultRecoveryWorkload {
-  return (cached ??= loadWorkload('fault-recovery', schema))
-}
+/** The workload file, read once per process. */
+export const faultRecoveryWorkload: () => FaultRecoveryWorkload = cachedWorkload('fault-recovery', schema)
 
 /** The timing of a run, in ms of simulated time. */
 export interface FaultTiming {
@@ -72,41 +72,93 @@ function faultSystems(): SystemId[] {
   return dispatchPaths().includes('driver-domain') ? ['native', 'virtuos', 'driver-domain'] : ['native', 'virtuos']
 }
 
-const domainAxis = {name: 'domain', quick: [...FAULT_DOMAINS], full: [...FAULT_DOMAINS], description: 'the service domain that crashes'}
-const restartAxis = {name: 'restart_ms', quick: [QUICK_TIMING.restartMs], full: [FULL_TIMING.restartMs], unit: 'ms', description: 'restart delay (the release waits 3 s; --quick scales it down)'}
+const domainAxis = {
+  name: 'domain', quick: [...FAULT_DOMAINS], full: [...FAULT_DOMAINS], description: 'the service domain that crashes',
+}
+const restartAxis = {
+  name: 'restart_ms',
+  quick: [QUICK_TIMING.restartMs],
+  full: [FULL_TIMING.restartMs],
+  unit: 'ms',
+  description: 'restart delay (the release waits 3 s; --quick scales it down)',
+}
 
-const CLAIM = 'The prototype survives the failure of an individual service domain: the workload not using it keeps its throughput, calls into the failed domain fail with an error (none is lost), and the workload using it recovers after the restart'
+const CLAIM =
+  'The prototype survives the failure of an individual service domain: the workload not using it keeps its ' +
+  'throughput, calls into the failed domain fail with an error (none is lost), and the workload using it recovers ' +
+  'after the restart'
 
 /** The timeline's claim: the same, bucket by bucket; its thresholds are stated in its words. */
 const TOLERANCE = 0.1
 const pctOf = (x: number) => `${Math.round(x * 100)}%`
 const TIMELINE_CLAIM =
-  'The prototype contains the failure of an individual service domain over time: in every bucket while the domain is down, ' +
-  `the workload not using it keeps at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput and the workload using it drops below ${pctOf(TOLERANCE)} of its own; ` +
+  'The prototype contains the failure of an individual service domain over time: in every bucket while the domain ' +
+  `is down, the workload not using it keeps at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput and the ` +
+  `workload using it drops below ${pctOf(TOLERANCE)} of its own; ` +
   `after the restart the latter is back to at least ${pctOf(1 - TOLERANCE)} of its pre-crash throughput on average; ` +
-  'calls fail with an error in every bucket of the outage and in no bucket outside it (lost calls are counted by fault-recovery)'
+  'calls fail with an error in every bucket of the outage and in no bucket outside it (lost calls are counted by ' +
+  'fault-recovery)'
 
 export const faultRecovery: ExperimentDef = {
   id: 'fault-recovery',
   title: 'Fault containment and recovery: one service domain crashes under two concurrent workloads',
-  reproduces: 'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of individual service domains)',
+  reproduces:
+    'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of ' +
+    'individual service domains)',
   claim: CLAIM,
   axes: [domainAxis, restartAxis],
   get systems() {
     return faultSystems()
   },
   metrics: [
-    {name: 'affected_before', unit: 'ops/s', better: 'higher', description: 'throughput of the workload using the crashed domain before the crash'},
+    {
+      name: 'affected_before',
+      unit: 'ops/s',
+      better: 'higher',
+      description: 'throughput of the workload using the crashed domain before the crash',
+    },
     {name: 'affected_during', unit: 'ops/s', better: 'higher', description: '... while the domain is down'},
     {name: 'affected_after', unit: 'ops/s', better: 'higher', description: '... after the restart'},
-    {name: 'bystander_before', unit: 'ops/s', better: 'higher', description: 'throughput of the other workload before the crash'},
+    {
+      name: 'bystander_before',
+      unit: 'ops/s',
+      better: 'higher',
+      description: 'throughput of the other workload before the crash',
+    },
     {name: 'bystander_during', unit: 'ops/s', better: 'higher', description: '... while the domain is down'},
     {name: 'bystander_after', unit: 'ops/s', better: 'higher', description: '... after the restart'},
-    {name: 'bystander_ratio', unit: 'ratio', better: 'higher', description: 'bystander throughput during the outage / before it (about 1: unaffected)'},
-    {name: 'failed_calls', unit: 'calls', better: 'lower', description: 'calls of both workloads (server and clients) that returned an error'},
-    {name: 'lost_calls', unit: 'calls', better: 'lower', description: 'calls issued and never answered (must be 0 where the system survives)'},
-    {name: 'recovery_ms', unit: 'ms', better: 'lower', description: "from the restart to the affected server's first successful call (native: the whole window after, as it never recovers)"},
-    {name: 'survived', unit: 'bool', better: 'higher', description: '1: the machine kept running through the crash; 0: it went down with it'},
+    {
+      name: 'bystander_ratio',
+      unit: 'ratio',
+      better: 'higher',
+      description: 'bystander throughput during the outage / before it (about 1: unaffected)',
+    },
+    {
+      name: 'failed_calls',
+      unit: 'calls',
+      better: 'lower',
+      description: 'calls of both workloads (server and clients) that returned an error',
+    },
+    {
+      name: 'lost_calls',
+      unit: 'calls',
+      better: 'lower',
+      description: 'calls issued and never answered (must be 0 where the system survives)',
+    },
+    {
+      name: 'recovery_ms',
+      unit: 'ms',
+      better: 'lower',
+      description:
+        "from the restart to the affected server's first successful call (native: the whole window after, as it " +
+        'never recovers)',
+    },
+    {
+      name: 'survived',
+      unit: 'bool',
+      better: 'higher',
+      description: '1: the machine kept running through the crash; 0: it went down with it',
+    },
   ],
   claimCheck(rows) {
     const v = rows.filter((r) => r.system === 'virtuos')
@@ -121,9 +173,13 @@ export const faultRecovery: ExperimentDef = {
       if (ratio === undefined || lost === undefined || after === undefined) continue
       const ok = ratio >= 0.9 && lost === 0 && after > 0
       holds &&= ok
-      parts.push(`${d} crash: bystander kept ${(ratio * 100).toFixed(0)}% of its throughput, ${lost} calls lost, affected workload back at ${after.toFixed(0)} ops/s`)
+      parts.push(
+        `${d} crash: bystander kept ${(ratio * 100).toFixed(0)}% of its throughput, ${lost} calls lost, ` +
+          `affected workload back at ${after.toFixed(0)} ops/s`,
+      )
     }
-    return parts.length === 0 ? {holds: null, detail: 'no virtuos rows with the needed metrics'} : {holds, detail: parts.join('; ')}
+    if (parts.length === 0) return {holds: null, detail: 'no virtuos rows with the needed metrics'}
+    return {holds, detail: parts.join('; ')}
   },
   run: runSummaryPoint,
 }
@@ -135,7 +191,15 @@ export const faultRecoveryTimeline: ExperimentDef = {
   axes: [
     domainAxis,
     restartAxis,
-    {name: 't_ms', quick: buckets(QUICK_TIMING), full: buckets(FULL_TIMING), unit: 'ms', description: `start of a time bucket (${QUICK_TIMING.bucketMs} ms quick, ${FULL_TIMING.bucketMs} ms full); crash at ${QUICK_TIMING.crashMs} / ${FULL_TIMING.crashMs} ms`},
+    {
+      name: 't_ms',
+      quick: buckets(QUICK_TIMING),
+      full: buckets(FULL_TIMING),
+      unit: 'ms',
+      description:
+        `start of a time bucket (${QUICK_TIMING.bucketMs} ms quick, ${FULL_TIMING.bucketMs} ms full); ` +
+        `crash at ${QUICK_TIMING.crashMs} / ${FULL_TIMING.crashMs} ms`,
+    },
   ],
   get systems() {
     return faultSystems()
@@ -143,9 +207,24 @@ export const faultRecoveryTimeline: ExperimentDef = {
   claim: TIMELINE_CLAIM,
   claimCheck: timelineCheck,
   metrics: [
-    {name: 'affected_ops_s', unit: 'ops/s', better: 'higher', description: 'throughput in the bucket of the workload using the crashed domain'},
-    {name: 'bystander_ops_s', unit: 'ops/s', better: 'higher', description: 'throughput in the bucket of the other workload'},
-    {name: 'failed_calls_s', unit: 'calls/s', better: 'lower', description: 'calls returning an error in the bucket, both workloads'},
+    {
+      name: 'affected_ops_s',
+      unit: 'ops/s',
+      better: 'higher',
+      description: 'throughput in the bucket of the workload using the crashed domain',
+    },
+    {
+      name: 'bystander_ops_s',
+      unit: 'ops/s',
+      better: 'higher',
+      description: 'throughput in the bucket of the other workload',
+    },
+    {
+      name: 'failed_calls_s',
+      unit: 'calls/s',
+      better: 'lower',
+      description: 'calls returning an error in the bucket, both workloads',
+    },
   ],
   run: runTimelinePoint,
 }
@@ -213,7 +292,9 @@ function runSummaryPoint(point: Point, system: SystemId, ctx: RunContext): Point
   const firstOk = affectedServer.firstOkAfter(at(restartMs))
   const recoveryMs = firstOk === null ? t.afterMs : ((firstOk - at(restartMs)) * 1000) / cps
   const notes: string[] = []
-  if (result.machineDown) notes.push(`the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`)
+  if (result.machineDown) {
+    notes.push(`the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`)
+  }
   else if (!result.finished) notes.push(`a workload did not finish within ${endMs(t)} ms + grace`)
   return {
     metrics: {
@@ -238,7 +319,8 @@ function runTimelinePoint(point: Point, system: SystemId, ctx: RunContext): Poin
   const perS = (n: number) => n / (t.bucketMs / 1000)
   const ledgers = [result.files, result.netServer, result.netClients]
   // the engine work is the scenario's; only the first bucket carries it, so totals are not multiplied
-  const engine = from === 0 ? result.engine : {...result.engine, events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0}
+  const none = {events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0}
+  const engine = from === 0 ? result.engine : {...result.engine, ...none}
   return {
     metrics: {
       affected_ops_s: perS(affected.opsIn(at(from), at(to))),
@@ -272,25 +354,39 @@ export function timelineCheck(rows: readonly ResultRow[]): ClaimVerdict {
     if (mine.length === 0) continue
     const t = timingOf(mine)
     if (!t) return {holds: null, detail: `the ${d} rows' time buckets match neither the quick nor the full timing`}
+    const inBucket = (r: ResultRow, from: number, to: number) =>
+      Number(r.params.t_ms) >= from && Number(r.params.t_ms) + t.bucketMs <= to
     const series = (metric: string, from: number, to: number) =>
-      mine.filter((r) => r.metric === metric && Number(r.params.t_ms) >= from && Number(r.params.t_ms) + t.bucketMs <= to).map((r) => r.value)
+      mine.filter((r) => r.metric === metric && inBucket(r, from, to)).map((r) => r.value)
     const restartAt = t.crashMs + t.restartMs
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
-    const before = {a: mean(series('affected_ops_s', t.warmupMs, t.crashMs)), b: mean(series('bystander_ops_s', t.warmupMs, t.crashMs))}
-    const down = {a: series('affected_ops_s', t.crashMs, restartAt), b: series('bystander_ops_s', t.crashMs, restartAt), f: series('failed_calls_s', t.crashMs, restartAt)}
+    const before = {
+      a: mean(series('affected_ops_s', t.warmupMs, t.crashMs)), b: mean(series('bystander_ops_s', t.warmupMs, t.crashMs)),
+    }
+    const down = {
+      a: series('affected_ops_s', t.crashMs, restartAt),
+      b: series('bystander_ops_s', t.crashMs, restartAt),
+      f: series('failed_calls_s', t.crashMs, restartAt),
+    }
     const after = mean(series('affected_ops_s', restartAt, Infinity))
-    const failedOutside = [...series('failed_calls_s', 0, t.crashMs), ...series('failed_calls_s', restartAt, Infinity)].filter((x) => x !== 0).length
-    if (!(before.a > 0 && before.b > 0) || down.b.length === 0 || Number.isNaN(after)) return {holds: null, detail: `the ${d} rows lack the buckets before, during or after the outage`}
+    const outside = [...series('failed_calls_s', 0, t.crashMs), ...series('failed_calls_s', restartAt, Infinity)]
+    const failedOutside = outside.filter((x) => x !== 0).length
+    if (!(before.a > 0 && before.b > 0) || down.b.length === 0 || Number.isNaN(after)) {
+      return {holds: null, detail: `the ${d} rows lack the buckets before, during or after the outage`}
+    }
     const bRange = [Math.min(...down.b) / before.b, Math.max(...down.b) / before.b]
     const aPeak = Math.max(...down.a) / before.a
     const failing = down.f.filter((x) => x > 0).length
-    const ok = bRange[0] >= 1 - TOLERANCE && aPeak < TOLERANCE && after >= (1 - TOLERANCE) * before.a && failing === down.f.length && failedOutside === 0
+    const contained = bRange[0] >= 1 - TOLERANCE && aPeak < TOLERANCE && after >= (1 - TOLERANCE) * before.a
+    const ok = contained && failing === down.f.length && failedOutside === 0
     holds &&= ok
     parts.push(
-      `${d} crash: bystander at ${pctOf(bRange[0])}-${pctOf(bRange[1])} of its pre-crash ${before.b.toFixed(0)} ops/s while down, ` +
-        `affected at most ${pctOf(aPeak)} of its ${before.a.toFixed(0)} ops/s while down and ${pctOf(after / before.a)} after the restart; ` +
+      `${d} crash: bystander at ${pctOf(bRange[0])}-${pctOf(bRange[1])} of its pre-crash ${before.b.toFixed(0)} ops/s ` +
+        `while down, affected at most ${pctOf(aPeak)} of its ${before.a.toFixed(0)} ops/s while down and ` +
+        `${pctOf(after / before.a)} after the restart; ` +
         `failed calls in ${failing} of ${down.f.length} outage buckets and ${failedOutside} buckets outside it`,
     )
   }
-  return parts.length === 0 ? {holds: null, detail: 'no virtuos rows with a crashed domain'} : {holds, detail: parts.join('; ')}
+  if (parts.length === 0) return {holds: null, detail: 'no virtuos rows with a crashed domain'}
+  return {holds, detail: parts.join('; ')}
 }

@@ -1,8 +1,8 @@
 /**
- * flexsc-batching: FlexSC's calibration microbenchmark (Soares & Stumm, OSDI 2010; see
- * shared/paper/flexsc.md): time per getppid call when `batch` calls are posted per flexsc_wait,
- * with the syscall thread on the caller's core or on a remote core woken by an IPI, against the
- * synchronous trap (system native). Every point also reports its ratio to the synchronous call and
+ * flexsc-batching: FlexSC's calibration microbenchmark (Soares & Stumm, "FlexSC: Flexible System
+ * Call Scheduling with Exception-Less System Calls", OSDI 2010): time per getppid call when `batch`
+ * calls are posted per flexsc_wait, with the syscall thread on the caller's core or on a remote core
+ * woken by an IPI, against the synchronous trap (system native). Every point also reports its ratio to the synchronous call and
  * its distance from what FlexSC published for that point (`ref_error_pct`).
  *
  * Profile: the experiment runs on configs/flexsc-i7.json (FlexSC's testbed) unless the run named
@@ -10,21 +10,19 @@
  * differ from the default profile file) are applied to flexsc-i7 instead.
  */
 import {resolve} from 'node:path'
-import {DEFAULT_PROFILE, type LoadedProfile, readProfileJson, resolveParams, validateProfile} from '../config/index.js'
-import {constantAt, estimatesOf, PACKAGE_ROOT, profileHash} from '../config/load.js'
-import {allConstantPaths} from '../config/spec.js'
+import {carryOverrides, DEFAULT_PROFILE, type LoadedProfile} from '../config/index.js'
+import {PACKAGE_ROOT} from '../config/load.js'
 import {flexscOf, type FlexscLibC, type Placement} from '../kernel/flexsc/index.js'
 import type {SyscallArgs, SyscallName} from '../kernel/types.js'
 import type {MachineParams} from '../machine/params.js'
-import {buildSystem} from '../kernel/systems.js'
-import {Machine} from '../machine/machine.js'
-import {Simulation} from '../sim/index.js'
-import {type Bench, cyclesToNs, runBench} from '../workloads/common.js'
+import {buildBench, cyclesToNs, runBench} from '../workloads/common.js'
 import {allOf, matchesPublished, referenceGap, type PublishedPoint} from './claims.js'
 import type {ExperimentDef, Point, PointResult, ReferencePoint, RunContext, SystemId} from './types.js'
 
 export const FLEXSC_PROFILE = resolve(PACKAGE_ROOT, 'configs', 'flexsc-i7.json')
-const SOURCE = 'FlexSC (Soares & Stumm, OSDI 2010), getppid batching microbenchmark, as summarised in shared/paper/flexsc.md'
+const SOURCE =
+  'FlexSC (Soares & Stumm, "FlexSC: Flexible System Call Scheduling with Exception-Less System Calls", OSDI 2010), ' +
+  'getppid batching microbenchmark'
 const BATCHES = [1, 2, 4, 8, 16, 32, 64]
 
 /** What FlexSC published for a point, as a ratio to the synchronous call: a value or a bound. */
@@ -64,11 +62,16 @@ const reference: ReferencePoint[] = [
   ...(['same-core', 'remote-core'] as const).flatMap((placement) =>
     BATCHES.map((batch) => {
       const ref = published(placement, batch)
-      return {system: 'flexsc' as const, point: {batch, placement}, metric: 'ratio_vs_sync', value: ref.ratio, kind: ref.kind, source: `${SOURCE}: ${ref.says}`}
+      const point = {batch, placement}
+      return {system: 'flexsc' as const, point, metric: 'ratio_vs_sync', value: ref.ratio, kind: ref.kind, source: `${SOURCE}: ${ref.says}`}
     }),
   ),
   {
-    system: 'flexsc', point: {batch: 1, placement: 'remote-core'}, metric: 'ns_per_call', value: REMOTE_SINGLE_MAX_NS, kind: 'at-most',
+    system: 'flexsc',
+    point: {batch: 1, placement: 'remote-core'},
+    metric: 'ns_per_call',
+    value: REMOTE_SINGLE_MAX_NS,
+    kind: 'at-most',
     source: `${SOURCE}: the remote-core plot's y axis spans 0-700 ns`,
   },
 ]
@@ -78,7 +81,9 @@ function publishedAt(metric: string) {
   return (point: Point): PublishedPoint | null => {
     const placement = String(point.placement) as Placement
     const batch = Number(point.batch)
-    if (metric === 'ns_per_call') return placement === 'remote-core' && batch === 1 ? {kind: 'at-most', value: REMOTE_SINGLE_MAX_NS} : null
+    if (metric === 'ns_per_call') {
+      return placement === 'remote-core' && batch === 1 ? {kind: 'at-most', value: REMOTE_SINGLE_MAX_NS} : null
+    }
     const ref = published(placement, batch)
     return {kind: ref.kind, value: ref.ratio}
   }
@@ -88,49 +93,54 @@ export const flexscBatching: ExperimentDef = {
   id: 'flexsc-batching',
   title: 'FlexSC calibration: time per getppid vs calls batched per flexsc_wait',
   reproduces: 'FlexSC (OSDI 2010) exception-less getppid microbenchmark, same core and remote core',
-  claim: 'Exceptionless calls cost more than a trap one at a time (43% same core, >10x remote), break even from 2 (same core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core',
+  claim:
+    'Exceptionless calls cost more than a trap one at a time (43% same core, >10x remote), break even from 2 (same ' +
+    'core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core',
   axes: [
     {name: 'batch', quick: BATCHES, full: BATCHES, unit: 'calls', description: 'getppid calls posted per flexsc_wait'},
-    {name: 'placement', quick: ['same-core', 'remote-core'], full: ['same-core', 'remote-core'], description: 'where the syscall thread runs'},
+    {
+      name: 'placement',
+      quick: ['same-core', 'remote-core'],
+      full: ['same-core', 'remote-core'],
+      description: 'where the syscall thread runs',
+    },
   ],
   systems: ['native', 'flexsc'],
   metrics: [
-    {name: 'ns_per_call', unit: 'ns', better: 'lower', description: 'simulated time per getppid call in the measured loop'},
-    {name: 'ratio_vs_sync', unit: 'ratio', better: 'lower', description: 'ns_per_call / the synchronous trap loop on the same profile (native: 1)'},
-    {name: 'ref_error_pct', unit: '%', better: 'lower', description: 'signed distance of ratio_vs_sync from the published FlexSC point (0 when a published bound holds; native: 0)'},
+    {
+      name: 'ns_per_call',
+      unit: 'ns',
+      better: 'lower',
+      description: 'simulated time per getppid call in the measured loop',
+    },
+    {
+      name: 'ratio_vs_sync',
+      unit: 'ratio',
+      better: 'lower',
+      description: 'ns_per_call / the synchronous trap loop on the same profile (native: 1)',
+    },
+    {
+      name: 'ref_error_pct',
+      unit: '%',
+      better: 'lower',
+      description:
+        'signed distance of ratio_vs_sync from the published FlexSC point (0 when a published bound holds; native: ' +
+        '0)',
+    },
   ],
   reference,
   profileFor,
   claimCheck: allOf(
-    matchesPublished({system: 'flexsc', metric: 'ratio_vs_sync', published: publishedAt('ratio_vs_sync'), tolerance: CLAIM_TOLERANCE}),
-    matchesPublished({system: 'flexsc', metric: 'ns_per_call', published: publishedAt('ns_per_call'), tolerance: CLAIM_TOLERANCE}),
+    ...['ratio_vs_sync', 'ns_per_call'].map((metric) =>
+      matchesPublished({system: 'flexsc', metric, published: publishedAt(metric), tolerance: CLAIM_TOLERANCE}),
+    ),
   ),
   run: runPoint,
 }
 
-const profiles = new Map<string, LoadedProfile>()
-
 /** flexsc-i7 unless the run named a profile; the run's --set overrides carried over. */
 export function profileFor(run: LoadedProfile): LoadedProfile {
-  if (run.path !== DEFAULT_PROFILE) return run
-  const key = run.hash
-  let loaded = profiles.get(key)
-  if (!loaded) {
-    const pristine = readProfileJson(DEFAULT_PROFILE)
-    let data = readProfileJson(FLEXSC_PROFILE) as Record<string, unknown>
-    for (const {path} of allConstantPaths()) {
-      const mine = constantAt(run.profile, path)
-      if (JSON.stringify(mine) === JSON.stringify(constantAt(pristine, path))) continue
-      data = structuredClone(data)
-      let group = data
-      for (const seg of path.slice(0, -1)) group = (group[seg] ??= {}) as Record<string, unknown>
-      group[path[path.length - 1]] = structuredClone(mine)
-    }
-    const profile = validateProfile(data, 'configs/flexsc-i7.json with the run\'s --set overrides')
-    loaded = {name: profile.name, path: FLEXSC_PROFILE, hash: profileHash(profile), profile, params: resolveParams(profile), estimates: estimatesOf(profile)}
-    profiles.set(key, loaded)
-  }
-  return loaded
+  return run.path === DEFAULT_PROFILE ? carryOverrides(run, FLEXSC_PROFILE) : run
 }
 
 /** Calls measured per point (after a warm-up of 8 rounds). */
@@ -140,12 +150,13 @@ function callsFor(quick: boolean): number {
 
 const GETPPID: readonly [SyscallName, SyscallArgs] = ['getppid', {}]
 
+type Measured = ReturnType<typeof measure>
+
 /** Cycles per call of `batch`-call rounds on `system`. */
-export function measure(params: MachineParams, system: SystemId, batch: number, placement: Placement, calls: number, seed: number) {
-  // buildBench has no FlexSC options: the same construction, with the placement
-  const sim = new Simulation({seed, cyclesPerSecond: params.clockHz})
-  const machine = new Machine(sim, params)
-  const bench: Bench = {sim, machine, params, system: buildSystem(sim, machine, params, {system, clientHosts: 0, flexsc: {placement}})}
+export function measure(
+  params: MachineParams, system: SystemId, batch: number, placement: Placement, calls: number, seed: number,
+) {
+  const bench = buildBench(seed, params, system, {flexsc: {placement}})
   let t0 = 0
   let t1 = 0
   let n = 0
@@ -169,6 +180,19 @@ export function measure(params: MachineParams, system: SystemId, batch: number, 
   return {cyclesPerCall: (t1 - t0) / n, engine, stats}
 }
 
+/** What a flexsc point measured against the synchronous loop and the published statement. */
+function flexscNote(
+  name: string, run: Measured, sync: Measured, ratio: number, ref: PublishedRatio, clockHz: number,
+): string {
+  const ns = (m: Measured) => cyclesToNs(m.cyclesPerCall, clockHz).toFixed(1)
+  const gap = referenceGap(ratio, {value: ref.ratio, kind: ref.kind}, 'ratio').phrase
+  const counters = run.stats ? `; ${run.stats.ipis} IPIs, ${run.stats.wakeups} wake-ups, ${run.stats.waits} waits` : ''
+  return (
+    `profile ${name}; model ${ratio.toFixed(3)}x sync (${ns(run)} ns vs ${ns(sync)} ns); ` +
+    `published: ${ref.says} (${ref.kind} ${ref.ratio.toFixed(3)}x); ${gap}${counters}`
+  )
+}
+
 function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
   const batch = Number(point.batch)
   const placement = String(point.placement) as Placement
@@ -180,9 +204,6 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const ref = published(placement, batch)
   const err = system === 'native' ? 0 : referenceError(ratio, ref)
   const ns = cyclesToNs(run.cyclesPerCall, params.clockHz)
-  const notes = system === 'native'
-    ? [`profile ${name}`]
-    : [`profile ${name}; model ${ratio.toFixed(3)}x sync (${ns.toFixed(1)} ns vs ${cyclesToNs(sync.cyclesPerCall, params.clockHz).toFixed(1)} ns); published: ${ref.says} (${ref.kind} ${ref.ratio.toFixed(3)}x); ${referenceGap(ratio, {value: ref.ratio, kind: ref.kind}, 'ratio').phrase}` +
-        (run.stats ? `; ${run.stats.ipis} IPIs, ${run.stats.wakeups} wake-ups, ${run.stats.waits} waits` : '')]
+  const notes = system === 'native' ? [`profile ${name}`] : [flexscNote(name, run, sync, ratio, ref, params.clockHz)]
   return {metrics: {ns_per_call: ns, ratio_vs_sync: ratio, ref_error_pct: err}, engine: run.engine, notes}
 }

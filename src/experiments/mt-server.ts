@@ -5,42 +5,53 @@
  * domain, so every call of a request but the library's is remote; the server's threads are M:N.
  */
 import {betterThanNative} from './claims.js'
-import {maxGoodput} from '../machine/nic.js'
-import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
-import {webConfig, webProfile} from '../workloads/webserver-profile.js'
-import {runWebServer} from '../workloads/webserver.js'
-import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+import type {ExperimentDef} from './types.js'
+import {webServerPoint} from './web-server.js'
 
 export const mtServer: ExperimentDef = {
   id: 'mt-server',
   title: 'Multithreaded web server: requests/s and latency by concurrency and file size',
-  reproduces: 'VirtuOS evaluation, macrobenchmarks: multithreaded applications (a threaded server, network and storage)',
-  claim: 'VirtuOS exceeds native Linux for some multithreaded workloads: exceptionless calls keep the server cores free of traps and kernel work (paid for in copies and coordination)',
+  reproduces:
+    'VirtuOS evaluation, macrobenchmarks: multithreaded applications (a threaded server, network and storage)',
+  claim:
+    'VirtuOS exceeds native Linux for some multithreaded workloads: exceptionless calls keep the server cores free ' +
+    'of traps and kernel work (paid for in copies and coordination)',
   axes: [
-    {name: 'clients', quick: [1, 16, 256], full: [1, 4, 16, 64, 256, 1000], unit: 'connections', description: 'concurrent ab clients (closed loop, no keep-alive)'},
-    {name: 'file_bytes', quick: [256, 16384], full: [256, 1024, 4096, 16384, 65536], unit: 'bytes', description: 'size of every served file'},
+    {
+      name: 'clients',
+      quick: [1, 16, 256],
+      full: [1, 4, 16, 64, 256, 1000],
+      unit: 'connections',
+      description: 'concurrent ab clients (closed loop, no keep-alive)',
+    },
+    {
+      name: 'file_bytes',
+      quick: [256, 16384],
+      full: [256, 1024, 4096, 16384, 65536],
+      unit: 'bytes',
+      description: 'size of every served file',
+    },
   ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   metrics: [
-    {name: 'requests_per_s', unit: 'req/s', better: 'higher', description: 'requests completed in the window per simulated second'},
-    {name: 'latency_mean_ms', unit: 'ms', better: 'lower', description: "mean time from the client's connect to the last byte of the response"},
+    {
+      name: 'requests_per_s',
+      unit: 'req/s',
+      better: 'higher',
+      description: 'requests completed in the window per simulated second',
+    },
+    {
+      name: 'latency_mean_ms',
+      unit: 'ms',
+      better: 'lower',
+      description: "mean time from the client's connect to the last byte of the response",
+    },
   ],
   claimCheck: betterThanNative({system: 'virtuos', metric: 'requests_per_s', margin: 0.02}),
-  run: runPoint,
-}
-
-function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
-  const w = webProfile('mt-server')
-  const params = ctx.profile.params
-  const clients = Number(point.clients)
-  const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes), maxGoodput(params))
-  const threads = Math.min(clients, w.maxThreads.value)
-  const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, {kind: 'threads', threads})
-  return {
-    metrics: {requests_per_s: rec.rate(params.clockHz), latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3},
-    engine,
-    notes: [...(clients > threads ? [`${clients} clients share ${threads} server threads`] : []), ...flexscNotes(bench.system)],
-  }
+  // one thread per client up to MaxRequestWorkers
+  run: webServerPoint('mt-server', (point, w) => ({
+    kind: 'threads', threads: Math.min(Number(point.clients), w.maxThreads.value),
+  })),
 }

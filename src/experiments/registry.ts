@@ -15,7 +15,10 @@ import {ttcpExperiment} from './ttcp.js'
 import {oltp} from './oltp.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
-const EXPERIMENTS: readonly ExperimentDef[] = [syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline, oltp, mtServer, mpServer, ttcpExperiment, flexscBatching]
+const EXPERIMENTS: readonly ExperimentDef[] = [
+  syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline, oltp, mtServer, mpServer, ttcpExperiment,
+  flexscBatching,
+]
 
 /**
  * A tiny experiment for the runner's and CLI's own tests, registered only when this variable is

@@ -7,7 +7,7 @@
 import {z} from 'zod'
 import {loadProfile} from '../config/index.js'
 import {buildBench, cyclesToNs, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, callLatencyWorkload, type CallClass} from '../workloads/micro.js'
 import {byMode, header, pick, positive, positiveInt, sourced, count} from '../workloads/schema.js'
 import {paysVsNative} from './claims.js'
@@ -27,28 +27,50 @@ const schema = z.strictObject(
 )
 export type SyscallOverheadWorkload = z.infer<typeof schema>
 
-let cached: SyscallOverheadWorkload | undefined
 /** The workload file, read once per process (worker threads read their own copy). */
-export function syscallOverheadWorkload(): SyscallOverheadWorkload {
-  return (cached ??= loadWorkload('syscall-overhead', schema))
-}
+export const syscallOverheadWorkload: () => SyscallOverheadWorkload = cachedWorkload('syscall-overhead', schema)
 
 export const syscallOverhead: ExperimentDef = {
   id: 'syscall-overhead',
   title: 'System call overhead: latency of single calls by class and user threads',
-  reproduces: 'VirtuOS evaluation, "system call overhead" (overheads were estimated: system call overhead, copying, process coordination)',
+  reproduces:
+    'VirtuOS evaluation, "system call overhead" (overheads were estimated: system call overhead, copying, process ' +
+    'coordination)',
   claim:
-    'Decomposition has a price: a remote call through call pages and a service-domain worker costs more than a native trap when issued alone, while local calls cost what they do natively; with many threads in flight, exceptionless calls avoid traps on the application cores',
+    'Decomposition has a price: a remote call through call pages and a service-domain worker costs more than a ' +
+    'native trap when issued alone, while local calls cost what they do natively; with many threads in flight, ' +
+    'exceptionless calls avoid traps on the application cores',
   axes: [
-    {name: 'syscall', quick: [...CALL_CLASSES], full: [...CALL_CLASSES], description: 'call class: local getppid; remote null-like fstat (storage fd) / getsockopt (socket); 1-byte read/write of a storage file / socket'},
-    {name: 'threads', quick: [1, 4, 64], full: [1, 2, 4, 8, 16, 64], unit: 'threads', description: 'user threads of one process issuing calls back to back'},
+    {
+      name: 'syscall',
+      quick: [...CALL_CLASSES],
+      full: [...CALL_CLASSES],
+      description:
+        'call class: local getppid; remote null-like fstat (storage fd) / getsockopt (socket); 1-byte read/write of ' +
+        'a storage file / socket',
+    },
+    {
+      name: 'threads',
+      quick: [1, 4, 64],
+      full: [1, 2, 4, 8, 16, 64],
+      unit: 'threads',
+      description: 'user threads of one process issuing calls back to back',
+    },
   ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
   claimCheck: paysVsNative({system: 'virtuos', metric: 'latency_ns', margin: 0.05}),
   metrics: [
-    {name: 'latency_ns', unit: 'ns', better: 'lower', description: 'mean time from issuing a call to its return, as one thread sees it: calls returned in the window, plus calls outstanding through the whole window at their wait so far (a saturated LIFO submitted stack starves old entries)'},
+    {
+      name: 'latency_ns',
+      unit: 'ns',
+      better: 'lower',
+      description:
+        'mean time from issuing a call to its return, as one thread sees it: calls returned in the window, plus ' +
+        'calls outstanding through the whole window at their wait so far (a saturated LIFO submitted stack starves ' +
+        'old entries)',
+    },
     {name: 'calls_per_s', unit: 'calls/s', better: 'higher', description: 'calls of all threads per simulated second'},
   ],
   run: runPoint,

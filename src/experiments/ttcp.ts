@@ -5,10 +5,11 @@
  */
 import {z} from 'zod'
 import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
-import {loadWorkload} from '../workloads/load.js'
+import {cachedWorkload} from '../workloads/load.js'
 import {byMode, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {ttcp} from '../workloads/ttcp.js'
 import {describePoint} from './claims.js'
+import {powersOf} from './points.js'
 import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -22,29 +23,37 @@ const schema = z.strictObject(
 )
 export type TtcpWorkload = z.infer<typeof schema>
 
-let cached: TtcpWorkload | undefined
-export function ttcpWorkload(): TtcpWorkload {
-  return (cached ??= loadWorkload('ttcp', schema))
-}
+/** The workload file, read once per process. */
+export const ttcpWorkload: () => TtcpWorkload = cachedWorkload('ttcp', schema)
 
 const KiB = 1024
 /** 1 KiB .. 1 MiB by powers of `base`. */
-function sizes(base: number): number[] {
-  const out: number[] = []
-  for (let b = KiB; b <= 1024 * KiB; b *= base) out.push(b)
-  return out
-}
+const sizes = (base: number) => powersOf(base, KiB, 1024 * KiB)
 
 export const ttcpExperiment: ExperimentDef = {
   id: 'ttcp',
   title: 'TTCP: TCP bulk-transfer throughput to a client host by write size',
   reproduces: 'VirtuOS evaluation, network throughput (TTCP, in the reference list)',
-  claim: 'VirtuOS pays for copying and coordination: each write crosses the data region and a network-domain worker, so it stays below native Linux at some write size, and within 5% of it once writes are large enough to fill the wire',
-  axes: [{name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)'}],
+  claim:
+    'VirtuOS pays for copying and coordination: each write crosses the data region and a network-domain worker, so ' +
+    'it stays below native Linux at some write size, and within 5% of it once writes are large enough to fill the ' +
+    'wire',
+  axes: [
+    {
+      name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)',
+    },
+  ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
-  metrics: [{name: 'throughput_mbps', unit: 'Mb/s', better: 'higher', description: 'payload bits per second at the receiver, from accept to the last byte (Mb = 10^6 bits)'}],
+  metrics: [
+    {
+      name: 'throughput_mbps',
+      unit: 'Mb/s',
+      better: 'higher',
+      description: 'payload bits per second at the receiver, from accept to the last byte (Mb = 10^6 bits)',
+    },
+  ],
   claimCheck: paysButKeepsUp,
   run: runPoint,
 }
@@ -64,7 +73,8 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const engine = runBench(bench, run.finished)
   const {bytes, startCycles, endCycles} = run.result
   const seconds = (endCycles - startCycles) / params.clockHz
-  return {metrics: {throughput_mbps: seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0}, engine, notes: flexscNotes(bench.system)}
+  const throughput = seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0
+  return {metrics: {throughput_mbps: throughput}, engine, notes: flexscNotes(bench.system)}
 }
 
 /** virtuos below native at some size (it pays), and within 5% at the largest size run (it keeps up). */
@@ -77,7 +87,8 @@ function paysButKeepsUp(rows: readonly ResultRow[]): ClaimVerdict {
   const best = v.reduce((a, b) => (b.ratioVsNative! > a.ratioVsNative! ? b : a))
   const keepsUp = largest.ratioVsNative! >= 0.95
   const detail =
-    `virtuos/native throughput ${worst.ratioVsNative!.toFixed(3)} at ${describePoint(worst.params)} to ${best.ratioVsNative!.toFixed(3)} at ${describePoint(best.params)}; ` +
+    `virtuos/native throughput ${worst.ratioVsNative!.toFixed(3)} at ${describePoint(worst.params)} ` +
+    `to ${best.ratioVsNative!.toFixed(3)} at ${describePoint(best.params)}; ` +
     `below native at ${below.length} of ${v.length} sizes; ${largest.ratioVsNative!.toFixed(3)} at the largest`
   return {holds: below.length > 0 && keepsUp, detail}
 }

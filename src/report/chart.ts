@@ -7,7 +7,9 @@
  */
 import * as vega from 'vega'
 import {compile, type TopLevelSpec} from 'vega-lite'
-import {SYSTEM_IDS, type ExperimentDef, type ParamValue, type ResultRow, type SystemId} from '../experiments/types.js'
+import {
+  SYSTEM_IDS, type ExperimentDef, type ParamValue, type Point, type ReferencePoint, type ResultRow, type SystemId,
+} from '../experiments/types.js'
 import {readResultCsv} from './csvread.js'
 
 export interface ChartFile {
@@ -46,7 +48,11 @@ const REF_SHAPE = {
 } as const
 
 function refLegend(kinds: readonly string[]): string {
-  const words: Record<string, string> = {about: 'X = published value', 'at-least': 'bar with arrow up = published lower bound', 'at-most': 'bar with arrow down = published upper bound'}
+  const words: Record<string, string> = {
+    about: 'X = published value',
+    'at-least': 'bar with arrow up = published lower bound',
+    'at-most': 'bar with arrow down = published upper bound',
+  }
   return kinds.map((k) => words[k]).join(', ')
 }
 
@@ -127,7 +133,8 @@ function layout(rows: readonly ResultRow[], def?: ExperimentDef): Layout {
   const swept = names.filter((n) => values.get(n)!.length > 1)
   const numeric = swept.find((n) => values.get(n)!.every((v) => typeof v === 'number'))
   const x = numeric ?? swept[0] ?? null
-  return {x, xNumeric: numeric !== undefined, facets: swept.filter((n) => n !== x), fixed: names.filter((n) => !swept.includes(n)), values}
+  const fixed = names.filter((n) => !swept.includes(n))
+  return {x, xNumeric: numeric !== undefined, facets: swept.filter((n) => n !== x), fixed, values}
 }
 
 function axisTitle(name: string, def?: ExperimentDef): string {
@@ -139,129 +146,181 @@ function axisTitle(name: string, def?: ExperimentDef): string {
 const isBytes = (unit: string | undefined) => unit !== undefined && /^(bytes?|B)$/i.test(unit)
 const isPow2 = (v: number) => Number.isInteger(v) && v > 0 && (v & (v - 1)) === 0
 
+type Datum = Record<string, unknown>
+type Layer = Record<string, unknown>
+type Encoding = Record<string, unknown>
+type Params = Readonly<Record<string, ParamValue>>
+
 function metricChart(experiment: string, metric: string, rows: readonly ResultRow[], def?: ExperimentDef): ChartSpec {
   const lay = layout(rows, def)
   const systems = SYSTEM_IDS.filter((s) => rows.some((r) => r.system === s))
-  const unit = rows[0]?.unit ?? ''
-  const better = rows[0]?.better ?? 'higher'
+  const {data, refs, kinds} = chartData(metric, rows, lay, systems, def)
+  const title = `${def?.title ?? experiment}: ${metric}`
+  const subtitle = subtitleLines(experiment, rows[0]?.better ?? 'higher', lay, refs, kinds, def)
+  const ys = data.map((d) => d.y as number)
+  const logY = ys.every((v) => v > 0) && Math.max(...ys) / Math.min(...ys) >= LOG_SPAN_Y
+  const y = yEncoding(metric, rows[0]?.unit ?? '', logY)
+  const enc = systemEncodings(systems)
+  const {x, layers} = lay.x !== null && lay.xNumeric ? lineLayers(lay, lay.x, enc, def) : barLayers(lay, systems, ys, y, enc, def)
+  layers.push(...refLayers(kinds, () => enc(lay.x === null || !lay.xNumeric)))
+  for (const l of layers) l.encoding = {x, y, ...(l.encoding as object)}
+  const spec = chartSpec(title, subtitle, data, layers, lay, def)
+  return {file: `${experiment}.${slug(metric)}.svg`, experiment, metric, title, spec: spec as unknown as TopLevelSpec}
+}
+
+/** The model's rows, then the paper's numbers for this metric at points this run has (fixed axes must agree). */
+function chartData(
+  metric: string, rows: readonly ResultRow[], lay: Layout, systems: readonly SystemId[], def?: ExperimentDef,
+) {
   // One facet axis: its name is the facet title and values label the panels; several: "a=1, b=x".
-  const facetOf = (params: Readonly<Record<string, ParamValue>>) =>
+  const facetOf = (params: Params) =>
     lay.facets.length === 1 ? String(params[lay.facets[0]]) : lay.facets.map((f) => `${f}=${params[f]}`).join(', ')
-  const data: Record<string, unknown>[] = rows.map((r) => ({
+  const data: Datum[] = rows.map((r) => ({
     x: lay.x === null ? r.system : r.params[lay.x],
     y: r.value,
     system: r.system,
     facet: facetOf(r.params),
     source: 'model',
   }))
-
-  // The paper's numbers for this metric, at points this run has (fixed axes must agree).
-  const refs = (def?.reference ?? []).filter(
-    (p) => p.metric === metric && systems.includes(p.system) && lay.fixed.every((f) => p.point[f] === undefined || p.point[f] === lay.values.get(f)![0]),
-  )
+  const agrees = (point: Point) => lay.fixed.every((f) => point[f] === undefined || point[f] === lay.values.get(f)![0])
+  const refs = (def?.reference ?? []).filter((p) => p.metric === metric && systems.includes(p.system) && agrees(p.point))
   const swept = lay.x === null ? [] : lay.values.get(lay.x)!
   for (const p of refs) {
     // Only at swept x values: a published point the run did not reach would stretch the axis past the model's line.
     if (lay.x !== null && !swept.includes(p.point[lay.x])) continue
-    data.push({x: lay.x === null ? p.system : p.point[lay.x], y: p.value, system: p.system, facet: facetOf(p.point), source: 'paper', kind: p.kind ?? 'about'})
+    const x = lay.x === null ? p.system : p.point[lay.x]
+    data.push({x, y: p.value, system: p.system, facet: facetOf(p.point), source: 'paper', kind: p.kind ?? 'about'})
   }
-  const hasRefs = data.some((d) => d.source === 'paper')
   const kinds = unique(data.filter((d) => d.source === 'paper').map((d) => d.kind as string))
+  return {data, refs, kinds}
+}
 
-  const title = `${def?.title ?? experiment}: ${metric}`
-  const subtitle = [
+function subtitleLines(
+  experiment: string, better: string, lay: Layout, refs: readonly ReferencePoint[], kinds: readonly string[], def?: ExperimentDef,
+): string[] {
+  const fixed = lay.fixed.map((f) => `${f} = ${lay.values.get(f)![0]}`).join(', ')
+  return [
     def?.reproduces ? `reproduces ${def.reproduces}` : `experiment ${experiment}`,
     `${better} is better`,
-    ...(lay.fixed.length > 0 ? [lay.fixed.map((f) => `${f} = ${lay.values.get(f)![0]}`).join(', ')] : []),
-    ...(hasRefs ? [`${refLegend(kinds)}: ${unique(refs.map((r) => origin(r.source))).join('; ')}`] : []),
+    ...(lay.fixed.length > 0 ? [fixed] : []),
+    ...(kinds.length > 0 ? [`${refLegend(kinds)}: ${unique(refs.map((r) => origin(r.source))).join('; ')}`] : []),
   ].flatMap((line) => wrap(line, SUBTITLE_CHARS))
-  const ys = data.map((d) => d.y as number)
-  const logY = ys.every((v) => v > 0) && Math.max(...ys) / Math.min(...ys) >= LOG_SPAN_Y
-  const yEnc = {
+}
+
+function yEncoding(metric: string, unit: string, logY: boolean) {
+  return {
     field: 'y',
     type: 'quantitative',
     title: `${metric}${unit ? ` (${unit})` : ''}`,
     scale: (logY ? {type: 'log'} : {zero: true}) as Record<string, unknown>,
     axis: logY ? {format: '~s'} : {},
   }
-  const systemScale = (pick: (s: SystemId) => unknown) => ({domain: systems, range: systems.map(pick)})
+}
+
+/** Per-system scales: `scale(pick)` maps each system to its style; `colour(bar)` is the colour encoding. */
+interface SystemEncodings {
+  (bar: boolean): Encoding
+  scale: (pick: (s: SystemId) => unknown) => Encoding
+}
+
+function systemEncodings(systems: readonly SystemId[]): SystemEncodings {
+  const scale = (pick: (s: SystemId) => unknown) => ({domain: systems, range: systems.map(pick)})
   const colour = (bar: boolean) => ({
     field: 'system',
     type: 'nominal',
     title: 'system',
-    scale: systemScale((s) => (bar ? STYLE[s].bar : STYLE[s].colour)),
-    legend: {labelExpr: `datum.label === 'native' ? 'native (${bar ? 'grey' : 'dashed'} baseline)' : datum.label`, labelLimit: 300},
+    scale: scale((s) => (bar ? STYLE[s].bar : STYLE[s].colour)),
+    legend: {
+      labelExpr: `datum.label === 'native' ? 'native (${bar ? 'grey' : 'dashed'} baseline)' : datum.label`,
+      labelLimit: 300,
+    },
   })
-  const model = {filter: "datum.source === 'model'"}
-  const paper = {filter: "datum.source === 'paper'"}
-  // A published value is an X; a bound is a bar with an arrow pointing where the model may lie.
-  const refLayers = kinds.map((kind) => ({
-    transform: [paper, {filter: `datum.kind === '${kind}'`}],
-    mark: {type: 'point', shape: REF_SHAPE[kind as keyof typeof REF_SHAPE], size: 110, strokeWidth: 2.5, filled: false, opacity: 1},
-    encoding: {color: colour(lay.x === null || !lay.xNumeric)},
+  return Object.assign(colour, {scale})
+}
+
+const MODEL = {filter: "datum.source === 'model'"}
+const PAPER = {filter: "datum.source === 'paper'"}
+
+/** A published value is an X; a bound is a bar with an arrow pointing where the model may lie. */
+function refLayers(kinds: readonly string[], colour: () => Encoding): Layer[] {
+  return kinds.map((kind) => ({
+    transform: [PAPER, {filter: `datum.kind === '${kind}'`}],
+    mark: {
+      type: 'point',
+      shape: REF_SHAPE[kind as keyof typeof REF_SHAPE],
+      size: 110,
+      strokeWidth: 2.5,
+      filled: false,
+      opacity: 1,
+    },
+    encoding: {color: colour()},
   }))
+}
 
-  let layers: Record<string, unknown>[]
-  let xEnc: Record<string, unknown>
-  if (lay.x !== null && lay.xNumeric) {
-    const xs = lay.values.get(lay.x)!.map(Number)
-    const positive = xs.filter((v) => v > 0)
-    const span = positive.length > 1 ? Math.max(...positive) / Math.min(...positive) : 1
-    // Powers of two (batch sizes, buffer sizes) read best on a log2 axis from a smaller span on.
-    const spans = span >= LOG_SPAN || (span >= LOG_SPAN_POW2 && xs.every(isPow2))
-    // Log when the sweep spans decades; symlog when it also holds 0 (e.g. an idle gap of 0, 10, ... 10000 us).
-    const scaleType = spans ? (positive.length === xs.length ? 'log' : 'symlog') : 'linear'
-    const pow2 = scaleType === 'log' && xs.every(isPow2)
-    const axisUnit = def?.axes.find((a) => a.name === lay.x)?.unit
-    const axis: Record<string, unknown> = {}
-    if (isBytes(axisUnit)) {
-      axis.labelExpr =
-        "datum.value >= 1048576 ? format(datum.value / 1048576, '~r') + ' MiB' : datum.value >= 1024 ? format(datum.value / 1024, '~r') + ' KiB' : format(datum.value, '~r') + ' B'"
-    } else if (scaleType !== 'linear') axis.labelExpr = "format(datum.value, '~s')"
-    // Ticks at the swept values: a log axis's own ticks rarely land on powers of two or on 0.
-    if (scaleType !== 'linear' && xs.length <= 12) axis.values = xs
-    const domain = [Math.min(...xs), Math.max(...xs)]
-    const scale =
-      scaleType === 'log' ? {type: 'log', base: pow2 ? 2 : 10, nice: false, domain} : scaleType === 'symlog' ? {type: 'symlog', nice: false, domain} : {zero: false, nice: false}
-    xEnc = {
-      field: 'x',
-      type: 'quantitative',
-      title: axisTitle(lay.x, def),
-      scale,
-      axis,
-    }
-    layers = [
-      {
-        transform: [model],
-        // One layer for line and points, so the legend shows each system's line style and marker.
-        mark: {type: 'line', strokeWidth: 2, point: {filled: true, size: 55}},
-        encoding: {
-          color: colour(false),
-          strokeDash: {field: 'system', type: 'nominal', title: 'system', scale: systemScale((s) => STYLE[s].dash)},
-          shape: {field: 'system', type: 'nominal', title: 'system', scale: systemScale((s) => STYLE[s].shape)},
-        },
-      },
-    ]
-  } else {
-    // No numeric sweep: grouped bars, one per system (native grey).
-    const xValues = lay.x === null ? systems : lay.values.get(lay.x)!
-    xEnc = {field: 'x', type: 'nominal', title: lay.x === null ? 'system' : axisTitle(lay.x, def), sort: xValues, axis: {labelAngle: 0}}
-    // A bar on a log scale needs a finite base: the decade below the smallest value.
-    const floor = logY ? {y2: {datum: 10 ** Math.floor(Math.log10(Math.min(...ys)))}} : {}
-    if (logY) yEnc.scale = {type: 'log', domainMin: floor.y2!.datum}
-    layers = [
-      {
-        transform: [model],
-        mark: {type: 'bar'},
-        encoding: {color: colour(true), ...floor, ...(lay.x === null ? {} : {xOffset: {field: 'system', type: 'nominal', sort: systems}})},
-      },
-    ]
-  }
-  layers.push(...refLayers)
-  for (const l of layers) l.encoding = {x: xEnc, y: yEnc, ...(l.encoding as object)}
+const BYTES_LABEL =
+  "datum.value >= 1048576 ? format(datum.value / 1048576, '~r') + ' MiB' : " +
+  "datum.value >= 1024 ? format(datum.value / 1024, '~r') + ' KiB' : format(datum.value, '~r') + ' B'"
 
-  const faceted = lay.facets.length > 0
-  const facetValues = unique(data.filter((d) => d.source === 'model').map((d) => d.facet as string))
+/** A numeric sweep: a line with markers per system over x (log when it spans decades). */
+function lineLayers(
+  lay: Layout, name: string, enc: SystemEncodings, def?: ExperimentDef,
+): {x: Encoding; layers: Layer[]} {
+  const xs = lay.values.get(name)!.map(Number)
+  const scaleType = xScaleType(xs)
+  const axis: Record<string, unknown> = {}
+  if (isBytes(def?.axes.find((a) => a.name === name)?.unit)) axis.labelExpr = BYTES_LABEL
+  else if (scaleType !== 'linear') axis.labelExpr = "format(datum.value, '~s')"
+  // Ticks at the swept values: a log axis's own ticks rarely land on powers of two or on 0.
+  if (scaleType !== 'linear' && xs.length <= 12) axis.values = xs
+  const domain = [Math.min(...xs), Math.max(...xs)]
+  const base = xs.every(isPow2) ? 2 : 10
+  const scale =
+    scaleType === 'log' ? {type: 'log', base, nice: false, domain}
+      : scaleType === 'symlog' ? {type: 'symlog', nice: false, domain} : {zero: false, nice: false}
+  const x = {field: 'x', type: 'quantitative', title: axisTitle(name, def), scale, axis}
+  const byStyle = (pick: (s: SystemId) => unknown) => ({
+    field: 'system', type: 'nominal', title: 'system', scale: enc.scale(pick),
+  })
+  const layers: Layer[] = [
+    {
+      transform: [MODEL],
+      // One layer for line and points, so the legend shows each system's line style and marker.
+      mark: {type: 'line', strokeWidth: 2, point: {filled: true, size: 55}},
+      encoding: {color: enc(false), strokeDash: byStyle((s) => STYLE[s].dash), shape: byStyle((s) => STYLE[s].shape)},
+    },
+  ]
+  return {x, layers}
+}
+
+/** Log when the sweep spans decades; symlog when it also holds 0 (e.g. an idle gap of 0, 10, ... 10000 us). */
+function xScaleType(xs: readonly number[]): 'log' | 'symlog' | 'linear' {
+  const positive = xs.filter((v) => v > 0)
+  const span = positive.length > 1 ? Math.max(...positive) / Math.min(...positive) : 1
+  // Powers of two (batch sizes, buffer sizes) read best on a log2 axis from a smaller span on.
+  const spans = span >= LOG_SPAN || (span >= LOG_SPAN_POW2 && xs.every(isPow2))
+  return spans ? (positive.length === xs.length ? 'log' : 'symlog') : 'linear'
+}
+
+/** No numeric sweep: grouped bars, one per system (native grey). Sets `y`'s log floor when it is log. */
+function barLayers(
+  lay: Layout, systems: readonly SystemId[], ys: readonly number[], y: ReturnType<typeof yEncoding>, enc: SystemEncodings,
+  def?: ExperimentDef,
+): {x: Encoding; layers: Layer[]} {
+  const xValues = lay.x === null ? systems : lay.values.get(lay.x)!
+  const title = lay.x === null ? 'system' : axisTitle(lay.x, def)
+  const x = {field: 'x', type: 'nominal', title, sort: xValues, axis: {labelAngle: 0}}
+  const logY = y.scale.type === 'log'
+  // A bar on a log scale needs a finite base: the decade below the smallest value.
+  const floor = logY ? {y2: {datum: 10 ** Math.floor(Math.log10(Math.min(...ys)))}} : {}
+  if (logY) y.scale = {type: 'log', domainMin: floor.y2!.datum}
+  const offset = lay.x === null ? {} : {xOffset: {field: 'system', type: 'nominal', sort: systems}}
+  return {x, layers: [{transform: [MODEL], mark: {type: 'bar'}, encoding: {color: enc(true), ...floor, ...offset}}]}
+}
+
+/** The top-level spec: faceted panels when another axis is swept, else one chart. */
+function chartSpec(
+  title: string, subtitle: string[], data: Datum[], layers: Layer[], lay: Layout, def?: ExperimentDef,
+) {
   const spec: Record<string, unknown> = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {text: title, subtitle, anchor: 'start'},
@@ -269,16 +328,20 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
     background: 'white',
     config: {font: 'Helvetica, Arial, sans-serif', legend: {orient: 'right'}},
   }
-  if (faceted) {
-    // Panels whose values differ by orders of magnitude get their own y scale, else the small ones read as flat lines.
-    const peaks = facetValues.map((f) => Math.max(...data.filter((d) => d.facet === f).map((d) => Math.abs(d.y as number))))
-    const independent = Math.min(...peaks) <= 0 ? Math.max(...peaks) > 0 : Math.max(...peaks) / Math.min(...peaks) > 5
-    if (independent) spec.resolve = {scale: {y: 'independent'}}
-    Object.assign(spec, {
-      facet: {field: 'facet', type: 'ordinal', title: lay.facets.length === 1 ? axisTitle(lay.facets[0], def) : null, sort: facetValues},
-      columns: Math.min(3, facetValues.length),
-      spec: {width: 300, height: 200, layer: layers},
-    })
-  } else Object.assign(spec, {width: 460, height: 280, layer: layers})
-  return {file: `${experiment}.${slug(metric)}.svg`, experiment, metric, title, spec: spec as unknown as TopLevelSpec}
+  if (lay.facets.length === 0) return Object.assign(spec, {width: 460, height: 280, layer: layers})
+  const facetValues = unique(data.filter((d) => d.source === 'model').map((d) => d.facet as string))
+  // Panels whose values differ by orders of magnitude get their own y scale, else the small ones read as flat lines.
+  const peaks = facetValues.map((f) => Math.max(...data.filter((d) => d.facet === f).map((d) => Math.abs(d.y as number))))
+  const independent = Math.min(...peaks) <= 0 ? Math.max(...peaks) > 0 : Math.max(...peaks) / Math.min(...peaks) > 5
+  if (independent) spec.resolve = {scale: {y: 'independent'}}
+  return Object.assign(spec, {
+    facet: {
+      field: 'facet',
+      type: 'ordinal',
+      title: lay.facets.length === 1 ? axisTitle(lay.facets[0], def) : null,
+      sort: facetValues,
+    },
+    columns: Math.min(3, facetValues.length),
+    spec: {width: 300, height: 200, layer: layers},
+  })
 }

@@ -117,6 +117,8 @@ export interface AbClientConfig {
   thinkInstructions: number
   gate: StartGate
   gatePollCycles: number
+  /** Called when the client stops (here rather than in a wrapping program: one generator less per event). */
+  onDone?: () => void
 }
 
 /**
@@ -138,10 +140,11 @@ export function abClient(cfg: AbClientConfig, rec: OpRecorder): Program {
       if (!ok) {
         // the server stopped accepting at the end of the run: not a failure before the end
         if (sys.now() < cfg.gate.endCycles) rec.failed++
-        return
+        break
       }
       rec.record(t0, sys.now())
       if (cfg.thinkInstructions > 0) yield* sys.compute(cfg.thinkInstructions)
     }
+    cfg.onDone?.()
   }
 }

@@ -46,10 +46,11 @@ export function buildBench(seed: number, params: MachineParams, system: string, 
 /**
  * Where the experiments place FlexSC's syscall threads. FlexSC ran its servers (Apache, MySQL, BIND)
  * under FlexSC-Threads on every core of its testbed, and in multicore mode put the syscall threads
- * on a static list of cores woken by IPIs (shared/paper/flexsc.md, "Multicore"): that is
- * `remote-core`. flexsc.md does not say which cores served which on the servers' runs, and with
- * the default syscall-core list (the last core) every core's calls queue on one syscall core, which
- * measures that list, not the design (quick mt-server, 256 clients: 31.6k vs native 119.6k req/s).
+ * on a static list of cores woken by IPIs (Soares & Stumm, "FlexSC: Flexible System Call Scheduling
+ * with Exception-Less System Calls", OSDI 2010, multicore execution): that is `remote-core`. The
+ * paper does not say which cores served which on the servers' runs, and with the default
+ * syscall-core list (the last core) every core's calls queue on one syscall core, which measures
+ * that list, not the design (quick mt-server, 256 clients: 31.6k vs native 119.6k req/s).
  * So every experiment uses `same-core`: each core's syscall thread runs on that core while its
  * callers wait in flexsc_wait (FlexSC's single-core mode, replicated per core), no IPIs.
  */
@@ -63,7 +64,10 @@ export function flexscNote(system: System): string | undefined {
   if (system.name !== 'flexsc') return undefined
   const b = flexscOf(system)
   const s = b.stats
-  return `flexsc ${b.env.fp.placement}: ${s.posts} posts, ${s.batches} batches, ${s.served} served, ${s.waits} waits, ${s.ipis} IPIs, ${s.handoffs} handoffs, ${s.exhaustions} exhaustions`
+  return (
+    `flexsc ${b.env.fp.placement}: ${s.posts} posts, ${s.batches} batches, ${s.served} served, ${s.waits} waits, ` +
+    `${s.ipis} IPIs, ${s.handoffs} handoffs, ${s.exhaustions} exhaustions`
+  )
 }
 
 /** flexscNote as a list (empty for other designs), to spread into a point's notes. */
@@ -80,7 +84,9 @@ const DEFAULT_MAX_EVENTS = 50_000_000
  * says whether the workload completed; a run that stopped before that is a model bug (deadlock or
  * runaway) and throws.
  */
-export function runBench(b: Bench, finished: () => boolean, opts: {until?: number; maxEvents?: number} = {}): EngineStats {
+export function runBench(
+  b: Bench, finished: () => boolean, opts: {until?: number; maxEvents?: number} = {},
+): EngineStats {
   const maxEvents = opts.maxEvents ?? DEFAULT_MAX_EVENTS
   const engine = b.sim.run({until: opts.until, maxEvents})
   if (!finished()) {

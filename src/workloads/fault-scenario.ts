@@ -67,7 +67,9 @@ export function graceCycles(s: FaultScenario): number {
   return 20 * s.shape.retryCycles
 }
 
-export function runFaultScenario(seed: number, params: MachineParams, systemName: string, s: FaultScenario): FaultScenarioResult {
+export function runFaultScenario(
+  seed: number, params: MachineParams, systemName: string, s: FaultScenario,
+): FaultScenarioResult {
   const w = s.shape
   const bench = buildBench(seed, params, systemName, {clientHosts: 1})
   const files = fileServer({
@@ -87,7 +89,9 @@ export function runFaultScenario(seed: number, params: MachineParams, systemName
   const crash = domainCrasher(system)
   const machineDown = SINGLE_KERNEL.has(systemName)
   if (!machineDown && !crash) {
-    throw new InvariantError(`${systemName}: the backend has no crashDomain(domain, atCycles, delayCycles); the fault scenario cannot inject the crash`)
+    throw new InvariantError(
+      `${systemName}: the backend has no crashDomain(domain, atCycles, delayCycles); the fault scenario cannot inject the crash`,
+    )
   }
   crash?.(s.domain, s.crashAtCycles, s.restartDelayCycles)
   // a machine crash: nothing runs after it (the dirty-page flusher's 30 s timers would otherwise

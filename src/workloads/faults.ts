@@ -164,54 +164,77 @@ export interface RequestServiceRun {
   readonly finished: () => boolean
 }
 
+/** What the service's server and clients share. */
+interface Service {
+  cfg: RequestServiceConfig
+  ledger: CallLedger
+  clientLedger: CallLedger
+  /** Clients start once the server first listens (a start-up order, not a fault: no refused connects). */
+  listening: boolean
+  serverDone: boolean
+  clientsDone: number
+}
+
 /**
  * A request/response service: clients send `requestBytes`, the server answers `responseBytes`.
  * The server's accept loop re-creates its listener when the old one fails (a network-domain
  * restart makes it stale); a client whose connection fails or ends reconnects after a pause.
  */
 export function requestService(cfg: RequestServiceConfig): RequestServiceRun {
-  const ledger = new CallLedger('net-server')
-  const clientLedger = new CallLedger('net-clients')
-  let serverDone = false
-  let clientsDone = 0
-  // clients start once the server first listens (a start-up order, not a fault: no refused connects)
-  let listening = false
-  const cycles = (sys: SyscallInterface) => sys.now()
-
-  const handler = (fd: number): Program =>
-    function* (sys) {
-      for (;;) {
-        const got = yield* readFull(sys, ledger, fd, cfg.requestBytes)
-        if (got < cfg.requestBytes) break
-        if (cfg.serverInstructions > 0) yield* sys.compute(cfg.serverInstructions)
-        const s = yield* ledger.call(sys, sys.send(fd, cfg.responseBytes))
-        if (s.ret < 0) break
-      }
-      yield* ledger.call(sys, sys.close(fd))
-    }
-
-  /** A listening socket, or -1 after a failure (the caller pauses and retries). */
-  function* listen(sys: SyscallInterface): Gen<number> {
-    const ls = (yield* ledger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
-    if (ls < 0) return -1
-    const b = yield* ledger.call(sys, sys.bind(ls, {family: 'AF_INET', port: cfg.port}))
-    const l = b.ret < 0 ? b : yield* ledger.call(sys, sys.listen(ls, 128))
-    if (l.ret < 0) {
-      yield* ledger.call(sys, sys.close(ls))
-      return -1
-    }
-    return ls
+  const svc: Service = {
+    cfg, ledger: new CallLedger('net-server'), clientLedger: new CallLedger('net-clients'),
+    listening: false, serverDone: false, clientsDone: 0,
   }
+  return {
+    server: serviceServer(svc),
+    client: () => serviceClient(svc),
+    ledger: svc.ledger,
+    clientLedger: svc.clientLedger,
+    finished: () => svc.serverDone && svc.clientsDone === cfg.clients,
+  }
+}
 
-  const server: Program = function* (sys) {
+/** A connection of the server: answer every full request until the client goes. */
+function serviceHandler(svc: Service, fd: number): Program {
+  const {cfg, ledger} = svc
+  return function* (sys) {
+    for (;;) {
+      const got = yield* readFull(sys, ledger, fd, cfg.requestBytes)
+      if (got < cfg.requestBytes) break
+      if (cfg.serverInstructions > 0) yield* sys.compute(cfg.serverInstructions)
+      const s = yield* ledger.call(sys, sys.send(fd, cfg.responseBytes))
+      if (s.ret < 0) break
+    }
+    yield* ledger.call(sys, sys.close(fd))
+  }
+}
+
+/** A listening socket, or -1 after a failure (the caller pauses and retries). */
+function* serviceListen(svc: Service, sys: SyscallInterface): Gen<number> {
+  const {ledger} = svc
+  const ls = (yield* ledger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
+  if (ls < 0) return -1
+  const b = yield* ledger.call(sys, sys.bind(ls, {family: 'AF_INET', port: svc.cfg.port}))
+  const l = b.ret < 0 ? b : yield* ledger.call(sys, sys.listen(ls, 128))
+  if (l.ret < 0) {
+    yield* ledger.call(sys, sys.close(ls))
+    return -1
+  }
+  return ls
+}
+
+/** The accept loop: (re-)listen, poll, accept into a handler thread; join them at the end. */
+function serviceServer(svc: Service): Program {
+  const {cfg, ledger} = svc
+  return function* (sys) {
     const handlers: number[] = []
     let ls = -1
     // the accept loop outlives the clients' end by a retry, so a late reconnect is still served
-    while (cycles(sys) < cfg.endCycles + cfg.retryCycles) {
+    while (sys.now() < cfg.endCycles + cfg.retryCycles) {
       if (ls < 0) {
-        ls = yield* listen(sys)
+        ls = yield* serviceListen(svc, sys)
         if (ls < 0) yield* sys.sleep(cfg.retryCycles)
-        else listening = true
+        else svc.listening = true
         continue
       }
       const p = yield* ledger.call(sys, sys.poll([{fd: ls, events: POLL.IN}], cfg.pollCycles))
@@ -223,45 +246,52 @@ export function requestService(cfg: RequestServiceConfig): RequestServiceRun {
         yield* sys.sleep(cfg.retryCycles)
         continue
       }
-      handlers.push(yield* sys.spawnThread(handler(a.ret), `conn-${handlers.length}`))
+      handlers.push(yield* sys.spawnThread(serviceHandler(svc, a.ret), `conn-${handlers.length}`))
     }
     if (ls >= 0) yield* ledger.call(sys, sys.close(ls))
     for (const t of handlers) yield* sys.joinThread(t)
-    serverDone = true
+    svc.serverDone = true
   }
+}
 
-  const client = (index: number): Program =>
-    function* (sys) {
-      let fd = -1
-      while (!listening && sys.now() < cfg.endCycles) yield* sys.sleep(cfg.retryCycles)
-      while (sys.now() < cfg.endCycles) {
+/** A connected socket, or -1 after a failure (the caller pauses and retries). */
+function* serviceConnect(svc: Service, sys: SyscallInterface): Gen<number> {
+  const {clientLedger} = svc
+  const fd = (yield* clientLedger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
+  const c = fd < 0 ? null : yield* clientLedger.call(sys, sys.connect(fd, {family: 'AF_INET', host: 'server', port: svc.cfg.port}))
+  if (c && c.ret >= 0) return fd
+  if (fd >= 0) yield* clientLedger.call(sys, sys.close(fd))
+  return -1
+}
+
+/** A client: request after request on one connection, reconnecting after a pause when it fails. */
+function serviceClient(svc: Service): Program {
+  const {cfg, clientLedger} = svc
+  return function* (sys) {
+    let fd = -1
+    while (!svc.listening && sys.now() < cfg.endCycles) yield* sys.sleep(cfg.retryCycles)
+    while (sys.now() < cfg.endCycles) {
+      if (fd < 0) {
+        fd = yield* serviceConnect(svc, sys)
         if (fd < 0) {
-          fd = (yield* clientLedger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
-          const c = fd < 0 ? null : yield* clientLedger.call(sys, sys.connect(fd, {family: 'AF_INET', host: 'server', port: cfg.port}))
-          if (!c || c.ret < 0) {
-            if (fd >= 0) yield* clientLedger.call(sys, sys.close(fd))
-            fd = -1
-            yield* sys.sleep(cfg.retryCycles)
-            continue
-          }
-        }
-        const s = yield* clientLedger.call(sys, sys.send(fd, cfg.requestBytes))
-        const got = s.ret < 0 ? -1 : yield* readFull(sys, clientLedger, fd, cfg.responseBytes)
-        if (got < cfg.responseBytes) {
-          yield* clientLedger.call(sys, sys.close(fd))
-          fd = -1
           yield* sys.sleep(cfg.retryCycles)
           continue
         }
-        clientLedger.op(sys.now())
-        if (cfg.clientThinkInstructions > 0) yield* sys.compute(cfg.clientThinkInstructions)
       }
-      if (fd >= 0) yield* clientLedger.call(sys, sys.close(fd))
-      clientsDone++
-      void index
+      const s = yield* clientLedger.call(sys, sys.send(fd, cfg.requestBytes))
+      const got = s.ret < 0 ? -1 : yield* readFull(sys, clientLedger, fd, cfg.responseBytes)
+      if (got < cfg.responseBytes) {
+        yield* clientLedger.call(sys, sys.close(fd))
+        fd = -1
+        yield* sys.sleep(cfg.retryCycles)
+        continue
+      }
+      clientLedger.op(sys.now())
+      if (cfg.clientThinkInstructions > 0) yield* sys.compute(cfg.clientThinkInstructions)
     }
-
-  return {server, client, ledger, clientLedger, finished: () => serverDone && clientsDone === cfg.clients}
+    if (fd >= 0) yield* clientLedger.call(sys, sys.close(fd))
+    svc.clientsDone++
+  }
 }
 
 /** recv until `bytes` arrived; fewer (EOF or an error) means the connection is over. */

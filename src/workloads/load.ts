@@ -31,6 +31,15 @@ export function loadWorkload<T>(id: string, schema: ZodType<T>, opts: LoadWorklo
   return validateWorkload(data, schema, name)
 }
 
+/**
+ * A loader of `workloads/<id>.json` that reads and validates the file on its first call and then
+ * returns the same object: once per process (each worker thread reads its own).
+ */
+export function cachedWorkload<T>(id: string, schema: ZodType<T>): () => T {
+  let cached: T | undefined
+  return () => (cached ??= loadWorkload(id, schema))
+}
+
 /** Validates parsed data against `schema`; `name` is how messages name the file. */
 export function validateWorkload<T>(data: unknown, schema: ZodType<T>, name: string): T {
   const r = schema.safeParse(data)

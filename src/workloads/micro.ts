@@ -152,7 +152,9 @@ export function callLatencyWorkload(cfg: CallLatencyConfig): CallLatencyRun {
   return {program, tallies, setupEnd: () => setupEnd, finished: () => done}
 }
 
-function* callTarget(sys: SyscallInterface, cfg: CallLatencyConfig, kind: 'none' | 'file' | 'socket', ls: number, i: number): Gen<CallTarget> {
+function* callTarget(
+  sys: SyscallInterface, cfg: CallLatencyConfig, kind: 'none' | 'file' | 'socket', ls: number, i: number,
+): Gen<CallTarget> {
   if (kind === 'none') return {fd: -1}
   if (kind === 'file') {
     const fd = yield* cachedFile(sys, `${STORAGE_DIR}/calls-${i}`, cfg.call === 'read_file' ? cfg.fileBytes : 0)
@@ -164,14 +166,21 @@ function* callTarget(sys: SyscallInterface, cfg: CallLatencyConfig, kind: 'none'
   return {fd: conn.client}
 }
 
-function* timedCalls(sys: SyscallInterface, cfg: CallLatencyConfig, target: CallTarget, window: {from: number; to: number}, tally: CallTally): Gen<void> {
+function* timedCalls(
+  sys: SyscallInterface,
+  cfg: CallLatencyConfig,
+  target: CallTarget,
+  window: {from: number; to: number},
+  tally: CallTally,
+): Gen<void> {
   for (;;) {
     if (cfg.loopInstructions > 0) yield* sys.compute(cfg.loopInstructions)
     const t0 = sys.now()
     if (t0 >= window.to) return
     const r = yield* issueCall(sys, cfg.call, target)
     if (r.ret < 0 || ((cfg.call === 'read_file' || cfg.call === 'read_socket') && r.ret === 0)) {
-      throw new InvariantError(`${cfg.call} workload: call returned ${r.ret} ${r.errno ?? '(end of data: raise fileBytes/socketPrefillBytes)'}`)
+      const why = r.errno ?? '(end of data: raise fileBytes/socketPrefillBytes)'
+      throw new InvariantError(`${cfg.call} workload: call returned ${r.ret} ${why}`)
     }
     // counted by completion, with the whole wait: a call starved since before the window (the
     // submitted stack is LIFO) still weighs in, so latency and rate agree (Little's law)
@@ -207,13 +216,18 @@ export interface GapRun {
  * One thread: sleep `gapCycles`, then time one call; repeated. `onMeasureStart`/`onMeasureEnd` let
  * the caller snapshot counters around the timed calls (e.g. event channels sent).
  */
-export function gapWorkload(cfg: GapConfig, hooks: {onMeasureStart?: () => void; onMeasureEnd?: () => void} = {}): GapRun {
+export function gapWorkload(
+  cfg: GapConfig, hooks: {onMeasureStart?: () => void; onMeasureEnd?: () => void} = {},
+): GapRun {
   const tally: CallTally = {calls: 0, latencyCycles: 0}
   let done = false
   const program: Program = function* (sys) {
     const kind = fixtureOf(cfg.call)
     const ls = kind === 'socket' ? yield* listener(sys, cfg.port) : -1
-    const base = {threads: 1, loopInstructions: 0, warmupCycles: 0, measureCycles: 0, fileBytes: 1 << 20, socketPrefillBytes: 64 * 1024, port: cfg.port}
+    const base = {
+      threads: 1, loopInstructions: 0, warmupCycles: 0, measureCycles: 0, fileBytes: 1 << 20, socketPrefillBytes: 64 * 1024,
+      port: cfg.port,
+    }
     const target = yield* callTarget(sys, {...base, call: cfg.call}, kind, ls, 0)
     for (let i = 0; i < cfg.warmupCalls + cfg.measuredCalls; i++) {
       if (i === cfg.warmupCalls) hooks.onMeasureStart?.()
@@ -281,7 +295,9 @@ function* fileCopies(sys: SyscallInterface, cfg: CopyConfig, out: CopyRun['resul
     if (i === cfg.warmupCalls) t0 = sys.now()
     if (offset + cfg.bufferBytes > size) offset = 0
     const r = cfg.op === 'read' ? yield* sys.pread(fd, cfg.bufferBytes, offset) : yield* sys.pwrite(fd, cfg.bufferBytes, offset)
-    if (r.ret !== cfg.bufferBytes) throw new InvariantError(`copy workload: p${cfg.op} of ${cfg.bufferBytes} returned ${r.ret} ${r.errno ?? ''}`)
+    if (r.ret !== cfg.bufferBytes) {
+      throw new InvariantError(`copy workload: p${cfg.op} of ${cfg.bufferBytes} returned ${r.ret} ${r.errno ?? ''}`)
+    }
     offset += cfg.bufferBytes
     if (i >= cfg.warmupCalls) out.bytes += r.ret
   }

@@ -154,6 +154,18 @@ function must(what: string, ret: number): number {
   return ret
 }
 
+/** The server's state shared by its threads: the buffer pool's dirty pages, the files, the log tail. */
+interface Db {
+  cfg: OltpConfig
+  mutexes: Record<Mutex, InnoMutex>
+  stats: OltpRun['stats']
+  dbPages: number
+  dirty: Set<number>
+  files: {data: number; log: number}
+  logOffset: number
+  stopMaster: boolean
+}
+
 /** The server and clients of one run; `rng(name)` gives a seeded stream per connection. */
 export function oltp(cfg: OltpConfig, rng: (stream: string) => Rng): OltpRun {
   const gate = new StartGate(cfg.warmupCycles, cfg.measureCycles)
@@ -162,74 +174,92 @@ export function oltp(cfg: OltpConfig, rng: (stream: string) => Rng): OltpRun {
     trx_sys: new InnoMutex(0x1000, cfg), lock_sys: new InnoMutex(0x1040, cfg),
     log_sys: new InnoMutex(0x1080, cfg), buf_pool: new InnoMutex(0x10c0, cfg),
   }
-  const stats = {misses: 0, pageWrites: 0, logWrites: 0, logSyncs: 0}
-  const dbPages = Math.max(1, Math.floor(cfg.dbBytes / cfg.pageBytes))
-  const dirty = new Set<number>()
-  const files = {data: -1, log: -1}
-  let logOffset = 0
-  let stopMaster = false
+  const db: Db = {
+    cfg, mutexes, stats: {misses: 0, pageWrites: 0, logWrites: 0, logSyncs: 0},
+    dbPages: Math.max(1, Math.floor(cfg.dbBytes / cfg.pageBytes)), dirty: new Set<number>(),
+    files: {data: -1, log: -1}, logOffset: 0, stopMaster: false,
+  }
   let serverDone = false
   let clientsDone = 0
+  const server = mysqld(db, gate, rng, () => (serverDone = true))
+  const clients = Array.from({length: cfg.threads}, (_, i) => ({
+    host: i % cfg.clientHosts, program: sysbenchClient(cfg, gate, rec, () => clientsDone++), name: `sysbench-${i}`,
+  }))
+  return {server, clients, rec, mutexes, stats: db.stats, finished: () => serverDone && clientsDone === cfg.threads}
+}
 
-  function* logWrite(sys: SyscallInterface, bytes: number): Gen<void> {
-    const n = Math.max(512, Math.ceil(bytes / 512) * 512)
-    yield* mutexes.log_sys.lock(sys)
-    must('log pwrite', (yield* sys.pwrite(files.log, n, logOffset)).ret)
-    logOffset += n
-    stats.logWrites++
-    yield* mutexes.log_sys.unlock(sys)
+function* logWrite(db: Db, sys: SyscallInterface, bytes: number): Gen<void> {
+  const n = Math.max(512, Math.ceil(bytes / 512) * 512)
+  yield* db.mutexes.log_sys.lock(sys)
+  must('log pwrite', (yield* sys.pwrite(db.files.log, n, db.logOffset)).ret)
+  db.logOffset += n
+  db.stats.logWrites++
+  yield* db.mutexes.log_sys.unlock(sys)
+}
+
+/** One statement of the mix: its user work, buffer-pool misses, mutex sections, redo and commit. */
+function* statement(db: Db, sys: SyscallInterface, st: Statement, r: Rng, trx: {redo: number}): Gen<void> {
+  const {cfg, mutexes} = db
+  const c = cfg.critical
+  let crit = 0
+  if (st.kind) crit += c.trx_sys
+  if (st.write) crit += c.lock_sys + c.log_sys
+  if (st.kind === 'commit') crit += c.log_sys
+  yield* sys.compute(Math.max(0, st.calls * cfg.instructionsPerCall - crit))
+  yield* readPages(db, sys, st.pages, r)
+  if (st.kind) yield* mutexes.trx_sys.section(sys, c.trx_sys)
+  if (st.write) {
+    yield* mutexes.lock_sys.section(sys, c.lock_sys)
+    yield* mutexes.log_sys.section(sys, c.log_sys) // mini-transaction commit into the log buffer
+    for (let i = 0; i < st.pages; i++) db.dirty.add(r.int(0, db.dbPages - 1))
+    trx.redo += cfg.redoBytesPerWrite
   }
-
-  function* statement(sys: SyscallInterface, st: Statement, r: Rng, trx: {redo: number}): Gen<void> {
-    const c = cfg.critical
-    let crit = 0
-    if (st.kind) crit += c.trx_sys
-    if (st.write) crit += c.lock_sys + c.log_sys
-    if (st.kind === 'commit') crit += c.log_sys
-    yield* sys.compute(Math.max(0, st.calls * cfg.instructionsPerCall - crit))
-    for (let i = 0; i < st.pages; i++) {
-      if (r.float() < cfg.hitRate) continue
-      stats.misses++
-      yield* mutexes.buf_pool.section(sys, c.buf_pool)
-      const page = r.int(0, dbPages - 1)
-      must('page pread', (yield* sys.pread(files.data, cfg.pageBytes, page * cfg.pageBytes)).ret)
-    }
-    if (st.kind) yield* mutexes.trx_sys.section(sys, c.trx_sys)
-    if (st.write) {
-      yield* mutexes.lock_sys.section(sys, c.lock_sys)
-      yield* mutexes.log_sys.section(sys, c.log_sys) // mini-transaction commit into the log buffer
-      for (let i = 0; i < st.pages; i++) dirty.add(r.int(0, dbPages - 1))
-      trx.redo += cfg.redoBytesPerWrite
-    }
-    if (st.kind === 'commit') {
-      yield* logWrite(sys, trx.redo)
-      trx.redo = 0
-      if (cfg.syncCommit) {
-        must('log fsync', (yield* sys.fsync(files.log)).ret)
-        stats.logSyncs++
-      }
+  if (st.kind === 'commit') {
+    yield* logWrite(db, sys, trx.redo)
+    trx.redo = 0
+    if (cfg.syncCommit) {
+      must('log fsync', (yield* sys.fsync(db.files.log)).ret)
+      db.stats.logSyncs++
     }
   }
+}
 
-  const connection = (conn: number, index: number): Program =>
-    function* (sys) {
-      const r = rng(`oltp-conn-${index}`)
-      const trx = {redo: 0}
-      for (let i = 0; ; i = (i + 1) % MIX.length) {
-        if ((yield* readExactly(sys, conn, cfg.queryBytes)) < cfg.queryBytes) break
-        yield* statement(sys, MIX[i], r, trx)
-        if ((yield* sendAll(sys, conn, MIX[i].responseBytes)) < MIX[i].responseBytes) break
-      }
-      yield* sys.close(conn)
+/** The pages a statement touches: a miss (1 - hitRate) reads its page under the buffer pool mutex. */
+function* readPages(db: Db, sys: SyscallInterface, pages: number, r: Rng): Gen<void> {
+  const {cfg} = db
+  for (let i = 0; i < pages; i++) {
+    if (r.float() < cfg.hitRate) continue
+    db.stats.misses++
+    yield* db.mutexes.buf_pool.section(sys, cfg.critical.buf_pool)
+    const page = r.int(0, db.dbPages - 1)
+    must('page pread', (yield* sys.pread(db.files.data, cfg.pageBytes, page * cfg.pageBytes)).ret)
+  }
+}
+
+/** A connection thread: per query of the mix read it, run the statement, send the result. */
+function connection(db: Db, conn: number, index: number, rng: (stream: string) => Rng): Program {
+  const {cfg} = db
+  return function* (sys) {
+    const r = rng(`oltp-conn-${index}`)
+    const trx = {redo: 0}
+    for (let i = 0; ; i = (i + 1) % MIX.length) {
+      if ((yield* readExactly(sys, conn, cfg.queryBytes)) < cfg.queryBytes) break
+      yield* statement(db, sys, MIX[i], r, trx)
+      if ((yield* sendAll(sys, conn, MIX[i].responseBytes)) < MIX[i].responseBytes) break
     }
+    yield* sys.close(conn)
+  }
+}
 
-  /** Page cleaner + once-a-second log flush (innodb_flush_log_at_trx_commit=2 semantics). */
-  const master: Program = function* (sys) {
+/** Page cleaner + once-a-second log flush (innodb_flush_log_at_trx_commit=2 semantics). */
+function master(db: Db): Program {
+  const {cfg, files, stats} = db
+  return function* (sys) {
     let lastLogFlush = sys.now()
-    while (!stopMaster) {
+    while (!db.stopMaster) {
       yield* sys.sleep(cfg.cleanerIntervalCycles)
-      const pages = [...dirty].sort((a, b) => a - b)
-      dirty.clear()
+      const pages = [...db.dirty].sort((a, b) => a - b)
+      db.dirty.clear()
       for (const p of pages) must('page pwrite', (yield* sys.pwrite(files.data, cfg.pageBytes, p * cfg.pageBytes)).ret)
       stats.pageWrites += pages.length
       if (pages.length > 0) must('data fsync', (yield* sys.fsync(files.data)).ret)
@@ -240,50 +270,52 @@ export function oltp(cfg: OltpConfig, rng: (stream: string) => Rng): OltpRun {
       }
     }
   }
+}
 
-  const server: Program = function* (sys) {
+/** mysqld: open the files, listen, start the master thread, a thread per accepted connection; join all. */
+function mysqld(db: Db, gate: StartGate, rng: (stream: string) => Rng, done: () => void): Program {
+  const {cfg, files} = db
+  return function* (sys) {
     files.data = must(`open ${DATA_FILE}`, (yield* sys.open(DATA_FILE, O.RDWR)).ret)
     files.log = must(`open ${LOG_FILE}`, (yield* sys.open(LOG_FILE, O.RDWR | O.CREAT)).ret)
     const ls = must('socket', (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret)
     must('bind', (yield* sys.bind(ls, {family: 'AF_INET', port: cfg.port})).ret)
     must('listen', (yield* sys.listen(ls, Math.max(128, cfg.threads))).ret)
-    const masterTid = yield* sys.spawnThread(master, 'innodb-master')
+    const masterTid = yield* sys.spawnThread(master(db), 'innodb-master')
     gate.openAt(sys.now())
     const tids: number[] = []
     for (let i = 0; i < cfg.threads; i++) {
       const conn = must('accept', (yield* sys.accept(ls)).ret)
-      tids.push(yield* sys.spawnThread(connection(conn, i), `conn-${i}`))
+      tids.push(yield* sys.spawnThread(connection(db, conn, i, rng), `conn-${i}`))
     }
     yield* sys.close(ls)
     for (const t of tids) yield* sys.joinThread(t)
-    stopMaster = true
+    db.stopMaster = true
     yield* sys.joinThread(masterTid)
     yield* sys.close(files.data)
     yield* sys.close(files.log)
-    serverDone = true
+    done()
   }
+}
 
-  const client = (index: number): Program =>
-    function* (sys) {
-      yield* gate.wait(sys, cfg.gatePollCycles)
-      const fd = must('client socket', (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret)
-      must('client connect', (yield* sys.connect(fd, serverAddr(cfg.port))).ret)
-      while (sys.now() < gate.endCycles) {
-        const t0 = sys.now()
-        for (const st of MIX) {
-          if ((yield* sendAll(sys, fd, cfg.queryBytes)) < cfg.queryBytes) throw new Error('oltp client: send failed')
-          if ((yield* readExactly(sys, fd, st.responseBytes)) < st.responseBytes) throw new Error('oltp client: short result')
-          if (cfg.clientInstructionsPerQuery > 0) yield* sys.compute(cfg.clientInstructionsPerQuery)
-        }
-        rec.record(t0, sys.now())
+/** A sysbench client thread: one persistent connection, the whole mix per transaction until the gate's end. */
+function sysbenchClient(cfg: OltpConfig, gate: StartGate, rec: OpRecorder, done: () => void): Program {
+  return function* (sys) {
+    yield* gate.wait(sys, cfg.gatePollCycles)
+    const fd = must('client socket', (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret)
+    must('client connect', (yield* sys.connect(fd, serverAddr(cfg.port))).ret)
+    while (sys.now() < gate.endCycles) {
+      const t0 = sys.now()
+      for (const st of MIX) {
+        if ((yield* sendAll(sys, fd, cfg.queryBytes)) < cfg.queryBytes) throw new Error('oltp client: send failed')
+        if ((yield* readExactly(sys, fd, st.responseBytes)) < st.responseBytes) throw new Error('oltp client: short result')
+        if (cfg.clientInstructionsPerQuery > 0) yield* sys.compute(cfg.clientInstructionsPerQuery)
       }
-      yield* sys.close(fd)
-      clientsDone++
-      void index
+      rec.record(t0, sys.now())
     }
-
-  const clients = Array.from({length: cfg.threads}, (_, i) => ({host: i % cfg.clientHosts, program: client(i), name: `sysbench-${i}`}))
-  return {server, clients, rec, mutexes, stats, finished: () => serverDone && clientsDone === cfg.threads}
+    yield* sys.close(fd)
+    done()
+  }
 }
 
 export interface OltpPointResult {

@@ -19,21 +19,27 @@ const SOURCE = z
   .min(1, {error: 'expected a non-empty citation or reason'})
 
 /** `{value, unit?, source}` around a value schema. */
-export function sourced<S extends z.ZodType>(value: S): z.ZodObject<{value: S; unit: z.ZodOptional<z.ZodString>; source: typeof SOURCE}> {
+export function sourced<S extends z.ZodType>(
+  value: S,
+): z.ZodObject<{value: S; unit: z.ZodOptional<z.ZodString>; source: typeof SOURCE}> {
   return z.strictObject(
     {value, unit: z.string({error: 'expected a unit name (a string)'}).optional(), source: SOURCE},
     {error: 'expected a sourced value {"value", "source"} (optionally "unit")'},
   )
 }
 
+const COUNT = 'expected an integer >= 0'
 /** A non-negative integer (counts, instructions, iterations). */
-export const count = (): z.ZodNumber => z.number({error: 'expected an integer >= 0'}).int({error: 'expected an integer >= 0'}).nonnegative({error: 'expected an integer >= 0'})
+export const count = (): z.ZodNumber => z.number({error: COUNT}).int({error: COUNT}).nonnegative({error: COUNT})
 
+const POSITIVE_INT = 'expected a positive integer'
 /** A positive integer (sizes, thread counts). */
-export const positiveInt = (): z.ZodNumber => z.number({error: 'expected a positive integer'}).int({error: 'expected a positive integer'}).positive({error: 'expected a positive integer'})
+export const positiveInt = (): z.ZodNumber =>
+  z.number({error: POSITIVE_INT}).int({error: POSITIVE_INT}).positive({error: POSITIVE_INT})
 
 /** A positive number (IPC, ratios above zero). */
-export const positive = (): z.ZodNumber => z.number({error: 'expected a positive number'}).positive({error: 'expected a positive number'})
+export const positive = (): z.ZodNumber =>
+  z.number({error: 'expected a positive number'}).positive({error: 'expected a positive number'})
 
 /** A non-empty list of values of `item` (axis values). */
 export function list<S extends z.ZodType>(item: S): z.ZodArray<S> {

@@ -3,7 +3,7 @@
  * turned into a WebServerConfig for a point (clients, file size) and a mode (quick/full).
  */
 import {z} from 'zod'
-import {loadWorkload} from './load.js'
+import {cachedWorkload} from './load.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from './schema.js'
 import type {WebServerConfig} from './webserver.js'
 
@@ -28,12 +28,14 @@ export const webProfileSchema = z.strictObject(
 )
 export type WebProfile = z.infer<typeof webProfileSchema>
 
-const cache = new Map<string, WebProfile>()
+export type WebServerId = 'mt-server' | 'mp-server'
+const loaders: Record<WebServerId, () => WebProfile> = {
+  'mt-server': cachedWorkload('mt-server', webProfileSchema),
+  'mp-server': cachedWorkload('mp-server', webProfileSchema),
+}
 /** workloads/<id>.json, read once per process. */
-export function webProfile(id: 'mt-server' | 'mp-server'): WebProfile {
-  let w = cache.get(id)
-  if (!w) cache.set(id, (w = loadWorkload(id, webProfileSchema)))
-  return w
+export function webProfile(id: WebServerId): WebProfile {
+  return loaders[id]()
 }
 
 /**
@@ -46,14 +48,17 @@ export function webProfile(id: 'mt-server' | 'mp-server'): WebProfile {
  */
 const ROUNDS_MEASURED = 4
 
-export function webConfig(w: WebProfile, clockHz: number, quick: boolean, clients: number, fileBytes: number, goodputBps?: number): WebServerConfig {
+export function webConfig(
+  w: WebProfile, clockHz: number, quick: boolean, clients: number, fileBytes: number, goodputBps?: number,
+): WebServerConfig {
   const ms = (v: number) => Math.round(v * 1e-3 * clockHz)
   const round = goodputBps ? Math.ceil(((clients * (fileBytes + w.headerBytes.value) * 8) / goodputBps) * clockHz) : 0
   return {
     port: w.port.value, files: w.files.value, fileBytes, requestBytes: w.requestBytes.value, headerBytes: w.headerBytes.value,
     io: w.io.value, chunkBytes: w.chunkBytes.value, instructionsPerCall: w.instructionsPerCall.value,
     clientThinkInstructions: w.clientThinkInstructions.value, clients, clientHosts: w.clientHosts.value,
-    warmupCycles: Math.max(ms(pick(w.warmupMs.value, quick)), round), measureCycles: Math.max(ms(pick(w.measureMs.value, quick)), ROUNDS_MEASURED * round),
+    warmupCycles: Math.max(ms(pick(w.warmupMs.value, quick)), round),
+    measureCycles: Math.max(ms(pick(w.measureMs.value, quick)), ROUNDS_MEASURED * round),
     gatePollCycles: ms(w.gatePollUs.value / 1000),
   }
 }

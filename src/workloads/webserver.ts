@@ -182,14 +182,11 @@ function clientPrograms(s: Shared, rec: OpRecorder): WebRun['clients'] {
   const {cfg} = s
   const out: WebRun['clients'] = []
   for (let i = 0; i < cfg.clients; i++) {
-    const body = abClient({
+    const program = abClient({
       port: cfg.port, requestBytes: cfg.requestBytes, responseBytes: cfg.headerBytes + cfg.fileBytes,
       thinkInstructions: cfg.clientThinkInstructions, gate: s.gate, gatePollCycles: cfg.gatePollCycles,
+      onDone: () => s.clientsDone++,
     }, rec)
-    const program: Program = function* (sys) {
-      yield* body(sys)
-      s.clientsDone++
-    }
     out.push({host: i % cfg.clientHosts, program, name: `ab-${i}`})
   }
   return out
@@ -246,7 +243,9 @@ export interface WebPointResult {
 }
 
 /** One web-server point: a fresh system, the files on disk, the server and the ab clients, run to the end. */
-export function runWebServer(seed: number, params: MachineParams, system: string, cfg: WebServerConfig, shape: WebShape): WebPointResult {
+export function runWebServer(
+  seed: number, params: MachineParams, system: string, cfg: WebServerConfig, shape: WebShape,
+): WebPointResult {
   const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
   for (let i = 0; i < cfg.files; i++) preloadFile(bench.system, webFile(i), cfg.fileBytes)
   const run = shape.kind === 'threads' ? mtServer(cfg, shape.threads) : mpServer(cfg, shape.processes)

@@ -43,7 +43,9 @@ const cfg = (f: string) => join(PACKAGE_ROOT, 'configs', f)
 describe('config validate', () => {
   it('prints ok per valid file', async () => {
     expect(await run(ConfigValidate, [cfg('xeon-e5520.json'), cfg('flexsc-i7.json'), cfg('modern-mitigated.json')])).toBe(0)
-    expect(out.trim().split('\n')).toEqual([`ok ${cfg('xeon-e5520.json')}`, `ok ${cfg('flexsc-i7.json')}`, `ok ${cfg('modern-mitigated.json')}`])
+    expect(out.trim().split('\n')).toEqual(
+      [`ok ${cfg('xeon-e5520.json')}`, `ok ${cfg('flexsc-i7.json')}`, `ok ${cfg('modern-mitigated.json')}`],
+    )
   })
   it('problem lines on stderr, exit 2, the other files still checked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtuos-validate-'))
@@ -81,7 +83,9 @@ describe('config show', () => {
   })
   it('a bad --set is one line on stderr and exit 2, no stack trace', async () => {
     expect(await run(ConfigShow, ['--set', 'cache.l2hit=3'])).toBe(2)
-    expect(stderr()).toBe("virtuos: --set cache.l2hit=3: unknown key 'l2hit' in 'cache' (nearby: l2Hit, l1Hit, l3Hit, l2Size, l1dSize, l1iSize)\n")
+    expect(stderr()).toBe(
+      "virtuos: --set cache.l2hit=3: unknown key 'l2hit' in 'cache' (nearby: l2Hit, l1Hit, l3Hit, l2Size, l1dSize, l1iSize)\n",
+    )
     expect(out).toBe('')
   })
   it('a missing profile file is one line, exit 2', async () => {

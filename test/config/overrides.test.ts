@@ -31,7 +31,9 @@ describe('applySet', () => {
   })
   it('creates the optional machine.cores when the profile leaves it out', () => {
     expect(raw().machine.cores).toBeUndefined()
-    expect((applySet(raw(), 'machine.cores=2') as any).machine.cores).toEqual({value: 2, unit: 'count', source: '--set machine.cores=2 (not in the profile)'})
+    expect((applySet(raw(), 'machine.cores=2') as any).machine.cores).toEqual(
+      {value: 2, unit: 'count', source: '--set machine.cores=2 (not in the profile)'},
+    )
   })
   it('nearest keys come closest first', () => {
     expect(nearest('l2hit', ['memoryLocal', 'l2Hit', 'l3Hit'])[0]).toBe('l2Hit')

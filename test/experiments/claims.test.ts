@@ -28,7 +28,9 @@ describe('referenceGap', () => {
     expect(referenceGap(3, {value: 0}).errorPct).toBe(null)
   })
   it('says a bound that holds is met (error 0), not how far the model is from the bound', () => {
-    expect(referenceGap(18.89, {value: 10, kind: 'at-least'}, 'ratio')).toEqual({errorPct: 0, meets: true, text: 'meets bound (>= 10x)', phrase: 'meets bound (>= 10x)'})
+    expect(referenceGap(18.89, {value: 10, kind: 'at-least'}, 'ratio')).toEqual(
+      {errorPct: 0, meets: true, text: 'meets bound (>= 10x)', phrase: 'meets bound (>= 10x)'},
+    )
     expect(referenceGap(0.9, {value: 1, kind: 'at-most'}, 'ms').text).toBe('meets bound (<= 1 ms)')
     expect(referenceGap(1, {value: 1, kind: 'at-most'}).meets).toBe(true)
   })

@@ -53,6 +53,8 @@ describe('coordination', () => {
   it('does not compare flexsc (no service-domain workers or event channels): --system flexsc is a usage error naming what it compares', () => {
     expect(coordination.systems).not.toContain('flexsc')
     expect(() => selectSystems(coordination, ['flexsc'])).toThrow(UsageError)
-    expect(() => selectSystems(coordination, ['native', 'flexsc'])).toThrow(/experiment 'coordination' does not compare 'flexsc' \(it compares: native, virtuos\)/)
+    expect(() => selectSystems(coordination, ['native', 'flexsc'])).toThrow(
+      /experiment 'coordination' does not compare 'flexsc' \(it compares: native, virtuos\)/,
+    )
   })
 })

@@ -66,7 +66,9 @@ describe('fault-recovery-timeline', () => {
     expect(after.affected_ops_s).toBeGreaterThan(before.affected_ops_s * 0.8)
     expect(down.bystander_ops_s).toBeGreaterThan(before.bystander_ops_s * 0.9)
     expect(at(t.crashMs).failed_calls_s).toBeGreaterThan(0)
-    expect(faultRecoveryTimeline.axes.find((a) => a.name === 't_ms')!.quick).toHaveLength((t.crashMs + t.restartMs + t.afterMs) / t.bucketMs)
+    expect(faultRecoveryTimeline.axes.find((a) => a.name === 't_ms')!.quick).toHaveLength(
+      (t.crashMs + t.restartMs + t.afterMs) / t.bucketMs,
+    )
   })
 })
 

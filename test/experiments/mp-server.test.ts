@@ -15,7 +15,9 @@ const row = (system: SystemId, value: number, ratio: number | null): ResultRow =
 describe('mp-server experiment', () => {
   it('more prefork processes serve more requests under 16 clients', () => {
     for (const system of ['native', 'virtuos'] as const) {
-      expect(at({processes: 4, clients: 16, file_bytes: 256}, system).requests_per_s).toBeGreaterThan(at({processes: 1, clients: 16, file_bytes: 256}, system).requests_per_s)
+      expect(at({processes: 4, clients: 16, file_bytes: 256}, system).requests_per_s).toBeGreaterThan(
+        at({processes: 1, clients: 16, file_bytes: 256}, system).requests_per_s,
+      )
     }
   })
 
@@ -27,7 +29,9 @@ describe('mp-server experiment', () => {
   })
 
   it('is deterministic for a seed', () => {
-    expect(at({processes: 2, clients: 4, file_bytes: 256}, 'virtuos', 5)).toEqual(at({processes: 2, clients: 4, file_bytes: 256}, 'virtuos', 5))
+    expect(at({processes: 2, clients: 4, file_bytes: 256}, 'virtuos', 5)).toEqual(
+      at({processes: 2, clients: 4, file_bytes: 256}, 'virtuos', 5),
+    )
   })
 
   it('flexsc runs the prefork server: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {InvariantError} from '../../src/errors.js'
-import {expandPoints, pointKey, pointSeed} from '../../src/experiments/points.js'
+import {expandPoints, pointKey, pointSeed, powersOf} from '../../src/experiments/points.js'
 import type {AxisDef} from '../../src/experiments/types.js'
 
 const axes: AxisDef[] = [
@@ -58,5 +58,12 @@ describe('pointSeed', () => {
 
   it('tells a number axis from a string axis in the key', () => {
     expect(pointKey({a: 1})).not.toBe(pointKey({a: '1'}))
+  })
+})
+
+describe('powersOf', () => {
+  it('steps from the first value by the factor up to the last, inclusive', () => {
+    expect(powersOf(4, 64, 4096)).toEqual([64, 256, 1024, 4096])
+    expect(powersOf(2, 1024, 3000)).toEqual([1024, 2048])
   })
 })

@@ -64,7 +64,9 @@ describe('sumEngineStats', () => {
       {events: 100, simulatedCycles: 1000, hostSeconds: 1, eventsPerSecond: 100, simulatedSecondsPerHostSecond: 4},
       {events: 300, simulatedCycles: 3000, hostSeconds: 3, eventsPerSecond: 100, simulatedSecondsPerHostSecond: 2},
     ])
-    expect(t).toEqual({points: 2, events: 400, simulatedCycles: 4000, hostSeconds: 4, eventsPerSecond: 100, simulatedSecondsPerHostSecond: 2.5})
+    expect(t).toEqual(
+      {points: 2, events: 400, simulatedCycles: 4000, hostSeconds: 4, eventsPerSecond: 100, simulatedSecondsPerHostSecond: 2.5},
+    )
   })
   it('reports zero rates for no time at all', () => {
     expect(sumEngineStats([]).eventsPerSecond).toBe(0)

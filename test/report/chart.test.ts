@@ -89,9 +89,28 @@ describe('chartsFromCsv', () => {
     const def = {
       ...copyDef,
       reference: [
-        {system: 'virtuos' as const, point: {size: 65536, target: 'file'}, metric: 'latency', value: 40, source: `${long}: a value`},
-        {system: 'virtuos' as const, point: {size: 1024, target: 'file'}, metric: 'latency', value: 10, kind: 'at-least' as const, source: `${long}: a lower bound`},
-        {system: 'virtuos' as const, point: {size: 99, target: 'file'}, metric: 'latency', value: 10, source: `${long}: not swept`},
+        {
+          system: 'virtuos' as const,
+          point: {size: 65536, target: 'file'},
+          metric: 'latency',
+          value: 40,
+          source: `${long}: a value`,
+        },
+        {
+          system: 'virtuos' as const,
+          point: {size: 1024, target: 'file'},
+          metric: 'latency',
+          value: 10,
+          kind: 'at-least' as const,
+          source: `${long}: a lower bound`,
+        },
+        {
+          system: 'virtuos' as const,
+          point: {size: 99, target: 'file'},
+          metric: 'latency',
+          value: 10,
+          source: `${long}: not swept`,
+        },
       ],
     }
     const [chart] = chartSpecs(copyRows(), def)
@@ -101,7 +120,9 @@ describe('chartsFromCsv', () => {
     const json = JSON.stringify(chart.spec)
     expect(json).toContain('M-1,-1L1,1M-1,1L1,-1')
     expect(json).toContain('M-1,0L1,0M0,0L0,-1.6')
-    expect(spec.title.subtitle.join(' ')).toContain('X = published value, bar with arrow up = published lower bound: A source with a long name')
+    expect(spec.title.subtitle.join(' ')).toContain(
+      'X = published value, bar with arrow up = published lower bound: A source with a long name',
+    )
     expect(spec.title.subtitle.join(' ')).not.toContain('not swept') // the points' own statements stay in REPORT.md
     for (const line of spec.title.subtitle) expect(line.length).toBeLessThanOrEqual(110)
   })

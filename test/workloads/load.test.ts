@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {z} from 'zod'
 import {UsageError} from '../../src/errors.js'
-import {loadWorkload, workloadPath} from '../../src/workloads/load.js'
+import {cachedWorkload, loadWorkload, workloadPath} from '../../src/workloads/load.js'
 import {count, header, list, positiveInt, sourced} from '../../src/workloads/schema.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'virtuos-workload-'))
@@ -46,12 +46,20 @@ describe('loadWorkload', () => {
   })
   it('a missing key and a missing file, each one line', () => {
     const {instructions: _drop, ...rest} = good
-    expect(errorLines(write(rest))).toEqual(['FILE: instructions: expected a sourced value {"value", "source"} (optionally "unit"), found nothing (the key is missing)'])
+    expect(errorLines(write(rest))).toEqual(
+      ['FILE: instructions: expected a sourced value {"value", "source"} (optionally "unit"), found nothing (the key is missing)'],
+    )
     expect(errorLines(join(dir, 'nope.json'))).toEqual([expect.stringMatching(/^FILE: cannot read the profile \(no such file\)$/)])
     expect(errorLines(write(null, '{"id": '))).toEqual([expect.stringMatching(/^FILE: invalid JSON/)])
   })
   it('resolves ids under the package workloads/ and rejects path-like ids', () => {
     expect(workloadPath('syscall-overhead')).toMatch(/workloads\/syscall-overhead\.json$/)
     expect(() => workloadPath('../etc/passwd')).toThrow(UsageError)
+  })
+  it('cachedWorkload reads and validates the file once, on the first call', () => {
+    const shipped = z.object({id: z.string()})
+    const load = cachedWorkload('ttcp', shipped)
+    expect(load().id).toBe('ttcp')
+    expect(load()).toBe(load())
   })
 })

@@ -28,7 +28,9 @@ describe('syscall-overhead workload', () => {
     const f = latencyMix('virtuos', 'fstat').mix
     expect(Object.keys(f).sort()).toEqual(['storage:fstat', 'storage:open'])
     const s = latencyMix('virtuos', 'read_socket').mix
-    expect(Object.keys(s).sort()).toEqual(['network:accept', 'network:bind', 'network:connect', 'network:listen', 'network:read', 'network:socket', 'network:write'])
+    expect(Object.keys(s).sort()).toEqual(
+      ['network:accept', 'network:bind', 'network:connect', 'network:listen', 'network:read', 'network:socket', 'network:write'],
+    )
     expect(s['network:socket']).toBe(2) // listener + client end
     expect(s['network:write']).toBe(1) // the prefill
   })

@@ -1,0 +1,34 @@
+/**
+ * The point runner of both web-server experiments (mt-server, mp-server): the workload file of the
+ * experiment, the point's clients and file size, a server shape (threads or processes) chosen from
+ * the point, and the same metrics (requests/s, mean latency) and notes.
+ */
+import {maxGoodput} from '../machine/nic.js'
+import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
+import {webConfig, webProfile, type WebProfile, type WebServerId} from '../workloads/webserver-profile.js'
+import {runWebServer, type WebShape} from '../workloads/webserver.js'
+import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+
+/** `run` of a web-server experiment whose server has the shape `shapeOf(point, workload)`. */
+export function webServerPoint(
+  id: WebServerId, shapeOf: (point: Point, w: WebProfile) => WebShape,
+): ExperimentDef['run'] {
+  return (point: Point, system: SystemId, ctx: RunContext): PointResult => {
+    const w = webProfile(id)
+    const params = ctx.profile.params
+    const clients = Number(point.clients)
+    const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes), maxGoodput(params))
+    const shape = shapeOf(point, w)
+    const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, shape)
+    const shares = shape.kind === 'threads' && clients > shape.threads
+    const shared = shares ? [`${clients} clients share ${shape.threads} server threads`] : []
+    return {
+      metrics: {
+        requests_per_s: rec.rate(params.clockHz),
+        latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3,
+      },
+      engine,
+      notes: [...shared, ...flexscNotes(bench.system)],
+    }
+  }
+}
