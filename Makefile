@@ -4,7 +4,7 @@ SOURCES := $(shell find src -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 CLI := node bin/run.js
 QUICK_OUT ?= results
 
-.PHONY: install build test bench compare baseline perf clean typecheck dst
+.PHONY: install build test lint format bench compare baseline perf clean typecheck dst
 
 install: $(NODE_MODULES)
 
@@ -22,8 +22,18 @@ dist/.built: $(SOURCES) tsconfig.json $(NODE_MODULES)
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit
 
-# Unit tests plus end-to-end CLI tests against the compiled CLI.
-test: build
+# Layout (prettier) and lint rules (eslint.config.js): part of `make test`.
+FORMATTED := "src/**/*.ts" "test/**/*.ts" "bin/*.js" "scripts/*.mjs" vitest.config.ts eslint.config.js
+lint: install
+	npx prettier --check --log-level warn $(FORMATTED)
+	npx eslint src test bin scripts eslint.config.js vitest.config.ts
+
+# Rewrite the layout of every source file (then commit it on its own).
+format: install
+	npx prettier --write --log-level warn $(FORMATTED)
+
+# Lint, then unit tests plus end-to-end CLI tests against the compiled CLI.
+test: build lint
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-report.json
 
 # The main job: regenerate the paper's figures in quick mode into results/ (CSV, meta, charts/*.svg, REPORT.md).

@@ -48,7 +48,10 @@ export function runCheck(seed: number, params: MachineParams): CheckResult {
 
 function runSchedule(s: Schedule, params: MachineParams): {violations: string[]; crashes: number; events: number} {
   const us = (v: number) => Math.round((v * params.clockHz) / 1e6)
-  const bench = buildBench(s.seed, params, 'virtuos', {clientHosts: 1, virtuos: {entriesPerProcess: s.entriesPerProcess}})
+  const bench = buildBench(s.seed, params, 'virtuos', {
+    clientHosts: 1,
+    virtuos: {entriesPerProcess: s.entriesPerProcess},
+  })
   const {sim, system} = bench
   const v = virtuosOf(system)
   const crashTimes: Record<CheckDomain, number[]> = {storage: [], network: []}
@@ -106,9 +109,13 @@ export function processViolations(p: MixedProcess, crashTimes: Record<CheckDomai
   if (l.failed === 0) return out
   const firstCrash = Math.min(...p.uses.flatMap((d) => crashTimes[d]))
   if (!Number.isFinite(firstCrash)) {
-    out.push(`${p.name}: ${l.failed} calls failed although ${p.uses.length === 0 ? 'it uses no service domain' : `no domain it uses (${p.uses.join(', ')}) crashed`}`)
+    out.push(
+      `${p.name}: ${l.failed} calls failed although ${p.uses.length === 0 ? 'it uses no service domain' : `no domain it uses (${p.uses.join(', ')}) crashed`}`,
+    )
   } else if (l.failTimes[0] < firstCrash) {
-    out.push(`${p.name}: a call failed at cycle ${l.failTimes[0]}, before the first crash of a domain it uses (cycle ${firstCrash})`)
+    out.push(
+      `${p.name}: a call failed at cycle ${l.failTimes[0]}, before the first crash of a domain it uses (cycle ${firstCrash})`,
+    )
   }
   return out
 }

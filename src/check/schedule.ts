@@ -55,6 +55,8 @@ export function makeSchedule(seed: number): Schedule {
 
 /** One line that says what the schedule does (printed with a violation). */
 export function describeSchedule(s: Schedule): string {
-  const faults = s.faults.map((f) => `${f.domain}@${f.trigger === 'time' ? `${f.at}us` : `${f.trigger}#${f.at}`}+${f.restartUs}us`)
+  const faults = s.faults.map(
+    (f) => `${f.domain}@${f.trigger === 'time' ? `${f.at}us` : `${f.trigger}#${f.at}`}+${f.restartUs}us`,
+  )
   return `entries=${s.entriesPerProcess} horizon=${s.horizonUs}us faults=[${faults.join(', ')}]`
 }

@@ -83,6 +83,7 @@ function workerUrl(): URL {
   const here = fileURLToPath(import.meta.url)
   if (!here.endsWith('.ts')) return new URL('./worker.js', import.meta.url)
   const compiled = here.replace(/([\\/])src([\\/]check[\\/])sweep\.ts$/, '$1dist$2worker.js')
-  if (compiled === here || !existsSync(compiled)) throw new InvariantError(`no compiled check worker at ${compiled}: build first (npx tsc)`)
+  if (compiled === here || !existsSync(compiled))
+    throw new InvariantError(`no compiled check worker at ${compiled}: build first (npx tsc)`)
   return pathToFileURL(compiled)
 }

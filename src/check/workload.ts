@@ -44,34 +44,86 @@ export type TriggerHook = (trigger: Exclude<Trigger, 'time' | 'full'>) => void
 
 const BURST_THREADS = 8
 
-export function mixedWorkload(cfg: MixedConfig, hook: TriggerHook): MixedWorkload {
-  const end = cfg.endCycles
-  const files = fileServer({threads: 2, fileBytes: 65536, blockBytes: 4096, thinkInstructions: 20_000, retryCycles: cfg.retryCycles, endCycles: end})
-  const net = requestService({
-    clients: 2, port: cfg.port, requestBytes: 64, responseBytes: 256, serverInstructions: 5_000,
-    clientThinkInstructions: 20_000, retryCycles: cfg.retryCycles, endCycles: end, pollCycles: cfg.retryCycles,
-  })
-  const local = new CallLedger('local')
-  const forker = new CallLedger('forker')
-  const poller = new CallLedger('poller')
-  const burst = new CallLedger('burst')
-  const done = {local: false, forker: false, poller: false, burst: false}
+/** What every program of the mixed workload shares: the run's limits, its ledger and its done flag. */
+interface Part {
+  cfg: MixedConfig
+  hook: TriggerHook
+  ledger: CallLedger
+  /** Set when the program ends. */
+  done: boolean
+}
 
-  const localProgram: Program = function* (sys) {
+function part(cfg: MixedConfig, hook: TriggerHook, name: string): Part {
+  return {cfg, hook, ledger: new CallLedger(name), done: false}
+}
+
+export function mixedWorkload(cfg: MixedConfig, hook: TriggerHook): MixedWorkload {
+  const files = fileServer({
+    threads: 2,
+    fileBytes: 65536,
+    blockBytes: 4096,
+    thinkInstructions: 20_000,
+    retryCycles: cfg.retryCycles,
+    endCycles: cfg.endCycles,
+  })
+  const net = requestService({
+    clients: 2,
+    port: cfg.port,
+    requestBytes: 64,
+    responseBytes: 256,
+    serverInstructions: 5_000,
+    clientThinkInstructions: 20_000,
+    retryCycles: cfg.retryCycles,
+    endCycles: cfg.endCycles,
+    pollCycles: cfg.retryCycles,
+  })
+  const [local, forker, poller, burst] = ['local', 'forker', 'poller', 'burst'].map((n) => part(cfg, hook, n))
+  const clientPrograms = Array.from({length: 2}, (_, i) => ({name: `client-${i}`, program: net.client(i)}))
+  return {
+    programs: [
+      {name: 'files', program: files.program},
+      {name: 'net-server', program: net.server},
+      {name: 'local', program: localProgram(local)},
+      {name: 'forker', program: forkerProgram(forker)},
+      {name: 'poller', program: pollerProgram(poller)},
+      {name: 'burst', program: burstProgram(burst)},
+    ],
+    clientPrograms,
+    processes: [
+      {name: 'files', ledger: files.ledger, uses: ['storage']},
+      {name: 'net-server', ledger: net.ledger, uses: ['network']},
+      {name: 'net-clients', ledger: net.clientLedger, uses: ['network']},
+      {name: 'local', ledger: local.ledger, uses: []},
+      {name: 'forker', ledger: forker.ledger, uses: ['storage']},
+      {name: 'poller', ledger: poller.ledger, uses: ['network']},
+      {name: 'burst', ledger: burst.ledger, uses: ['storage']},
+    ],
+    finished: () => files.finished() && net.finished() && [local, forker, poller, burst].every((x) => x.done),
+  }
+}
+
+/** getpid and a pipe round trip: the primary only. */
+function localProgram(me: Part): Program {
+  const {ledger: local, cfg} = me
+  return function* (sys) {
     const p = (yield* local.call(sys, sys.call('pipe', {}))).fds!
-    while (sys.now() < end) {
+    while (sys.now() < cfg.endCycles) {
       yield* local.call(sys, sys.getpid())
       yield* local.call(sys, sys.write(p[1], 64))
       yield* local.call(sys, sys.read(p[0], 64))
       yield* sys.compute(20_000)
       local.op(sys.now())
     }
-    done.local = true
+    me.done = true
   }
+}
 
-  const forkerProgram: Program = function* (sys) {
+/** Opens a storage file and forks a child that reads it through the inherited descriptor. */
+function forkerProgram(me: Part): Program {
+  const {ledger: forker, cfg, hook} = me
+  return function* (sys) {
     const path = `${STORAGE_DIR}/dst-fork`
-    while (sys.now() < end) {
+    while (sys.now() < cfg.endCycles) {
       const fd = (yield* forker.call(sys, sys.open(path, O.RDWR | O.CREAT))).ret
       if (fd < 0) {
         yield* sys.sleep(cfg.retryCycles)
@@ -79,42 +131,50 @@ export function mixedWorkload(cfg: MixedConfig, hook: TriggerHook): MixedWorkloa
       }
       yield* forker.call(sys, sys.pwrite(fd, 4096, 0))
       hook('fork')
-      const child = yield* forker.call(sys, sys.fork(function* (c) {
-        yield* forker.call(c, c.pread(fd, 4096, 0))
-        yield* forker.call(c, c.close(fd))
-      }))
+      const child = yield* forker.call(
+        sys,
+        sys.fork(function* (c) {
+          yield* forker.call(c, c.pread(fd, 4096, 0))
+          yield* forker.call(c, c.close(fd))
+        }),
+      )
       if (child.ret > 0) yield* forker.call(sys, sys.wait(child.ret))
       yield* forker.call(sys, sys.close(fd))
       forker.op(sys.now())
       yield* sys.sleep(cfg.retryCycles)
     }
-    done.forker = true
+    me.done = true
   }
+}
 
-  /** A listening socket on the network domain (or -1 while it is down). */
-  function* listener(sys: SyscallInterface): Gen<number> {
-    const ls = (yield* poller.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
-    if (ls < 0) return -1
-    const b = yield* poller.call(sys, sys.bind(ls, {family: 'AF_INET', port: cfg.port + 1}))
-    const l = b.ret < 0 ? b : yield* poller.call(sys, sys.listen(ls, 4))
-    if (l.ret >= 0) return ls
-    yield* poller.call(sys, sys.close(ls))
-    return -1
-  }
+/** A listening socket on the network domain (or -1 while it is down). */
+function* listener(me: Part, sys: SyscallInterface): Gen<number> {
+  const poller = me.ledger
+  const ls = (yield* poller.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
+  if (ls < 0) return -1
+  const b = yield* poller.call(sys, sys.bind(ls, {family: 'AF_INET', port: me.cfg.port + 1}))
+  const l = b.ret < 0 ? b : yield* poller.call(sys, sys.listen(ls, 4))
+  if (l.ret >= 0) return ls
+  yield* poller.call(sys, sys.close(ls))
+  return -1
+}
 
-  const pollerProgram: Program = function* (sys) {
+/** Polls a pipe and a listening socket together (across the primary and the network domain). */
+function pollerProgram(me: Part): Program {
+  const {ledger: poller, cfg, hook} = me
+  return function* (sys) {
     const p = (yield* poller.call(sys, sys.call('pipe', {}))).fds!
-    const feeder = yield* sys.spawnThread(function* (s) {
-      while (s.now() < end) {
-        yield* poller.call(s, s.write(p[1], 8))
-        yield* s.sleep(cfg.retryCycles)
-      }
-      yield* poller.call(s, s.close(p[1]))
-    }, 'feeder')
+    const feeder = yield* sys.spawnThread(pipeFeeder(me, p[1]), 'feeder')
     let ls = -1
     for (;;) {
-      if (ls < 0 && sys.now() < end) ls = yield* listener(sys)
-      const fds = ls >= 0 ? [{fd: p[0], events: POLL.IN}, {fd: ls, events: POLL.IN}] : [{fd: p[0], events: POLL.IN}]
+      if (ls < 0 && sys.now() < cfg.endCycles) ls = yield* listener(me, sys)
+      const fds =
+        ls >= 0
+          ? [
+              {fd: p[0], events: POLL.IN},
+              {fd: ls, events: POLL.IN},
+            ]
+          : [{fd: p[0], events: POLL.IN}]
       if (ls >= 0) hook('poll')
       const r = yield* poller.call(sys, sys.poll(fds, cfg.retryCycles))
       const ready = r.ready ?? []
@@ -130,59 +190,54 @@ export function mixedWorkload(cfg: MixedConfig, hook: TriggerHook): MixedWorkloa
     }
     if (ls >= 0) yield* poller.call(sys, sys.close(ls))
     yield* sys.joinThread(feeder)
-    done.poller = true
+    me.done = true
   }
+}
 
-  const burstProgram: Program = function* (sys) {
-    const tids: number[] = []
-    for (let i = 0; i < BURST_THREADS; i++) {
-      tids.push(yield* sys.spawnThread(function* (s) {
-        let fd = -1
-        let offset = 0
-        while (s.now() < end) {
-          if (fd < 0) {
-            fd = (yield* burst.call(s, s.open(`${STORAGE_DIR}/dst-burst-${i}`, O.RDWR | O.CREAT))).ret
-            if (fd < 0) {
-              yield* s.sleep(cfg.retryCycles)
-              continue
-            }
-          }
-          const r = yield* burst.call(s, offset === 0 ? s.pwrite(fd, 16384, 0) : s.pread(fd, 16384, 0))
-          if (r.ret < 0) {
-            yield* burst.call(s, s.close(fd))
-            fd = -1
-            continue
-          }
-          offset = (offset + 1) % 4
-          burst.op(s.now())
-        }
-        if (fd >= 0) yield* burst.call(s, s.close(fd))
-      }, `burst-${i}`))
+/** The poller's second thread: writes the pipe until the end, then closes it. */
+function pipeFeeder(me: Part, fd: number): Program {
+  const {ledger: poller, cfg} = me
+  return function* (s) {
+    while (s.now() < cfg.endCycles) {
+      yield* poller.call(s, s.write(fd, 8))
+      yield* s.sleep(cfg.retryCycles)
     }
-    for (const t of tids) yield* sys.joinThread(t)
-    done.burst = true
+    yield* poller.call(s, s.close(fd))
   }
+}
 
-  const clientPrograms = Array.from({length: 2}, (_, i) => ({name: `client-${i}`, program: net.client(i)}))
-  return {
-    programs: [
-      {name: 'files', program: files.program},
-      {name: 'net-server', program: net.server},
-      {name: 'local', program: localProgram},
-      {name: 'forker', program: forkerProgram},
-      {name: 'poller', program: pollerProgram},
-      {name: 'burst', program: burstProgram},
-    ],
-    clientPrograms,
-    processes: [
-      {name: 'files', ledger: files.ledger, uses: ['storage']},
-      {name: 'net-server', ledger: net.ledger, uses: ['network']},
-      {name: 'net-clients', ledger: net.clientLedger, uses: ['network']},
-      {name: 'local', ledger: local, uses: []},
-      {name: 'forker', ledger: forker, uses: ['storage']},
-      {name: 'poller', ledger: poller, uses: ['network']},
-      {name: 'burst', ledger: burst, uses: ['storage']},
-    ],
-    finished: () => files.finished() && net.finished() && done.local && done.forker && done.poller && done.burst,
+/** More threads issuing storage reads at once than a small call page has entries. */
+function burstProgram(me: Part): Program {
+  return function* (sys) {
+    const tids: number[] = []
+    for (let i = 0; i < BURST_THREADS; i++) tids.push(yield* sys.spawnThread(burstThread(me, i), `burst-${i}`))
+    for (const t of tids) yield* sys.joinThread(t)
+    me.done = true
+  }
+}
+
+function burstThread(me: Part, i: number): Program {
+  const {ledger: burst, cfg} = me
+  return function* (s) {
+    let fd = -1
+    let offset = 0
+    while (s.now() < cfg.endCycles) {
+      if (fd < 0) {
+        fd = (yield* burst.call(s, s.open(`${STORAGE_DIR}/dst-burst-${i}`, O.RDWR | O.CREAT))).ret
+        if (fd < 0) {
+          yield* s.sleep(cfg.retryCycles)
+          continue
+        }
+      }
+      const r = yield* burst.call(s, offset === 0 ? s.pwrite(fd, 16384, 0) : s.pread(fd, 16384, 0))
+      if (r.ret < 0) {
+        yield* burst.call(s, s.close(fd))
+        fd = -1
+        continue
+      }
+      offset = (offset + 1) % 4
+      burst.op(s.now())
+    }
+    if (fd >= 0) yield* burst.call(s, s.close(fd))
   }
 }

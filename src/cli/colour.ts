@@ -6,7 +6,8 @@
 import chalk, {Chalk, type ChalkInstance} from 'chalk'
 
 export function colourFor(env: NodeJS.ProcessEnv = process.env, detected = chalk.level): ChalkInstance {
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false'
+  const forced =
+    env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false'
   const off = env.NO_COLOR !== undefined && env.NO_COLOR !== '' && !forced
   return new Chalk({level: off ? 0 : detected})
 }

@@ -10,16 +10,30 @@ export const runFlags = {
   // --quick and --full exclude each other: checked by setupRun (one line, rather than oclif's two)
   quick: Flags.boolean({description: 'sweep the small quick ranges (default)'}),
   full: Flags.boolean({description: "sweep the paper's full ranges (slow)"}),
-  seed: Flags.string({description: 'run seed: same seed and profile give byte-identical CSV [default: 1]', helpValue: 'N'}),
+  seed: Flags.string({
+    description: 'run seed: same seed and profile give byte-identical CSV [default: 1]',
+    helpValue: 'N',
+  }),
   config: Flags.string({description: 'machine profile file (JSON) [default: the paper testbed]', helpValue: 'FILE'}),
-  set: Flags.string({description: 'override one profile constant, e.g. cpu.syscallEntry=80 (repeatable)', helpValue: 'KEY=VALUE', multiple: true}),
+  set: Flags.string({
+    description: 'override one profile constant, e.g. cpu.syscallEntry=80 (repeatable)',
+    helpValue: 'KEY=VALUE',
+    multiple: true,
+  }),
   jobs: Flags.string({description: 'worker threads [default: number of cores]', helpValue: 'N'}),
 }
 
 export const outFlag = (defaultDir?: string) =>
-  Flags.string({description: 'write <id>.csv and <id>.meta.json per experiment into DIR', helpValue: 'DIR', default: defaultDir})
+  Flags.string({
+    description: 'write <id>.csv and <id>.meta.json per experiment into DIR',
+    helpValue: 'DIR',
+    default: defaultDir,
+  })
 
-export const formatFlag = Flags.string({description: `output format on stdout (${FORMATS.join('|')}) [default: table]`, helpValue: 'FORMAT'})
+export const formatFlag = Flags.string({
+  description: `output format on stdout (${FORMATS.join('|')}) [default: table]`,
+  helpValue: 'FORMAT',
+})
 
 export const systemFlag = Flags.string({
   description: 'only these systems (native, virtuos, flexsc, driver-domain); comma list or repeated',

@@ -10,7 +10,9 @@ const hook: Hook<'command_not_found'> = async function (opts) {
     .filter((c) => !c.hidden)
     .map((c) => c.id.replace(/:/g, ' '))
     .sort()
-  process.stderr.write(`virtuos: unknown command '${id}' (commands: ${commands.join(', ')}; \`virtuos --help\` describes them)\n`)
+  process.stderr.write(
+    `virtuos: unknown command '${id}' (commands: ${commands.join(', ')}; \`virtuos --help\` describes them)\n`,
+  )
   process.exitCode = 2
   return true
 }

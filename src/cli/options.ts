@@ -27,7 +27,9 @@ export function parseJobs(raw: string | undefined): number {
   if (raw === undefined) return availableParallelism()
   const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN
   if (!Number.isSafeInteger(n) || n < 1 || n > MAX_JOBS) {
-    throw new UsageError(`--jobs: '${raw}' is not a job count (expected an integer from 1 to ${MAX_JOBS}; this machine has ${availableParallelism()} cores)`)
+    throw new UsageError(
+      `--jobs: '${raw}' is not a job count (expected an integer from 1 to ${MAX_JOBS}; this machine has ${availableParallelism()} cores)`,
+    )
   }
   return n
 }
@@ -61,7 +63,8 @@ export function checkSets(raw: readonly string[] | undefined): string[] {
  */
 export function rejectFlagLikeArgs(argv: readonly string[], accepted: readonly string[]): void {
   const bad = argv.find((a) => a.startsWith('-'))
-  if (bad !== undefined) throw new UsageError(`unknown flag '${bad}' (accepted: ${accepted.map((f) => `--${f}`).join(', ')})`)
+  if (bad !== undefined)
+    throw new UsageError(`unknown flag '${bad}' (accepted: ${accepted.map((f) => `--${f}`).join(', ')})`)
 }
 
 export const DEFAULT_TOLERANCE = 0.02
@@ -82,7 +85,8 @@ function relative(raw: string): number | undefined {
 export function parseTolerance(raw: string | undefined, flag = '--tolerance'): number {
   if (raw === undefined) return DEFAULT_TOLERANCE
   const n = relative(raw)
-  if (n === undefined) throw new UsageError(`${flag}: '${raw}' is not a tolerance (expected a relative change >= 0, e.g. 2% or 0.02)`)
+  if (n === undefined)
+    throw new UsageError(`${flag}: '${raw}' is not a tolerance (expected a relative change >= 0, e.g. 2% or 0.02)`)
   return n
 }
 
@@ -91,7 +95,10 @@ export function parseAbsTolerance(raw: string | undefined, flag = '--abs-toleran
   if (raw === undefined) return 0
   const t = raw.trim()
   const n = NUMBER.test(t) ? Number(t) : NaN
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: '${raw}' is not an absolute tolerance (expected a number >= 0 in the metric's unit, e.g. 0.5)`)
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(
+      `${flag}: '${raw}' is not an absolute tolerance (expected a number >= 0 in the metric's unit, e.g. 0.5)`,
+    )
   return n
 }
 
@@ -109,9 +116,12 @@ export function parseMetricTolerances(
     for (const item of list ?? []) {
       const eq = item.indexOf('=')
       const name = eq > 0 ? item.slice(0, eq).trim() : ''
-      if (!name) throw new UsageError(`${flag}: '${item}' is malformed (expected metric=value, e.g. ${flag} ${example})`)
-      if (known && !known.has(name)) throw new UsageError(`${flag}: unknown metric '${name}' (metrics compared: ${[...known].sort().join(', ')})`)
-      const value = field === 'relative' ? parseTolerance(item.slice(eq + 1), flag) : parseAbsTolerance(item.slice(eq + 1), flag)
+      if (!name)
+        throw new UsageError(`${flag}: '${item}' is malformed (expected metric=value, e.g. ${flag} ${example})`)
+      if (known && !known.has(name))
+        throw new UsageError(`${flag}: unknown metric '${name}' (metrics compared: ${[...known].sort().join(', ')})`)
+      const value =
+        field === 'relative' ? parseTolerance(item.slice(eq + 1), flag) : parseAbsTolerance(item.slice(eq + 1), flag)
       out[name] = {...out[name], [field]: value}
     }
   }

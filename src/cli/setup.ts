@@ -25,7 +25,8 @@ export interface RunSetup extends RunOptions {
 
 /** Throws UsageError for any bad flag before anything runs or is written. */
 export function setupRun(flags: RunFlagValues): RunSetup {
-  if (flags.quick && flags.full) throw new UsageError('--quick and --full exclude each other (give one; --quick is the default)')
+  if (flags.quick && flags.full)
+    throw new UsageError('--quick and --full exclude each other (give one; --quick is the default)')
   const seed = parseSeed(flags.seed)
   const jobs = parseJobs(flags.jobs)
   const sets = checkSets(flags.set)
@@ -34,12 +35,21 @@ export function setupRun(flags: RunFlagValues): RunSetup {
 }
 
 /** The run's experiments and their task counts (points x systems), in run order, for the progress report. */
-export function progressPlan(defs: readonly ExperimentDef[], quick: boolean, systems?: readonly SystemId[]): PlannedExperiment[] {
+export function progressPlan(
+  defs: readonly ExperimentDef[],
+  quick: boolean,
+  systems?: readonly SystemId[],
+): PlannedExperiment[] {
   return defs.map((d) => ({id: d.id, tasks: expandPoints(d.axes, quick).length * selectSystems(d, systems).length}))
 }
 
 /** A progress report on stderr for this run: a bar on a terminal, else a line per finished experiment. */
-export function runProgress(label: string, defs: readonly ExperimentDef[], quick: boolean, systems?: readonly SystemId[]): Progress {
+export function runProgress(
+  label: string,
+  defs: readonly ExperimentDef[],
+  quick: boolean,
+  systems?: readonly SystemId[],
+): Progress {
   return createProgress(label, {plan: progressPlan(defs, quick, systems)})
 }
 
@@ -47,7 +57,12 @@ export function runProgress(label: string, defs: readonly ExperimentDef[], quick
  * `--jobs` beyond the cores: each worker thread costs memory and they share the cores, so more only
  * slows the run (the runner already uses no more workers than the largest experiment has tasks).
  */
-export function warnJobs(jobs: number, defs: readonly ExperimentDef[], quick: boolean, systems?: readonly SystemId[]): void {
+export function warnJobs(
+  jobs: number,
+  defs: readonly ExperimentDef[],
+  quick: boolean,
+  systems?: readonly SystemId[],
+): void {
   const cores = availableParallelism()
   if (jobs <= cores) return
   const most = Math.max(1, ...progressPlan(defs, quick, systems).map((p) => p.tasks))

@@ -18,7 +18,10 @@ export interface CheckJson {
 export default class Check extends BaseCommand {
   static override description =
     'Deterministic simulation testing: per seed, a random fault schedule (service-domain crashes at random times, during fork, during a cross-domain poll, with call pages full) on a small mixed workload with the invariants on; a violation prints the seed and schedule and exits 1'
-  static override examples = ['<%= config.bin %> check --seeds 1000', '<%= config.bin %> check --seed-start 4242 --seeds 1 --jobs 1']
+  static override examples = [
+    '<%= config.bin %> check --seeds 1000',
+    '<%= config.bin %> check --seed-start 4242 --seeds 1 --jobs 1',
+  ]
   static override enableJsonFlag = true
   static override flags = {
     seeds: Flags.string({description: 'how many schedules [default: 100]', helpValue: 'N'}),
@@ -36,10 +39,14 @@ export default class Check extends BaseCommand {
     const started = Date.now()
     const report = await runSweep({seeds, seedStart, jobs, params: profile.params})
     for (const f of report.failures) {
-      process.stderr.write(`violation: seed ${f.seed}: ${f.violations.join('; ')}\n  schedule: ${f.schedule}\n  reproduce: virtuos check --seed-start ${f.seed} --seeds 1\n`)
+      process.stderr.write(
+        `violation: seed ${f.seed}: ${f.violations.join('; ')}\n  schedule: ${f.schedule}\n  reproduce: virtuos check --seed-start ${f.seed} --seeds 1\n`,
+      )
     }
     const secs = ((Date.now() - started) / 1000).toFixed(1)
-    this.log(`${report.results.length} schedules (seeds ${seedStart}..${seedStart + seeds - 1}), ${report.crashes} domain crashes, ${report.failures.length} with violations, ${report.events.toLocaleString('en-US')} events, ${secs} s`)
+    this.log(
+      `${report.results.length} schedules (seeds ${seedStart}..${seedStart + seeds - 1}), ${report.crashes} domain crashes, ${report.failures.length} with violations, ${report.events.toLocaleString('en-US')} events, ${secs} s`,
+    )
     if (report.failures.length > 0) process.exitCode = 1
     return {
       seeds: report.results.length,
@@ -47,7 +54,11 @@ export default class Check extends BaseCommand {
       crashes: report.crashes,
       events: report.events,
       seconds: Number(secs),
-      failures: report.failures.map((f) => ({seed: f.seed, violations: [...f.violations], schedule: String(f.schedule)})),
+      failures: report.failures.map((f) => ({
+        seed: f.seed,
+        violations: [...f.violations],
+        schedule: String(f.schedule),
+      })),
     }
   }
 }
@@ -56,6 +67,7 @@ export default class Check extends BaseCommand {
 function count(flag: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback
   const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag}: '${raw}' is not valid (expected an integer >= ${min})`)
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`${flag}: '${raw}' is not valid (expected an integer >= ${min})`)
   return n
 }

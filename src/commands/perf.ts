@@ -15,25 +15,45 @@ export default class Perf extends BaseCommand {
   static override enableJsonFlag = true
   static override flags = {
     time: Flags.integer({description: 'measured time per task, in ms', default: 1000, min: 1}),
-    task: Flags.string({description: 'run only this task (repeatable)', multiple: true, options: PERF_TASKS.map((t) => t.name)}),
-    experiments: Flags.boolean({description: "instead: one quick point of every experiment (all systems), once: events/s and simulated s per host s"}),
+    task: Flags.string({
+      description: 'run only this task (repeatable)',
+      multiple: true,
+      options: PERF_TASKS.map((t) => t.name),
+    }),
+    experiments: Flags.boolean({
+      description:
+        'instead: one quick point of every experiment (all systems), once: events/s and simulated s per host s',
+    }),
   }
 
   async run(): Promise<PerfReport | {experiments: ExperimentSpeed[]}> {
     const {flags} = await this.parse(Perf)
     if (flags.experiments) {
       const experiments = experimentSpeeds()
-      this.table([['experiment', 'events', 'host s', 'events/s', 'sim s/host s'], ...experiments.map((e) => [
-        e.id, String(e.events), e.hostSeconds.toFixed(2), e.eventsPerSecond.toLocaleString('en-US'),
-        e.simulatedSecondsPerHostSecond.toPrecision(3),
-      ])])
+      this.table([
+        ['experiment', 'events', 'host s', 'events/s', 'sim s/host s'],
+        ...experiments.map((e) => [
+          e.id,
+          String(e.events),
+          e.hostSeconds.toFixed(2),
+          e.eventsPerSecond.toLocaleString('en-US'),
+          e.simulatedSecondsPerHostSecond.toPrecision(3),
+        ]),
+      ])
       return {experiments}
     }
     const report = await runPerf({timeMs: flags.time, only: flags.task})
-    this.table([['task', 'events/s', 'samples', 'rme%', 'heap MiB', 'rss MiB'], ...report.tasks.map((t) => [
-      t.name, t.eventsPerSecond.toLocaleString('en-US'), String(t.samples), t.rme.toFixed(2),
-      t.heapUsedMiB.toFixed(1), t.rssMiB.toFixed(1),
-    ])])
+    this.table([
+      ['task', 'events/s', 'samples', 'rme%', 'heap MiB', 'rss MiB'],
+      ...report.tasks.map((t) => [
+        t.name,
+        t.eventsPerSecond.toLocaleString('en-US'),
+        String(t.samples),
+        t.rme.toFixed(2),
+        t.heapUsedMiB.toFixed(1),
+        t.rssMiB.toFixed(1),
+      ]),
+    ])
     return report
   }
 

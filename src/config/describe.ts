@@ -30,7 +30,8 @@ export function renderConstants(rows: readonly ConstantRow[], sourceWidth = 70):
   const cells = rows.map((r) => [r.path, String(r.value), r.unit, marker(r), cut(r.source, sourceWidth)])
   const header = ['key', 'value', 'unit', '', 'source']
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
-  const cell = (x: string, i: number, n: number) => (i === 1 ? x.padStart(widths[i]) : i === n - 1 ? x : x.padEnd(widths[i]))
+  const cell = (x: string, i: number, n: number) =>
+    i === 1 ? x.padStart(widths[i]) : i === n - 1 ? x : x.padEnd(widths[i])
   const line = (c: string[]) => c.map((x, i) => cell(x, i, c.length)).join('  ')
   return [line(header), ...cells.map(line)].join('\n') + '\n'
 }

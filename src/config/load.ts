@@ -47,7 +47,8 @@ export function readProfileJson(file: string): unknown {
     text = readFileSync(file, 'utf8')
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message)
+    const why =
+      err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message)
     throw new UsageError(`${name}: cannot read the profile (${why})`)
   }
   try {
@@ -90,7 +91,8 @@ export function estimatesOf(profile: Profile): string[] {
 
 export function constantAt(profile: unknown, path: readonly string[]): unknown {
   let cur = profile
-  for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined
+  for (const seg of path)
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined
   return cur
 }
 
@@ -107,6 +109,11 @@ export function loadProfile(opts: {config?: string; set?: string[]} = {}): Loade
 /** A validated profile read from `path`, resolved: what every run of it needs. */
 export function loadedProfile(profile: Profile, path: string): LoadedProfile {
   return {
-    name: profile.name, path, hash: profileHash(profile), profile, params: resolveParams(profile), estimates: estimatesOf(profile),
+    name: profile.name,
+    path,
+    hash: profileHash(profile),
+    profile,
+    params: resolveParams(profile),
+    estimates: estimatesOf(profile),
   }
 }

@@ -50,7 +50,9 @@ function checkConstantPath(path: readonly string[], what: string): void {
       const keys = isKeySpec(node) ? [] : Object.keys(children)
       const where = i === 0 ? 'at the top level' : `in '${path.slice(0, i).join('.')}'`
       const nearby = nearest(path[i], keys).join(', ')
-      throw new UsageError(`${what}: unknown constant '${path.join('.')}': no key '${path[i]}' ${where} (nearby: ${nearby})`)
+      throw new UsageError(
+        `${what}: unknown constant '${path.join('.')}': no key '${path[i]}' ${where} (nearby: ${nearby})`,
+      )
     }
     node = children[path[i]]
   }

@@ -67,7 +67,12 @@ export function applySet(profile: unknown, assignment: string): unknown {
 
 type Target =
   | {kind: 'meta'}
-  | {kind: 'constant'; constantPath: string[]; field: (typeof CONSTANT_FIELDS)[number]; spec: Extract<SpecNode, {dim: unknown}>}
+  | {
+      kind: 'constant'
+      constantPath: string[]
+      field: (typeof CONSTANT_FIELDS)[number]
+      spec: Extract<SpecNode, {dim: unknown}>
+    }
 
 function locate(path: string[], assignment: string): Target {
   if (path.length === 1 && (META_KEYS as readonly string[]).includes(path[0])) return {kind: 'meta'}
@@ -112,7 +117,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({length: b.length + 1}, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const cur = [i]
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
     prev = cur
   }
   return prev[b.length]

@@ -56,7 +56,9 @@ export function expectedValue(spec: KeySpec): string {
 
 export function expectedUnit(dim: Dimension): string {
   const units = unitsOf(dim)
-  return units.length === 1 ? `expected the unit "${units[0]}"` : `expected a ${DIMENSION_NAMES[dim]} unit (${units.join(', ')})`
+  return units.length === 1
+    ? `expected the unit "${units[0]}"`
+    : `expected a ${DIMENSION_NAMES[dim]} unit (${units.join(', ')})`
 }
 
 function valueSchema(spec: KeySpec): z.ZodType {
@@ -154,7 +156,10 @@ export function schemaProblems(data: unknown): Problem[] {
       }
       continue
     }
-    problems.push({path: joinPath(issue.path), message: `${issue.message}, found ${showFound(valueAt(data, issue.path))}`})
+    problems.push({
+      path: joinPath(issue.path),
+      message: `${issue.message}, found ${showFound(valueAt(data, issue.path))}`,
+    })
   }
   return problems
 }
@@ -177,7 +182,10 @@ export function crossProblems(p: Profile): Problem[] {
   const max = p.machine.sockets.value * p.machine.coresPerSocket.value
   const cores = p.machine.cores?.value
   if (cores !== undefined && cores > max) {
-    out.push({path: 'machine.cores.value', message: `expected at most sockets x coresPerSocket = ${max}, found ${cores}`})
+    out.push({
+      path: 'machine.cores.value',
+      message: `expected at most sockets x coresPerSocket = ${max}, found ${cores}`,
+    })
   }
   return out
 }

@@ -39,7 +39,12 @@ function footprint(withCycles: boolean) {
   return {
     instructions: {dim: 'instructions', range: 'nonnegative', doc: 'kernel instructions of the call'},
     ...(withCycles
-      ? {cycles: {...time('cycles the call took (FlexSC measured; the model derives it from instructions / ipc)'), profileOnly: true}}
+      ? {
+          cycles: {
+            ...time('cycles the call took (FlexSC measured; the model derives it from instructions / ipc)'),
+            profileOnly: true,
+          },
+        }
       : {}),
     ipc: {dim: 'ipc', range: 'positive', doc: 'kernel-mode IPC while the handler runs'},
     l1i: {dim: 'lines', range: 'nonnegative', doc: 'i-cache lines evicted'},
@@ -123,7 +128,9 @@ export const PROFILE_SPEC = {
     grantUnmap: time('grant unmap of one page'),
     grantCopyPerPage: time('GNTTABOP_copy of one 4 KiB page'),
     domainSwitch: time("switching a core from one domain's vCPU to another's"),
-    pvGuestModeSwitch: time("64-bit PV guest kernel<->user switch in Xen (swapgs + CR3 load keeping user global TLB entries)"),
+    pvGuestModeSwitch: time(
+      '64-bit PV guest kernel<->user switch in Xen (swapgs + CR3 load keeping user global TLB entries)',
+    ),
   },
   disk: {
     avgSeek: time('average seek'),
@@ -170,7 +177,8 @@ export function specAt(path: readonly string[]): SpecNode | undefined {
 
 /** Every constant's dotted path with its spec, in declaration order. */
 export function allConstantPaths(
-  node: SpecNode = PROFILE_SPEC, prefix: string[] = [],
+  node: SpecNode = PROFILE_SPEC,
+  prefix: string[] = [],
 ): Array<{path: string[]; spec: KeySpec}> {
   if (isKeySpec(node)) return [{path: prefix, spec: node}]
   return Object.entries(node).flatMap(([k, child]) => allConstantPaths(child, [...prefix, k]))

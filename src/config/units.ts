@@ -30,7 +30,13 @@ export const ALL_UNITS: readonly Unit[] = [...new Set(Object.values(DIMENSIONS).
 const SECONDS: Record<string, number> = {ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1}
 const BYTES: Record<string, number> = {bytes: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, KB: 1e3, MB: 1e6, GB: 1e9}
 /** Bandwidth units measured per second, as bytes per second. */
-const BYTES_PER_SECOND: Record<string, number> = {'MB/s': 1e6, 'GB/s': 1e9, 'Gbit/s': 1e9 / 8, 'Mbit/s': 1e6 / 8, 'bit/s': 1 / 8}
+const BYTES_PER_SECOND: Record<string, number> = {
+  'MB/s': 1e6,
+  'GB/s': 1e9,
+  'Gbit/s': 1e9 / 8,
+  'Mbit/s': 1e6 / 8,
+  'bit/s': 1 / 8,
+}
 const HERTZ: Record<string, number> = {Hz: 1, MHz: 1e6, GHz: 1e9}
 
 export function unitsOf(dimension: Dimension): readonly Unit[] {

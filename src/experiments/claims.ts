@@ -47,7 +47,9 @@ export function referenceGap(value: number, ref: {value: number; kind?: Referenc
   const meets = kind === 'at-most' ? value <= ref.value : value >= ref.value
   const suffix = unit === 'ratio' || unit === 'x' ? 'x' : unit ? ` ${unit}` : ''
   const bound = `${kind === 'at-most' ? '<=' : '>='} ${Number(ref.value.toPrecision(4))}${suffix}`
-  const text = meets ? `meets bound (${bound})` : `misses bound (${bound})${off === null ? '' : ` by ${signedPct(off)}`}`
+  const text = meets
+    ? `meets bound (${bound})`
+    : `misses bound (${bound})${off === null ? '' : ` by ${signedPct(off)}`}`
   return {errorPct: meets ? 0 : off, meets, text, phrase: text}
 }
 
@@ -158,9 +160,12 @@ export interface PublishedPoint {
  * value: an `about` value within `tolerance` (0.15 = 15%) either way, a bound met or missed by at
  * most `tolerance`. Points without a published value are skipped; the worst miss is named.
  */
-export function matchesPublished(
-  opts: {system: SystemId; metric: string; published: (point: Point) => PublishedPoint | null; tolerance: number},
-) {
+export function matchesPublished(opts: {
+  system: SystemId
+  metric: string
+  published: (point: Point) => PublishedPoint | null
+  tolerance: number
+}) {
   const {system, metric, published, tolerance} = opts
   return (rows: readonly ResultRow[]): ClaimVerdict => {
     const judged: {row: ResultRow; miss: number}[] = []

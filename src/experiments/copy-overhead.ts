@@ -86,5 +86,9 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   bench.system.spawnProcess(load.program, 'copy-overhead')
   const engine = runBench(bench, load.finished)
   const {bytes, cycles} = load.result
-  return {metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz)}, engine, notes: flexscNotes(bench.system)}
+  return {
+    metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz)},
+    engine,
+    notes: flexscNotes(bench.system),
+  }
 }

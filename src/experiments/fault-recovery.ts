@@ -25,7 +25,11 @@ import {dispatchPaths} from '../kernel/systems.js'
 import {cachedWorkload} from '../workloads/load.js'
 import {header, positiveInt, sourced, count} from '../workloads/schema.js'
 import {
-  FAULT_DOMAINS, runFaultScenario, type FaultDomain, type FaultScenario, type FaultScenarioResult,
+  FAULT_DOMAINS,
+  runFaultScenario,
+  type FaultDomain,
+  type FaultScenario,
+  type FaultScenarioResult,
 } from '../workloads/fault-scenario.js'
 import type {CallLedger} from '../workloads/faults.js'
 import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
@@ -73,7 +77,10 @@ function faultSystems(): SystemId[] {
 }
 
 const domainAxis = {
-  name: 'domain', quick: [...FAULT_DOMAINS], full: [...FAULT_DOMAINS], description: 'the service domain that crashes',
+  name: 'domain',
+  quick: [...FAULT_DOMAINS],
+  full: [...FAULT_DOMAINS],
+  description: 'the service domain that crashes',
 }
 const restartAxis = {
   name: 'restart_ms',
@@ -163,7 +170,8 @@ export const faultRecovery: ExperimentDef = {
   claimCheck(rows) {
     const v = rows.filter((r) => r.system === 'virtuos')
     if (v.length === 0) return {holds: null, detail: 'virtuos was not run'}
-    const get = (domain: string, metric: string) => v.find((r) => r.params.domain === domain && r.metric === metric)?.value
+    const get = (domain: string, metric: string) =>
+      v.find((r) => r.params.domain === domain && r.metric === metric)?.value
     const parts: string[] = []
     let holds = true
     for (const d of FAULT_DOMAINS) {
@@ -254,11 +262,17 @@ function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun 
   const ms = (v: number) => Math.round((v * cps) / 1000)
   const s: FaultScenario = {
     shape: {
-      fileThreads: w.fileThreads.value, fileBytes: w.fileBytes.value, blockBytes: w.blockBytes.value,
-      fileThinkInstructions: w.fileThinkInstructions.value, netClients: w.netClients.value,
-      requestBytes: w.requestBytes.value, responseBytes: w.responseBytes.value,
-      serverInstructions: w.serverInstructions.value, clientThinkInstructions: w.clientThinkInstructions.value,
-      retryCycles: ms(w.retryUs.value / 1000), port: w.port.value,
+      fileThreads: w.fileThreads.value,
+      fileBytes: w.fileBytes.value,
+      blockBytes: w.blockBytes.value,
+      fileThinkInstructions: w.fileThinkInstructions.value,
+      netClients: w.netClients.value,
+      requestBytes: w.requestBytes.value,
+      responseBytes: w.responseBytes.value,
+      serverInstructions: w.serverInstructions.value,
+      clientThinkInstructions: w.clientThinkInstructions.value,
+      retryCycles: ms(w.retryUs.value / 1000),
+      port: w.port.value,
     },
     domain,
     crashAtCycles: ms(timing.crashMs),
@@ -268,7 +282,9 @@ function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun 
   const result = runFaultScenario(ctx.seed, params, system, s)
   const storage = domain === 'storage'
   const run: ScenarioRun = {
-    timing, cps, result,
+    timing,
+    cps,
+    result,
     affected: storage ? result.files : result.netClients,
     bystander: storage ? result.netClients : result.files,
     affectedServer: storage ? result.files : result.netServer,
@@ -293,13 +309,18 @@ function runSummaryPoint(point: Point, system: SystemId, ctx: RunContext): Point
   const recoveryMs = firstOk === null ? t.afterMs : ((firstOk - at(restartMs)) * 1000) / cps
   const notes: string[] = []
   if (result.machineDown) {
-    notes.push(`the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`)
-  }
-  else if (!result.finished) notes.push(`a workload did not finish within ${endMs(t)} ms + grace`)
+    notes.push(
+      `the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`,
+    )
+  } else if (!result.finished) notes.push(`a workload did not finish within ${endMs(t)} ms + grace`)
   return {
     metrics: {
-      affected_before: before.a, affected_during: during.a, affected_after: after.a,
-      bystander_before: before.b, bystander_during: during.b, bystander_after: after.b,
+      affected_before: before.a,
+      affected_during: during.a,
+      affected_after: after.a,
+      bystander_before: before.b,
+      bystander_during: during.b,
+      bystander_after: after.b,
       bystander_ratio: before.b > 0 ? during.b / before.b : 0,
       failed_calls: failed,
       lost_calls: lost,
@@ -361,7 +382,8 @@ export function timelineCheck(rows: readonly ResultRow[]): ClaimVerdict {
     const restartAt = t.crashMs + t.restartMs
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
     const before = {
-      a: mean(series('affected_ops_s', t.warmupMs, t.crashMs)), b: mean(series('bystander_ops_s', t.warmupMs, t.crashMs)),
+      a: mean(series('affected_ops_s', t.warmupMs, t.crashMs)),
+      b: mean(series('bystander_ops_s', t.warmupMs, t.crashMs)),
     }
     const down = {
       a: series('affected_ops_s', t.crashMs, restartAt),

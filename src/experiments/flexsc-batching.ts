@@ -2,7 +2,8 @@
  * flexsc-batching: FlexSC's calibration microbenchmark (Soares & Stumm, "FlexSC: Flexible System
  * Call Scheduling with Exception-Less System Calls", OSDI 2010): time per getppid call when `batch`
  * calls are posted per flexsc_wait, with the syscall thread on the caller's core or on a remote core
- * woken by an IPI, against the synchronous trap (system native). Every point also reports its ratio to the synchronous call and
+ * woken by an IPI, against the synchronous trap (system native). Every point also reports its ratio to the synchronous
+ * call and
  * its distance from what FlexSC published for that point (`ref_error_pct`).
  *
  * Profile: the experiment runs on configs/flexsc-i7.json (FlexSC's testbed) unless the run named
@@ -35,11 +36,17 @@ export interface PublishedRatio {
 /** The published statements, per placement and batch size. */
 export function published(placement: Placement, batch: number): PublishedRatio {
   if (placement === 'same-core') {
-    if (batch === 1) return {kind: 'about', ratio: 1.43, says: 'a single exceptionless call is 43% slower than a synchronous one'}
+    if (batch === 1)
+      return {kind: 'about', ratio: 1.43, says: 'a single exceptionless call is 43% slower than a synchronous one'}
     if (batch < 32) return {kind: 'at-most', ratio: 1, says: 'from 2 batched calls on there is no overhead'}
-    return {kind: 'about', ratio: 1 / 2.3, says: 'from 32 batched calls on each call is up to 130% faster (1/2.3 of the time)'}
+    return {
+      kind: 'about',
+      ratio: 1 / 2.3,
+      says: 'from 32 batched calls on each call is up to 130% faster (1/2.3 of the time)',
+    }
   }
-  if (batch === 1) return {kind: 'at-least', ratio: 10, says: 'a single remote call is more than 10x slower (plot axis up to 700 ns)'}
+  if (batch === 1)
+    return {kind: 'at-least', ratio: 10, says: 'a single remote call is more than 10x slower (plot axis up to 700 ns)'}
   if (batch < 32) return {kind: 'at-least', ratio: 1, says: 'the remote cost is recouped only from 32 batched calls on'}
   return {kind: 'at-most', ratio: 1, says: 'from 32 batched calls on the remote cost is recouped'}
 }
@@ -63,7 +70,14 @@ const reference: ReferencePoint[] = [
     BATCHES.map((batch) => {
       const ref = published(placement, batch)
       const point = {batch, placement}
-      return {system: 'flexsc' as const, point, metric: 'ratio_vs_sync', value: ref.ratio, kind: ref.kind, source: `${SOURCE}: ${ref.says}`}
+      return {
+        system: 'flexsc' as const,
+        point,
+        metric: 'ratio_vs_sync',
+        value: ref.ratio,
+        kind: ref.kind,
+        source: `${SOURCE}: ${ref.says}`,
+      }
     }),
   ),
   {
@@ -154,7 +168,12 @@ type Measured = ReturnType<typeof measure>
 
 /** Cycles per call of `batch`-call rounds on `system`. */
 export function measure(
-  params: MachineParams, system: SystemId, batch: number, placement: Placement, calls: number, seed: number,
+  params: MachineParams,
+  system: SystemId,
+  batch: number,
+  placement: Placement,
+  calls: number,
+  seed: number,
 ) {
   const bench = buildBench(seed, params, system, {flexsc: {placement}})
   let t0 = 0
@@ -182,7 +201,12 @@ export function measure(
 
 /** What a flexsc point measured against the synchronous loop and the published statement. */
 function flexscNote(
-  name: string, run: Measured, sync: Measured, ratio: number, ref: PublishedRatio, clockHz: number,
+  name: string,
+  run: Measured,
+  sync: Measured,
+  ratio: number,
+  ref: PublishedRatio,
+  clockHz: number,
 ): string {
   const ns = (m: Measured) => cyclesToNs(m.cyclesPerCall, clockHz).toFixed(1)
   const gap = referenceGap(ratio, {value: ref.ratio, kind: ref.kind}, 'ratio').phrase

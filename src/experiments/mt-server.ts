@@ -52,6 +52,7 @@ export const mtServer: ExperimentDef = {
   claimCheck: betterThanNative({system: 'virtuos', metric: 'requests_per_s', margin: 0.02}),
   // one thread per client up to MaxRequestWorkers
   run: webServerPoint('mt-server', (point, w) => ({
-    kind: 'threads', threads: Math.min(Number(point.clients), w.maxThreads.value),
+    kind: 'threads',
+    threads: Math.min(Number(point.clients), w.maxThreads.value),
   })),
 }

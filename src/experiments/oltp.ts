@@ -51,17 +51,34 @@ export const oltpWorkload: () => OltpWorkload = cachedWorkload('oltp', schema)
 
 /** The run's configuration for `threads` connections; `syncCommit` overrides the file's default. */
 export function oltpConfig(
-  w: OltpWorkload, clockHz: number, quick: boolean, threads: number, syncCommit = w.syncCommit.value,
+  w: OltpWorkload,
+  clockHz: number,
+  quick: boolean,
+  threads: number,
+  syncCommit = w.syncCommit.value,
 ): OltpConfig {
   const ms = (v: number) => Math.round(v * 1e-3 * clockHz)
   return {
-    port: w.port.value, threads, clientHosts: w.clientHosts.value, dbBytes: w.dbBytes.value, pageBytes: w.pageBytes.value,
-    hitRate: w.hitRate.value, queryBytes: w.queryBytes.value, instructionsPerCall: w.instructionsPerCall.value,
-    clientInstructionsPerQuery: w.clientInstructionsPerQuery.value, redoBytesPerWrite: w.redoBytesPerWrite.value, syncCommit,
-    critical: w.criticalInstructions.value, spinRounds: w.spinRounds.value, spinInstructions: w.spinInstructions.value,
-    futexTimeoutCycles: ms(w.futexTimeoutUs.value / 1000), cleanerIntervalCycles: ms(pick(w.cleanerIntervalMs.value, quick)),
-    logFlushIntervalCycles: ms(w.logFlushIntervalMs.value), warmupCycles: ms(pick(w.warmupMs.value, quick)),
-    measureCycles: ms(pick(w.measureMs.value, quick)), gatePollCycles: ms(w.gatePollUs.value / 1000),
+    port: w.port.value,
+    threads,
+    clientHosts: w.clientHosts.value,
+    dbBytes: w.dbBytes.value,
+    pageBytes: w.pageBytes.value,
+    hitRate: w.hitRate.value,
+    queryBytes: w.queryBytes.value,
+    instructionsPerCall: w.instructionsPerCall.value,
+    clientInstructionsPerQuery: w.clientInstructionsPerQuery.value,
+    redoBytesPerWrite: w.redoBytesPerWrite.value,
+    syncCommit,
+    critical: w.criticalInstructions.value,
+    spinRounds: w.spinRounds.value,
+    spinInstructions: w.spinInstructions.value,
+    futexTimeoutCycles: ms(w.futexTimeoutUs.value / 1000),
+    cleanerIntervalCycles: ms(pick(w.cleanerIntervalMs.value, quick)),
+    logFlushIntervalCycles: ms(w.logFlushIntervalMs.value),
+    warmupCycles: ms(pick(w.warmupMs.value, quick)),
+    measureCycles: ms(pick(w.measureMs.value, quick)),
+    gatePollCycles: ms(w.gatePollUs.value / 1000),
   }
 }
 

@@ -23,8 +23,7 @@ export interface WorkerSetup {
 
 export type TaskMessage = {index: number; task: Task}
 export type ReplyMessage =
-  | {index: number; result: PointResult}
-  | {index: number; error: {name: string; message: string; stack?: string}}
+  {index: number; result: PointResult} | {index: number; error: {name: string; message: string; stack?: string}}
 
 interface Batch {
   tasks: readonly Task[]
@@ -111,8 +110,11 @@ export class WorkerPool {
 /** An error from a worker, with its class restored so the CLI maps UsageError to exit 2. */
 function reviveError(e: {name: string; message: string; stack?: string}): Error {
   const error =
-    e.name === 'UsageError' ? new UsageError(e.message)
-      : e.name === 'InvariantError' ? new InvariantError(e.message) : new Error(e.message)
+    e.name === 'UsageError'
+      ? new UsageError(e.message)
+      : e.name === 'InvariantError'
+        ? new InvariantError(e.message)
+        : new Error(e.message)
   if (e.stack) error.stack = e.stack
   return error
 }

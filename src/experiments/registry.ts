@@ -16,7 +16,15 @@ import {oltp} from './oltp.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
 const EXPERIMENTS: readonly ExperimentDef[] = [
-  syscallOverhead, copyOverhead, coordination, faultRecovery, faultRecoveryTimeline, oltp, mtServer, mpServer, ttcpExperiment,
+  syscallOverhead,
+  copyOverhead,
+  coordination,
+  faultRecovery,
+  faultRecoveryTimeline,
+  oltp,
+  mtServer,
+  mpServer,
+  ttcpExperiment,
   flexscBatching,
 ]
 
@@ -65,7 +73,9 @@ export function selectSystems(def: ExperimentDef, requested?: readonly SystemId[
   if (!requested || requested.length === 0) return [...def.systems]
   for (const s of requested) {
     if (!def.systems.includes(s)) {
-      throw new UsageError(`--system: experiment '${def.id}' does not compare '${s}' (it compares: ${def.systems.join(', ')})`)
+      throw new UsageError(
+        `--system: experiment '${def.id}' does not compare '${s}' (it compares: ${def.systems.join(', ')})`,
+      )
     }
   }
   return def.systems.filter((s) => requested.includes(s))

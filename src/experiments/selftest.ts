@@ -36,7 +36,8 @@ export const selftest: ExperimentDef = {
 
 function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
   const clients = Number(point.clients)
-  if (!Number.isInteger(clients) || clients < 1) throw new InvariantError(`selftest: clients must be a positive integer, got ${point.clients}`)
+  if (!Number.isInteger(clients) || clients < 1)
+    throw new InvariantError(`selftest: clients must be a positive integer, got ${point.clients}`)
   const [lo, hi] = SERVICE[String(point.request)] ?? SERVICE.small
   const perClient = ctx.quick ? 200 : 1_000
   const clock = ctx.profile.params.clockHz

@@ -40,7 +40,11 @@ export const ttcpExperiment: ExperimentDef = {
     'wire',
   axes: [
     {
-      name: 'buffer_bytes', quick: sizes(4), full: sizes(2), unit: 'bytes', description: 'bytes per write (and per read at the receiver)',
+      name: 'buffer_bytes',
+      quick: sizes(4),
+      full: sizes(2),
+      unit: 'bytes',
+      description: 'bytes per write (and per read at the receiver)',
     },
   ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its

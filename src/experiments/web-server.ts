@@ -11,7 +11,8 @@ import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './ty
 
 /** `run` of a web-server experiment whose server has the shape `shapeOf(point, workload)`. */
 export function webServerPoint(
-  id: WebServerId, shapeOf: (point: Point, w: WebProfile) => WebShape,
+  id: WebServerId,
+  shapeOf: (point: Point, w: WebProfile) => WebShape,
 ): ExperimentDef['run'] {
   return (point: Point, system: SystemId, ctx: RunContext): PointResult => {
     const w = webProfile(id)

@@ -38,5 +38,9 @@ export class OpenFile {
   offset = 0
   refs = 1
   /** `id` from nextDescriptionId (fstat's inode number for files without one). */
-  constructor(readonly obj: FileObject, public flags: number, readonly id: number) {}
+  constructor(
+    readonly obj: FileObject,
+    public flags: number,
+    readonly id: number,
+  ) {}
 }

@@ -11,11 +11,18 @@ import type {MachineParams, SyscallFootprint} from '../machine/params.js'
 import type {SyscallName} from './types.js'
 
 const SAME_WORK: Partial<Record<SyscallName, string>> = {
-  read: 'pread', readv: 'pread', write: 'pwrite', writev: 'pwrite', fstat: 'stat',
+  read: 'pread',
+  readv: 'pread',
+  write: 'pwrite',
+  writev: 'pwrite',
+  fstat: 'stat',
 }
 
 const PAIRS: Partial<Record<SyscallName, string>> = {
-  open: 'open+close', close: 'open+close', mmap: 'mmap+munmap', munmap: 'mmap+munmap',
+  open: 'open+close',
+  close: 'open+close',
+  mmap: 'mmap+munmap',
+  munmap: 'mmap+munmap',
 }
 
 /** Key of the profile's null footprint in params.syscalls.footprints (src/config/resolve.ts). */
@@ -27,13 +34,25 @@ export const NULL_FOOTPRINT = 'null'
  * modelled). fcntl(F_DUPFD) is dearer but rare; footprints are per call name.
  */
 export const NULL_LIKE: ReadonlySet<SyscallName> = new Set<SyscallName>([
-  'getpid', 'getppid', 'gettid', 'fcntl', 'lseek', 'getsockopt', 'setsockopt', 'ioctl',
+  'getpid',
+  'getppid',
+  'gettid',
+  'fcntl',
+  'lseek',
+  'getsockopt',
+  'setsockopt',
+  'ioctl',
 ])
 
 function half(fp: SyscallFootprint): SyscallFootprint {
   return {
-    instructions: fp.instructions / 2, ipc: fp.ipc,
-    l1i: fp.l1i / 2, l1d: fp.l1d / 2, l2: fp.l2 / 2, l3: fp.l3 / 2, dtlb: fp.dtlb / 2,
+    instructions: fp.instructions / 2,
+    ipc: fp.ipc,
+    l1i: fp.l1i / 2,
+    l1d: fp.l1d / 2,
+    l2: fp.l2 / 2,
+    l3: fp.l3 / 2,
+    dtlb: fp.dtlb / 2,
   }
 }
 

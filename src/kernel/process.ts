@@ -39,7 +39,12 @@ export class KThread {
   /** While queued for a CPU: fired by the scheduler that assigns it one. */
   cpuGrant: Wakeup<unknown> | null = null
   /** `tid` is allocated by the thread's kernel (per kernel, so per run). */
-  constructor(readonly process: KProcess, readonly kind: ThreadKind, readonly name: string, tid: Tid) {
+  constructor(
+    readonly process: KProcess,
+    readonly kind: ThreadKind,
+    readonly name: string,
+    tid: Tid,
+  ) {
     this.tid = tid
   }
   get domain(): DomainId {

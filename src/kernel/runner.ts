@@ -32,7 +32,11 @@ export class ThreadRunner {
     if (!byTid) this.records.set(kernel, (byTid = new Map()))
     byTid.set(thread.tid, record)
     this.started++
-    spawn(kernel.sim, this.run(record, body, sys), `${kernel.domain}:${thread.process.pid}/${thread.tid}:${thread.name}`)
+    spawn(
+      kernel.sim,
+      this.run(record, body, sys),
+      `${kernel.domain}:${thread.process.pid}/${thread.tid}:${thread.name}`,
+    )
     return record
   }
 

@@ -83,8 +83,15 @@ export class ClientHosts {
     for (let i = 0; i < count; i++) {
       const cpus = Array.from({length: params.clients.coresPerHost}, (_, j) => CLIENT_CORE_BASE * (i + 1) + j)
       const kernel = new Kernel({
-        sim: env.sim, params, machine: null, domain: 'native', cpus, kernel: env.kernel,
-        network: env.network, host: `client${i}`, disk: false,
+        sim: env.sim,
+        params,
+        machine: null,
+        domain: 'native',
+        cpus,
+        kernel: env.kernel,
+        network: env.network,
+        host: `client${i}`,
+        disk: false,
       })
       kernel.runtime = {startProcess: (child, program) => void startNative(kernel, env.runner, child, program)}
       this.hosts.push({name: `client${i}`, kernel})
@@ -134,8 +141,12 @@ export function kernelStats(k: Kernel): KernelStats {
     stolenCycles: s.stolenCycles,
     busyCycles: Object.fromEntries(s.cpus.map((c) => [c, s.busyCycles(c)])),
     pageCache: {...k.vfs.cache.stats},
-    block: {reads: k.vfs.block.reads, writes: k.vfs.block.writes,
-      bytesRead: k.vfs.block.bytesRead, bytesWritten: k.vfs.block.bytesWritten},
+    block: {
+      reads: k.vfs.block.reads,
+      writes: k.vfs.block.writes,
+      bytesRead: k.vfs.block.bytesRead,
+      bytesWritten: k.vfs.block.bytesWritten,
+    },
     net: {...k.net.stats},
   }
 }
@@ -220,8 +231,15 @@ export class System {
 export function nativeBackend(env: SystemEnv): DispatchBackend {
   const cpus = Array.from({length: env.params.cores}, (_, i) => i)
   const kernel = new Kernel({
-    sim: env.sim, params: env.params, machine: env.machine, domain: 'native', cpus, kernel: env.kernel,
-    network: env.network, host: SERVER_HOST, disk: true,
+    sim: env.sim,
+    params: env.params,
+    machine: env.machine,
+    domain: 'native',
+    cpus,
+    kernel: env.kernel,
+    network: env.network,
+    host: SERVER_HOST,
+    disk: true,
   })
   kernel.runtime = {startProcess: (child, program) => void startNative(kernel, env.runner, child, program)}
   return {
@@ -244,7 +262,9 @@ export function buildSystem(sim: Simulation, machine: Machine, params: MachinePa
     throw new UsageError(`--system: unknown system "${options.system}"; expected one of ${dispatchPaths().join(', ')}`)
   }
   const env: SystemEnv = {
-    sim, machine, params,
+    sim,
+    machine,
+    params,
     network: new Network(machine.nic),
     kernel: options.kernel ?? {},
     runner: new ThreadRunner(),

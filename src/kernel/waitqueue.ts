@@ -2,7 +2,7 @@
  * Kernel wait queues (wait_queue_head_t): threads and pollers register an entry; a waker wakes one
  * (exclusive) or all. Entries are callbacks so that one poll() can sleep on many queues at once.
  */
-import {TIMED_OUT, Wakeup, type Simulation} from './engine.js'
+import {TIMED_OUT, Wakeup} from './engine.js'
 import type {KThread} from './process.js'
 import type {Scheduler} from './scheduler.js'
 import type {Gen} from './types.js'
@@ -77,7 +77,15 @@ export class KWaitQueue {
 /** Wait until any of several queues is woken (poll/select/epoll), or timeout. */
 export function* sleepOnAny(sched: Scheduler, thread: KThread, queues: KWaitQueue[], timeout?: number): Gen<boolean> {
   const wake = new Wakeup<true>(sched.sim)
-  const entries = queues.map((q) => [q, q.add(() => { if (!wake.fired) wake.fire(true) })] as const)
+  const entries = queues.map(
+    (q) =>
+      [
+        q,
+        q.add(() => {
+          if (!wake.fired) wake.fire(true)
+        }),
+      ] as const,
+  )
   const got = yield* sched.block(thread, wake.wait(timeout === undefined || timeout < 0 ? undefined : timeout))
   for (const [q, e] of entries) q.remove(e)
   return got !== TIMED_OUT

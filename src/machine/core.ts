@@ -32,7 +32,8 @@ export class Core {
   }
 
   release(occupant: unknown): void {
-    if (this.occupant !== occupant) throw new InvariantError(`core ${this.id} released by a thread that does not hold it`)
+    if (this.occupant !== occupant)
+      throw new InvariantError(`core ${this.id} released by a thread that does not hold it`)
     this.occupant = null
   }
 

@@ -36,7 +36,10 @@ export function seekTime(params: MachineParams, distance: number): Cycles {
   const d = params.disk
   if (distance <= 0) return 0
   const f = Math.min(1, distance / diskGeometry(params).tracks)
-  const t = f <= 1 / 3 ? d.trackSeek + (d.avgSeek - d.trackSeek) * Math.sqrt(3 * f) : d.avgSeek + (d.fullSeek - d.avgSeek) * ((f - 1 / 3) / (2 / 3))
+  const t =
+    f <= 1 / 3
+      ? d.trackSeek + (d.avgSeek - d.trackSeek) * Math.sqrt(3 * f)
+      : d.avgSeek + (d.fullSeek - d.avgSeek) * ((f - 1 / 3) / (2 / 3))
   return Math.round(t)
 }
 
@@ -46,7 +49,7 @@ export function rotationalLatency(params: MachineParams, at: number, sector: num
   const spt = diskGeometry(params).sectorsPerTrack
   const head = (at % rot) / rot
   const target = (sector % spt) / spt
-  return Math.round((((target - head) % 1) + 1) % 1 * rot)
+  return Math.round(((((target - head) % 1) + 1) % 1) * rot)
 }
 
 export function transferTime(params: MachineParams, bytes: number): Cycles {
@@ -85,7 +88,11 @@ export class Disk {
   /** Queue a request; `done` runs at its completion time. */
   submit(req: DiskRequest, done: (completedAt: number) => void): void {
     const sectors = Math.ceil(req.bytes / this.params.disk.sectorBytes)
-    if (req.sector < 0 || (req.sector + sectors) * this.params.disk.sectorBytes > this.params.disk.capacityBytes || req.bytes <= 0) {
+    if (
+      req.sector < 0 ||
+      (req.sector + sectors) * this.params.disk.sectorBytes > this.params.disk.capacityBytes ||
+      req.bytes <= 0
+    ) {
       throw new InvariantError(`disk request out of range: sector ${req.sector}, ${req.bytes} bytes`)
     }
     this.queue.push({req, done, submittedAt: this.host.now})
@@ -96,7 +103,10 @@ export class Disk {
   serviceTime(req: DiskRequest, start: number): Cycles {
     const d = this.params.disk
     if (req.sector === this.nextSector) return d.controllerOverhead + transferTime(this.params, req.bytes)
-    const seek = seekTime(this.params, Math.abs(trackOf(this.params, req.sector) - trackOf(this.params, this.nextSector)))
+    const seek = seekTime(
+      this.params,
+      Math.abs(trackOf(this.params, req.sector) - trackOf(this.params, this.nextSector)),
+    )
     const rot = rotationalLatency(this.params, start + d.controllerOverhead + seek, req.sector)
     return d.controllerOverhead + seek + rot + transferTime(this.params, req.bytes)
   }

@@ -81,7 +81,12 @@ export function refillPenalty(params: MachineParams, level: CacheLevel): Cycles 
 }
 
 /** Live user lines a call displaces from a clean level: what the dead part of the level cannot absorb. */
-export function displacedByCall(params: MachineParams, fp: SyscallFootprint, level: CacheLevel, ws: UserWorkingSet): number {
+export function displacedByCall(
+  params: MachineParams,
+  fp: SyscallFootprint,
+  level: CacheLevel,
+  ws: UserWorkingSet,
+): number {
   const slack = capacity(params, level) - ws.lines[level]
   return Math.min(ws.lines[level], Math.max(0, fp[level] - slack))
 }
@@ -114,7 +119,9 @@ export function deriveRefillInstructions(params: MachineParams, lines: PerLevel,
   const p = isolatedPenalty(params, recoveryFootprint(params), probe)
   const userCycles = params.syscalls.indirectRecovery - REFILLED_AFTER_3R * p
   if (!(userCycles > 0)) {
-    throw new InvariantError(`indirect recovery ${params.syscalls.indirectRecovery} cycles is shorter than the refill stalls ${Math.round(p)}`)
+    throw new InvariantError(
+      `indirect recovery ${params.syscalls.indirectRecovery} cycles is shorter than the refill stalls ${Math.round(p)}`,
+    )
   }
   return (userCycles * ipc) / 3
 }
@@ -137,7 +144,12 @@ export function defaultWorkingSet(params: MachineParams, ipc: number = params.cp
 }
 
 /** A kernel footprint lands on the core: displace live user lines (accumulating). Returns the new state. */
-export function pollute(params: MachineParams, state: CoreCacheState, fp: SyscallFootprint, ws: UserWorkingSet): CoreCacheState {
+export function pollute(
+  params: MachineParams,
+  state: CoreCacheState,
+  fp: SyscallFootprint,
+  ws: UserWorkingSet,
+): CoreCacheState {
   // unrolled over LEVELS (a hot path: once per call); the same arithmetic per level as displacedByCall
   const d = state.displaced
   const lines = ws.lines
@@ -168,7 +180,12 @@ export interface BurstCost {
 }
 
 /** The user runs `instructions`: it refetches part of what was displaced and pays for it. */
-export function userBurst(params: MachineParams, state: CoreCacheState, instructions: number, ws: UserWorkingSet): BurstCost {
+export function userBurst(
+  params: MachineParams,
+  state: CoreCacheState,
+  instructions: number,
+  ws: UserWorkingSet,
+): BurstCost {
   if (!(instructions >= 0)) throw new InvariantError(`user burst of ${instructions} instructions`)
   if (!(ws.refillInstructions > 0)) throw new InvariantError(`refillInstructions must be > 0`)
   const refilled = 1 - Math.exp(-instructions / ws.refillInstructions)

@@ -40,16 +40,29 @@ export function selectTasks(all: readonly PerfTask[], only: readonly string[] | 
 }
 
 export async function runPerf(opts: PerfOptions): Promise<PerfReport> {
-  if (!(Number.isFinite(opts.timeMs) && opts.timeMs > 0)) throw new UsageError(`--time: ${opts.timeMs} (expected a positive number of ms)`)
+  if (!(Number.isFinite(opts.timeMs) && opts.timeMs > 0))
+    throw new UsageError(`--time: ${opts.timeMs} (expected a positive number of ms)`)
   const tasks = selectTasks(opts.tasks ?? PERF_TASKS, opts.only)
-  const bench = new Bench({time: opts.timeMs, warmupTime: Math.min(250, opts.timeMs), iterations: 5, warmupIterations: 2})
+  const bench = new Bench({
+    time: opts.timeMs,
+    warmupTime: Math.min(250, opts.timeMs),
+    iterations: 5,
+    warmupIterations: 2,
+  })
   const events = new Map<string, number>()
   const memory = new Map<string, NodeJS.MemoryUsage>()
   for (const task of tasks) {
     const iteration = task.prepare()
-    bench.add(task.name, () => {
-      events.set(task.name, (events.get(task.name) ?? 0) + iteration())
-    }, {beforeAll: () => void events.set(task.name, 0), afterAll: () => void memory.set(task.name, process.memoryUsage())})
+    bench.add(
+      task.name,
+      () => {
+        events.set(task.name, (events.get(task.name) ?? 0) + iteration())
+      },
+      {
+        beforeAll: () => void events.set(task.name, 0),
+        afterAll: () => void memory.set(task.name, process.memoryUsage()),
+      },
+    )
   }
   await bench.run()
   return {

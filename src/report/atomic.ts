@@ -42,6 +42,8 @@ export function writeOutputFiles(files: readonly OutputFile[], flag: string, rem
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     if (typeof err.code !== 'string') throw e
-    throw new UsageError(`${flag}: cannot write ${err.path ?? 'the output'} (${err.code}: ${err.message.split(':')[0]})`)
+    throw new UsageError(
+      `${flag}: cannot write ${err.path ?? 'the output'} (${err.code}: ${err.message.split(':')[0]})`,
+    )
   }
 }

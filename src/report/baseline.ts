@@ -49,18 +49,22 @@ export function readManifest(dir: string): BaselineManifest | undefined {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'))
   } catch (e) {
-    throw new UsageError(`${file}: malformed baseline manifest (${(e as Error).message.split('\n')[0]}); ${remake(dir)}`)
+    throw new UsageError(
+      `${file}: malformed baseline manifest (${(e as Error).message.split('\n')[0]}); ${remake(dir)}`,
+    )
   }
   const parsed = manifestSchema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new UsageError(`${file}: malformed baseline manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}; ${remake(dir)}`)
+    throw new UsageError(
+      `${file}: malformed baseline manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}; ${remake(dir)}`,
+    )
   }
   return parsed.data
 }
 
 export function readBaseline(dir: string): Baseline {
-  let isDir = false
+  let isDir: boolean
   try {
     isDir = statSync(dir).isDirectory()
   } catch {
@@ -82,7 +86,8 @@ export function readBaseline(dir: string): Baseline {
     for (const [i, r] of mine.entries()) {
       const where = `${file}:${i + 2}`
       if (r.experiment !== id) throw new UsageError(`${where}: experiment '${r.experiment}', expected '${id}'`)
-      if (r.seed !== manifest.seed) throw new UsageError(`${where}: seed ${r.seed}, but ${MANIFEST} says ${manifest.seed}`)
+      if (r.seed !== manifest.seed)
+        throw new UsageError(`${where}: seed ${r.seed}, but ${MANIFEST} says ${manifest.seed}`)
     }
     rows.set(id, mine)
   }
@@ -93,7 +98,13 @@ export function readBaseline(dir: string): Baseline {
  * The files of a baseline made of `runs`; `keep` names experiments whose files stay as they are
  * (what `--update --experiment id` leaves of the others).
  */
-export function baselineFiles(dir: string, runs: readonly ExperimentRun[], profile: LoadedProfile, seed: number, keep: readonly string[] = []): OutputFile[] {
+export function baselineFiles(
+  dir: string,
+  runs: readonly ExperimentRun[],
+  profile: LoadedProfile,
+  seed: number,
+  keep: readonly string[] = [],
+): OutputFile[] {
   const ids = [...new Set([...keep, ...runs.map((r) => r.experiment.id)])]
   const manifest: BaselineManifest = {
     format: 1,

@@ -8,7 +8,13 @@
 import * as vega from 'vega'
 import {compile, type TopLevelSpec} from 'vega-lite'
 import {
-  SYSTEM_IDS, type ExperimentDef, type ParamValue, type Point, type ReferencePoint, type ResultRow, type SystemId,
+  SYSTEM_IDS,
+  type ExperimentDef,
+  type ParamValue,
+  type Point,
+  type ReferencePoint,
+  type ResultRow,
+  type SystemId,
 } from '../experiments/types.js'
 import {readResultCsv} from './csvread.js'
 
@@ -106,7 +112,14 @@ export function chartSpecs(rows: readonly ResultRow[], def?: ExperimentDef): Cha
     const mine = rows.filter((r) => r.experiment === experiment)
     const d = def?.id === experiment ? def : undefined
     for (const metric of unique(mine.map((r) => r.metric))) {
-      specs.push(metricChart(experiment, metric, mine.filter((r) => r.metric === metric), d))
+      specs.push(
+        metricChart(
+          experiment,
+          metric,
+          mine.filter((r) => r.metric === metric),
+          d,
+        ),
+      )
     }
   }
   return specs
@@ -126,8 +139,8 @@ interface Layout {
 }
 
 function layout(rows: readonly ResultRow[], def?: ExperimentDef): Layout {
-  const names = unique([...(def?.axes.map((a) => a.name) ?? []), ...rows.flatMap((r) => Object.keys(r.params))]).filter((n) =>
-    rows.some((r) => n in r.params),
+  const names = unique([...(def?.axes.map((a) => a.name) ?? []), ...rows.flatMap((r) => Object.keys(r.params))]).filter(
+    (n) => rows.some((r) => n in r.params),
   )
   const values = new Map(names.map((n) => [n, unique(rows.map((r) => r.params[n]).filter((v) => v !== undefined))]))
   const swept = names.filter((n) => values.get(n)!.length > 1)
@@ -161,7 +174,8 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
   const logY = ys.every((v) => v > 0) && Math.max(...ys) / Math.min(...ys) >= LOG_SPAN_Y
   const y = yEncoding(metric, rows[0]?.unit ?? '', logY)
   const enc = systemEncodings(systems)
-  const {x, layers} = lay.x !== null && lay.xNumeric ? lineLayers(lay, lay.x, enc, def) : barLayers(lay, systems, ys, y, enc, def)
+  const {x, layers} =
+    lay.x !== null && lay.xNumeric ? lineLayers(lay, lay.x, enc, def) : barLayers(lay, systems, ys, y, enc, def)
   layers.push(...refLayers(kinds, () => enc(lay.x === null || !lay.xNumeric)))
   for (const l of layers) l.encoding = {x, y, ...(l.encoding as object)}
   const spec = chartSpec(title, subtitle, data, layers, lay, def)
@@ -170,7 +184,11 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
 
 /** The model's rows, then the paper's numbers for this metric at points this run has (fixed axes must agree). */
 function chartData(
-  metric: string, rows: readonly ResultRow[], lay: Layout, systems: readonly SystemId[], def?: ExperimentDef,
+  metric: string,
+  rows: readonly ResultRow[],
+  lay: Layout,
+  systems: readonly SystemId[],
+  def?: ExperimentDef,
 ) {
   // One facet axis: its name is the facet title and values label the panels; several: "a=1, b=x".
   const facetOf = (params: Params) =>
@@ -183,7 +201,9 @@ function chartData(
     source: 'model',
   }))
   const agrees = (point: Point) => lay.fixed.every((f) => point[f] === undefined || point[f] === lay.values.get(f)![0])
-  const refs = (def?.reference ?? []).filter((p) => p.metric === metric && systems.includes(p.system) && agrees(p.point))
+  const refs = (def?.reference ?? []).filter(
+    (p) => p.metric === metric && systems.includes(p.system) && agrees(p.point),
+  )
   const swept = lay.x === null ? [] : lay.values.get(lay.x)!
   for (const p of refs) {
     // Only at swept x values: a published point the run did not reach would stretch the axis past the model's line.
@@ -196,7 +216,12 @@ function chartData(
 }
 
 function subtitleLines(
-  experiment: string, better: string, lay: Layout, refs: readonly ReferencePoint[], kinds: readonly string[], def?: ExperimentDef,
+  experiment: string,
+  better: string,
+  lay: Layout,
+  refs: readonly ReferencePoint[],
+  kinds: readonly string[],
+  def?: ExperimentDef,
 ): string[] {
   const fixed = lay.fixed.map((f) => `${f} = ${lay.values.get(f)![0]}`).join(', ')
   return [
@@ -263,7 +288,10 @@ const BYTES_LABEL =
 
 /** A numeric sweep: a line with markers per system over x (log when it spans decades). */
 function lineLayers(
-  lay: Layout, name: string, enc: SystemEncodings, def?: ExperimentDef,
+  lay: Layout,
+  name: string,
+  enc: SystemEncodings,
+  def?: ExperimentDef,
 ): {x: Encoding; layers: Layer[]} {
   const xs = lay.values.get(name)!.map(Number)
   const scaleType = xScaleType(xs)
@@ -275,11 +303,17 @@ function lineLayers(
   const domain = [Math.min(...xs), Math.max(...xs)]
   const base = xs.every(isPow2) ? 2 : 10
   const scale =
-    scaleType === 'log' ? {type: 'log', base, nice: false, domain}
-      : scaleType === 'symlog' ? {type: 'symlog', nice: false, domain} : {zero: false, nice: false}
+    scaleType === 'log'
+      ? {type: 'log', base, nice: false, domain}
+      : scaleType === 'symlog'
+        ? {type: 'symlog', nice: false, domain}
+        : {zero: false, nice: false}
   const x = {field: 'x', type: 'quantitative', title: axisTitle(name, def), scale, axis}
   const byStyle = (pick: (s: SystemId) => unknown) => ({
-    field: 'system', type: 'nominal', title: 'system', scale: enc.scale(pick),
+    field: 'system',
+    type: 'nominal',
+    title: 'system',
+    scale: enc.scale(pick),
   })
   const layers: Layer[] = [
     {
@@ -303,7 +337,11 @@ function xScaleType(xs: readonly number[]): 'log' | 'symlog' | 'linear' {
 
 /** No numeric sweep: grouped bars, one per system (native grey). Sets `y`'s log floor when it is log. */
 function barLayers(
-  lay: Layout, systems: readonly SystemId[], ys: readonly number[], y: ReturnType<typeof yEncoding>, enc: SystemEncodings,
+  lay: Layout,
+  systems: readonly SystemId[],
+  ys: readonly number[],
+  y: ReturnType<typeof yEncoding>,
+  enc: SystemEncodings,
   def?: ExperimentDef,
 ): {x: Encoding; layers: Layer[]} {
   const xValues = lay.x === null ? systems : lay.values.get(lay.x)!
@@ -319,7 +357,12 @@ function barLayers(
 
 /** The top-level spec: faceted panels when another axis is swept, else one chart. */
 function chartSpec(
-  title: string, subtitle: string[], data: Datum[], layers: Layer[], lay: Layout, def?: ExperimentDef,
+  title: string,
+  subtitle: string[],
+  data: Datum[],
+  layers: Layer[],
+  lay: Layout,
+  def?: ExperimentDef,
 ) {
   const spec: Record<string, unknown> = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -331,7 +374,9 @@ function chartSpec(
   if (lay.facets.length === 0) return Object.assign(spec, {width: 460, height: 280, layer: layers})
   const facetValues = unique(data.filter((d) => d.source === 'model').map((d) => d.facet as string))
   // Panels whose values differ by orders of magnitude get their own y scale, else the small ones read as flat lines.
-  const peaks = facetValues.map((f) => Math.max(...data.filter((d) => d.facet === f).map((d) => Math.abs(d.y as number))))
+  const peaks = facetValues.map((f) =>
+    Math.max(...data.filter((d) => d.facet === f).map((d) => Math.abs(d.y as number))),
+  )
   const independent = Math.min(...peaks) <= 0 ? Math.max(...peaks) > 0 : Math.max(...peaks) / Math.min(...peaks) > 5
   if (independent) spec.resolve = {scale: {y: 'independent'}}
   return Object.assign(spec, {

@@ -12,7 +12,19 @@ export function paramColumns(rows: readonly ResultRow[]): string[] {
 }
 
 export function columns(params: readonly string[]): string[] {
-  return ['experiment', 'system', ...params, 'metric', 'value', 'unit', 'better', 'native_value', 'ratio_vs_native', 'seed', 'profile']
+  return [
+    'experiment',
+    'system',
+    ...params,
+    'metric',
+    'value',
+    'unit',
+    'better',
+    'native_value',
+    'ratio_vs_native',
+    'seed',
+    'profile',
+  ]
 }
 
 /** A row with every column present (a param the row's experiment lacks is null). */

@@ -24,7 +24,11 @@ export interface Tolerances {
   metrics: Readonly<Record<string, Partial<Tolerance>>>
 }
 
-export const tolerancesOf = (relative: number, absolute = 0, metrics: Record<string, Partial<Tolerance>> = {}): Tolerances => ({
+export const tolerancesOf = (
+  relative: number,
+  absolute = 0,
+  metrics: Record<string, Partial<Tolerance>> = {},
+): Tolerances => ({
   default: {relative, absolute},
   metrics,
 })
@@ -85,7 +89,10 @@ export function moveKind(r: ResultRow, old: number, now: number): MoveKind {
   return (r.better === 'higher') === now > old ? 'improved' : 'regressed'
 }
 
-/** Moved rows in the order a reader wants them: finite relative changes largest first, then changes from 0, largest first. */
+/**
+ * Moved rows in the order a reader wants them: finite relative changes largest first, then changes from 0, largest
+ * first.
+ */
 export function byMagnitude(a: MovedRow, b: MovedRow): number {
   if (a.change !== null && b.change !== null) return Math.abs(b.change) - Math.abs(a.change)
   if (a.change !== null) return -1
@@ -105,7 +112,12 @@ export interface CompareOptions {
   definitions?: ReadonlyMap<string, ExperimentDef>
 }
 
-export function compareRows(baseline: readonly ResultRow[], current: readonly ResultRow[], tolerances: Tolerances | number, opts: CompareOptions = {}): Comparison {
+export function compareRows(
+  baseline: readonly ResultRow[],
+  current: readonly ResultRow[],
+  tolerances: Tolerances | number,
+  opts: CompareOptions = {},
+): Comparison {
   const tol = typeof tolerances === 'number' ? tolerancesOf(tolerances) : tolerances
   const now = new Map(current.map((r) => [rowKey(r), r]))
   const seen = new Set<string>()
@@ -127,7 +139,8 @@ export function compareRows(baseline: readonly ResultRow[], current: readonly Re
     const delta = r.value - old.value
     const withinRelative = change !== null && Math.abs(change) <= t.relative
     const withinAbsolute = Math.abs(delta) <= t.absolute
-    if (!withinRelative && !withinAbsolute) moved.push({old, now: r, change, delta, kind: moveKind(old, old.value, r.value)})
+    if (!withinRelative && !withinAbsolute)
+      moved.push({old, now: r, change, delta, kind: moveKind(old, old.value, r.value)})
   }
   moved.sort(byMagnitude)
   const extra = current.filter((r) => !seen.has(rowKey(r)))
@@ -181,31 +194,55 @@ export function counts(c: Comparison): ComparisonCounts {
 export const pct = (x: number) => `${x >= 0 ? '+' : ''}${Number((x * 100).toPrecision(3))}%`
 
 /** The change as shown: a signed % or, from 0, the absolute change. */
-export const changeText = (m: MovedRow) => (m.change === null ? `from 0 (${m.delta >= 0 ? '+' : ''}${readable(m.delta)})` : pct(m.change))
+export const changeText = (m: MovedRow) =>
+  m.change === null ? `from 0 (${m.delta >= 0 ? '+' : ''}${readable(m.delta)})` : pct(m.change)
 
-export const verdictText = (v: ClaimVerdict) => (v.holds === true ? 'supported' : v.holds === false ? 'not supported' : 'not checked')
+export const verdictText = (v: ClaimVerdict) =>
+  v.holds === true ? 'supported' : v.holds === false ? 'not supported' : 'not checked'
 
 export function toleranceText(t: Tolerances): string {
   const one = (x: Partial<Tolerance>) =>
-    [x.relative !== undefined ? pct(x.relative).replace(/^\+/, '') : '', x.absolute ? `abs ${readable(x.absolute)}` : ''].filter(Boolean).join(' / ')
+    [
+      x.relative !== undefined ? pct(x.relative).replace(/^\+/, '') : '',
+      x.absolute ? `abs ${readable(x.absolute)}` : '',
+    ]
+      .filter(Boolean)
+      .join(' / ')
   const per = Object.entries(t.metrics).map(([m, x]) => `${m} ${one(x)}`)
   return [one(t.default), ...per].join(', ')
 }
 
 function aligned(rows: readonly string[][], right: number): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-  return rows.map((r) => '  ' + r.map((c, i) => (i >= r.length - right ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd())
+  return rows.map(
+    (r) =>
+      '  ' +
+      r
+        .map((c, i) => (i >= r.length - right ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+  )
 }
 
 export const where = (r: ResultRow) => [r.experiment, r.system, describePoint(r.params), r.metric]
 
-/** The human report: verdict flips, then moved rows largest first, then missing and extra rows, then one summary line. */
+/**
+ * The human report: verdict flips, then moved rows largest first, then missing and extra rows, then one summary line.
+ */
 export function renderComparison(c: Comparison, baselineDir: string, command = 'bench compare'): string {
   const lines: string[] = []
   const f = flips(c)
   if (f.length > 0) {
     lines.push('claim verdicts that flipped:')
-    lines.push(...aligned([['experiment', 'was', 'now', 'detail'], ...f.map((x) => [x.experiment, verdictText(x.old), verdictText(x.now), x.now.detail])], 0))
+    lines.push(
+      ...aligned(
+        [
+          ['experiment', 'was', 'now', 'detail'],
+          ...f.map((x) => [x.experiment, verdictText(x.old), verdictText(x.now), x.now.detail]),
+        ],
+        0,
+      ),
+    )
   }
   if (c.moved.length > 0) {
     lines.push('moved beyond the tolerance (largest change first):')
@@ -222,7 +259,12 @@ export function renderComparison(c: Comparison, baselineDir: string, command = '
   const list = (title: string, rows: readonly ResultRow[]) => {
     if (rows.length === 0) return
     lines.push(title)
-    lines.push(...aligned([['experiment', 'system', 'point', 'metric', 'value'], ...rows.map((r) => [...where(r), readable(r.value)])], 1))
+    lines.push(
+      ...aligned(
+        [['experiment', 'system', 'point', 'metric', 'value'], ...rows.map((r) => [...where(r), readable(r.value)])],
+        1,
+      ),
+    )
   }
   list('missing (in the baseline, not produced now):', c.missing)
   list('extra (produced now, not in the baseline):', c.extra)
@@ -255,18 +297,36 @@ export interface ComparisonJson {
     change: number | null
     delta: number
   }[]
-  missing: {experiment: string; system: string; params: Record<string, number | string>; metric: string; value: number}[]
+  missing: {
+    experiment: string
+    system: string
+    params: Record<string, number | string>
+    metric: string
+    value: number
+  }[]
   extra: {experiment: string; system: string; params: Record<string, number | string>; metric: string; value: number}[]
 }
 
 export function comparisonJson(c: Comparison, baselineDir: string): ComparisonJson {
-  const side = (r: ResultRow) => ({experiment: r.experiment, system: r.system, params: {...r.params}, metric: r.metric, value: r.value})
+  const side = (r: ResultRow) => ({
+    experiment: r.experiment,
+    system: r.system,
+    params: {...r.params},
+    metric: r.metric,
+    value: r.value,
+  })
   return {
     baseline: baselineDir,
     tolerance: {...c.tolerances.default, metrics: {...c.tolerances.metrics}},
     summary: counts(c),
     experiments: c.experiments,
-    claims: c.claims.map((x) => ({experiment: x.experiment, claim: x.claim, was: x.old, now: x.now, flipped: x.flipped})),
+    claims: c.claims.map((x) => ({
+      experiment: x.experiment,
+      claim: x.claim,
+      was: x.old,
+      now: x.now,
+      flipped: x.flipped,
+    })),
     moved: c.moved.map((m) => ({
       experiment: m.old.experiment,
       system: m.old.system,

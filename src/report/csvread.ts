@@ -6,7 +6,9 @@
 import {UsageError} from '../errors.js'
 import {SYSTEM_IDS, type ParamValue, type ResultRow, type SystemId} from '../experiments/types.js'
 
-/** RFC 4180 records: quoted fields may hold commas, quotes ("") and newlines. A trailing newline ends the last record. */
+/**
+ * RFC 4180 records: quoted fields may hold commas, quotes ("") and newlines. A trailing newline ends the last record.
+ */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = []
   let record: string[] = []
@@ -47,7 +49,18 @@ export function parseCsv(text: string): string[][] {
   return records
 }
 
-const REQUIRED = ['experiment', 'system', 'metric', 'value', 'unit', 'better', 'native_value', 'ratio_vs_native', 'seed', 'profile'] as const
+const REQUIRED = [
+  'experiment',
+  'system',
+  'metric',
+  'value',
+  'unit',
+  'better',
+  'native_value',
+  'ratio_vs_native',
+  'seed',
+  'profile',
+] as const
 
 /** A param cell back to the value the experiment swept: numbers as numbers, anything else as text. */
 function paramValue(cell: string): ParamValue {
@@ -64,19 +77,22 @@ export function readResultCsv(text: string, source: string): ResultRow[] {
   if (records.length === 0) throw new UsageError(`${source}: empty file (expected a CSV header line)`)
   const header = records[0]
   for (const col of REQUIRED) {
-    if (!header.includes(col)) throw new UsageError(`${source}: no '${col}' column in the header (found: ${header.join(',')})`)
+    if (!header.includes(col))
+      throw new UsageError(`${source}: no '${col}' column in the header (found: ${header.join(',')})`)
   }
   const at = (name: string) => header.indexOf(name)
   const params = header.filter((h) => h.startsWith('param_'))
   return records.slice(1).map((rec, i) => {
     const line = i + 2
-    if (rec.length !== header.length) throw new UsageError(`${source}:${line}: ${rec.length} fields, expected ${header.length}`)
+    if (rec.length !== header.length)
+      throw new UsageError(`${source}:${line}: ${rec.length} fields, expected ${header.length}`)
     const cell = (name: string) => rec[at(name)]
     const num = (name: string, optional: boolean): number | null => {
       const c = cell(name)
       if (c === '' && optional) return null
       const n = Number(c)
-      if (c === '' || !Number.isFinite(n)) throw new UsageError(`${source}:${line}: ${name} '${c}' is not a finite number`)
+      if (c === '' || !Number.isFinite(n))
+        throw new UsageError(`${source}:${line}: ${name} '${c}' is not a finite number`)
       return n
     }
     const system = cell('system')
@@ -84,7 +100,8 @@ export function readResultCsv(text: string, source: string): ResultRow[] {
       throw new UsageError(`${source}:${line}: unknown system '${system}' (expected one of ${SYSTEM_IDS.join(', ')})`)
     }
     const better = cell('better')
-    if (better !== 'higher' && better !== 'lower') throw new UsageError(`${source}:${line}: better '${better}' (expected higher or lower)`)
+    if (better !== 'higher' && better !== 'lower')
+      throw new UsageError(`${source}:${line}: better '${better}' (expected higher or lower)`)
     const point: Record<string, ParamValue> = {}
     // An empty param cell is an axis this row's experiment lacks (several experiments in one CSV).
     for (const p of params) if (cell(p) !== '') point[p.slice('param_'.length)] = paramValue(cell(p))

@@ -20,11 +20,15 @@ export function checkOutDir(dir: string, flag = '--out'): void {
     checkCreatable(dir, flag, 'directory')
     return // absent: created when the results are written
   }
-  if (!isDir) throw new UsageError(`${flag}: '${dir}' exists and is not a directory (expected a directory or a new path)`)
+  if (!isDir)
+    throw new UsageError(`${flag}: '${dir}' exists and is not a directory (expected a directory or a new path)`)
   if (!writable(dir)) throw new UsageError(`${flag}: '${dir}' is not writable (expected a directory you can write to)`)
 }
 
-/** Checks, before any work, that FILE can be written: a non-empty path, not a directory, in a directory that exists or can be made. */
+/**
+ * Checks, before any work, that FILE can be written: a non-empty path, not a directory, in a directory that exists or
+ * can be made.
+ */
 export function checkOutFile(file: string, flag: string): void {
   if (file.trim() === '') throw new UsageError(`${flag}: empty path (expected a file name)`)
   let st
@@ -49,7 +53,7 @@ function writable(path: string): boolean {
 
 /** The nearest existing ancestor of a path to create must be a directory we can write into. */
 function checkCreatable(path: string, flag: string, what: string, shown = path): void {
-  for (let p = resolve(path); ; ) {
+  for (let p = resolve(path); ;) {
     let st
     try {
       st = statSync(p)
@@ -65,10 +69,17 @@ function checkCreatable(path: string, flag: string, what: string, shown = path):
   }
 }
 
-export function resultFiles(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = []): OutputFile[] {
+export function resultFiles(
+  dir: string,
+  runs: readonly ExperimentRun[],
+  overrides: readonly string[] = [],
+): OutputFile[] {
   return runs.flatMap((run) => [
     {path: join(dir, `${run.experiment.id}.csv`), data: toCsv(run.rows)},
-    {path: join(dir, `${run.experiment.id}.meta.json`), data: JSON.stringify(buildMeta(run, overrides), null, 2) + '\n'},
+    {
+      path: join(dir, `${run.experiment.id}.meta.json`),
+      data: JSON.stringify(buildMeta(run, overrides), null, 2) + '\n',
+    },
   ])
 }
 

@@ -8,7 +8,7 @@
 import {type ConstantRow, listConstants} from '../config/index.js'
 import {describePoint, referenceGap} from '../experiments/claims.js'
 import type {ExperimentRun} from '../experiments/runner.js'
-import type {ClaimVerdict, ExperimentDef, MetricDef, ResultRow} from '../experiments/types.js'
+import type {ClaimVerdict, MetricDef} from '../experiments/types.js'
 import type {ChartFile} from './chart.js'
 import {verdictOf} from './compare.js'
 import {ownProfile, portablePath, toolInfo} from './meta.js'
@@ -25,7 +25,8 @@ export interface ReportInput {
 
 export {verdictOf}
 
-const VERDICT = (v: ClaimVerdict | null) => (v === null ? 'no claim' : v.holds === true ? 'supported' : v.holds === false ? 'not supported' : 'not checked')
+const VERDICT = (v: ClaimVerdict | null) =>
+  v === null ? 'no claim' : v.holds === true ? 'supported' : v.holds === false ? 'not supported' : 'not checked'
 
 /** Escapes what would break a Markdown table cell. */
 function cell(s: string): string {
@@ -33,13 +34,17 @@ function cell(s: string): string {
 }
 
 /** Columns from `rightFrom` up to (not including) `rightTo` hold numbers and are right-aligned. */
-function table(header: readonly string[], body: readonly (readonly string[])[], rightFrom = 0, rightTo = header.length): string {
+function table(
+  header: readonly string[],
+  body: readonly (readonly string[])[],
+  rightFrom = 0,
+  rightTo = header.length,
+): string {
   const align = header.map((_, i) => (i >= rightFrom && i < rightTo ? '---:' : '---'))
   return [header, align, ...body].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n')
 }
 
 const ratio = (r: number | null) => (r === null ? '-' : `${readable(r)}x`)
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${Number((x * 100).toPrecision(3))}%`
 
 export function renderReport(input: ReportInput): string {
   const {runs} = input
@@ -62,7 +67,12 @@ export function renderReport(input: ReportInput): string {
       ['experiment', 'reproduces', 'claim', 'model'],
       runs.map((r) => {
         const v = verdictOf(r.experiment, r.rows)
-        return [`[${r.experiment.id}](#${r.experiment.id})`, r.experiment.reproduces, r.experiment.claim ?? '-', `**${VERDICT(v)}**`]
+        return [
+          `[${r.experiment.id}](#${r.experiment.id})`,
+          r.experiment.reproduces,
+          r.experiment.claim ?? '-',
+          `**${VERDICT(v)}**`,
+        ]
       }),
       99,
     ),
@@ -96,7 +106,11 @@ function profileSection(run: ExperimentRun, overrides: readonly string[]): strin
 }
 
 function estimateTable(estimates: readonly ConstantRow[]): string {
-  return table(['constant', 'value', 'unit', 'source'], estimates.map((c) => [`\`${c.path}\``, String(c.value), c.unit, cut(c.source, 160)]), 99)
+  return table(
+    ['constant', 'value', 'unit', 'source'],
+    estimates.map((c) => [`\`${c.path}\``, String(c.value), c.unit, cut(c.source, 160)]),
+    99,
+  )
 }
 
 /**
@@ -107,7 +121,11 @@ function ownProfileLines(run: ExperimentRun): string[] {
   if (!ownProfile(run)) return []
   const p = run.profile
   const key = (c: ConstantRow) => `${c.path}|${c.value}|${c.source}`
-  const shared = new Set(listConstants(run.runProfile.profile).filter((c) => c.estimate).map(key))
+  const shared = new Set(
+    listConstants(run.runProfile.profile)
+      .filter((c) => c.estimate)
+      .map(key),
+  )
   const estimates = listConstants(p.profile).filter((c) => c.estimate)
   const own = estimates.filter((c) => !shared.has(key(c)))
   const same = estimates.filter((c) => shared.has(key(c)))
@@ -144,7 +162,8 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
   if (run.notes.length > 0) {
     const shown = run.notes.slice(0, 8)
     lines.push('Notes:', '', ...shown.map((n) => `- ${n}`))
-    if (run.notes.length > shown.length) lines.push(`- ... and ${run.notes.length - shown.length} more in ${def.id}.meta.json`)
+    if (run.notes.length > shown.length)
+      lines.push(`- ... and ${run.notes.length - shown.length} more in ${def.id}.meta.json`)
     lines.push('')
   }
   return lines
@@ -156,7 +175,9 @@ function metricTable(run: ExperimentRun, m: MetricDef): string[] {
   const others = run.systems.filter((s) => s !== 'native')
   const hasNative = run.systems.includes('native')
   const header = [...axes, ...run.systems, ...(hasNative ? others.map((s) => `${s} vs native`) : [])]
-  const byKey = new Map(run.rows.filter((r) => r.metric === m.name).map((r) => [`${describePoint(r.params)}#${r.system}`, r]))
+  const byKey = new Map(
+    run.rows.filter((r) => r.metric === m.name).map((r) => [`${describePoint(r.params)}#${r.system}`, r]),
+  )
   const body = run.points.map((p) => {
     const at = (s: string) => byKey.get(`${describePoint(p)}#${s}`)
     return [
@@ -176,7 +197,10 @@ function referenceTable(run: ExperimentRun): string[] {
   if (refs.length === 0) return []
   const body = refs.map((ref) => {
     const row = run.rows.find(
-      (r) => r.system === ref.system && r.metric === ref.metric && Object.entries(ref.point).every(([k, val]) => r.params[k] === val),
+      (r) =>
+        r.system === ref.system &&
+        r.metric === ref.metric &&
+        Object.entries(ref.point).every(([k, val]) => r.params[k] === val),
     )
     const ours = row ? readable(row.value) : 'not in this sweep'
     const published = `${ref.kind === 'at-most' ? '<= ' : ref.kind === 'at-least' ? '>= ' : ''}${readable(ref.value)}`

@@ -41,14 +41,25 @@ export function toolInfo(): ToolInfo {
   if (!cachedTool) {
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {name: string; version: string}
     const revision = gitRevision()
-    cachedTool = {name: pkg.name, version: pkg.version, gitRevision: revision, gitDirty: revision === null ? null : gitDirty()}
+    cachedTool = {
+      name: pkg.name,
+      version: pkg.version,
+      gitRevision: revision,
+      gitDirty: revision === null ? null : gitDirty(),
+    }
   }
   return cachedTool
 }
 
 function gitRevision(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}).trim() || null
+    return (
+      execFileSync('git', ['rev-parse', 'HEAD'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || null
+    )
   } catch {
     return null // not a git checkout (an unpacked tarball) or no git installed
   }
@@ -56,7 +67,11 @@ function gitRevision(): string | null {
 
 function gitDirty(): boolean | null {
   try {
-    const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})
+    const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     return out.trim() !== ''
   } catch {
     return null
@@ -89,7 +104,8 @@ export function ownProfile(run: ExperimentRun): boolean {
   return run.profile.hash !== run.runProfile.hash || run.profile.path !== run.runProfile.path
 }
 
-export const OWN_PROFILE_NOTE = "the run was given this profile; the experiment's numbers come from its own (`profile`, chosen by the experiment for this run)"
+export const OWN_PROFILE_NOTE =
+  "the run was given this profile; the experiment's numbers come from its own (`profile`, chosen by the experiment for this run)"
 
 /** `overrides` are the `--set key=value` strings the profile was loaded with. */
 export function buildMeta(run: ExperimentRun, overrides: readonly string[] = []): RunMeta {
@@ -98,9 +114,21 @@ export function buildMeta(run: ExperimentRun, overrides: readonly string[] = [])
     experiment: {id: def.id, title: def.title, reproduces: def.reproduces, claim: def.claim ?? null},
     tool: toolInfo(),
     runtime: runtimeInfo(),
-    profile: {name: run.profile.name, path: portablePath(run.profile.path), hash: run.profile.hash, overrides: [...overrides]},
+    profile: {
+      name: run.profile.name,
+      path: portablePath(run.profile.path),
+      hash: run.profile.hash,
+      overrides: [...overrides],
+    },
     ...(ownProfile(run)
-      ? {runProfile: {name: run.runProfile.name, path: portablePath(run.runProfile.path), hash: run.runProfile.hash, note: OWN_PROFILE_NOTE}}
+      ? {
+          runProfile: {
+            name: run.runProfile.name,
+            path: portablePath(run.runProfile.path),
+            hash: run.runProfile.hash,
+            note: OWN_PROFILE_NOTE,
+          },
+        }
       : {}),
     seed: run.seed,
     mode: run.quick ? 'quick' : 'full',

@@ -35,7 +35,9 @@ function chartOutput(dir: string, drawn: readonly ChartFile[]): OutputFile[] {
 }
 
 export interface PaperOptions {
-  /** Experiments already in DIR that stay as they are: REPORT.md keeps their sections (their charts are not rewritten). */
+  /**
+   * Experiments already in DIR that stay as they are: REPORT.md keeps their sections (their charts are not rewritten).
+   */
   kept?: readonly ExperimentRun[]
   /** Write `<id>.csv` and `<id>.meta.json` of `runs` (bench paper); false: charts and REPORT.md only (bench report). */
   results?: boolean
@@ -47,7 +49,12 @@ function inRegistryOrder(runs: readonly ExperimentRun[]): ExperimentRun[] {
   return [...runs].sort((a, b) => (order.get(a.experiment.id) ?? Infinity) - (order.get(b.experiment.id) ?? Infinity))
 }
 
-export async function paperFiles(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = [], opts: PaperOptions = {}): Promise<OutputFile[]> {
+export async function paperFiles(
+  dir: string,
+  runs: readonly ExperimentRun[],
+  overrides: readonly string[] = [],
+  opts: PaperOptions = {},
+): Promise<OutputFile[]> {
   const files: OutputFile[] = opts.results === false ? [] : resultFiles(dir, runs, overrides)
   const charts = new Map<string, ChartFile[]>()
   for (const run of runs) {
@@ -55,7 +62,8 @@ export async function paperFiles(dir: string, runs: readonly ExperimentRun[], ov
     charts.set(run.experiment.id, drawn)
     files.push(...chartOutput(dir, drawn))
   }
-  // kept experiments: their charts are only named in the report (drawn again from their CSV for the titles, not written)
+  // kept experiments: their charts are only named in the report (drawn again from their CSV for the titles, not
+  // written)
   for (const run of opts.kept ?? []) charts.set(run.experiment.id, await drawCharts(run))
   const all = inRegistryOrder([...runs, ...(opts.kept ?? [])])
   files.push({path: join(dir, REPORT_FILE), data: renderReport({runs: all, charts, chartDir: CHART_DIR, overrides})})
@@ -78,9 +86,24 @@ export function existingCharts(dir: string, ids: readonly string[]): string[] {
   return ids.length === 0 ? [] : names.filter((n) => mine.test(n)).map((n) => join(dir, CHART_DIR, n))
 }
 
-/** Writes every file of the paper or none, then removes the regenerated experiments' stale charts; returns the paths written. */
-export async function writePaper(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = [], opts: PaperOptions = {}): Promise<string[]> {
+/**
+ * Writes every file of the paper or none, then removes the regenerated experiments' stale charts; returns the paths
+ * written.
+ */
+export async function writePaper(
+  dir: string,
+  runs: readonly ExperimentRun[],
+  overrides: readonly string[] = [],
+  opts: PaperOptions = {},
+): Promise<string[]> {
   const files = await paperFiles(dir, runs, overrides, opts)
-  writeOutputFiles(files, '--out', existingCharts(dir, runs.map((r) => r.experiment.id)))
+  writeOutputFiles(
+    files,
+    '--out',
+    existingCharts(
+      dir,
+      runs.map((r) => r.experiment.id),
+    ),
+  )
   return files.map((f) => f.path)
 }

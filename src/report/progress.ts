@@ -43,17 +43,30 @@ export function experimentAt(plan: readonly PlannedExperiment[], done: number): 
 export function createProgress(label: string, opts: ProgressOptions = {}): Progress {
   const stream = opts.stream ?? process.stderr
   const plan = opts.plan ?? []
-  return stream.isTTY ? barProgress(label, stream as NodeJS.WriteStream, plan) : lineProgress(label, stream, plan, opts.heartbeatMs ?? HEARTBEAT_MS, opts.now ?? Date.now)
+  return stream.isTTY
+    ? barProgress(label, stream as NodeJS.WriteStream, plan)
+    : lineProgress(label, stream, plan, opts.heartbeatMs ?? HEARTBEAT_MS, opts.now ?? Date.now)
 }
 
 function barProgress(label: string, stream: NodeJS.WriteStream, plan: readonly PlannedExperiment[]): Progress {
   const bar = new cliProgress.SingleBar(
-    {stream, format: `${label} {experiment}[{bar}] {value}/{total} runs  {eta_formatted} left`, hideCursor: true, clearOnComplete: true},
+    {
+      stream,
+      format: `${label} {experiment}[{bar}] {value}/{total} runs  {eta_formatted} left`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   )
   const name = (done: number) => {
     if (plan.length === 0) return ''
-    const i = experimentAt(plan, Math.min(done + 1, plan.reduce((n, p) => n + p.tasks, 0)))
+    const i = experimentAt(
+      plan,
+      Math.min(
+        done + 1,
+        plan.reduce((n, p) => n + p.tasks, 0),
+      ),
+    )
     return `${plan[i].id} (${i + 1}/${plan.length}) `
   }
   let started = false
@@ -71,7 +84,13 @@ function barProgress(label: string, stream: NodeJS.WriteStream, plan: readonly P
   }
 }
 
-function lineProgress(label: string, stream: NodeJS.WritableStream, plan: readonly PlannedExperiment[], heartbeatMs: number, now: () => number): Progress {
+function lineProgress(
+  label: string,
+  stream: NodeJS.WritableStream,
+  plan: readonly PlannedExperiment[],
+  heartbeatMs: number,
+  now: () => number,
+): Progress {
   const start = now()
   let current = 0 // index of the experiment running
   let currentStart = start
@@ -85,12 +104,17 @@ function lineProgress(label: string, stream: NodeJS.WritableStream, plan: readon
   const boundary = (i: number) => plan.slice(0, i + 1).reduce((n, p) => n + p.tasks, 0)
   const timer =
     plan.length > 0 && heartbeatMs > 0
-      ? setInterval(() => {
-          if (now() - lastLine < heartbeatMs || current >= plan.length) return
-          const p = plan[current]
-          const mine = done - (boundary(current) - p.tasks)
-          write(`${p.id} running: ${mine}/${p.tasks} runs, ${secs(now() - currentStart)} so far (${done}/${total} runs in all, ${secs(now() - start)})`)
-        }, Math.min(heartbeatMs, 5_000))
+      ? setInterval(
+          () => {
+            if (now() - lastLine < heartbeatMs || current >= plan.length) return
+            const p = plan[current]
+            const mine = done - (boundary(current) - p.tasks)
+            write(
+              `${p.id} running: ${mine}/${p.tasks} runs, ${secs(now() - currentStart)} so far (${done}/${total} runs in all, ${secs(now() - start)})`,
+            )
+          },
+          Math.min(heartbeatMs, 5_000),
+        )
       : undefined
   timer?.unref()
   return {

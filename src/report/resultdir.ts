@@ -20,7 +20,8 @@ import {readResultCsv} from './csvread.js'
 export function csvIds(dir: string, flag: string): string[] {
   let names: string[]
   try {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`${flag}: '${dir}' is not a directory (expected a result folder with <id>.csv files)`)
+    if (!statSync(dir).isDirectory())
+      throw new UsageError(`${flag}: '${dir}' is not a directory (expected a result folder with <id>.csv files)`)
     names = readdirSync(dir)
   } catch (e) {
     if (e instanceof UsageError) throw e
@@ -43,11 +44,19 @@ export function readRows(dir: string, id: string): ResultRow[] {
   }
   const rows = readResultCsv(text, file)
   const other = rows.findIndex((r) => r.experiment !== id)
-  if (other >= 0) throw new UsageError(`${file}:${other + 2}: experiment '${rows[other].experiment}', expected '${id}' (the file's name)`)
+  if (other >= 0)
+    throw new UsageError(
+      `${file}:${other + 2}: experiment '${rows[other].experiment}', expected '${id}' (the file's name)`,
+    )
   return rows
 }
 
-const profileRef = z.object({name: z.string(), path: z.string(), hash: z.string(), overrides: z.array(z.string()).optional()})
+const profileRef = z.object({
+  name: z.string(),
+  path: z.string(),
+  hash: z.string(),
+  overrides: z.array(z.string()).optional(),
+})
 const metaSchema = z.object({
   experiment: z.object({id: z.string()}),
   profile: profileRef,
@@ -76,22 +85,35 @@ function readMeta(dir: string, id: string): Meta {
     data = JSON.parse(readFileSync(file, 'utf8'))
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    throw new UsageError(`${file}: ${err.code === 'ENOENT' ? 'missing (the report needs the meta file beside each CSV: profile, seed, engine statistics)' : `unreadable (${err.message.split('\n')[0]})`}`)
+    throw new UsageError(
+      `${file}: ${err.code === 'ENOENT' ? 'missing (the report needs the meta file beside each CSV: profile, seed, engine statistics)' : `unreadable (${err.message.split('\n')[0]})`}`,
+    )
   }
   const parsed = metaSchema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw new UsageError(`${file}: malformed meta file: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
   }
-  if (parsed.data.experiment.id !== id) throw new UsageError(`${file}: experiment.id '${parsed.data.experiment.id}', expected '${id}'`)
+  if (parsed.data.experiment.id !== id)
+    throw new UsageError(`${file}: experiment.id '${parsed.data.experiment.id}', expected '${id}'`)
   return parsed.data
 }
 
-/** The profile a meta file names, loaded again (with its overrides); `warn` is told when it no longer hashes the same. */
-function profileOf(ref: z.infer<typeof profileRef>, overrides: readonly string[], where: string, warn: (line: string) => void): LoadedProfile {
+/**
+ * The profile a meta file names, loaded again (with its overrides); `warn` is told when it no longer hashes the same.
+ */
+function profileOf(
+  ref: z.infer<typeof profileRef>,
+  overrides: readonly string[],
+  where: string,
+  warn: (line: string) => void,
+): LoadedProfile {
   const path = resolve(PACKAGE_ROOT, ref.path)
   const p = loadProfile({config: path, set: [...overrides]})
-  if (p.hash !== ref.hash) warn(`${where}: profile ${ref.path} now hashes to ${p.hash}, not ${ref.hash} as when the numbers were made: the report lists its constants as they are now`)
+  if (p.hash !== ref.hash)
+    warn(
+      `${where}: profile ${ref.path} now hashes to ${p.hash}, not ${ref.hash} as when the numbers were made: the report lists its constants as they are now`,
+    )
   return p
 }
 
@@ -101,7 +123,10 @@ function profileOf(ref: z.infer<typeof profileRef>, overrides: readonly string[]
  */
 export function loadRun(dir: string, id: string, warn: (line: string) => void = () => {}): ExperimentRun {
   const def = findExperiment(id)
-  if (!def) throw new UsageError(`${join(dir, `${id}.csv`)}: experiment '${id}' is not registered (the report needs its definition)`)
+  if (!def)
+    throw new UsageError(
+      `${join(dir, `${id}.csv`)}: experiment '${id}' is not registered (the report needs its definition)`,
+    )
   const rows = readRows(dir, id)
   const meta = readMeta(dir, id)
   const overrides = meta.profile.overrides ?? []

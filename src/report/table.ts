@@ -11,12 +11,27 @@ export function renderTable(run: ExperimentRun, paint: ChalkInstance): string {
   const def = run.experiment
   const axes = def.axes.map((a) => a.name)
   const header = [...axes, 'system', 'metric', 'value', 'unit', 'vs native']
-  const numeric = new Set(['value', 'vs native', ...axes.filter((a) => run.points.every((p) => typeof p[a] === 'number'))])
-  const body = run.rows.map((r) => [...axes.map((a) => String(r.params[a])), r.system, r.metric, readable(r.value), r.unit, ratioText(r)])
+  const numeric = new Set([
+    'value',
+    'vs native',
+    ...axes.filter((a) => run.points.every((p) => typeof p[a] === 'number')),
+  ])
+  const body = run.rows.map((r) => [
+    ...axes.map((a) => String(r.params[a])),
+    r.system,
+    r.metric,
+    readable(r.value),
+    r.unit,
+    ratioText(r),
+  ])
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)))
-  const pad = (cells: string[]) => cells.map((c, i) => (numeric.has(header[i]) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')
+  const pad = (cells: string[]) =>
+    cells.map((c, i) => (numeric.has(header[i]) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')
   const lines = [
-    paint.bold(`${def.id}: ${def.title}`) + paint.dim(`  (${def.reproduces}; ${run.quick ? 'quick' : 'full'}, seed ${run.seed}, profile ${run.profile.name})`),
+    paint.bold(`${def.id}: ${def.title}`) +
+      paint.dim(
+        `  (${def.reproduces}; ${run.quick ? 'quick' : 'full'}, seed ${run.seed}, profile ${run.profile.name})`,
+      ),
     paint.underline(pad(header)),
     ...body.map((cells, i) => colourRatio(pad(cells), cells[cells.length - 1], run.rows[i], paint)),
     paint.dim(footer(run)),
@@ -46,6 +61,8 @@ export function readable(v: number): string {
 
 function footer(run: ExperimentRun): string {
   const e = run.engine
-  return `${run.points.length} points x ${run.systems.length} systems, ${e.events} events, ` +
+  return (
+    `${run.points.length} points x ${run.systems.length} systems, ${e.events} events, ` +
     `${readable(e.eventsPerSecond)} events/s, wall ${run.wallSeconds.toFixed(2)} s, jobs ${run.jobs}`
+  )
 }

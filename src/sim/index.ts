@@ -3,7 +3,14 @@
  * simulated threads as generators (thread.ts), seeded random streams and a quantile. Knows
  * nothing of operating systems. Semantics and decisions: src/sim/README.md.
  */
-export {Simulation, type Cycles, type EngineStats, type EventId, type RunOptions, type SimulationOptions} from './simulation.js'
+export {
+  Simulation,
+  type Cycles,
+  type EngineStats,
+  type EventId,
+  type RunOptions,
+  type SimulationOptions,
+} from './simulation.js'
 export {HeapQueue, type EventQueue} from './queue.js'
 export type {EventHost} from './host.js'
 export {

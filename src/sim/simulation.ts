@@ -57,7 +57,8 @@ export class Simulation {
   private readonly streams = new Map<string, Rng>()
 
   constructor(opts: SimulationOptions) {
-    if (!Number.isSafeInteger(opts.seed)) throw new RangeError(`Simulation: seed must be a safe integer, got ${opts.seed}`)
+    if (!Number.isSafeInteger(opts.seed))
+      throw new RangeError(`Simulation: seed must be a safe integer, got ${opts.seed}`)
     if (opts.cyclesPerSecond !== undefined && !(opts.cyclesPerSecond > 0)) {
       throw new RangeError(`Simulation: cyclesPerSecond must be positive, got ${opts.cyclesPerSecond}`)
     }
@@ -171,7 +172,10 @@ export class Simulation {
     if (!(time >= this.clock && time <= Number.MAX_SAFE_INTEGER && Math.floor(time) === time)) {
       throw new RangeError(`Simulation: event time ${time} must be an integer cycle >= now (${this.clock})`)
     }
-    if (priority !== 0 && !(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY && Math.floor(priority) === priority)) {
+    if (
+      priority !== 0 &&
+      !(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY && Math.floor(priority) === priority)
+    ) {
       throw new RangeError(`Simulation: priority ${priority} must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}]`)
     }
     const id = this.seq++

@@ -24,7 +24,6 @@ export class OpRecorder {
 
   constructor(readonly window: MeasureWindow) {}
 
-
   record(start: number, end: number): void {
     this.total++
     if (end >= this.window.fromCycles && end < this.window.toCycles) this.latencies.push(end - start)
@@ -82,7 +81,7 @@ export function serverAddr(port: number): SockAddr {
  * of a cold data set) never counts.
  */
 export class StartGate {
-  open = false;
+  open = false
   /** Filled in by `openAt`. */
   readonly window: MeasureWindow = {fromCycles: Infinity, toCycles: Infinity}
 

@@ -85,7 +85,9 @@ const DEFAULT_MAX_EVENTS = 50_000_000
  * runaway) and throws.
  */
 export function runBench(
-  b: Bench, finished: () => boolean, opts: {until?: number; maxEvents?: number} = {},
+  b: Bench,
+  finished: () => boolean,
+  opts: {until?: number; maxEvents?: number} = {},
 ): EngineStats {
   const maxEvents = opts.maxEvents ?? DEFAULT_MAX_EVENTS
   const engine = b.sim.run({until: opts.until, maxEvents})

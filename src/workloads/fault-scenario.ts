@@ -68,18 +68,31 @@ export function graceCycles(s: FaultScenario): number {
 }
 
 export function runFaultScenario(
-  seed: number, params: MachineParams, systemName: string, s: FaultScenario,
+  seed: number,
+  params: MachineParams,
+  systemName: string,
+  s: FaultScenario,
 ): FaultScenarioResult {
   const w = s.shape
   const bench = buildBench(seed, params, systemName, {clientHosts: 1})
   const files = fileServer({
-    threads: w.fileThreads, fileBytes: w.fileBytes, blockBytes: w.blockBytes,
-    thinkInstructions: w.fileThinkInstructions, retryCycles: w.retryCycles, endCycles: s.endCycles,
+    threads: w.fileThreads,
+    fileBytes: w.fileBytes,
+    blockBytes: w.blockBytes,
+    thinkInstructions: w.fileThinkInstructions,
+    retryCycles: w.retryCycles,
+    endCycles: s.endCycles,
   })
   const net = requestService({
-    clients: w.netClients, port: w.port, requestBytes: w.requestBytes, responseBytes: w.responseBytes,
-    serverInstructions: w.serverInstructions, clientThinkInstructions: w.clientThinkInstructions,
-    retryCycles: w.retryCycles, endCycles: s.endCycles, pollCycles: w.retryCycles,
+    clients: w.netClients,
+    port: w.port,
+    requestBytes: w.requestBytes,
+    responseBytes: w.responseBytes,
+    serverInstructions: w.serverInstructions,
+    clientThinkInstructions: w.clientThinkInstructions,
+    retryCycles: w.retryCycles,
+    endCycles: s.endCycles,
+    pollCycles: w.retryCycles,
   })
   const system = bench.system
   system.spawnProcess(files.program, 'file-server')

@@ -182,8 +182,12 @@ interface Service {
  */
 export function requestService(cfg: RequestServiceConfig): RequestServiceRun {
   const svc: Service = {
-    cfg, ledger: new CallLedger('net-server'), clientLedger: new CallLedger('net-clients'),
-    listening: false, serverDone: false, clientsDone: 0,
+    cfg,
+    ledger: new CallLedger('net-server'),
+    clientLedger: new CallLedger('net-clients'),
+    listening: false,
+    serverDone: false,
+    clientsDone: 0,
   }
   return {
     server: serviceServer(svc),
@@ -258,7 +262,10 @@ function serviceServer(svc: Service): Program {
 function* serviceConnect(svc: Service, sys: SyscallInterface): Gen<number> {
   const {clientLedger} = svc
   const fd = (yield* clientLedger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
-  const c = fd < 0 ? null : yield* clientLedger.call(sys, sys.connect(fd, {family: 'AF_INET', host: 'server', port: svc.cfg.port}))
+  const c =
+    fd < 0
+      ? null
+      : yield* clientLedger.call(sys, sys.connect(fd, {family: 'AF_INET', host: 'server', port: svc.cfg.port}))
   if (c && c.ret >= 0) return fd
   if (fd >= 0) yield* clientLedger.call(sys, sys.close(fd))
   return -1

@@ -9,7 +9,15 @@ import type {SyscallInterface} from '../kernel/syscalls/interface.js'
 import {O, SEEK, type Gen, type Program, type SyscallResult} from '../kernel/types.js'
 
 /** The call classes of the syscall-overhead experiment, in table order. */
-export const CALL_CLASSES = ['getppid', 'fstat', 'getsockopt', 'read_file', 'write_file', 'read_socket', 'write_socket'] as const
+export const CALL_CLASSES = [
+  'getppid',
+  'fstat',
+  'getsockopt',
+  'read_file',
+  'write_file',
+  'read_socket',
+  'write_socket',
+] as const
 export type CallClass = (typeof CALL_CLASSES)[number]
 
 /** What each class needs set up: nothing, a storage file, or a loopback connection. */
@@ -33,7 +41,8 @@ function check(what: string, r: SyscallResult): number {
  */
 export function* cachedFile(sys: SyscallInterface, path: string, bytes: number, chunk = 256 * 1024): Gen<number> {
   const fd = check(`open ${path}`, yield* sys.open(path, O.CREAT | O.RDWR | O.TRUNC))
-  for (let done = 0; done < bytes; done += chunk) check(`write ${path}`, yield* sys.write(fd, Math.min(chunk, bytes - done)))
+  for (let done = 0; done < bytes; done += chunk)
+    check(`write ${path}`, yield* sys.write(fd, Math.min(chunk, bytes - done)))
   return fd
 }
 
@@ -69,11 +78,18 @@ export interface CallTarget {
 /** One call of class `c` moving `bytes` (1 for the byte classes). */
 export function issueCall(sys: SyscallInterface, c: CallClass, t: CallTarget, bytes = 1): Gen<SyscallResult> {
   switch (c) {
-    case 'getppid': return sys.getppid()
-    case 'fstat': return sys.fstat(t.fd)
-    case 'getsockopt': return sys.call('getsockopt', {fd: t.fd, level: 'SOL_SOCKET', name: 'SO_RCVBUF'})
-    case 'read_file': case 'read_socket': return sys.read(t.fd, bytes)
-    case 'write_file': case 'write_socket': return sys.write(t.fd, bytes)
+    case 'getppid':
+      return sys.getppid()
+    case 'fstat':
+      return sys.fstat(t.fd)
+    case 'getsockopt':
+      return sys.call('getsockopt', {fd: t.fd, level: 'SOL_SOCKET', name: 'SO_RCVBUF'})
+    case 'read_file':
+    case 'read_socket':
+      return sys.read(t.fd, bytes)
+    case 'write_file':
+    case 'write_socket':
+      return sys.write(t.fd, bytes)
   }
 }
 
@@ -129,7 +145,12 @@ export interface CallLatencyRun {
  * between calls) on their own descriptor, from set-up end + warm-up until the window closes.
  */
 export function callLatencyWorkload(cfg: CallLatencyConfig): CallLatencyRun {
-  const tallies: CallTally[] = Array.from({length: cfg.threads}, () => ({calls: 0, latencyCycles: 0, starved: 0, starvedCycles: 0}))
+  const tallies: CallTally[] = Array.from({length: cfg.threads}, () => ({
+    calls: 0,
+    latencyCycles: 0,
+    starved: 0,
+    starvedCycles: 0,
+  }))
   let setupEnd = -1
   let done = false
   const program: Program = function* (sys) {
@@ -139,7 +160,10 @@ export function callLatencyWorkload(cfg: CallLatencyConfig): CallLatencyRun {
     for (let i = 0; i < cfg.threads; i++) targets.push(yield* callTarget(sys, cfg, kind, ls, i))
     setupEnd = sys.now()
     const window = {from: setupEnd + cfg.warmupCycles, to: setupEnd + cfg.warmupCycles + cfg.measureCycles}
-    const body = (i: number): Program => (s) => timedCalls(s, cfg, targets[i], window, tallies[i])
+    const body =
+      (i: number): Program =>
+      (s) =>
+        timedCalls(s, cfg, targets[i], window, tallies[i])
     if (cfg.threads === 1) {
       yield* body(0)(sys)
     } else {
@@ -153,7 +177,11 @@ export function callLatencyWorkload(cfg: CallLatencyConfig): CallLatencyRun {
 }
 
 function* callTarget(
-  sys: SyscallInterface, cfg: CallLatencyConfig, kind: 'none' | 'file' | 'socket', ls: number, i: number,
+  sys: SyscallInterface,
+  cfg: CallLatencyConfig,
+  kind: 'none' | 'file' | 'socket',
+  ls: number,
+  i: number,
 ): Gen<CallTarget> {
   if (kind === 'none') return {fd: -1}
   if (kind === 'file') {
@@ -217,7 +245,8 @@ export interface GapRun {
  * the caller snapshot counters around the timed calls (e.g. event channels sent).
  */
 export function gapWorkload(
-  cfg: GapConfig, hooks: {onMeasureStart?: () => void; onMeasureEnd?: () => void} = {},
+  cfg: GapConfig,
+  hooks: {onMeasureStart?: () => void; onMeasureEnd?: () => void} = {},
 ): GapRun {
   const tally: CallTally = {calls: 0, latencyCycles: 0}
   let done = false
@@ -225,7 +254,12 @@ export function gapWorkload(
     const kind = fixtureOf(cfg.call)
     const ls = kind === 'socket' ? yield* listener(sys, cfg.port) : -1
     const base = {
-      threads: 1, loopInstructions: 0, warmupCycles: 0, measureCycles: 0, fileBytes: 1 << 20, socketPrefillBytes: 64 * 1024,
+      threads: 1,
+      loopInstructions: 0,
+      warmupCycles: 0,
+      measureCycles: 0,
+      fileBytes: 1 << 20,
+      socketPrefillBytes: 64 * 1024,
       port: cfg.port,
     }
     const target = yield* callTarget(sys, {...base, call: cfg.call}, kind, ls, 0)
@@ -294,7 +328,8 @@ function* fileCopies(sys: SyscallInterface, cfg: CopyConfig, out: CopyRun['resul
   for (let i = 0; i < cfg.warmupCalls + cfg.measuredCalls; i++) {
     if (i === cfg.warmupCalls) t0 = sys.now()
     if (offset + cfg.bufferBytes > size) offset = 0
-    const r = cfg.op === 'read' ? yield* sys.pread(fd, cfg.bufferBytes, offset) : yield* sys.pwrite(fd, cfg.bufferBytes, offset)
+    const r =
+      cfg.op === 'read' ? yield* sys.pread(fd, cfg.bufferBytes, offset) : yield* sys.pwrite(fd, cfg.bufferBytes, offset)
     if (r.ret !== cfg.bufferBytes) {
       throw new InvariantError(`copy workload: p${cfg.op} of ${cfg.bufferBytes} returned ${r.ret} ${r.errno ?? ''}`)
     }
@@ -322,7 +357,7 @@ function* socketCopies(sys: SyscallInterface, cfg: CopyConfig, out: CopyRun['res
         if (drained >= total) lastByteAt = s.now()
       }
     } else {
-      for (let sent = 0; sent < total; ) {
+      for (let sent = 0; sent < total;) {
         const r = yield* s.write(conn.server, Math.min(cfg.partnerBytes, total - sent))
         if (r.ret <= 0) throw new InvariantError(`copy workload: feeder write returned ${r.ret} ${r.errno ?? ''}`)
         sent += r.ret
@@ -341,7 +376,8 @@ function* socketCopies(sys: SyscallInterface, cfg: CopyConfig, out: CopyRun['res
     }
     const want = cfg.op === 'write' ? Math.min(cfg.bufferBytes, total - moved) : cfg.bufferBytes
     const r = cfg.op === 'read' ? yield* sys.read(conn.client, want) : yield* sys.write(conn.client, want)
-    if (r.ret <= 0) throw new InvariantError(`copy workload: socket ${cfg.op} of ${want} returned ${r.ret} ${r.errno ?? ''}`)
+    if (r.ret <= 0)
+      throw new InvariantError(`copy workload: socket ${cfg.op} of ${want} returned ${r.ret} ${r.errno ?? ''}`)
     moved += r.ret
     if (timing) {
       out.bytes += r.ret

@@ -171,19 +171,28 @@ export function oltp(cfg: OltpConfig, rng: (stream: string) => Rng): OltpRun {
   const gate = new StartGate(cfg.warmupCycles, cfg.measureCycles)
   const rec = new OpRecorder(gate.window)
   const mutexes: Record<Mutex, InnoMutex> = {
-    trx_sys: new InnoMutex(0x1000, cfg), lock_sys: new InnoMutex(0x1040, cfg),
-    log_sys: new InnoMutex(0x1080, cfg), buf_pool: new InnoMutex(0x10c0, cfg),
+    trx_sys: new InnoMutex(0x1000, cfg),
+    lock_sys: new InnoMutex(0x1040, cfg),
+    log_sys: new InnoMutex(0x1080, cfg),
+    buf_pool: new InnoMutex(0x10c0, cfg),
   }
   const db: Db = {
-    cfg, mutexes, stats: {misses: 0, pageWrites: 0, logWrites: 0, logSyncs: 0},
-    dbPages: Math.max(1, Math.floor(cfg.dbBytes / cfg.pageBytes)), dirty: new Set<number>(),
-    files: {data: -1, log: -1}, logOffset: 0, stopMaster: false,
+    cfg,
+    mutexes,
+    stats: {misses: 0, pageWrites: 0, logWrites: 0, logSyncs: 0},
+    dbPages: Math.max(1, Math.floor(cfg.dbBytes / cfg.pageBytes)),
+    dirty: new Set<number>(),
+    files: {data: -1, log: -1},
+    logOffset: 0,
+    stopMaster: false,
   }
   let serverDone = false
   let clientsDone = 0
   const server = mysqld(db, gate, rng, () => (serverDone = true))
   const clients = Array.from({length: cfg.threads}, (_, i) => ({
-    host: i % cfg.clientHosts, program: sysbenchClient(cfg, gate, rec, () => clientsDone++), name: `sysbench-${i}`,
+    host: i % cfg.clientHosts,
+    program: sysbenchClient(cfg, gate, rec, () => clientsDone++),
+    name: `sysbench-${i}`,
   }))
   return {server, clients, rec, mutexes, stats: db.stats, finished: () => serverDone && clientsDone === cfg.threads}
 }
@@ -308,7 +317,8 @@ function sysbenchClient(cfg: OltpConfig, gate: StartGate, rec: OpRecorder, done:
       const t0 = sys.now()
       for (const st of MIX) {
         if ((yield* sendAll(sys, fd, cfg.queryBytes)) < cfg.queryBytes) throw new Error('oltp client: send failed')
-        if ((yield* readExactly(sys, fd, st.responseBytes)) < st.responseBytes) throw new Error('oltp client: short result')
+        if ((yield* readExactly(sys, fd, st.responseBytes)) < st.responseBytes)
+          throw new Error('oltp client: short result')
         if (cfg.clientInstructionsPerQuery > 0) yield* sys.compute(cfg.clientInstructionsPerQuery)
       }
       rec.record(t0, sys.now())

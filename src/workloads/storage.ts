@@ -10,7 +10,10 @@ import type {System} from '../kernel/systems.js'
 export function storageKernel(system: System): Kernel {
   // the kernel driving the machine disk: VirtuOS's storage domain, native, or a driver-domain guest
   const k = system.kernels.find((x) => x.ownsDisk)
-  if (!k) throw new Error(`${system.name}: no kernel holds /storage (domains: ${system.kernels.map((x) => x.domain).join(', ')})`)
+  if (!k)
+    throw new Error(
+      `${system.name}: no kernel holds /storage (domains: ${system.kernels.map((x) => x.domain).join(', ')})`,
+    )
   return k
 }
 

@@ -32,7 +32,7 @@ export function ttcp(cfg: TtcpConfig): TtcpRun {
     const fd = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret
     const c = (yield* sys.connect(fd, {family: 'AF_INET', host: 'client0', port: cfg.port})).ret
     if (fd < 0 || c < 0) throw new Error(`ttcp -t: connect failed (${c})`)
-    for (let left = cfg.totalBytes; left > 0; ) {
+    for (let left = cfg.totalBytes; left > 0;) {
       const r = (yield* sys.write(fd, Math.min(cfg.bufferBytes, left))).ret
       if (r <= 0) throw new Error(`ttcp -t: write failed (${r})`)
       left -= r

@@ -49,14 +49,27 @@ export function webProfile(id: WebServerId): WebProfile {
 const ROUNDS_MEASURED = 4
 
 export function webConfig(
-  w: WebProfile, clockHz: number, quick: boolean, clients: number, fileBytes: number, goodputBps?: number,
+  w: WebProfile,
+  clockHz: number,
+  quick: boolean,
+  clients: number,
+  fileBytes: number,
+  goodputBps?: number,
 ): WebServerConfig {
   const ms = (v: number) => Math.round(v * 1e-3 * clockHz)
   const round = goodputBps ? Math.ceil(((clients * (fileBytes + w.headerBytes.value) * 8) / goodputBps) * clockHz) : 0
   return {
-    port: w.port.value, files: w.files.value, fileBytes, requestBytes: w.requestBytes.value, headerBytes: w.headerBytes.value,
-    io: w.io.value, chunkBytes: w.chunkBytes.value, instructionsPerCall: w.instructionsPerCall.value,
-    clientThinkInstructions: w.clientThinkInstructions.value, clients, clientHosts: w.clientHosts.value,
+    port: w.port.value,
+    files: w.files.value,
+    fileBytes,
+    requestBytes: w.requestBytes.value,
+    headerBytes: w.headerBytes.value,
+    io: w.io.value,
+    chunkBytes: w.chunkBytes.value,
+    instructionsPerCall: w.instructionsPerCall.value,
+    clientThinkInstructions: w.clientThinkInstructions.value,
+    clients,
+    clientHosts: w.clientHosts.value,
     warmupCycles: Math.max(ms(pick(w.warmupMs.value, quick)), round),
     measureCycles: Math.max(ms(pick(w.measureMs.value, quick)), ROUNDS_MEASURED * round),
     gatePollCycles: ms(w.gatePollUs.value / 1000),

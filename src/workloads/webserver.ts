@@ -77,7 +77,8 @@ function* warmFiles(sys: SyscallInterface, cfg: WebServerConfig): Gen<void> {
   for (let i = 0; i < cfg.files; i++) {
     const fd = (yield* sys.open(webFile(i), O.RDONLY)).ret
     if (fd < 0) fail(`open ${webFile(i)}`, fd)
-    for (let off = 0; off < cfg.fileBytes; off += 262144) yield* sys.pread(fd, Math.min(262144, cfg.fileBytes - off), off)
+    for (let off = 0; off < cfg.fileBytes; off += 262144)
+      yield* sys.pread(fd, Math.min(262144, cfg.fileBytes - off), off)
     yield* sys.close(fd)
   }
 }
@@ -182,11 +183,18 @@ function clientPrograms(s: Shared, rec: OpRecorder): WebRun['clients'] {
   const {cfg} = s
   const out: WebRun['clients'] = []
   for (let i = 0; i < cfg.clients; i++) {
-    const program = abClient({
-      port: cfg.port, requestBytes: cfg.requestBytes, responseBytes: cfg.headerBytes + cfg.fileBytes,
-      thinkInstructions: cfg.clientThinkInstructions, gate: s.gate, gatePollCycles: cfg.gatePollCycles,
-      onDone: () => s.clientsDone++,
-    }, rec)
+    const program = abClient(
+      {
+        port: cfg.port,
+        requestBytes: cfg.requestBytes,
+        responseBytes: cfg.headerBytes + cfg.fileBytes,
+        thinkInstructions: cfg.clientThinkInstructions,
+        gate: s.gate,
+        gatePollCycles: cfg.gatePollCycles,
+        onDone: () => s.clientsDone++,
+      },
+      rec,
+    )
     out.push({host: i % cfg.clientHosts, program, name: `ab-${i}`})
   }
   return out
@@ -194,7 +202,13 @@ function clientPrograms(s: Shared, rec: OpRecorder): WebRun['clients'] {
 
 /** Multithreaded server: one process, `threads` workers blocking in accept. */
 export function mtServer(cfg: WebServerConfig, threads: number): WebRun & {server: Program} {
-  const s: Shared = {cfg, gate: new StartGate(cfg.warmupCycles, cfg.measureCycles), stopping: false, served: 0, clientsDone: 0}
+  const s: Shared = {
+    cfg,
+    gate: new StartGate(cfg.warmupCycles, cfg.measureCycles),
+    stopping: false,
+    served: 0,
+    clientsDone: 0,
+  }
   const rec = new OpRecorder(s.gate.window)
   let serverDone = false
   const server: Program = function* (sys) {
@@ -213,7 +227,13 @@ export function mtServer(cfg: WebServerConfig, threads: number): WebRun & {serve
 
 /** Prefork server: the parent listens, forks `processes` single-threaded workers, waits for them. */
 export function mpServer(cfg: WebServerConfig, processes: number): WebRun & {server: Program} {
-  const s: Shared = {cfg, gate: new StartGate(cfg.warmupCycles, cfg.measureCycles), stopping: false, served: 0, clientsDone: 0}
+  const s: Shared = {
+    cfg,
+    gate: new StartGate(cfg.warmupCycles, cfg.measureCycles),
+    stopping: false,
+    served: 0,
+    clientsDone: 0,
+  }
   const rec = new OpRecorder(s.gate.window)
   let serverDone = false
   const server: Program = function* (sys) {
@@ -244,7 +264,11 @@ export interface WebPointResult {
 
 /** One web-server point: a fresh system, the files on disk, the server and the ab clients, run to the end. */
 export function runWebServer(
-  seed: number, params: MachineParams, system: string, cfg: WebServerConfig, shape: WebShape,
+  seed: number,
+  params: MachineParams,
+  system: string,
+  cfg: WebServerConfig,
+  shape: WebShape,
 ): WebPointResult {
   const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
   for (let i = 0; i < cfg.files; i++) preloadFile(bench.system, webFile(i), cfg.fileBytes)
@@ -252,6 +276,7 @@ export function runWebServer(
   bench.system.spawnProcess(run.server, shape.kind === 'threads' ? 'httpd-mt' : 'httpd-prefork')
   for (const c of run.clients) bench.system.clients.spawn(c.host, c.program, c.name)
   const engine = runBench(bench, run.finished)
-  if (run.rec.failed > 0) throw new InvariantError(`${system}: ${run.rec.failed} web requests failed before the end of the run`)
+  if (run.rec.failed > 0)
+    throw new InvariantError(`${system}: ${run.rec.failed} web requests failed before the end of the run`)
   return {rec: run.rec, engine, bench}
 }

@@ -13,7 +13,9 @@ describe('fault schedules', () => {
   it('follow from the seed alone and cover every trigger over a few seeds', () => {
     expect(describeSchedule(makeSchedule(42))).toBe(describeSchedule(makeSchedule(42)))
     expect(describeSchedule(makeSchedule(42))).not.toBe(describeSchedule(makeSchedule(43)))
-    const triggers = new Set(Array.from({length: 30}, (_, i) => makeSchedule(i + 1).faults.map((f) => f.trigger)).flat())
+    const triggers = new Set(
+      Array.from({length: 30}, (_, i) => makeSchedule(i + 1).faults.map((f) => f.trigger)).flat(),
+    )
     expect([...triggers].sort()).toEqual(['fork', 'full', 'poll', 'time'])
   })
 })
@@ -59,7 +61,7 @@ describe('the DST slice (CI): 20 seeds', () => {
   })
 })
 
-describe('the sweep\'s own checks', () => {
+describe("the sweep's own checks", () => {
   const ledger = (failAt: number[]) => {
     const l = new CallLedger('p')
     l.issued = l.returned = 5
@@ -69,12 +71,20 @@ describe('the sweep\'s own checks', () => {
   }
   it('flag errors in a process whose domains never crashed, errors before the crash, and lost calls', () => {
     const crashes = {storage: [1000], network: []}
-    expect(processViolations({name: 'local', ledger: ledger([50]), uses: []}, crashes)).toEqual(['local: 1 calls failed although it uses no service domain'])
-    expect(processViolations({name: 'net', ledger: ledger([2000]), uses: ['network']}, crashes)[0]).toMatch(/no domain it uses \(network\) crashed/)
-    expect(processViolations({name: 'files', ledger: ledger([500]), uses: ['storage']}, crashes)[0]).toMatch(/before the first crash/)
+    expect(processViolations({name: 'local', ledger: ledger([50]), uses: []}, crashes)).toEqual([
+      'local: 1 calls failed although it uses no service domain',
+    ])
+    expect(processViolations({name: 'net', ledger: ledger([2000]), uses: ['network']}, crashes)[0]).toMatch(
+      /no domain it uses \(network\) crashed/,
+    )
+    expect(processViolations({name: 'files', ledger: ledger([500]), uses: ['storage']}, crashes)[0]).toMatch(
+      /before the first crash/,
+    )
     expect(processViolations({name: 'files', ledger: ledger([1500]), uses: ['storage']}, crashes)).toEqual([])
     const lost = ledger([])
     lost.issued = 6
-    expect(processViolations({name: 'x', ledger: lost, uses: []}, crashes)).toEqual(['x: 1 calls issued and never answered'])
+    expect(processViolations({name: 'x', ledger: lost, uses: []}, crashes)).toEqual([
+      'x: 1 calls issued and never answered',
+    ])
   })
 })

@@ -12,13 +12,24 @@ describe('virtuos autocomplete', () => {
   it('builds bash and zsh completions naming the commands and their flags (in the cache dir, not the home)', () => {
     const cache = mkdtempSync(join(tmpdir(), 'virtuos-ac-'))
     const env = {...process.env, XDG_CACHE_HOME: cache, FORCE_COLOR: '0'}
-    const out = execFileSync(process.execPath, [join(ROOT, 'bin/run.js'), 'autocomplete', 'bash'], {cwd: ROOT, env, encoding: 'utf8'})
+    const out = execFileSync(process.execPath, [join(ROOT, 'bin/run.js'), 'autocomplete', 'bash'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    })
     expect(out).toMatch(/virtuos autocomplete script bash/)
     const bash = readFileSync(join(cache, 'virtuos/autocomplete/functions/bash/virtuos.bash'), 'utf8')
-    for (const cmd of ['bench:compare', 'bench:diff', 'bench:report', 'bench:run', 'config:validate']) expect(bash).toContain(cmd)
+    for (const cmd of ['bench:compare', 'bench:diff', 'bench:report', 'bench:run', 'config:validate'])
+      expect(bash).toContain(cmd)
     expect(bash).toMatch(/bench:compare [^\n]*--junit/)
-    expect(readFileSync(join(cache, 'virtuos/autocomplete/functions/zsh/_virtuos'), 'utf8')).toMatch(/--metric-tolerance/)
-    const script = execFileSync(process.execPath, [join(ROOT, 'bin/run.js'), 'autocomplete', 'script', 'bash'], {cwd: ROOT, env, encoding: 'utf8'})
+    expect(readFileSync(join(cache, 'virtuos/autocomplete/functions/zsh/_virtuos'), 'utf8')).toMatch(
+      /--metric-tolerance/,
+    )
+    const script = execFileSync(process.execPath, [join(ROOT, 'bin/run.js'), 'autocomplete', 'script', 'bash'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    })
     expect(script).toContain(join(cache, 'virtuos/autocomplete/bash_setup'))
   }, 60_000)
 })

@@ -79,44 +79,152 @@ const CASES: Case[] = [
   {name: 'run: huge seed', args: ['bench', 'run', 'fault-recovery', '--seed', '99999999999999999999'], says: /--seed/},
   {name: 'run: zero jobs', args: ['bench', 'run', 'fault-recovery', '--jobs', '0'], says: /--jobs: '0'/},
   {name: 'run: jobs not a number', args: ['bench', 'run', 'fault-recovery', '--jobs', 'many'], says: /--jobs: 'many'/},
-  {name: 'run: unknown format', args: ['bench', 'run', 'fault-recovery', '--format', 'xml'], says: /--format: unknown format 'xml'/},
-  {name: 'run: unknown system', args: ['bench', 'run', 'fault-recovery', '--system', 'windows'], says: /--system: unknown system 'windows'/},
-  {name: 'run: system the experiment does not compare', args: ['bench', 'run', 'fault-recovery', '--system', 'flexsc'], says: /does not compare 'flexsc'/},
-  {name: 'run: --quick with --full', args: ['bench', 'run', 'fault-recovery', '--quick', '--full'], says: /--full|--quick/},
+  {
+    name: 'run: unknown format',
+    args: ['bench', 'run', 'fault-recovery', '--format', 'xml'],
+    says: /--format: unknown format 'xml'/,
+  },
+  {
+    name: 'run: unknown system',
+    args: ['bench', 'run', 'fault-recovery', '--system', 'windows'],
+    says: /--system: unknown system 'windows'/,
+  },
+  {
+    name: 'run: system the experiment does not compare',
+    args: ['bench', 'run', 'fault-recovery', '--system', 'flexsc'],
+    says: /does not compare 'flexsc'/,
+  },
+  {
+    name: 'run: --quick with --full',
+    args: ['bench', 'run', 'fault-recovery', '--quick', '--full'],
+    says: /--full|--quick/,
+  },
   {name: 'run: unknown flag', args: ['bench', 'run', 'fault-recovery', '--bogus'], says: /bogus/},
-  {name: 'run: missing profile file', args: ['bench', 'run', 'fault-recovery', '--config', missing], says: /no-such-file\.json/},
-  {name: 'run: profile is a directory', args: ['bench', 'run', 'fault-recovery', '--config', aDir], says: /a-directory/},
+  {
+    name: 'run: missing profile file',
+    args: ['bench', 'run', 'fault-recovery', '--config', missing],
+    says: /no-such-file\.json/,
+  },
+  {
+    name: 'run: profile is a directory',
+    args: ['bench', 'run', 'fault-recovery', '--config', aDir],
+    says: /a-directory/,
+  },
   {name: 'run: profile not JSON', args: ['bench', 'run', 'fault-recovery', '--config', notJson], says: /broken\.json/},
-  {name: 'run: profile missing a field', args: ['bench', 'run', 'fault-recovery', '--config', p.noClock], says: /machine\.clock/},
-  {name: 'run: profile negative value', args: ['bench', 'run', 'fault-recovery', '--config', p.clockNegative], says: /machine\.clock/},
-  {name: 'run: malformed --set', args: ['bench', 'run', 'fault-recovery', '--set', 'cpu.syscallEntry'], says: /--set: 'cpu\.syscallEntry' is malformed/},
-  {name: 'run: --set unknown key', args: ['bench', 'run', 'fault-recovery', '--set', 'cpu.warpDrive=1'], says: /warpDrive/},
-  {name: 'run: --set wrong type', args: ['bench', 'run', 'fault-recovery', '--set', 'machine.clock=abc'], says: /machine\.clock.*"abc"/},
-  {name: 'run: --set NaN', args: ['bench', 'run', 'fault-recovery', '--set', 'machine.clock=NaN'], says: /machine\.clock/},
-  {name: 'run: --set zero where positive', args: ['bench', 'run', 'fault-recovery', '--set', 'machine.sockets=0'], says: /machine\.sockets/},
+  {
+    name: 'run: profile missing a field',
+    args: ['bench', 'run', 'fault-recovery', '--config', p.noClock],
+    says: /machine\.clock/,
+  },
+  {
+    name: 'run: profile negative value',
+    args: ['bench', 'run', 'fault-recovery', '--config', p.clockNegative],
+    says: /machine\.clock/,
+  },
+  {
+    name: 'run: malformed --set',
+    args: ['bench', 'run', 'fault-recovery', '--set', 'cpu.syscallEntry'],
+    says: /--set: 'cpu\.syscallEntry' is malformed/,
+  },
+  {
+    name: 'run: --set unknown key',
+    args: ['bench', 'run', 'fault-recovery', '--set', 'cpu.warpDrive=1'],
+    says: /warpDrive/,
+  },
+  {
+    name: 'run: --set wrong type',
+    args: ['bench', 'run', 'fault-recovery', '--set', 'machine.clock=abc'],
+    says: /machine\.clock.*"abc"/,
+  },
+  {
+    name: 'run: --set NaN',
+    args: ['bench', 'run', 'fault-recovery', '--set', 'machine.clock=NaN'],
+    says: /machine\.clock/,
+  },
+  {
+    name: 'run: --set zero where positive',
+    args: ['bench', 'run', 'fault-recovery', '--set', 'machine.sockets=0'],
+    says: /machine\.sockets/,
+  },
   {name: 'run: --out is a file', args: ['bench', 'run', 'fault-recovery', '--out', aFile], says: /plain\.txt/},
-  {name: 'run: --out empty', args: ['bench', 'run', 'fault-recovery', '--out', ''], says: /^virtuos: --out: empty path/},
-  {name: 'run: --out under a file', args: ['bench', 'run', 'fault-recovery', '--out', join(aFile, 'sub')], says: /--out: cannot create directory .*plain\.txt' is not a directory/},
-  {name: 'run: --quick and --full', args: ['bench', 'run', 'fault-recovery', '--quick', '--full'], says: /^virtuos: --quick and --full exclude each other/},
-  {name: 'run: --jobs 1000', args: ['bench', 'run', 'fault-recovery', '--jobs', '1000'], says: /--jobs: '1000' .*from 1 to 256/},
-  {name: 'unknown subcommand', args: ['bench', 'lsit'], says: /^virtuos: unknown command 'bench lsit' \(commands: .*bench compare, .*bench list, /},
-  {name: 'paper: --out empty', args: ['bench', 'paper', '--experiment', 'fault-recovery', '--out', ''], says: /--out: empty path/},
-  {name: 'run: bad id among good ones', args: ['bench', 'run', 'fault-recovery', 'nope', '--out', out('mixed')], says: /unknown experiment 'nope'/},
+  {
+    name: 'run: --out empty',
+    args: ['bench', 'run', 'fault-recovery', '--out', ''],
+    says: /^virtuos: --out: empty path/,
+  },
+  {
+    name: 'run: --out under a file',
+    args: ['bench', 'run', 'fault-recovery', '--out', join(aFile, 'sub')],
+    says: /--out: cannot create directory .*plain\.txt' is not a directory/,
+  },
+  {
+    name: 'run: --quick and --full',
+    args: ['bench', 'run', 'fault-recovery', '--quick', '--full'],
+    says: /^virtuos: --quick and --full exclude each other/,
+  },
+  {
+    name: 'run: --jobs 1000',
+    args: ['bench', 'run', 'fault-recovery', '--jobs', '1000'],
+    says: /--jobs: '1000' .*from 1 to 256/,
+  },
+  {
+    name: 'unknown subcommand',
+    args: ['bench', 'lsit'],
+    says: /^virtuos: unknown command 'bench lsit' \(commands: .*bench compare, .*bench list, /,
+  },
+  {
+    name: 'paper: --out empty',
+    args: ['bench', 'paper', '--experiment', 'fault-recovery', '--out', ''],
+    says: /--out: empty path/,
+  },
+  {
+    name: 'run: bad id among good ones',
+    args: ['bench', 'run', 'fault-recovery', 'nope', '--out', out('mixed')],
+    says: /unknown experiment 'nope'/,
+  },
   // bench list / paper / compare
-  {name: 'list: unexpected argument', args: ['bench', 'list', 'extra'], says: /^virtuos: bench list takes no arguments \(got 'extra'\)/},
+  {
+    name: 'list: unexpected argument',
+    args: ['bench', 'list', 'extra'],
+    says: /^virtuos: bench list takes no arguments \(got 'extra'\)/,
+  },
   {name: 'list: unknown flag', args: ['bench', 'list', '--bogus'], says: /bogus/},
-  {name: 'paper: unknown experiment', args: ['bench', 'paper', '--experiment', 'nope', '--out', out('paper')], says: /nope/},
-  {name: 'paper: --out is a file', args: ['bench', 'paper', '--experiment', 'fault-recovery', '--out', aFile], says: /plain\.txt/},
+  {
+    name: 'paper: unknown experiment',
+    args: ['bench', 'paper', '--experiment', 'nope', '--out', out('paper')],
+    says: /nope/,
+  },
+  {
+    name: 'paper: --out is a file',
+    args: ['bench', 'paper', '--experiment', 'fault-recovery', '--out', aFile],
+    says: /plain\.txt/,
+  },
   {name: 'paper: bad seed', args: ['bench', 'paper', '--seed', 'x', '--out', out('paper-seed')], says: /--seed/},
-  {name: 'paper: bad profile', args: ['bench', 'paper', '--config', p.clockString, '--out', out('paper-config')], says: /machine\.clock/},
-  {name: 'compare: missing baseline', args: ['bench', 'compare', '--baseline', join(base, 'no-baseline')], says: /no-baseline/},
+  {
+    name: 'paper: bad profile',
+    args: ['bench', 'paper', '--config', p.clockString, '--out', out('paper-config')],
+    says: /machine\.clock/,
+  },
+  {
+    name: 'compare: missing baseline',
+    args: ['bench', 'compare', '--baseline', join(base, 'no-baseline')],
+    says: /no-baseline/,
+  },
   {name: 'compare: negative tolerance', args: ['bench', 'compare', '--tolerance', '-1'], says: /--tolerance/},
   {name: 'compare: tolerance not a number', args: ['bench', 'compare', '--tolerance', 'loose'], says: /--tolerance/},
   {name: 'compare: unknown experiment', args: ['bench', 'compare', '--experiment', 'nope'], says: /nope/},
-  {name: 'compare: baseline from another profile', args: ['bench', 'compare', '--config', join(ROOT, 'configs/flexsc-i7.json')], says: /profile|hash|baseline/},
+  {
+    name: 'compare: baseline from another profile',
+    args: ['bench', 'compare', '--config', join(ROOT, 'configs/flexsc-i7.json')],
+    says: /profile|hash|baseline/,
+  },
   // config validate: one line per problem
   {name: 'validate: missing file', args: ['config', 'validate', missing], says: /no-such-file\.json/},
-  {name: 'validate: no file', args: ['config', 'validate'], says: /^virtuos: missing profile file \(expected one or more JSON files/},
+  {
+    name: 'validate: no file',
+    args: ['config', 'validate'],
+    says: /^virtuos: missing profile file \(expected one or more JSON files/,
+  },
   {name: 'validate: a directory', args: ['config', 'validate', aDir], says: /a-directory/},
   {name: 'validate: not JSON', args: ['config', 'validate', notJson], says: /broken\.json/},
   {name: 'validate: not an object', args: ['config', 'validate', p.notObject], says: /array\.json/},
@@ -130,7 +238,12 @@ const CASES: Case[] = [
   {name: 'validate: wrong unit', args: ['config', 'validate', p.wrongUnit], says: /parsecs/},
   {name: 'validate: no source', args: ['config', 'validate', p.noSource], says: /machine\.clock/},
   {name: 'validate: fractional count', args: ['config', 'validate', p.coresFraction], says: /coresPerSocket/},
-  {name: 'validate: two problems, two lines', args: ['config', 'validate', p.twoProblems], lines: 2, says: /machine\.clock[\s\S]*machine\.sockets|machine\.sockets[\s\S]*machine\.clock/},
+  {
+    name: 'validate: two problems, two lines',
+    args: ['config', 'validate', p.twoProblems],
+    lines: 2,
+    says: /machine\.clock[\s\S]*machine\.sockets|machine\.sockets[\s\S]*machine\.clock/,
+  },
   // config show
   {name: 'show: missing profile', args: ['config', 'show', '--config', missing], says: /no-such-file\.json/},
   {name: 'show: bad profile', args: ['config', 'show', '--config', p.socketsZero], says: /machine\.sockets/},
@@ -161,8 +274,17 @@ function runCase(c: Case, i: number): Promise<Outcome> {
   const cwd = join(base, `cwd-${i}`)
   mkdirSync(cwd)
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...c.args], {cwd, env: {...process.env, FORCE_COLOR: '0'}, timeout: 60_000}, (err, stdout, stderr) =>
-      resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr, cwdAfter: readdirSync(cwd)}),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/run.js'), ...c.args],
+      {cwd, env: {...process.env, FORCE_COLOR: '0'}, timeout: 60_000},
+      (err, stdout, stderr) =>
+        resolve({
+          status: err ? ((err as {code?: number}).code ?? null) : 0,
+          stdout,
+          stderr,
+          cwdAfter: readdirSync(cwd),
+        }),
     )
   })
 }
@@ -174,7 +296,8 @@ beforeAll(async () => {
   // a few at a time: oclif's start-up dominates, and the machine has two cores
   const queue = CASES.map((c, i) => [c, i] as const)
   const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) outcomes.set(next[0].name, await runCase(next[0], next[1]))
+    for (let next = queue.shift(); next; next = queue.shift())
+      outcomes.set(next[0].name, await runCase(next[0], next[1]))
   }
   await Promise.all(Array.from({length: 6}, worker))
 }, 240_000)

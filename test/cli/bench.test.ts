@@ -21,8 +21,11 @@ function cli(...args: string[]) {
 /** The same, asynchronous, so independent cases can run side by side (oclif start-up dominates). */
 function cliAsync(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}}, (err, stdout, stderr) =>
-      resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/run.js'), ...args],
+      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}},
+      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
     )
   })
 }
@@ -43,7 +46,12 @@ describe('virtuos --help', () => {
 describe('bench list', () => {
   it('prints ids and titles, and JSON with systems, axes and metrics', () => {
     expect(cli('bench', 'list').stdout).toMatch(/^selftest\s+\S/m)
-    const list = JSON.parse(cli('bench', 'list', '--json').stdout) as {id: string; systems: string[]; axes: {name: string}[]; metrics: unknown[]}[]
+    const list = JSON.parse(cli('bench', 'list', '--json').stdout) as {
+      id: string
+      systems: string[]
+      axes: {name: string}[]
+      metrics: unknown[]
+    }[]
     const self = list.find((e) => e.id === 'selftest')!
     expect(self.systems).toContain('native')
     expect(self.axes.length).toBeGreaterThan(0)
@@ -59,7 +67,9 @@ describe('bench run', () => {
     const c = cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '6', '--jobs', '1')
     expect(a.status).toBe(0)
     const lines = a.stdout.trimEnd().split('\n')
-    expect(lines[0]).toMatch(/^experiment,system,(param_\w+,)+metric,value,unit,better,native_value,ratio_vs_native,seed,profile$/)
+    expect(lines[0]).toMatch(
+      /^experiment,system,(param_\w+,)+metric,value,unit,better,native_value,ratio_vs_native,seed,profile$/,
+    )
     expect(lines.length).toBeGreaterThan(2)
     expect(lines.slice(1).every((l) => l.startsWith('selftest,'))).toBe(true)
     expect(b.stdout).toBe(a.stdout)
@@ -73,7 +83,9 @@ describe('bench run', () => {
   })
 
   it('prints JSON rows and a table', () => {
-    const rows = JSON.parse(cli('bench', 'run', 'selftest', '--format', 'json', '--system', 'native').stdout) as {system: string}[]
+    const rows = JSON.parse(cli('bench', 'run', 'selftest', '--format', 'json', '--system', 'native').stdout) as {
+      system: string
+    }[]
     expect(rows.length).toBeGreaterThan(0)
     expect(rows.every((r) => r.system === 'native')).toBe(true)
     const table = cli('bench', 'run', 'selftest', '--jobs', '1')
@@ -90,7 +102,11 @@ describe('bench run', () => {
     ['negative seed', ['bench', 'run', 'selftest', '--seed', '-1'], /--seed/],
     ['zero jobs', ['bench', 'run', 'selftest', '--jobs', '0'], /--jobs: '0'/],
     ['unknown flag', ['bench', 'run', 'selftest', '--bogus'], /--bogus/],
-    ['quick and full', ['bench', 'paper', '--quick', '--full'], /^virtuos: --quick and --full exclude each other \(give one; --quick is the default\)$/m],
+    [
+      'quick and full',
+      ['bench', 'paper', '--quick', '--full'],
+      /^virtuos: --quick and --full exclude each other \(give one; --quick is the default\)$/m,
+    ],
   ]
   it.concurrent.each(bad)('%s: one line on stderr, exit 2, no file', async (_name, args, message) => {
     const out = join(tmp(), 'res')
@@ -111,14 +127,27 @@ describe('bench paper', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/report: .*REPORT\.md/)
     expect(readdirSync(out).sort()).toEqual(['REPORT.md', 'charts', 'selftest.csv', 'selftest.meta.json'])
-    expect(readdirSync(join(out, 'charts')).sort()).toEqual(['selftest.latency.png', 'selftest.latency.svg', 'selftest.throughput.png', 'selftest.throughput.svg'])
-    expect(readFileSync(join(out, 'charts', 'selftest.latency.svg'), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
-    expect(readFileSync(join(out, 'charts', 'selftest.latency.png')).subarray(1, 4).toString()).toBe('PNG')
+    expect(readdirSync(join(out, 'charts')).sort()).toEqual([
+      'selftest.latency.png',
+      'selftest.latency.svg',
+      'selftest.throughput.png',
+      'selftest.throughput.svg',
+    ])
+    expect(readFileSync(join(out, 'charts', 'selftest.latency.svg'), 'utf8')).toMatch(
+      /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
+    )
+    expect(
+      readFileSync(join(out, 'charts', 'selftest.latency.png'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG')
     expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toMatch(/^## Self-test: .*\(`selftest`\)$/m)
-    expect(readFileSync(join(out, 'selftest.csv'), 'utf8')).toBe(cli('bench', 'run', 'selftest', '--format', 'csv', '--jobs', '1').stdout)
+    expect(readFileSync(join(out, 'selftest.csv'), 'utf8')).toBe(
+      cli('bench', 'run', 'selftest', '--format', 'csv', '--jobs', '1').stdout,
+    )
   })
 
-  it("regenerating an experiment into the same --out removes its charts of an earlier run, and only its own", () => {
+  it('regenerating an experiment into the same --out removes its charts of an earlier run, and only its own', () => {
     const out = tmp()
     mkdirSync(join(out, 'charts'))
     const stale = ['selftest.gone_metric.svg', 'selftest.gone_metric.png']

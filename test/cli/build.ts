@@ -19,10 +19,14 @@ export function ensureBuilt(): void {
   try {
     if (!stale()) return // another test file built it while we waited
     try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], {cwd: ROOT, stdio: 'pipe'})
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')],
+        {cwd: ROOT, stdio: 'pipe'},
+      )
     } catch (e) {
       const out = (e as {stdout?: Buffer}).stdout?.toString() ?? ''
-      throw new Error(`tsc failed; the end-to-end tests need a clean build:\n${out}`)
+      throw new Error(`tsc failed; the end-to-end tests need a clean build:\n${out}`, {cause: e})
     }
     writeFileSync(STAMP, '')
   } finally {
@@ -59,7 +63,9 @@ function lock(): void {
       // A lock older than two minutes belongs to a test run that died: take it over.
       try {
         if (Date.now() - statSync(LOCK).mtimeMs > 120_000) rmdirSync(LOCK)
-      } catch {}
+      } catch {
+        // another test run removed it first
+      }
       if (Date.now() > deadline) throw new Error(`build lock ${LOCK} held too long`)
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
     }

@@ -13,8 +13,11 @@ import {ensureBuilt, ROOT} from './build.js'
 
 function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}}, (err, stdout, stderr) =>
-      resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/run.js'), ...args],
+      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}},
+      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
     )
   })
 }
@@ -26,7 +29,8 @@ function baselineCopy(): string {
   cpSync(made, dir, {recursive: true})
   return dir
 }
-const compare = (dir: string, ...args: string[]) => cli('bench', 'compare', '--baseline', dir, '--experiment', 'selftest', '--jobs', '1', ...args)
+const compare = (dir: string, ...args: string[]) =>
+  cli('bench', 'compare', '--baseline', dir, '--experiment', 'selftest', '--jobs', '1', ...args)
 
 beforeAll(async () => {
   ensureBuilt()
@@ -40,24 +44,36 @@ beforeAll(async () => {
 describe('bench compare', () => {
   it('writes a baseline manifest with seed, quick mode and a portable profile path', () => {
     const m = JSON.parse(readFileSync(join(made, 'baseline.json'), 'utf8'))
-    expect(m).toMatchObject({format: 1, seed: 1, mode: 'quick', experiments: ['selftest'], profile: {path: 'configs/xeon-e5520.json'}})
+    expect(m).toMatchObject({
+      format: 1,
+      seed: 1,
+      mode: 'quick',
+      experiments: ['selftest'],
+      profile: {path: 'configs/xeon-e5520.json'},
+    })
     expect(m.profile.hash).toMatch(/^[0-9a-f]{12}$/)
   })
 
   it.concurrent('passes on an unchanged model', async () => {
     const r = await compare(made)
     expect(r.status).toBe(0)
-    expect(r.stdout).toMatch(/8 rows checked .*: 0 moved \(0 regressed, 0 improved\), 0 verdict flips, 0 missing, 0 extra: ok/)
+    expect(r.stdout).toMatch(
+      /8 rows checked .*: 0 moved \(0 regressed, 0 improved\), 0 verdict flips, 0 missing, 0 extra: ok/,
+    )
   })
 
   it.concurrent('compares only what the baseline covers, warning about registered experiments it lacks', async () => {
     const r = await cli('bench', 'compare', '--baseline', made, '--jobs', '1')
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/8 rows checked .*: ok/)
-    expect(r.stderr).toMatch(/^virtuos: warning: not compared, the baseline in .* does not cover syscall-overhead, .* \(add with --update --experiment /)
+    expect(r.stderr).toMatch(
+      /^virtuos: warning: not compared, the baseline in .* does not cover syscall-overhead, .* \(add with --update --experiment /,
+    )
     const outside = await compare(made, '--experiment', 'selftest,oltp')
     expect(outside.status).toBe(2)
-    expect(outside.stderr).toMatch(/--experiment: the baseline in .* does not cover 'oltp' \(it covers: selftest\); add it with --update --experiment oltp/)
+    expect(outside.stderr).toMatch(
+      /--experiment: the baseline in .* does not cover 'oltp' \(it covers: selftest\); add it with --update --experiment oltp/,
+    )
   })
 
   it.concurrent('writes JUnit XML and a Markdown summary, and --json prints the typed result', async () => {
@@ -93,7 +109,9 @@ describe('bench compare', () => {
     expect((await compare(made, '--set', 'machine.clock=2.5', '--abs-tolerance', '1e9')).status).toBe(0)
     const unknown = await compare(made, '--metric-tolerance', 'tput=5%')
     expect(unknown.status).toBe(2)
-    expect(unknown.stderr).toMatch(/--metric-tolerance: unknown metric 'tput' \(metrics compared: latency, throughput\)/)
+    expect(unknown.stderr).toMatch(
+      /--metric-tolerance: unknown metric 'tput' \(metrics compared: latency, throughput\)/,
+    )
   })
 
   it.concurrent('fails with exit 3 and lists a metric moved beyond the tolerance, but not within it', async () => {
@@ -109,7 +127,9 @@ describe('bench compare', () => {
     const r = await compare(dir)
     expect(r.status).toBe(3)
     expect(r.stdout).toMatch(/moved beyond the tolerance \(largest change first\):/)
-    expect(r.stdout).toMatch(/selftest\s+virtuos\s+clients=1, request=small\s+throughput\s+regressed\s+\S+\s+\S+\s+-9\.09%/)
+    expect(r.stdout).toMatch(
+      /selftest\s+virtuos\s+clients=1, request=small\s+throughput\s+regressed\s+\S+\s+\S+\s+-9\.09%/,
+    )
     expect(r.stdout).toMatch(/1 moved \(1 regressed, 0 improved\), 0 verdict flips, 0 missing, 0 extra: FAIL/)
     expect((await compare(dir, '--tolerance', '0.1')).status).toBe(0)
     expect((await compare(dir, '--tolerance', '10%')).status).toBe(0)
@@ -125,10 +145,15 @@ describe('bench compare', () => {
   it.concurrent('fails on rows the baseline has and the run does not', async () => {
     const dir = baselineCopy()
     const csv = readFileSync(join(dir, 'selftest.csv'), 'utf8')
-    writeFileSync(join(dir, 'selftest.csv'), csv.replace(/^selftest,native,1,small,latency,/m, 'selftest,native,99,small,latency,'))
+    writeFileSync(
+      join(dir, 'selftest.csv'),
+      csv.replace(/^selftest,native,1,small,latency,/m, 'selftest,native,99,small,latency,'),
+    )
     const r = await compare(dir)
     expect(r.status).toBe(3)
-    expect(r.stdout).toMatch(/missing \(in the baseline, not produced now\):\n.*\n\s+selftest\s+native\s+clients=99, request=small\s+latency/)
+    expect(r.stdout).toMatch(
+      /missing \(in the baseline, not produced now\):\n.*\n\s+selftest\s+native\s+clients=99, request=small\s+latency/,
+    )
     expect(r.stdout).toMatch(/0 moved \(0 regressed, 0 improved\), 0 verdict flips, 1 missing, 1 extra: FAIL/)
   })
 
@@ -162,7 +187,11 @@ describe('bench compare', () => {
       /selftest\.csv: no 'metric' column/,
     ],
     ['a bad tolerance', () => ['--tolerance', 'lots'], /--tolerance: 'lots'/],
-    ['--set with --update', () => ['--update', '--set', 'machine.clock=2.5'], /--set: a baseline is made from a profile file as it is/],
+    [
+      '--set with --update',
+      () => ['--update', '--set', 'machine.clock=2.5'],
+      /--set: a baseline is made from a profile file as it is/,
+    ],
   ]
   it.concurrent.each(refused)('refuses %s with one line and exit 2', async (_name, prepare, message) => {
     const dir = baselineCopy()

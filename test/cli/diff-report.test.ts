@@ -12,8 +12,11 @@ import {ensureBuilt, ROOT} from './build.js'
 
 function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}}, (err, stdout, stderr) =>
-      resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/run.js'), ...args],
+      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}},
+      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
     )
   })
 }
@@ -55,10 +58,15 @@ describe('bench diff', () => {
     scale(b, 'selftest', 'selftest,virtuos,1,small,throughput,', 0.5)
     const r = await cli('bench', 'diff', paper, b)
     expect(r.status).toBe(3)
-    expect(r.stdout).toMatch(/selftest\s+virtuos\s+clients=1, request=small\s+throughput\s+regressed\s+\S+\s+\S+\s+-50%/)
+    expect(r.stdout).toMatch(
+      /selftest\s+virtuos\s+clients=1, request=small\s+throughput\s+regressed\s+\S+\s+\S+\s+-50%/,
+    )
     const j = await cli('bench', 'diff', paper, b, '--json', '--experiment', 'selftest')
     expect(j.status).toBe(3)
-    expect(JSON.parse(j.stdout)).toMatchObject({summary: {checked: 8, moved: 1, regressed: 1}, experiments: ['selftest']})
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      summary: {checked: 8, moved: 1, regressed: 1},
+      experiments: ['selftest'],
+    })
     expect((await cli('bench', 'diff', paper, b, '--metric-tolerance', 'throughput=60%')).status).toBe(0)
   })
 

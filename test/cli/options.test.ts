@@ -1,7 +1,16 @@
 import {describe, expect, it} from 'vitest'
 import {Errors} from '@oclif/core'
 import {usageMessage} from '../../src/cli/base.js'
-import {checkSets, parseAbsTolerance, parseFormat, parseJobs, parseMetricTolerances, parseSeed, parseTolerance, rejectFlagLikeArgs} from '../../src/cli/options.js'
+import {
+  checkSets,
+  parseAbsTolerance,
+  parseFormat,
+  parseJobs,
+  parseMetricTolerances,
+  parseSeed,
+  parseTolerance,
+  rejectFlagLikeArgs,
+} from '../../src/cli/options.js'
 import {UsageError} from '../../src/errors.js'
 import {parseSystems} from '../../src/experiments/registry.js'
 
@@ -34,13 +43,16 @@ describe('flag validation', () => {
 
   it('checks --set is key=value', () => {
     expect(checkSets(['cpu.syscallEntry=80', 'syscalls.footprints.open+close.l1d=12'])).toHaveLength(2)
-    for (const bad of ['cpu.syscallEntry', '=3', 'a=', 'a b=1']) expect(() => checkSets([bad])).toThrow(/--set: .*key=value/)
+    for (const bad of ['cpu.syscallEntry', '=3', 'a=', 'a b=1'])
+      expect(() => checkSets([bad])).toThrow(/--set: .*key=value/)
   })
 
   it('parses systems from comma lists into canonical order and rejects unknown ones', () => {
     expect(parseSystems(['virtuos,native'])).toEqual(['native', 'virtuos'])
     expect(parseSystems(['flexsc', 'native'])).toEqual(['native', 'flexsc'])
-    expect(() => parseSystems(['linux'])).toThrow(/unknown system 'linux' \(accepted: native, virtuos, flexsc, driver-domain\)/)
+    expect(() => parseSystems(['linux'])).toThrow(
+      /unknown system 'linux' \(accepted: native, virtuos, flexsc, driver-domain\)/,
+    )
   })
 
   it('treats a flag-like leftover argument as an unknown flag', () => {
@@ -55,7 +67,8 @@ describe('gate tolerances', () => {
     expect(parseTolerance('2%')).toBeCloseTo(0.02)
     expect(parseTolerance('0.05')).toBe(0.05)
     expect(parseTolerance('1e-3')).toBe(0.001)
-    for (const bad of ['-1', 'lots', '%', '2%%', '']) expect(() => parseTolerance(bad)).toThrow(/^--tolerance: .*e\.g\. 2% or 0\.02/)
+    for (const bad of ['-1', 'lots', '%', '2%%', ''])
+      expect(() => parseTolerance(bad)).toThrow(/^--tolerance: .*e\.g\. 2% or 0\.02/)
   })
 
   it('takes an absolute tolerance >= 0', () => {
@@ -66,9 +79,16 @@ describe('gate tolerances', () => {
 
   it('takes per-metric tolerances as metric=value and checks the metric exists', () => {
     const known = new Set(['latency_ns', 'tps'])
-    expect(parseMetricTolerances(['latency_ns=5%'], ['latency_ns=3', 'tps=1'], known)).toEqual({latency_ns: {relative: 0.05, absolute: 3}, tps: {absolute: 1}})
-    expect(() => parseMetricTolerances(['5%'], [], known)).toThrow(/--metric-tolerance: '5%' is malformed \(expected metric=value/)
-    expect(() => parseMetricTolerances(['lat=5%'], [], known)).toThrow(/unknown metric 'lat' \(metrics compared: latency_ns, tps\)/)
+    expect(parseMetricTolerances(['latency_ns=5%'], ['latency_ns=3', 'tps=1'], known)).toEqual({
+      latency_ns: {relative: 0.05, absolute: 3},
+      tps: {absolute: 1},
+    })
+    expect(() => parseMetricTolerances(['5%'], [], known)).toThrow(
+      /--metric-tolerance: '5%' is malformed \(expected metric=value/,
+    )
+    expect(() => parseMetricTolerances(['lat=5%'], [], known)).toThrow(
+      /unknown metric 'lat' \(metrics compared: latency_ns, tps\)/,
+    )
     expect(() => parseMetricTolerances([], ['tps=x'], known)).toThrow(/^--metric-abs-tolerance: 'x'/)
   })
 })
@@ -76,9 +96,13 @@ describe('gate tolerances', () => {
 describe('usageMessage', () => {
   it('gives the first line of a UsageError or an oclif parse error, and nothing for other errors', () => {
     expect(usageMessage(new UsageError('bad thing'))).toBe('bad thing')
-    const parseError = Object.assign(new Errors.CLIError('Nonexistent flag: --x\nSee more help with --help'), {parse: {}})
+    const parseError = Object.assign(new Errors.CLIError('Nonexistent flag: --x\nSee more help with --help'), {
+      parse: {},
+    })
     expect(usageMessage(parseError)).toBe('Nonexistent flag: --x')
-    const exclusive = new Errors.CLIError('The following error occurred:\n  --full=true cannot also be provided when using --quick\nSee more help with --help')
+    const exclusive = new Errors.CLIError(
+      'The following error occurred:\n  --full=true cannot also be provided when using --quick\nSee more help with --help',
+    )
     expect(usageMessage(exclusive)).toBe('--full=true cannot also be provided when using --quick')
     expect(usageMessage(new Errors.ExitError(2))).toBeUndefined()
     expect(usageMessage(new Error('bug'))).toBeUndefined()

@@ -12,8 +12,11 @@ import {ensureBuilt, ROOT} from './build.js'
 
 function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}, maxBuffer: 64 << 20}, (err, stdout, stderr) =>
-      resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/run.js'), ...args],
+      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}, maxBuffer: 64 << 20},
+      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
     )
   })
 }
@@ -73,9 +76,33 @@ describe('--json of every command validates against its schema', () => {
   })
 
   it.concurrent('bench compare (same and moved) and bench diff', async () => {
-    const same = (await json('bench-compare.schema.json', 0, 'bench', 'compare', '--baseline', baseline, '--jobs', '1', '--json')) as {summary: {failed: boolean}}
+    const same = (await json(
+      'bench-compare.schema.json',
+      0,
+      'bench',
+      'compare',
+      '--baseline',
+      baseline,
+      '--jobs',
+      '1',
+      '--json',
+    )) as {summary: {failed: boolean}}
     expect(same.summary.failed).toBe(false)
-    await json('bench-compare.schema.json', 3, 'bench', 'compare', '--baseline', baseline, '--jobs', '1', '--json', '--set', 'machine.clock=2.5', '--metric-tolerance', 'latency=1%')
+    await json(
+      'bench-compare.schema.json',
+      3,
+      'bench',
+      'compare',
+      '--baseline',
+      baseline,
+      '--jobs',
+      '1',
+      '--json',
+      '--set',
+      'machine.clock=2.5',
+      '--metric-tolerance',
+      'latency=1%',
+    )
     await json('bench-diff.schema.json', 0, 'bench', 'diff', baseline, paper, '--json')
   })
 
@@ -86,7 +113,14 @@ describe('--json of every command validates against its schema', () => {
   it.concurrent('config show and config validate (good and bad files)', async () => {
     await json('config-show.schema.json', 0, 'config', 'show', '--json')
     await json('config-validate.schema.json', 0, 'config', 'validate', join(ROOT, 'configs/xeon-e5520.json'), '--json')
-    const bad = (await json('config-validate.schema.json', 2, 'config', 'validate', join(ROOT, 'package.json'), '--json')) as {files: {ok: boolean; problems: string[]}[]}
+    const bad = (await json(
+      'config-validate.schema.json',
+      2,
+      'config',
+      'validate',
+      join(ROOT, 'package.json'),
+      '--json',
+    )) as {files: {ok: boolean; problems: string[]}[]}
     expect(bad.files[0].ok).toBe(false)
     expect(bad.files[0].problems.length).toBeGreaterThan(0)
   })

@@ -19,7 +19,8 @@ afterEach(() => vi.restoreAllMocks())
 
 /** stderr without oclif's warnings about other commands that fail to load (not this command's output). */
 function stderr(): string {
-  const noise = /^(\(node:\d+\) \[\w+\] Warning|module: |task: |plugin: |root: |code: |message: |See more details|\(Use `node --trace-warnings)/
+  const noise =
+    /^(\(node:\d+\) \[\w+\] Warning|module: |task: |plugin: |root: |code: |message: |See more details|\(Use `node --trace-warnings)/
   return err
     .split('\n')
     .filter((l) => !noise.test(l))
@@ -42,10 +43,14 @@ const cfg = (f: string) => join(PACKAGE_ROOT, 'configs', f)
 
 describe('config validate', () => {
   it('prints ok per valid file', async () => {
-    expect(await run(ConfigValidate, [cfg('xeon-e5520.json'), cfg('flexsc-i7.json'), cfg('modern-mitigated.json')])).toBe(0)
-    expect(out.trim().split('\n')).toEqual(
-      [`ok ${cfg('xeon-e5520.json')}`, `ok ${cfg('flexsc-i7.json')}`, `ok ${cfg('modern-mitigated.json')}`],
-    )
+    expect(
+      await run(ConfigValidate, [cfg('xeon-e5520.json'), cfg('flexsc-i7.json'), cfg('modern-mitigated.json')]),
+    ).toBe(0)
+    expect(out.trim().split('\n')).toEqual([
+      `ok ${cfg('xeon-e5520.json')}`,
+      `ok ${cfg('flexsc-i7.json')}`,
+      `ok ${cfg('modern-mitigated.json')}`,
+    ])
   })
   it('problem lines on stderr, exit 2, the other files still checked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtuos-validate-'))
@@ -55,7 +60,9 @@ describe('config validate', () => {
     expect(out).toBe(`ok ${cfg('flexsc-i7.json')}\n`)
     const lines = stderr().trim().split('\n')
     expect(lines.length).toBeGreaterThan(5)
-    expect(lines).toContain(`${bad}: description: expected a one-line description (a string), found nothing (the key is missing)`)
+    expect(lines).toContain(
+      `${bad}: description: expected a one-line description (a string), found nothing (the key is missing)`,
+    )
     expect(stderr()).not.toMatch(/\n\s+at /) // no stack trace
   })
 })
@@ -77,7 +84,9 @@ describe('config show', () => {
     const entry = j.constants.find((c: {path: string}) => c.path === 'cpu.syscallEntry')
     expect(entry).toMatchObject({value: 79, unit: 'cycles', estimate: false})
     expect(entry.source).toMatch(/FlexSC/)
-    expect(j.constants.every((c: object) => ['path', 'value', 'unit', 'source', 'estimate'].every((k) => k in c))).toBe(true)
+    expect(j.constants.every((c: object) => ['path', 'value', 'unit', 'source', 'estimate'].every((k) => k in c))).toBe(
+      true,
+    )
     expect(j.estimates.length).toBe(j.constants.filter((c: {estimate: boolean}) => c.estimate).length)
     expect(j.params.cpu.syscallEntry).toBe(79)
   })

@@ -33,61 +33,79 @@ function errorLines(f: () => unknown): string[] {
 
 describe('bad profile files', () => {
   it('missing key', () => {
-    expect(problems((p) => delete p.cache.l2Hit)).toEqual(
-      ['FILE: cache.l2Hit: expected a constant {"value", "unit", "source"}, found nothing (the key is missing)'],
-    )
+    expect(problems((p) => delete p.cache.l2Hit)).toEqual([
+      'FILE: cache.l2Hit: expected a constant {"value", "unit", "source"}, found nothing (the key is missing)',
+    ])
   })
   it('missing group', () => {
-    expect(problems((p) => delete p.nic)).toEqual(
-      [expect.stringMatching(/^FILE: nic: expected a group of constants \{wireRate, mtu, .*\}, found nothing \(the key is missing\)$/)],
-    )
+    expect(problems((p) => delete p.nic)).toEqual([
+      expect.stringMatching(
+        /^FILE: nic: expected a group of constants \{wireRate, mtu, .*\}, found nothing \(the key is missing\)$/,
+      ),
+    ])
   })
   it('wrong type', () => {
-    expect(problems((p) => (p.cache.l2Hit.value = true))).toEqual(['FILE: cache.l2Hit.value: expected a number >= 0, found true'])
-    expect(problems((p) => (p.machine.hyperThreading.value = 1))).toEqual(
-      ['FILE: machine.hyperThreading.value: expected true or false, found 1'],
-    )
-    expect(problems((p) => (p.cache.l2Hit = 10))).toEqual(['FILE: cache.l2Hit: expected a constant {"value", "unit", "source"}, found 10'])
+    expect(problems((p) => (p.cache.l2Hit.value = true))).toEqual([
+      'FILE: cache.l2Hit.value: expected a number >= 0, found true',
+    ])
+    expect(problems((p) => (p.machine.hyperThreading.value = 1))).toEqual([
+      'FILE: machine.hyperThreading.value: expected true or false, found 1',
+    ])
+    expect(problems((p) => (p.cache.l2Hit = 10))).toEqual([
+      'FILE: cache.l2Hit: expected a constant {"value", "unit", "source"}, found 10',
+    ])
   })
   it('negative or zero where it must be positive', () => {
-    expect(problems((p) => (p.cpu.pause.value = -3))).toEqual(['FILE: cpu.pause.value: expected a number >= 0, found -3'])
-    expect(problems((p) => (p.machine.clock.value = 0))).toEqual(['FILE: machine.clock.value: expected a positive number, found 0'])
-    expect(problems((p) => (p.disk.queueDepth.value = 2.5))).toEqual(
-      ['FILE: disk.queueDepth.value: expected a positive integer, found 2.5'],
-    )
-    expect(problems((p) => (p.syscalls.openShare.value = 1.5))).toEqual(
-      ['FILE: syscalls.openShare.value: expected a number from 0 to 1, found 1.5'],
-    )
+    expect(problems((p) => (p.cpu.pause.value = -3))).toEqual([
+      'FILE: cpu.pause.value: expected a number >= 0, found -3',
+    ])
+    expect(problems((p) => (p.machine.clock.value = 0))).toEqual([
+      'FILE: machine.clock.value: expected a positive number, found 0',
+    ])
+    expect(problems((p) => (p.disk.queueDepth.value = 2.5))).toEqual([
+      'FILE: disk.queueDepth.value: expected a positive integer, found 2.5',
+    ])
+    expect(problems((p) => (p.syscalls.openShare.value = 1.5))).toEqual([
+      'FILE: syscalls.openShare.value: expected a number from 0 to 1, found 1.5',
+    ])
   })
   it('NaN-like strings and infinite numbers', () => {
-    expect(problems((p) => (p.cpu.kernelIpc.value = 'NaN'))).toEqual(['FILE: cpu.kernelIpc.value: expected a positive number, found "NaN"'])
-    expect(problems((p) => (p.cache.l2Hit.value = 'abc'))).toEqual(['FILE: cache.l2Hit.value: expected a number >= 0, found "abc"'])
+    expect(problems((p) => (p.cpu.kernelIpc.value = 'NaN'))).toEqual([
+      'FILE: cpu.kernelIpc.value: expected a positive number, found "NaN"',
+    ])
+    expect(problems((p) => (p.cache.l2Hit.value = 'abc'))).toEqual([
+      'FILE: cache.l2Hit.value: expected a number >= 0, found "abc"',
+    ])
     const text = JSON.stringify(base()).replace('"value":10,', '"value":1e999,')
     expect(problems(() => {}, text)).toEqual(['FILE: cache.l2Hit.value: expected a number >= 0, found Infinity'])
   })
   it('unknown key, at any depth', () => {
     expect(problems((p) => (p.nic.bogus = {value: 1, unit: 'count', source: 'x'}))).toEqual([
       'FILE: nic.bogus: unknown key (expected one of: wireRate, mtu, frameOverhead, tcpIpHeader, txPacket, rxPacket, ' +
-      'interrupt, framesPerInterrupt, maxInterruptDelay, minInterruptGap, linkLatency)',
+        'interrupt, framesPerInterrupt, maxInterruptDelay, minInterruptGap, linkLatency)',
     ])
-    expect(problems((p) => (p.cache.l2Hit.citation = 'x'))).toEqual(
-      ['FILE: cache.l2Hit.citation: unknown key (expected one of: value, unit, source, estimate)'],
+    expect(problems((p) => (p.cache.l2Hit.citation = 'x'))).toEqual([
+      'FILE: cache.l2Hit.citation: unknown key (expected one of: value, unit, source, estimate)',
+    ])
+    expect(problems((p) => (p.extra = 1))[0]).toMatch(
+      /^FILE: extra: unknown key \(expected one of: name, description, illustrative, machine, /,
     )
-    expect(problems((p) => (p.extra = 1))[0]).toMatch(/^FILE: extra: unknown key \(expected one of: name, description, illustrative, machine, /)
   })
   it('wrong unit for the dimension', () => {
-    expect(problems((p) => (p.cache.l3Hit.unit = 'bytes'))).toEqual(
-      ['FILE: cache.l3Hit.unit: expected a time unit (cycles, ns, us, ms, s), found "bytes"'],
-    )
-    expect(problems((p) => (p.cache.l2Size.unit = 'ns'))).toEqual(
-      ['FILE: cache.l2Size.unit: expected a size unit (bytes, KiB, MiB, GiB, KB, MB, GB), found "ns"'],
-    )
-    expect(problems((p) => (p.machine.sockets.unit = 'cores'))).toEqual(
-      ['FILE: machine.sockets.unit: expected the unit "count", found "cores"'],
-    )
+    expect(problems((p) => (p.cache.l3Hit.unit = 'bytes'))).toEqual([
+      'FILE: cache.l3Hit.unit: expected a time unit (cycles, ns, us, ms, s), found "bytes"',
+    ])
+    expect(problems((p) => (p.cache.l2Size.unit = 'ns'))).toEqual([
+      'FILE: cache.l2Size.unit: expected a size unit (bytes, KiB, MiB, GiB, KB, MB, GB), found "ns"',
+    ])
+    expect(problems((p) => (p.machine.sockets.unit = 'cores'))).toEqual([
+      'FILE: machine.sockets.unit: expected the unit "count", found "cores"',
+    ])
   })
   it('empty source', () => {
-    expect(problems((p) => (p.cache.l1Hit.source = '  '))).toEqual(['FILE: cache.l1Hit.source: expected a non-empty citation, found "  "'])
+    expect(problems((p) => (p.cache.l1Hit.source = '  '))).toEqual([
+      'FILE: cache.l1Hit.source: expected a non-empty citation, found "  "',
+    ])
   })
   it('several problems: one line each, in document order', () => {
     const lines = problems((p) => {
@@ -100,9 +118,9 @@ describe('bad profile files', () => {
   })
   it('bad JSON and unreadable files are one clear line', () => {
     expect(problems(() => {}, '{"name": ')).toEqual([expect.stringMatching(/^FILE: invalid JSON \(.+\)$/)])
-    expect(errorLines(() => loadProfile({config: join(dir, 'none.json')}))).toEqual(
-      [`${join(dir, 'none.json')}: cannot read the profile (no such file)`],
-    )
+    expect(errorLines(() => loadProfile({config: join(dir, 'none.json')}))).toEqual([
+      `${join(dir, 'none.json')}: cannot read the profile (no such file)`,
+    ])
     expect(errorLines(() => loadProfile({config: dir}))).toEqual([`${dir}: cannot read the profile (is a directory)`])
   })
 })
@@ -112,16 +130,20 @@ describe('bad --set', () => {
     expect(errorLines(() => loadProfile({set: ['cache.l2hit=3']}))).toEqual([
       "--set cache.l2hit=3: unknown key 'l2hit' in 'cache' (nearby: l2Hit, l1Hit, l3Hit, l2Size, l1dSize, l1iSize)",
     ])
-    expect(errorLines(() => loadProfile({set: ['cpus.pause=3']}))[0]).toMatch(/^--set cpus.pause=3: unknown key 'cpus' at the top level \(nearby: cpu, /)
+    expect(errorLines(() => loadProfile({set: ['cpus.pause=3']}))[0]).toMatch(
+      /^--set cpus.pause=3: unknown key 'cpus' at the top level \(nearby: cpu, /,
+    )
     expect(errorLines(() => loadProfile({set: ['cache.l2Hit.valeu=3']}))[0]).toBe(
       "--set cache.l2Hit.valeu=3: unknown key 'valeu' in 'cache.l2Hit' (nearby: value, unit, source, estimate)",
     )
-    expect(errorLines(() => loadProfile({set: ['cache=3']}))[0]).toMatch(/^--set cache=3: 'cache' is a group, not a constant/)
+    expect(errorLines(() => loadProfile({set: ['cache=3']}))[0]).toMatch(
+      /^--set cache=3: 'cache' is a group, not a constant/,
+    )
   })
   it('malformed assignment', () => {
-    expect(errorLines(() => loadProfile({set: ['machine.cores']}))).toEqual(
-      ["--set machine.cores: expected path=value (e.g. --set machine.cores=4), found 'machine.cores'"],
-    )
+    expect(errorLines(() => loadProfile({set: ['machine.cores']}))).toEqual([
+      "--set machine.cores: expected path=value (e.g. --set machine.cores=4), found 'machine.cores'",
+    ])
     expect(errorLines(() => loadProfile({set: ['=4']}))[0]).toMatch(/^--set =4: expected path=value/)
   })
   it('bad value is caught by re-validation and blamed on the --set', () => {
@@ -130,13 +152,13 @@ describe('bad --set', () => {
     ])
     expect(errorLines(() => loadProfile({set: ['cache.l2Hit.unit=bytes']}))).toEqual([
       'configs/xeon-e5520.json with --set cache.l2Hit.unit=bytes: cache.l2Hit.unit: expected a time unit (cycles, ' +
-      'ns, us, ms, s), found "bytes"',
+        'ns, us, ms, s), found "bytes"',
     ])
   })
   it('cores beyond the machine', () => {
     expect(errorLines(() => loadProfile({set: ['machine.cores=9']}))).toEqual([
       'configs/xeon-e5520.json with --set machine.cores=9: machine.cores.value: expected at most sockets x ' +
-      'coresPerSocket = 8, found 9',
+        'coresPerSocket = 8, found 9',
     ])
     expect(errorLines(() => loadProfile({set: ['machine.cores=8', 'machine.sockets=1']}))[0]).toMatch(
       /expected at most sockets x coresPerSocket = 4, found 8$/,

@@ -1,7 +1,14 @@
 /** Profile overlays: constants placed onto a base profile, validated, and --set changes carried to another file. */
 import {resolve} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {applyOverlay, carryOverrides, changedConstants, loadProfile, overlayProfile, readProfileJson} from '../../src/config/index.js'
+import {
+  applyOverlay,
+  carryOverrides,
+  changedConstants,
+  loadProfile,
+  overlayProfile,
+  readProfileJson,
+} from '../../src/config/index.js'
 import {DEFAULT_PROFILE, PACKAGE_ROOT} from '../../src/config/load.js'
 import {UsageError} from '../../src/errors.js'
 
@@ -21,12 +28,17 @@ describe('applyOverlay', () => {
     const base = readProfileJson(DEFAULT_PROFILE)
     const bad = () => applyOverlay(base, [{path: ['cpu', 'syscallEntyr'], constant: constant(1)}], 'my overlay')
     expect(bad).toThrow(UsageError)
-    expect(bad).toThrow(/^my overlay: unknown constant 'cpu.syscallEntyr': no key 'syscallEntyr' in 'cpu' \(nearby: .*syscallEntry/)
-    expect(() => applyOverlay(base, [{path: ['cpu'], constant: constant(1)}], 'x')).toThrow(/'cpu' is a group, not a constant/)
+    expect(bad).toThrow(
+      /^my overlay: unknown constant 'cpu.syscallEntyr': no key 'syscallEntyr' in 'cpu' \(nearby: .*syscallEntry/,
+    )
+    expect(() => applyOverlay(base, [{path: ['cpu'], constant: constant(1)}], 'x')).toThrow(
+      /'cpu' is a group, not a constant/,
+    )
   })
 
   it('validates the result: a bad value is a UsageError naming the label', () => {
-    const bad = () => overlayProfile(DEFAULT_PROFILE, [{path: ['cpu', 'syscallEntry'], constant: constant(-5)}], 'label')
+    const bad = () =>
+      overlayProfile(DEFAULT_PROFILE, [{path: ['cpu', 'syscallEntry'], constant: constant(-5)}], 'label')
     expect(bad).toThrow(UsageError)
     expect(bad).toThrow(/^label: cpu.syscallEntry/)
   })
@@ -39,7 +51,7 @@ describe('changedConstants and carryOverrides', () => {
     expect(changes.map((c) => c.path.join('.'))).toEqual(['cpu.syscallEntry'])
   })
 
-  it('carries a run\'s --set onto another file, keeps that file otherwise, and caches per run profile', () => {
+  it("carries a run's --set onto another file, keeps that file otherwise, and caches per run profile", () => {
     const plain = carryOverrides(loadProfile(), I7)
     expect(plain.name).toBe('flexsc-i7')
     expect(plain.hash).toBe(loadProfile({config: I7}).hash)

@@ -31,13 +31,19 @@ describe('applySet', () => {
   })
   it('creates the optional machine.cores when the profile leaves it out', () => {
     expect(raw().machine.cores).toBeUndefined()
-    expect((applySet(raw(), 'machine.cores=2') as any).machine.cores).toEqual(
-      {value: 2, unit: 'count', source: '--set machine.cores=2 (not in the profile)'},
-    )
+    expect((applySet(raw(), 'machine.cores=2') as any).machine.cores).toEqual({
+      value: 2,
+      unit: 'count',
+      source: '--set machine.cores=2 (not in the profile)',
+    })
   })
   it('nearest keys come closest first', () => {
     expect(nearest('l2hit', ['memoryLocal', 'l2Hit', 'l3Hit'])[0]).toBe('l2Hit')
-    expect(nearest('syscallEntri', ['pause', 'syscallExit', 'syscallEntry'])).toEqual(['syscallEntry', 'syscallExit', 'pause'])
+    expect(nearest('syscallEntri', ['pause', 'syscallExit', 'syscallEntry'])).toEqual([
+      'syscallEntry',
+      'syscallExit',
+      'pause',
+    ])
   })
 })
 
@@ -51,8 +57,12 @@ describe('loadProfile with overrides', () => {
     expect([small.sockets, small.coresPerSocket, small.cores]).toEqual([2, 2, 3])
   })
   it('a time set in another unit is converted', () => {
-    expect(loadProfile({set: ['cpu.contextSwitch.unit=cycles', 'cpu.contextSwitch=5000']}).params.cpu.contextSwitch).toBe(5000)
-    expect(loadProfile({set: ['cache.memoryLocal.unit=cycles', 'cache.memoryLocal=200']}).params.cache.memoryLocal).toBe(200)
+    expect(
+      loadProfile({set: ['cpu.contextSwitch.unit=cycles', 'cpu.contextSwitch=5000']}).params.cpu.contextSwitch,
+    ).toBe(5000)
+    expect(
+      loadProfile({set: ['cache.memoryLocal.unit=cycles', 'cache.memoryLocal=200']}).params.cache.memoryLocal,
+    ).toBe(200)
   })
   it('the hash identifies the resolved profile: it changes with a --set and is stable otherwise', () => {
     const a = loadProfile()

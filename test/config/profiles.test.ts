@@ -1,7 +1,14 @@
 import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {DEFAULT_PROFILE, listConstants, loadProfile, readProfileJson, resolveParams, validateProfile} from '../../src/config/index.js'
+import {
+  DEFAULT_PROFILE,
+  listConstants,
+  loadProfile,
+  readProfileJson,
+  resolveParams,
+  validateProfile,
+} from '../../src/config/index.js'
 import {PACKAGE_ROOT} from '../../src/config/load.js'
 import {e5520Params} from '../machine/fixture.js'
 
@@ -31,7 +38,13 @@ describe('shipped profiles', () => {
 
   it('resolves to a MachineParams with exactly the fields of the canonical shape', () => {
     const shape = (o: unknown): unknown =>
-      o !== null && typeof o === 'object' ? Object.fromEntries(Object.entries(o).sort().map(([k, v]) => [k, k === 'footprints' ? '*' : shape(v)])) : typeof o
+      o !== null && typeof o === 'object'
+        ? Object.fromEntries(
+            Object.entries(o)
+              .sort()
+              .map(([k, v]) => [k, k === 'footprints' ? '*' : shape(v)]),
+          )
+        : typeof o
     expect(shape(loadProfile().params)).toEqual(shape(e5520Params()))
   })
 })
@@ -55,7 +68,8 @@ describe('resolveParams on the E5520 testbed (hand-computed)', () => {
     expect(p.disk.controllerOverhead).toBe(226_000) // 0.1 ms
     expect(p.nic.linkLatency).toBe(33_900) // 15 us
     expect(p.cpu.contextSwitch).toBe(2034) // 900 ns
-    for (const v of [p.cache.memoryLocal, p.disk.rotation, p.cpu.addressSpaceSwitch]) expect(Number.isInteger(v)).toBe(true)
+    for (const v of [p.cache.memoryLocal, p.disk.rotation, p.cpu.addressSpaceSwitch])
+      expect(Number.isInteger(v)).toBe(true)
   })
   it('bandwidths become bytes per cycle, the wire rate bits per second', () => {
     expect(p.copy.inCacheBytesPerCycle).toBe(16)
@@ -82,7 +96,10 @@ describe('resolveParams on the E5520 testbed (hand-computed)', () => {
     expect(p.syscalls.indirectRecovery).toBe(14_000)
   })
   it('a different share moves the split', () => {
-    const fp = resolveParams({...profile, syscalls: {...profile.syscalls, openShare: {...profile.syscalls.openShare, value: 0.8}}}).syscalls.footprints
+    const fp = resolveParams({
+      ...profile,
+      syscalls: {...profile.syscalls, openShare: {...profile.syscalls.openShare, value: 0.8}},
+    }).syscalls.footprints
     expect(fp.open.instructions).toBe(5305) // round(6631 x 0.8)
     expect(fp.close.instructions).toBe(1326)
   })

@@ -1,5 +1,14 @@
 import {describe, expect, it} from 'vitest'
-import {acceptsUnit, toBitsPerSecond, toBytes, toBytesPerCycle, toCanonical, toCycles, toHz, unitsOf} from '../../src/config/units.js'
+import {
+  acceptsUnit,
+  toBitsPerSecond,
+  toBytes,
+  toBytesPerCycle,
+  toCanonical,
+  toCycles,
+  toHz,
+  unitsOf,
+} from '../../src/config/units.js'
 
 const GHZ226 = 2.26e9
 
@@ -66,11 +75,51 @@ describe('units per dimension', () => {
     expect(acceptsUnit('time', 'rpm')).toBe(false)
   })
   it('lists every unit the brief requires', () => {
-    const all = new Set(Object.values({
-      t: unitsOf('time'), s: unitsOf('size'), b: unitsOf('bandwidth'), f: unitsOf('frequency'), c: unitsOf('count'), r: unitsOf('ratio'),
-      i: unitsOf('ipc'), p: unitsOf('period'), l: unitsOf('lines'), e: unitsOf('entries'), n: unitsOf('instructions'),
-    }).flat())
-    for (const u of ['cycles', 'ns', 'us', 'ms', 's', 'bytes', 'KiB', 'MiB', 'GiB', 'KB', 'MB', 'GB', 'B/cycle', 'MB/s', 'GB/s', 'Gbit/s', 'Mbit/s', 'bit/s', 'count', 'ratio', 'IPC', 'Hz', 'MHz', 'GHz', 'rpm', 'lines', 'entries', 'instructions']) {
+    const all = new Set(
+      Object.values({
+        t: unitsOf('time'),
+        s: unitsOf('size'),
+        b: unitsOf('bandwidth'),
+        f: unitsOf('frequency'),
+        c: unitsOf('count'),
+        r: unitsOf('ratio'),
+        i: unitsOf('ipc'),
+        p: unitsOf('period'),
+        l: unitsOf('lines'),
+        e: unitsOf('entries'),
+        n: unitsOf('instructions'),
+      }).flat(),
+    )
+    for (const u of [
+      'cycles',
+      'ns',
+      'us',
+      'ms',
+      's',
+      'bytes',
+      'KiB',
+      'MiB',
+      'GiB',
+      'KB',
+      'MB',
+      'GB',
+      'B/cycle',
+      'MB/s',
+      'GB/s',
+      'Gbit/s',
+      'Mbit/s',
+      'bit/s',
+      'count',
+      'ratio',
+      'IPC',
+      'Hz',
+      'MHz',
+      'GHz',
+      'rpm',
+      'lines',
+      'entries',
+      'instructions',
+    ]) {
       expect(all.has(u as never), u).toBe(true)
     }
   })

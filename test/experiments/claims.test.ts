@@ -3,8 +3,17 @@ import {paysVsNative, referenceGap} from '../../src/experiments/claims.js'
 import type {ResultRow} from '../../src/experiments/types.js'
 
 const row = (size: number, value: number, nativeValue: number): ResultRow => ({
-  experiment: 'x', system: 'virtuos', params: {size}, metric: 'latency_ns', value, unit: 'ns', better: 'lower',
-  nativeValue, ratioVsNative: value / nativeValue, seed: 1, profile: 'p',
+  experiment: 'x',
+  system: 'virtuos',
+  params: {size},
+  metric: 'latency_ns',
+  value,
+  unit: 'ns',
+  better: 'lower',
+  nativeValue,
+  ratioVsNative: value / nativeValue,
+  seed: 1,
+  profile: 'p',
 })
 
 describe('paysVsNative', () => {
@@ -28,9 +37,12 @@ describe('referenceGap', () => {
     expect(referenceGap(3, {value: 0}).errorPct).toBe(null)
   })
   it('says a bound that holds is met (error 0), not how far the model is from the bound', () => {
-    expect(referenceGap(18.89, {value: 10, kind: 'at-least'}, 'ratio')).toEqual(
-      {errorPct: 0, meets: true, text: 'meets bound (>= 10x)', phrase: 'meets bound (>= 10x)'},
-    )
+    expect(referenceGap(18.89, {value: 10, kind: 'at-least'}, 'ratio')).toEqual({
+      errorPct: 0,
+      meets: true,
+      text: 'meets bound (>= 10x)',
+      phrase: 'meets bound (>= 10x)',
+    })
     expect(referenceGap(0.9, {value: 1, kind: 'at-most'}, 'ms').text).toBe('meets bound (<= 1 ms)')
     expect(referenceGap(1, {value: 1, kind: 'at-most'}).meets).toBe(true)
   })

@@ -8,9 +8,13 @@ import type {ExperimentDef, Point, SystemId} from '../../src/experiments/types.j
 
 const profile = loadProfile()
 /** One quick point on the default profile. */
-const metricsAt = (def: ExperimentDef, point: Point, system: SystemId, seed = 1) => def.run(point, system, {seed, quick: true, profile}).metrics
+const metricsAt = (def: ExperimentDef, point: Point, system: SystemId, seed = 1) =>
+  def.run(point, system, {seed, quick: true, profile}).metrics
 
-const release = {spin_iterations: defaultVirtuosParams.spinIterations, worker_yields: defaultVirtuosParams.emptyPollsBeforeWake}
+const release = {
+  spin_iterations: defaultVirtuosParams.spinIterations,
+  worker_yields: defaultVirtuosParams.emptyPollsBeforeWake,
+}
 
 describe('coordination', () => {
   it('its spin axes include the release values, and its workload file loads', () => {

@@ -6,7 +6,8 @@ import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
 /** One quick point on the default profile. */
-const metricsAt = (def: ExperimentDef, point: Point, system: SystemId, seed = 1) => def.run(point, system, {seed, quick: true, profile}).metrics
+const metricsAt = (def: ExperimentDef, point: Point, system: SystemId, seed = 1) =>
+  def.run(point, system, {seed, quick: true, profile}).metrics
 
 const perCallSeconds = (bytes: number, mbPerS: number) => bytes / (mbPerS * 1e6)
 
@@ -22,7 +23,11 @@ describe('copy-overhead', () => {
 
   it('a 4 MiB call takes longer than a 64 B call, and moves bytes faster', () => {
     const small = metricsAt(copyOverhead, {target: 'file', op: 'read', buffer_bytes: 64}, 'native').throughput_mb_per_s
-    const big = metricsAt(copyOverhead, {target: 'file', op: 'read', buffer_bytes: 4 << 20}, 'native').throughput_mb_per_s
+    const big = metricsAt(
+      copyOverhead,
+      {target: 'file', op: 'read', buffer_bytes: 4 << 20},
+      'native',
+    ).throughput_mb_per_s
     expect(perCallSeconds(4 << 20, big)).toBeGreaterThan(perCallSeconds(64, small))
     expect(big).toBeGreaterThan(small)
   })
@@ -41,7 +46,9 @@ describe('copy-overhead', () => {
     const b = metricsAt(copyOverhead, {target: 'socket', op: 'read', buffer_bytes: 16384}, 'virtuos', 3)
     expect(a).toEqual(b)
     expect(a.throughput_mb_per_s).toBeGreaterThan(0)
-    expect(metricsAt(copyOverhead, {target: 'socket', op: 'write', buffer_bytes: 16384}, 'native').throughput_mb_per_s).toBeGreaterThan(0)
+    expect(
+      metricsAt(copyOverhead, {target: 'socket', op: 'write', buffer_bytes: 16384}, 'native').throughput_mb_per_s,
+    ).toBeGreaterThan(0)
   })
 
   it('flexsc runs a bulk socket read: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {

@@ -36,8 +36,11 @@ process.stdout.write(toCsv(buildRows(def, systems, [point], [results], seed, pro
 
 function smallestPointCsv(id: string, seed: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', DETERMINISM_SCRIPT, id, String(seed)], {cwd: ROOT, maxBuffer: 1 << 24}, (err, stdout, stderr) =>
-      err ? reject(new Error(`${id}: ${stderr || err.message}`)) : resolve(stdout),
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', DETERMINISM_SCRIPT, id, String(seed)],
+      {cwd: ROOT, maxBuffer: 1 << 24},
+      (err, stdout, stderr) => (err ? reject(new Error(`${id}: ${stderr || err.message}`)) : resolve(stdout)),
     )
   })
 }
@@ -52,15 +55,36 @@ describe('determinism', () => {
     expect(ids).toContain('fault-recovery')
   })
 
-  it.each(ids)('%s: the same seed gives byte-identical CSV in two fresh processes', async (id) => {
-    const [a, b] = await Promise.all([smallestPointCsv(id, 11), smallestPointCsv(id, 11)])
-    expect(a.split('\n').length).toBeGreaterThan(2)
-    expect(b).toBe(a)
-  }, 120_000)
+  it.each(ids)(
+    '%s: the same seed gives byte-identical CSV in two fresh processes',
+    async (id) => {
+      const [a, b] = await Promise.all([smallestPointCsv(id, 11), smallestPointCsv(id, 11)])
+      expect(a.split('\n').length).toBeGreaterThan(2)
+      expect(b).toBe(a)
+    },
+    120_000,
+  )
 
   it('bench run through the CLI: --jobs 1 and --jobs 2 (two worker threads, one task each) print the same CSV', () => {
     const run = (jobs: string) =>
-      spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'bench', 'run', 'fault-recovery', '--system', 'native', '--seed', '3', '--format', 'csv', '--jobs', jobs], {cwd: ROOT, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0'}})
+      spawnSync(
+        process.execPath,
+        [
+          join(ROOT, 'bin/run.js'),
+          'bench',
+          'run',
+          'fault-recovery',
+          '--system',
+          'native',
+          '--seed',
+          '3',
+          '--format',
+          'csv',
+          '--jobs',
+          jobs,
+        ],
+        {cwd: ROOT, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0'}},
+      )
     const one = run('1')
     const two = run('2')
     expect(one.status, one.stderr).toBe(0)

@@ -1,6 +1,11 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
-import {faultRecovery, faultRecoveryTimeline, QUICK_TIMING, timelineCheck} from '../../src/experiments/fault-recovery.js'
+import {
+  faultRecovery,
+  faultRecoveryTimeline,
+  QUICK_TIMING,
+  timelineCheck,
+} from '../../src/experiments/fault-recovery.js'
 import {runExperiments} from '../../src/experiments/runner.js'
 import {buildRows} from '../../src/experiments/rows.js'
 import type {PointResult, ResultRow, SystemId} from '../../src/experiments/types.js'
@@ -12,32 +17,38 @@ const point = (domain: string) => ({domain, restart_ms: QUICK_TIMING.restartMs})
 describe('fault-recovery (quick: crash at 200 ms, restart after 300 ms)', () => {
   const runs: Record<string, Record<string, number>> = {}
   beforeAll(() => {
-    for (const domain of ['storage', 'network']) for (const system of ['native', 'virtuos'] as SystemId[]) {
-      runs[`${domain}/${system}`] = faultRecovery.run(point(domain), system, ctx).metrics
-    }
+    for (const domain of ['storage', 'network'])
+      for (const system of ['native', 'virtuos'] as SystemId[]) {
+        runs[`${domain}/${system}`] = faultRecovery.run(point(domain), system, ctx).metrics
+      }
   })
 
-  it.each(['storage', 'network'])('virtuos contains a %s-domain crash: bystander keeps its throughput, none lost, the affected workload recovers', (domain) => {
-    const m = runs[`${domain}/virtuos`]
-    expect(m.survived).toBe(1)
-    expect(m.lost_calls).toBe(0)
-    expect(m.failed_calls).toBeGreaterThan(0)
-    expect(m.affected_before).toBeGreaterThan(1000)
-    expect(m.affected_during).toBeLessThan(m.affected_before * 0.05) // only requests already past their last call
-    expect(m.affected_after).toBeGreaterThan(m.affected_before * 0.8)
-    expect(m.bystander_ratio).toBeGreaterThan(0.9)
-    expect(m.bystander_during).toBeGreaterThan(1000)
-    // a failed thread retries every 10 ms: the first success comes within one retry of the restart
-    expect(m.recovery_ms).toBeGreaterThanOrEqual(0)
-    expect(m.recovery_ms).toBeLessThan(11)
-  })
+  it.each(['storage', 'network'])(
+    'virtuos contains a %s-domain crash: bystander keeps its throughput, none lost, the affected workload recovers',
+    (domain) => {
+      const m = runs[`${domain}/virtuos`]
+      expect(m.survived).toBe(1)
+      expect(m.lost_calls).toBe(0)
+      expect(m.failed_calls).toBeGreaterThan(0)
+      expect(m.affected_before).toBeGreaterThan(1000)
+      expect(m.affected_during).toBeLessThan(m.affected_before * 0.05) // only requests already past their last call
+      expect(m.affected_after).toBeGreaterThan(m.affected_before * 0.8)
+      expect(m.bystander_ratio).toBeGreaterThan(0.9)
+      expect(m.bystander_during).toBeGreaterThan(1000)
+      // a failed thread retries every 10 ms: the first success comes within one retry of the restart
+      expect(m.recovery_ms).toBeGreaterThanOrEqual(0)
+      expect(m.recovery_ms).toBeLessThan(11)
+    },
+  )
 
   it('native goes down with the crash: survived 0, in-flight calls lost, nothing after, recovery censored at the window', () => {
     for (const domain of ['storage', 'network']) {
       const m = runs[`${domain}/native`]
       expect(m.survived).toBe(0)
       expect(m.affected_before).toBeGreaterThan(1000)
-      expect([m.affected_during, m.affected_after, m.bystander_during, m.bystander_after, m.bystander_ratio]).toEqual([0, 0, 0, 0, 0])
+      expect([m.affected_during, m.affected_after, m.bystander_during, m.bystander_after, m.bystander_ratio]).toEqual([
+        0, 0, 0, 0, 0,
+      ])
       expect(m.failed_calls).toBe(0)
       expect(m.lost_calls).toBeGreaterThan(0)
       expect(m.recovery_ms).toBe(QUICK_TIMING.afterMs)
@@ -47,7 +58,12 @@ describe('fault-recovery (quick: crash at 200 ms, restart after 300 ms)', () => 
   it('the claim check reads the virtuos rows and holds', () => {
     const systems: SystemId[] = ['native', 'virtuos']
     const points = ['storage', 'network'].map(point)
-    const grid: PointResult[][] = points.map((p) => systems.map((s) => ({metrics: runs[`${p.domain}/${s}`], engine: {events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0, simulatedSecondsPerHostSecond: 0}})))
+    const grid: PointResult[][] = points.map((p) =>
+      systems.map((s) => ({
+        metrics: runs[`${p.domain}/${s}`],
+        engine: {events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0, simulatedSecondsPerHostSecond: 0},
+      })),
+    )
     const verdict = faultRecovery.claimCheck!(buildRows(faultRecovery, systems, points, grid, 1, 'p'))
     expect(verdict.holds).toBe(true)
     expect(verdict.detail).toMatch(/storage crash: .*network crash: /)
@@ -75,33 +91,52 @@ describe('fault-recovery-timeline', () => {
 describe('fault-recovery-timeline claim check', () => {
   let rows: ResultRow[] = []
   beforeAll(async () => {
-    const [run] = await runExperiments([faultRecoveryTimeline], {seed: 1, quick: true, profile, systems: ['virtuos'], jobs: 1})
+    const [run] = await runExperiments([faultRecoveryTimeline], {
+      seed: 1,
+      quick: true,
+      profile,
+      systems: ['virtuos'],
+      jobs: 1,
+    })
     rows = run.rows
   })
   const t = QUICK_TIMING
   const restartAt = t.crashMs + t.restartMs
   /** The rows with one value changed: `domain`'s `metric` in the bucket starting at `tMs`. */
   const doctor = (domain: string, metric: string, tMs: number, f: (v: number) => number) =>
-    rows.map((r) => (r.params.domain === domain && r.metric === metric && r.params.t_ms === tMs ? {...r, value: f(r.value)} : r))
+    rows.map((r) =>
+      r.params.domain === domain && r.metric === metric && r.params.t_ms === tMs ? {...r, value: f(r.value)} : r,
+    )
 
   it('holds on the model: the claim states its thresholds and the detail gives the numbers per domain', () => {
     expect(faultRecoveryTimeline.claim).toMatch(/at least 90% of its pre-crash throughput .* below 10% of its own/)
     expect(faultRecoveryTimeline.claimCheck).toBe(timelineCheck)
     const v = timelineCheck(rows)
     expect(v.holds).toBe(true)
-    expect(v.detail).toMatch(/^storage crash: bystander at \d+%-\d+% of its pre-crash \d+ ops\/s while down.*; network crash: /)
+    expect(v.detail).toMatch(
+      /^storage crash: bystander at \d+%-\d+% of its pre-crash \d+ ops\/s while down.*; network crash: /,
+    )
     expect(v.detail).toContain('failed calls in 6 of 6 outage buckets and 0 buckets outside it')
   })
 
   it('fails when the bystander loses more than 10% in one bucket of the outage', () => {
-    expect(timelineCheck(doctor('network', 'bystander_ops_s', t.crashMs + 2 * t.bucketMs, (v) => v * 0.85)).holds).toBe(false)
-    expect(timelineCheck(doctor('network', 'bystander_ops_s', t.crashMs + 2 * t.bucketMs, (v) => v * 0.95)).holds).toBe(true)
+    expect(timelineCheck(doctor('network', 'bystander_ops_s', t.crashMs + 2 * t.bucketMs, (v) => v * 0.85)).holds).toBe(
+      false,
+    )
+    expect(timelineCheck(doctor('network', 'bystander_ops_s', t.crashMs + 2 * t.bucketMs, (v) => v * 0.95)).holds).toBe(
+      true,
+    )
   })
 
   it('fails when the affected workload keeps running while its domain is down, or does not come back', () => {
     expect(timelineCheck(doctor('storage', 'affected_ops_s', t.crashMs + t.bucketMs, () => 3000)).holds).toBe(false)
     let after = rows
-    for (let ms = restartAt; ms < restartAt + t.afterMs; ms += t.bucketMs) after = after.map((r) => (r.params.domain === 'storage' && r.metric === 'affected_ops_s' && r.params.t_ms === ms ? {...r, value: r.value * 0.5} : r))
+    for (let ms = restartAt; ms < restartAt + t.afterMs; ms += t.bucketMs)
+      after = after.map((r) =>
+        r.params.domain === 'storage' && r.metric === 'affected_ops_s' && r.params.t_ms === ms
+          ? {...r, value: r.value * 0.5}
+          : r,
+      )
     expect(timelineCheck(after).holds).toBe(false)
   })
 

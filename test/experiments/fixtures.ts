@@ -11,7 +11,14 @@ export const fakeEngine = (events: number): EngineStats => ({
   simulatedSecondsPerHostSecond: 2,
 })
 
-export const fakeProfile = {name: 'test-profile', path: '/dev/null', hash: 'abc', profile: {}, params: {}, estimates: ['cpu.x']} as unknown as LoadedProfile
+export const fakeProfile = {
+  name: 'test-profile',
+  path: '/dev/null',
+  hash: 'abc',
+  profile: {},
+  params: {},
+  estimates: ['cpu.x'],
+} as unknown as LoadedProfile
 
 /** latency = threads * factor(system); throughput = its inverse; factor native 2, virtuos 1. */
 export const arith: ExperimentDef = {
@@ -29,6 +36,10 @@ export const arith: ExperimentDef = {
   ],
   run(point, system, ctx) {
     const latency = Number(point.threads) * (system === 'native' ? 2 : 1)
-    return {metrics: {latency, throughput: 1 / latency}, engine: fakeEngine(ctx.seed % 100), notes: system === 'virtuos' ? ['fast'] : []}
+    return {
+      metrics: {latency, throughput: 1 / latency},
+      engine: fakeEngine(ctx.seed % 100),
+      notes: system === 'virtuos' ? ['fast'] : [],
+    }
   },
 }

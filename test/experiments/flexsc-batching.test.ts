@@ -29,7 +29,10 @@ describe('flexsc-batching', () => {
     const ref = flexscBatching.reference!
     expect(ref).toHaveLength(15)
     expect(ref.filter((r) => r.metric === 'ratio_vs_sync')).toHaveLength(14)
-    expect(ref.find((r) => r.metric === 'ns_per_call')).toMatchObject({point: {batch: 1, placement: 'remote-core'}, value: 700})
+    expect(ref.find((r) => r.metric === 'ns_per_call')).toMatchObject({
+      point: {batch: 1, placement: 'remote-core'},
+      value: 700,
+    })
     expect(ref.every((r) => r.source.includes('FlexSC'))).toBe(true)
     expect(published('same-core', 1).ratio).toBeCloseTo(1.43)
     expect(published('remote-core', 1)).toMatchObject({kind: 'at-least', ratio: 10})
@@ -39,7 +42,8 @@ describe('flexsc-batching', () => {
   })
 
   it('reproduces the shape: a lone call costs more, batching wins on the same core, remote pays an IPI and recoups by 64', () => {
-    const ratio = (batch: number, placement: string) => flexscBatching.run({batch, placement}, 'flexsc', ctx).metrics.ratio_vs_sync
+    const ratio = (batch: number, placement: string) =>
+      flexscBatching.run({batch, placement}, 'flexsc', ctx).metrics.ratio_vs_sync
     const same1 = ratio(1, 'same-core')
     expect(same1).toBeGreaterThan(1)
     expect(ratio(2, 'same-core')).toBeLessThan(same1)
@@ -54,11 +58,26 @@ describe('flexsc-batching', () => {
 
   it('checks its claim from its own reference points: each within its bound or 15% of its value', () => {
     const row = (batch: number, placement: string, metric: string, value: number): ResultRow => ({
-      experiment: 'flexsc-batching', system: 'flexsc', params: {batch, placement}, metric, value, unit: '', better: 'lower',
-      nativeValue: null, ratioVsNative: null, seed: 1, profile: 'flexsc-i7',
+      experiment: 'flexsc-batching',
+      system: 'flexsc',
+      params: {batch, placement},
+      metric,
+      value,
+      unit: '',
+      better: 'lower',
+      nativeValue: null,
+      ratioVsNative: null,
+      seed: 1,
+      profile: 'flexsc-i7',
     })
-    const good = [row(1, 'same-core', 'ratio_vs_sync', 1.5), row(2, 'same-core', 'ratio_vs_sync', 0.9), row(32, 'same-core', 'ratio_vs_sync', 0.45),
-      row(1, 'remote-core', 'ratio_vs_sync', 10), row(32, 'remote-core', 'ratio_vs_sync', 1.1), row(1, 'remote-core', 'ns_per_call', 750)]
+    const good = [
+      row(1, 'same-core', 'ratio_vs_sync', 1.5),
+      row(2, 'same-core', 'ratio_vs_sync', 0.9),
+      row(32, 'same-core', 'ratio_vs_sync', 0.45),
+      row(1, 'remote-core', 'ratio_vs_sync', 10),
+      row(32, 'remote-core', 'ratio_vs_sync', 1.1),
+      row(1, 'remote-core', 'ns_per_call', 750),
+    ]
     expect(flexscBatching.claimCheck!(good).holds).toBe(true)
     // a lone same-core call 30% slower than published fails; so does a remote call far above the axis
     expect(flexscBatching.claimCheck!([...good.slice(1), row(1, 'same-core', 'ratio_vs_sync', 1.86)]).holds).toBe(false)

@@ -5,11 +5,21 @@ import type {Point, ResultRow, SystemId} from '../../src/experiments/types.js'
 import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
-const at = (point: Point, system: SystemId, seed = 1) => mpServer.run(point, system, {seed, quick: true, profile}).metrics
+const at = (point: Point, system: SystemId, seed = 1) =>
+  mpServer.run(point, system, {seed, quick: true, profile}).metrics
 
 const row = (system: SystemId, value: number, ratio: number | null): ResultRow => ({
-  experiment: 'mp-server', system, params: {processes: 1, clients: 16, file_bytes: 256}, metric: 'requests_per_s', value,
-  unit: 'req/s', better: 'higher', nativeValue: 100, ratioVsNative: ratio, seed: 1, profile: 'p',
+  experiment: 'mp-server',
+  system,
+  params: {processes: 1, clients: 16, file_bytes: 256},
+  metric: 'requests_per_s',
+  value,
+  unit: 'req/s',
+  better: 'higher',
+  nativeValue: 100,
+  ratioVsNative: ratio,
+  seed: 1,
+  profile: 'p',
 })
 
 describe('mp-server experiment', () => {

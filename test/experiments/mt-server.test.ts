@@ -6,14 +6,15 @@ import type {Point, SystemId} from '../../src/experiments/types.js'
 import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
-const at = (point: Point, system: SystemId, seed = 1) => mtServer.run(point, system, {seed, quick: true, profile}).metrics
+const at = (point: Point, system: SystemId, seed = 1) =>
+  mtServer.run(point, system, {seed, quick: true, profile}).metrics
 
 describe('mt-server experiment', () => {
   it('16 clients get more requests/s than one; latency is at least a network round trip', () => {
     const one = at({clients: 1, file_bytes: 256}, 'native')
     const many = at({clients: 16, file_bytes: 256}, 'native')
     expect(many.requests_per_s).toBeGreaterThan(2 * one.requests_per_s)
-    expect(one.latency_mean_ms).toBeGreaterThan((2 * profile.params.nic.linkLatency) / profile.params.clockHz * 1e3)
+    expect(one.latency_mean_ms).toBeGreaterThan(((2 * profile.params.nic.linkLatency) / profile.params.clockHz) * 1e3)
   })
 
   it('large files are bounded by the wire: bytes/s below TCP goodput on GigE', () => {

@@ -9,7 +9,9 @@ const at = (point: Point, system: SystemId, seed = 1) => oltp.run(point, system,
 
 describe('oltp experiment', () => {
   it('tps grows from 1 to 4 threads (native, sync commit)', () => {
-    expect(at({threads: 4, sync_commit: 'on'}, 'native').tps).toBeGreaterThan(at({threads: 1, sync_commit: 'on'}, 'native').tps)
+    expect(at({threads: 4, sync_commit: 'on'}, 'native').tps).toBeGreaterThan(
+      at({threads: 1, sync_commit: 'on'}, 'native').tps,
+    )
   })
 
   it('turning synchronous commit off raises tps and lowers p95 latency at one thread', () => {
@@ -22,7 +24,9 @@ describe('oltp experiment', () => {
   })
 
   it('is deterministic for a seed', () => {
-    expect(at({threads: 4, sync_commit: 'off'}, 'virtuos', 7)).toEqual(at({threads: 4, sync_commit: 'off'}, 'virtuos', 7))
+    expect(at({threads: 4, sync_commit: 'off'}, 'virtuos', 7)).toEqual(
+      at({threads: 4, sync_commit: 'off'}, 'virtuos', 7),
+    )
   })
 
   it('flexsc runs sysbench OLTP: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {

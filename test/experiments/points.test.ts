@@ -40,7 +40,12 @@ describe('pointSeed', () => {
 
   it('differs when any input differs', () => {
     const base = pointSeed(1, 'e', {a: 1})
-    const others = [pointSeed(2, 'e', {a: 1}), pointSeed(1, 'f', {a: 1}), pointSeed(1, 'e', {a: 2}), pointSeed(1, 'e', {a: '1'})]
+    const others = [
+      pointSeed(2, 'e', {a: 1}),
+      pointSeed(1, 'f', {a: 1}),
+      pointSeed(1, 'e', {a: 2}),
+      pointSeed(1, 'e', {a: '1'}),
+    ]
     for (const s of others) expect(s).not.toBe(base)
   })
 

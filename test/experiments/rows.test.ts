@@ -4,10 +4,16 @@ import {buildRows, checkPointResult, sumEngineStats} from '../../src/experiments
 import type {ExperimentDef, PointResult} from '../../src/experiments/types.js'
 import {arith, fakeEngine} from './fixtures.js'
 
-const res = (latency: number, throughput: number): PointResult => ({metrics: {latency, throughput}, engine: fakeEngine(1)})
+const res = (latency: number, throughput: number): PointResult => ({
+  metrics: {latency, throughput},
+  engine: fakeEngine(1),
+})
 
 describe('buildRows', () => {
-  const points = [{threads: 1, kind: 'a'}, {threads: 3, kind: 'a'}]
+  const points = [
+    {threads: 1, kind: 'a'},
+    {threads: 3, kind: 'a'},
+  ]
   const results = [
     [res(2, 0.5), res(1, 1)],
     [res(6, 4), res(3, 0)],
@@ -16,8 +22,14 @@ describe('buildRows', () => {
 
   it('orders rows by point, then system, then metric', () => {
     expect(rows.map((r) => `${r.params.threads}/${r.system}/${r.metric}`)).toEqual([
-      '1/native/latency', '1/native/throughput', '1/virtuos/latency', '1/virtuos/throughput',
-      '3/native/latency', '3/native/throughput', '3/virtuos/latency', '3/virtuos/throughput',
+      '1/native/latency',
+      '1/native/throughput',
+      '1/virtuos/latency',
+      '1/virtuos/throughput',
+      '3/native/latency',
+      '3/native/throughput',
+      '3/virtuos/latency',
+      '3/virtuos/throughput',
     ])
   })
 
@@ -28,7 +40,9 @@ describe('buildRows', () => {
   })
 
   it('gives native rows a ratio of 1', () => {
-    expect(rows.filter((r) => r.system === 'native' && r.nativeValue !== 0).every((r) => r.ratioVsNative === 1)).toBe(true)
+    expect(rows.filter((r) => r.system === 'native' && r.nativeValue !== 0).every((r) => r.ratioVsNative === 1)).toBe(
+      true,
+    )
   })
 
   it('leaves the ratio empty when native is 0', () => {
@@ -53,7 +67,9 @@ describe('checkPointResult', () => {
   })
   it('rejects a missing, extra or non-finite metric', () => {
     expect(() => checkPointResult(def, 'x', {metrics: {latency: 1}, engine: fakeEngine(1)})).toThrow(InvariantError)
-    expect(() => checkPointResult(def, 'x', {metrics: {latency: 1, throughput: 1, extra: 2}, engine: fakeEngine(1)})).toThrow(/extra/)
+    expect(() =>
+      checkPointResult(def, 'x', {metrics: {latency: 1, throughput: 1, extra: 2}, engine: fakeEngine(1)}),
+    ).toThrow(/extra/)
     expect(() => checkPointResult(def, 'x', res(NaN, 1))).toThrow(/finite/)
   })
 })
@@ -64,9 +80,14 @@ describe('sumEngineStats', () => {
       {events: 100, simulatedCycles: 1000, hostSeconds: 1, eventsPerSecond: 100, simulatedSecondsPerHostSecond: 4},
       {events: 300, simulatedCycles: 3000, hostSeconds: 3, eventsPerSecond: 100, simulatedSecondsPerHostSecond: 2},
     ])
-    expect(t).toEqual(
-      {points: 2, events: 400, simulatedCycles: 4000, hostSeconds: 4, eventsPerSecond: 100, simulatedSecondsPerHostSecond: 2.5},
-    )
+    expect(t).toEqual({
+      points: 2,
+      events: 400,
+      simulatedCycles: 4000,
+      hostSeconds: 4,
+      eventsPerSecond: 100,
+      simulatedSecondsPerHostSecond: 2.5,
+    })
   })
   it('reports zero rates for no time at all', () => {
     expect(sumEngineStats([]).eventsPerSecond).toBe(0)

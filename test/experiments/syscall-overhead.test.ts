@@ -7,13 +7,17 @@ import {pvTrapEntry, pvTrapExit, trapEntry, trapExit} from '../../src/machine/co
 
 const profile = loadProfile()
 /** One quick point on the default profile. */
-const metricsAt = (def: ExperimentDef, point: Point, system: SystemId, seed = 1) => def.run(point, system, {seed, quick: true, profile}).metrics
+const metricsAt = (def: ExperimentDef, point: Point, system: SystemId, seed = 1) =>
+  def.run(point, system, {seed, quick: true, profile}).metrics
 
 describe('syscall-overhead', () => {
   it('declares the issue 6 axes and metrics, and its workload file loads', () => {
     expect(syscallOverhead.axes.map((a) => a.name)).toEqual(['syscall', 'threads'])
     expect(syscallOverhead.axes[1].full).toEqual([1, 2, 4, 8, 16, 64])
-    expect(syscallOverhead.metrics.map((m) => [m.name, m.better])).toEqual([['latency_ns', 'lower'], ['calls_per_s', 'higher']])
+    expect(syscallOverhead.metrics.map((m) => [m.name, m.better])).toEqual([
+      ['latency_ns', 'lower'],
+      ['calls_per_s', 'higher'],
+    ])
     expect(syscallOverheadWorkload().loopInstructions.value).toBeGreaterThanOrEqual(0)
   })
 

@@ -5,7 +5,8 @@ import type {Point, SystemId} from '../../src/experiments/types.js'
 import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
-const mbps = (point: Point, system: SystemId, seed = 1) => ttcpExperiment.run(point, system, {seed, quick: true, profile}).metrics.throughput_mbps
+const mbps = (point: Point, system: SystemId, seed = 1) =>
+  ttcpExperiment.run(point, system, {seed, quick: true, profile}).metrics.throughput_mbps
 
 describe('ttcp experiment', () => {
   it('sweeps 1 KiB to 1 MiB', () => {

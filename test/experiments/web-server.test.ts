@@ -21,7 +21,10 @@ describe('webServerPoint', () => {
     })
     const mt = threads({clients: 4, file_bytes: 256}, 'native', ctx)
     const mp = procs({processes: 2, clients: 4, file_bytes: 256}, 'native', ctx)
-    expect(shapes).toEqual([{kind: 'threads', threads: 2}, {kind: 'processes', processes: 2}])
+    expect(shapes).toEqual([
+      {kind: 'threads', threads: 2},
+      {kind: 'processes', processes: 2},
+    ])
     for (const r of [mt, mp]) {
       expect(Object.keys(r.metrics)).toEqual(['requests_per_s', 'latency_mean_ms'])
       expect(r.metrics.requests_per_s).toBeGreaterThan(0)

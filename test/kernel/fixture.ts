@@ -13,7 +13,9 @@ export interface TestSystem {
   system: System
 }
 
-export function nativeSystem(opts: {cores?: number; kernel?: Partial<KernelParams>; params?: MachineParams} = {}): TestSystem {
+export function nativeSystem(
+  opts: {cores?: number; kernel?: Partial<KernelParams>; params?: MachineParams} = {},
+): TestSystem {
   const base = opts.params ?? e5520Params()
   const params: MachineParams = {...base, cores: opts.cores ?? base.cores}
   const host = new KernelTestHost()

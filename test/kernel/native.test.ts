@@ -18,7 +18,9 @@ describe('native trap path', () => {
     })
     host.run()
     expect(ppid).toBe(0)
-    expect(took).toBe(params.cpu.syscallEntry + kernelWork(params, params.syscalls.defaultFootprint) + params.cpu.syscallExit)
+    expect(took).toBe(
+      params.cpu.syscallEntry + kernelWork(params, params.syscalls.defaultFootprint) + params.cpu.syscallExit,
+    )
     system.checkInvariants()
   })
 
@@ -78,10 +80,12 @@ describe('native trap path', () => {
     system.spawnProcess(function* (sys) {
       const tids: number[] = []
       for (let i = 0; i < 2; i++) {
-        tids.push(yield* sys.spawnThread(function* (t) {
-          yield* t.compute(1_000_000)
-          return 10 + i
-        }))
+        tids.push(
+          yield* sys.spawnThread(function* (t) {
+            yield* t.compute(1_000_000)
+            return 10 + i
+          }),
+        )
       }
       joined = []
       for (const tid of tids) joined.push(yield* sys.joinThread(tid))
@@ -166,7 +170,7 @@ describe('processes', () => {
   })
 })
 
-describe('trivial calls (the profile\'s null footprint)', () => {
+describe("trivial calls (the profile's null footprint)", () => {
   it('native getppid/getsockopt on the E5520 profile cost the measured 58 ns round trip; read keeps its footprint', async () => {
     const {loadProfile} = await import('../../src/config/index.js')
     const {params} = loadProfile({})

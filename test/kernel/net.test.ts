@@ -103,7 +103,8 @@ describe('TCP', () => {
 
   it('loopback: no delayed-ACK stall at any reader buffer size; throughput grows with the buffer', () => {
     // A feeder writes 256 KiB per call (4 x 64 KiB loopback segments + a runt) and keeps the
-    // connection open; the reader's buffer varies. Before Minshall's Nagle check a runt behind a full segment waited for the 40 ms
+    // connection open; the reader's buffer varies. Before Minshall's Nagle check a runt behind a full segment waited
+    // for the 40 ms
     // delayed ACK (64 KiB reader: ~208 MB/s instead of GB/s).
     const total = 22 * 64 * 1024
     const run = (readBytes: number) => {
@@ -238,12 +239,14 @@ describe('receive-side socket lock', () => {
       const [r, w] = fds!
       const tids: number[] = []
       for (let i = 0; i < 6; i++) {
-        tids.push(yield* sys.spawnThread(function* (t) {
-          for (let k = 0; k < 4; k++) {
-            const n = (yield* t.read(r, 1)).ret
-            got.push(n)
-          }
-        }))
+        tids.push(
+          yield* sys.spawnThread(function* (t) {
+            for (let k = 0; k < 4; k++) {
+              const n = (yield* t.read(r, 1)).ret
+              got.push(n)
+            }
+          }),
+        )
       }
       for (let k = 0; k < 24; k++) {
         yield* sys.write(w, 1)
@@ -257,4 +260,3 @@ describe('receive-side socket lock', () => {
     system.checkInvariants()
   })
 })
-

@@ -127,7 +127,7 @@ describe('an epoll server under many clients', () => {
             open--
             continue
           }
-          for (let got = r.ret; got % 200 !== 0; ) got += (yield* sys.recv(fd, 200 - (got % 200))).ret
+          for (let got = r.ret; got % 200 !== 0;) got += (yield* sys.recv(fd, 200 - (got % 200))).ret
           served++
           yield* sys.compute(20_000)
           yield* sys.send(fd, 2000)

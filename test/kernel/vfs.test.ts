@@ -131,8 +131,18 @@ describe('VFS and page cache', () => {
     })
     host.run()
     expect(r).toEqual({
-      noent: 'ENOENT', fd: 0, size: 10, dup2: 9, shared: 10, dup: 1, flags: O.RDWR | O.NONBLOCK | O.CREAT,
-      close: 0, closeAgain: 'EBADF', unlink: 0, statGone: 'ENOENT', badRead: 'EBADF',
+      noent: 'ENOENT',
+      fd: 0,
+      size: 10,
+      dup2: 9,
+      shared: 10,
+      dup: 1,
+      flags: O.RDWR | O.NONBLOCK | O.CREAT,
+      close: 0,
+      closeAgain: 'EBADF',
+      unlink: 0,
+      statGone: 'ENOENT',
+      badRead: 'EBADF',
     })
   })
 })

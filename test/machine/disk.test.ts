@@ -11,7 +11,7 @@ const totalSectors = tracks * sectorsPerTrack - 64
 /** Deterministic 32-bit LCG for test inputs. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32
 }
 
 function readOnce(host: TestHost, disk: Disk, sector: number, bytes = 4096): number {
@@ -68,7 +68,8 @@ describe('disk queue', () => {
     const disk = new Disk(host, p, schedule)
     const rand = lcg(7)
     const done: number[] = []
-    for (let i = 0; i < 16; i++) disk.submit({sector: Math.floor(rand() * totalSectors), bytes: 4096, write: false}, (t) => done.push(t))
+    for (let i = 0; i < 16; i++)
+      disk.submit({sector: Math.floor(rand() * totalSectors), bytes: 4096, write: false}, (t) => done.push(t))
     expect(disk.queueLength).toBe(16)
     host.run()
     return {done, disk, makespan: Math.max(...done)}

@@ -17,7 +17,13 @@ export interface LoopResult {
   indirect: number
 }
 
-export function syscallLoop(params: MachineParams, ws: UserWorkingSet, n: number, call = 'pwrite', periods = 400): LoopResult {
+export function syscallLoop(
+  params: MachineParams,
+  ws: UserWorkingSet,
+  n: number,
+  call = 'pwrite',
+  periods = 400,
+): LoopResult {
   const fp = footprintOf(params, call)
   let state = cleanCacheState()
   let stall = 0
@@ -44,7 +50,13 @@ export function syscallLoop(params: MachineParams, ws: UserWorkingSet, n: number
 }
 
 /** Cycles after one call on a clean core until a burst's IPC is back within `within` of undisturbed. */
-export function recoveryCycles(params: MachineParams, ws: UserWorkingSet, call = 'pwrite', step = 100, within = 0.05): number {
+export function recoveryCycles(
+  params: MachineParams,
+  ws: UserWorkingSet,
+  call = 'pwrite',
+  step = 100,
+  within = 0.05,
+): number {
   let state = pollute(params, cleanCacheState(), footprintOf(params, call), ws)
   let cycles = 0
   for (let i = 0; i < 100_000; i++) {

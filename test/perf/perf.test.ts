@@ -36,7 +36,11 @@ describe('perf tasks', () => {
 describe('virtuos perf --json', () => {
   it('prints only the JSON report', () => {
     ensureBuilt()
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'perf', '--json', '--time', '20', '--task', 'hold-model'], {cwd: ROOT, encoding: 'utf8'})
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/run.js'), 'perf', '--json', '--time', '20', '--task', 'hold-model'],
+      {cwd: ROOT, encoding: 'utf8'},
+    )
     expect(r.status).toBe(0)
     const out = JSON.parse(r.stdout)
     expect(Object.keys(out)).toEqual(['tasks'])

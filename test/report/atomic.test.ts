@@ -9,7 +9,10 @@ const fresh = () => mkdtempSync(join(tmpdir(), 'virtuos-atomic-'))
 describe('writeFilesAtomic', () => {
   it('writes every file, creating the directory, and leaves no temporary file', () => {
     const dir = join(fresh(), 'out')
-    writeFilesAtomic([{path: join(dir, 'a.csv'), data: 'x\n'}, {path: join(dir, 'a.meta.json'), data: '{}\n'}])
+    writeFilesAtomic([
+      {path: join(dir, 'a.csv'), data: 'x\n'},
+      {path: join(dir, 'a.meta.json'), data: '{}\n'},
+    ])
     expect(readFileSync(join(dir, 'a.csv'), 'utf8')).toBe('x\n')
     expect(readdirSync(dir).sort()).toEqual(['a.csv', 'a.meta.json'])
   })
@@ -18,7 +21,10 @@ describe('writeFilesAtomic', () => {
     const dir = fresh()
     writeFileSync(join(dir, 'blocker'), '') // a file where the second file wants a directory
     expect(() =>
-      writeFilesAtomic([{path: join(dir, 'a.csv'), data: 'x'}, {path: join(dir, 'blocker', 'b.csv'), data: 'y'}]),
+      writeFilesAtomic([
+        {path: join(dir, 'a.csv'), data: 'x'},
+        {path: join(dir, 'blocker', 'b.csv'), data: 'y'},
+      ]),
     ).toThrow()
     expect(readdirSync(dir)).toEqual(['blocker'])
     expect(existsSync(join(dir, 'a.csv'))).toBe(false)

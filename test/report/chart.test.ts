@@ -25,7 +25,8 @@ describe('chartsFromCsv', () => {
       expect(svg.root).toMatch(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
       expect(svg.root).toMatch(/width="\d+" height="\d+"/)
       expect(svg.closed).toBe(true)
-      for (const system of ['native', 'virtuos']) expect(svg.labels.some((l) => l.includes(`system: ${system}`))).toBe(true)
+      for (const system of ['native', 'virtuos'])
+        expect(svg.labels.some((l) => l.includes(`system: ${system}`))).toBe(true)
       expect(svg.labels).toContainEqual(expect.stringMatching(/legend titled 'system'/))
       expect(svg.texts).toContain('clients')
       expect(svg.texts).toContainEqual(expect.stringMatching(new RegExp(`^${c.metric} \\(`)))
@@ -37,7 +38,11 @@ describe('chartsFromCsv', () => {
     const run = await selftestRun()
     const [chart] = await chartsFromCsv(toCsv(run.rows), selftest)
     expect(inspect(chart.svg).texts).toContain('clients (threads)')
-    const lines = [...chart.svg.matchAll(/<path aria-label="[^"]*system: (\w+)"[^>]*aria-roledescription="line mark"[^>]*stroke-dasharray="([^"]*)"/g)]
+    const lines = [
+      ...chart.svg.matchAll(
+        /<path aria-label="[^"]*system: (\w+)"[^>]*aria-roledescription="line mark"[^>]*stroke-dasharray="([^"]*)"/g,
+      ),
+    ]
     expect(Object.fromEntries(lines.map((m) => [m[1], m[2]]))).toEqual({native: '6,4', virtuos: '1,0'})
   })
 
@@ -57,13 +62,16 @@ describe('chartsFromCsv', () => {
     const [chart] = await chartsFromCsv(toCsv(copyRows()), copyDef)
     const svg = inspect(chart.svg)
     expect(svg.texts).toEqual(expect.arrayContaining(['64 B', '1 KiB', '64 KiB', '1 MiB', 'file', 'socket']))
-    for (const system of ['native', 'virtuos', 'flexsc']) expect(svg.labels.some((l) => l.includes(`system: ${system}`))).toBe(true)
+    for (const system of ['native', 'virtuos', 'flexsc'])
+      expect(svg.labels.some((l) => l.includes(`system: ${system}`))).toBe(true)
     // The published point is drawn once, at its value.
     expect(svg.labels.filter((l) => /latency \(us\): 40; system: virtuos/.test(l))).toHaveLength(1)
   })
 
   it('keeps a short sweep linear and draws bars when nothing numeric is swept', () => {
-    const linear = JSON.stringify(chartSpecs(copyRows().filter((r) => r.params.size === 64 || r.params.size === 1024))[0].spec)
+    const linear = JSON.stringify(
+      chartSpecs(copyRows().filter((r) => r.params.size === 64 || r.params.size === 1024))[0].spec,
+    )
     expect(linear).not.toContain('"type":"log"')
     const single = chartSpecs(copyRows().filter((r) => r.params.size === 64 && r.params.target === 'file'))
     expect(JSON.stringify(single[0].spec)).toContain('"mark":{"type":"bar"}')
@@ -74,7 +82,9 @@ describe('chartsFromCsv', () => {
       .filter((r) => r.params.size === 64 && r.params.target === 'file' && r.system !== 'flexsc')
       .map((r) => ({...r, value: r.system === 'native' ? 300 : 0.25}))
     const [chart] = await chartsFromCsv(toCsv(rows), copyDef)
-    const bars = [...chart.svg.matchAll(/aria-roledescription="bar" d="M[-\d.]+,[-\d.]+h[\d.]+v([-\d.]+)/g)].map((m) => Number(m[1]))
+    const bars = [...chart.svg.matchAll(/aria-roledescription="bar" d="M[-\d.]+,[-\d.]+h[\d.]+v([-\d.]+)/g)].map((m) =>
+      Number(m[1]),
+    )
     expect(bars).toHaveLength(2)
     for (const h of bars) expect(h).toBeGreaterThan(10)
     expect(inspect(chart.svg).texts).toContain('native (grey baseline)')
@@ -114,9 +124,15 @@ describe('chartsFromCsv', () => {
       ],
     }
     const [chart] = chartSpecs(copyRows(), def)
-    const spec = chart.spec as unknown as {data: {values: {source: string; kind?: string; x: number}[]}; title: {subtitle: string[]}}
+    const spec = chart.spec as unknown as {
+      data: {values: {source: string; kind?: string; x: number}[]}
+      title: {subtitle: string[]}
+    }
     const refs = spec.data.values.filter((d) => d.source === 'paper')
-    expect(refs.map((d) => [d.x, d.kind])).toEqual([[65536, 'about'], [1024, 'at-least']])
+    expect(refs.map((d) => [d.x, d.kind])).toEqual([
+      [65536, 'about'],
+      [1024, 'at-least'],
+    ])
     const json = JSON.stringify(chart.spec)
     expect(json).toContain('M-1,-1L1,1M-1,1L1,-1')
     expect(json).toContain('M-1,0L1,0M0,0L0,-1.6')

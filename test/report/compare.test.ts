@@ -1,5 +1,13 @@
 import {describe, expect, it} from 'vitest'
-import {compareRows, comparisonFailed, comparisonJson, counts, relativeChange, renderComparison, tolerancesOf} from '../../src/report/compare.js'
+import {
+  compareRows,
+  comparisonFailed,
+  comparisonJson,
+  counts,
+  relativeChange,
+  renderComparison,
+  tolerancesOf,
+} from '../../src/report/compare.js'
 import {MARKDOWN_ROWS, renderJunit, renderMarkdownSummary} from '../../src/report/gate.js'
 import type {ExperimentDef, ResultRow} from '../../src/experiments/types.js'
 import {row} from './fixtures.js'
@@ -37,7 +45,9 @@ describe('compareRows', () => {
     const c = compareRows(base, now, 0.02)
     expect(c).toMatchObject({checked: 4, moved: [], missing: [], extra: []})
     expect(comparisonFailed(c)).toBe(false)
-    expect(renderComparison(c, 'b')).toMatch(/4 rows checked against b \(tolerance 2%\): 0 moved \(0 regressed, 0 improved\), 0 verdict flips, 0 missing, 0 extra: ok/)
+    expect(renderComparison(c, 'b')).toMatch(
+      /4 rows checked against b \(tolerance 2%\): 0 moved \(0 regressed, 0 improved\), 0 verdict flips, 0 missing, 0 extra: ok/,
+    )
   })
 
   it('lists rows beyond the tolerance largest first, classified by the metric direction', () => {
@@ -56,8 +66,18 @@ describe('compareRows', () => {
   })
 
   it('a higher-is-better metric that rises improved, one that falls regressed', () => {
-    const hi = [row({system: 'native', value: 10, better: 'higher', metric: 'tput'}), row({system: 'virtuos', value: 10, better: 'higher', metric: 'tput'})]
-    const c = compareRows(hi, [{...hi[0], value: 12}, {...hi[1], value: 8}], 0.02)
+    const hi = [
+      row({system: 'native', value: 10, better: 'higher', metric: 'tput'}),
+      row({system: 'virtuos', value: 10, better: 'higher', metric: 'tput'}),
+    ]
+    const c = compareRows(
+      hi,
+      [
+        {...hi[0], value: 12},
+        {...hi[1], value: 8},
+      ],
+      0.02,
+    )
     expect(c.moved.map((m) => m.kind).sort()).toEqual(['improved', 'regressed'])
     expect(counts(c)).toMatchObject({moved: 2, regressed: 1, improved: 1, failed: true})
   })
@@ -86,11 +106,19 @@ describe('compareRows', () => {
     const c = compareRows(two, now, tolerancesOf(0.02, 0, {latency: {relative: 0.05}}))
     expect(c.moved.map((m) => m.old.metric)).toEqual(['tput'])
     expect(renderComparison(c, 'b')).toMatch(/tolerance 2%, latency 5%/)
-    expect(compareRows(two, now, tolerancesOf(0.02, 0, {tput: {absolute: 4}, latency: {absolute: 5}})).moved).toHaveLength(0)
+    expect(
+      compareRows(two, now, tolerancesOf(0.02, 0, {tput: {absolute: 4}, latency: {absolute: 5}})).moved,
+    ).toHaveLength(0)
   })
 
   it('reports rows on one side only as missing or extra, matched on system, params and metric', () => {
-    const now = [base[0], base[1], base[2], row({system: 'virtuos', params: {n: 3}, value: 0}), row({system: 'virtuos', params: {n: 2}, value: 0, metric: 'other'})]
+    const now = [
+      base[0],
+      base[1],
+      base[2],
+      row({system: 'virtuos', params: {n: 3}, value: 0}),
+      row({system: 'virtuos', params: {n: 2}, value: 0, metric: 'other'}),
+    ]
     const c = compareRows(base, now, 0.02)
     expect(c.missing).toEqual([base[3]])
     expect(c.extra.map((r) => [r.params.n, r.metric])).toEqual([
@@ -104,7 +132,11 @@ describe('compareRows', () => {
   })
 
   it('distinguishes a numeric param from the same text', () => {
-    const c = compareRows([row({system: 'native', params: {n: 1}, value: 1})], [row({system: 'native', params: {n: '1'}, value: 1})], 0)
+    const c = compareRows(
+      [row({system: 'native', params: {n: 1}, value: 1})],
+      [row({system: 'native', params: {n: '1'}, value: 1})],
+      0,
+    )
     expect([c.missing.length, c.extra.length]).toEqual([1, 1])
   })
 })
@@ -113,7 +145,14 @@ describe('claim verdicts', () => {
   it('judges each side with the experiment claimCheck and lists a flip first', () => {
     const now = base.map((r, i) => (i === 1 ? {...r, value: 300} : i === 0 ? {...r, value: 500} : r))
     const c = compareRows(base, now, 0.02, {definitions})
-    expect(c.claims).toEqual([expect.objectContaining({experiment: 'exp', flipped: true, old: expect.objectContaining({holds: true}), now: expect.objectContaining({holds: false})})])
+    expect(c.claims).toEqual([
+      expect.objectContaining({
+        experiment: 'exp',
+        flipped: true,
+        old: expect.objectContaining({holds: true}),
+        now: expect.objectContaining({holds: false}),
+      }),
+    ])
     const text = renderComparison(c, 'b')
     expect(text.indexOf('claim verdicts that flipped')).toBe(0)
     expect(text).toMatch(/exp\s+supported\s+not supported\s+virtuos at n=1: 300/)
@@ -136,10 +175,14 @@ describe('CI reports', () => {
 
   it('JUnit: one suite per experiment, a figures case and a claim case, failures escaped', () => {
     const x = renderJunit(c, 'results/baseline')
-    expect(x).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="virtuos bench compare" tests="3" failures="2" errors="0">/)
+    expect(x).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="virtuos bench compare" tests="3" failures="2" errors="0">/,
+    )
     expect(x).toMatch(/<testsuite name="exp" tests="2" failures="2"/)
     expect(x).toMatch(/<testsuite name="other" tests="1" failures="0"/)
-    expect(x).toMatch(/<testcase classname="virtuos.exp" name="exp: figures" time="0">\n\s+<failure message="1 moved, 0 missing, 0 extra \(tolerance 2%\)" type="moved">regressed: virtuos n=1 latency 200 -&gt; 300 \(\+50%\)<\/failure>/)
+    expect(x).toMatch(
+      /<testcase classname="virtuos.exp" name="exp: figures" time="0">\n\s+<failure message="1 moved, 0 missing, 0 extra \(tolerance 2%\)" type="moved">regressed: virtuos n=1 latency 200 -&gt; 300 \(\+50%\)<\/failure>/,
+    )
     expect(x).toMatch(/name="exp: claim"[^]*?<failure message="claim verdict flipped: was supported, now not supported/)
     expect(x).toMatch(/<testcase classname="virtuos.other" name="other: figures" time="0"\/>/)
     expect(x.trimEnd().endsWith('</testsuites>')).toBe(true)
@@ -152,13 +195,27 @@ describe('CI reports', () => {
     expect(m).toMatch(/### Claim verdicts that flipped\n\n\| experiment \| was \| now \| detail \|/)
     expect(m).toMatch(/\| exp \| virtuos \| n=1 \| latency \| 🔻 regressed \| 200 \| 300 \| \+50% \|/)
     const many = Array.from({length: MARKDOWN_ROWS + 5}, (_, i) => row({system: 'native', params: {n: i}, value: 1}))
-    const big = renderMarkdownSummary(compareRows(many, many.map((r) => ({...r, value: 2})), 0.02), 'b')
+    const big = renderMarkdownSummary(
+      compareRows(
+        many,
+        many.map((r) => ({...r, value: 2})),
+        0.02,
+      ),
+      'b',
+    )
     expect(big).toMatch(/\.\.\. and 5 more/)
     expect(renderMarkdownSummary(compareRows(base, base, 0.02), 'b')).toMatch(/✅ no figure moved/)
   })
 
   it('JSON: summary counts, classes and null for a change from 0', () => {
-    const j = comparisonJson(compareRows(base, base.map((r, i) => (i === 3 ? {...r, value: 2} : r)), 0.02), 'b')
+    const j = comparisonJson(
+      compareRows(
+        base,
+        base.map((r, i) => (i === 3 ? {...r, value: 2} : r)),
+        0.02,
+      ),
+      'b',
+    )
     expect(j.summary).toMatchObject({checked: 4, moved: 1, regressed: 1, failed: true})
     expect(j.moved[0]).toMatchObject({class: 'regressed', old: 0, new: 2, change: null, delta: 2})
   })

@@ -6,14 +6,26 @@ import {toJsonRows} from '../../src/report/json.js'
 import {arith, fakeProfile} from '../experiments/fixtures.js'
 
 const row = (over: Partial<ResultRow>): ResultRow => ({
-  experiment: 'e', system: 'native', params: {threads: 1}, metric: 'm', value: 1, unit: 'u', better: 'higher',
-  nativeValue: 1, ratioVsNative: 1, seed: 3, profile: 'p', ...over,
+  experiment: 'e',
+  system: 'native',
+  params: {threads: 1},
+  metric: 'm',
+  value: 1,
+  unit: 'u',
+  better: 'higher',
+  nativeValue: 1,
+  ratioVsNative: 1,
+  seed: 3,
+  profile: 'p',
+  ...over,
 })
 
 describe('toCsv', () => {
   it('writes the columns in the documented order', () => {
     const header = toCsv([row({params: {threads: 1, size: 'big'}})]).split('\n')[0]
-    expect(header).toBe('experiment,system,param_threads,param_size,metric,value,unit,better,native_value,ratio_vs_native,seed,profile')
+    expect(header).toBe(
+      'experiment,system,param_threads,param_size,metric,value,unit,better,native_value,ratio_vs_native,seed,profile',
+    )
   })
 
   it('keeps full precision (shortest round-trip form) and writes empty cells for null', () => {
@@ -24,9 +36,15 @@ describe('toCsv', () => {
   })
 
   it('round-trips awkward numbers exactly', () => {
-    const values = [1 / 3, 123456789.123456789, 1e-12, 2 ** 53 - 1, 6.02e23]
+    const values = [1 / 3, 123456789.12345679, 1e-12, 2 ** 53 - 1, 6.02e23]
     const csv = toCsv(values.map((value) => row({value})))
-    expect(csv.trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]))).toEqual(values)
+    expect(
+      csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => Number(l.split(',')[4])),
+    ).toEqual(values)
   })
 
   it('quotes text that contains the separator', () => {
@@ -55,7 +73,19 @@ describe('toCsv', () => {
 describe('toJsonRows', () => {
   it('uses the CSV column names, numbers as numbers and null for empty', () => {
     const [r] = toJsonRows([row({nativeValue: null, ratioVsNative: null, value: 2.5})])
-    expect(Object.keys(r)).toEqual(['experiment', 'system', 'param_threads', 'metric', 'value', 'unit', 'better', 'native_value', 'ratio_vs_native', 'seed', 'profile'])
+    expect(Object.keys(r)).toEqual([
+      'experiment',
+      'system',
+      'param_threads',
+      'metric',
+      'value',
+      'unit',
+      'better',
+      'native_value',
+      'ratio_vs_native',
+      'seed',
+      'profile',
+    ])
     expect(r).toMatchObject({value: 2.5, native_value: null, param_threads: 1})
   })
 })

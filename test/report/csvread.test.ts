@@ -22,8 +22,12 @@ describe('readResultCsv', () => {
 
   it('names the file, line and column of a bad cell', () => {
     const good = toCsv(copyRows().slice(0, 2))
-    expect(() => readResultCsv(good.replace(/,us,lower,/, ',us,sideways,'), 'c.csv')).toThrow(/c\.csv:2: better 'sideways'/)
+    expect(() => readResultCsv(good.replace(/,us,lower,/, ',us,sideways,'), 'c.csv')).toThrow(
+      /c\.csv:2: better 'sideways'/,
+    )
     expect(() => readResultCsv('experiment,system\n', 'c.csv')).toThrow(/c\.csv: no 'metric' column/)
-    expect(() => readResultCsv(good.split('\n')[0] + '\ncopy,native\n', 'c.csv')).toThrow(/c\.csv:2: 2 fields, expected/)
+    expect(() => readResultCsv(good.split('\n')[0] + '\ncopy,native\n', 'c.csv')).toThrow(
+      /c\.csv:2: 2 fields, expected/,
+    )
   })
 })

@@ -36,7 +36,9 @@ export const copyDef: ExperimentDef = {
   ],
   systems: ['native', 'virtuos', 'flexsc'],
   metrics: [{name: 'latency', unit: 'us', better: 'lower'}],
-  reference: [{system: 'virtuos', point: {size: 65536, target: 'file'}, metric: 'latency', value: 40, source: 'VirtuOS fig. 7'}],
+  reference: [
+    {system: 'virtuos', point: {size: 65536, target: 'file'}, metric: 'latency', value: 40, source: 'VirtuOS fig. 7'},
+  ],
   run: () => {
     throw new Error('not run in tests')
   },
@@ -49,7 +51,18 @@ export function copyRows(): ResultRow[] {
       const nat = 1 + size / 2000
       for (const system of ['native', 'virtuos', 'flexsc'] as const) {
         const value = system === 'native' ? nat : system === 'virtuos' ? nat * 1.3 + 2 : nat * 1.1
-        rows.push(row({experiment: 'copy', system, params: {size, target}, metric: 'latency', unit: 'us', value, nativeValue: nat, ratioVsNative: value / nat}))
+        rows.push(
+          row({
+            experiment: 'copy',
+            system,
+            params: {size, target},
+            metric: 'latency',
+            unit: 'us',
+            value,
+            nativeValue: nat,
+            ratioVsNative: value / nat,
+          }),
+        )
       }
     }
   }

@@ -17,7 +17,10 @@ describe('renderReport', () => {
       notes: [],
     }
     const charts = new Map([
-      ['selftest', [{file: 'selftest.throughput.svg', svg: '', experiment: 'selftest', metric: 'throughput', title: 'T'}]],
+      [
+        'selftest',
+        [{file: 'selftest.throughput.svg', svg: '', experiment: 'selftest', metric: 'throughput', title: 'T'}],
+      ],
       ['copy', [{file: 'copy.latency.svg', svg: '', experiment: 'copy', metric: 'latency', title: 'C'}]],
     ])
     const md = renderReport({runs: [self, copy], charts, chartDir: 'charts', overrides: ['machine.clock=2.5']})
@@ -28,11 +31,17 @@ describe('renderReport', () => {
     // selftest's claim holds (virtuos is faster there); copy's 50% overhead bound fails at 64 B (3.3x).
     expect(md).toMatch(/\| \[selftest\]\(#selftest\) \|.*\| \*\*supported\*\* \|/)
     expect(md).toMatch(/\| \[copy\]\(#copy\) \|.*\| \*\*not supported\*\* \|/)
-    expect(md).toMatch(/model: \*\*not supported\*\*: virtuos's largest overhead over native on latency is 224% \(at size=64, target=file\)/)
-    expect(md).toMatch(/^\| size \| target \| native \| virtuos \| flexsc \| virtuos vs native \| flexsc vs native \|$/m)
+    expect(md).toMatch(
+      /model: \*\*not supported\*\*: virtuos's largest overhead over native on latency is 224% \(at size=64, target=file\)/,
+    )
+    expect(md).toMatch(
+      /^\| size \| target \| native \| virtuos \| flexsc \| virtuos vs native \| flexsc vs native \|$/m,
+    )
     expect(md).toMatch(/^\| 64 \| file \| 1\.032 \| 3\.342 \| 1\.135 \| 3\.238x \| 1\.1x \|$/m)
     // The published value beside ours, with the error.
-    expect(md).toMatch(/\| virtuos \| size=65536, target=file \| latency \| 40 \| 45\.9 \| \+14\.7% \| VirtuOS fig\. 7 \|/)
+    expect(md).toMatch(
+      /\| virtuos \| size=65536, target=file \| latency \| 40 \| 45\.9 \| \+14\.7% \| VirtuOS fig\. 7 \|/,
+    )
     expect(md).toMatch(/events\/s/)
     expect(md).toMatch(/wall time \d+\.\d\d s/)
     expect(md).toMatch(/content hash `[0-9a-f]{12}`/)
@@ -42,11 +51,16 @@ describe('renderReport', () => {
 
   it('shows a bound as met or missed by how much, and a published value with its signed error', async () => {
     const self = await selftestRun()
-    const at = (n: number, value: number) => row({experiment: 'b', system: 'virtuos', params: {n}, metric: 'ratio', unit: 'ratio', value})
+    const at = (n: number, value: number) =>
+      row({experiment: 'b', system: 'virtuos', params: {n}, metric: 'ratio', unit: 'ratio', value})
     const run: ExperimentRun = {
       ...self,
       experiment: {
-        ...copyDef, id: 'b', axes: [{name: 'n', quick: [1, 2, 3, 4], full: [1, 2, 3, 4]}], systems: ['virtuos'], metrics: [{name: 'ratio', unit: 'ratio', better: 'lower'}],
+        ...copyDef,
+        id: 'b',
+        axes: [{name: 'n', quick: [1, 2, 3, 4], full: [1, 2, 3, 4]}],
+        systems: ['virtuos'],
+        metrics: [{name: 'ratio', unit: 'ratio', better: 'lower'}],
         reference: [
           {system: 'virtuos', point: {n: 1}, metric: 'ratio', value: 10, kind: 'at-least', source: 'held lower'},
           {system: 'virtuos', point: {n: 2}, metric: 'ratio', value: 1, kind: 'at-most', source: 'missed upper'},
@@ -67,14 +81,16 @@ describe('renderReport', () => {
     expect(md).not.toMatch(/\+88\.9%/)
   })
 
-  it('names the profile an experiment ran on when it is not the run\'s, with its own estimates', async () => {
+  it("names the profile an experiment ran on when it is not the run's, with its own estimates", async () => {
     const self = await selftestRun()
     const flexsc = loadProfile({config: 'configs/flexsc-i7.json'})
     const run: ExperimentRun = {...self, profile: flexsc}
     const md = renderReport({runs: [self, run], charts: new Map(), chartDir: 'charts', overrides: []})
     // the profile section is the run's; the experiment's section and run line name flexsc-i7 and its hash
     expect(md).toMatch(/^- profile: \*\*xeon-e5520\*\* \(`configs\/xeon-e5520\.json`\)/m)
-    expect(md).toContain(`- profile: this experiment runs on **flexsc-i7** (\`configs/flexsc-i7.json\`), content hash \`${flexsc.hash}\`, not on the run's xeon-e5520`)
+    expect(md).toContain(
+      `- profile: this experiment runs on **flexsc-i7** (\`configs/flexsc-i7.json\`), content hash \`${flexsc.hash}\`, not on the run's xeon-e5520`,
+    )
     expect(md).toContain(`profile flexsc-i7 (\`${flexsc.hash}\`).`)
     expect(md).toContain(`profile xeon-e5520 (\`${self.profile.hash}\`).`)
     expect(md).toMatch(/^\| `machine\.memory` \| /m) // an estimate of flexsc-i7 that xeon-e5520 has otherwise

@@ -6,9 +6,20 @@ import {buildMeta} from '../../src/report/meta.js'
 import {selftestRun} from './fixtures.js'
 
 describe('the profile behind the numbers', () => {
-  it('is the one the experiment runs on (profileFor): rows, meta and its estimates name it, the run\'s is kept beside', async () => {
+  it("is the one the experiment runs on (profileFor): rows, meta and its estimates name it, the run's is kept beside", async () => {
     const given = loadProfile()
-    const [run] = await runExperiments([{...flexscBatching, axes: [{name: 'batch', quick: [1], full: [1]}, {name: 'placement', quick: ['same-core'], full: ['same-core']}]}], {seed: 1, quick: true, profile: given, jobs: 1})
+    const [run] = await runExperiments(
+      [
+        {
+          ...flexscBatching,
+          axes: [
+            {name: 'batch', quick: [1], full: [1]},
+            {name: 'placement', quick: ['same-core'], full: ['same-core']},
+          ],
+        },
+      ],
+      {seed: 1, quick: true, profile: given, jobs: 1},
+    )
     const flexsc = loadProfile({config: 'configs/flexsc-i7.json'})
     expect(run.profile.name).toBe('flexsc-i7')
     expect(run.profile.hash).toBe(flexsc.hash) // no --set: the file itself
@@ -21,7 +32,7 @@ describe('the profile behind the numbers', () => {
     expect(meta.estimates).not.toEqual(given.estimates)
   })
 
-  it('is the run\'s own for an experiment without profileFor, and the meta has no runProfile then', async () => {
+  it("is the run's own for an experiment without profileFor, and the meta has no runProfile then", async () => {
     const run = await selftestRun()
     expect(run.profile).toBe(run.runProfile)
     expect(buildMeta(run).runProfile).toBeUndefined()

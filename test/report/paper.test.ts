@@ -15,11 +15,23 @@ describe('writePaper', () => {
     const dir = join(fresh(), 'out')
     const written = await writePaper(dir, [await selftestRun()])
     expect(readdirSync(dir).sort()).toEqual(['REPORT.md', 'charts', 'selftest.csv', 'selftest.meta.json'])
-    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(['selftest.latency.png', 'selftest.latency.svg', 'selftest.throughput.png', 'selftest.throughput.svg'])
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual([
+      'selftest.latency.png',
+      'selftest.latency.svg',
+      'selftest.throughput.png',
+      'selftest.throughput.svg',
+    ])
     expect(written).toHaveLength(7)
     const report = readFileSync(join(dir, 'REPORT.md'), 'utf8')
     const links = [...report.matchAll(/\]\(([^)#]+)\)/g)].map((m) => m[1])
-    expect(links).toEqual(expect.arrayContaining(['charts/selftest.throughput.svg', 'charts/selftest.latency.svg', 'selftest.csv', 'selftest.meta.json']))
+    expect(links).toEqual(
+      expect.arrayContaining([
+        'charts/selftest.throughput.svg',
+        'charts/selftest.latency.svg',
+        'selftest.csv',
+        'selftest.meta.json',
+      ]),
+    )
     for (const link of links) expect(existsSync(join(dir, link))).toBe(true)
   })
 
@@ -35,11 +47,22 @@ describe('writePaper', () => {
     mkdirSync(join(dir, 'charts'))
     const stale = ['selftest.old_metric.svg', 'selftest.old_metric.png']
     // another experiment's charts (one whose id extends this one's), a non-chart file, a dotted name
-    const kept = ['selftest-timeline.throughput.svg', 'selftest.old_metric.txt', 'selftest.a.b.svg', 'coordination.latency_ns.png']
+    const kept = [
+      'selftest-timeline.throughput.svg',
+      'selftest.old_metric.txt',
+      'selftest.a.b.svg',
+      'coordination.latency_ns.png',
+    ]
     for (const f of [...stale, ...kept]) writeFileSync(join(dir, 'charts', f), 'old')
     await writePaper(dir, [await selftestRun()])
     expect(readdirSync(join(dir, 'charts')).sort()).toEqual(
-      [...kept, 'selftest.latency.png', 'selftest.latency.svg', 'selftest.throughput.png', 'selftest.throughput.svg'].sort(),
+      [
+        ...kept,
+        'selftest.latency.png',
+        'selftest.latency.svg',
+        'selftest.throughput.png',
+        'selftest.throughput.svg',
+      ].sort(),
     )
     expect(existingCharts(dir, ['selftest'])).toHaveLength(4)
   })

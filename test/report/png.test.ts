@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {svgToPng} from '../../src/report/png.js'
 
-const svg = (body: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rect width="120" height="30" fill="white"/>${body}</svg>`
+const svg = (body: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rect width="120" height="30" fill="white"/>${body}</svg>`
 const text = (family: string) => svg(`<text x="4" y="20" font-family="${family}" font-size="14">latency (ns)</text>`)
 
 describe('svgToPng', () => {
@@ -14,9 +15,12 @@ describe('svgToPng', () => {
 
   it('draws text with the shipped font whatever family the chart names (no system font needed)', () => {
     const blank = Buffer.from(svgToPng(svg('')))
-    for (const family of ['Helvetica, Arial, sans-serif', 'NoSuchFont']) expect(Buffer.from(svgToPng(text(family))).equals(blank)).toBe(false)
+    for (const family of ['Helvetica, Arial, sans-serif', 'NoSuchFont'])
+      expect(Buffer.from(svgToPng(text(family))).equals(blank)).toBe(false)
     // different strings give different images: the glyphs are drawn, not boxes of one shape
-    const other = Buffer.from(svgToPng(svg('<text x="4" y="20" font-family="sans-serif" font-size="14">throughput</text>')))
+    const other = Buffer.from(
+      svgToPng(svg('<text x="4" y="20" font-family="sans-serif" font-size="14">throughput</text>')),
+    )
     expect(other.equals(Buffer.from(svgToPng(text('sans-serif'))))).toBe(false)
   })
 })

@@ -36,7 +36,13 @@ describe('progress without a terminal', () => {
 
   it('an experiment with no tasks left to wait for is reported when the next task lands past it', () => {
     const {stream, lines} = sink()
-    const p = createProgress('x', {stream, plan: [{id: 'a', tasks: 1}, {id: 'b', tasks: 1}]})
+    const p = createProgress('x', {
+      stream,
+      plan: [
+        {id: 'a', tasks: 1},
+        {id: 'b', tasks: 1},
+      ],
+    })
     p.update(2, 2)
     expect(lines.map((l) => l.split(' ')[1])).toEqual(['a', 'b'])
   })

@@ -33,7 +33,7 @@ describe('cancel', () => {
     for (let i = 0; i < 3000; i++) ids.push(sim.at(i, () => ran++))
     sim.run()
     const keep = sim.at(5000, () => ran++)
-    const drop = sim.at(5000, () => ran += 100)
+    const drop = sim.at(5000, () => (ran += 100))
     for (const id of ids) sim.cancel(id)
     sim.cancel(drop)
     sim.run()

@@ -10,7 +10,11 @@ import {quantile, Simulation, spawn, TIMED_OUT, Wakeup, type ThreadBody} from '.
 
 export function traceHash(seed: number): string {
   const hash = createHash('sha256')
-  const sim = new Simulation({seed, cyclesPerSecond: 1e9, trace: (t, p, s, label) => hash.update(`${t},${p},${s},${label};`)})
+  const sim = new Simulation({
+    seed,
+    cyclesPerSecond: 1e9,
+    trace: (t, p, s, label) => hash.update(`${t},${p},${s},${label};`),
+  })
   const idle: Wakeup<number>[] = []
   const ends: Wakeup<void>[] = []
   const lat: number[] = []
@@ -44,17 +48,21 @@ export function traceHash(seed: number): string {
 
   for (let i = 0; i < 6; i++) spawn(sim, client(i), `client-${i}`)
   for (let i = 0; i < 3; i++) spawn(sim, worker(i), `worker-${i}`, () => shutdown)
-  spawn(sim, (function* () {
-    const watch = sim.rng('watchdog')
-    for (;;) {
-      // a Wakeup is one-shot: a fresh one per round, fired when the last client ends
-      const round = new Wakeup<void>(sim)
-      ends.push(round)
-      if ((yield* round.wait(watch.int(500, 2000))) !== TIMED_OUT) break
-      sim.at(sim.now, () => {}, 1, 'tick')
-    }
-    shutdown = true
-  })(), 'watchdog')
+  spawn(
+    sim,
+    (function* () {
+      const watch = sim.rng('watchdog')
+      for (;;) {
+        // a Wakeup is one-shot: a fresh one per round, fired when the last client ends
+        const round = new Wakeup<void>(sim)
+        ends.push(round)
+        if ((yield* round.wait(watch.int(500, 2000))) !== TIMED_OUT) break
+        sim.at(sim.now, () => {}, 1, 'tick')
+      }
+      shutdown = true
+    })(),
+    'watchdog',
+  )
   // bounded: a model bug must fail the test, not hang it
   sim.run({until: 10_000_000})
   if (!shutdown) throw new Error('determinism model did not finish')

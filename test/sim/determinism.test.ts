@@ -14,7 +14,8 @@ describe('determinism', () => {
   })
 
   it('two separate node processes produce the same trace hash', () => {
-    const run = () => execFileSync(process.execPath, ['--import', 'tsx', MODEL, '11'], {cwd: ROOT, encoding: 'utf8'}).trim()
+    const run = () =>
+      execFileSync(process.execPath, ['--import', 'tsx', MODEL, '11'], {cwd: ROOT, encoding: 'utf8'}).trim()
     const first = run()
     expect(first).toMatch(/^[0-9a-f]{64}$/)
     expect(run()).toBe(first)

@@ -19,7 +19,13 @@ describe('EngineStats', () => {
 
   it('is cumulative over runs; simulatedSecondsPerHostSecond is null without a clock', () => {
     const sim = new Simulation({seed: 1})
-    expect(sim.stats()).toEqual({events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0, simulatedSecondsPerHostSecond: null})
+    expect(sim.stats()).toEqual({
+      events: 0,
+      simulatedCycles: 0,
+      hostSeconds: 0,
+      eventsPerSecond: 0,
+      simulatedSecondsPerHostSecond: null,
+    })
     sim.at(5, () => {})
     sim.run()
     sim.at(9, () => {})
@@ -33,9 +39,13 @@ describe('EngineStats', () => {
     const seen: string[] = []
     const sim = new Simulation({seed: 1, trace: (t, p, s, label) => seen.push(`${t}/${p}/${s}/${label}`)})
     sim.at(3, () => {}, 2, 'timer')
-    spawn(sim, (function* () {
-      yield 1
-    })(), 'worker')
+    spawn(
+      sim,
+      (function* () {
+        yield 1
+      })(),
+      'worker',
+    )
     const dropped = sim.at(4, () => {}, 0, 'dropped')
     sim.cancel(dropped)
     sim.run()

@@ -46,7 +46,7 @@ describe('Rng streams', () => {
     }
     expect(fsum / n).toBeCloseTo(0.5, 1)
     expect(Math.abs(esum / n - 100)).toBeLessThan(4)
-    for (const c of counts) expect(Math.abs(c - n / 6)).toBeLessThan(n / 6 * 0.06)
+    for (const c of counts) expect(Math.abs(c - n / 6)).toBeLessThan((n / 6) * 0.06)
     const u = r.nextUint32()
     expect(Number.isInteger(u) && u >= 0 && u < 2 ** 32).toBe(true)
   })

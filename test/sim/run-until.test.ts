@@ -27,10 +27,11 @@ describe('run limits', () => {
   it('maxEvents and stop() end the run early without moving the clock further', () => {
     const sim = new Simulation({seed: 1})
     const log: number[] = []
-    for (let t = 1; t <= 10; t++) sim.at(t, () => {
-      log.push(t)
-      if (t === 7) sim.stop()
-    })
+    for (let t = 1; t <= 10; t++)
+      sim.at(t, () => {
+        log.push(t)
+        if (t === 7) sim.stop()
+      })
     sim.run({maxEvents: 3, until: 100})
     expect(log).toEqual([1, 2, 3])
     expect(sim.now).toBe(3)

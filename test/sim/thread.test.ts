@@ -1,20 +1,33 @@
 import {describe, expect, it} from 'vitest'
-import {after, cancellableAfter, hold, Simulation, spawn, TIMED_OUT, Wakeup, type ThreadBody} from '../../src/sim/index.js'
+import {
+  after,
+  cancellableAfter,
+  hold,
+  Simulation,
+  spawn,
+  TIMED_OUT,
+  Wakeup,
+  type ThreadBody,
+} from '../../src/sim/index.js'
 
 describe('simulated threads', () => {
   it('a held thread resumes at now + n; yield n, hold(n) and rounding agree; n <= 0 takes no event', () => {
     const sim = new Simulation({seed: 1})
     const seen: number[] = []
-    spawn(sim, (function* () {
-      yield 100
-      seen.push(sim.now)
-      yield* hold(50.4)
-      seen.push(sim.now)
-      yield 0
-      yield -5
-      yield* hold(0)
-      seen.push(sim.now)
-    })(), 't')
+    spawn(
+      sim,
+      (function* () {
+        yield 100
+        seen.push(sim.now)
+        yield* hold(50.4)
+        seen.push(sim.now)
+        yield 0
+        yield -5
+        yield* hold(0)
+        seen.push(sim.now)
+      })(),
+      't',
+    )
     const stats = sim.run()
     expect(seen).toEqual([100, 150, 150])
     expect(stats.events).toBe(3) // start + two holds
@@ -28,11 +41,15 @@ describe('simulated threads', () => {
       return tag.length
     }
     for (const name of ['a', 'bb', 'ccc']) {
-      spawn(sim, (function* () {
-        log.push(`start ${name}@${sim.now}`)
-        const n = yield* inner(name)
-        log.push(`${name}=${n}@${sim.now}`)
-      })(), name)
+      spawn(
+        sim,
+        (function* () {
+          log.push(`start ${name}@${sim.now}`)
+          const n = yield* inner(name)
+          log.push(`${name}=${n}@${sim.now}`)
+        })(),
+        name,
+      )
     }
     sim.run()
     expect(log).toEqual(['start a@0', 'start bb@0', 'start ccc@0', 'a=1@10', 'bb=2@10', 'ccc=3@10'])
@@ -45,10 +62,14 @@ describe('simulated threads', () => {
     early.fire('early')
     early.fire('ignored')
     const got: unknown[] = []
-    spawn(sim, (function* () {
-      got.push(yield* early.wait())
-      got.push(yield* late.wait(), sim.now)
-    })(), 'w')
+    spawn(
+      sim,
+      (function* () {
+        got.push(yield* early.wait())
+        got.push(yield* late.wait(), sim.now)
+      })(),
+      'w',
+    )
     after(sim, 70, () => late.fire('late'))
     sim.run()
     expect(got).toEqual(['early', 'late', 70])
@@ -58,15 +79,23 @@ describe('simulated threads', () => {
     const sim = new Simulation({seed: 1})
     const w = new Wakeup<number>(sim)
     const log: string[] = []
-    spawn(sim, (function* () {
-      log.push(`woke ${yield* w.wait()}`)
-    })(), 'waiter')
-    spawn(sim, (function* () {
-      w.fire(1)
-      log.push('waker goes on')
-      yield 5
-      log.push('waker later')
-    })(), 'waker')
+    spawn(
+      sim,
+      (function* () {
+        log.push(`woke ${yield* w.wait()}`)
+      })(),
+      'waiter',
+    )
+    spawn(
+      sim,
+      (function* () {
+        w.fire(1)
+        log.push('waker goes on')
+        yield 5
+        log.push('waker later')
+      })(),
+      'waker',
+    )
     sim.run()
     expect(log).toEqual(['waker goes on', 'woke 1', 'waker later'])
   })
@@ -75,9 +104,15 @@ describe('simulated threads', () => {
     const sim = new Simulation({seed: 1})
     const ws = [0, 1, 2].map(() => new Wakeup<number>(sim))
     const order: number[] = []
-    ws.forEach((w, i) => spawn(sim, (function* () {
-      order.push(Number(yield* w.wait()))
-    })(), `w${i}`))
+    ws.forEach((w, i) =>
+      spawn(
+        sim,
+        (function* () {
+          order.push(Number(yield* w.wait()))
+        })(),
+        `w${i}`,
+      ),
+    )
     after(sim, 10, () => {
       ws[2].fire(2)
       ws[0].fire(0)
@@ -92,10 +127,14 @@ describe('simulated threads', () => {
     const a = new Wakeup<string>(sim)
     const b = new Wakeup<string>(sim)
     const got: unknown[] = []
-    spawn(sim, (function* () {
-      got.push(yield* a.wait(30), sim.now)
-      got.push(yield* b.wait(100), sim.now)
-    })(), 't')
+    spawn(
+      sim,
+      (function* () {
+        got.push(yield* a.wait(30), sim.now)
+        got.push(yield* b.wait(100), sim.now)
+      })(),
+      't',
+    )
     after(sim, 40, () => a.fire('too late'))
     after(sim, 50, () => b.fire('in time'))
     sim.run()
@@ -107,12 +146,17 @@ describe('simulated threads', () => {
     const sim = new Simulation({seed: 1})
     let crashed = false
     const steps: number[] = []
-    spawn(sim, (function* () {
-      for (;;) {
-        steps.push(sim.now)
-        yield 10
-      }
-    })(), 'guest', () => crashed)
+    spawn(
+      sim,
+      (function* () {
+        for (;;) {
+          steps.push(sim.now)
+          yield 10
+        }
+      })(),
+      'guest',
+      () => crashed,
+    )
     after(sim, 25, () => (crashed = true))
     sim.run()
     expect(steps).toEqual([0, 10, 20])
@@ -121,10 +165,14 @@ describe('simulated threads', () => {
 
   it('an exception in a thread escapes run()', () => {
     const sim = new Simulation({seed: 1})
-    spawn(sim, (function* () {
-      yield 1
-      throw new Error('boom')
-    })(), 'bad')
+    spawn(
+      sim,
+      (function* () {
+        yield 1
+        throw new Error('boom')
+      })(),
+      'bad',
+    )
     expect(() => sim.run()).toThrow('boom')
   })
 

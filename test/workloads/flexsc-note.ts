@@ -22,7 +22,12 @@ export function flexscCounts(result: PointResult): FlexscCounts | null {
  * An experiment's point runs on flexsc through the syscall pages (at least `minPosts` posts, some
  * batches, no more served than posted), gives finite positive metrics, and native has no such note.
  */
-export function expectRunsThroughFlexsc(def: ExperimentDef, point: Point, profile: LoadedProfile, minPosts: number): void {
+export function expectRunsThroughFlexsc(
+  def: ExperimentDef,
+  point: Point,
+  profile: LoadedProfile,
+  minPosts: number,
+): void {
   const ctx = {seed: 1, quick: true, profile}
   const r = def.run(point, 'flexsc', ctx)
   const c = flexscCounts(r)

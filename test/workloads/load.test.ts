@@ -9,7 +9,10 @@ import {cachedWorkload, loadWorkload, workloadPath} from '../../src/workloads/lo
 import {count, header, list, positiveInt, sourced} from '../../src/workloads/schema.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'virtuos-workload-'))
-const schema = z.strictObject({...header, instructions: sourced(count()), threads: list(positiveInt())}, {error: 'expected a workload object'})
+const schema = z.strictObject(
+  {...header, instructions: sourced(count()), threads: list(positiveInt())},
+  {error: 'expected a workload object'},
+)
 
 function write(data: unknown, text?: string): string {
   const file = join(dir, `w${Math.random().toString(36).slice(2)}.json`)
@@ -27,7 +30,12 @@ function errorLines(file: string): string[] {
   throw new Error('expected a UsageError')
 }
 
-const good = {id: 'x', description: 'd', instructions: {value: 3368, unit: 'instructions', source: 'FlexSC table 2'}, threads: [1, 2]}
+const good = {
+  id: 'x',
+  description: 'd',
+  instructions: {value: 3368, unit: 'instructions', source: 'FlexSC table 2'},
+  threads: [1, 2],
+}
 
 describe('loadWorkload', () => {
   it('returns the validated data', () => {
@@ -46,10 +54,12 @@ describe('loadWorkload', () => {
   })
   it('a missing key and a missing file, each one line', () => {
     const {instructions: _drop, ...rest} = good
-    expect(errorLines(write(rest))).toEqual(
-      ['FILE: instructions: expected a sourced value {"value", "source"} (optionally "unit"), found nothing (the key is missing)'],
-    )
-    expect(errorLines(join(dir, 'nope.json'))).toEqual([expect.stringMatching(/^FILE: cannot read the profile \(no such file\)$/)])
+    expect(errorLines(write(rest))).toEqual([
+      'FILE: instructions: expected a sourced value {"value", "source"} (optionally "unit"), found nothing (the key is missing)',
+    ])
+    expect(errorLines(join(dir, 'nope.json'))).toEqual([
+      expect.stringMatching(/^FILE: cannot read the profile \(no such file\)$/),
+    ])
     expect(errorLines(write(null, '{"id": '))).toEqual([expect.stringMatching(/^FILE: invalid JSON/)])
   })
   it('resolves ids under the package workloads/ and rejects path-like ids', () => {

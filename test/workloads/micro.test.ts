@@ -8,7 +8,16 @@ const params = loadProfile().params
 const us = (n: number) => Math.round(n * 1e-6 * params.clockHz)
 
 function latencyMix(system: string, call: CallClass, threads = 1) {
-  const load = callLatencyWorkload({call, threads, loopInstructions: 20, warmupCycles: us(10), measureCycles: us(40), fileBytes: 65536, socketPrefillBytes: 8192, port: 7000})
+  const load = callLatencyWorkload({
+    call,
+    threads,
+    loopInstructions: 20,
+    warmupCycles: us(10),
+    measureCycles: us(40),
+    fileBytes: 65536,
+    socketPrefillBytes: 8192,
+    port: 7000,
+  })
   const b = buildBench(1, params, system)
   b.system.spawnProcess(load.program)
   runBench(b, load.finished)
@@ -28,9 +37,15 @@ describe('syscall-overhead workload', () => {
     const f = latencyMix('virtuos', 'fstat').mix
     expect(Object.keys(f).sort()).toEqual(['storage:fstat', 'storage:open'])
     const s = latencyMix('virtuos', 'read_socket').mix
-    expect(Object.keys(s).sort()).toEqual(
-      ['network:accept', 'network:bind', 'network:connect', 'network:listen', 'network:read', 'network:socket', 'network:write'],
-    )
+    expect(Object.keys(s).sort()).toEqual([
+      'network:accept',
+      'network:bind',
+      'network:connect',
+      'network:listen',
+      'network:read',
+      'network:socket',
+      'network:write',
+    ])
     expect(s['network:socket']).toBe(2) // listener + client end
     expect(s['network:write']).toBe(1) // the prefill
   })
@@ -43,7 +58,16 @@ describe('syscall-overhead workload', () => {
 
 describe('copy-overhead workload', () => {
   it('file reads: the set-up writes the file in 256 KiB writes, then exactly warm-up + timed preads', () => {
-    const load = copyWorkload({op: 'read', target: 'file', bufferBytes: 4096, warmupCalls: 2, measuredCalls: 10, fileBytes: 1 << 20, partnerBytes: 65536, port: 7200})
+    const load = copyWorkload({
+      op: 'read',
+      target: 'file',
+      bufferBytes: 4096,
+      warmupCalls: 2,
+      measuredCalls: 10,
+      fileBytes: 1 << 20,
+      partnerBytes: 65536,
+      port: 7200,
+    })
     const b = buildBench(1, params, 'virtuos')
     b.system.spawnProcess(load.program)
     runBench(b, load.finished)
@@ -51,7 +75,16 @@ describe('copy-overhead workload', () => {
     expect(load.result.bytes).toBe(10 * 4096)
   })
   it('socket writes: every byte written is read by the partner; the writer closes', () => {
-    const load = copyWorkload({op: 'write', target: 'socket', bufferBytes: 16384, warmupCalls: 1, measuredCalls: 8, fileBytes: 1 << 20, partnerBytes: 65536, port: 7200})
+    const load = copyWorkload({
+      op: 'write',
+      target: 'socket',
+      bufferBytes: 16384,
+      warmupCalls: 1,
+      measuredCalls: 8,
+      fileBytes: 1 << 20,
+      partnerBytes: 65536,
+      port: 7200,
+    })
     const b = buildBench(1, params, 'native')
     b.system.spawnProcess(load.program)
     runBench(b, load.finished)

@@ -6,7 +6,10 @@ import {webConfig, webProfile} from '../../src/workloads/webserver-profile.js'
 import {runWebServer} from '../../src/workloads/webserver.js'
 
 const params = loadProfile().params
-const cfg = (clients: number) => ({...webConfig(webProfile('mt-server'), params.clockHz, true, clients, 1024), measureCycles: Math.round(0.01 * params.clockHz)})
+const cfg = (clients: number) => ({
+  ...webConfig(webProfile('mt-server'), params.clockHz, true, clients, 1024),
+  measureCycles: Math.round(0.01 * params.clockHz),
+})
 
 describe('web server workload', () => {
   it('native: each request is accept, recv, stat, open, read, send (header + body), close x2', () => {

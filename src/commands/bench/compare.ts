@@ -8,7 +8,14 @@ import {UsageError} from '../../errors.js'
 import {findExperiment, getExperiment, listExperiments} from '../../experiments/registry.js'
 import {runExperiments, type ExperimentRun} from '../../experiments/runner.js'
 import type {ExperimentDef, ResultRow} from '../../experiments/types.js'
-import {baselineFiles, manifestProfilePath, MANIFEST, readBaseline, readManifest, writeBaseline} from '../../report/baseline.js'
+import {
+  baselineFiles,
+  manifestProfilePath,
+  MANIFEST,
+  readBaseline,
+  readManifest,
+  writeBaseline,
+} from '../../report/baseline.js'
 import type {ComparisonJson} from '../../report/compare.js'
 import {toCsv} from '../../report/csv.js'
 import {readResultCsv} from '../../report/csvread.js'
@@ -35,12 +42,26 @@ export default class BenchCompare extends BaseCommand {
   ]
   static override enableJsonFlag = true
   static override flags = {
-    baseline: Flags.string({description: `baseline directory (${MANIFEST} + <id>.csv per experiment)`, helpValue: 'DIR', default: 'results/baseline'}),
+    baseline: Flags.string({
+      description: `baseline directory (${MANIFEST} + <id>.csv per experiment)`,
+      helpValue: 'DIR',
+      default: 'results/baseline',
+    }),
     ...gateFlags,
-    experiment: Flags.string({description: 'only these experiments (comma list or repeated) [default: those the baseline covers]', helpValue: 'id', multiple: true}),
+    experiment: Flags.string({
+      description: 'only these experiments (comma list or repeated) [default: those the baseline covers]',
+      helpValue: 'id',
+      multiple: true,
+    }),
     update: Flags.boolean({description: 'rewrite the baseline from a fresh quick run instead of comparing'}),
-    seed: Flags.string({description: "run seed; must be the baseline's when comparing [default: the baseline's, else 1]", helpValue: 'N'}),
-    config: Flags.string({description: "machine profile file; must hash as the baseline's when comparing [default: the baseline's]", helpValue: 'FILE'}),
+    seed: Flags.string({
+      description: "run seed; must be the baseline's when comparing [default: the baseline's, else 1]",
+      helpValue: 'N',
+    }),
+    config: Flags.string({
+      description: "machine profile file; must hash as the baseline's when comparing [default: the baseline's]",
+      helpValue: 'FILE',
+    }),
     set: runFlags.set,
     jobs: runFlags.jobs,
   }
@@ -51,7 +72,10 @@ export default class BenchCompare extends BaseCommand {
     parseGateFlags(flags) // shape first, before the baseline is read
     const jobs = parseJobs(flags.jobs)
     const sets = checkSets(flags.set)
-    const only = flags.experiment?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
+    const only = flags.experiment
+      ?.flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean)
     if (only) for (const id of only) getExperiment(id)
     if (flags.update) {
       const defs = only ? [...new Set(only)].map(getExperiment) : [...listExperiments()]
@@ -73,7 +97,9 @@ export default class BenchCompare extends BaseCommand {
     }
     const chosen = only ? [...new Set(only)] : m.experiments
     const defs = chosen.map((id) => findExperiment(id)).filter((d): d is ExperimentDef => d !== undefined)
-    const uncovered = listExperiments().filter((d) => !covered.has(d.id)).map((d) => d.id)
+    const uncovered = listExperiments()
+      .filter((d) => !covered.has(d.id))
+      .map((d) => d.id)
     if (!only && uncovered.length > 0) {
       process.stderr.write(
         `virtuos: warning: not compared, the baseline in ${dir} does not cover ${uncovered.join(', ')} (add with --update --experiment ${uncovered.join(',')})\n`,
@@ -83,7 +109,9 @@ export default class BenchCompare extends BaseCommand {
     const tolerances = parseGateFlags(flags, new Set(oldRows.map((r) => r.metric)))
     const seed = flags.seed === undefined ? m.seed : parseSeed(flags.seed)
     if (seed !== m.seed) {
-      throw new UsageError(`--seed: the baseline in ${dir} was made with seed ${m.seed}, not ${seed}; compare with its seed, or remake it with --update`)
+      throw new UsageError(
+        `--seed: the baseline in ${dir} was made with seed ${m.seed}, not ${seed}; compare with its seed, or remake it with --update`,
+      )
     }
     const config = flags.config ?? manifestProfilePath(m)
     const base = loadProfile({config})
@@ -110,7 +138,10 @@ export default class BenchCompare extends BaseCommand {
     sets: string[],
     jobs: number,
   ): Promise<UpdateJson> {
-    if (sets.length > 0) throw new UsageError('--set: a baseline is made from a profile file as it is (use --set when comparing, to see what moves)')
+    if (sets.length > 0)
+      throw new UsageError(
+        '--set: a baseline is made from a profile file as it is (use --set when comparing, to see what moves)',
+      )
     const previous = readManifest(dir)
     const seed = seedFlag === undefined ? (previous?.seed ?? parseSeed(undefined)) : parseSeed(seedFlag)
     const profile = loadProfile({config: configFlag ?? (previous ? manifestProfilePath(previous) : undefined)})
@@ -125,18 +156,42 @@ export default class BenchCompare extends BaseCommand {
     const keep = subset ? (previous?.experiments ?? []).filter((id) => registered.has(id)) : []
     const files = baselineFiles(dir, runs, profile, seed, keep)
     const now = new Set([...keep, ...runs.map((r) => r.experiment.id)])
-    writeBaseline(dir, files, (previous?.experiments ?? []).filter((id) => !now.has(id)))
+    writeBaseline(
+      dir,
+      files,
+      (previous?.experiments ?? []).filter((id) => !now.has(id)),
+    )
     const rows = runs.reduce((n, r) => n + r.rows.length, 0)
     if (!this.jsonEnabled()) {
-      process.stdout.write(`baseline updated: ${runs.length} experiment${runs.length === 1 ? '' : 's'}, ${rows} rows, seed ${seed}, profile ${profile.name} (${profile.hash}) -> ${dir}\n`)
+      process.stdout.write(
+        `baseline updated: ${runs.length} experiment${runs.length === 1 ? '' : 's'}, ${rows} rows, seed ${seed}, profile ${profile.name} (${profile.hash}) -> ${dir}\n`,
+      )
     }
-    return {updated: true, baseline: dir, experiments: [...now], rows, seed, profile: {name: profile.name, hash: profile.hash}}
+    return {
+      updated: true,
+      baseline: dir,
+      experiments: [...now],
+      rows,
+      seed,
+      profile: {name: profile.name, hash: profile.hash},
+    }
   }
 
-  private async runQuick(defs: ExperimentDef[], seed: number, profile: ReturnType<typeof loadProfile>, jobs: number): Promise<ExperimentRun[]> {
+  private async runQuick(
+    defs: ExperimentDef[],
+    seed: number,
+    profile: ReturnType<typeof loadProfile>,
+    jobs: number,
+  ): Promise<ExperimentRun[]> {
     warnJobs(jobs, defs, true)
     const progress = runProgress('bench compare', defs, true)
-    return runExperiments(defs, {seed, quick: true, profile, jobs, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
+    return runExperiments(defs, {
+      seed,
+      quick: true,
+      profile,
+      jobs,
+      onTaskDone: (d, t) => progress.update(d, t),
+    }).finally(() => progress.stop())
   }
 }
 

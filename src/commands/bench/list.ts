@@ -24,19 +24,22 @@ export default class BenchList extends BaseCommand {
   static override flags = {}
 
   async run(): Promise<ListJson> {
-    const {argv, flags} = await this.parse(BenchList)
+    const {argv} = await this.parse(BenchList)
     rejectFlagLikeArgs(argv as string[], ['json'])
-    if (argv.length > 0) throw new UsageError(`bench list takes no arguments (got '${argv[0]}'); to run an experiment: virtuos bench run ${argv[0]}`)
+    if (argv.length > 0)
+      throw new UsageError(
+        `bench list takes no arguments (got '${argv[0]}'); to run an experiment: virtuos bench run ${argv[0]}`,
+      )
     const experiments = listExperiments()
     const out: ListJson = experiments.map((e) => ({
-        id: e.id,
-        title: e.title,
-        reproduces: e.reproduces,
-        claim: e.claim ?? null,
-        systems: e.systems,
-        axes: e.axes,
-        metrics: e.metrics,
-      }))
+      id: e.id,
+      title: e.title,
+      reproduces: e.reproduces,
+      claim: e.claim ?? null,
+      systems: e.systems,
+      axes: e.axes,
+      metrics: e.metrics,
+    }))
     if (this.jsonEnabled()) return out
     if (experiments.length === 0) process.stderr.write('no experiments registered yet\n')
     const width = Math.max(0, ...experiments.map((e) => e.id.length))

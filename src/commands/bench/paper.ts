@@ -24,7 +24,10 @@ export interface PaperJson {
 
 const warn = (line: string) => process.stderr.write(`virtuos: warning: ${line}\n`)
 
-/** The registered experiments with results in DIR, other than `rerun`, rebuilt from their files; one that cannot be read is left out with a warning. */
+/**
+ * The registered experiments with results in DIR, other than `rerun`, rebuilt from their files; one that cannot be read
+ * is left out with a warning.
+ */
 function keptRuns(dir: string, rerun: readonly string[], warnLine: (line: string) => void): ExperimentRun[] {
   let ids: string[]
   try {
@@ -48,12 +51,23 @@ function keptRuns(dir: string, rerun: readonly string[], warnLine: (line: string
 export default class BenchPaper extends BaseCommand {
   static override description =
     "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV) and REPORT.md into DIR; with --experiment, only those are re-run and REPORT.md keeps the others' sections"
-  static override examples = ['<%= config.bin %> bench paper --quick', '<%= config.bin %> bench paper --full --out results/full --jobs 2']
+  static override examples = [
+    '<%= config.bin %> bench paper --quick',
+    '<%= config.bin %> bench paper --full --out results/full --jobs 2',
+  ]
   static override enableJsonFlag = true
   static override flags = {
     ...runFlags,
-    experiment: Flags.string({description: 'only these experiments (comma list or repeated) [default: all]', helpValue: 'id', multiple: true}),
-    out: Flags.string({description: 'write <id>.csv, <id>.meta.json, charts/<id>.<metric>.svg and REPORT.md into DIR', helpValue: 'DIR', default: 'results'}),
+    experiment: Flags.string({
+      description: 'only these experiments (comma list or repeated) [default: all]',
+      helpValue: 'id',
+      multiple: true,
+    }),
+    out: Flags.string({
+      description: 'write <id>.csv, <id>.meta.json, charts/<id>.<metric>.svg and REPORT.md into DIR',
+      helpValue: 'DIR',
+      default: 'results',
+    }),
   }
 
   async run(): Promise<PaperJson> {
@@ -61,24 +75,45 @@ export default class BenchPaper extends BaseCommand {
     const out = flags.out ?? 'results'
     checkOutDir(out)
     const setup = setupRun(flags)
-    const only = flags.experiment?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
+    const only = flags.experiment
+      ?.flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean)
     const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
     if (defs.length === 0) {
       process.stderr.write('no experiments registered yet: nothing to run\n')
       return {out, report: null, experiments: [], files: []}
     }
     // --experiment: the other experiments already in DIR keep their files and their sections of REPORT.md
-    const kept = only ? keptRuns(out, defs.map((d) => d.id), warn) : []
+    const kept = only
+      ? keptRuns(
+          out,
+          defs.map((d) => d.id),
+          warn,
+        )
+      : []
     warnJobs(setup.jobs, defs, setup.quick)
     const progress = runProgress('bench paper', defs, setup.quick)
-    const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
-    const mixed = kept.filter((k) => k.seed !== setup.seed || k.quick !== setup.quick || k.runProfile.hash !== setup.profile.hash).map((k) => k.experiment.id)
-    if (mixed.length > 0) warn(`REPORT.md keeps ${mixed.join(', ')} from an earlier run with another seed, mode or profile (regenerate them too for one consistent report)`)
+    const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() =>
+      progress.stop(),
+    )
+    const mixed = kept
+      .filter((k) => k.seed !== setup.seed || k.quick !== setup.quick || k.runProfile.hash !== setup.profile.hash)
+      .map((k) => k.experiment.id)
+    if (mixed.length > 0)
+      warn(
+        `REPORT.md keeps ${mixed.join(', ')} from an earlier run with another seed, mode or profile (regenerate them too for one consistent report)`,
+      )
     const files = await writePaper(out, runs, setup.sets, {kept})
     const result: PaperJson = {
       out,
       report: join(out, REPORT_FILE),
-      experiments: runs.map((r) => ({id: r.experiment.id, rows: r.rows.length, csv: join(out, `${r.experiment.id}.csv`), wallSeconds: r.wallSeconds})),
+      experiments: runs.map((r) => ({
+        id: r.experiment.id,
+        rows: r.rows.length,
+        csv: join(out, `${r.experiment.id}.csv`),
+        wallSeconds: r.wallSeconds,
+      })),
       kept: kept.map((k) => k.experiment.id),
       files,
     }
@@ -87,7 +122,10 @@ export default class BenchPaper extends BaseCommand {
       const e = r.engine
       process.stdout.write(
         `${chalk.bold(r.experiment.id)}: ${r.rows.length} rows -> ${out}/${r.experiment.id}.csv ` +
-          chalk.dim(`(${e.events} events, ${readable(e.eventsPerSecond)} events/s, wall ${r.wallSeconds.toFixed(2)} s)`) + '\n',
+          chalk.dim(
+            `(${e.events} events, ${readable(e.eventsPerSecond)} events/s, wall ${r.wallSeconds.toFixed(2)} s)`,
+          ) +
+          '\n',
       )
     }
     process.stdout.write(`report: ${out}/${REPORT_FILE}\n`)

@@ -31,7 +31,10 @@ export default class BenchRun extends BaseCommand {
     const ids = argv as string[]
     rejectFlagLikeArgs(ids, [...Object.keys(BenchRun.flags), 'json'])
     if (ids.length === 0) {
-      const known = listExperiments().map((e) => e.id).join(', ') || 'none registered yet'
+      const known =
+        listExperiments()
+          .map((e) => e.id)
+          .join(', ') || 'none registered yet'
       throw new UsageError(`missing experiment id (accepted: ${known}; \`bench paper\` runs them all)`)
     }
     const defs = [...new Set(ids)].map(getExperiment)
@@ -43,7 +46,9 @@ export default class BenchRun extends BaseCommand {
 
     warnJobs(setup.jobs, defs, setup.quick, systems)
     const progress = runProgress('bench run', defs, setup.quick, systems)
-    const runs = await runExperiments(defs, {...setup, systems, onTaskDone: (d, t) => progress.update(d, t)}).finally(() => progress.stop())
+    const runs = await runExperiments(defs, {...setup, systems, onTaskDone: (d, t) => progress.update(d, t)}).finally(
+      () => progress.stop(),
+    )
 
     if (flags.out !== undefined) writeResults(flags.out, runs, setup.sets)
     const rows = runs.flatMap((r) => r.rows)

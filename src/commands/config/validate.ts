@@ -21,7 +21,10 @@ export default class ConfigValidate extends BaseCommand {
     const {argv} = await this.parse(ConfigValidate)
     const files = argv as string[]
     rejectFlagLikeArgs(files, ['json'])
-    if (files.length === 0) throw new UsageError('missing profile file (expected one or more JSON files, e.g. `virtuos config validate configs/*.json`)')
+    if (files.length === 0)
+      throw new UsageError(
+        'missing profile file (expected one or more JSON files, e.g. `virtuos config validate configs/*.json`)',
+      )
     const json = this.jsonEnabled()
     const out: ValidateJson = {files: []}
     for (const file of files) {

@@ -41,7 +41,8 @@ export function* userCompute(kernel: Kernel, thread: KThread, instructions: numb
 export function leaveFootprint(kernel: Kernel, thread: KThread, name: SyscallName, ipc: number): void {
   if (thread.cpu === null) return
   const core = kernel.sched.machineCore(thread.cpu)
-  if (core) core.cacheState = pollute(kernel.params, core.cacheState, kernel.footprint(name), workingSetFor(kernel, ipc))
+  if (core)
+    core.cacheState = pollute(kernel.params, core.cacheState, kernel.footprint(name), workingSetFor(kernel, ipc))
 }
 
 export class NativeLibC extends LibC {
@@ -94,7 +95,12 @@ export class NativeLibC extends LibC {
   /** clone(): a trap with the default footprint, then the new thread is runnable. */
   *spawnThread(body: Program, name = 'thread'): Gen<number> {
     const {kernel, thread} = this
-    yield* kernel.sched.compute(thread, trapEntry(kernel.params) + kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) + trapExit(kernel.params))
+    yield* kernel.sched.compute(
+      thread,
+      trapEntry(kernel.params) +
+        kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) +
+        trapExit(kernel.params),
+    )
     const child = kernel.createThread(thread.process, 'user', name)
     const sys = new NativeLibC(kernel, child, this.runner)
     sys.userIpc = this.userIpc
@@ -108,7 +114,13 @@ export class NativeLibC extends LibC {
 }
 
 /** Start `program` as the first thread of `proc` in `kernel`, on the native path. */
-export function startNative(kernel: Kernel, runner: ThreadRunner, proc: KThread['process'], program: Program, name = 'main'): NativeLibC {
+export function startNative(
+  kernel: Kernel,
+  runner: ThreadRunner,
+  proc: KThread['process'],
+  program: Program,
+  name = 'main',
+): NativeLibC {
   const thread = kernel.createThread(proc, 'user', name)
   const sys = new NativeLibC(kernel, thread, runner)
   runner.start(kernel, thread, program, sys)

@@ -16,15 +16,24 @@ import type {KProcess} from '../process.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import type {Program} from '../types.js'
 import {
-  DRIVER_DOMAIN, GUEST_DOMAIN, resolveDriverDomainParams, type DriverDomainCores, type DriverDomainParams,
+  DRIVER_DOMAIN,
+  GUEST_DOMAIN,
+  resolveDriverDomainParams,
+  type DriverDomainCores,
+  type DriverDomainParams,
 } from './params.js'
 import {NativeLibC} from '../dispatch/native.js'
 import {paravirtualized} from '../dispatch/pv.js'
 import {Blkfront, BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage, type Sides} from './split-drivers.js'
 
 export {
-  DRIVER_DOMAIN, GUEST_DOMAIN, defaultDriverDomainCores, defaultDriverDomainParams, resolveDriverDomainParams,
-  type DriverDomainParams, type DriverDomainCores,
+  DRIVER_DOMAIN,
+  GUEST_DOMAIN,
+  defaultDriverDomainCores,
+  defaultDriverDomainParams,
+  resolveDriverDomainParams,
+  type DriverDomainParams,
+  type DriverDomainCores,
 } from './params.js'
 export {DriverDomainStats, Outage} from './split-drivers.js'
 
@@ -47,15 +56,22 @@ export interface DriverDomainBackend extends DispatchBackend {
 }
 
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
-  const dp = resolveDriverDomainParams(env.params.cores,
-    (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>)
+  const dp = resolveDriverDomainParams(
+    env.params.cores,
+    (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>,
+  )
   // both are 64-bit PV guests: their traps, context switches and physical interrupts pay Xen's share
   const pvParams = paravirtualized(env.params)
   const base = {sim: env.sim, params: pvParams, machine: env.machine, kernel: env.kernel}
   const blkfront = new Blkfront(env.sim, env.machine.params.disk.sectorBytes)
   const guest = new Kernel({
-    ...base, domain: GUEST_DOMAIN, cpus: dp.cores.guest, disk: true, blockDevice: blkfront,
-    network: env.network, host: SERVER_HOST,
+    ...base,
+    domain: GUEST_DOMAIN,
+    cpus: dp.cores.guest,
+    disk: true,
+    blockDevice: blkfront,
+    network: env.network,
+    host: SERVER_HOST,
   })
   const driver = new Kernel({...base, domain: DRIVER_DOMAIN, cpus: dp.cores.driver, disk: false})
   const stats = new DriverDomainStats()
@@ -72,7 +88,13 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
 
   return {
     kernels: [guest, driver],
-    guest, driver, cores: dp.cores, blk, net, stats, outage,
+    guest,
+    driver,
+    cores: dp.cores,
+    blk,
+    net,
+    stats,
+    outage,
     crashDomain(_domain, atCycles, restartDelayCycles) {
       outage.from = atCycles
       outage.to = atCycles + (restartDelayCycles ?? Math.round(3 * env.params.clockHz))
@@ -97,16 +119,20 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
  * interrupt sink (it hands the frames on to the guest stack).
  */
 function connectSplitDrivers(
-  env: SystemEnv, sides: Sides, blkfront: Blkfront,
+  env: SystemEnv,
+  sides: Sides,
+  blkfront: Blkfront,
 ): {blk: BlockSplitDriver; net: NetSplitDriver} {
   const disk = env.machine.disk
   const blk = new BlockSplitDriver(sides, (req, done) => disk.submit(req, done))
   blkfront.connect(blk)
   const net = new NetSplitDriver(sides)
   sides.guest.net.setEgress(net)
-  env.network.setInterruptSink((frames) => net.receive(frames, (arrivals) => {
-    for (const arrive of arrivals) arrive()
-  }))
+  env.network.setInterruptSink((frames) =>
+    net.receive(frames, (arrivals) => {
+      for (const arrive of arrivals) arrive()
+    }),
+  )
   return {blk, net}
 }
 

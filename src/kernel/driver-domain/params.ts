@@ -65,7 +65,8 @@ export function defaultDriverDomainCores(cores: number): DriverDomainCores {
 }
 
 export function resolveDriverDomainParams(
-  machineCores: number, overrides: Partial<DriverDomainParams> = {},
+  machineCores: number,
+  overrides: Partial<DriverDomainParams> = {},
 ): DriverDomainParams & {cores: DriverDomainCores} {
   const p = {...defaultDriverDomainParams, ...overrides}
   for (const key of ['blkRingSlots', 'blkSegmentsPerSlot', 'netRingSlots'] as const) {

@@ -20,7 +20,11 @@ export class SplitRing {
   backendBusy = 0
   fullWaits = 0
 
-  constructor(params: MachineParams, readonly name: string, readonly slots: number) {
+  constructor(
+    params: MachineParams,
+    readonly name: string,
+    readonly slots: number,
+  ) {
     this.reqLine = new CacheLine(params)
     this.rspLine = new CacheLine(params)
   }
@@ -58,7 +62,8 @@ export class SplitRing {
     }
     if (quiescent && (this.inFlight !== 0 || this.waiting.length > 0)) {
       throw new InvariantError(
-        `${this.name} ring: ${this.inFlight} slots in flight, ${this.waiting.length} requests waiting with no thread left`)
+        `${this.name} ring: ${this.inFlight} slots in flight, ${this.waiting.length} requests waiting with no thread left`,
+      )
     }
   }
 }

@@ -11,7 +11,12 @@
  * netback takes the NIC's interrupts (`Network.setInterruptSink`).
  */
 import {
-  compute as computeCycles, eventChannelSend, grantCopy, grantMap, grantUnmap, virqDelivery,
+  compute as computeCycles,
+  eventChannelSend,
+  grantCopy,
+  grantMap,
+  grantUnmap,
+  virqDelivery,
 } from '../../machine/cost.js'
 import type {DiskRequest} from '../../machine/disk.js'
 import type {Frame} from '../../machine/nic.js'
@@ -77,7 +82,10 @@ export class Outage {
  */
 class RingSide {
   private busyUntil = 0
-  constructor(private readonly kernel: Kernel, private readonly outage: Outage | null = null) {}
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly outage: Outage | null = null,
+  ) {}
   run(cycles: number, then: () => void): void {
     const k = this.kernel
     let start = Math.max(k.sim.now, this.busyUntil)
@@ -97,7 +105,10 @@ class RingSide {
  */
 export class Blkfront implements DiskPort {
   private driver: BlockSplitDriver | null = null
-  constructor(private readonly sim: Simulation, private readonly sectorBytes: number) {}
+  constructor(
+    private readonly sim: Simulation,
+    private readonly sectorBytes: number,
+  ) {}
 
   connect(driver: BlockSplitDriver): void {
     this.driver = driver
@@ -137,16 +148,18 @@ export class BlockSplitDriver {
     s.stats.blkPages += pages
     s.stats.eventsToDriver++
     const g = s.guest.sched.cpus[0]
-    const cost = s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g))
-      + s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
+    const cost =
+      s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g)) +
+      s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
     this.front_.run(cost, () => this.back(req, pages, slots, done))
   }
 
   private back(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
     const {s} = this
     const d = s.driver.sched.cpus[0]
-    let cost = s.stats.charge('driver:virq', virqDelivery(s.params))
-      + s.stats.charge('driver:blkback', this.ring.reqLine.read(d) + work(s, s.dp.blkRequestInstructions))
+    let cost =
+      s.stats.charge('driver:virq', virqDelivery(s.params)) +
+      s.stats.charge('driver:blkback', this.ring.reqLine.read(d) + work(s, s.dp.blkRequestInstructions))
     if (s.dp.blkData === 'map') {
       s.stats.grantMaps += pages
       cost += s.stats.charge('driver:grant', grantMap(s.params, pages))
@@ -160,8 +173,9 @@ export class BlockSplitDriver {
   private respond(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
     const {s} = this
     const d = s.driver.sched.cpus[0]
-    let cost = s.stats.charge('driver:blkback', this.ring.rspLine.write(d))
-      + s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
+    let cost =
+      s.stats.charge('driver:blkback', this.ring.rspLine.write(d)) +
+      s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
     if (s.dp.blkData === 'map') {
       s.stats.grantUnmaps += pages
       cost += s.stats.charge('driver:grant', grantUnmap(s.params, pages))
@@ -173,11 +187,13 @@ export class BlockSplitDriver {
     this.back_.run(cost, () => {
       const g = s.guest.sched.cpus[0]
       this.front_.run(
-        s.stats.charge('guest:virq', virqDelivery(s.params))
-        + s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)), () => {
-        this.ring.release(slots)
-        done(s.guest.sim.now)
-      })
+        s.stats.charge('guest:virq', virqDelivery(s.params)) +
+          s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)),
+        () => {
+          this.ring.release(slots)
+          done(s.guest.sim.now)
+        },
+      )
     })
   }
 }
@@ -223,8 +239,10 @@ export class NetSplitDriver implements WireEgress {
    */
   txCost(): number {
     const {s} = this
-    let cost = s.stats.charge('guest:netfront',
-      work(s, s.dp.netFrameInstructions) + this.tx.reqLine.write(s.guest.sched.cpus[0]))
+    let cost = s.stats.charge(
+      'guest:netfront',
+      work(s, s.dp.netFrameInstructions) + this.tx.reqLine.write(s.guest.sched.cpus[0]),
+    )
     if (this.tx.backendBusy === 0 && this.paidNotifies === 0) {
       this.paidNotifies++
       cost += s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
@@ -252,10 +270,11 @@ export class NetSplitDriver implements WireEgress {
       else s.stats.eventsSuppressed++
       this.txFront.run(front, () => {
         const d = s.driver.sched.cpus[0]
-        const back = (notify ? s.stats.charge('driver:virq', virqDelivery(s.params)) : 0)
-          + s.stats.charge('driver:netback', this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions))
-          + this.dataCost()
-          + s.stats.charge('driver:txResponse', this.tx.rspLine.write(d))
+        const back =
+          (notify ? s.stats.charge('driver:virq', virqDelivery(s.params)) : 0) +
+          s.stats.charge('driver:netback', this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions)) +
+          this.dataCost() +
+          s.stats.charge('driver:txResponse', this.tx.rspLine.write(d))
         this.txBack.run(back, () => {
           this.tx.backendBusy--
           this.completeTx()
@@ -285,9 +304,10 @@ export class NetSplitDriver implements WireEgress {
       const n = this.txDone
       this.txDone = 0
       this.txFront.run(
-        s.stats.charge('guest:virq', virqDelivery(s.params))
-        + s.stats.charge('guest:netfront', this.tx.rspLine.read(g)),
-        () => this.tx.release(n))
+        s.stats.charge('guest:virq', virqDelivery(s.params)) +
+          s.stats.charge('guest:netfront', this.tx.rspLine.read(g)),
+        () => this.tx.release(n),
+      )
     })
   }
   private txDone = 0
@@ -301,16 +321,18 @@ export class NetSplitDriver implements WireEgress {
       s.stats.eventsToGuest++
       const d = s.driver.sched.cpus[0]
       // the driver domain's NIC interrupt: a PV domain's, i.e. with Xen's pirq upcall (dispatch/pv.ts)
-      let back = s.stats.charge('driver:nicIrq', s.driver.params.nic.interrupt)
-        + s.stats.charge('driver:netback', this.rx.rspLine.write(d))
-        + s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
+      let back =
+        s.stats.charge('driver:nicIrq', s.driver.params.nic.interrupt) +
+        s.stats.charge('driver:netback', this.rx.rspLine.write(d)) +
+        s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
       for (let i = 0; i < n; i++) {
         back += s.stats.charge('driver:netback', work(s, s.dp.netFrameInstructions)) + this.dataCost()
       }
       this.rxBack.run(back, () => {
         const g = s.guest.sched.cpus[0]
-        const front = s.stats.charge('guest:virq', virqDelivery(s.params))
-          + s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles)
+        const front =
+          s.stats.charge('guest:virq', virqDelivery(s.params)) +
+          s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles)
         s.guest.net.stats.framesIn += n
         s.guest.net.stats.interrupts++
         this.rxFront.run(front, () => {

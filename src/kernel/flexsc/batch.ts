@@ -64,8 +64,10 @@ function* threadBatch(lib: FlexscLibC, calls: readonly Call[], u: FlexscUThread)
     let p = yield* lib.post(name, args)
     while (!p) {
       const sc = lib.fprocess.coreFor(lib.kt.cpu ?? u.core.core)
-      yield* u.core.park(u, () => sc.pages.census().free > 0
-          || posted.some((x, i) => !(i in results) && x.entry.status === 'done'))
+      yield* u.core.park(
+        u,
+        () => sc.pages.census().free > 0 || posted.some((x, i) => !(i in results) && x.entry.status === 'done'),
+      )
       // harvest what is done to free entries
       for (let i = 0; i < posted.length; i++) {
         if (posted[i].entry.status === 'done' && !(i in results)) results[i] = yield* lib.harvest(posted[i])

@@ -32,8 +32,15 @@ export interface FlexscBackend extends DispatchBackend {
 export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
   const cpus = Array.from({length: env.params.cores}, (_, i) => i)
   const kernel = new Kernel({
-    sim: env.sim, params: env.params, machine: env.machine, domain: 'native', cpus, kernel: env.kernel,
-    network: env.network, host: SERVER_HOST, disk: true,
+    sim: env.sim,
+    params: env.params,
+    machine: env.machine,
+    domain: 'native',
+    cpus,
+    kernel: env.kernel,
+    network: env.network,
+    host: SERVER_HOST,
+    disk: true,
   })
   const fp = resolveFlexscParams(cpus, (env.options.flexsc ?? {}) as Partial<FlexscParams>)
   const fenv: FlexscEnv = {kernel, fp, stats: new FlexscStats(), userIpc: env.params.cpu.userIpc}
@@ -55,7 +62,10 @@ export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
 
   return {
     kernels: [kernel],
-    kernel, env: fenv, stats: fenv.stats, processes,
+    kernel,
+    env: fenv,
+    stats: fenv.stats,
+    processes,
     spawnProcess(program, name = 'main') {
       const proc = kernel.createProcess(0)
       start(proc, program, name)

@@ -137,9 +137,11 @@ export class FlexscLibC extends NativeLibC {
       return null
     }
     this.stats.posts++
-    yield* kernel.sched.compute(thread,
-      this.userCycles(this.fprocess.env.fp.postInstructions)
-      + this.stream.cost(entry.index, entry.line.write(thread.cpu!)))
+    yield* kernel.sched.compute(
+      thread,
+      this.userCycles(this.fprocess.env.fp.postInstructions) +
+        this.stream.cost(entry.index, entry.line.write(thread.cpu!)),
+    )
     return {entry, pages: sc}
   }
 
@@ -148,9 +150,11 @@ export class FlexscLibC extends NativeLibC {
     const {kernel} = this
     const thread = this.kt
     yield* kernel.sched.acquire(thread)
-    yield* kernel.sched.compute(thread,
-      this.userCycles(this.fprocess.env.fp.harvestInstructions)
-      + this.stream.cost(p.entry.index, p.entry.line.write(thread.cpu!)))
+    yield* kernel.sched.compute(
+      thread,
+      this.userCycles(this.fprocess.env.fp.harvestInstructions) +
+        this.stream.cost(p.entry.index, p.entry.line.write(thread.cpu!)),
+    )
     return p.pages.pages.release(p.entry)
   }
 
@@ -170,8 +174,12 @@ export class FlexscLibC extends NativeLibC {
       this.carrier = ct
       yield* ct.arrive(this.uthread)
     }
-    yield* kernel.sched.compute(this.kt, trapEntry(kernel.params)
-      + kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) + trapExit(kernel.params))
+    yield* kernel.sched.compute(
+      this.kt,
+      trapEntry(kernel.params) +
+        kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) +
+        trapExit(kernel.params),
+    )
     const child = kernel.createThread(this.thread.process, 'user', name)
     const ct = fprocess.threadsOn(fprocess.placeThread())
     const u = new FlexscUThread(child, ct)

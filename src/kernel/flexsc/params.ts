@@ -74,7 +74,8 @@ export const defaultFlexscParams: FlexscParams = {
 
 /** Merge overrides and check them; bad values are the user's to fix. */
 export function resolveFlexscParams(
-  cores: readonly number[], overrides: Partial<FlexscParams> = {},
+  cores: readonly number[],
+  overrides: Partial<FlexscParams> = {},
 ): FlexscParams & {syscallCores: number[]} {
   const p = {...defaultFlexscParams, ...overrides}
   for (const [key, value] of Object.entries(p)) {

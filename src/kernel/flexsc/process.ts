@@ -18,18 +18,25 @@ export class FlexscProcess {
   readonly threadStats = new ThreadStats()
   /** Exit values of ended user threads (M-on-N join), by tid. */
   readonly exitCodes = new Map<number, number>()
-  constructor(readonly env: FlexscEnv, readonly proc: KProcess, readonly runner: ThreadRunner) {}
+  constructor(
+    readonly env: FlexscEnv,
+    readonly proc: KProcess,
+    readonly runner: ThreadRunner,
+  ) {}
 
   /** The M-on-N scheduler of `core` (its carrier kernel thread is created with it). */
   threadsOn(core: number): CoreThreads {
     let ct = this.threadCores.get(core)
     if (!ct) {
       const runner = this.runner
-      this.threadCores.set(core, (ct = new CoreThreads(this, core, (c, t) => {
-        const lib = new FlexscLibC(this, this.env.kernel, t, runner)
-        lib.carrier = c
-        return lib
-      })))
+      this.threadCores.set(
+        core,
+        (ct = new CoreThreads(this, core, (c, t) => {
+          const lib = new FlexscLibC(this, this.env.kernel, t, runner)
+          lib.carrier = c
+          return lib
+        })),
+      )
       // a handler that blocks on the carrier (same-core serving) hands the carrier role on
       this.coreFor(core).setTakeOverHook((blocked, successor) => {
         for (const c of this.threadCores.values()) {

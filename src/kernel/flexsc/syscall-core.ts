@@ -129,8 +129,10 @@ export class SyscallCore {
       const e = this.pages.claim()
       if (!e) break
       const core = x.cpu ?? this.execCore
-      yield* kernel.sched.compute(x, this.hot(this.env.fp.dispatchInstructions)
-        + this.stream.cost(e.index, e.line.write(core)))
+      yield* kernel.sched.compute(
+        x,
+        this.hot(this.env.fp.dispatchInstructions) + this.stream.cost(e.index, e.line.write(core)),
+      )
       const result = yield* this.runEntry(x, e, finished)
       e.line.write(x.cpu ?? core)
       if (e.waiter) finished.waiters.add(e.waiter)
@@ -182,14 +184,18 @@ export class SyscallCore {
     const then = this.takeOverHook?.(blocked, t) ?? null
     const self = this
     const sched = this.env.kernel.sched
-    spawn(this.env.kernel.sim, (function* () {
-      yield* sched.acquire(t)
-      // taking over is a full schedule(): the blocked thread's CPU goes to this one
-      yield* self.serve(t, owed)
-      if (then) return yield* then()
-      yield* self.serveLeftovers(t)
-      sched.exit(t)
-    })(), `flexsc-takeover-${this.proc.pid}/${this.core}`)
+    spawn(
+      this.env.kernel.sim,
+      (function* () {
+        yield* sched.acquire(t)
+        // taking over is a full schedule(): the blocked thread's CPU goes to this one
+        yield* self.serve(t, owed)
+        if (then) return yield* then()
+        yield* self.serveLeftovers(t)
+        sched.exit(t)
+      })(),
+      `flexsc-takeover-${this.proc.pid}/${this.core}`,
+    )
   }
 
   /** Entries posted while `t` woke its callers and no other thread is serving: `t` serves them too. */
@@ -267,11 +273,15 @@ export class SyscallCore {
   private spawnServer(): void {
     const t = this.newSyscallThread('syscall-extra')
     const sched = this.env.kernel.sched
-    spawn(this.env.kernel.sim, (function* (self: SyscallCore) {
-      yield* sched.acquire(t)
-      yield* self.serveLeftovers(t)
-      sched.exit(t)
-    })(this), `flexsc-extra-${this.proc.pid}/${this.execCore}`)
+    spawn(
+      this.env.kernel.sim,
+      (function* (self: SyscallCore) {
+        yield* sched.acquire(t)
+        yield* self.serveLeftovers(t)
+        sched.exit(t)
+      })(this),
+      `flexsc-extra-${this.proc.pid}/${this.execCore}`,
+    )
   }
 
   private *remoteLoop(t: KThread): Gen<void> {
@@ -287,7 +297,8 @@ export class SyscallCore {
       } else if (++spins > SPIN_LIMIT) {
         throw new InvariantError(
           `flexsc pid ${this.proc.pid} core ${this.core}: syscall thread ${t.tid}
-          went round ${spins} times at cycle ${spinAt} without time passing`)
+          went round ${spins} times at cycle ${spinAt} without time passing`,
+        )
       }
       const sleep = this.remoteSleep!
       yield* sched.block(t, sleep.wait())

@@ -42,10 +42,18 @@ export class SyscallPageSet {
   posted = 0
   completed = 0
 
-  constructor(params: MachineParams, readonly capacity: number) {
+  constructor(
+    params: MachineParams,
+    readonly capacity: number,
+  ) {
     this.entries = Array.from({length: capacity}, (_, index) => ({
-      index, status: 'free' as EntryStatus, name: null, args: null, result: null,
-      line: new CacheLine(params), waiter: null,
+      index,
+      status: 'free' as EntryStatus,
+      name: null,
+      args: null,
+      result: null,
+      line: new CacheLine(params),
+      waiter: null,
     }))
   }
 

@@ -35,7 +35,10 @@ export class FlexscUThread {
   mount: Wakeup<true> | null = null
   /** While parked: what it waits for (its posted calls done, a joined thread gone). */
   until: (() => boolean) | null = null
-  constructor(readonly identity: KThread, readonly core: CoreThreads) {}
+  constructor(
+    readonly identity: KThread,
+    readonly core: CoreThreads,
+  ) {}
   get tid(): number {
     return this.identity.tid
   }
@@ -130,7 +133,8 @@ export class CoreThreads {
     if (this.owner !== 'thread' || this.running !== u) {
       throw new InvariantError(
         `flexsc thread ${u.tid} ${what} without the carrier
-        (carrier: ${this.owner}, mounted: ${this.running?.tid ?? 'none'})`)
+        (carrier: ${this.owner}, mounted: ${this.running?.tid ?? 'none'})`,
+      )
     }
   }
 
@@ -224,8 +228,10 @@ export class CoreThreads {
       // none ready: check the parked threads for completed calls (one pass over their entries)
       if (this.parked.size > 0) {
         this.stats.scans++
-        yield* sched.compute(this.kthread,
-          computeCycles(kernel.params, fp.harvestInstructions * this.parked.size, fp.hotLoopIpc))
+        yield* sched.compute(
+          this.kthread,
+          computeCycles(kernel.params, fp.harvestInstructions * this.parked.size, fp.hotLoopIpc),
+        )
         for (const u of [...this.parked]) {
           if (u.until?.()) {
             this.parked.delete(u)

@@ -12,7 +12,10 @@ import type {SyscallCore} from './syscall-core.js'
  * `until` (M-on-N): sleep until it holds instead.
  */
 export function* flexscWait(
-  lib: FlexscLibC, posted: readonly PostedCall[], drain = false, until?: () => boolean,
+  lib: FlexscLibC,
+  posted: readonly PostedCall[],
+  drain = false,
+  until?: () => boolean,
 ): Gen<void> {
   const {kernel} = lib
   const thread = lib.kt
@@ -25,7 +28,8 @@ export function* flexscWait(
     sc.pages.entries.some((e) => e.waiter === lib.waiter && (e.status === 'submitted' || e.status === 'busy'))
   const cores = until
     ? [...lib.fprocess.cores.values()].filter(mine)
-    : drain ? [...lib.fprocess.cores.values()]
+    : drain
+      ? [...lib.fprocess.cores.values()]
       : [...new Set(posted.filter((p) => p.entry.status !== 'done').map((p) => p.pages))]
   for (const sc of cores) {
     if (sc.sameCore) {

@@ -77,7 +77,10 @@ export class Socket implements FileObject {
   segmentsSent = 0
   segmentsReceived = 0
 
-  constructor(readonly stack: NetStack, readonly family: 'AF_INET' | 'AF_UNIX') {
+  constructor(
+    readonly stack: NetStack,
+    readonly family: 'AF_INET' | 'AF_UNIX',
+  ) {
     this.sndBuf = stack.kernel.kparams.tcpSendBufferBytes
     this.rcvBuf = stack.kernel.kparams.tcpRecvBufferBytes
   }
@@ -106,7 +109,12 @@ export class Socket implements FileObject {
     if (this.state === 'listening') return this.acceptQueue.length > 0 ? POLL.IN : 0
     let mask = 0
     if (this.rcvQueued > 0 || this.finReceived || this.reset || this.shutRd) mask |= POLL.IN
-    if (this.state === 'established' && !this.finPending && this.sndBuf - this.sndQueued >= Math.max(1, this.sndQueued / 2)) mask |= POLL.OUT
+    if (
+      this.state === 'established' &&
+      !this.finPending &&
+      this.sndBuf - this.sndQueued >= Math.max(1, this.sndQueued / 2)
+    )
+      mask |= POLL.OUT
     if (this.reset) mask |= POLL.ERR | POLL.HUP
     if (this.finReceived) mask |= POLL.RDHUP
     return mask
@@ -223,7 +231,8 @@ export class Socket implements FileObject {
     // Nagle as Linux does it (tcp_nagle_check with Minshall's rule): a runt waits only while an
     // earlier runt is unacknowledged, so a write's tail goes out behind full segments in flight
     // instead of waiting for the peer's delayed ACK. Closing pushes everything out (tcp_close).
-    if (n < this.mss && this.sndSml > this.sndUna && !this.finPending && !this.options.get('IPPROTO_TCP:TCP_NODELAY')) return null
+    if (n < this.mss && this.sndSml > this.sndUna && !this.finPending && !this.options.get('IPPROTO_TCP:TCP_NODELAY'))
+      return null
     this.sndNxt += n
     if (n < this.mss) this.sndSml = this.sndNxt
     return {kind: 'data', payload: n, ack: 0, window: 0}
@@ -232,11 +241,19 @@ export class Socket implements FileObject {
   private *pumpInProcess(ctx: CallContext): Gen<void> {
     // on this host (loopback, unix) the sender's context wakes a sleeping reader: it pays the wake-up
     const peer = this.peer
-    if (peer && this.transport !== 'wire' && this.sndEnd > this.sndNxt && (peer.readers.length > 0 || peer.pollQueue.length > 0)) {
+    if (
+      peer &&
+      this.transport !== 'wire' &&
+      this.sndEnd > this.sndNxt &&
+      (peer.readers.length > 0 || peer.pollQueue.length > 0)
+    ) {
       yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.params.cpu.wakeup)
     }
     for (let seg = this.nextSegment(); seg; seg = this.nextSegment()) {
-      yield* ctx.kernel.sched.compute(ctx.thread, this.stack.txCost(this.transport) + this.stack.loopRxCost(this.transport))
+      yield* ctx.kernel.sched.compute(
+        ctx.thread,
+        this.stack.txCost(this.transport) + this.stack.loopRxCost(this.transport),
+      )
       this.emit(seg)
     }
   }
@@ -257,7 +274,8 @@ export class Socket implements FileObject {
     this.segsUnacked = 0
     this.pushed = false
     // replying with data soon after data arrived: interactive (tcp_event_data_sent)
-    if (seg.kind === 'data' && this.stack.kernel.sim.now - this.lastDataArrival < this.stack.delayedAckCycles) this.pingpong = true
+    if (seg.kind === 'data' && this.stack.kernel.sim.now - this.lastDataArrival < this.stack.delayedAckCycles)
+      this.pingpong = true
     this.segmentsSent++
     const peer = this.peer
     if (!peer) return

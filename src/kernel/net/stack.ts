@@ -189,7 +189,8 @@ export class NetStack {
 
   /** A SYN reached this stack: answer SYN-ACK from a new child of the listener, or RST. */
   onSyn(client: Socket, clientStack: NetStack, addr: SockAddr, transport: Transport): void {
-    const listener = addr.family === 'AF_UNIX' ? this.unixListeners.get(addr.path ?? '') : this.listeners.get(addr.port ?? -1)
+    const listener =
+      addr.family === 'AF_UNIX' ? this.unixListeners.get(addr.path ?? '') : this.listeners.get(addr.port ?? -1)
     this.softirqCost(this.txCost(transport))
     if (!listener || listener.closed) {
       this.route(clientStack, transport, 0, () => {

@@ -18,7 +18,10 @@ export interface CallContext {
 }
 
 /** A table entry: spends cycles, copies, blocks; returns the result (errors as values). */
-export type Handler<N extends SyscallName = SyscallName> = (ctx: CallContext, args: SyscallArgs<N>) => Gen<SyscallResult>
+export type Handler<N extends SyscallName = SyscallName> = (
+  ctx: CallContext,
+  args: SyscallArgs<N>,
+) => Gen<SyscallResult>
 
 /** The profile's footprint for a call, or the default one. */
 export type FootprintOf = (name: SyscallName) => SyscallFootprint

@@ -72,13 +72,13 @@ export const fileHandlers: SyscallTable = {
   *open(ctx, a) {
     const vfs = ctx.kernel.vfs
     let inode = vfs.lookup(a.path)
-    if (inode && (a.flags & O.CREAT) && (a.flags & O.EXCL)) return fail('EEXIST')
+    if (inode && a.flags & O.CREAT && a.flags & O.EXCL) return fail('EEXIST')
     if (!inode) {
       if (!(a.flags & O.CREAT)) return fail('ENOENT')
       inode = vfs.create(a.path)
     }
     if (inode.isDir && (a.flags & O.ACCMODE) !== O.RDONLY) return fail('EISDIR')
-    if ((a.flags & O.TRUNC) && !inode.isDir) {
+    if (a.flags & O.TRUNC && !inode.isDir) {
       inode.size = 0
       inode.blocks.clear()
       vfs.cache.drop(inode.ino)

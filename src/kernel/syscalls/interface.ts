@@ -3,7 +3,16 @@
  * plumbing); the typed helpers are written once here on top of `call`.
  */
 import type {
-  AddressFamily, Fd, Gen, PollFd, Program, SockAddr, SocketType, SyscallArgs, SyscallName, SyscallResult,
+  AddressFamily,
+  Fd,
+  Gen,
+  PollFd,
+  Program,
+  SockAddr,
+  SocketType,
+  SyscallArgs,
+  SyscallName,
+  SyscallResult,
 } from '../types.js'
 
 export interface SyscallInterface {
@@ -76,48 +85,136 @@ export abstract class LibC implements SyscallInterface {
   abstract spawnThread(body: Program, name?: string): Gen<number>
   abstract joinThread(tid: number): Gen<number>
 
-  getpid() { return this.call('getpid', {}) }
-  getppid() { return this.call('getppid', {}) }
-  read(fd: Fd, bytes: number) { return this.call('read', {fd, bytes}) }
-  write(fd: Fd, bytes: number) { return this.call('write', {fd, bytes}) }
-  pread(fd: Fd, bytes: number, offset: number) { return this.call('pread', {fd, bytes, offset}) }
-  pwrite(fd: Fd, bytes: number, offset: number) { return this.call('pwrite', {fd, bytes, offset}) }
-  readv(fd: Fd, iov: number[]) { return this.call('readv', {fd, iov}) }
-  writev(fd: Fd, iov: number[]) { return this.call('writev', {fd, iov}) }
-  fsync(fd: Fd) { return this.call('fsync', {fd}) }
-  open(path: string, flags: number, mode?: number) { return this.call('open', {path, flags, mode}) }
-  close(fd: Fd) { return this.call('close', {fd}) }
-  unlink(path: string) { return this.call('unlink', {path}) }
-  stat(path: string) { return this.call('stat', {path}) }
-  fstat(fd: Fd) { return this.call('fstat', {fd}) }
-  lseek(fd: Fd, offset: number, whence: number) { return this.call('lseek', {fd, offset, whence}) }
-  dup(fd: Fd) { return this.call('dup', {fd}) }
-  dup2(oldfd: Fd, newfd: Fd) { return this.call('dup2', {oldfd, newfd}) }
-  fcntl(fd: Fd, cmd: number, arg?: number) { return this.call('fcntl', {fd, cmd, arg}) }
-  ioctl(fd: Fd, request: number, arg?: number) { return this.call('ioctl', {fd, request, arg}) }
-  socket(domain: AddressFamily, type: SocketType) { return this.call('socket', {domain, type}) }
-  bind(fd: Fd, addr: SockAddr) { return this.call('bind', {fd, addr}) }
-  listen(fd: Fd, backlog: number) { return this.call('listen', {fd, backlog}) }
-  accept(fd: Fd) { return this.call('accept', {fd}) }
-  connect(fd: Fd, addr: SockAddr) { return this.call('connect', {fd, addr}) }
-  send(fd: Fd, bytes: number, flags?: number) { return this.call('send', {fd, bytes, flags}) }
-  recv(fd: Fd, bytes: number, flags?: number) { return this.call('recv', {fd, bytes, flags}) }
-  sendfile(outFd: Fd, inFd: Fd, count: number, offset?: number) { return this.call('sendfile', {outFd, inFd, count, offset}) }
-  shutdown(fd: Fd, how: number) { return this.call('shutdown', {fd, how}) }
-  poll(fds: PollFd[], timeout: number) { return this.call('poll', {fds, timeout}) }
-  select(readfds: Fd[], writefds: Fd[], timeout: number) { return this.call('select', {readfds, writefds, timeout}) }
-  epollCreate() { return this.call('epoll_create', {}) }
-  epollCtl(epfd: Fd, op: number, fd: Fd, events: number) { return this.call('epoll_ctl', {epfd, op, fd, events}) }
-  epollWait(epfd: Fd, maxEvents: number, timeout: number) { return this.call('epoll_wait', {epfd, maxEvents, timeout}) }
-  eventfd(initval: number, flags?: number) { return this.call('eventfd', {initval, flags}) }
-  futexWait(addr: number, val: number, timeout?: number) { return this.call('futex', {addr, op: 0, val, timeout}) }
-  futexWake(addr: number, count: number) { return this.call('futex', {addr, op: 1, val: count}) }
-  schedYield() { return this.call('sched_yield', {}) }
-  sleep(cycles: number) { return this.call('nanosleep', {cycles}) }
-  fork(child: Program) { return this.call('fork', {child}) }
-  exec(program: Program) { return this.call('exec', {program}) }
-  exit(code: number) { return this.call('exit', {code}) }
-  wait(pid: number) { return this.call('wait4', {pid}) }
-  mmap(length: number, fd?: Fd, offset?: number) { return this.call('mmap', {length, fd, offset}) }
-  munmap(addr: number, length: number) { return this.call('munmap', {addr, length}) }
+  getpid() {
+    return this.call('getpid', {})
+  }
+  getppid() {
+    return this.call('getppid', {})
+  }
+  read(fd: Fd, bytes: number) {
+    return this.call('read', {fd, bytes})
+  }
+  write(fd: Fd, bytes: number) {
+    return this.call('write', {fd, bytes})
+  }
+  pread(fd: Fd, bytes: number, offset: number) {
+    return this.call('pread', {fd, bytes, offset})
+  }
+  pwrite(fd: Fd, bytes: number, offset: number) {
+    return this.call('pwrite', {fd, bytes, offset})
+  }
+  readv(fd: Fd, iov: number[]) {
+    return this.call('readv', {fd, iov})
+  }
+  writev(fd: Fd, iov: number[]) {
+    return this.call('writev', {fd, iov})
+  }
+  fsync(fd: Fd) {
+    return this.call('fsync', {fd})
+  }
+  open(path: string, flags: number, mode?: number) {
+    return this.call('open', {path, flags, mode})
+  }
+  close(fd: Fd) {
+    return this.call('close', {fd})
+  }
+  unlink(path: string) {
+    return this.call('unlink', {path})
+  }
+  stat(path: string) {
+    return this.call('stat', {path})
+  }
+  fstat(fd: Fd) {
+    return this.call('fstat', {fd})
+  }
+  lseek(fd: Fd, offset: number, whence: number) {
+    return this.call('lseek', {fd, offset, whence})
+  }
+  dup(fd: Fd) {
+    return this.call('dup', {fd})
+  }
+  dup2(oldfd: Fd, newfd: Fd) {
+    return this.call('dup2', {oldfd, newfd})
+  }
+  fcntl(fd: Fd, cmd: number, arg?: number) {
+    return this.call('fcntl', {fd, cmd, arg})
+  }
+  ioctl(fd: Fd, request: number, arg?: number) {
+    return this.call('ioctl', {fd, request, arg})
+  }
+  socket(domain: AddressFamily, type: SocketType) {
+    return this.call('socket', {domain, type})
+  }
+  bind(fd: Fd, addr: SockAddr) {
+    return this.call('bind', {fd, addr})
+  }
+  listen(fd: Fd, backlog: number) {
+    return this.call('listen', {fd, backlog})
+  }
+  accept(fd: Fd) {
+    return this.call('accept', {fd})
+  }
+  connect(fd: Fd, addr: SockAddr) {
+    return this.call('connect', {fd, addr})
+  }
+  send(fd: Fd, bytes: number, flags?: number) {
+    return this.call('send', {fd, bytes, flags})
+  }
+  recv(fd: Fd, bytes: number, flags?: number) {
+    return this.call('recv', {fd, bytes, flags})
+  }
+  sendfile(outFd: Fd, inFd: Fd, count: number, offset?: number) {
+    return this.call('sendfile', {outFd, inFd, count, offset})
+  }
+  shutdown(fd: Fd, how: number) {
+    return this.call('shutdown', {fd, how})
+  }
+  poll(fds: PollFd[], timeout: number) {
+    return this.call('poll', {fds, timeout})
+  }
+  select(readfds: Fd[], writefds: Fd[], timeout: number) {
+    return this.call('select', {readfds, writefds, timeout})
+  }
+  epollCreate() {
+    return this.call('epoll_create', {})
+  }
+  epollCtl(epfd: Fd, op: number, fd: Fd, events: number) {
+    return this.call('epoll_ctl', {epfd, op, fd, events})
+  }
+  epollWait(epfd: Fd, maxEvents: number, timeout: number) {
+    return this.call('epoll_wait', {epfd, maxEvents, timeout})
+  }
+  eventfd(initval: number, flags?: number) {
+    return this.call('eventfd', {initval, flags})
+  }
+  futexWait(addr: number, val: number, timeout?: number) {
+    return this.call('futex', {addr, op: 0, val, timeout})
+  }
+  futexWake(addr: number, count: number) {
+    return this.call('futex', {addr, op: 1, val: count})
+  }
+  schedYield() {
+    return this.call('sched_yield', {})
+  }
+  sleep(cycles: number) {
+    return this.call('nanosleep', {cycles})
+  }
+  fork(child: Program) {
+    return this.call('fork', {child})
+  }
+  exec(program: Program) {
+    return this.call('exec', {program})
+  }
+  exit(code: number) {
+    return this.call('exit', {code})
+  }
+  wait(pid: number) {
+    return this.call('wait4', {pid})
+  }
+  mmap(length: number, fd?: Fd, offset?: number) {
+    return this.call('mmap', {length, fd, offset})
+  }
+  munmap(addr: number, length: number) {
+    return this.call('munmap', {addr, length})
+  }
 }

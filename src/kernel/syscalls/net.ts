@@ -124,4 +124,3 @@ export const netHandlers: SyscallTable = {
     return ok(0)
   },
 }
-

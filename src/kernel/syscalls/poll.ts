@@ -1,6 +1,17 @@
 /** Readiness: poll, select, epoll (level-triggered) and eventfd. */
 import {nextDescriptionId, OpenFile, type FileObject} from '../file.js'
-import {fail, ok, EPOLL_CTL, O, POLL, type Fd, type Gen, type PollFd, type PollReady, type SyscallResult} from '../types.js'
+import {
+  fail,
+  ok,
+  EPOLL_CTL,
+  O,
+  POLL,
+  type Fd,
+  type Gen,
+  type PollFd,
+  type PollReady,
+  type SyscallResult,
+} from '../types.js'
 import {KWaitQueue, sleepOnAny} from '../waitqueue.js'
 import type {CallContext} from './context.js'
 import {fileOf} from './file.js'
@@ -29,7 +40,8 @@ export class EventFd implements FileObject {
   *write(ctx: CallContext, _file: OpenFile, bytes: number): Gen<SyscallResult> {
     if (bytes < 8) return fail('EINVAL')
     this.signal(1)
-    if (this.readers.length > 0 || this.pollQueue.length > 0) yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.params.cpu.wakeup)
+    if (this.readers.length > 0 || this.pollQueue.length > 0)
+      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.params.cpu.wakeup)
     return ok(8)
   }
 
@@ -51,7 +63,8 @@ export class Epoll implements FileObject {
   readonly pollQueue = new KWaitQueue()
   readonly interest = new Map<Fd, {file: OpenFile; events: number}>()
   poll(): number {
-    for (const {file, events} of this.interest.values()) if ((file.obj.poll?.(file) ?? 0) & (events | ALWAYS)) return POLL.IN
+    for (const {file, events} of this.interest.values())
+      if ((file.obj.poll?.(file) ?? 0) & (events | ALWAYS)) return POLL.IN
     return 0
   }
 }
@@ -73,7 +86,12 @@ function readiness(ctx: CallContext, fds: PollFd[]): {ready: PollReady[]; queues
 }
 
 /** Check, and sleep until something may have changed or the timeout passes; repeat. */
-function* waitReady(ctx: CallContext, check: () => {ready: PollReady[]; queues: KWaitQueue[]}, timeout: number, perCheck: number): Gen<PollReady[]> {
+function* waitReady(
+  ctx: CallContext,
+  check: () => {ready: PollReady[]; queues: KWaitQueue[]},
+  timeout: number,
+  perCheck: number,
+): Gen<PollReady[]> {
   const deadline = timeout < 0 ? Infinity : ctx.kernel.sim.now + timeout
   for (;;) {
     yield* ctx.kernel.sched.compute(ctx.thread, perCheck)

@@ -21,7 +21,10 @@ export interface ProcessRuntime {
  * it (a program cannot continue past either call).
  */
 export class ThreadExit extends Error {
-  constructor(readonly code: number, readonly exec?: Program) {
+  constructor(
+    readonly code: number,
+    readonly exec?: Program,
+  ) {
     super(exec ? 'exec' : `exit(${code})`)
   }
 }

@@ -14,13 +14,22 @@ export class BlockLayer {
   writes = 0
   bytesRead = 0
   bytesWritten = 0
-  constructor(private readonly disk: DiskPort, private readonly maxRequestBytes: number) {}
+  constructor(
+    private readonly disk: DiskPort,
+    private readonly maxRequestBytes: number,
+  ) {}
 
   *io(offsetBytes: number, bytes: number, write: boolean): Gen<void> {
     let done = 0
     while (done < bytes) {
       const n = Math.min(this.maxRequestBytes, bytes - done)
-      if (write) { this.writes++; this.bytesWritten += n } else { this.reads++; this.bytesRead += n }
+      if (write) {
+        this.writes++
+        this.bytesWritten += n
+      } else {
+        this.reads++
+        this.bytesRead += n
+      }
       yield* this.disk.transfer(offsetBytes + done, n, write)
       done += n
     }

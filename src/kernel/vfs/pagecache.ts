@@ -38,7 +38,10 @@ export class PageCache {
   /** Pages whose write to disk is in progress. */
   readonly underWriteback = new Set<CachedPage>()
   readonly stats: PageCacheStats = {hits: 0, misses: 0, readaheadPages: 0, writebackPages: 0, evictions: 0}
-  constructor(readonly capacityPages: number, readonly pageBytes: number) {}
+  constructor(
+    readonly capacityPages: number,
+    readonly pageBytes: number,
+  ) {}
 
   get size(): number {
     return this.pages.size
@@ -61,7 +64,17 @@ export class PageCache {
 
   /** Insert a page (state set by the caller), evicting clean pages if over capacity. */
   insert(ino: number, index: number, reading: boolean): CachedPage {
-    const page: CachedPage = {ino, index, reading, dirty: false, dirtySince: 0, writeback: false, wq: new KWaitQueue(), touchSocket: -1, touchClock: 0}
+    const page: CachedPage = {
+      ino,
+      index,
+      reading,
+      dirty: false,
+      dirtySince: 0,
+      writeback: false,
+      wq: new KWaitQueue(),
+      touchSocket: -1,
+      touchClock: 0,
+    }
     this.pages.set(`${ino}:${index}`, page)
     if (this.pages.size > this.capacityPages) this.evict(this.pages.size - this.capacityPages)
     return page
@@ -107,7 +120,6 @@ export class PageCache {
     }
     return out.sort((a, b) => a.ino - b.ino || a.index - b.index)
   }
-
 
   private evict(count: number): void {
     for (const [key, page] of this.pages) {

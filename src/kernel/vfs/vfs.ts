@@ -57,7 +57,11 @@ export class Inode {
   /** Last page of the current readahead window. */
   raEnd = -1
   nlink = 1
-  constructor(readonly ino: number, readonly path: string, readonly isDir = false) {}
+  constructor(
+    readonly ino: number,
+    readonly path: string,
+    readonly isDir = false,
+  ) {}
 }
 
 export interface VfsHooks {
@@ -128,7 +132,12 @@ export class Vfs {
   }
 
   stat(inode: Inode): StatInfo {
-    return {ino: inode.ino, size: inode.size, isDir: inode.isDir, blocks: inode.blocks.size * (this.cache.pageBytes / 512)}
+    return {
+      ino: inode.ino,
+      size: inode.size,
+      isDir: inode.isDir,
+      blocks: inode.blocks.size * (this.cache.pageBytes / 512),
+    }
   }
 
   /** The FileObject for an opened regular file. */
@@ -236,10 +245,14 @@ export class Vfs {
     } else if (n > background && !this.backgroundFlush) {
       this.backgroundFlush = true
       const self = this
-      spawn(ctx.kernel.sim, (function* () {
-        yield* self.writePages(self.cache.oldestDirty(self.cache.dirtyCount - background))
-        self.backgroundFlush = false
-      })(), 'background-writeback')
+      spawn(
+        ctx.kernel.sim,
+        (function* () {
+          yield* self.writePages(self.cache.oldestDirty(self.cache.dirtyCount - background))
+          self.backgroundFlush = false
+        })(),
+        'background-writeback',
+      )
     }
   }
 
@@ -275,7 +288,10 @@ export class Vfs {
 /** file_operations of a regular file. */
 export class RegularFile implements FileObject {
   readonly kind = 'file' as const
-  constructor(private readonly vfs: Vfs, readonly inode: Inode) {}
+  constructor(
+    private readonly vfs: Vfs,
+    readonly inode: Inode,
+  ) {}
 
   /** `toUser` false: the data stays in the kernel (sendfile hands the pages to the socket). */
   *read(ctx: CallContext, file: OpenFile, bytes: number, offset?: number, toUser = true): Gen<SyscallResult> {

@@ -25,14 +25,14 @@ export class CacheLine {
   }
 
   write(core: number): number {
-    const cost = this.owner !== null && this.owner !== core && !this.sharers.has(core)
-      ? lineTransfer(this.params, this.owner, core)
-      : 0
+    const cost =
+      this.owner !== null && this.owner !== core && !this.sharers.has(core)
+        ? lineTransfer(this.params, this.owner, core)
+        : 0
     if (cost > 0) this.transfers++
     // a shared copy still has to be upgraded when another core wrote last
-    const upgrade = cost === 0 && this.owner !== null && this.owner !== core
-      ? lineTransfer(this.params, this.owner, core)
-      : 0
+    const upgrade =
+      cost === 0 && this.owner !== null && this.owner !== core ? lineTransfer(this.params, this.owner, core) : 0
     if (upgrade > 0) this.transfers++
     this.owner = core
     this.sharers.clear()

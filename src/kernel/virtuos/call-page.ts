@@ -43,8 +43,16 @@ export class CallPageSet {
 
   constructor(readonly capacity: number) {
     this.entries = Array.from({length: capacity}, (_, index) => ({
-      index, id: 0, signal: false, seq: 0, taskId: 0, waiter: NIL, args: new Array<number>(ENTRY_ARGS).fill(0),
-      state: 'free' as EntryState, request: null, result: null,
+      index,
+      id: 0,
+      signal: false,
+      seq: 0,
+      taskId: 0,
+      waiter: NIL,
+      args: new Array<number>(ENTRY_ARGS).fill(0),
+      state: 'free' as EntryState,
+      request: null,
+      result: null,
     }))
     this.free = TreiberStack.full(capacity)
     this.submitted = new TreiberStack(capacity)

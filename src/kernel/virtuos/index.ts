@@ -15,14 +15,23 @@ import {registerDispatch, type DispatchBackend, type System, type SystemEnv} fro
 import {RequestLedger, VirtuosStats, type VirtuosContext} from './context.js'
 import type {VProcess} from './mn.js'
 import {
-  resolveVirtuosParams, SERVICE_DOMAINS, type CoreSplit, type ServiceDomain, type VirtuosParams,
+  resolveVirtuosParams,
+  SERVICE_DOMAINS,
+  type CoreSplit,
+  type ServiceDomain,
+  type VirtuosParams,
 } from './params.js'
 import {VirtuosProcesses} from './process-runtime.js'
 import {ServiceDomainRuntime} from './service-runtime.js'
 import {paravirtualized} from '../dispatch/pv.js'
 
 export {
-  defaultVirtuosParams, defaultCoreSplit, resolveVirtuosParams, type VirtuosParams, type ServiceDomain, type CoreSplit,
+  defaultVirtuosParams,
+  defaultCoreSplit,
+  resolveVirtuosParams,
+  type VirtuosParams,
+  type ServiceDomain,
+  type CoreSplit,
 } from './params.js'
 export {VirtuosStats} from './context.js'
 export {VirtuosLibC} from './library.js'
@@ -45,8 +54,13 @@ export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
   const pvParams = paravirtualized(env.params)
   const {primary, storage, network} = buildKernels(env, pvParams, vparams.cores)
   const ctx: VirtuosContext = {
-    sim: env.sim, params: pvParams, vparams, primary, runner: env.runner,
-    stats: new VirtuosStats(), ledger: new RequestLedger(),
+    sim: env.sim,
+    params: pvParams,
+    vparams,
+    primary,
+    runner: env.runner,
+    stats: new VirtuosStats(),
+    ledger: new RequestLedger(),
   }
   const domains: Record<ServiceDomain, ServiceDomainRuntime> = {
     storage: new ServiceDomainRuntime(ctx, 'storage', storage),
@@ -60,7 +74,11 @@ export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
   }
   return {
     kernels: [primary, storage, network],
-    ctx, primary, domains, processes: procs.byPid, stats: ctx.stats,
+    ctx,
+    primary,
+    domains,
+    processes: procs.byPid,
+    stats: ctx.stats,
     spawnProcess(program, name = 'main') {
       const proc = primary.createProcess(0)
       procs.start(proc, program, name)
@@ -76,14 +94,21 @@ export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
 
 /** The primary (user processes), storage (owning the disk) and network (owning the NIC) kernels. */
 function buildKernels(
-  env: SystemEnv, params: MachineParams, cores: CoreSplit,
+  env: SystemEnv,
+  params: MachineParams,
+  cores: CoreSplit,
 ): Record<'primary' | ServiceDomain, Kernel> {
   const base = {sim: env.sim, params, machine: env.machine, kernel: env.kernel}
   return {
     primary: new Kernel({...base, domain: 'primary', cpus: cores.primary, disk: false}),
     storage: new Kernel({...base, domain: 'storage', cpus: cores.storage, disk: true}),
     network: new Kernel({
-      ...base, domain: 'network', cpus: cores.network, disk: false, network: env.network, host: SERVER_HOST,
+      ...base,
+      domain: 'network',
+      cpus: cores.network,
+      disk: false,
+      network: env.network,
+      host: SERVER_HOST,
     }),
   }
 }

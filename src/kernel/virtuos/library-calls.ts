@@ -12,11 +12,15 @@ import {runDetached} from './mn.js'
 import {crossDomainPoll} from './xpoll.js'
 
 export function* libraryCall<N extends SyscallName>(
-  lib: VirtuosLibC, name: N, args: SyscallArgs<N>,
+  lib: VirtuosLibC,
+  name: N,
+  args: SyscallArgs<N>,
 ): Gen<SyscallResult> {
   switch (name) {
-    case 'dup2': return yield* libDup2(lib, args as SyscallArgs<'dup2'>)
-    case 'sendfile': return yield* libSendfile(lib, args as SyscallArgs<'sendfile'>)
+    case 'dup2':
+      return yield* libDup2(lib, args as SyscallArgs<'dup2'>)
+    case 'sendfile':
+      return yield* libSendfile(lib, args as SyscallArgs<'sendfile'>)
     case 'mmap': {
       const a = args as SyscallArgs<'mmap'>
       if (a.fd === undefined || a.fd < 0) return yield* lib.local('mmap', a)
@@ -29,10 +33,14 @@ export function* libraryCall<N extends SyscallName>(
       const fd = lib.vp.fds.install({domain: 'primary', fd: -1, incarnation: 0, epoll: new Map()})
       return fd < 0 ? fail('EMFILE') : ok(fd)
     }
-    case 'epoll_ctl': return yield* libEpollCtl(lib, args as SyscallArgs<'epoll_ctl'>)
-    case 'poll': case 'select': case 'epoll_wait':
+    case 'epoll_ctl':
+      return yield* libEpollCtl(lib, args as SyscallArgs<'epoll_ctl'>)
+    case 'poll':
+    case 'select':
+    case 'epoll_wait':
       return yield* crossDomainPoll(lib, name as 'poll' | 'select' | 'epoll_wait', args as never)
-    default: return fail('ENOSYS')
+    default:
+      return fail('ENOSYS')
   }
 }
 
@@ -43,9 +51,10 @@ function* libDup2(lib: VirtuosLibC, a: SyscallArgs<'dup2'>): Gen<SyscallResult> 
   if (a.newfd < 0 || a.newfd >= lib.vp.fds.size) return fail('EBADF')
   if (a.oldfd === a.newfd) return ok(a.newfd)
   if (lib.vp.fds.get(a.newfd)) yield* lib.call('close', {fd: a.newfd})
-  const r = slot.domain === 'primary'
-    ? yield* lib.local('dup', {fd: slot.fd})
-    : yield* lib.remote(slot.domain, {kind: 'call', name: 'dup', args: {fd: slot.fd}})
+  const r =
+    slot.domain === 'primary'
+      ? yield* lib.local('dup', {fd: slot.fd})
+      : yield* lib.remote(slot.domain, {kind: 'call', name: 'dup', args: {fd: slot.fd}})
   if (r.ret < 0) return r
   lib.vp.fds.set(a.newfd, {domain: slot.domain, fd: r.ret, incarnation: slot.incarnation})
   return ok(a.newfd)
@@ -62,9 +71,10 @@ function* libSendfile(lib: VirtuosLibC, a: SyscallArgs<'sendfile'>): Gen<Syscall
       ? yield* lib.local('sendfile', args)
       : yield* lib.remote(out.domain, {kind: 'call', name: 'sendfile', args})
   }
-  const r = a.offset !== undefined
-    ? yield* lib.call('pread', {fd: a.inFd, bytes: a.count, offset: a.offset})
-    : yield* lib.call('read', {fd: a.inFd, bytes: a.count})
+  const r =
+    a.offset !== undefined
+      ? yield* lib.call('pread', {fd: a.inFd, bytes: a.count, offset: a.offset})
+      : yield* lib.call('read', {fd: a.inFd, bytes: a.count})
   if (r.ret <= 0) return r
   return yield* lib.call('write', {fd: a.outFd, bytes: r.ret})
 }
@@ -122,8 +132,8 @@ export function* libFutex(lib: VirtuosLibC, a: SyscallArgs<'futex'>): Gen<Syscal
 export function* libExec(lib: VirtuosLibC, a: SyscallArgs<'exec'>): Gen<SyscallResult> {
   const p = lib.ctx.params
   const bytes = lib.vp.fds.serializedBytes()
-  const save = trapEntry(p) + lib.primary.handlerCycles('pwrite')
-    + lib.primary.copyCycles(lib.thread, bytes, true) + trapExit(p)
+  const save =
+    trapEntry(p) + lib.primary.handlerCycles('pwrite') + lib.primary.copyCycles(lib.thread, bytes, true) + trapExit(p)
   yield* lib.spend(save)
   const r = yield* lib.local('exec', a)
   if (r.ret < 0) return r

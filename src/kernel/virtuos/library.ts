@@ -11,7 +11,14 @@ import type {CallContext} from '../syscalls/context.js'
 import {LibC} from '../syscalls/interface.js'
 import {ThreadExit} from '../syscalls/proc.js'
 import {
-  fail, FCNTL, ok, type Gen, type Program, type SyscallArgs, type SyscallName, type SyscallResult,
+  fail,
+  FCNTL,
+  ok,
+  type Gen,
+  type Program,
+  type SyscallArgs,
+  type SyscallName,
+  type SyscallResult,
 } from '../types.js'
 import type {VirtuosContext} from './context.js'
 import type {FdSlot, LibDomain} from './fd-table.js'
@@ -86,9 +93,8 @@ export class VirtuosLibC extends LibC {
       return name === 'close' ? this.closeStale(args as SyscallArgs<'close'>) : fail('EBADF')
     }
     const fwd = r.fd !== undefined ? ({...args, fd: r.fd} as SyscallArgs<N>) : args
-    const result = r.domain === 'primary'
-      ? yield* this.local(name, fwd)
-      : yield* remoteChunked(this, r.domain, name, fwd)
+    const result =
+      r.domain === 'primary' ? yield* this.local(name, fwd) : yield* remoteChunked(this, r.domain, name, fwd)
     return this.adopt(r.domain, name, args, result)
   }
 
@@ -110,7 +116,7 @@ export class VirtuosLibC extends LibC {
     }
     const isDupfd = name === 'fcntl' && (args as SyscallArgs<'fcntl'>).cmd === FCNTL.DUPFD
     if (NEW_FD.has(name) || isDupfd) {
-      const min = isDupfd ? (args as SyscallArgs<'fcntl'>).arg ?? 0 : 0
+      const min = isDupfd ? ((args as SyscallArgs<'fcntl'>).arg ?? 0) : 0
       const fd = this.install(domain, result.ret, min)
       return fd < 0 ? fail('EMFILE') : {...result, ret: fd}
     }
@@ -215,4 +221,3 @@ export class VirtuosLibC extends LibC {
     this.vp.groups.clear()
   }
 }
-

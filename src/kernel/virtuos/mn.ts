@@ -30,7 +30,11 @@ export class UThread {
   waitingOn: string | null = null
   /** Per-domain eventfds for cross-domain poll (library fd slots are not used for them). */
   readonly eventFds = new Map<string, number>()
-  constructor(readonly vp: VProcess, readonly slot: number, readonly identity: KThread) {}
+  constructor(
+    readonly vp: VProcess,
+    readonly slot: number,
+    readonly identity: KThread,
+  ) {}
   get tid(): number {
     return this.identity.tid
   }
@@ -63,7 +67,11 @@ export class VProcess implements RequestOwner {
   /** Incarnation of each service domain when this process registered (re-register after a restart). */
   readonly registeredIncarnation = new Map<ServiceDomain, number>()
 
-  constructor(readonly ctx: VirtuosContext, readonly proc: KProcess, fds?: LibFdTable) {
+  constructor(
+    readonly ctx: VirtuosContext,
+    readonly proc: KProcess,
+    fds?: LibFdTable,
+  ) {
     const v = ctx.vparams
     this.fds = fds ?? new LibFdTable(v.fdTableSlots)
     this.rq = new ReadyQueue(v.readyQueueEntries)

@@ -114,7 +114,8 @@ export function defaultCoreSplit(cores: number): CoreSplit {
 
 /** Merge overrides onto the defaults and check them; bad values are the user's to fix. */
 export function resolveVirtuosParams(
-  machineCores: number, overrides: Partial<VirtuosParams> = {},
+  machineCores: number,
+  overrides: Partial<VirtuosParams> = {},
 ): VirtuosParams & {cores: CoreSplit} {
   const p = {...defaultVirtuosParams, ...overrides}
   for (const [key, value] of Object.entries(p)) {
@@ -123,7 +124,11 @@ export function resolveVirtuosParams(
     }
   }
   const counts = [
-    'entriesPerProcess', 'readyQueueEntries', 'kthreadsPerProcess', 'dataGrowBatchGrants', 'transferChunkBytes',
+    'entriesPerProcess',
+    'readyQueueEntries',
+    'kthreadsPerProcess',
+    'dataGrowBatchGrants',
+    'transferChunkBytes',
     'fdTableSlots',
   ] as const
   for (const key of counts) {

@@ -51,9 +51,12 @@ export class VirtuosProcesses {
       child.groups.set(name, g)
       child.registeredIncarnation.set(name, d.incarnation)
       const cycles = d.registrationCycles(g, g.mirror.fds.size)
-      yield* this.ctx.primary.sched.block(child.slots.find((x) => x)!.carrier!.thread, (function* () {
-        yield cycles
-      })())
+      yield* this.ctx.primary.sched.block(
+        child.slots.find((x) => x)!.carrier!.thread,
+        (function* () {
+          yield cycles
+        })(),
+      )
     }
   }
 

@@ -28,8 +28,16 @@ export function transferBytes(op: RemoteOp): {inBytes: number; outBytes: number}
   const a = op.args as Record<string, unknown>
   const path = typeof a.path === 'string' ? a.path.length + 1 : 0
   switch (op.name) {
-    case 'write': case 'pwrite': case 'send': case 'sendto': return {inBytes: a.bytes as number, outBytes: 0}
-    case 'read': case 'pread': case 'recv': case 'recvfrom': return {inBytes: 0, outBytes: a.bytes as number}
+    case 'write':
+    case 'pwrite':
+    case 'send':
+    case 'sendto':
+      return {inBytes: a.bytes as number, outBytes: 0}
+    case 'read':
+    case 'pread':
+    case 'recv':
+    case 'recvfrom':
+      return {inBytes: 0, outBytes: a.bytes as number}
     case 'writev': {
       const iov = a.iov as number[]
       return {inBytes: iov.reduce((s, x) => s + x, 0) + 16 * iov.length, outBytes: 0}
@@ -38,22 +46,37 @@ export function transferBytes(op: RemoteOp): {inBytes: number; outBytes: number}
       const iov = a.iov as number[]
       return {inBytes: 16 * iov.length, outBytes: iov.reduce((s, x) => s + x, 0)}
     }
-    case 'stat': return {inBytes: path, outBytes: STAT_BYTES}
-    case 'fstat': return {inBytes: 0, outBytes: STAT_BYTES}
-    case 'open': case 'unlink': return {inBytes: path, outBytes: 0}
-    case 'bind': case 'connect': return {inBytes: SOCKADDR_BYTES, outBytes: 0}
-    case 'accept': return {inBytes: 0, outBytes: SOCKADDR_BYTES}
-    case 'poll': return {inBytes: 8 * (a.fds as unknown[]).length, outBytes: 8 * (a.fds as unknown[]).length}
-    case 'select': return {inBytes: 384, outBytes: 384}
-    case 'epoll_wait': return {inBytes: 0, outBytes: 12 * (a.maxEvents as number)}
-    case 'epoll_ctl': return {inBytes: 12, outBytes: 0}
-    default: return {inBytes: 0, outBytes: 0}
+    case 'stat':
+      return {inBytes: path, outBytes: STAT_BYTES}
+    case 'fstat':
+      return {inBytes: 0, outBytes: STAT_BYTES}
+    case 'open':
+    case 'unlink':
+      return {inBytes: path, outBytes: 0}
+    case 'bind':
+    case 'connect':
+      return {inBytes: SOCKADDR_BYTES, outBytes: 0}
+    case 'accept':
+      return {inBytes: 0, outBytes: SOCKADDR_BYTES}
+    case 'poll':
+      return {inBytes: 8 * (a.fds as unknown[]).length, outBytes: 8 * (a.fds as unknown[]).length}
+    case 'select':
+      return {inBytes: 384, outBytes: 384}
+    case 'epoll_wait':
+      return {inBytes: 0, outBytes: 12 * (a.maxEvents as number)}
+    case 'epoll_ctl':
+      return {inBytes: 12, outBytes: 0}
+    default:
+      return {inBytes: 0, outBytes: 0}
   }
 }
 
 /** Reads and writes larger than 4 MiB go as several requests; a short count ends the loop. */
 export function* remoteChunked<N extends SyscallName>(
-  lib: VirtuosLibC, domain: ServiceDomain, name: N, args: SyscallArgs<N>,
+  lib: VirtuosLibC,
+  domain: ServiceDomain,
+  name: N,
+  args: SyscallArgs<N>,
 ): Gen<SyscallResult> {
   if (!WRITES.has(name) && !READS.has(name)) return yield* lib.remote(domain, {kind: 'call', name, args})
   const a = args as unknown as {bytes: number; offset?: number}
@@ -105,8 +128,9 @@ export function* submitRequest(lib: VirtuosLibC, domain: ServiceDomain, op: Remo
   g.inFlight.add(req)
   lib.ctx.ledger.issue(req.id)
   const socket = socketOfCore(p, lib.core)
-  yield* lib.spend(g.entryLine(entry).write(lib.core) +
-    copy(p, inBytes, {warm: true, srcSocket: socket, dstSocket: d.socket}))
+  yield* lib.spend(
+    g.entryLine(entry).write(lib.core) + copy(p, inBytes, {warm: true, srcSocket: socket, dstSocket: d.socket}),
+  )
   if (req.answered) return req // the domain crashed meanwhile: the disconnect handler answered it
   g.pages.submit(entry)
   yield* lib.spend(g.submittedLine.atomic(lib.core))
@@ -167,12 +191,14 @@ export function* awaitRequest(lib: VirtuosLibC, req: Request): Gen<SyscallResult
   const g = req.group
   const p = lib.ctx.params
   const result = req.result!
-  const out = READS.has(req.name as SyscallName) || req.name === 'readv'
-    ? Math.max(0, result.ret)
-    : transferBytes(req.op).outBytes
+  const out =
+    READS.has(req.name as SyscallName) || req.name === 'readv'
+      ? Math.max(0, result.ret)
+      : transferBytes(req.op).outBytes
   const socket = socketOfCore(p, lib.core)
-  yield* lib.spend(g.entryLine(req.entry).read(lib.core) +
-    copy(p, out, {warm: false, srcSocket: g.domain.socket, dstSocket: socket}))
+  yield* lib.spend(
+    g.entryLine(req.entry).read(lib.core) + copy(p, out, {warm: false, srcSocket: g.domain.socket, dstSocket: socket}),
+  )
   if (req.alloc) g.data.free(req.alloc.offset)
   g.inFlight.delete(req)
   if (!g.dead) {

@@ -8,8 +8,7 @@ import type {WorkerGroup} from './worker-group.js'
 
 /** What a request asks the domain to do: a system call, or a library-internal operation. */
 export type RemoteOp =
-  | {kind: 'call'; name: SyscallName; args: SyscallArgs}
-  | {kind: 'setcred'; uid: number; gid: number}
+  {kind: 'call'; name: SyscallName; args: SyscallArgs} | {kind: 'setcred'; uid: number; gid: number}
 
 /** Whoever waits for requests (the primary-side process): told when a worker finishes one. */
 export interface RequestOwner {

@@ -10,23 +10,49 @@ import type {LibDomain, LibFdTable} from './fd-table.js'
 
 export const STORAGE_MOUNT = '/storage'
 
-export type Route =
-  | {kind: 'domain'; domain: LibDomain; fd?: number}
-  | {kind: 'badf'}
-  | {kind: 'library'}
+export type Route = {kind: 'domain'; domain: LibDomain; fd?: number} | {kind: 'badf'} | {kind: 'library'}
 
 /** Calls whose first fd argument (`fd`) decides the domain. */
 const FD_CALLS: ReadonlySet<SyscallName> = new Set<SyscallName>([
-  'read', 'write', 'pread', 'pwrite', 'readv', 'writev', 'fsync', 'fdatasync', 'close', 'fstat', 'lseek',
-  'dup', 'fcntl', 'ioctl', 'getsockopt', 'setsockopt', 'bind', 'listen', 'accept', 'connect', 'send',
-  'recv', 'sendto', 'recvfrom', 'shutdown',
+  'read',
+  'write',
+  'pread',
+  'pwrite',
+  'readv',
+  'writev',
+  'fsync',
+  'fdatasync',
+  'close',
+  'fstat',
+  'lseek',
+  'dup',
+  'fcntl',
+  'ioctl',
+  'getsockopt',
+  'setsockopt',
+  'bind',
+  'listen',
+  'accept',
+  'connect',
+  'send',
+  'recv',
+  'sendto',
+  'recvfrom',
+  'shutdown',
 ])
 
 const PATH_CALLS: ReadonlySet<SyscallName> = new Set<SyscallName>(['open', 'stat', 'unlink'])
 
 /** Calls the library implements itself on top of the domains' calls. */
 const LIBRARY_CALLS: ReadonlySet<SyscallName> = new Set<SyscallName>([
-  'dup2', 'sendfile', 'poll', 'select', 'epoll_create', 'epoll_ctl', 'epoll_wait', 'mmap',
+  'dup2',
+  'sendfile',
+  'poll',
+  'select',
+  'epoll_create',
+  'epoll_ctl',
+  'epoll_wait',
+  'mmap',
 ])
 
 export function isStoragePath(path: string): boolean {

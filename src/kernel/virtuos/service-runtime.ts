@@ -106,8 +106,16 @@ export class ServiceDomainRuntime implements BlockHook {
     const v = this.ctx.vparams
     const grants = group.preallocated ? 0 : grantMap(p, v.callPages + v.readyQueuePages + 1)
     const serviceWork = Math.ceil((v.registerInstructions + dupFds * v.forkDupInstructionsPerFd) / p.cpu.kernelIpc)
-    return trapEntry(p) + eventChannelSend(p) + virqDelivery(p) + serviceWork
-      + grants + eventChannelSend(p) + virqDelivery(p) + trapExit(p)
+    return (
+      trapEntry(p) +
+      eventChannelSend(p) +
+      virqDelivery(p) +
+      serviceWork +
+      grants +
+      eventChannelSend(p) +
+      virqDelivery(p) +
+      trapExit(p)
+    )
   }
 
   spawnWorker(group: WorkerGroup): Worker {
@@ -227,8 +235,8 @@ export class ServiceDomainRuntime implements BlockHook {
     const f = this.wake.fields
     if (f.running !== running || f.sleeping !== sleeping) {
       throw new InvariantError(
-        `${this.name}: wake word counts running ${f.running}/sleeping ${f.sleeping}, workers are ${running}/${sleeping}`)
+        `${this.name}: wake word counts running ${f.running}/sleeping ${f.sleeping}, workers are ${running}/${sleeping}`,
+      )
     }
   }
 }
-

@@ -31,7 +31,10 @@ export class TreiberStack {
   casFailures = 0
 
   /** `stamped = false` compares the index only: the ABA-prone variant (for tests). */
-  constructor(readonly capacity: number, readonly stamped = true) {
+  constructor(
+    readonly capacity: number,
+    readonly stamped = true,
+  ) {
     this.next = new Int32Array(capacity).fill(NIL)
   }
 

@@ -22,10 +22,12 @@ export interface WakeFields {
 }
 
 export function encodeWakeWord(f: WakeFields): bigint {
-  return (BigInt(f.running) & RUNNING_MASK)
-    | ((BigInt(f.sleeping) & RUNNING_MASK) << SLEEPING_SHIFT)
-    | (f.requested ? WAKE_REQUESTED : 0n)
-    | (f.inProgress ? WAKE_IN_PROGRESS : 0n)
+  return (
+    (BigInt(f.running) & RUNNING_MASK) |
+    ((BigInt(f.sleeping) & RUNNING_MASK) << SLEEPING_SHIFT) |
+    (f.requested ? WAKE_REQUESTED : 0n) |
+    (f.inProgress ? WAKE_IN_PROGRESS : 0n)
+  )
 }
 
 export function decodeWakeWord(w: bigint): WakeFields {

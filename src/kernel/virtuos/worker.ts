@@ -15,7 +15,10 @@ export class Worker {
   wake: Wakeup<true> | null = null
   current: Request | null = null
   served = 0
-  constructor(readonly group: WorkerGroup, readonly thread: KThread) {}
+  constructor(
+    readonly group: WorkerGroup,
+    readonly thread: KThread,
+  ) {}
 }
 
 /** Run a generator like engine.spawn, but drop it for good once `dead()` says so (a VM crash). */

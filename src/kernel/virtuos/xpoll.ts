@@ -10,7 +10,15 @@ import {eventChannelSend, virqDelivery} from '../../machine/cost.js'
 import {after} from '../engine.js'
 import {EventFd} from '../syscalls/poll.js'
 import {
-  fail, O, POLL, type Fd, type Gen, type PollFd, type PollReady, type SyscallArgs, type SyscallResult,
+  fail,
+  O,
+  POLL,
+  type Fd,
+  type Gen,
+  type PollFd,
+  type PollReady,
+  type SyscallArgs,
+  type SyscallResult,
 } from '../types.js'
 import type {LibDomain} from './fd-table.js'
 import type {VirtuosLibC} from './library.js'
@@ -27,12 +35,13 @@ type PollName = 'poll' | 'select' | 'epoll_wait'
 
 export function* crossDomainPoll(lib: VirtuosLibC, name: PollName, args: SyscallArgs<PollName>): Gen<SyscallResult> {
   if (name === 'epoll_wait') return yield* epollWait(lib, args as SyscallArgs<'epoll_wait'>)
-  const asPoll: PollFd[] = name === 'poll'
-    ? (args as SyscallArgs<'poll'>).fds
-    : [
-        ...(args as SyscallArgs<'select'>).readfds.map((fd) => ({fd, events: POLL.IN})),
-        ...(args as SyscallArgs<'select'>).writefds.map((fd) => ({fd, events: POLL.OUT})),
-      ]
+  const asPoll: PollFd[] =
+    name === 'poll'
+      ? (args as SyscallArgs<'poll'>).fds
+      : [
+          ...(args as SyscallArgs<'select'>).readfds.map((fd) => ({fd, events: POLL.IN})),
+          ...(args as SyscallArgs<'select'>).writefds.map((fd) => ({fd, events: POLL.OUT})),
+        ]
   const timeout = (args as {timeout: number}).timeout
   const parts = new Map<LibDomain, PollPart>()
   const invalid: PollReady[] = []
@@ -67,7 +76,8 @@ export function* crossDomainPoll(lib: VirtuosLibC, name: PollName, args: Syscall
     return r.ret < 0 ? r : {ret: r.ret, ready: translate(r.ready ?? [], part.back)}
   }
   return yield* pollMany(lib, parts, timeout, (_domain, part, efd) => ({
-    name: 'poll', args: {fds: [...part.fds, {fd: efd, events: POLL.IN}], timeout},
+    name: 'poll',
+    args: {fds: [...part.fds, {fd: efd, events: POLL.IN}], timeout},
   }))
 }
 
@@ -92,6 +102,17 @@ function* eventFd(lib: VirtuosLibC, domain: LibDomain): Gen<number> {
 
 type PartCall = {name: 'poll'; args: SyscallArgs<'poll'>} | {name: 'epoll_wait'; args: SyscallArgs<'epoll_wait'>}
 
+/** One eventfd in the primary and in each domain polled, or null when one cannot be had. */
+function* openEventFds(lib: VirtuosLibC, parts: Map<LibDomain, PollPart>): Gen<Map<LibDomain, number> | null> {
+  const efds = new Map<LibDomain, number>()
+  for (const domain of new Set<LibDomain>(['primary', ...parts.keys()])) {
+    const efd = yield* eventFd(lib, domain)
+    if (efd < 0) return null
+    efds.set(domain, efd)
+  }
+  return efds
+}
+
 function* pollMany(
   lib: VirtuosLibC,
   parts: Map<LibDomain, PollPart>,
@@ -99,12 +120,8 @@ function* pollMany(
   build: (domain: LibDomain, part: PollPart, efd: number) => PartCall,
 ): Gen<SyscallResult> {
   const ctx = lib.ctx
-  const efds = new Map<LibDomain, number>()
-  for (const domain of new Set<LibDomain>(['primary', ...parts.keys()])) {
-    const efd = yield* eventFd(lib, domain)
-    if (efd < 0) return fail('EMFILE')
-    efds.set(domain, efd)
-  }
+  const efds = yield* openEventFds(lib, parts)
+  if (efds === null) return fail('EMFILE')
   const primaryEfd = lib.vp.proc.fds.get(efds.get('primary')!)?.obj
   const signalPrimary = () => {
     const p = ctx.params
@@ -125,11 +142,15 @@ function* pollMany(
   // the local one, with the primary eventfd
   const localPart: PollPart = parts.get('primary') ?? {back: new Map(), fds: []}
   const localCall = build('primary', localPart, efds.get('primary')!)
-  const local = localCall.name === 'poll' || localPart.fds.length === 0
-    ? yield* lib.local('poll', localPart.fds.length === 0
-      ? {fds: [{fd: efds.get('primary')!, events: POLL.IN}], timeout}
-      : localCall.args as SyscallArgs<'poll'>)
-    : yield* lib.local('epoll_wait', localCall.args)
+  const local =
+    localCall.name === 'poll' || localPart.fds.length === 0
+      ? yield* lib.local(
+          'poll',
+          localPart.fds.length === 0
+            ? {fds: [{fd: efds.get('primary')!, events: POLL.IN}], timeout}
+            : (localCall.args as SyscallArgs<'poll'>),
+        )
+      : yield* lib.local('epoll_wait', localCall.args)
   // the first to finish makes the others return
   const signalled: ServiceDomain[] = []
   for (const [domain, {req}] of remote) {
@@ -189,6 +210,7 @@ function* epollWait(lib: VirtuosLibC, a: SyscallArgs<'epoll_wait'>): Gen<Syscall
     lib.u.eventFds.set(key, efd)
   }
   return yield* pollMany(lib, parts, a.timeout, (_domain, part) => ({
-    name: 'epoll_wait', args: {epfd: part.fds[0].fd, maxEvents: a.maxEvents, timeout: a.timeout},
+    name: 'epoll_wait',
+    args: {epfd: part.fds[0].fd, maxEvents: a.maxEvents, timeout: a.timeout},
   }))
 }

@@ -43,7 +43,9 @@ describe('driver-domain dispatch', () => {
       const params = e5520Params()
       const host = new KernelTestHost()
       const s = buildSystem(host, new Machine(host, params), params, {system, clientHosts: 0})
-      s.kernels.find((k) => k.vfs.block && (k.domain === 'native' || k.domain === GUEST_DOMAIN))!.vfs.preload('/data/f', 64 * 1024)
+      s.kernels
+        .find((k) => k.vfs.block && (k.domain === 'native' || k.domain === GUEST_DOMAIN))!
+        .vfs.preload('/data/f', 64 * 1024)
       let took = 0
       let got = -1
       s.spawnProcess(function* (sys) {
@@ -105,7 +107,12 @@ describe('driver-domain dispatch', () => {
   it('rejects a core split that gives a core to both domains', () => {
     const params = e5520Params()
     const host = new KernelTestHost()
-    expect(() => buildSystem(host, new Machine(host, params), params, {system: 'driver-domain', driverDomain: {cores: {guest: [0, 1], driver: [1, 2]}}})).toThrow(/driverDomain.cores/)
+    expect(() =>
+      buildSystem(host, new Machine(host, params), params, {
+        system: 'driver-domain',
+        driverDomain: {cores: {guest: [0, 1], driver: [1, 2]}},
+      }),
+    ).toThrow(/driverDomain.cores/)
   })
 })
 

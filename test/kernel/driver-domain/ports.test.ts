@@ -34,10 +34,14 @@ describe('Kernel option blockDevice', () => {
     const k = new Kernel({sim: host, params, machine, domain: 'native', cpus: [0], disk: true, blockDevice: device})
     expect(k.ownsDisk).toBe(true)
     let done = false
-    spawn(host, (function* () {
-      yield* k.vfs.block.io(0, 8192, false)
-      done = true
-    })(), 'io')
+    spawn(
+      host,
+      (function* () {
+        yield* k.vfs.block.io(0, 8192, false)
+        done = true
+      })(),
+      'io',
+    )
     host.run()
     expect(done).toBe(true)
     expect(seen).toEqual([{offset: 0, bytes: 8192, write: false}])

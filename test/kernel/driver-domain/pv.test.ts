@@ -2,7 +2,14 @@ import {describe, expect, it} from 'vitest'
 import {isParavirtualized, paravirtualized} from '../../../src/kernel/dispatch/pv.js'
 import {driverDomainOf, GUEST_DOMAIN} from '../../../src/kernel/driver-domain/index.js'
 import {buildSystem, type System} from '../../../src/kernel/systems.js'
-import {pvContextSwitchExtra, pvPhysicalIrqExtra, pvTrapEntry, pvTrapExit, trapEntry, trapExit} from '../../../src/machine/cost.js'
+import {
+  pvContextSwitchExtra,
+  pvPhysicalIrqExtra,
+  pvTrapEntry,
+  pvTrapExit,
+  trapEntry,
+  trapExit,
+} from '../../../src/machine/cost.js'
 import {Machine} from '../../../src/machine/machine.js'
 import {e5520Params} from '../../machine/fixture.js'
 import {KernelTestHost} from '../host.js'
@@ -69,7 +76,10 @@ describe('netfront/netback per frame', () => {
   function ddNet() {
     const {host, s} = build('driver-domain')
     const b = driverDomainOf(s)
-    const busy = () => ({guest0: b.guest.sched.busyCycles(b.cores.guest[0]), driver0: b.driver.sched.busyCycles(b.cores.driver[0])})
+    const busy = () => ({
+      guest0: b.guest.sched.busyCycles(b.cores.guest[0]),
+      driver0: b.driver.sched.busyCycles(b.cores.driver[0]),
+    })
     return {host, s, b, busy}
   }
 
@@ -85,14 +95,22 @@ describe('netfront/netback per frame', () => {
     expect(st.eventsToDriver).toBe(1)
     expect(st.eventsSuppressed).toBe(0)
     expect(st.cycles['guest:evtchnSend']).toBe(p.hypervisor.eventChannelSend)
-    expect(front).toBe(Math.ceil(b.guest.params.nic.txPacketCycles * 0) + st.cycles['guest:evtchnSend'] + Math.ceil(1000 / p.cpu.kernelIpc))
+    expect(front).toBe(
+      Math.ceil(b.guest.params.nic.txPacketCycles * 0) +
+        st.cycles['guest:evtchnSend'] +
+        Math.ceil(1000 / p.cpu.kernelIpc),
+    )
     expect(st.cycles['driver:virq']).toBe(p.hypervisor.virqDelivery)
     expect(st.cycles['driver:grant']).toBe(p.hypervisor.grantCopyPerPage)
     // the tx response: one notification back, one upcall on the guest's first vCPU
     expect(st.eventsToGuest).toBe(1)
     expect(st.cycles['guest:virq']).toBe(p.hypervisor.virqDelivery)
     const b1 = busy()
-    expect(b1.driver0).toBe(Object.entries(st.cycles).filter(([k]) => k.startsWith('driver:')).reduce((a, [, v]) => a + v, 0))
+    expect(b1.driver0).toBe(
+      Object.entries(st.cycles)
+        .filter(([k]) => k.startsWith('driver:'))
+        .reduce((a, [, v]) => a + v, 0),
+    )
     expect(b1.guest0).toBeGreaterThanOrEqual(p.hypervisor.virqDelivery)
     expect(b.net.tx.inFlight).toBe(0)
   })

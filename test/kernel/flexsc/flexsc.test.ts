@@ -16,7 +16,11 @@ const i7 = loadProfile({config: 'configs/flexsc-i7.json'}).params
 function flexsc(flexscOpts: Partial<FlexscParams> = {}): {host: KernelTestHost; system: System; params: MachineParams} {
   const params = i7
   const host = new KernelTestHost()
-  const system = buildSystem(host, new Machine(host, params), params, {system: 'flexsc', clientHosts: 0, flexsc: flexscOpts})
+  const system = buildSystem(host, new Machine(host, params), params, {
+    system: 'flexsc',
+    clientHosts: 0,
+    flexsc: flexscOpts,
+  })
   return {host, system, params}
 }
 
@@ -103,7 +107,7 @@ describe('flexsc dispatch', () => {
 
   it('a syscall thread that blocks hands the core to another; the calls behind it finish first', () => {
     const {host, system} = flexsc({placement: 'remote-core'})
-    let results: SyscallResult[] = []
+    const results: SyscallResult[] = []
     const doneAt: number[] = []
     system.spawnProcess(function* (sys) {
       const lib = sys as FlexscLibC
@@ -137,7 +141,8 @@ describe('flexsc dispatch', () => {
     expect(results).toHaveLength(100)
     expect(results.every((r) => r.ret > -1)).toBe(true)
     expect(flexscOf(system).stats.exhaustions).toBeGreaterThan(0)
-    for (const p of flexscOf(system).processes.values()) for (const sc of p.cores.values()) expect(sc.pages.census().free).toBe(64)
+    for (const p of flexscOf(system).processes.values())
+      for (const sc of p.cores.values()) expect(sc.pages.census().free).toBe(64)
   })
 
   it('ordinary programs run through the same handlers: files, threads, exit code', () => {

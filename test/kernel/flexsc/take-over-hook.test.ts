@@ -12,7 +12,9 @@ describe('FlexSC take-over hook', () => {
   it('a process turning FlexSC-Threads registers the hook on its cores; a second registration is refused', () => {
     const host = new KernelTestHost()
     const system = buildSystem(host, new Machine(host, i7), i7, {
-      system: 'flexsc', clientHosts: 0, flexsc: {placement: 'same-core', userCores: [0]},
+      system: 'flexsc',
+      clientHosts: 0,
+      flexsc: {placement: 'same-core', userCores: [0]},
     })
     const {pid} = system.spawnProcess(function* (sys) {
       const tid = yield* sys.spawnThread(function* (s) {

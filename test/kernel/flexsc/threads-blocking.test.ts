@@ -30,11 +30,12 @@ function blockingMix(placement: 'same-core' | 'remote-core', readers: number, ro
     // one pipe per reader (several readers of one socket race in the kernel's recv: not this test)
     const pipes: [number, number][] = []
     for (let i = 0; i < readers; i++) pipes.push((yield* sys.call('pipe', {})).fds!)
-    const reader = (rd: number): Program => function* (s) {
-      for (let r = 0; r < rounds; r++) expect((yield* s.read(rd, 1)).ret).toBe(1)
-      got.push(s.now())
-      return 0
-    }
+    const reader = (rd: number): Program =>
+      function* (s) {
+        for (let r = 0; r < rounds; r++) expect((yield* s.read(rd, 1)).ret).toBe(1)
+        got.push(s.now())
+        return 0
+      }
     const worker: Program = function* (s) {
       for (let i = 0; i < 30; i++) {
         expect((yield* s.getppid()).ret).toBeGreaterThanOrEqual(0)

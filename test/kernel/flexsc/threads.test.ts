@@ -15,11 +15,12 @@ function flexsc(opts: Partial<FlexscParams>): {host: KernelTestHost; system: Sys
 }
 
 /** `n` getppid calls; the time the last one returned. */
-const getppids = (n: number, out: number[]): Program => function* (sys) {
-  for (let i = 0; i < n; i++) expect((yield* sys.getppid()).ret).toBeGreaterThanOrEqual(0)
-  out.push(sys.now())
-  return 0
-}
+const getppids = (n: number, out: number[]): Program =>
+  function* (sys) {
+    for (let i = 0; i < n; i++) expect((yield* sys.getppid()).ret).toBeGreaterThanOrEqual(0)
+    out.push(sys.now())
+    return 0
+  }
 
 describe('FlexSC-Threads (M-on-N)', () => {
   it('4 user threads on one core: a call posts and switches to another thread; flexsc_wait only when none is ready', () => {

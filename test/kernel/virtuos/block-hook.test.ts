@@ -29,15 +29,22 @@ describe('Scheduler block hook', () => {
     })
     const t = k.createThread(k.createProcess(0), 'user', 't')
     const w = new Wakeup<true>(host)
-    spawn(host, (function* () {
-      yield* k.sched.compute(t, 100)
-      const start = host.now
-      yield* k.sched.block(t, (function* () {
-        log.push(`waiting cpu=${t.cpu} at ${host.now - start}`)
-        yield* w.wait()
-      })())
-      k.sched.exit(t)
-    })(), 't')
+    spawn(
+      host,
+      (function* () {
+        yield* k.sched.compute(t, 100)
+        const start = host.now
+        yield* k.sched.block(
+          t,
+          (function* () {
+            log.push(`waiting cpu=${t.cpu} at ${host.now - start}`)
+            yield* w.wait()
+          })(),
+        )
+        k.sched.exit(t)
+      })(),
+      't',
+    )
     host.at(5000, () => w.fire(true))
     host.run()
     expect(log[0]).toMatch(/^before cpu=0 /)
@@ -55,12 +62,27 @@ describe('Scheduler block hook', () => {
         return null
       },
     })
-    expect(() => k.sched.setBlockHook({*beforeBlock() { return null }})).toThrow(/block hook already/)
+    expect(() =>
+      k.sched.setBlockHook({
+        *beforeBlock() {
+          return null
+        },
+      }),
+    ).toThrow(/block hook already/)
     const t = k.createThread(k.createProcess(0), 'user', 't')
-    spawn(host, (function* () {
-      yield* k.sched.block(t, (function* () { yield 50 })())
-      k.sched.exit(t)
-    })(), 't')
+    spawn(
+      host,
+      (function* () {
+        yield* k.sched.block(
+          t,
+          (function* () {
+            yield 50
+          })(),
+        )
+        k.sched.exit(t)
+      })(),
+      't',
+    )
     host.run()
     expect(before).toBe(1)
     expect(host.now).toBeGreaterThanOrEqual(50)
@@ -71,8 +93,20 @@ describe('Scheduler block hook', () => {
     const host = new KernelTestHost()
     const v = virtuosOf(buildSystem(host, new Machine(host, params), params, {system: 'virtuos', clientHosts: 0}))
     for (const d of Object.values(v.domains)) {
-      expect(() => d.kernel.sched.setBlockHook({*beforeBlock() { return null }})).toThrow(/block hook already/)
+      expect(() =>
+        d.kernel.sched.setBlockHook({
+          *beforeBlock() {
+            return null
+          },
+        }),
+      ).toThrow(/block hook already/)
     }
-    expect(() => v.primary.sched.setBlockHook({*beforeBlock() { return null }})).not.toThrow()
+    expect(() =>
+      v.primary.sched.setBlockHook({
+        *beforeBlock() {
+          return null
+        },
+      }),
+    ).not.toThrow()
   })
 })

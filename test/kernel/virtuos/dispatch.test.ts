@@ -165,10 +165,12 @@ describe('virtuos M:N threads and worker groups', () => {
     system.spawnProcess(function* (sys) {
       const tids: number[] = []
       for (let i = 0; i < 4; i++) {
-        tids.push(yield* sys.spawnThread(function* (s) {
-          const fd = (yield* s.open(`/storage/f${i}`, O.RDONLY)).ret
-          got.push((yield* s.pread(fd, 32768, 0)).ret)
-        }))
+        tids.push(
+          yield* sys.spawnThread(function* (s) {
+            const fd = (yield* s.open(`/storage/f${i}`, O.RDONLY)).ret
+            got.push((yield* s.pread(fd, 32768, 0)).ret)
+          }),
+        )
       }
       for (const t of tids) yield* sys.joinThread(t)
     })
@@ -187,9 +189,11 @@ describe('virtuos M:N threads and worker groups', () => {
       for (let i = 0; i < 6; i++) fds.push((yield* sys.open(`/storage/f${i}`, O.RDONLY)).ret)
       const tids: number[] = []
       for (let i = 0; i < 6; i++) {
-        tids.push(yield* sys.spawnThread(function* (s) {
-          got.push((yield* s.pread(fds[i], 4096, 0)).ret)
-        }))
+        tids.push(
+          yield* sys.spawnThread(function* (s) {
+            got.push((yield* s.pread(fds[i], 4096, 0)).ret)
+          }),
+        )
       }
       for (const t of tids) yield* sys.joinThread(t)
     })
@@ -243,7 +247,13 @@ describe('virtuos processes', () => {
     system.spawnProcess(function* (sys) {
       const file = (yield* sys.open('/storage/p', O.CREAT | O.RDWR)).ret
       const pipe = (yield* sys.call('pipe', {})).fds!
-      const r1 = yield* sys.poll([{fd: pipe[0], events: POLL.IN}, {fd: file, events: POLL.IN}], -1)
+      const r1 = yield* sys.poll(
+        [
+          {fd: pipe[0], events: POLL.IN},
+          {fd: file, events: POLL.IN},
+        ],
+        -1,
+      )
       out.push(r1.ready!.map((x) => x.fd))
       const sock = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret
       yield* sys.bind(sock, {family: 'AF_INET', host: 'server', port: 80})
@@ -252,7 +262,13 @@ describe('virtuos processes', () => {
         yield* s.sleep(1_000_000)
         yield* s.write(pipe[1], 1)
       })
-      const r2 = yield* sys.poll([{fd: pipe[0], events: POLL.IN}, {fd: sock, events: POLL.IN}], -1)
+      const r2 = yield* sys.poll(
+        [
+          {fd: pipe[0], events: POLL.IN},
+          {fd: sock, events: POLL.IN},
+        ],
+        -1,
+      )
       out.push(r2.ready!.map((x) => x.fd))
       yield* sys.joinThread(writer)
     })
@@ -278,10 +294,12 @@ describe('virtuos faults', () => {
       yield* sys.sleep(crashAt - sys.now() - 200_000) // the reads are at the disk when it crashes
       const tids: number[] = []
       for (let i = 0; i < 3; i++) {
-        tids.push(yield* sys.spawnThread(function* (s) {
-          const r = yield* s.pread(fds[i], 262144, 0)
-          inflight.push(r.errno ?? String(r.ret))
-        }))
+        tids.push(
+          yield* sys.spawnThread(function* (s) {
+            const r = yield* s.pread(fds[i], 262144, 0)
+            inflight.push(r.errno ?? String(r.ret))
+          }),
+        )
       }
       for (const t of tids) yield* sys.joinThread(t)
       after.push((yield* sys.read(fds[0], 10)).errno ?? 'ok') // stale fd

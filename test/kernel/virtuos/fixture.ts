@@ -15,7 +15,10 @@ export interface VirtuosTestSystem {
   v: VirtuosBackend
 }
 
-export function virtuosSystem(virtuos: Partial<VirtuosParams> = {}, params: MachineParams = e5520Params()): VirtuosTestSystem {
+export function virtuosSystem(
+  virtuos: Partial<VirtuosParams> = {},
+  params: MachineParams = e5520Params(),
+): VirtuosTestSystem {
   const host = new KernelTestHost()
   const machine = new Machine(host, params)
   const system = buildSystem(host, machine, params, {system: 'virtuos', virtuos, clientHosts: 0})

@@ -44,10 +44,7 @@ describe('ready queue (Michael-Scott, tagged)', () => {
       fc.property(fc.array(fc.nat({max: 9}), {maxLength: 200}), fc.integer({min: 1, max: 3}), (schedule, consumers) => {
         const q = new ReadyQueue(16)
         const outs: number[][] = Array.from({length: consumers}, () => [])
-        interleave([
-          producer(q, 100, 5), producer(q, 200, 5),
-          ...outs.map((o) => consumer(q, 6, o)),
-        ], schedule)
+        interleave([producer(q, 100, 5), producer(q, 200, 5), ...outs.map((o) => consumer(q, 6, o))], schedule)
         const rest: number[] = []
         for (let v = q.dequeue(); v !== NIL; v = q.dequeue()) rest.push(v)
         const all = [...outs.flat(), ...rest]

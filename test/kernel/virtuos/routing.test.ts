@@ -57,7 +57,13 @@ describe('virtuos params', () => {
 
   it('release defaults and overrides; bad values are usage errors naming the field', () => {
     const p = resolveVirtuosParams(8, {spinIterations: 100})
-    expect(p).toMatchObject({entriesPerProcess: 454, readyQueueEntries: 1362, kthreadsPerProcess: 18, spinIterations: 100, emptyPollsBeforeWake: 5000})
+    expect(p).toMatchObject({
+      entriesPerProcess: 454,
+      readyQueueEntries: 1362,
+      kthreadsPerProcess: 18,
+      spinIterations: 100,
+      emptyPollsBeforeWake: 5000,
+    })
     expect(() => resolveVirtuosParams(8, {kthreadsPerProcess: 2000})).toThrow(/kthreadsPerProcess/)
     expect(() => resolveVirtuosParams(8, {cores: {primary: [0], storage: [0], network: [1]}})).toThrow(UsageError)
     expect(() => resolveVirtuosParams(2)).toThrow(/at least 3 cores/)

@@ -4,7 +4,12 @@ import {NIL, TreiberStack} from '../../../src/kernel/virtuos/treiber.js'
 import {interleave} from './interleave.js'
 
 /** An actor that takes entries and gives them back, as submitters do with the free stack. */
-function* borrower(stack: TreiberStack, rounds: number, held: Set<number>, dups: number[]): Generator<void, void, void> {
+function* borrower(
+  stack: TreiberStack,
+  rounds: number,
+  held: Set<number>,
+  dups: number[],
+): Generator<void, void, void> {
   for (let r = 0; r < rounds; r++) {
     const i = yield* stack.popSteps()
     if (i === NIL) continue
@@ -20,7 +25,10 @@ function run(stamped: boolean, entries: number, actors: number, rounds: number, 
   const stack = TreiberStack.full(entries, stamped)
   const held = new Set<number>()
   const dups: number[] = []
-  interleave(Array.from({length: actors}, () => borrower(stack, rounds, held, dups)), schedule)
+  interleave(
+    Array.from({length: actors}, () => borrower(stack, rounds, held, dups)),
+    schedule,
+  )
   return {stack, dups}
 }
 
@@ -39,11 +47,16 @@ describe('Treiber stack', () => {
 
   it('with the stamp: no entry lost or duplicated under any interleaving (property)', () => {
     fc.assert(
-      fc.property(scheduleArb, fc.integer({min: 2, max: 4}), fc.integer({min: 2, max: 4}), (schedule, entries, actors) => {
-        const {stack, dups} = run(true, entries, actors, 4, schedule)
-        expect(dups).toEqual([])
-        expect([...stack.contents()].sort()).toEqual(Array.from({length: entries}, (_, i) => i))
-      }),
+      fc.property(
+        scheduleArb,
+        fc.integer({min: 2, max: 4}),
+        fc.integer({min: 2, max: 4}),
+        (schedule, entries, actors) => {
+          const {stack, dups} = run(true, entries, actors, 4, schedule)
+          expect(dups).toEqual([])
+          expect([...stack.contents()].sort()).toEqual(Array.from({length: entries}, (_, i) => i))
+        },
+      ),
       {numRuns: 600, seed: 42},
     )
   })

@@ -1,5 +1,11 @@
 import {describe, expect, it} from 'vitest'
-import {decodeWakeWord, encodeWakeWord, WAKE_IN_PROGRESS, WAKE_REQUESTED, WakeWord} from '../../../src/kernel/virtuos/wake-word.js'
+import {
+  decodeWakeWord,
+  encodeWakeWord,
+  WAKE_IN_PROGRESS,
+  WAKE_REQUESTED,
+  WakeWord,
+} from '../../../src/kernel/virtuos/wake-word.js'
 
 describe('wake word', () => {
   it('packs counts and the two bits into 64 bits and back', () => {
