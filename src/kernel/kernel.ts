@@ -24,7 +24,13 @@ import type {CallContext} from './syscalls/context.js'
 import type {ProcessRuntime} from './syscalls/proc.js'
 import {buildSyscallTable, type SyscallTable} from './syscalls/table.js'
 import {
-  fail, type DomainId, type Gen, type Pid, type SyscallArgs, type SyscallName, type SyscallResult,
+  fail,
+  type DomainId,
+  type Gen,
+  type Pid,
+  type SyscallArgs,
+  type SyscallName,
+  type SyscallResult,
 } from './types.js'
 
 export interface KernelOptions {
@@ -111,28 +117,36 @@ export class Kernel {
     this.params = options.params
     this.domain = options.domain
     this.kparams = {...defaultKernelParams, ...options.kernel}
-    this.sched = new Scheduler(this.sim, this.params, this.domain, options.cpus, {
-      timeslice: nsToCycles(this.kparams.timesliceNs, this.params.clockHz),
-    }, this.machine)
+    this.sched = new Scheduler(
+      this.sim,
+      this.params,
+      this.domain,
+      options.cpus,
+      {
+        timeslice: nsToCycles(this.kparams.timesliceNs, this.params.clockHz),
+      },
+      this.machine,
+    )
     let peers = kernelsBySim.get(this.sim)
     if (!peers) kernelsBySim.set(this.sim, (peers = new Set()))
     peers.add(this)
-    this.sched.onExit = (t) => {
+    this.sched.setExitHook((t) => {
       if (t.kind === 'user') this.userThreadExited()
-    }
+    })
     this.cacheRecency = cacheRecencyOf(options.machine, options.params)
     this.ownsDisk = options.disk === true && options.machine !== null
     this.vfs = this.buildVfs(
-      this.ownsDisk ? options.blockDevice ?? machineDisk(this.sim, this.machine!)
-      : noDisk(this.domain))
+      this.ownsDisk ? (options.blockDevice ?? machineDisk(this.sim, this.machine!)) : noDisk(this.domain),
+    )
     this.net = new NetStack(this, options.network ?? null, options.host ?? null)
   }
 
   private buildVfs(disk: DiskPort): Vfs {
     const k = this.kparams
-    const pages = k.pageCachePages > 0
-      ? k.pageCachePages
-      : Math.floor((this.params.memoryBytes * k.pageCacheFraction) / k.pageBytes)
+    const pages =
+      k.pageCachePages > 0
+        ? k.pageCachePages
+        : Math.floor((this.params.memoryBytes * k.pageCacheFraction) / k.pageBytes)
     const cache = new PageCache(pages, k.pageBytes)
     const block = new BlockLayer(disk, k.maxRequestBytes)
     const vfs = new Vfs(cache, block, k.readaheadPages, {
@@ -165,11 +179,15 @@ export class Kernel {
         this.flusherArmed = false
         return
       }
-      spawn(this.sim, (function* () {
-        yield* vfs.flush(kernel.sim.now - expire)
-        kernel.flusherArmed = false
-        if (vfs.cache.dirtyCount > 0) kernel.armFlusher()
-      })(), `flusher-${this.domain}`)
+      spawn(
+        this.sim,
+        (function* () {
+          yield* vfs.flush(kernel.sim.now - expire)
+          kernel.flusherArmed = false
+          if (vfs.cache.dirtyCount > 0) kernel.armFlusher()
+        })(),
+        `flusher-${this.domain}`,
+      )
     })
   }
 
@@ -212,8 +230,8 @@ export class Kernel {
     const resident = pages.filter((p) => recency.resident(socket, p, bytes)).length
     const warmBytes = pages.length > 0 ? Math.round((bytes * resident) / pages.length) : 0
     const at = {srcSocket: socket, dstSocket: socket}
-    const cycles = copy(this.params, warmBytes, {warm: true, ...at})
-      + copy(this.params, bytes - warmBytes, {warm: false, ...at})
+    const cycles =
+      copy(this.params, warmBytes, {warm: true, ...at}) + copy(this.params, bytes - warmBytes, {warm: false, ...at})
     recency.streamed(socket, bytes)
     for (const p of pages) recency.touch(socket, p)
     return cycles

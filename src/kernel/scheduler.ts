@@ -31,7 +31,6 @@ export interface SchedulerOptions {
   timeslice: number
 }
 
-
 interface CpuState {
   readonly core: number
   current: KThread | null
@@ -66,7 +65,14 @@ export class Scheduler {
     readonly machine: Machine | null = null,
   ) {
     if (cpus.length === 0) throw new Error(`scheduler of domain ${domain} has no CPUs`)
-    this.cpuStates = cpus.map((core) => ({core, current: null, lastThread: null, lastAsid: null, busyCycles: 0, stolen: 0}))
+    this.cpuStates = cpus.map((core) => ({
+      core,
+      current: null,
+      lastThread: null,
+      lastAsid: null,
+      busyCycles: 0,
+      stolen: 0,
+    }))
     this.firstCore = Math.min(...cpus)
     for (const cpu of this.cpuStates) this.byCore[cpu.core - this.firstCore] ??= cpu
   }
@@ -139,11 +145,9 @@ export class Scheduler {
     if (thread.cpu === null) yield* this.acquireCpu(thread)
     while (left > 0) {
       const chunk = Math.min(left, this.options.timeslice - thread.sliceUsed)
-      if (chunk > 0 && this.spend !== SPEND) {
-        yield* this.spend(thread, chunk) // spend() wrapped (tests watch where threads run)
-        left -= chunk
-      } else if (chunk > 0) {
+      if (chunk > 0) {
         // spend(), inlined: the hottest path of the model, without a generator per chunk
+        this.spendObserver?.(thread, chunk)
         const cpu = this.state(thread.cpu!)
         if (cpu.stolen > 0 && cpu.current === thread) {
           const owed = cpu.stolen
@@ -197,7 +201,21 @@ export class Scheduler {
   }
 
   /** Told when a thread has exited (the kernel stops background timers once no user work is left). */
-  onExit: ((thread: KThread) => void) | null = null
+  private onExit: ((thread: KThread) => void) | null = null
+
+  /** Told of every stretch of CPU time before it runs, with the thread on its CPU (tests, traces). */
+  private spendObserver: ((thread: KThread, cycles: number) => void) | null = null
+
+  /** Watch every stretch of CPU time a thread spends (one observer; null removes it). */
+  observeSpend(observer: ((thread: KThread, cycles: number) => void) | null): void {
+    this.spendObserver = observer
+  }
+
+  /** Register the exit hook (its Kernel, once). */
+  setExitHook(hook: (thread: KThread) => void): void {
+    if (this.onExit !== null) throw new InvariantError(`scheduler of domain ${this.domain}: exit hook set twice`)
+    this.onExit = hook
+  }
 
   /** The thread finished: free its CPU for good. */
   exit(thread: KThread): void {
@@ -241,6 +259,7 @@ export class Scheduler {
   /** Cycles spent by `thread` on its CPU (already held), plus interrupt work that landed there. */
   *spend(thread: KThread, cycles: number): Gen<void> {
     if (cycles <= 0) return
+    this.spendObserver?.(thread, cycles)
     const cpu = this.state(thread.cpu!)
     if (cpu.stolen > 0 && cpu.current === thread) {
       const owed = cpu.stolen
@@ -323,6 +342,3 @@ export class Scheduler {
  */
 const NOTHING: Gen<void> = (function* (): Gen<void> {})()
 NOTHING.next()
-
-/** The scheduler's own spend(), to tell whether an instance's was wrapped. */
-const SPEND = Scheduler.prototype.spend

@@ -11,7 +11,6 @@ import type {MachineParams} from './params.js'
 /** Smallest Ethernet frame on the wire: 64-byte frame + 8 preamble + 12 inter-frame gap. */
 export const MIN_WIRE_BYTES = 84
 
-
 export function mss(params: MachineParams): number {
   return params.nic.mtuBytes - params.nic.tcpIpHeaderBytes
 }
@@ -106,8 +105,16 @@ export class Nic {
   private readonly maxGap: number
   /** The current moderation interval (cycles). */
   private gap: number
-  /** The NIC's interrupt line: set once by its owner (the kernel's Network; tests). */
-  onInterrupt: (frames: Frame[], at: number) => void = () => {}
+  /** The NIC's interrupt line (see connectInterrupt). */
+  private onInterrupt: (frames: Frame[], at: number) => void = () => {}
+  private connected = false
+
+  /** Wire the NIC's interrupt line to its owner's handler (the kernel's Network); once. */
+  connectInterrupt(handler: (frames: Frame[], at: number) => void): void {
+    if (this.connected) throw new Error('nic: the interrupt line is already connected')
+    this.connected = true
+    this.onInterrupt = handler
+  }
 
   constructor(
     private readonly host: EventHost,
@@ -144,7 +151,8 @@ export class Nic {
     this.host.at(Math.max(this.host.now, readyAt), () => {
       if (gen !== this.generation || this.pending.length === 0) return
       // several frames waited: load, so moderate harder; a single one: back off towards low latency
-      this.gap = this.pending.length > 1 ? Math.min(this.maxGap, this.gap * 2) : Math.max(this.minGap, Math.round(this.gap / 2))
+      this.gap =
+        this.pending.length > 1 ? Math.min(this.maxGap, this.gap * 2) : Math.max(this.minGap, Math.round(this.gap / 2))
       this.fire()
     })
   }

@@ -16,6 +16,31 @@ function oneCpuKernel(timesliceNs = 50_000) {
 }
 
 describe('Scheduler', () => {
+  it('tells its observer of every stretch of CPU time, and its Kernel of every exit, through declared hooks', () => {
+    const {host, kernel, slice} = oneCpuKernel()
+    const t = kernel.createThread(kernel.createProcess(0), 'user', 't')
+    const seen: number[] = []
+    kernel.sched.observeSpend((thread, cycles) => {
+      expect(thread).toBe(t)
+      expect(thread.cpu).toBe(0)
+      seen.push(cycles)
+    })
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(t, 1.5 * slice)
+        kernel.sched.exit(t)
+      })(),
+      't',
+    )
+    host.run()
+    // the first stretch is the switch onto the core, then the work in timeslice-sized chunks
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(t.runCycles)
+    expect(seen.length).toBeGreaterThanOrEqual(3)
+    // the Kernel registered the one exit hook; a second registration is refused
+    expect(() => kernel.sched.setExitHook(() => {})).toThrow(/exit hook set twice/)
+  })
+
   it('timeslices two threads on one CPU, charging a switch (and address-space switch) each time', () => {
     const {host, params, kernel, slice} = oneCpuKernel()
     const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
@@ -23,11 +48,15 @@ describe('Scheduler', () => {
     const log: string[] = []
     const work = 2.5 * slice
     for (const t of [a, b]) {
-      spawn(host, (function* () {
-        yield* kernel.sched.compute(t, work)
-        log.push(`${t.name} done at ${host.now}`)
-        kernel.sched.exit(t)
-      })(), t.name)
+      spawn(
+        host,
+        (function* () {
+          yield* kernel.sched.compute(t, work)
+          log.push(`${t.name} done at ${host.now}`)
+          kernel.sched.exit(t)
+        })(),
+        t.name,
+      )
     }
     host.run()
     const s = kernel.sched
@@ -51,21 +80,29 @@ describe('Scheduler', () => {
     const b = kernel.createThread(proc, 'user', 'b')
     const wake = new Wakeup<string>(host)
     const events: [string, number][] = []
-    spawn(host, (function* () {
-      yield* kernel.sched.compute(a, 1000)
-      events.push(['a blocks', host.now])
-      const v = yield* kernel.sched.block(a, wake.wait())
-      events.push([`a woke with ${String(v)}`, host.now])
-      kernel.sched.exit(a)
-    })(), 'a')
-    spawn(host, (function* () {
-      yield* kernel.sched.compute(b, 500)
-      events.push(['b runs', host.now])
-      wake.fire('hello')
-      yield* kernel.sched.compute(b, 2000)
-      events.push(['b done', host.now])
-      kernel.sched.exit(b)
-    })(), 'b')
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(a, 1000)
+        events.push(['a blocks', host.now])
+        const v = yield* kernel.sched.block(a, wake.wait())
+        events.push([`a woke with ${String(v)}`, host.now])
+        kernel.sched.exit(a)
+      })(),
+      'a',
+    )
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(b, 500)
+        events.push(['b runs', host.now])
+        wake.fire('hello')
+        yield* kernel.sched.compute(b, 2000)
+        events.push(['b done', host.now])
+        kernel.sched.exit(b)
+      })(),
+      'b',
+    )
     host.run()
     const cs = params.cpu.contextSwitch // same address space: no CR3 switch
     expect(events).toEqual([
@@ -83,25 +120,33 @@ describe('Scheduler', () => {
     const a = kernel.createThread(proc, 'user', 'a')
     const b = kernel.createThread(proc, 'user', 'b')
     const order: string[] = []
-    spawn(host, (function* () {
-      yield* kernel.sched.compute(a, 100)
-      yield* kernel.sched.yield(a)
-      order.push('a after yield')
-      kernel.sched.exit(a)
-    })(), 'a')
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(a, 100)
+        yield* kernel.sched.yield(a)
+        order.push('a after yield')
+        kernel.sched.exit(a)
+      })(),
+      'a',
+    )
     let switchesBefore = 0
     let yieldTook = -1
-    spawn(host, (function* () {
-      yield* kernel.sched.compute(b, 100)
-      order.push('b ran')
-      yield* kernel.sched.yield(b) // a waits: a runs first
-      order.push('b after yield')
-      switchesBefore = b.switchesIn
-      const t0 = host.now
-      yield* kernel.sched.yield(b) // nobody waits: keeps the CPU
-      yieldTook = host.now - t0
-      kernel.sched.exit(b)
-    })(), 'b')
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(b, 100)
+        order.push('b ran')
+        yield* kernel.sched.yield(b) // a waits: a runs first
+        order.push('b after yield')
+        switchesBefore = b.switchesIn
+        const t0 = host.now
+        yield* kernel.sched.yield(b) // nobody waits: keeps the CPU
+        yieldTook = host.now - t0
+        kernel.sched.exit(b)
+      })(),
+      'b',
+    )
     host.run()
     expect(order).toEqual(['b ran', 'a after yield', 'b after yield'])
     expect(b.switchesIn).toBe(switchesBefore)
@@ -112,13 +157,17 @@ describe('Scheduler', () => {
     const {host, params, kernel} = oneCpuKernel()
     const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
     let end = 0
-    spawn(host, (function* () {
-      yield* kernel.sched.compute(a, 1000)
-      kernel.sched.steal(0, 5000)
-      yield* kernel.sched.compute(a, 1000)
-      end = host.now
-      kernel.sched.exit(a)
-    })(), 'a')
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(a, 1000)
+        kernel.sched.steal(0, 5000)
+        yield* kernel.sched.compute(a, 1000)
+        end = host.now
+        kernel.sched.exit(a)
+      })(),
+      'a',
+    )
     host.run()
     expect(end).toBe(params.cpu.contextSwitch + 1000 + 5000 + 1000)
   })

@@ -19,11 +19,11 @@ export class Network {
   private sink: ((frames: Frame[]) => void) | null = null
 
   constructor(readonly nic: Nic) {
-    // the Network is the NIC's owner: its one registration of the NIC's interrupt hook
-    nic.onInterrupt = (frames) => {
+    // the Network is the NIC's owner: the one handler on the NIC's interrupt line
+    nic.connectInterrupt((frames) => {
       if (this.sink !== null) this.sink(frames)
       else this.server?.receiveBatch(frames.map((f) => f.data as Arrival))
-    }
+    })
   }
 
   /** The NIC's interrupts go to `sink` (a driver domain's netback), not to the server stack. */

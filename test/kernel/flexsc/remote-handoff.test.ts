@@ -32,10 +32,11 @@ describe('FlexSC remote placement: the pooled syscall thread and take-over threa
         const open = posted.filter((p) => p.entry.status !== 'done' && p.entry.status !== 'free')
         if (open.length === 0) break
         yield* lib.flexscWait(open)
-        for (const p of posted) if (p.entry.status === 'done') {
-          expect((yield* lib.harvest(p)).ret).toBeGreaterThanOrEqual(0)
-          done++
-        }
+        for (const p of posted)
+          if (p.entry.status === 'done') {
+            expect((yield* lib.harvest(p)).ret).toBeGreaterThanOrEqual(0)
+            done++
+          }
       }
       // and the core keeps working afterwards
       expect((yield* sys.getppid()).ret).toBeGreaterThanOrEqual(0)
@@ -87,8 +88,7 @@ function placements(placement: FlexscParams['placement'], threads: boolean) {
       else serving.set(x, outer)
     }
   }
-  const spend = sched.spend.bind(sched)
-  sched.spend = function* (t: KThread, cycles: number) {
+  sched.observeSpend((t: KThread) => {
     const core = serving.get(t)
     if (core !== undefined && t.kind === 'user') asSyscallThread.push([core, t.cpu!])
     if (/^(syscall|flexsc-carrier)/.test(t.name)) {
@@ -96,8 +96,7 @@ function placements(placement: FlexscParams['placement'], threads: boolean) {
       if (!ran.has(key)) ran.set(key, new Set())
       ran.get(key)!.add(t.cpu!)
     }
-    yield* spend(t, cycles)
-  }
+  })
   let finished = 0
   system.spawnProcess(function* (sys) {
     const round = function* (lib: FlexscLibC) {
@@ -115,9 +114,10 @@ function placements(placement: FlexscParams['placement'], threads: boolean) {
       yield* sys.joinThread(tid)
     } else for (let r = 0; r < 5; r++) yield* round(sys as FlexscLibC)
   })
-  for (let i = 0; i < 4; i++) system.spawnProcess(function* (sys) {
-    for (let r = 0; r < 40; r++) yield* sys.compute(20_000)
-  })
+  for (let i = 0; i < 4; i++)
+    system.spawnProcess(function* (sys) {
+      for (let r = 0; r < 40; r++) yield* sys.compute(20_000)
+    })
   try {
     host.run()
   } finally {
