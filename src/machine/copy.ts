@@ -2,7 +2,8 @@
  * memcpy cost. A warm buffer that fits in the cache copies at the in-cache bandwidth; otherwise the
  * copy streams from memory at the smaller of the core's bandwidth and its share of the socket's;
  * when source and destination sit on different sockets the QPI link (shared by the copiers that
- * cross it) caps it too. No fixed startup cost: none is cited (costs.md 1.3).
+ * cross it) caps it too. No fixed startup cost: no
+ * measured per-call memcpy startup figure for this machine was found.
  */
 import {InvariantError} from '../errors.js'
 import type {Cycles} from './cost.js'

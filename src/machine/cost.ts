@@ -82,7 +82,8 @@ export function lineTransfer(params: MachineParams, from: CoreId, to: CoreId): C
 
 /**
  * LOCK CMPXCHG by core `to` on a line last written by core `from`. Contended: the line must first
- * move to `to` (one ownership transfer), the lower bound costs.md D30 derives.
+ * move to `to` (one ownership transfer), a lower bound (the
+ * coherence protocol's cost of the atomic itself is not added).
  */
 export function cas(params: MachineParams, contended: boolean, from: CoreId, to: CoreId): Cycles {
   return params.interconnect.casUncontended + (contended ? lineTransfer(params, from, to) : 0)

@@ -1,13 +1,27 @@
 /**
  * MachineParams for tests, in canonical units (cycles, bytes, bytes/cycle). Values follow
- * /work/shared/costs.md (E5520) and paper/flexsc.md (FlexSC's Core i7); the estimates here are only
+ * the E5520 testbed profile and FlexSC's Core i7 (Soares & Stumm, OSDI 2010); the estimates here are only
  * test inputs, the real profile lives in configs/. Prefer loading configs/xeon-e5520.json once
  * src/config exists.
  */
 import type {MachineParams, SyscallFootprint} from '../../src/machine/params.js'
 
-const fp = (instructions: number, ipc: number, l1i: number, l1d: number, l2: number, l3: number, dtlb: number): SyscallFootprint => ({
-  instructions, ipc, l1i, l1d, l2, l3, dtlb,
+const fp = (
+  instructions: number,
+  ipc: number,
+  l1i: number,
+  l1d: number,
+  l2: number,
+  l3: number,
+  dtlb: number,
+): SyscallFootprint => ({
+  instructions,
+  ipc,
+  l1i,
+  l1d,
+  l2,
+  l3,
+  dtlb,
 })
 
 /** FlexSC table 1 (64-byte lines). */
