@@ -39,53 +39,63 @@ export function decodeWakeWord(w: bigint): WakeFields {
   }
 }
 
+/** The low 31 bits, as the word's count fields keep them (RUNNING_MASK on a number). */
+const COUNT_BITS = 0x7fffffff
+
+/**
+ * The word's four fields kept unpacked (the hot path reads and writes them on every submit and
+ * poll; BigInt arithmetic there cost ~5% of a VirtuOS web-server run); `value` packs them.
+ */
 export class WakeWord {
-  private word = 0n
+  private running = 0
+  private sleeping = 0
+  private requested = false
+  private inProgress = false
   /** Wakes sent (submitter side) and wake requests raised (worker side). */
   wakesSent = 0
   requests = 0
 
   get fields(): WakeFields {
-    return decodeWakeWord(this.word)
+    return {running: this.running, sleeping: this.sleeping, requested: this.requested, inProgress: this.inProgress}
+  }
+  /** The running-worker count (the worker loop's test, without building `fields`). */
+  get runningCount(): number {
+    return this.running
   }
   get value(): bigint {
-    return this.word
-  }
-
-  private set(f: Partial<WakeFields>): void {
-    this.word = encodeWakeWord({...this.fields, ...f})
+    return encodeWakeWord(this.fields)
   }
 
   /** A worker starts or stops running (polling or serving counts as running). */
   addRunning(delta: number): void {
-    const running = this.fields.running + delta
+    const running = this.running + delta
     if (running < 0) throw new RangeError('wake word: running count below 0')
-    this.set({running})
+    this.running = running & COUNT_BITS
   }
 
   addSleeping(delta: number): void {
-    const sleeping = this.fields.sleeping + delta
+    const sleeping = this.sleeping + delta
     if (sleeping < 0) throw new RangeError('wake word: sleeping count below 0')
-    this.set({sleeping})
+    this.sleeping = sleeping & COUNT_BITS
   }
 
   /** A worker is going to sleep (or gave up polling): submitters must wake the domain. */
   request(): void {
-    if (!this.fields.requested) this.requests++
-    this.set({requested: true})
+    if (!this.requested) this.requests++
+    this.requested = true
   }
 
   /** Submitter side, after pushing: true when this submitter must send the wake event (it claimed it). */
   claimWake(): boolean {
-    const f = this.fields
-    if (!f.requested || f.inProgress) return false
-    this.set({inProgress: true})
+    if (!this.requested || this.inProgress) return false
+    this.inProgress = true
     this.wakesSent++
     return true
   }
 
   /** Domain side, on the wake event: clear both bits (the handler then wakes sleepers). */
   wakeHandled(): void {
-    this.set({requested: false, inProgress: false})
+    this.requested = false
+    this.inProgress = false
   }
 }

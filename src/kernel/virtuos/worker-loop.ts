@@ -29,7 +29,7 @@ export function* workerLoop(d: ServiceDomainRuntime, w: Worker): Gen<void> {
       if ((w.state as WorkerState) === 'gone') return
       continue
     }
-    if (d.wake.fields.running > d.minRunning) {
+    if (d.wake.runningCount > d.minRunning) {
       yield* sleep(d, w)
       continue
     }
