@@ -267,13 +267,13 @@ export class Kernel {
   createProcess(ppid: Pid, pid?: Pid, asid?: number): KProcess {
     const id = pid ?? this.nextPid++
     if (pid !== undefined) this.nextPid = Math.max(this.nextPid, pid + 1)
-    const proc = new KProcess(id, ppid, this.domain, asid, this.kparams.fdLimit)
+    const proc = new KProcess(id, ppid, this.domain, asid ?? this.newAddressSpace(), this.kparams.fdLimit)
     this.processes.set(id, proc)
     return proc
   }
 
   newAddressSpace(): number {
-    return newAddressSpaceId()
+    return newAddressSpaceId(this.sim)
   }
 
   createThread(process: KProcess, kind: ThreadKind, name: string): KThread {

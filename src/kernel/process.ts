@@ -13,14 +13,17 @@ export type ThreadState = 'new' | 'runnable' | 'running' | 'blocked' | 'exited'
 /** `user`: runs a workload program (traps into its kernel); `kernel`: a kernel thread (workers, daemons). */
 export type ThreadKind = 'user' | 'kernel'
 
-let nextAsid = 1
+/** Address-space counters by run (keyed by the run's engine), shared by every domain of the run. */
+const addressSpaceIds = new WeakMap<object, {next: number}>()
 
 /**
- * Address-space ids are global to the worker: a core switching between two of them pays the
- * address-space switch. Only equality matters, so the numbering cannot change a result.
+ * The next address-space id of the run driven by `engine` (1, 2, ...): a core switching between
+ * two of them pays the address-space switch. Only equality matters within a run.
  */
-export function newAddressSpaceId(): number {
-  return nextAsid++
+export function newAddressSpaceId(engine: object): number {
+  let ids = addressSpaceIds.get(engine)
+  if (!ids) addressSpaceIds.set(engine, (ids = {next: 1}))
+  return ids.next++
 }
 
 export class KThread {
@@ -114,7 +117,7 @@ export class KProcess {
     readonly pid: Pid,
     public ppid: Pid,
     readonly domain: DomainId,
-    public asid: number = newAddressSpaceId(),
+    public asid: number,
     fdLimit = 1024,
   ) {
     this.fds = new FdTable(fdLimit)

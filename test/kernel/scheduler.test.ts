@@ -16,6 +16,16 @@ function oneCpuKernel(timesliceNs = 50_000) {
 }
 
 describe('Scheduler', () => {
+  it('numbers address spaces per run, not per worker: two runs give their processes the same ids', () => {
+    const ids = () => {
+      const {kernel} = oneCpuKernel()
+      return [kernel.createProcess(0).asid, kernel.createProcess(0).asid, kernel.newAddressSpace()]
+    }
+    const first = ids()
+    expect(new Set(first).size).toBe(3)
+    expect(ids()).toEqual(first)
+  })
+
   it('tells its observer of every stretch of CPU time, and its Kernel of every exit, through declared hooks', () => {
     const {host, kernel, slice} = oneCpuKernel()
     const t = kernel.createThread(kernel.createProcess(0), 'user', 't')
