@@ -8,7 +8,7 @@ import {describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
 import {checkMechanismOverrides} from '../../src/config/schema.js'
 import {UsageError} from '../../src/errors.js'
-import {flexscBatching, FITTED_POINTS} from '../../src/experiments/flexsc-batching.js'
+import {FITTED_POINTS, FLEXSC_PROFILE, flexscBatching, profileFor} from '../../src/experiments/flexsc-batching.js'
 import type {ResultRow} from '../../src/experiments/types.js'
 import {resolveDriverDomainParams} from '../../src/kernel/driver-domain/params.js'
 import {resolveFlexscParams} from '../../src/kernel/flexsc/params.js'
@@ -85,6 +85,15 @@ describe('mechanism constants in the profile', () => {
     const fitted = loadProfile({set: []}).profile.flexsc.postInstructions
     expect(fitted.fitted).toMatch(/batch 1/)
     expect(loadProfile({set: ['flexsc.postInstructions=25']}).profile.flexsc.postInstructions.fitted).toBeUndefined()
+  })
+})
+
+describe("flexsc-batching runs on flexsc-i7 with the run's --set of a mechanism constant carried over", () => {
+  it('carries a --set flexsc.<key>, and nothing without one', () => {
+    const carried = profileFor(loadProfile({set: ['flexsc.postInstructions=40']}))
+    expect(carried.name).toBe('flexsc-i7')
+    expect(carried.params.flexsc.postInstructions).toBe(40)
+    expect(profileFor(loadProfile({set: []})).hash).toBe(loadProfile({config: FLEXSC_PROFILE, set: []}).hash)
   })
 })
 
