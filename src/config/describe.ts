@@ -9,6 +9,8 @@ export interface ConstantRow {
   unit: string
   source: string
   estimate: boolean
+  /** The published point the value was fitted to (absent when it was not fitted). */
+  fitted?: string
   /** Recorded in the profile but not used by the model. */
   profileOnly: boolean
 }
@@ -19,15 +21,18 @@ export function listConstants(profile: Profile): ConstantRow[] {
     const c = constantAt(profile, path) as Constant<number | boolean> | undefined
     if (c === undefined) continue
     const flags = {estimate: c.estimate === true, profileOnly: spec.profileOnly === true}
-    rows.push({path: path.join('.'), value: c.value, unit: c.unit, source: c.source, ...flags})
+    const fitted = c.fitted === undefined ? {} : {fitted: c.fitted}
+    rows.push({path: path.join('.'), value: c.value, unit: c.unit, source: c.source, ...flags, ...fitted})
   }
   return rows
 }
 
-/** A plain aligned table: key, value, unit, estimate marker, source cut to `sourceWidth`. */
+/** A plain aligned table: key, value, unit, estimate/fitted marker, source (fitted: the point) cut to `sourceWidth`. */
 export function renderConstants(rows: readonly ConstantRow[], sourceWidth = 70): string {
-  const marker = (r: ConstantRow) => (r.estimate ? 'est' : r.profileOnly ? 'doc' : '')
-  const cells = rows.map((r) => [r.path, String(r.value), r.unit, marker(r), cut(r.source, sourceWidth)])
+  const marker = (r: ConstantRow) =>
+    [r.estimate ? 'est' : r.profileOnly ? 'doc' : '', r.fitted ? 'fit' : ''].filter(Boolean).join(',')
+  const text = (r: ConstantRow) => (r.fitted ? `fitted to: ${r.fitted}; ${r.source}` : r.source)
+  const cells = rows.map((r) => [r.path, String(r.value), r.unit, marker(r), cut(text(r), sourceWidth)])
   const header = ['key', 'value', 'unit', '', 'source']
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
   const cell = (x: string, i: number, n: number) =>

@@ -1,6 +1,6 @@
 /**
  * `--set path=value` on a raw profile. A path naming a constant sets its value
- * (`machine.cores=1`); `.value`, `.unit`, `.source` or `.estimate` after it sets that field. The
+ * (`machine.cores=1`); `.value`, `.unit`, `.source`, `.estimate` or `.fitted` after it sets that field. The
  * value is parsed as JSON (number, boolean, string), else taken as a string. Paths are checked
  * against the spec, so a typo gets one line with the nearest valid keys; the values are checked
  * when the whole profile is re-validated.
@@ -9,7 +9,7 @@ import {UsageError} from '../errors.js'
 import {isKeySpec, META_KEYS, PROFILE_SPEC, type SpecNode} from './spec.js'
 import {unitsOf} from './units.js'
 
-const CONSTANT_FIELDS = ['value', 'unit', 'source', 'estimate'] as const
+const CONSTANT_FIELDS = ['value', 'unit', 'source', 'estimate', 'fitted'] as const
 
 /** Splits `path=value`; the path is the part before the first '='. */
 export function parseAssignment(assignment: string): {path: string[]; raw: string; value: unknown} {
@@ -59,6 +59,8 @@ export function applySet(profile: unknown, assignment: string): unknown {
   if (present && target.field === 'value' && constant.value !== value && typeof constant.source === 'string') {
     // keep the citation honest: it supported the old value, not this one
     constant.source = `${shown} (profile had ${JSON.stringify(constant.value)}); ${constant.source}`
+    // a new value is no longer the one fitted to a published point
+    delete constant.fitted
   }
   constant[target.field] = value
   group[last] = constant

@@ -69,7 +69,17 @@ export function resolveParams(profile: Profile): MachineParams {
     disk: diskParams(p.disk, to),
     nic: nicParams(p.nic, to),
     clients: {hosts: to.n(p.clients.hosts), coresPerHost: to.n(p.clients.coresPerHost)},
+    virtuos: valuesOf(p.virtuos),
+    flexsc: valuesOf(p.flexsc),
+    driverDomain: valuesOf(p.driverDomain),
+    kernel: valuesOf(p.kernel),
+    workload: valuesOf(p.workload),
   }
+}
+
+/** A group of unit-free constants (instructions, IPC, counts, shares): each one's value as is. */
+function valuesOf<G extends Record<string, Constant>>(group: G): {[K in keyof G]: number} {
+  return Object.fromEntries(Object.entries(group).map(([k, c]) => [k, c.value])) as {[K in keyof G]: number}
 }
 
 function cacheParams(c: Profile['cache'], {bytes, cycles, n}: To): MachineParams['cache'] {

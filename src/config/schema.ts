@@ -4,6 +4,7 @@
  * validateProfile turns every problem into one line: `<file>: <json.path>: expected ..., found ...`.
  */
 import {z} from 'zod'
+import {UsageError} from '../errors.js'
 import {isKeySpec, type KeySpec, PROFILE_SPEC, type SpecNode} from './spec.js'
 import {type Dimension, unitsOf} from './units.js'
 
@@ -13,6 +14,11 @@ export interface Constant<V = number> {
   source: string
   /** True when nothing citable exists and the value is a reasoned estimate (reasoning in source). */
   estimate?: boolean
+  /**
+   * The published point(s) the value was chosen to reproduce (a value fitted, not measured): those
+   * points are no test of the model and stay out of the verdicts that would count them.
+   */
+  fitted?: string
 }
 
 type ConstantOf<S> = S extends {dim: 'flag'} ? Constant<boolean> : Constant<number>
@@ -71,6 +77,7 @@ function valueSchema(spec: KeySpec): z.ZodType {
   else n = n.nonnegative({error})
   if (spec.range === 'fraction') n = n.max(1, {error})
   else n = n.max(VALUE_MAX, {error: `expected a number <= ${VALUE_MAX}`})
+  if (spec.max !== undefined) n = n.max(spec.max, {error: `expected a plausible value <= ${spec.max}`})
   return n
 }
 
@@ -86,6 +93,11 @@ function constantSchema(spec: KeySpec): z.ZodType {
         .trim()
         .min(1, {error: 'expected a non-empty citation'}),
       estimate: z.boolean({error: 'expected true or false'}).optional(),
+      fitted: z
+        .string({error: 'expected the published point the value was fitted to (a string)'})
+        .trim()
+        .min(1, {error: 'expected a non-empty description of the point'})
+        .optional(),
     },
     {error: CONSTANT_SHAPE},
   )
@@ -169,11 +181,11 @@ function shapeOf(path: readonly PropertyKey[]): Record<string, unknown> {
   if (path.length === 0) return {name: 1, description: 1, illustrative: 1, ...PROFILE_SPEC}
   let node: SpecNode = PROFILE_SPEC
   for (const seg of path) {
-    if (isKeySpec(node)) return {value: 1, unit: 1, source: 1, estimate: 1}
+    if (isKeySpec(node)) return {value: 1, unit: 1, source: 1, estimate: 1, fitted: 1}
     node = (node as Record<string, SpecNode>)[String(seg)]
     if (node === undefined) return {}
   }
-  return isKeySpec(node) ? {value: 1, unit: 1, source: 1, estimate: 1} : (node as Record<string, unknown>)
+  return isKeySpec(node) ? {value: 1, unit: 1, source: 1, estimate: 1, fitted: 1} : (node as Record<string, unknown>)
 }
 
 /** Checks across keys that the schema cannot express alone. */
@@ -188,4 +200,21 @@ export function crossProblems(p: Profile): Problem[] {
     })
   }
   return out
+}
+
+/** The profile groups of design mechanism constants (MachineParams groups of the same names). */
+export type MechanismGroup = 'virtuos' | 'flexsc' | 'driverDomain' | 'kernel' | 'workload'
+
+/**
+ * Checks an experiment's option overrides of a mechanism group's profile keys by the same spec rows
+ * the profile is validated with; keys the profile does not hold are the caller's to check. Throws a
+ * UsageError of one line naming the key: `virtuos.pollInstructions: expected a number >= 0, found -1`.
+ */
+export function checkMechanismOverrides(group: MechanismGroup, values: Readonly<Record<string, unknown>>): void {
+  const specs = PROFILE_SPEC[group] as Record<string, KeySpec>
+  for (const [key, value] of Object.entries(values)) {
+    if (!Object.hasOwn(specs, key) || value === undefined) continue
+    const r = valueSchema(specs[key]).safeParse(value)
+    if (!r.success) throw new UsageError(`${group}.${key}: ${r.error.issues[0].message}, found ${showFound(value)}`)
+  }
 }

@@ -19,6 +19,8 @@ export interface KeySpec {
   readonly optional?: boolean
   /** Documented in the profile, not used by the model. */
   readonly profileOnly?: boolean
+  /** Largest plausible value (in the key's unit): a bound, not a citation. */
+  readonly max?: number
   readonly doc: string
 }
 
@@ -33,6 +35,10 @@ const size = (doc: string): KeySpec => ({dim: 'size', range: 'positive', doc})
 const rate = (doc: string): KeySpec => ({dim: 'bandwidth', range: 'positive', doc})
 const count = (doc: string): KeySpec => ({dim: 'count', range: 'positive', int: true, doc})
 const flag = (doc: string): KeySpec => ({dim: 'flag', range: 'nonnegative', profileOnly: true, doc})
+/** Instructions of a mechanism's own code path; no path of these designs runs a million per step. */
+const work = (doc: string): KeySpec => ({dim: 'instructions', range: 'nonnegative', max: 1e6, doc})
+/** Share of one cache level (or the d-TLB) holding live user state. */
+const share = (doc: string): KeySpec => ({dim: 'ratio', range: 'fraction', doc})
 
 /** One row of FlexSC's table 1: kernel work of a call and what it evicts. */
 function footprint(withCycles: boolean) {
@@ -159,6 +165,36 @@ export const PROFILE_SPEC = {
   clients: {
     hosts: count('load-generating client hosts'),
     coresPerHost: count('cores per client host'),
+  },
+  /** Mechanism constants of the designs (MachineParams.virtuos etc.: the defaults experiments' options override). */
+  virtuos: {
+    libraryCallInstructions: work('user-mode instructions of the VirtuOS library per call (fd lookup, routing, entry)'),
+    pollInstructions: work('instructions of one service-domain worker poll besides its sched_yield trap'),
+    registerInstructions: work('instructions to register a process with a service domain beyond grant mapping'),
+    forkDupInstructionsPerFd: work('service-domain instructions per fd duplicated when a forked child registers'),
+  },
+  flexsc: {
+    postInstructions: work('user instructions to post one syscall entry in the libc wrapper'),
+    harvestInstructions: work("user instructions to read a done entry's return value and free it"),
+    dispatchInstructions: work('syscall-thread instructions per entry besides the handler'),
+    waitInstructions: work("flexsc_wait's own kernel work on a remote placement"),
+    switchInstructions: work('in-kernel switch between a thread in flexsc_wait and a syscall thread, same core'),
+    hotLoopIpc: {dim: 'ipc', range: 'positive', max: 4, doc: 'IPC of the short, L1-resident loops above'},
+    lineFillBuffers: {...count('L1D line-fill buffers: entry-line transfers that overlap in a stream'), max: 64},
+  },
+  driverDomain: {
+    blkRequestInstructions: work('blkfront/blkback instructions per request, each side'),
+    netFrameInstructions: work('netfront/netback + bridge instructions per frame, each side'),
+  },
+  kernel: {
+    pollPerFdInstructions: work('kernel instructions per fd examined by poll/select'),
+  },
+  workload: {
+    liveL1iShare: share('share of L1i holding live user lines when a workload gives no working set'),
+    liveL1dShare: share('share of L1d holding live user lines when a workload gives no working set'),
+    liveL2Share: share('share of L2 holding live user lines when a workload gives no working set'),
+    liveL3Share: share('share of L3 holding live user lines when a workload gives no working set'),
+    liveDtlbShare: share('share of the d-TLB holding live user entries when a workload gives no working set'),
   },
 } as const satisfies Record<string, Record<string, SpecNode>>
 

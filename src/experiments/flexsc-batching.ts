@@ -90,7 +90,22 @@ const reference: ReferencePoint[] = [
   },
 ]
 
-/** The published value or bound of a row's point, for the claim check. */
+/**
+ * The published points the profile's FlexSC per-entry costs were fitted to (flexsc.postInstructions,
+ * harvestInstructions, dispatchInstructions, switchInstructions and hotLoopIpc carry `fitted`: with
+ * them the model lands within 2% of these two): no test of the model, so not in the claim check.
+ * The report's reference table still shows their distance.
+ */
+export const FITTED_POINTS: readonly {placement: Placement; batch: number}[] = [
+  {placement: 'same-core', batch: 1},
+  {placement: 'same-core', batch: 32},
+]
+
+export function isFittedPoint(placement: Placement, batch: number): boolean {
+  return FITTED_POINTS.some((p) => p.placement === placement && p.batch === batch)
+}
+
+/** The published value or bound of a row's point, for the claim check (none at a fitted point). */
 function publishedAt(metric: string) {
   return (point: Point): PublishedPoint | null => {
     const placement = String(point.placement) as Placement
@@ -98,6 +113,7 @@ function publishedAt(metric: string) {
     if (metric === 'ns_per_call') {
       return placement === 'remote-core' && batch === 1 ? {kind: 'at-most', value: REMOTE_SINGLE_MAX_NS} : null
     }
+    if (isFittedPoint(placement, batch)) return null
     const ref = published(placement, batch)
     return {kind: ref.kind, value: ref.ratio}
   }
@@ -109,7 +125,9 @@ export const flexscBatching: ExperimentDef = {
   reproduces: 'FlexSC (OSDI 2010) exception-less getppid microbenchmark, same core and remote core',
   claim:
     'Exceptionless calls cost more than a trap one at a time (43% same core, >10x remote), break even from 2 (same ' +
-    'core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core',
+    'core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core. Judged without the ' +
+    'same-core points at batch 1 and 32: the per-entry costs (profile flexsc.*, marked fitted) were chosen to land ' +
+    'on them',
   axes: [
     {name: 'batch', quick: BATCHES, full: BATCHES, unit: 'calls', description: 'getppid calls posted per flexsc_wait'},
     {

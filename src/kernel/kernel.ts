@@ -18,6 +18,7 @@ import {CacheRecency, cacheRecencyOf} from './cache-recency.js'
 import {Vfs} from './vfs/vfs.js'
 import {KWaitQueue} from './waitqueue.js'
 import {defaultKernelParams, nsToCycles, type KernelParams} from './params.js'
+import {checkMechanismOverrides} from '../config/schema.js'
 import {KProcess, KThread, newAddressSpaceId, type ThreadKind} from './process.js'
 import {Scheduler} from './scheduler.js'
 import type {CallContext} from './syscalls/context.js'
@@ -116,7 +117,8 @@ export class Kernel {
     this.machine = options.machine
     this.params = options.params
     this.domain = options.domain
-    this.kparams = {...defaultKernelParams, ...options.kernel}
+    checkMechanismOverrides('kernel', options.kernel ?? {})
+    this.kparams = {...defaultKernelParams, ...this.params.kernel, ...options.kernel}
     this.sched = new Scheduler(
       this.sim,
       this.params,

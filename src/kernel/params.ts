@@ -2,6 +2,8 @@
  * Tunables of the modelled Linux kernel (not of the machine: those are in MachineParams). Each has
  * a one-line reason; times are given in nanoseconds and turned into cycles with the clock.
  */
+import type {MachineParams} from '../machine/params.js'
+
 export interface KernelParams {
   /** Timeslice while others wait (CFS: sched_min_granularity 0.75 ms .. latency 6 ms; 3 ms here). */
   timesliceNs: number
@@ -30,11 +32,14 @@ export interface KernelParams {
   loopbackMtu: number
   /** Per-process fd limit (RLIMIT_NOFILE default 1024). */
   fdLimit: number
-  /** Kernel instructions per fd examined by poll/select (the ->poll call and bookkeeping; estimate). */
+  /** Profile (kernel.pollPerFdInstructions, estimate): instructions per fd examined by poll/select. */
   pollPerFdInstructions: number
 }
 
-export const defaultKernelParams: KernelParams = {
+/** The tunables whose defaults are Linux's (the rest come from the profile's `kernel` group). */
+export type LinuxKernelParams = Omit<KernelParams, keyof MachineParams['kernel']>
+
+export const defaultKernelParams: LinuxKernelParams = {
   timesliceNs: 3_000_000,
   pageCachePages: 0,
   pageCacheFraction: 0.75,
@@ -50,7 +55,6 @@ export const defaultKernelParams: KernelParams = {
   delayedAckNs: 40_000_000,
   loopbackMtu: 65_536,
   fdLimit: 1024,
-  pollPerFdInstructions: 120,
 }
 
 export function nsToCycles(ns: number, clockHz: number): number {

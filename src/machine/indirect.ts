@@ -127,18 +127,18 @@ export function deriveRefillInstructions(params: MachineParams, lines: PerLevel,
 }
 
 /**
- * The working set assumed when a workload gives none: the L1 caches and the d-TLB are full of live
- * user state (server code with large instruction and data footprints), and half of L2 and L3 is
- * live (the rest is dead data the user streamed through), so a pwrite-sized footprint (985 L2
- * lines, 3,160 L3 lines) lands in dead lines there.
+ * The working set assumed when a workload gives none: the profile's `workload` group says which
+ * share of each level is live user state (on the testbed profiles: the L1 caches and the d-TLB
+ * full, half of L2 and L3, their sources say why). It sets how large the indirect cost of a trap is.
  */
 export function defaultWorkingSet(params: MachineParams, ipc: number = params.cpu.userIpc): UserWorkingSet {
+  const w = params.workload
   const lines: PerLevel = {
-    l1i: capacity(params, 'l1i'),
-    l1d: capacity(params, 'l1d'),
-    l2: capacity(params, 'l2') / 2,
-    l3: capacity(params, 'l3') / 2,
-    dtlb: capacity(params, 'dtlb'),
+    l1i: capacity(params, 'l1i') * w.liveL1iShare,
+    l1d: capacity(params, 'l1d') * w.liveL1dShare,
+    l2: capacity(params, 'l2') * w.liveL2Share,
+    l3: capacity(params, 'l3') * w.liveL3Share,
+    dtlb: capacity(params, 'dtlb') * w.liveDtlbShare,
   }
   return {ipc, lines, refillInstructions: deriveRefillInstructions(params, lines, ipc)}
 }

@@ -146,6 +146,43 @@ export interface MachineParams {
     hosts: number
     coresPerHost: number
   }
+
+  /**
+   * Mechanism constants of the designs, from the profile's groups of the same names. They are the
+   * defaults: an experiment's per-design options (`options.virtuos`, `options.flexsc`,
+   * `options.driverDomain`, `options.kernel`) still override them. Instructions are counts, IPC a
+   * ratio, shares fractions.
+   */
+  virtuos: {
+    libraryCallInstructions: number
+    pollInstructions: number
+    registerInstructions: number
+    forkDupInstructionsPerFd: number
+  }
+  flexsc: {
+    postInstructions: number
+    harvestInstructions: number
+    dispatchInstructions: number
+    waitInstructions: number
+    switchInstructions: number
+    hotLoopIpc: number
+    lineFillBuffers: number
+  }
+  driverDomain: {
+    blkRequestInstructions: number
+    netFrameInstructions: number
+  }
+  kernel: {
+    pollPerFdInstructions: number
+  }
+  /** The user working set assumed when a workload gives none: live share of each level's capacity. */
+  workload: {
+    liveL1iShare: number
+    liveL1dShare: number
+    liveL2Share: number
+    liveL3Share: number
+    liveDtlbShare: number
+  }
 }
 
 export interface SyscallFootprint {

@@ -108,7 +108,12 @@ function profileSection(run: ExperimentRun, overrides: readonly string[]): strin
 function estimateTable(estimates: readonly ConstantRow[]): string {
   return table(
     ['constant', 'value', 'unit', 'source'],
-    estimates.map((c) => [`\`${c.path}\``, String(c.value), c.unit, cut(c.source, 160)]),
+    estimates.map((c) => [
+      `\`${c.path}\``,
+      String(c.value),
+      c.unit,
+      cut(c.fitted ? `**fitted** to ${c.fitted}; ${c.source}` : c.source, c.fitted ? 480 : 160),
+    ]),
     99,
   )
 }

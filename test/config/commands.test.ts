@@ -97,6 +97,34 @@ describe('config show', () => {
     )
     expect(out).toBe('')
   })
+  it('--json lists the mechanism constants of every group with unit, source, estimate and fitted', async () => {
+    expect(await run(ConfigShow, ['--json'])).toBe(0)
+    const j = JSON.parse(out)
+    const at = (path: string) => j.constants.find((c: {path: string}) => c.path === path)
+    for (const path of [
+      'virtuos.libraryCallInstructions',
+      'flexsc.postInstructions',
+      'driverDomain.blkRequestInstructions',
+      'kernel.pollPerFdInstructions',
+      'workload.liveL2Share',
+    ]) {
+      expect(at(path)).toMatchObject({estimate: true})
+      expect(at(path).source).not.toBe('')
+      expect(j.estimates).toContain(path)
+    }
+    expect(at('virtuos.pollInstructions').unit).toBe('instructions')
+    expect(at('flexsc.hotLoopIpc').unit).toBe('IPC')
+    expect(at('workload.liveL1dShare').unit).toBe('ratio')
+    expect(at('flexsc.switchInstructions').fitted).toMatch(/batch 1 .* batch 32/)
+    expect(at('flexsc.waitInstructions').fitted).toBeUndefined()
+    expect(j.params.virtuos.registerInstructions).toBe(at('virtuos.registerInstructions').value)
+  })
+  it('a bad mechanism value is one line naming the key, exit 2', async () => {
+    expect(await run(ConfigShow, ['--set', 'virtuos.forkDupInstructionsPerFd=-3'])).toBe(2)
+    expect(stderr()).toMatch(
+      /^virtuos: .*: virtuos\.forkDupInstructionsPerFd\.value: expected a number >= 0, found -3\n$/,
+    )
+  })
   it('a missing profile file is one line, exit 2', async () => {
     expect(await run(ConfigShow, ['--config', 'no/such.json'])).toBe(2)
     expect(stderr()).toBe('virtuos: no/such.json: cannot read the profile (no such file)\n')

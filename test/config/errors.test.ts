@@ -85,7 +85,7 @@ describe('bad profile files', () => {
         'interrupt, framesPerInterrupt, maxInterruptDelay, minInterruptGap, linkLatency)',
     ])
     expect(problems((p) => (p.cache.l2Hit.citation = 'x'))).toEqual([
-      'FILE: cache.l2Hit.citation: unknown key (expected one of: value, unit, source, estimate)',
+      'FILE: cache.l2Hit.citation: unknown key (expected one of: value, unit, source, estimate, fitted)',
     ])
     expect(problems((p) => (p.extra = 1))[0]).toMatch(
       /^FILE: extra: unknown key \(expected one of: name, description, illustrative, machine, /,
@@ -134,7 +134,7 @@ describe('bad --set', () => {
       /^--set cpus.pause=3: unknown key 'cpus' at the top level \(nearby: cpu, /,
     )
     expect(errorLines(() => loadProfile({set: ['cache.l2Hit.valeu=3']}))[0]).toBe(
-      "--set cache.l2Hit.valeu=3: unknown key 'valeu' in 'cache.l2Hit' (nearby: value, unit, source, estimate)",
+      "--set cache.l2Hit.valeu=3: unknown key 'valeu' in 'cache.l2Hit' (nearby: value, fitted, unit, source, estimate)",
     )
     expect(errorLines(() => loadProfile({set: ['cache=3']}))[0]).toMatch(
       /^--set cache=3: 'cache' is a group, not a constant/,

@@ -119,6 +119,25 @@ export function e5520Params(): MachineParams {
       linkLatency: us(50),
     },
     clients: {hosts: 1, coresPerHost: 4},
+    // mechanism constants as configs/xeon-e5520.json has them
+    virtuos: {
+      libraryCallInstructions: 150,
+      pollInstructions: 40,
+      registerInstructions: 20_000,
+      forkDupInstructionsPerFd: 300,
+    },
+    flexsc: {
+      postInstructions: 20,
+      harvestInstructions: 10,
+      dispatchInstructions: 20,
+      waitInstructions: 30,
+      switchInstructions: 20,
+      hotLoopIpc: 1,
+      lineFillBuffers: 10,
+    },
+    driverDomain: {blkRequestInstructions: 1500, netFrameInstructions: 1000},
+    kernel: {pollPerFdInstructions: 120},
+    workload: {liveL1iShare: 1, liveL1dShare: 1, liveL2Share: 0.5, liveL3Share: 0.5, liveDtlbShare: 1},
   }
 }
 

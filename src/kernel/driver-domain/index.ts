@@ -58,6 +58,7 @@ export interface DriverDomainBackend extends DispatchBackend {
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
   const dp = resolveDriverDomainParams(
     env.params.cores,
+    env.params.driverDomain,
     (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>,
   )
   // both are 64-bit PV guests: their traps, context switches and physical interrupts pay Xen's share

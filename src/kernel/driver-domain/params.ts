@@ -1,8 +1,12 @@
 /**
  * Xen split-driver constants (blkfront/blkback, netfront/netback of Linux 3.x) and the model
- * estimates they need, as parameters with defaults. Experiments override with `options.driverDomain`.
+ * estimates they need, as parameters with defaults. The estimates are profile constants (the
+ * profile's `driverDomain` group, resolved into MachineParams.driverDomain); experiments override
+ * any parameter with `options.driverDomain`.
  */
+import {checkMechanismOverrides} from '../../config/schema.js'
 import {UsageError} from '../../errors.js'
+import type {MachineParams} from '../../machine/params.js'
 import type {DomainId} from '../types.js'
 
 /**
@@ -31,21 +35,22 @@ export interface DriverDomainParams {
   netRingSlots: number
   /** How netback moves frame data: grant copy into/out of the guest's page (Linux netback), or map. */
   netData: 'map' | 'copy'
-  /** Estimate: blkfront/blkback instructions per request each side (ring slot, grant refs, bio set-up). */
+  /** Profile (driverDomain.blkRequestInstructions, estimate): blkfront/blkback per request, each side. */
   blkRequestInstructions: number
-  /** Estimate: netfront/netback + bridge instructions per frame each side (ring slot, skb, bridge lookup). */
+  /** Profile (driverDomain.netFrameInstructions, estimate): netfront/netback + bridge per frame, each side. */
   netFrameInstructions: number
 }
 
-export const defaultDriverDomainParams: DriverDomainParams = {
+/** The parameters whose defaults are Linux's split-driver values (the rest come from the profile). */
+export type SplitDriverParams = Omit<DriverDomainParams, keyof MachineParams['driverDomain']>
+
+export const defaultDriverDomainParams: SplitDriverParams = {
   cores: null,
   blkRingSlots: 32,
   blkSegmentsPerSlot: 11,
   blkData: 'map',
   netRingSlots: 256,
   netData: 'copy',
-  blkRequestInstructions: 1500,
-  netFrameInstructions: 1000,
 }
 
 /**
@@ -64,19 +69,17 @@ export function defaultDriverDomainCores(cores: number): DriverDomainCores {
   }
 }
 
+/** Linux's defaults, the profile's constants, then the overrides; the profile's keys checked by its spec table. */
 export function resolveDriverDomainParams(
   machineCores: number,
+  profile: MachineParams['driverDomain'],
   overrides: Partial<DriverDomainParams> = {},
 ): DriverDomainParams & {cores: DriverDomainCores} {
-  const p = {...defaultDriverDomainParams, ...overrides}
+  checkMechanismOverrides('driverDomain', overrides)
+  const p: DriverDomainParams = {...defaultDriverDomainParams, ...profile, ...overrides}
   for (const key of ['blkRingSlots', 'blkSegmentsPerSlot', 'netRingSlots'] as const) {
     if (!Number.isInteger(p[key]) || p[key] < 1) {
       throw new UsageError(`driverDomain.${key}: found ${p[key]}, expected an integer >= 1`)
-    }
-  }
-  for (const key of ['blkRequestInstructions', 'netFrameInstructions'] as const) {
-    if (!(Number.isFinite(p[key]) && p[key] >= 0)) {
-      throw new UsageError(`driverDomain.${key}: found ${p[key]}, expected a finite number >= 0`)
     }
   }
   for (const key of ['blkData', 'netData'] as const) {

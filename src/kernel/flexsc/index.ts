@@ -42,7 +42,7 @@ export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
     host: SERVER_HOST,
     disk: true,
   })
-  const fp = resolveFlexscParams(cpus, (env.options.flexsc ?? {}) as Partial<FlexscParams>)
+  const fp = resolveFlexscParams(cpus, env.params.flexsc, (env.options.flexsc ?? {}) as Partial<FlexscParams>)
   const fenv: FlexscEnv = {kernel, fp, stats: new FlexscStats(), userIpc: env.params.cpu.userIpc}
   const processes = new Map<number, FlexscProcess>()
 

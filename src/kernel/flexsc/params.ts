@@ -1,10 +1,14 @@
 /**
  * FlexSC's mechanism constants (Soares & Stumm, "FlexSC: Flexible System Call Scheduling with
  * Exception-Less System Calls", OSDI 2010) as parameters with the paper's values as defaults, plus
- * the few model estimates the paper does not give (marked "estimate"). Experiments override any of
- * them with `options.flexsc`.
+ * the few model estimates the paper does not give (marked "estimate"). The estimates are profile
+ * constants (the profile's `flexsc` group, resolved into MachineParams.flexsc, their reasoning in
+ * their sources; the per-entry costs of the same-core path are marked `fitted`: chosen so that two
+ * published points come out right). Experiments override any parameter with `options.flexsc`.
  */
+import {checkMechanismOverrides} from '../../config/schema.js'
 import {UsageError} from '../../errors.js'
+import type {MachineParams} from '../../machine/params.js'
 
 /** Where a process's syscall threads run: on the caller's core, or on another core woken by an IPI. */
 export type Placement = 'same-core' | 'remote-core'
@@ -22,73 +26,55 @@ export interface FlexscParams {
   syscallCores: number[] | null
   /** FlexSC-Threads: cores user threads are placed on (least-loaded first); null = all the kernel's cores. */
   userCores: number[] | null
-  /**
-   * Estimate: user instructions to post one entry (call number, argument count, 6 arguments, then
-   * `submitted` behind a compiler barrier: x86 stores are ordered) in the libc wrapper.
-   */
+  /** Profile (flexsc.postInstructions, estimate, fitted): user instructions to post one entry. */
   postInstructions: number
-  /** Estimate: user instructions to read a done entry's return value and free it. */
+  /** Profile (flexsc.harvestInstructions, estimate, fitted): read a done entry's return value and free it. */
   harvestInstructions: number
-  /**
-   * Estimate: syscall-thread instructions per entry besides the handler (scan status, set busy,
-   * table call, set done).
-   */
+  /** Profile (flexsc.dispatchInstructions, estimate, fitted): syscall-thread work per entry besides the handler. */
   dispatchInstructions: number
-  /**
-   * Estimate: flexsc_wait's own kernel work on a remote placement (check the entries, decide to
-   * wake the remote syscall thread and sleep). On the same core there is none of its own: the
-   * switch to the syscall thread is the decision, and its dispatch loop scans the entries.
-   */
+  /** Profile (flexsc.waitInstructions, estimate): flexsc_wait's own kernel work on a remote placement. */
   waitInstructions: number
-  /**
-   * Estimate: the in-kernel switch between a thread in flexsc_wait and a syscall thread of its
-   * process on the same core: switch_to's callee-saved registers and stack pointer, same address
-   * space, no pass through the run queue (~20 instructions). Not cpu.contextSwitch: that one is a
-   * whole schedule() of a blocked thread, which FlexSC's same-core path avoids.
-   */
+  /** Profile (flexsc.switchInstructions, estimate, fitted): same-core switch to a syscall thread. */
   switchInstructions: number
-  /** IPC of the short, L1-resident loops above (the profile's null footprint argues ~1 for such code). */
+  /** Profile (flexsc.hotLoopIpc, estimate, fitted): IPC of the short, L1-resident loops above. */
   hotLoopIpc: number
-  /**
-   * Estimate: Nehalem's 10 L1D line-fill buffers. Consecutive entries of a page are a sequential
-   * stream: after the first line, transfers of the next ones overlap this many at a time.
-   */
+  /** Profile (flexsc.lineFillBuffers, estimate): entry-line transfers of a page that overlap. */
   lineFillBuffers: number
 }
 
-export const defaultFlexscParams: FlexscParams = {
+/** The parameters whose defaults are the paper's values (the rest come from the profile). */
+export type FlexscPaperParams = Omit<FlexscParams, keyof MachineParams['flexsc']>
+
+export const defaultFlexscParams: FlexscPaperParams = {
   entryBytes: 64,
   entriesPerPage: 64,
   pagesPerCore: 8,
   placement: 'same-core',
   syscallCores: null,
   userCores: null,
-  postInstructions: 20,
-  harvestInstructions: 10,
-  dispatchInstructions: 20,
-  waitInstructions: 30,
-  switchInstructions: 20,
-  hotLoopIpc: 1,
-  lineFillBuffers: 10,
 }
 
-/** Merge overrides and check them; bad values are the user's to fix. */
+/**
+ * Merge the paper's defaults, the profile's constants and the overrides (in that order) and check
+ * them: the profile's keys by its spec table, the paper's here; bad values are the user's to fix.
+ */
 export function resolveFlexscParams(
   cores: readonly number[],
+  profile: MachineParams['flexsc'],
   overrides: Partial<FlexscParams> = {},
 ): FlexscParams & {syscallCores: number[]} {
-  const p = {...defaultFlexscParams, ...overrides}
-  for (const [key, value] of Object.entries(p)) {
-    if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
-      throw new UsageError(`flexsc.${key}: found ${value}, expected a finite number >= 0`)
+  checkMechanismOverrides('flexsc', overrides)
+  const p: FlexscParams = {...defaultFlexscParams, ...profile, ...overrides}
+  for (const key of ['entryBytes', 'entriesPerPage', 'pagesPerCore'] as const) {
+    if (!(Number.isFinite(p[key]) && p[key] >= 0)) {
+      throw new UsageError(`flexsc.${key}: found ${p[key]}, expected a finite number >= 0`)
     }
   }
-  for (const key of ['entriesPerPage', 'pagesPerCore', 'lineFillBuffers'] as const) {
+  for (const key of ['entriesPerPage', 'pagesPerCore'] as const) {
     if (!Number.isInteger(p[key]) || p[key] < 1) {
       throw new UsageError(`flexsc.${key}: found ${p[key]}, expected an integer >= 1`)
     }
   }
-  if (!(p.hotLoopIpc > 0)) throw new UsageError(`flexsc.hotLoopIpc: found ${p.hotLoopIpc}, expected > 0`)
   if (!PLACEMENTS.includes(p.placement)) {
     throw new UsageError(`flexsc.placement: found "${p.placement}", expected one of ${PLACEMENTS.join(', ')}`)
   }

@@ -49,7 +49,7 @@ export interface VirtuosBackend extends DispatchBackend {
 
 export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
   const overrides = (env.options.virtuos ?? {}) as Partial<VirtuosParams>
-  const vparams = resolveVirtuosParams(env.params.cores, overrides)
+  const vparams = resolveVirtuosParams(env.params.cores, env.params.virtuos, overrides)
   // every domain is a 64-bit PV guest (the primary is dom0 in the prototype): one PV cost model
   const pvParams = paravirtualized(env.params)
   const {primary, storage, network} = buildKernels(env, pvParams, vparams.cores)

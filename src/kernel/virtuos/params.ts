@@ -2,9 +2,13 @@
  * Every mechanism constant of the VirtuOS release R1.01 (the prototype of Nikolaev & Back,
  * "VirtuOS: an operating system with kernel virtualization", SOSP 2013) as a parameter with the
  * release's value as default, plus the few model estimates the release does not fix (marked
- * "estimate"). Experiments override any of them with `options.virtuos`.
+ * "estimate"). The estimates are profile constants (the profile's `virtuos` group, resolved into
+ * MachineParams.virtuos: shown by `config show`, set with `--set virtuos.<key>=...`); experiments
+ * override any parameter with `options.virtuos`.
  */
+import {checkMechanismOverrides} from '../../config/schema.js'
 import {UsageError} from '../../errors.js'
+import type {MachineParams} from '../../machine/params.js'
 
 export type ServiceDomain = 'storage' | 'network'
 export const SERVICE_DOMAINS: readonly ServiceDomain[] = ['storage', 'network']
@@ -54,17 +58,20 @@ export interface VirtuosParams {
   restartDelayNs: number
   /** Core split; null = the default split for the machine's core count (see defaultCoreSplit). */
   cores: CoreSplit | null
-  /** Estimate: user-mode instructions of the library per call (fd lookup, routing, entry fill). */
+  /** Profile (virtuos.libraryCallInstructions, estimate): library user-mode instructions per call. */
   libraryCallInstructions: number
-  /** Estimate: instructions of one worker poll iteration besides its sched_yield trap. */
+  /** Profile (virtuos.pollInstructions, estimate): one worker poll iteration besides its sched_yield trap. */
   pollInstructions: number
-  /** Estimate: instructions to register a process with a service domain beyond grant mapping. */
+  /** Profile (virtuos.registerInstructions, estimate): registering a process beyond grant mapping. */
   registerInstructions: number
-  /** Estimate: service-domain instructions per fd duplicated when a forked child registers. */
+  /** Profile (virtuos.forkDupInstructionsPerFd, estimate): per fd duplicated when a forked child registers. */
   forkDupInstructionsPerFd: number
 }
 
-export const defaultVirtuosParams: VirtuosParams = {
+/** The parameters whose defaults are the release's values (the rest come from the profile). */
+export type VirtuosReleaseParams = Omit<VirtuosParams, keyof MachineParams['virtuos']>
+
+export const defaultVirtuosParams: VirtuosReleaseParams = {
   fdTableSlots: 1024,
   callPages: 8,
   entryBytes: 64,
@@ -84,10 +91,6 @@ export const defaultVirtuosParams: VirtuosParams = {
   eventChannelsPerDomain: 4,
   restartDelayNs: 3_000_000_000,
   cores: null,
-  libraryCallInstructions: 150,
-  pollInstructions: 40,
-  registerInstructions: 20_000,
-  forkDupInstructionsPerFd: 300,
 }
 
 /**
@@ -112,13 +115,19 @@ export function defaultCoreSplit(cores: number): CoreSplit {
   }
 }
 
-/** Merge overrides onto the defaults and check them; bad values are the user's to fix. */
+/**
+ * Merge the release defaults, the profile's constants and the overrides (in that order) and check
+ * them: the profile's keys by its spec table, the release's here; bad values are the user's to fix.
+ */
 export function resolveVirtuosParams(
   machineCores: number,
+  profile: MachineParams['virtuos'],
   overrides: Partial<VirtuosParams> = {},
 ): VirtuosParams & {cores: CoreSplit} {
-  const p = {...defaultVirtuosParams, ...overrides}
+  checkMechanismOverrides('virtuos', overrides)
+  const p: VirtuosParams = {...defaultVirtuosParams, ...profile, ...overrides}
   for (const [key, value] of Object.entries(p)) {
+    if (Object.hasOwn(profile, key)) continue
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
       throw new UsageError(`virtuos.${key}: found ${value}, expected a finite number >= 0`)
     }

@@ -3,6 +3,7 @@ import {UsageError} from '../../../src/errors.js'
 import {LibFdTable} from '../../../src/kernel/virtuos/fd-table.js'
 import {defaultCoreSplit, resolveVirtuosParams} from '../../../src/kernel/virtuos/params.js'
 import {route} from '../../../src/kernel/virtuos/routing.js'
+import {e5520Params} from '../../machine/fixture.js'
 
 describe('routing', () => {
   const fds = new LibFdTable(1024)
@@ -56,7 +57,8 @@ describe('virtuos params', () => {
   })
 
   it('release defaults and overrides; bad values are usage errors naming the field', () => {
-    const p = resolveVirtuosParams(8, {spinIterations: 100})
+    const profile = e5520Params().virtuos
+    const p = resolveVirtuosParams(8, profile, {spinIterations: 100})
     expect(p).toMatchObject({
       entriesPerProcess: 454,
       readyQueueEntries: 1362,
@@ -64,8 +66,10 @@ describe('virtuos params', () => {
       spinIterations: 100,
       emptyPollsBeforeWake: 5000,
     })
-    expect(() => resolveVirtuosParams(8, {kthreadsPerProcess: 2000})).toThrow(/kthreadsPerProcess/)
-    expect(() => resolveVirtuosParams(8, {cores: {primary: [0], storage: [0], network: [1]}})).toThrow(UsageError)
-    expect(() => resolveVirtuosParams(2)).toThrow(/at least 3 cores/)
+    expect(() => resolveVirtuosParams(8, profile, {kthreadsPerProcess: 2000})).toThrow(/kthreadsPerProcess/)
+    expect(() => resolveVirtuosParams(8, profile, {cores: {primary: [0], storage: [0], network: [1]}})).toThrow(
+      UsageError,
+    )
+    expect(() => resolveVirtuosParams(2, profile)).toThrow(/at least 3 cores/)
   })
 })
