@@ -134,13 +134,11 @@ function cpuParams(c: Profile['cpu'], {cycles, n}: To): MachineParams['cpu'] {
 function hypervisorParams(h: Profile['hypervisor'], {cycles}: To): MachineParams['hypervisor'] {
   return {
     hypercall: cycles(h.hypercall),
-    vmExitEntry: cycles(h.vmExitEntry),
     eventChannelSend: cycles(h.eventChannelSend),
     virqDelivery: cycles(h.virqDelivery),
     grantMap: cycles(h.grantMap),
     grantUnmap: cycles(h.grantUnmap),
     grantCopyPerPage: cycles(h.grantCopyPerPage),
-    domainSwitch: cycles(h.domainSwitch),
     pvGuestModeSwitch: cycles(h.pvGuestModeSwitch),
   }
 }

@@ -13,7 +13,7 @@ function count(name: string, n: number): void {
 }
 
 /** Cycles to retire `instructions` at `ipc` instructions per cycle (ceil: a partial cycle is a cycle). */
-export function compute(_params: MachineParams, instructions: number, ipc: number): Cycles {
+export function compute(instructions: number, ipc: number): Cycles {
   count('instructions', instructions)
   if (!(ipc > 0)) throw new InvariantError(`ipc must be > 0, got ${ipc}`)
   return Math.ceil(instructions / ipc)
@@ -21,7 +21,7 @@ export function compute(_params: MachineParams, instructions: number, ipc: numbe
 
 /** The kernel work of one call: its footprint's instructions at its kernel IPC. */
 export function kernelWork(params: MachineParams, footprint: SyscallFootprint): Cycles {
-  return compute(params, footprint.instructions, footprint.ipc > 0 ? footprint.ipc : params.cpu.kernelIpc)
+  return compute(footprint.instructions, footprint.ipc > 0 ? footprint.ipc : params.cpu.kernelIpc)
 }
 
 /** The footprint of a call type, or the profile's default for calls without one. */
@@ -111,10 +111,6 @@ export function hypercall(params: MachineParams): Cycles {
   return params.hypervisor.hypercall
 }
 
-export function vmExitEntry(params: MachineParams): Cycles {
-  return params.hypervisor.vmExitEntry
-}
-
 /** Sender's cost of an event-channel notification. */
 export function eventChannelSend(params: MachineParams): Cycles {
   return params.hypervisor.eventChannelSend
@@ -139,9 +135,4 @@ export function grantUnmap(params: MachineParams, pages: number): Cycles {
 export function grantCopy(params: MachineParams, pages: number): Cycles {
   count('pages', pages)
   return Math.ceil(pages) * params.hypervisor.grantCopyPerPage
-}
-
-/** A physical core switching from one domain's vCPU to another's. */
-export function domainSwitch(params: MachineParams): Cycles {
-  return params.hypervisor.domainSwitch
 }

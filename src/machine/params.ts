@@ -88,8 +88,6 @@ export interface MachineParams {
 
   hypervisor: {
     hypercall: number
-    /** VM exit + VM entry, both directions (HVM only). */
-    vmExitEntry: number
     /** Sending an event-channel notification (EVTCHNOP_send hypercall), sender's cost. */
     eventChannelSend: number
     /** Delivering the resulting virtual interrupt (upcall) in the target domain. */
@@ -98,8 +96,6 @@ export interface MachineParams {
     grantUnmap: number
     /** GNTTABOP_copy of one 4 KiB page. */
     grantCopyPerPage: number
-    /** Switching a physical core from one domain's vCPU to another's. */
-    domainSwitch: number
     /**
      * One switch between a 64-bit PV guest's kernel and user mode inside Xen (toggle_guest_mode:
      * swapgs + CR3 load to the other page table, user global TLB entries kept). Twice per guest syscall.

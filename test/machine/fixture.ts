@@ -85,13 +85,11 @@ export function e5520Params(): MachineParams {
     },
     hypervisor: {
       hypercall: 1300,
-      vmExitEntry: 2000,
       eventChannelSend: 1400,
       virqDelivery: 1556,
       grantMap: 1000,
       grantUnmap: 1500,
       grantCopyPerPage: 1100,
-      domainSwitch: 3000,
       pvGuestModeSwitch: 339,
     },
     disk: {

@@ -37,7 +37,7 @@ export function syscallLoop(
       measured++
     }
   }
-  const base = compute(params, n, ws.ipc)
+  const base = compute(n, ws.ipc)
   const indirect = stall / measured
   const direct = trapEntry(params) + trapExit(params)
   return {

@@ -34,7 +34,7 @@ export function* userCompute(kernel: Kernel, thread: KThread, instructions: numb
     core.cacheState = burst.state
     extra = burst.extra
   }
-  yield* kernel.sched.compute(thread, computeCycles(kernel.params, instructions, ipc) + extra)
+  yield* kernel.sched.compute(thread, computeCycles(instructions, ipc) + extra)
 }
 
 /** A kernel footprint lands on the core the thread is on. */

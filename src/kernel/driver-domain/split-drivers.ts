@@ -64,7 +64,7 @@ export interface Sides {
 }
 
 function work(s: Sides, instructions: number): number {
-  return computeCycles(s.params, instructions, s.params.cpu.kernelIpc)
+  return computeCycles(instructions, s.params.cpu.kernelIpc)
 }
 
 /** When the driver domain is down: [from, to) in cycles (one crash at a time). */

@@ -63,7 +63,7 @@ export class FlexscLibC extends NativeLibC {
   }
 
   private userCycles(instructions: number): number {
-    return computeCycles(this.kernel.params, instructions, this.userIpc)
+    return computeCycles(instructions, this.userIpc)
   }
 
   override *call<N extends SyscallName>(name: N, args: SyscallArgs<N>): Gen<SyscallResult> {

@@ -86,7 +86,7 @@ export class SyscallCore {
   }
 
   private hot(instructions: number): number {
-    return computeCycles(this.env.kernel.params, instructions, this.env.fp.hotLoopIpc)
+    return computeCycles(instructions, this.env.fp.hotLoopIpc)
   }
 
   /** The in-kernel switch between a flexsc_wait caller and a syscall thread on its core. */

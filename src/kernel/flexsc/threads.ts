@@ -228,10 +228,7 @@ export class CoreThreads {
       // none ready: check the parked threads for completed calls (one pass over their entries)
       if (this.parked.size > 0) {
         this.stats.scans++
-        yield* sched.compute(
-          this.kthread,
-          computeCycles(kernel.params, fp.harvestInstructions * this.parked.size, fp.hotLoopIpc),
-        )
+        yield* sched.compute(this.kthread, computeCycles(fp.harvestInstructions * this.parked.size, fp.hotLoopIpc))
         for (const u of [...this.parked]) {
           if (u.until?.()) {
             this.parked.delete(u)

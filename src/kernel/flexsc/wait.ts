@@ -43,7 +43,7 @@ export function* flexscWait(
       yield* kernel.sched.compute(thread, sc.switchCycles)
     } else {
       // the caller inspects the entries itself to decide whether to wake the remote thread and sleep
-      yield* kernel.sched.compute(thread, computeCycles(kernel.params, fp.waitInstructions, fp.hotLoopIpc))
+      yield* kernel.sched.compute(thread, computeCycles(fp.waitInstructions, fp.hotLoopIpc))
       yield* sc.wakeRemote(thread)
     }
   }

@@ -78,7 +78,7 @@ export class VirtuosLibC extends LibC {
   // --- dispatch ---
 
   *call<N extends SyscallName>(name: N, args: SyscallArgs<N>): Gen<SyscallResult> {
-    yield* this.spend(computeCycles(this.ctx.params, this.ctx.vparams.libraryCallInstructions, this.userIpc))
+    yield* this.spend(computeCycles(this.ctx.vparams.libraryCallInstructions, this.userIpc))
     if (name === 'exit') {
       yield* this.local('exit', args as SyscallArgs<'exit'>)
       throw new ThreadExit((args as SyscallArgs<'exit'>).code)
