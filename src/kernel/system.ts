@@ -227,20 +227,24 @@ export class System {
   }
 }
 
-/** The native Linux baseline: one kernel on all cores, owning the disk and the NIC. */
-export function nativeBackend(env: SystemEnv): DispatchBackend {
-  const cpus = Array.from({length: env.params.cores}, (_, i) => i)
-  const kernel = new Kernel({
+/** One kernel on all cores, owning the disk and the NIC: native Linux's, and FlexSC's. */
+export function nativeKernel(env: SystemEnv): Kernel {
+  return new Kernel({
     sim: env.sim,
     params: env.params,
     machine: env.machine,
     domain: 'native',
-    cpus,
+    cpus: Array.from({length: env.params.cores}, (_, i) => i),
     kernel: env.kernel,
     network: env.network,
     host: SERVER_HOST,
     disk: true,
   })
+}
+
+/** The native Linux baseline. */
+export function nativeBackend(env: SystemEnv): DispatchBackend {
+  const kernel = nativeKernel(env)
   kernel.runtime = {startProcess: (child, program) => void startNative(kernel, env.runner, child, program)}
   return {
     kernels: [kernel],

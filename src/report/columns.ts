@@ -11,20 +11,14 @@ export function paramColumns(rows: readonly ResultRow[]): string[] {
   return [...names].map((n) => `param_${n}`)
 }
 
+/** The columns before the param columns, and those after them. */
+const LEAD = ['experiment', 'system'] as const
+const TAIL = ['metric', 'value', 'unit', 'better', 'native_value', 'ratio_vs_native', 'seed', 'profile'] as const
+/** Every column a result CSV has whatever its experiment's axes. */
+export const FIXED_COLUMNS: readonly string[] = [...LEAD, ...TAIL]
+
 export function columns(params: readonly string[]): string[] {
-  return [
-    'experiment',
-    'system',
-    ...params,
-    'metric',
-    'value',
-    'unit',
-    'better',
-    'native_value',
-    'ratio_vs_native',
-    'seed',
-    'profile',
-  ]
+  return [...LEAD, ...params, ...TAIL]
 }
 
 /** A row with every column present (a param the row's experiment lacks is null). */

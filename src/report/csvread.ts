@@ -4,6 +4,7 @@
  * round-trip form, so parsing them gives back the exact doubles.
  */
 import {UsageError} from '../errors.js'
+import {FIXED_COLUMNS} from './columns.js'
 import {SYSTEM_IDS, type ParamValue, type ResultRow, type SystemId} from '../experiments/types.js'
 
 /**
@@ -49,18 +50,7 @@ export function parseCsv(text: string): string[][] {
   return records
 }
 
-const REQUIRED = [
-  'experiment',
-  'system',
-  'metric',
-  'value',
-  'unit',
-  'better',
-  'native_value',
-  'ratio_vs_native',
-  'seed',
-  'profile',
-] as const
+const REQUIRED = FIXED_COLUMNS
 
 /** A param cell back to the value the experiment swept: numbers as numbers, anything else as text. */
 function paramValue(cell: string): ParamValue {

@@ -6,9 +6,8 @@
  */
 import {InvariantError} from '../../errors.js'
 import {Kernel} from '../kernel.js'
-import {SERVER_HOST} from '../net/network.js'
 import type {KProcess} from '../process.js'
-import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
+import {nativeKernel, registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import type {Program} from '../types.js'
 import {endingThread, FlexscLibC} from './library.js'
 import {FlexscProcess} from './process.js'
@@ -30,18 +29,8 @@ export interface FlexscBackend extends DispatchBackend {
 }
 
 export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
-  const cpus = Array.from({length: env.params.cores}, (_, i) => i)
-  const kernel = new Kernel({
-    sim: env.sim,
-    params: env.params,
-    machine: env.machine,
-    domain: 'native',
-    cpus,
-    kernel: env.kernel,
-    network: env.network,
-    host: SERVER_HOST,
-    disk: true,
-  })
+  const kernel = nativeKernel(env)
+  const cpus = kernel.sched.cpus
   const fp = resolveFlexscParams(cpus, env.params.flexsc, (env.options.flexsc ?? {}) as Partial<FlexscParams>)
   const fenv: FlexscEnv = {kernel, fp, stats: new FlexscStats(), userIpc: env.params.cpu.userIpc}
   const processes = new Map<number, FlexscProcess>()
