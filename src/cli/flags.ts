@@ -14,6 +14,11 @@ export const runFlags = {
     description: 'run seed: same seed and profile give byte-identical CSV [default: 1]',
     helpValue: 'N',
   }),
+  replicates: Flags.string({
+    description:
+      'replicate seeds per point of a random experiment; rows carry the mean and its 95% interval [default: 3 quick, 5 full]',
+    helpValue: 'R',
+  }),
   config: Flags.string({description: 'machine profile file (JSON) [default: the paper testbed]', helpValue: 'FILE'}),
   set: Flags.string({
     description: 'override one profile constant, e.g. cpu.syscallEntry=80 (repeatable)',

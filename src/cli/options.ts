@@ -19,6 +19,21 @@ export function parseSeed(raw: string | undefined): number {
   return n
 }
 
+/** Replicate seeds per point when --replicates is not given: quick keeps CI short, full narrows the intervals. */
+export const DEFAULT_REPLICATES = {quick: 3, full: 5} as const
+export const MAX_REPLICATES = 100
+
+export function parseReplicates(raw: string | undefined, quick: boolean): number {
+  if (raw === undefined) return quick ? DEFAULT_REPLICATES.quick : DEFAULT_REPLICATES.full
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_REPLICATES) {
+    throw new UsageError(
+      `--replicates: '${raw}' is not a replicate count (expected an integer from 1 to ${MAX_REPLICATES}; 2 or more give an interval)`,
+    )
+  }
+  return n
+}
+
 /** More worker threads than this is a typo, not a plan (each takes tens of MB; the machine's cores are shared). */
 export const MAX_JOBS = 256
 

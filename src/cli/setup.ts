@@ -4,15 +4,16 @@ import {loadProfile} from '../config/index.js'
 import {UsageError} from '../errors.js'
 import {expandPoints} from '../experiments/points.js'
 import {selectSystems} from '../experiments/registry.js'
-import type {RunOptions} from '../experiments/runner.js'
+import {replicatesOf, type RunOptions} from '../experiments/runner.js'
 import type {ExperimentDef, SystemId} from '../experiments/types.js'
 import {createProgress, type PlannedExperiment, type Progress} from '../report/progress.js'
-import {checkSets, parseJobs, parseSeed} from './options.js'
+import {checkSets, parseJobs, parseReplicates, parseSeed} from './options.js'
 
 export interface RunFlagValues {
   quick?: boolean
   full?: boolean
   seed?: string
+  replicates?: string
   config?: string
   set?: string[]
   jobs?: string
@@ -28,19 +29,24 @@ export function setupRun(flags: RunFlagValues): RunSetup {
   if (flags.quick && flags.full)
     throw new UsageError('--quick and --full exclude each other (give one; --quick is the default)')
   const seed = parseSeed(flags.seed)
+  const replicates = parseReplicates(flags.replicates, !flags.full)
   const jobs = parseJobs(flags.jobs)
   const sets = checkSets(flags.set)
   const profile = loadProfile({config: flags.config, set: sets})
-  return {seed, jobs, sets, quick: !flags.full, profile}
+  return {seed, replicates, jobs, sets, quick: !flags.full, profile}
 }
 
-/** The run's experiments and their task counts (points x systems), in run order, for the progress report. */
+/** The run's experiments and their task counts (points x replicates x systems), in run order, for the progress report. */
 export function progressPlan(
   defs: readonly ExperimentDef[],
   quick: boolean,
   systems?: readonly SystemId[],
+  replicates = 1,
 ): PlannedExperiment[] {
-  return defs.map((d) => ({id: d.id, tasks: expandPoints(d.axes, quick).length * selectSystems(d, systems).length}))
+  return defs.map((d) => ({
+    id: d.id,
+    tasks: expandPoints(d.axes, quick).length * replicatesOf(d, replicates) * selectSystems(d, systems).length,
+  }))
 }
 
 /** A progress report on stderr for this run: a bar on a terminal, else a line per finished experiment. */
@@ -49,8 +55,9 @@ export function runProgress(
   defs: readonly ExperimentDef[],
   quick: boolean,
   systems?: readonly SystemId[],
+  replicates = 1,
 ): Progress {
-  return createProgress(label, {plan: progressPlan(defs, quick, systems)})
+  return createProgress(label, {plan: progressPlan(defs, quick, systems, replicates)})
 }
 
 /**
@@ -62,10 +69,11 @@ export function warnJobs(
   defs: readonly ExperimentDef[],
   quick: boolean,
   systems?: readonly SystemId[],
+  replicates = 1,
 ): void {
   const cores = availableParallelism()
   if (jobs <= cores) return
-  const most = Math.max(1, ...progressPlan(defs, quick, systems).map((p) => p.tasks))
+  const most = Math.max(1, ...progressPlan(defs, quick, systems, replicates).map((p) => p.tasks))
   const used = Math.min(jobs, most)
   process.stderr.write(
     `virtuos: warning: --jobs ${jobs} is more than the ${cores} cores of this machine: extra worker threads share the cores and only add memory and time` +

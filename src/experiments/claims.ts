@@ -1,10 +1,31 @@
 /**
- * Ready-made claim checks for ExperimentDef.claimCheck: each decides from the rows, in the metric's
- * own direction, how a system compares with native. "Gain" below is how many times better than
- * native a row is (ratio for higher-is-better metrics, 1/ratio for lower-is-better), so > 1 always
- * means better than native whatever the metric's direction.
+ * Claims as clauses (ExperimentDef.clauses): ready-made checks, each deciding one sentence from the
+ * rows and their 95% intervals. A comparison is three-valued: an interval wholly past the margin
+ * decides it, one that straddles the margin leaves it open (`inconclusive`), so a claim never passes
+ * on noise. "Gain" is how many times better than native a row is (its ratio for higher-is-better
+ * metrics, 1/ratio for lower-is-better), so > 1 always means better whatever the metric's direction.
  */
-import type {ClaimVerdict, Point, ReferenceKind, ResultRow, SystemId} from './types.js'
+import type {
+  ClaimVerdict,
+  Clause,
+  ClauseVerdict,
+  ExperimentDef,
+  Point,
+  ReferenceKind,
+  ResultRow,
+  SystemId,
+  Verdict,
+} from './types.js'
+
+/** true: decided for; false: decided against; null: the interval straddles the margin. */
+export type Tri = boolean | null
+
+/** A value with its 95% interval. */
+export interface Interval {
+  mid: number
+  low: number
+  high: number
+}
 
 /** How many times better than native this row is (> 1: better); null without a native value. */
 export function gainVsNative(row: ResultRow): number | null {
@@ -13,10 +34,311 @@ export function gainVsNative(row: ResultRow): number | null {
   return row.ratioVsNative === 0 ? Infinity : 1 / row.ratioVsNative
 }
 
+const inverse = (x: number) => (x === 0 ? Infinity : 1 / x)
+
+/** The row's gain over native with its interval (from the per-replicate ratios); null without native. */
+export function gainInterval(row: ResultRow): Interval | null {
+  const mid = gainVsNative(row)
+  if (mid === null) return null
+  const low = row.ratioCi95Low ?? row.ratioVsNative!
+  const high = row.ratioCi95High ?? row.ratioVsNative!
+  if (row.better === 'higher') return {mid, low, high}
+  return {mid, low: inverse(high), high: inverse(low)}
+}
+
+/** The row's value with its interval. */
+export const valueInterval = (row: ResultRow): Interval => ({mid: row.value, low: row.ci95Low, high: row.ci95High})
+
+/**
+ * How many times better `a` is than `b` (another system, or another point), with an interval from
+ * the two rows' intervals taken at their far ends: conservative, as the replicates of different
+ * rows are not paired.
+ */
+export function gainOver(a: ResultRow, b: ResultRow): Interval {
+  const [num, den] = a.better === 'higher' ? [a, b] : [b, a]
+  const div = (x: number, y: number) => (y <= 0 ? (x > 0 ? Infinity : 0) : x / y)
+  return {mid: div(num.value, den.value), low: div(num.ci95Low, den.ci95High), high: div(num.ci95High, den.ci95Low)}
+}
+
+/** Lies wholly above `t` (true), wholly at or below it (false), or straddles it (null). */
+export const above = (iv: Interval, t: number): Tri => (iv.low > t ? true : iv.high <= t ? false : null)
+/** Lies wholly below `t` (true), wholly at or above it (false), or straddles it (null). */
+export const below = (iv: Interval, t: number): Tri => (iv.high < t ? true : iv.low >= t ? false : null)
+
+/** Kleene "or" over points: one true point decides it, all false refute it. */
+export function someOf(tris: readonly Tri[]): Tri {
+  if (tris.some((t) => t === true)) return true
+  return tris.every((t) => t === false) ? false : null
+}
+
+/** Kleene "and": one false point refutes it, all true decide it. */
+export function everyOf(tris: readonly Tri[]): Tri {
+  if (tris.some((t) => t === false)) return false
+  return tris.every((t) => t === true) ? true : null
+}
+
+export function verdictOfTri(t: Tri): Verdict {
+  return t === true ? 'supported' : t === false ? 'not supported' : 'inconclusive'
+}
+
 /** "clients=4, request=small"; "the single point" for an experiment without axes. */
 export function describePoint(point: Point): string {
   const parts = Object.entries(point).map(([k, v]) => `${k}=${v}`)
   return parts.length > 0 ? parts.join(', ') : 'the single point'
+}
+
+/** "1.23x [1.1, 1.4]": a gain or ratio with its interval (the interval left out when it has no width). */
+export function timesText(iv: Interval): string {
+  const f = (g: number) => (Number.isFinite(g) ? `${Number(g.toPrecision(3))}` : 'inf')
+  return iv.low === iv.high ? `${f(iv.mid)}x` : `${f(iv.mid)}x [${f(iv.low)}, ${f(iv.high)}]`
+}
+
+/** "846 [840, 851]": a value with its interval. */
+export function valueText(iv: Interval): string {
+  const f = (g: number) => `${Number(g.toPrecision(4))}`
+  return iv.low === iv.high ? f(iv.mid) : `${f(iv.mid)} [${f(iv.low)}, ${f(iv.high)}]`
+}
+
+/** A clause's verdict from three-valued point judgements, with the count of each outcome. */
+export interface Judged {
+  row: ResultRow
+  tri: Tri
+  /** What was compared, for the detail sentence. */
+  shown: string
+  /** Further rows the judgement rests on (native, or the other system or point). */
+  with?: readonly ResultRow[]
+}
+
+/** The clause verdict of judged points under `where` (some point or every point). */
+export function decide(judged: readonly Judged[], where: 'some' | 'every', summary: string): ClauseVerdict {
+  const points = judged.flatMap((j) => [j.row, ...(j.with ?? [])])
+  if (judged.length === 0) return {verdict: 'untested', detail: `${summary}: no rows to judge`, points}
+  const tri = where === 'some' ? someOf(judged.map((j) => j.tri)) : everyOf(judged.map((j) => j.tri))
+  const count = (t: Tri) => judged.filter((j) => j.tri === t).length
+  const tally = `holds at ${count(true)} of ${judged.length} points, fails at ${count(false)}, straddles at ${count(null)}`
+  // the points a reader wants named: those that decided it, else the open ones
+  const decisive = judged.filter((j) => j.tri === (tri ?? null))
+  const named = (decisive.length > 0 ? decisive : judged).slice(0, 3)
+  const where_ = named.map((j) => `${j.shown} at ${describePoint(j.row.params)}`).join('; ')
+  return {verdict: verdictOfTri(tri), detail: `${summary}: ${tally} (${where_})`, points}
+}
+
+const nativeOf = (rows: readonly ResultRow[], row: ResultRow) =>
+  rows.filter((r) => r.system === 'native' && r.metric === row.metric && samePoint(r.params, row.params))
+
+export function samePoint(a: Point, b: Point): boolean {
+  const ka = Object.keys(a)
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k])
+}
+
+export interface GainClauseOptions {
+  text: string
+  system: SystemId
+  metric: string
+  /** Some point (default) or every point of those selected. */
+  where?: 'some' | 'every'
+  /** `above`: the gain over native exceeds `threshold`; `below`: it falls short of it. */
+  side: 'above' | 'below'
+  threshold: number
+  /** The margin as the sentence states it (for claims.json); default |threshold - 1|. */
+  margin?: number
+  /** Only points this accepts (e.g. threads > 1). */
+  at?: (point: Point) => boolean
+}
+
+/** A clause on the system's gain over native at the selected points, judged on its interval. */
+export function gainClause(o: GainClauseOptions): Clause {
+  const where = o.where ?? 'some'
+  return {
+    text: o.text,
+    margin: o.margin ?? Math.abs(o.threshold - 1),
+    check(rows) {
+      const judged: Judged[] = []
+      for (const row of rows) {
+        if (row.system !== o.system || row.metric !== o.metric || (o.at && !o.at(row.params))) continue
+        const iv = gainInterval(row)
+        if (!iv) continue
+        const tri = o.side === 'above' ? above(iv, o.threshold) : below(iv, o.threshold)
+        judged.push({row, tri, shown: `${timesText(iv)} native`, with: nativeOf(rows, row)})
+      }
+      const t = Number(o.threshold.toPrecision(4))
+      const summary = `${o.system}'s gain over native on ${o.metric} ${o.side} ${t}x at ${where} point`
+      return decide(judged, where, summary)
+    },
+  }
+}
+
+/** Better than native by more than `margin` (0.05 = 5%) at some (or every) selected point. */
+export function betterThanNative(o: Omit<GainClauseOptions, 'side' | 'threshold'> & {margin: number}): Clause {
+  return gainClause({...o, side: 'above', threshold: 1 + o.margin})
+}
+
+/** Worse than native by more than `margin` at some (or every) selected point: the cost is measurable. */
+export function paysVsNative(o: Omit<GainClauseOptions, 'side' | 'threshold'> & {margin: number}): Clause {
+  return gainClause({...o, side: 'below', threshold: 1 / (1 + o.margin)})
+}
+
+/** The overhead over native (1/gain - 1) is below `max` at every selected point. */
+export function overheadWithin(o: Omit<GainClauseOptions, 'side' | 'threshold' | 'where'> & {max: number}): Clause {
+  return gainClause({...o, where: 'every', side: 'above', threshold: 1 / (1 + o.max), margin: o.max})
+}
+
+/** Within `tolerance` of native either way (0.1 = 10%) at every selected point: it costs what it does natively. */
+export function nearNative(o: Omit<GainClauseOptions, 'side' | 'threshold' | 'where'> & {tolerance: number}): Clause {
+  const faster = gainClause({...o, where: 'every', side: 'below', threshold: 1 + o.tolerance})
+  const slower = gainClause({...o, where: 'every', side: 'above', threshold: 1 / (1 + o.tolerance)})
+  return {
+    text: o.text,
+    margin: o.tolerance,
+    check(rows) {
+      const a = slower.check(rows)
+      const b = faster.check(rows)
+      const verdict = conjunction([a.verdict, b.verdict])
+      return {verdict, detail: `${a.detail}; ${b.detail}`, points: a.points}
+    },
+  }
+}
+
+export interface ValueClauseOptions {
+  text: string
+  system: SystemId
+  metric: string
+  where?: 'some' | 'every'
+  side: 'above' | 'below'
+  threshold: number
+  margin?: number | null
+  at?: (point: Point) => boolean
+}
+
+/** A clause on the value itself (a count above 0, a ratio above 0.9) at the selected points. */
+export function valueClause(o: ValueClauseOptions): Clause {
+  const where = o.where ?? 'every'
+  return {
+    text: o.text,
+    margin: o.margin ?? null,
+    check(rows) {
+      const judged: Judged[] = rows
+        .filter((r) => r.system === o.system && r.metric === o.metric && (!o.at || o.at(r.params)))
+        .map((row) => {
+          const iv = valueInterval(row)
+          const tri = o.side === 'above' ? above(iv, o.threshold) : below(iv, o.threshold)
+          return {row, tri, shown: `${valueText(iv)} ${row.unit}`}
+        })
+      return decide(judged, where, `${o.system}'s ${o.metric} ${o.side} ${o.threshold} at ${where} point`)
+    },
+  }
+}
+
+export interface VersusClauseOptions {
+  text: string
+  system: SystemId
+  other: SystemId
+  metric: string
+  where?: 'some' | 'every'
+  /** The gain of `system` over `other` exceeds 1 + margin. */
+  margin: number
+  at?: (point: Point) => boolean
+}
+
+/** The system does better than another (not native) by more than `margin`, intervals compared at their ends. */
+export function versusClause(o: VersusClauseOptions): Clause {
+  const where = o.where ?? 'some'
+  return {
+    text: o.text,
+    margin: o.margin,
+    check(rows) {
+      const judged: Judged[] = []
+      for (const row of rows) {
+        if (row.system !== o.system || row.metric !== o.metric || (o.at && !o.at(row.params))) continue
+        const b = rows.find((r) => r.system === o.other && r.metric === o.metric && samePoint(r.params, row.params))
+        if (!b) continue
+        const iv = gainOver(row, b)
+        judged.push({row, tri: above(iv, 1 + o.margin), shown: `${timesText(iv)} ${o.other}`, with: [b]})
+      }
+      const summary = `${o.system}'s gain over ${o.other} on ${o.metric} above ${1 + o.margin}x at ${where} point`
+      return decide(judged, where, summary)
+    },
+  }
+}
+
+export interface TrendClauseOptions {
+  text: string
+  system: SystemId
+  metric: string
+  /** The axis along which the metric moves; its smallest and largest swept values are compared. */
+  axis: string
+  /** `rises`: the value at the largest axis value exceeds the one at the smallest by more than margin. */
+  direction: 'rises' | 'falls'
+  margin: number
+  where?: 'some' | 'every'
+  /** Only groups (points without the axis) this accepts. */
+  at?: (point: Point) => boolean
+  /** What moves: the value (default) or the gain over native. */
+  of?: 'value' | 'gain'
+}
+
+/** The metric rises (or falls) along an axis, in some (or every) group of the other axes. */
+export function trendClause(o: TrendClauseOptions): Clause {
+  const where = o.where ?? 'some'
+  return {
+    text: o.text,
+    margin: o.margin,
+    check(rows) {
+      const mine = rows.filter((r) => r.system === o.system && r.metric === o.metric && o.axis in r.params)
+      const groups = new Map<string, ResultRow[]>()
+      for (const r of mine) {
+        const rest: Record<string, string | number> = {...r.params}
+        delete rest[o.axis]
+        if (o.at && !o.at(rest)) continue
+        const key = JSON.stringify(rest)
+        groups.set(key, [...(groups.get(key) ?? []), r])
+      }
+      const judged: Judged[] = []
+      for (const g of groups.values()) {
+        if (g.length < 2) continue
+        const sorted = [...g].sort((a, b) => Number(a.params[o.axis]) - Number(b.params[o.axis]))
+        const [lo, hi] = [sorted[0], sorted[sorted.length - 1]]
+        const [num, den] = o.direction === 'rises' ? [hi, lo] : [lo, hi]
+        const iv =
+          o.of === 'gain' ? gainTrend(num, den) : gainOver({...num, better: 'higher'}, {...den, better: 'higher'})
+        if (!iv) continue
+        const shown = `${timesText(iv)} from ${o.axis}=${lo.params[o.axis]} to ${hi.params[o.axis]}`
+        judged.push({row: hi, tri: above(iv, 1 + o.margin), shown, with: [lo]})
+      }
+      const what = o.of === 'gain' ? `gain over native on ${o.metric}` : o.metric
+      const summary = `${o.system}'s ${what} ${o.direction} by more than ${o.margin * 100}% along ${o.axis} in ${where} group`
+      return decide(judged, where, summary)
+    },
+  }
+}
+
+/** How many times `num`'s gain over native exceeds `den`'s, intervals taken at their far ends. */
+function gainTrend(num: ResultRow, den: ResultRow): Interval | null {
+  const a = gainInterval(num)
+  const b = gainInterval(den)
+  if (!a || !b) return null
+  const div = (x: number, y: number) => (y <= 0 ? Infinity : x / y)
+  return {mid: div(a.mid, b.mid), low: div(a.low, b.high), high: div(a.high, b.low)}
+}
+
+/** The claim's text: its clauses' sentences. */
+export function claimText(def: ExperimentDef): string | null {
+  const c = def.clauses ?? []
+  return c.length === 0 ? null : c.map((x) => x.text).join('; ')
+}
+
+/** The conjunction of clause verdicts: one refuted refutes the claim, one open leaves it open. */
+export function conjunction(verdicts: readonly Verdict[]): Verdict {
+  for (const v of ['not supported', 'inconclusive', 'untested'] as const) if (verdicts.includes(v)) return v
+  return 'supported'
+}
+
+/** Every clause judged on the rows, and the claim's verdict; null when the experiment has no clauses. */
+export function judgeClaim(def: ExperimentDef, rows: readonly ResultRow[]): ClaimVerdict | null {
+  const clauses = def.clauses ?? []
+  if (clauses.length === 0) return null
+  const judged = clauses.map((clause) => ({clause, ...clause.check(rows)}))
+  return {verdict: conjunction(judged.map((j) => j.verdict)), clauses: judged}
 }
 
 /** How a model value stands against a published reference point: the one rule for every place that shows it. */
@@ -53,140 +375,48 @@ export function referenceGap(value: number, ref: {value: number; kind?: Referenc
   return {errorPct: meets ? 0 : off, meets, text, phrase: text}
 }
 
-interface Compared {
-  row: ResultRow
-  gain: number
-}
-
-/** The system's rows of one metric that have a native value to compare with. */
-function compared(rows: readonly ResultRow[], system: SystemId, metric: string): Compared[] {
-  const out: Compared[] = []
-  for (const row of rows) {
-    if (row.system !== system || row.metric !== metric) continue
-    const gain = gainVsNative(row)
-    if (gain !== null) out.push({row, gain})
-  }
-  return out
-}
-
-const times = (g: number) => (Number.isFinite(g) ? `${Number(g.toPrecision(3))}x` : 'infinitely')
-
-function noData(system: SystemId, metric: string): ClaimVerdict {
-  return {holds: null, detail: `no ${system} rows of ${metric} with a native value to compare with`}
-}
-
-/**
- * The system does better than native on `metric` at some point (`where: 'any'`, the default) or at
- * every point (`'all'`), by more than `margin` (0.05 = at least 5% better; default 0).
- */
-export function betterThanNative(opts: {system: SystemId; metric: string; where?: 'any' | 'all'; margin?: number}) {
-  const {system, metric, where = 'any', margin = 0} = opts
-  return (rows: readonly ResultRow[]): ClaimVerdict => {
-    const c = compared(rows, system, metric)
-    if (c.length === 0) return noData(system, metric)
-    const wins = c.filter((x) => x.gain > 1 + margin)
-    const best = c.reduce((a, b) => (b.gain > a.gain ? b : a))
-    const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
-    const holds = where === 'any' ? wins.length > 0 : wins.length === c.length
-    const by = margin > 0 ? ` by more than ${margin * 100}%` : ''
-    const detail =
-      `${system} is better than native on ${metric}${by} at ${wins.length} of ${c.length} points ` +
-      `(best ${times(best.gain)} at ${describePoint(best.row.params)}, ` +
-      `worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`
-    return {holds, detail}
-  }
-}
-
-/**
- * The system's overhead over native on `metric` is at most `max` (0.1 = 10%) at every point. The
- * overhead of a row is 1/gain - 1: extra latency for lower-is-better metrics, extra time per unit of
- * work for throughput.
- */
-export function overheadWithin(opts: {system: SystemId; metric: string; max: number}) {
-  const {system, metric, max} = opts
-  return (rows: readonly ResultRow[]): ClaimVerdict => {
-    const c = compared(rows, system, metric)
-    if (c.length === 0) return noData(system, metric)
-    const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
-    const overhead = 1 / worst.gain - 1
-    const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`
-    return {
-      holds: overhead <= max,
-      detail:
-        `${system}'s largest overhead over native on ${metric} is ${pct(overhead)} ` +
-        `(at ${describePoint(worst.row.params)}); the claim allows ${pct(max)}`,
-    }
-  }
-}
-
-/**
- * "The system pays for X": it does worse than native on `metric` by more than `margin` at some point
- * (the cost is measurable), and the worst point is named.
- */
-export function paysVsNative(opts: {system: SystemId; metric: string; margin?: number}) {
-  const {system, metric, margin = 0} = opts
-  return (rows: readonly ResultRow[]): ClaimVerdict => {
-    const c = compared(rows, system, metric)
-    if (c.length === 0) return noData(system, metric)
-    const losses = c.filter((x) => x.gain < 1 / (1 + margin))
-    const worst = c.reduce((a, b) => (b.gain < a.gain ? b : a))
-    return {
-      holds: losses.length > 0,
-      detail:
-        `${system} is worse than native on ${metric}${margin > 0 ? ` by more than ${margin * 100}%` : ''} ` +
-        `at ${losses.length} of ${c.length} points ` +
-        `(worst ${times(worst.gain)} at ${describePoint(worst.row.params)})`,
-    }
-  }
-}
-
-/** All of the checks hold (null if none fails but one cannot tell); details joined. */
-export function allOf(...checks: ((rows: readonly ResultRow[]) => ClaimVerdict)[]) {
-  return (rows: readonly ResultRow[]): ClaimVerdict => {
-    const verdicts = checks.map((c) => c(rows))
-    const holds = verdicts.some((v) => v.holds === false) ? false : verdicts.some((v) => v.holds === null) ? null : true
-    return {holds, detail: verdicts.map((v) => v.detail).join('; ')}
-  }
-}
-
 /** A published value (`about`) or bound (`at-most` / `at-least`) for one point of one metric. */
 export interface PublishedPoint {
-  kind: 'about' | 'at-most' | 'at-least'
+  kind: ReferenceKind
   value: number
 }
 
 /**
- * The system's rows of `metric` match what was published at each point that has a published
- * value: an `about` value within `tolerance` (0.15 = 15%) either way, a bound met or missed by at
- * most `tolerance`. Points without a published value are skipped; the worst miss is named.
+ * Whether an interval matches a published value within `tolerance` (0.15 = 15%) either way, or
+ * meets a bound with at most `tolerance` to spare: decided when the whole interval agrees.
  */
-export function matchesPublished(opts: {
+export function matchesTri(iv: Interval, ref: PublishedPoint, tolerance: number): Tri {
+  const miss = (v: number) => Math.abs(referenceGap(v, ref).errorPct ?? 0) / 100 <= tolerance
+  const [lo, hi] = [miss(iv.low), miss(iv.high)]
+  if (ref.kind !== 'about') return lo === hi ? lo : null
+  // an `about` interval can pass through the tolerance band with both ends outside it
+  const band = [ref.value * (1 - tolerance), ref.value * (1 + tolerance)]
+  if (lo && hi) return true
+  return iv.high < band[0] || iv.low > band[1] ? false : null
+}
+
+/** The system's rows match what was published at every point that has a published value (others skipped). */
+export function matchesPublished(o: {
+  text: string
   system: SystemId
   metric: string
   published: (point: Point) => PublishedPoint | null
   tolerance: number
-}) {
-  const {system, metric, published, tolerance} = opts
-  return (rows: readonly ResultRow[]): ClaimVerdict => {
-    const judged: {row: ResultRow; miss: number}[] = []
-    for (const row of rows) {
-      if (row.system !== system || row.metric !== metric) continue
-      const ref = published(row.params)
-      if (!ref) continue
-      // the same rule as the report's reference table: 0 when a bound holds, else the distance
-      const miss = Math.abs(referenceGap(row.value, ref).errorPct ?? 0) / 100
-      judged.push({row, miss})
-    }
-    if (judged.length === 0) return {holds: null, detail: `no ${system} rows of ${metric} at a published point`}
-    const fails = judged.filter((j) => j.miss > tolerance)
-    const worst = judged.reduce((a, b) => (b.miss > a.miss ? b : a))
-    const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`
-    return {
-      holds: fails.length === 0,
-      detail:
-        `${system}'s ${metric} is within ${pct(tolerance)} of the published value or bound ` +
-        `at ${judged.length - fails.length} of ${judged.length} points` +
-        ` (worst: ${pct(worst.miss)} off at ${describePoint(worst.row.params)})`,
-    }
+}): Clause {
+  return {
+    text: o.text,
+    margin: o.tolerance,
+    check(rows) {
+      const judged: Judged[] = []
+      for (const row of rows) {
+        if (row.system !== o.system || row.metric !== o.metric) continue
+        const ref = o.published(row.params)
+        if (!ref) continue
+        const iv = valueInterval(row)
+        judged.push({row, tri: matchesTri(iv, ref, o.tolerance), shown: `${valueText(iv)} (${ref.kind} ${ref.value})`})
+      }
+      const summary = `${o.system}'s ${o.metric} within ${o.tolerance * 100}% of the published value or bound`
+      return decide(judged, 'every', summary)
+    },
   }
 }

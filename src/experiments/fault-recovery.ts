@@ -32,7 +32,7 @@ import {
   type FaultScenarioResult,
 } from '../workloads/fault-scenario.js'
 import type {CallLedger} from '../workloads/faults.js'
-import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
+import type {Clause, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
   {
@@ -112,7 +112,7 @@ export const faultRecovery: ExperimentDef = {
   reproduces:
     'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of ' +
     'individual service domains)',
-  claim: CLAIM,
+  clauses: [asClause(CLAIM, summaryCheck)],
   axes: [domainAxis, restartAxis],
   get systems() {
     return faultSystems()
@@ -167,7 +167,11 @@ export const faultRecovery: ExperimentDef = {
       description: '1: the machine kept running through the crash; 0: it went down with it',
     },
   ],
-  claimCheck(rows) {
+  run: runSummaryPoint,
+}
+
+function summaryCheck(rows: readonly ResultRow[]): OldVerdict {
+  {
     const v = rows.filter((r) => r.system === 'virtuos')
     if (v.length === 0) return {holds: null, detail: 'virtuos was not run'}
     const get = (domain: string, metric: string) =>
@@ -188,8 +192,24 @@ export const faultRecovery: ExperimentDef = {
     }
     if (parts.length === 0) return {holds: null, detail: 'no virtuos rows with the needed metrics'}
     return {holds, detail: parts.join('; ')}
-  },
-  run: runSummaryPoint,
+  }
+}
+
+/** A whole-claim check as one clause (to be split into clauses). */
+interface OldVerdict {
+  holds: boolean | null
+  detail: string
+}
+function asClause(text: string, check: (rows: readonly ResultRow[]) => OldVerdict): Clause {
+  return {
+    text,
+    margin: TOLERANCE,
+    check(rows) {
+      const v = check(rows)
+      const verdict = v.holds === true ? 'supported' : v.holds === false ? 'not supported' : 'untested'
+      return {verdict, detail: v.detail, points: rows.filter((r) => r.system === 'virtuos')}
+    },
+  }
 }
 
 export const faultRecoveryTimeline: ExperimentDef = {
@@ -212,8 +232,7 @@ export const faultRecoveryTimeline: ExperimentDef = {
   get systems() {
     return faultSystems()
   },
-  claim: TIMELINE_CLAIM,
-  claimCheck: timelineCheck,
+  clauses: [asClause(TIMELINE_CLAIM, timelineCheck)],
   metrics: [
     {
       name: 'affected_ops_s',
@@ -365,7 +384,7 @@ function timingOf(rows: readonly ResultRow[]): FaultTiming | undefined {
 }
 
 /** Checks TIMELINE_CLAIM on the virtuos rows, one crashed domain at a time. */
-export function timelineCheck(rows: readonly ResultRow[]): ClaimVerdict {
+export function timelineCheck(rows: readonly ResultRow[]): OldVerdict {
   const v = rows.filter((r) => r.system === 'virtuos')
   if (v.length === 0) return {holds: null, detail: 'virtuos was not run'}
   const parts: string[] = []

@@ -17,7 +17,7 @@ import {flexscOf, type FlexscLibC, type Placement} from '../kernel/flexsc/index.
 import type {SyscallArgs, SyscallName} from '../kernel/types.js'
 import type {MachineParams} from '../machine/params.js'
 import {buildBench, cyclesToNs, runBench} from '../workloads/common.js'
-import {allOf, matchesPublished, referenceGap, type PublishedPoint} from './claims.js'
+import {matchesPublished, referenceGap, type PublishedPoint} from './claims.js'
 import type {ExperimentDef, Point, PointResult, ReferencePoint, RunContext, SystemId} from './types.js'
 
 export const FLEXSC_PROFILE = resolve(PACKAGE_ROOT, 'configs', 'flexsc-i7.json')
@@ -123,11 +123,6 @@ export const flexscBatching: ExperimentDef = {
   id: 'flexsc-batching',
   title: 'FlexSC calibration: time per getppid vs calls batched per flexsc_wait',
   reproduces: 'FlexSC (OSDI 2010) exception-less getppid microbenchmark, same core and remote core',
-  claim:
-    'Exceptionless calls cost more than a trap one at a time (43% same core, >10x remote), break even from 2 (same ' +
-    'core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core. Judged without the ' +
-    'same-core points at batch 1 and 32: the per-entry costs (profile flexsc.*, marked fitted) were chosen to land ' +
-    'on them',
   axes: [
     {name: 'batch', quick: BATCHES, full: BATCHES, unit: 'calls', description: 'getppid calls posted per flexsc_wait'},
     {
@@ -162,11 +157,21 @@ export const flexscBatching: ExperimentDef = {
   ],
   reference,
   profileFor,
-  claimCheck: allOf(
-    ...['ratio_vs_sync', 'ns_per_call'].map((metric) =>
-      matchesPublished({system: 'flexsc', metric, published: publishedAt(metric), tolerance: CLAIM_TOLERANCE}),
-    ),
+  clauses: ['ratio_vs_sync', 'ns_per_call'].map((metric) =>
+    matchesPublished({
+      text:
+        metric === 'ratio_vs_sync'
+          ? 'Exceptionless calls cost more than a trap one at a time (43% same core, >10x remote), break even from 2 ' +
+            '(same core) or 32 (remote) batched calls, and are up to 2.3x faster from 32 on the same core (within 15%; ' +
+            'judged without the same-core points at batch 1 and 32, to which the profile flexsc.* costs were fitted)'
+          : 'A lone remote call takes at most ~700 ns (the remote plot axis), within 15%',
+      system: 'flexsc',
+      metric,
+      published: publishedAt(metric),
+      tolerance: CLAIM_TOLERANCE,
+    }),
   ),
+  deterministic: 'one thread posts getppid batches in a loop on an idle machine: no random input',
   run: runPoint,
 }
 

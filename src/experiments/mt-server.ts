@@ -13,9 +13,18 @@ export const mtServer: ExperimentDef = {
   title: 'Multithreaded web server: requests/s and latency by concurrency and file size',
   reproduces:
     'VirtuOS evaluation, macrobenchmarks: multithreaded applications (a threaded server, network and storage)',
-  claim:
-    'VirtuOS exceeds native Linux for some multithreaded workloads: exceptionless calls keep the server cores free ' +
-    'of traps and kernel work (paid for in copies and coordination)',
+  clauses: [
+    betterThanNative({
+      text:
+        'VirtuOS exceeds native Linux for a multithreaded server: at least 5% more requests/s at some client count ' +
+        'above 1 (where the server runs more than one worker thread)',
+      system: 'virtuos',
+      metric: 'requests_per_s',
+      margin: 0.05,
+      at: (p) => Number(p.clients) > 1,
+    }),
+  ],
+  counts: 'requests',
   axes: [
     {
       name: 'clients',
@@ -49,7 +58,6 @@ export const mtServer: ExperimentDef = {
       description: "mean time from the client's connect to the last byte of the response",
     },
   ],
-  claimCheck: betterThanNative({system: 'virtuos', metric: 'requests_per_s', margin: 0.02}),
   // one thread per client up to MaxRequestWorkers
   run: webServerPoint('mt-server', (point, w) => ({
     kind: 'threads',

@@ -86,9 +86,18 @@ export const oltp: ExperimentDef = {
   id: 'oltp',
   title: 'sysbench OLTP read-write on a MySQL/InnoDB-like server: transactions/s and p95 latency by threads',
   reproduces: 'VirtuOS evaluation, macrobenchmarks: multithreaded applications (OLTP: sysbench on MySQL)',
-  claim:
-    'VirtuOS exceeds native Linux for some multithreaded workloads: OLTP threads avoid traps and the kernel work of ' +
-    'network and storage calls on their cores (paid for in copies and coordination)',
+  clauses: [
+    betterThanNative({
+      text:
+        'VirtuOS exceeds native Linux for a multithreaded workload: at least 5% more OLTP transactions/s than native ' +
+        'at some thread count above 1',
+      system: 'virtuos',
+      metric: 'tps',
+      margin: 0.05,
+      at: (p) => Number(p.threads) > 1,
+    }),
+  ],
+  counts: 'transactions',
   axes: [
     {
       name: 'threads',
@@ -121,7 +130,6 @@ export const oltp: ExperimentDef = {
       description: "95th percentile of a transaction's time at the client",
     },
   ],
-  claimCheck: betterThanNative({system: 'virtuos', metric: 'tps', margin: 0.02}),
   run: runPoint,
 }
 

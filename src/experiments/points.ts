@@ -40,6 +40,15 @@ export function pointSeed(runSeed: number, experimentId: string, point: Point): 
   return fnv1a32(`${runSeed}#${experimentId}#${pointKey(point)}`)
 }
 
+/**
+ * The seed of replicate `r` of a point: replicate 0 is the point's own seed (a one-replicate run
+ * draws what it always drew), the others hash the replicate in. Shared by every system, like pointSeed.
+ */
+export function replicateSeed(runSeed: number, experimentId: string, point: Point, r: number): number {
+  if (r === 0) return pointSeed(runSeed, experimentId, point)
+  return fnv1a32(`${runSeed}#${experimentId}#${pointKey(point)}#replicate-${r}`)
+}
+
 /** FNV-1a over UTF-16 code units, 32-bit; then an avalanche so nearby inputs spread. */
 function fnv1a32(text: string): number {
   let h = 0x811c9dc5

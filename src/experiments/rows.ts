@@ -1,38 +1,51 @@
 /** From per-point results to result rows: ordering and the comparison with native. */
 import {InvariantError} from '../errors.js'
-import type {EngineStats} from '../sim/index.js'
+import {meanCi95, type EngineStats} from '../sim/index.js'
 import type {ExperimentDef, Point, PointResult, ResultRow, SystemId} from './types.js'
 
 /**
  * Rows in a fixed order: point (sweep order), then system (as selected), then metric (as declared).
- * `results[p][s]` is the result of points[p] on systems[s].
+ * `results[p][r][s]` is the result of points[p] under replicate r on systems[s]. A row's value is
+ * the mean over replicates with its 95% interval; its ratio vs native is summarised from the
+ * per-replicate ratios (same seed on both sides, so the dice cancel), not from the two means.
  */
 export function buildRows(
   def: ExperimentDef,
   systems: readonly SystemId[],
   points: readonly Point[],
-  results: readonly (readonly PointResult[])[],
+  results: readonly (readonly (readonly PointResult[])[])[],
   seed: number,
   profile: string,
 ): ResultRow[] {
   const nativeIndex = systems.indexOf('native')
   const rows: ResultRow[] = []
   points.forEach((params, p) => {
+    const replicates = results[p]
     systems.forEach((system, s) => {
+      const samples = def.counts ? Math.min(...replicates.map((r) => r[s].samples ?? 0)) : null
       for (const m of def.metrics) {
-        const value = results[p][s].metrics[m.name]
-        const nativeValue = nativeIndex < 0 ? null : results[p][nativeIndex].metrics[m.name]
+        const values = replicates.map((r) => r[s].metrics[m.name])
+        const natives = nativeIndex < 0 ? null : replicates.map((r) => r[nativeIndex].metrics[m.name])
+        const v = meanCi95(values)
+        // A ratio against 0 is no ratio: leave it empty rather than print Infinity.
+        const ratios = natives && natives.every((n) => n !== 0) ? values.map((x, i) => x / natives[i]) : null
+        const ratio = ratios ? meanCi95(ratios) : null
         rows.push({
           experiment: def.id,
           system,
           params,
           metric: m.name,
-          value,
+          value: v.mean,
+          ci95Low: v.low,
+          ci95High: v.high,
+          replicates: values.length,
           unit: m.unit,
           better: m.better,
-          nativeValue,
-          // A ratio against 0 is no ratio: leave it empty rather than print Infinity.
-          ratioVsNative: nativeValue === null || nativeValue === 0 ? null : value / nativeValue,
+          nativeValue: natives ? meanCi95(natives).mean : null,
+          ratioVsNative: ratio?.mean ?? null,
+          ratioCi95Low: ratio?.low ?? null,
+          ratioCi95High: ratio?.high ?? null,
+          samples,
           seed,
           profile,
         })

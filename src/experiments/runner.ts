@@ -5,7 +5,7 @@
  */
 import {performance} from 'node:perf_hooks'
 import type {LoadedProfile} from '../config/index.js'
-import {expandPoints, pointKey, pointSeed} from './points.js'
+import {expandPoints, pointKey, replicateSeed} from './points.js'
 import {WorkerPool, type Task} from './pool.js'
 import {selectSystems} from './registry.js'
 import {buildRows, checkPointResult, sumEngineStats, type EngineTotals} from './rows.js'
@@ -18,6 +18,11 @@ export interface RunOptions {
   profile: LoadedProfile
   /** Restrict every experiment to these systems (each must be one it compares). Default: all it compares. */
   systems?: readonly SystemId[]
+  /**
+   * Replicate seeds per point of a random experiment (a deterministic one runs once); default 1.
+   * The CLI defaults to 3 in quick mode and 5 in full.
+   */
+  replicates?: number
   /** Worker threads; 1 runs in the calling thread. */
   jobs: number
   /** Called after each finished task, with counts over the whole call. */
@@ -29,6 +34,8 @@ export interface ExperimentRun {
   experiment: ExperimentDef
   systems: SystemId[]
   points: Point[]
+  /** Replicate seeds each point ran under (1 for a deterministic experiment). */
+  replicates: number
   rows: ResultRow[]
   engine: EngineTotals
   /** The experiments' own remarks, prefixed with the point and system they came from. */
@@ -47,7 +54,14 @@ interface Plan {
   def: ExperimentDef
   systems: SystemId[]
   points: Point[]
+  replicates: number
+  /** Point-major, then replicate, then system. */
   tasks: Task[]
+}
+
+/** How many replicate seeds a point of this experiment runs under. */
+export function replicatesOf(def: ExperimentDef, requested = 1): number {
+  return def.deterministic ? 1 : requested
 }
 
 /**
@@ -79,12 +93,15 @@ export async function runExperiments(defs: readonly ExperimentDef[], options: Ru
 function plan(def: ExperimentDef, options: RunOptions): Plan {
   const systems = selectSystems(def, options.systems)
   const points = expandPoints(def.axes, options.quick)
+  const replicates = replicatesOf(def, options.replicates)
   const tasks: Task[] = []
   for (const point of points) {
-    const seed = pointSeed(options.seed, def.id, point)
-    for (const system of systems) tasks.push({experimentId: def.id, point, system, seed})
+    for (let r = 0; r < replicates; r++) {
+      const seed = replicateSeed(options.seed, def.id, point, r)
+      for (const system of systems) tasks.push({experimentId: def.id, point, system, seed})
+    }
   }
-  return {def, systems, points, tasks}
+  return {def, systems, points, replicates, tasks}
 }
 
 function runSerial(p: Plan, options: RunOptions, tick: () => void): PointResult[] {
@@ -100,16 +117,21 @@ function finish(p: Plan, flat: PointResult[], options: RunOptions, jobs: number,
   const notes: string[] = []
   flat.forEach((r, i) => {
     const t = p.tasks[i]
-    const where = `[${pointKey(t.point) || 'single point'}] ${t.system}`
+    const replicate = p.replicates > 1 ? ` replicate ${Math.floor(i / n) % p.replicates}` : ''
+    const where = `[${pointKey(t.point) || 'single point'}] ${t.system}${replicate}`
     checkPointResult(p.def, where, r)
     for (const note of r.notes ?? []) notes.push(`${where}: ${note}`)
   })
-  const grid = p.points.map((_, i) => flat.slice(i * n, (i + 1) * n))
+  const perPoint = n * p.replicates
+  const grid = p.points.map((_, i) =>
+    Array.from({length: p.replicates}, (_, r) => flat.slice(i * perPoint + r * n, i * perPoint + (r + 1) * n)),
+  )
   const used = p.def.profileFor?.(options.profile) ?? options.profile
   return {
     experiment: p.def,
     systems: p.systems,
     points: p.points,
+    replicates: p.replicates,
     rows: buildRows(p.def, p.systems, p.points, grid, options.seed, used.name),
     engine: sumEngineStats(flat.map((r) => r.engine)),
     notes,

@@ -10,7 +10,7 @@ import {buildBench, cyclesToNs, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '
 import {cachedWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, callLatencyWorkload, type CallClass} from '../workloads/micro.js'
 import {byMode, header, pick, positive, positiveInt, sourced, count} from '../workloads/schema.js'
-import {paysVsNative} from './claims.js'
+import {nearNative, paysVsNative} from './claims.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -36,10 +36,29 @@ export const syscallOverhead: ExperimentDef = {
   reproduces:
     'VirtuOS evaluation, "system call overhead" (overheads were estimated: system call overhead, copying, process ' +
     'coordination)',
-  claim:
-    'Decomposition has a price: a remote call through call pages and a service-domain worker costs more than a ' +
-    'native trap when issued alone, while local calls cost what they do natively; with many threads in flight, ' +
-    'exceptionless calls avoid traps on the application cores',
+  // The paper's third sentence (with many threads in flight, exceptionless calls avoid traps on the
+  // application cores) is not a clause: no metric here counts traps per core, so it is left out.
+  clauses: [
+    paysVsNative({
+      text:
+        'Decomposition has a price: every remote call (fstat, getsockopt, 1-byte read or write of a storage file ' +
+        'or a socket) issued alone (1 thread) costs at least 5% more than natively',
+      system: 'virtuos',
+      metric: 'latency_ns',
+      margin: 0.05,
+      where: 'every',
+      at: (p) => p.threads === 1 && p.syscall !== 'getppid',
+    }),
+    nearNative({
+      text: 'Local calls (getppid) cost what they do natively: within 10% of native at every thread count',
+      system: 'virtuos',
+      metric: 'latency_ns',
+      tolerance: 0.1,
+      at: (p) => p.syscall === 'getppid',
+    }),
+  ],
+  deterministic:
+    'threads of one process call back to back on an otherwise idle machine: no random input, as in the real loop',
   axes: [
     {
       name: 'syscall',
@@ -60,7 +79,6 @@ export const syscallOverhead: ExperimentDef = {
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
-  claimCheck: paysVsNative({system: 'virtuos', metric: 'latency_ns', margin: 0.05}),
   metrics: [
     {
       name: 'latency_ns',

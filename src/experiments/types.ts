@@ -60,6 +60,11 @@ export interface RunContext {
 export interface PointResult {
   /** One value per declared metric, finite. */
   metrics: Record<string, number>
+  /**
+   * How many of what the point measures (ExperimentDef.counts: transactions, requests, calls) its
+   * measured window held: a mean over few of them is noisy, and the row says so.
+   */
+  samples?: number
   engine: EngineStats
   /** Free-form remarks worth keeping in the run's metadata (e.g. "saturated at 8 threads"). */
   notes?: string[]
@@ -70,8 +75,20 @@ export interface ExperimentDef {
   title: string
   /** Which figure/table/claim of the paper this reproduces, e.g. "VirtuOS fig. 6". */
   reproduces: string
-  /** The claim under test, in one sentence. */
-  claim?: string
+  /**
+   * The claim under test as clauses, each one sentence with its margin in its words and one check
+   * over the points it is about (see claims.ts). The claim's text is its clauses' (claimText); the
+   * verdict their conjunction. A clause the model cannot test is left out, not left unchecked.
+   */
+  clauses?: readonly Clause[]
+  /**
+   * Why this experiment draws no random numbers (a closed loop on an idle machine, as the real
+   * microbenchmark is): its points run once whatever `--replicates` says, and its rows' intervals
+   * have zero width. Absent: the experiment is random and every point runs under each replicate seed.
+   */
+  deterministic?: string
+  /** What PointResult.samples counts (e.g. 'transactions'); absent: the experiment reports no count. */
+  counts?: string
   axes: readonly AxisDef[]
   systems: readonly SystemId[]
   metrics: readonly MetricDef[]
@@ -83,23 +100,39 @@ export interface ExperimentDef {
    */
   profileFor?: (run: LoadedProfile) => LoadedProfile
   /**
-   * Decides from the run's rows whether the model supports `claim` (see claims.ts for ready-made
-   * checks). Absent: the report says the claim was not checked. Pure: it may also be given rows read
-   * back from a CSV.
-   */
-  claimCheck?: (rows: readonly ResultRow[]) => ClaimVerdict
-  /**
    * Runs one point on one system. Must be synchronous, build its own simulation, and depend only on
    * (point, system, ctx.seed, ctx.profile, ctx.quick): the runner may call it on any worker thread.
    */
   run(point: Point, system: SystemId, ctx: RunContext): PointResult
 }
 
-/** Whether the rows support the claim (null: they cannot tell, e.g. a system was not run), and why. */
-export interface ClaimVerdict {
-  holds: boolean | null
+/**
+ * A clause's verdict: `inconclusive` when a 95% interval behind it straddles its margin; `untested`
+ * when the rows cannot tell (a system it compares was not run, or no point it is about was swept).
+ */
+export type Verdict = 'supported' | 'not supported' | 'inconclusive' | 'untested'
+
+export interface ClauseVerdict {
+  verdict: Verdict
   /** One sentence with the numbers behind the verdict. */
   detail: string
+  /** The rows the verdict rests on (for the report and claims.json). */
+  points: readonly ResultRow[]
+}
+
+/** One sentence of a claim and the check of it. Pure: it may be given rows read back from a CSV. */
+export interface Clause {
+  /** The sentence, margin in its words ("at least 5% above native at some thread count > 1"). */
+  text: string
+  /** The margin as a fraction (0.05) or a factor, as the sentence states it; null when it has none. */
+  margin: number | null
+  check(rows: readonly ResultRow[]): ClauseVerdict
+}
+
+/** An experiment's verdict: the conjunction of its clauses'. */
+export interface ClaimVerdict {
+  verdict: Verdict
+  clauses: readonly (ClauseVerdict & {clause: Clause})[]
 }
 
 /** One line of every output format (CSV, JSON, table). */
@@ -108,12 +141,26 @@ export interface ResultRow {
   system: SystemId
   params: Point
   metric: string
+  /** The mean over the replicates. */
   value: number
+  /** The 95% interval of the mean (Student t); equal to value when the replicates agree or there is one. */
+  ci95Low: number
+  ci95High: number
+  /** How many replicate seeds the point ran under. */
+  replicates: number
   unit: string
   better: 'higher' | 'lower'
-  /** The native system's value of the same point and metric; null when native was not run (or is 0 for the ratio). */
+  /** The native system's mean of the same point and metric; null when native was not run. */
   nativeValue: number | null
+  /**
+   * The mean of the per-replicate ratios (each replicate against native's under the same seed) and
+   * its 95% interval; null when native was not run or a native value is 0.
+   */
   ratioVsNative: number | null
+  ratioCi95Low: number | null
+  ratioCi95High: number | null
+  /** The fewest samples (ExperimentDef.counts) a replicate measured; null when the experiment counts none. */
+  samples: number | null
   /** The run's seed (what `--seed` was), not the derived per-point seed. */
   seed: number
   /** Profile name. */

@@ -23,6 +23,8 @@ const manifestSchema = z.object({
   tool: z.object({name: z.string(), version: z.string(), gitRevision: z.string().nullable()}),
   profile: z.object({name: z.string(), path: z.string(), hash: z.string().regex(/^[0-9a-f]+$/)}),
   seed: z.number().int().nonnegative(),
+  /** Replicate seeds per point of a random experiment; absent in baselines made before replicates (1). */
+  replicates: z.number().int().positive().optional(),
   mode: z.literal('quick'),
   experiments: z.array(z.string().regex(/^[\w.-]+$/)),
 })
@@ -104,6 +106,7 @@ export function baselineFiles(
   profile: LoadedProfile,
   seed: number,
   keep: readonly string[] = [],
+  replicates = 1,
 ): OutputFile[] {
   const ids = [...new Set([...keep, ...runs.map((r) => r.experiment.id)])]
   const manifest: BaselineManifest = {
@@ -111,6 +114,7 @@ export function baselineFiles(
     tool: toolInfo(),
     profile: {name: profile.name, path: portablePath(profile.path), hash: profile.hash},
     seed,
+    replicates,
     mode: 'quick',
     experiments: ids,
   }

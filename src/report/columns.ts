@@ -13,7 +13,22 @@ export function paramColumns(rows: readonly ResultRow[]): string[] {
 
 /** The columns before the param columns, and those after them. */
 const LEAD = ['experiment', 'system'] as const
-const TAIL = ['metric', 'value', 'unit', 'better', 'native_value', 'ratio_vs_native', 'seed', 'profile'] as const
+const TAIL = [
+  'metric',
+  'value',
+  'ci95_low',
+  'ci95_high',
+  'replicates',
+  'unit',
+  'better',
+  'native_value',
+  'ratio_vs_native',
+  'ratio_ci95_low',
+  'ratio_ci95_high',
+  'samples',
+  'seed',
+  'profile',
+] as const
 /** Every column a result CSV has whatever its experiment's axes. */
 export const FIXED_COLUMNS: readonly string[] = [...LEAD, ...TAIL]
 
@@ -28,10 +43,16 @@ export function flatten(row: ResultRow, params: readonly string[]): FlatRow {
   Object.assign(out, {
     metric: row.metric,
     value: row.value,
+    ci95_low: row.ci95Low,
+    ci95_high: row.ci95High,
+    replicates: row.replicates,
     unit: row.unit,
     better: row.better,
     native_value: row.nativeValue,
     ratio_vs_native: row.ratioVsNative,
+    ratio_ci95_low: row.ratioCi95Low,
+    ratio_ci95_high: row.ratioCi95High,
+    samples: row.samples,
     seed: row.seed,
     profile: row.profile,
   })

@@ -2,13 +2,13 @@
  * The regression gate's arithmetic: rows of a new run against the baseline's, matched on
  * (experiment, system, params, metric). A row moved when its change exceeds both its relative and
  * its absolute tolerance (per metric, or the defaults); a moved row regressed or improved by its
- * metric's direction (`better`). Each experiment's claim verdict (its claimCheck) is judged on both
- * sides: a verdict that flips is listed first. Rows on one side only are missing or extra. Pure, so
+ * metric's direction (`better`). Each clause of each experiment's claim is judged on both sides: a
+ * clause whose verdict changes (supported, not supported, inconclusive) is listed first. Rows on one side only are missing or extra. Pure, so
  * it is tested without running anything; `bench compare` and `bench diff` share it.
  */
-import {describePoint} from '../experiments/claims.js'
+import {describePoint, judgeClaim} from '../experiments/claims.js'
 import {pointKey} from '../experiments/points.js'
-import type {ClaimVerdict, ExperimentDef, ResultRow} from '../experiments/types.js'
+import type {ClaimVerdict, ExperimentDef, ResultRow, Verdict} from '../experiments/types.js'
 import {readable} from './table.js'
 
 export interface Tolerance {
@@ -49,11 +49,19 @@ export interface MovedRow {
   kind: MoveKind
 }
 
+/** A clause's verdict on one side of a comparison. */
+export interface ClauseSide {
+  verdict: Verdict
+  detail: string
+}
+
+/** One clause of one experiment's claim, judged on the baseline's rows and on the new ones. */
 export interface ClaimChange {
   experiment: string
+  /** The clause's sentence. */
   claim: string
-  old: ClaimVerdict
-  now: ClaimVerdict
+  old: ClauseSide
+  now: ClauseSide
   flipped: boolean
 }
 
@@ -69,7 +77,7 @@ export interface Comparison {
   missing: ResultRow[]
   /** In the new run, not in the baseline. */
   extra: ResultRow[]
-  /** One per compared experiment with a claim; flipped ones first. */
+  /** One per clause of each compared experiment, in clause order (flips() picks the changed ones). */
   claims: ClaimChange[]
 }
 
@@ -100,11 +108,26 @@ export function byMagnitude(a: MovedRow, b: MovedRow): number {
   return Math.abs(b.delta) - Math.abs(a.delta)
 }
 
-/** The claim's verdict, or null when the experiment declares no claim. */
+/** The claim's verdict, clause by clause, or null when the experiment declares no clauses. */
 export function verdictOf(def: ExperimentDef, rows: readonly ResultRow[]): ClaimVerdict | null {
-  if (!def.claim) return null
-  if (!def.claimCheck) return {holds: null, detail: 'the experiment declares no check for this claim'}
-  return def.claimCheck(rows)
+  return judgeClaim(def, rows)
+}
+
+/** Each clause of the experiment judged on both sides. */
+function clauseChanges(def: ExperimentDef, oldRows: readonly ResultRow[], newRows: readonly ResultRow[]) {
+  const o = judgeClaim(def, oldRows)
+  const n = judgeClaim(def, newRows)
+  if (!o || !n) return []
+  return n.clauses.map((now, i): ClaimChange => {
+    const old = o.clauses[i]
+    return {
+      experiment: def.id,
+      claim: now.clause.text,
+      old: {verdict: old.verdict, detail: old.detail},
+      now: {verdict: now.verdict, detail: now.detail},
+      flipped: old.verdict !== now.verdict,
+    }
+  })
 }
 
 export interface CompareOptions {
@@ -148,15 +171,12 @@ export function compareRows(
   const claims: ClaimChange[] = []
   for (const id of experiments) {
     const def = opts.definitions?.get(id)
-    if (!def?.claim) continue
+    if (!def) continue
     const oldRows = baseline.filter((r) => r.experiment === id)
     const newRows = current.filter((r) => r.experiment === id)
     if (oldRows.length === 0 || newRows.length === 0) continue
-    const o = verdictOf(def, oldRows)!
-    const n = verdictOf(def, newRows)!
-    claims.push({experiment: id, claim: def.claim, old: o, now: n, flipped: o.holds !== n.holds})
+    claims.push(...clauseChanges(def, oldRows, newRows))
   }
-  claims.sort((a, b) => Number(b.flipped) - Number(a.flipped))
   return {tolerances: tol, experiments, checked, moved, missing, extra, claims}
 }
 
@@ -197,8 +217,7 @@ export const pct = (x: number) => `${x >= 0 ? '+' : ''}${Number((x * 100).toPrec
 export const changeText = (m: MovedRow) =>
   m.change === null ? `from 0 (${m.delta >= 0 ? '+' : ''}${readable(m.delta)})` : pct(m.change)
 
-export const verdictText = (v: ClaimVerdict) =>
-  v.holds === true ? 'supported' : v.holds === false ? 'not supported' : 'not checked'
+export const verdictText = (v: {verdict: Verdict}) => v.verdict
 
 export function toleranceText(t: Tolerances): string {
   const one = (x: Partial<Tolerance>) =>
@@ -233,12 +252,12 @@ export function renderComparison(c: Comparison, baselineDir: string, command = '
   const lines: string[] = []
   const f = flips(c)
   if (f.length > 0) {
-    lines.push('claim verdicts that flipped:')
+    lines.push('clause verdicts that changed:')
     lines.push(
       ...aligned(
         [
-          ['experiment', 'was', 'now', 'detail'],
-          ...f.map((x) => [x.experiment, verdictText(x.old), verdictText(x.now), x.now.detail]),
+          ['experiment', 'clause', 'was', 'now', 'detail'],
+          ...f.map((x) => [x.experiment, x.claim, verdictText(x.old), verdictText(x.now), x.now.detail]),
         ],
         0,
       ),
@@ -283,7 +302,7 @@ export interface ComparisonJson {
   tolerance: {relative: number; absolute: number; metrics: Record<string, Partial<Tolerance>>}
   summary: ComparisonCounts
   experiments: string[]
-  claims: {experiment: string; claim: string; was: ClaimVerdict; now: ClaimVerdict; flipped: boolean}[]
+  claims: {experiment: string; clause: string; was: ClauseSide; now: ClauseSide; flipped: boolean}[]
   moved: {
     experiment: string
     system: string
@@ -322,7 +341,7 @@ export function comparisonJson(c: Comparison, baselineDir: string): ComparisonJs
     experiments: c.experiments,
     claims: c.claims.map((x) => ({
       experiment: x.experiment,
-      claim: x.claim,
+      clause: x.claim,
       was: x.old,
       now: x.now,
       flipped: x.flipped,

@@ -50,7 +50,9 @@ export function parseCsv(text: string): string[][] {
   return records
 }
 
-const REQUIRED = FIXED_COLUMNS
+/** Columns a CSV written before replicates lacks: read as one replicate with no interval. */
+const LATER = new Set(['ci95_low', 'ci95_high', 'replicates', 'ratio_ci95_low', 'ratio_ci95_high', 'samples'])
+const REQUIRED = FIXED_COLUMNS.filter((c) => !LATER.has(c))
 
 /** A param cell back to the value the experiment swept: numbers as numbers, anything else as text. */
 function paramValue(cell: string): ParamValue {
@@ -76,7 +78,7 @@ export function readResultCsv(text: string, source: string): ResultRow[] {
     const line = i + 2
     if (rec.length !== header.length)
       throw new UsageError(`${source}:${line}: ${rec.length} fields, expected ${header.length}`)
-    const cell = (name: string) => rec[at(name)]
+    const cell = (name: string) => (at(name) < 0 ? '' : rec[at(name)])
     const num = (name: string, optional: boolean): number | null => {
       const c = cell(name)
       if (c === '' && optional) return null
@@ -95,16 +97,24 @@ export function readResultCsv(text: string, source: string): ResultRow[] {
     const point: Record<string, ParamValue> = {}
     // An empty param cell is an axis this row's experiment lacks (several experiments in one CSV).
     for (const p of params) if (cell(p) !== '') point[p.slice('param_'.length)] = paramValue(cell(p))
+    const value = num('value', false)!
+    const ratioVsNative = num('ratio_vs_native', true)
     return {
       experiment: cell('experiment'),
       system: system as SystemId,
       params: point,
       metric: cell('metric'),
-      value: num('value', false)!,
+      value,
+      ci95Low: num('ci95_low', true) ?? value,
+      ci95High: num('ci95_high', true) ?? value,
+      replicates: num('replicates', true) ?? 1,
       unit: cell('unit'),
       better,
       nativeValue: num('native_value', true),
-      ratioVsNative: num('ratio_vs_native', true),
+      ratioVsNative,
+      ratioCi95Low: num('ratio_ci95_low', true) ?? ratioVsNative,
+      ratioCi95High: num('ratio_ci95_high', true) ?? ratioVsNative,
+      samples: num('samples', true),
       seed: num('seed', false)!,
       profile: cell('profile'),
     }

@@ -1,6 +1,6 @@
 /**
  * The gate's verdict in the formats CI systems read: JUnit XML (one test suite per experiment, one
- * test case for its figures and one for its claim) and a Markdown summary fit for a CI job page
+ * test case for its figures and one per clause of its claim) and a Markdown summary fit for a CI job page
  * (GitHub's $GITHUB_STEP_SUMMARY).
  */
 import {describePoint} from '../experiments/claims.js'
@@ -30,7 +30,8 @@ interface Case {
 }
 
 /**
- * One test suite per experiment: `figures` (moved, missing, extra rows) and `claim` (fails when the verdict flipped).
+ * One test suite per experiment: `figures` (moved, missing, extra rows) and `clause N` per clause of its
+ * claim (fails when that clause's verdict changed).
  */
 export function renderJunit(c: Comparison, baselineDir: string, suiteName = 'virtuos bench compare'): string {
   const suites = c.experiments.map((id) => ({id, cases: [figuresCase(c, id), ...claimCases(c, id)]}))
@@ -60,14 +61,17 @@ function figuresCase(c: Comparison, id: string): Case {
   return {name: 'figures', failure: {message, body: problems.join('\n')}}
 }
 
-/** The `claim` case of one experiment (none without a claim): fails when its verdict flipped. */
+/** The `clause N` cases of one experiment (none without a claim): each fails when its verdict changed. */
 function claimCases(c: Comparison, id: string): Case[] {
-  const claim = c.claims.find((x) => x.experiment === id)
-  if (!claim) return []
-  const line = `was ${verdictText(claim.old)}, now ${verdictText(claim.now)}: ${claim.now.detail}`
-  if (!claim.flipped) return [{name: 'claim', out: `${claim.claim}\n${line}`}]
-  const body = `${claim.claim}\nbaseline: ${claim.old.detail}\nnow: ${claim.now.detail}`
-  return [{name: 'claim', failure: {message: `claim verdict flipped: ${line}`, body}}]
+  return c.claims
+    .filter((x) => x.experiment === id)
+    .map((claim, i) => {
+      const name = `clause ${i + 1}`
+      const line = `was ${verdictText(claim.old)}, now ${verdictText(claim.now)}: ${claim.now.detail}`
+      if (!claim.flipped) return {name, out: `${claim.claim}\n${line}`}
+      const body = `${claim.claim}\nbaseline: ${claim.old.detail}\nnow: ${claim.now.detail}`
+      return {name, failure: {message: `clause verdict changed: ${line}`, body}}
+    })
 }
 
 function suiteXml(id: string, cases: readonly Case[], baselineDir: string): string[] {
@@ -115,8 +119,19 @@ export function renderMarkdownSummary(c: Comparison, baselineDir: string, title 
 function flippedSection(c: Comparison): string[] {
   const flipped = c.claims.filter((x) => x.flipped)
   if (flipped.length === 0) return []
-  const body = flipped.map((x) => [x.experiment, verdictText(x.old), `**${verdictText(x.now)}**`, x.now.detail])
-  return ['### Claim verdicts that flipped', '', ...mdTable(['experiment', 'was', 'now', 'detail'], body), '']
+  const body = flipped.map((x) => [
+    x.experiment,
+    x.claim,
+    verdictText(x.old),
+    `**${verdictText(x.now)}**`,
+    x.now.detail,
+  ])
+  return [
+    '### Clause verdicts that changed',
+    '',
+    ...mdTable(['experiment', 'clause', 'was', 'now', 'detail'], body),
+    '',
+  ]
 }
 
 function movedSection(c: Comparison): string[] {
@@ -162,11 +177,11 @@ function oneSidedSection(c: Comparison): string[] {
 
 function claimsSection(c: Comparison): string[] {
   if (c.claims.length === 0) return []
-  const body = c.claims.map((x) => [x.experiment, verdictText(x.old), verdictText(x.now)])
+  const body = c.claims.map((x) => [x.experiment, x.claim, verdictText(x.old), verdictText(x.now)])
   return [
-    '<details><summary>Every claim</summary>',
+    '<details><summary>Every clause</summary>',
     '',
-    ...mdTable(['experiment', 'baseline', 'now'], body),
+    ...mdTable(['experiment', 'clause', 'baseline', 'now'], body),
     '',
     '</details>',
     '',

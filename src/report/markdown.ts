@@ -25,8 +25,16 @@ export interface ReportInput {
 
 export {verdictOf}
 
-const VERDICT = (v: ClaimVerdict | null) =>
-  v === null ? 'no claim' : v.holds === true ? 'supported' : v.holds === false ? 'not supported' : 'not checked'
+const VERDICT = (v: ClaimVerdict | null) => (v === null ? 'no claim' : v.verdict)
+
+/** "3 of 4 supported, 1 inconclusive". */
+function clauseTally(v: ClaimVerdict | null): string {
+  if (!v) return '-'
+  const n = (x: string) => v.clauses.filter((c) => c.verdict === x).length
+  const parts = [`${n('supported')} of ${v.clauses.length} supported`]
+  for (const x of ['not supported', 'inconclusive', 'untested']) if (n(x) > 0) parts.push(`${n(x)} ${x}`)
+  return parts.join(', ')
+}
 
 /** Escapes what would break a Markdown table cell. */
 function cell(s: string): string {
@@ -43,8 +51,6 @@ function table(
   const align = header.map((_, i) => (i >= rightFrom && i < rightTo ? '---:' : '---'))
   return [header, align, ...body].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n')
 }
-
-const ratio = (r: number | null) => (r === null ? '-' : `${readable(r)}x`)
 
 export function renderReport(input: ReportInput): string {
   const {runs} = input
@@ -64,13 +70,13 @@ export function renderReport(input: ReportInput): string {
   out.push('## Summary', '')
   out.push(
     table(
-      ['experiment', 'reproduces', 'claim', 'model'],
+      ['experiment', 'reproduces', 'clauses', 'model'],
       runs.map((r) => {
         const v = verdictOf(r.experiment, r.rows)
         return [
           `[${r.experiment.id}](#${r.experiment.id})`,
           r.experiment.reproduces,
-          r.experiment.claim ?? '-',
+          clauseTally(v),
           `**${VERDICT(v)}**`,
         ]
       }),
@@ -151,8 +157,10 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
   const def = run.experiment
   const v = verdictOf(def, run.rows)
   const lines = [`<a id="${def.id}"></a>`, '', `## ${def.title} (\`${def.id}\`)`, '', `- reproduces: ${def.reproduces}`]
-  if (def.claim) lines.push(`- claim: ${def.claim}`, `- model: **${VERDICT(v)}**${v ? `: ${v.detail}` : ''}`)
+  if (v) lines.push(`- model: **${VERDICT(v)}** (${clauseTally(v)}; the claim is the conjunction of its clauses)`)
+  lines.push(`- ${replicatesLine(run)}`)
   lines.push(`- data: [${def.id}.csv](${def.id}.csv), context in [${def.id}.meta.json](${def.id}.meta.json)`, '')
+  if (v) lines.push(...clauseTable(v))
   lines.push(...ownProfileLines(run))
   for (const c of charts) lines.push(`![${c.title}](${chartDir}/${c.file})`, '')
   for (const m of def.metrics) lines.push(...metricTable(run, m))
@@ -174,6 +182,30 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
   return lines
 }
 
+function replicatesLine(run: ExperimentRun): string {
+  const def = run.experiment
+  if (def.deterministic) return `deterministic, each point runs once: ${def.deterministic}`
+  const n = run.replicates
+  return `${n} replicate seed${n === 1 ? '' : 's'} per point; values are means with their 95% interval (Student t)`
+}
+
+/** Every clause with its verdict and the numbers behind it (all its points are in claims.json). */
+function clauseTable(v: ClaimVerdict): string[] {
+  const body = v.clauses.map((c, i) => [
+    String(i + 1),
+    c.clause.text,
+    `**${c.verdict}**`,
+    `${c.detail} (${c.points.length} row${c.points.length === 1 ? '' : 's'} behind it)`,
+  ])
+  return [table(['#', 'clause', 'verdict', 'why'], body, 99), '']
+}
+
+/** "710 ±25": a mean and the half-width of its 95% interval (none when it has no width). */
+function withInterval(value: number, low: number | null, high: number | null, suffix = ''): string {
+  if (low === null || high === null || low === high) return `${readable(value)}${suffix}`
+  return `${readable(value)}${suffix} ±${readable((high - low) / 2)}`
+}
+
 /** One row per point: each system's value, and each non-native system's ratio vs native. */
 function metricTable(run: ExperimentRun, m: MetricDef): string[] {
   const axes = run.experiment.axes.map((a) => a.name)
@@ -189,9 +221,14 @@ function metricTable(run: ExperimentRun, m: MetricDef): string[] {
       ...axes.map((a) => String(p[a])),
       ...run.systems.map((s) => {
         const r = at(s)
-        return r ? readable(r.value) : '-'
+        return r ? withInterval(r.value, r.ci95Low, r.ci95High) : '-'
       }),
-      ...(hasNative ? others.map((s) => ratio(at(s)?.ratioVsNative ?? null)) : []),
+      ...(hasNative
+        ? others.map((s) => {
+            const r = at(s)
+            return r?.ratioVsNative == null ? '-' : withInterval(r.ratioVsNative, r.ratioCi95Low, r.ratioCi95High, 'x')
+          })
+        : []),
     ]
   })
   return [`**${m.name}** (${m.unit}, ${m.better} is better)`, '', table(header, body, axes.length), '']

@@ -7,6 +7,7 @@ import {execFileSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {isAbsolute, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {claimText} from '../experiments/claims.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 
 /** The package root: two levels above this module in both src/report and dist/report. */
@@ -79,7 +80,7 @@ function gitDirty(): boolean | null {
 }
 
 export interface RunMeta {
-  experiment: {id: string; title: string; reproduces: string; claim: string | null}
+  experiment: {id: string; title: string; reproduces: string; claim: string | null; clauses: string[]}
   tool: ToolInfo
   runtime: RuntimeInfo
   /** The profile the numbers come from (with `overrides` applied). */
@@ -88,6 +89,9 @@ export interface RunMeta {
   runProfile?: {name: string; path: string; hash: string; note: string}
   seed: number
   mode: 'quick' | 'full'
+  /** Replicate seeds per point (1 for a deterministic experiment, whose reason is `deterministic`). */
+  replicates: number
+  deterministic: string | null
   systems: string[]
   axes: Record<string, (number | string)[]>
   points: number
@@ -111,7 +115,13 @@ export const OWN_PROFILE_NOTE =
 export function buildMeta(run: ExperimentRun, overrides: readonly string[] = []): RunMeta {
   const def = run.experiment
   return {
-    experiment: {id: def.id, title: def.title, reproduces: def.reproduces, claim: def.claim ?? null},
+    experiment: {
+      id: def.id,
+      title: def.title,
+      reproduces: def.reproduces,
+      claim: claimText(def),
+      clauses: (def.clauses ?? []).map((c) => c.text),
+    },
     tool: toolInfo(),
     runtime: runtimeInfo(),
     profile: {
@@ -132,6 +142,8 @@ export function buildMeta(run: ExperimentRun, overrides: readonly string[] = [])
       : {}),
     seed: run.seed,
     mode: run.quick ? 'quick' : 'full',
+    replicates: run.replicates,
+    deterministic: def.deterministic ?? null,
     systems: [...run.systems],
     axes: Object.fromEntries(def.axes.map((a) => [a.name, [...(run.quick ? a.quick : a.full)]])),
     points: run.points.length,

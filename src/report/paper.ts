@@ -1,13 +1,16 @@
 /**
  * `bench paper`'s output: per experiment `<id>.csv` and `<id>.meta.json`, the charts drawn from
- * each CSV under `charts/` (SVG, and a PNG of each), and `REPORT.md` linking them, all written
+ * each CSV under `charts/` (SVG, and a PNG of each), `REPORT.md` linking them and `claims.json`
+ * (every clause's verdict), all written
  * atomically together. Charts of a regenerated experiment left by an earlier run (a metric no
  * longer produced) are removed in the same write, so what sits in `charts/` is current.
  */
 import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
+import {judgeClaim} from '../experiments/claims.js'
 import {listExperiments} from '../experiments/registry.js'
 import type {ExperimentRun} from '../experiments/runner.js'
+import type {Verdict} from '../experiments/types.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
 import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
@@ -18,6 +21,47 @@ import {svgToPng} from './png.js'
 /** Charts sit in a subdirectory so results/ stays readable; REPORT.md links them relatively. */
 export const CHART_DIR = 'charts'
 export const REPORT_FILE = 'REPORT.md'
+/** Every clause of every experiment with its verdict and the rows behind it (schemas/claims.schema.json). */
+export const CLAIMS_FILE = 'claims.json'
+
+export interface ClaimsJsonEntry {
+  experiment: string
+  clause: string
+  verdict: Verdict
+  margin: number | null
+  detail: string
+  points: {
+    system: string
+    params: Record<string, number | string>
+    metric: string
+    value: number
+    ci95_low: number
+    ci95_high: number
+    replicates: number
+  }[]
+}
+
+/** claims.json: one entry per clause, experiments in report order, clauses in their order. */
+export function claimsJson(runs: readonly ExperimentRun[]): ClaimsJsonEntry[] {
+  return runs.flatMap((run) =>
+    (judgeClaim(run.experiment, run.rows)?.clauses ?? []).map((c) => ({
+      experiment: run.experiment.id,
+      clause: c.clause.text,
+      verdict: c.verdict,
+      margin: c.clause.margin,
+      detail: c.detail,
+      points: c.points.map((r) => ({
+        system: r.system,
+        params: {...r.params},
+        metric: r.metric,
+        value: r.value,
+        ci95_low: r.ci95Low,
+        ci95_high: r.ci95High,
+        replicates: r.replicates,
+      })),
+    })),
+  )
+}
 
 /** `x.svg` -> `x.png`. */
 export const pngName = (svgFile: string) => svgFile.replace(/\.svg$/, '.png')
@@ -67,6 +111,7 @@ export async function paperFiles(
   for (const run of opts.kept ?? []) charts.set(run.experiment.id, await drawCharts(run))
   const all = inRegistryOrder([...runs, ...(opts.kept ?? [])])
   files.push({path: join(dir, REPORT_FILE), data: renderReport({runs: all, charts, chartDir: CHART_DIR, overrides})})
+  files.push({path: join(dir, CLAIMS_FILE), data: `${JSON.stringify(claimsJson(all), null, 2)}\n`})
   return files
 }
 

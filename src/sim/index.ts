@@ -26,4 +26,4 @@ export {
   type TimedOut,
 } from './thread.js'
 export {createRng, Rng} from './rng.js'
-export {quantile} from './stats.js'
+export {meanCi95, quantile, studentT975, type MeanInterval} from './stats.js'

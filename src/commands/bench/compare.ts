@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {runFlags} from '../../cli/flags.js'
 import {compareWithClaims, emitComparison, gateFlags, parseGateFlags} from '../../cli/gate.js'
-import {checkSets, parseJobs, parseSeed} from '../../cli/options.js'
+import {checkSets, parseJobs, parseReplicates, parseSeed} from '../../cli/options.js'
 import {loadProfile} from '../../config/index.js'
 import {UsageError} from '../../errors.js'
 import {findExperiment, getExperiment, listExperiments} from '../../experiments/registry.js'
@@ -58,6 +58,10 @@ export default class BenchCompare extends BaseCommand {
       description: "run seed; must be the baseline's when comparing [default: the baseline's, else 1]",
       helpValue: 'N',
     }),
+    replicates: Flags.string({
+      description: "replicate seeds per point; must be the baseline's when comparing [default: the baseline's, else 3]",
+      helpValue: 'R',
+    }),
     config: Flags.string({
       description: "machine profile file; must hash as the baseline's when comparing [default: the baseline's]",
       helpValue: 'FILE',
@@ -79,7 +83,15 @@ export default class BenchCompare extends BaseCommand {
     if (only) for (const id of only) getExperiment(id)
     if (flags.update) {
       const defs = only ? [...new Set(only)].map(getExperiment) : [...listExperiments()]
-      return this.update(dir, defs, only !== undefined, flags.seed, flags.config, sets, jobs)
+      return this.update(
+        dir,
+        defs,
+        only !== undefined,
+        {seed: flags.seed, replicates: flags.replicates},
+        flags.config,
+        sets,
+        jobs,
+      )
     }
 
     const baseline = readBaseline(dir)
@@ -113,6 +125,12 @@ export default class BenchCompare extends BaseCommand {
         `--seed: the baseline in ${dir} was made with seed ${m.seed}, not ${seed}; compare with its seed, or remake it with --update`,
       )
     }
+    const replicates = flags.replicates === undefined ? (m.replicates ?? 1) : parseReplicates(flags.replicates, true)
+    if (replicates !== (m.replicates ?? 1)) {
+      throw new UsageError(
+        `--replicates: the baseline in ${dir} was made with ${m.replicates ?? 1} replicates, not ${replicates}; compare with its count, or remake it with --update`,
+      )
+    }
     const config = flags.config ?? manifestProfilePath(m)
     const base = loadProfile({config})
     if (base.hash !== m.profile.hash) {
@@ -123,7 +141,7 @@ export default class BenchCompare extends BaseCommand {
     }
     // --set is a what-if on top of the baseline's profile: its effect is what the comparison shows.
     const profile = sets.length > 0 ? loadProfile({config, set: sets}) : base
-    const runs = await this.runQuick(defs, seed, profile, jobs)
+    const runs = await this.runQuick(defs, {seed, replicates}, profile, jobs)
     // An experiment the baseline lists but no longer registered shows as missing rows.
     const comparison = compareWithClaims(oldRows, currentRows(runs), tolerances)
     return emitComparison(comparison, dir, flags, this.jsonEnabled(), 'bench compare')
@@ -133,7 +151,7 @@ export default class BenchCompare extends BaseCommand {
     dir: string,
     defs: ExperimentDef[],
     subset: boolean,
-    seedFlag: string | undefined,
+    given: {seed: string | undefined; replicates: string | undefined},
     configFlag: string | undefined,
     sets: string[],
     jobs: number,
@@ -143,18 +161,23 @@ export default class BenchCompare extends BaseCommand {
         '--set: a baseline is made from a profile file as it is (use --set when comparing, to see what moves)',
       )
     const previous = readManifest(dir)
-    const seed = seedFlag === undefined ? (previous?.seed ?? parseSeed(undefined)) : parseSeed(seedFlag)
+    const seed = given.seed === undefined ? (previous?.seed ?? parseSeed(undefined)) : parseSeed(given.seed)
+    const replicates =
+      given.replicates === undefined
+        ? (previous?.replicates ?? parseReplicates(undefined, true))
+        : parseReplicates(given.replicates, true)
     const profile = loadProfile({config: configFlag ?? (previous ? manifestProfilePath(previous) : undefined)})
-    if (subset && previous && (previous.seed !== seed || previous.profile.hash !== profile.hash)) {
+    const same = previous && previous.seed === seed && previous.profile.hash === profile.hash
+    if (subset && previous && (!same || (previous.replicates ?? 1) !== replicates)) {
       throw new UsageError(
-        `--experiment: the baseline in ${dir} was made with seed ${previous.seed} and profile hash ${previous.profile.hash}, this run uses seed ${seed} and ${profile.hash}; ` +
-          'update every experiment (no --experiment) to change seed or profile',
+        `--experiment: the baseline in ${dir} was made with seed ${previous.seed}, ${previous.replicates ?? 1} replicates and profile hash ${previous.profile.hash}, ` +
+          `this run uses seed ${seed}, ${replicates} replicates and ${profile.hash}; update every experiment (no --experiment) to change them`,
       )
     }
-    const runs = await this.runQuick(defs, seed, profile, jobs)
+    const runs = await this.runQuick(defs, {seed, replicates}, profile, jobs)
     const registered = new Set(listExperiments().map((e) => e.id))
     const keep = subset ? (previous?.experiments ?? []).filter((id) => registered.has(id)) : []
-    const files = baselineFiles(dir, runs, profile, seed, keep)
+    const files = baselineFiles(dir, runs, profile, seed, keep, replicates)
     const now = new Set([...keep, ...runs.map((r) => r.experiment.id)])
     writeBaseline(
       dir,
@@ -179,14 +202,15 @@ export default class BenchCompare extends BaseCommand {
 
   private async runQuick(
     defs: ExperimentDef[],
-    seed: number,
+    {seed, replicates}: {seed: number; replicates: number},
     profile: ReturnType<typeof loadProfile>,
     jobs: number,
   ): Promise<ExperimentRun[]> {
-    warnJobs(jobs, defs, true)
-    const progress = runProgress('bench compare', defs, true)
+    warnJobs(jobs, defs, true, undefined, replicates)
+    const progress = runProgress('bench compare', defs, true, undefined, replicates)
     return runExperiments(defs, {
       seed,
+      replicates,
       quick: true,
       profile,
       jobs,

@@ -1,6 +1,7 @@
 import {BaseCommand} from '../../cli/base.js'
 import {rejectFlagLikeArgs} from '../../cli/options.js'
 import {UsageError} from '../../errors.js'
+import {claimText} from '../../experiments/claims.js'
 import {listExperiments} from '../../experiments/registry.js'
 import type {ExperimentDef} from '../../experiments/types.js'
 
@@ -10,6 +11,9 @@ export type ListJson = {
   title: string
   reproduces: string
   claim: string | null
+  clauses: string[]
+  /** Why the experiment draws no random numbers (it runs each point once); null: it is random. */
+  deterministic: string | null
   systems: ExperimentDef['systems']
   axes: ExperimentDef['axes']
   metrics: ExperimentDef['metrics']
@@ -35,7 +39,9 @@ export default class BenchList extends BaseCommand {
       id: e.id,
       title: e.title,
       reproduces: e.reproduces,
-      claim: e.claim ?? null,
+      claim: claimText(e),
+      clauses: (e.clauses ?? []).map((c) => c.text),
+      deterministic: e.deterministic ?? null,
       systems: e.systems,
       axes: e.axes,
       metrics: e.metrics,

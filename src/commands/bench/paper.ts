@@ -92,8 +92,8 @@ export default class BenchPaper extends BaseCommand {
           warn,
         )
       : []
-    warnJobs(setup.jobs, defs, setup.quick)
-    const progress = runProgress('bench paper', defs, setup.quick)
+    warnJobs(setup.jobs, defs, setup.quick, undefined, setup.replicates)
+    const progress = runProgress('bench paper', defs, setup.quick, undefined, setup.replicates)
     const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() =>
       progress.stop(),
     )

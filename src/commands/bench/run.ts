@@ -44,8 +44,8 @@ export default class BenchRun extends BaseCommand {
     if (flags.out !== undefined) checkOutDir(flags.out)
     const setup = setupRun(flags)
 
-    warnJobs(setup.jobs, defs, setup.quick, systems)
-    const progress = runProgress('bench run', defs, setup.quick, systems)
+    warnJobs(setup.jobs, defs, setup.quick, systems, setup.replicates)
+    const progress = runProgress('bench run', defs, setup.quick, systems, setup.replicates)
     const runs = await runExperiments(defs, {...setup, systems, onTaskDone: (d, t) => progress.update(d, t)}).finally(
       () => progress.stop(),
     )
