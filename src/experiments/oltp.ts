@@ -144,6 +144,7 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
       tps: run.rec.rate(params.clockHz),
       latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3,
     },
+    samples: run.rec.count,
     engine,
     notes: [
       `${run.rec.count} transactions in the window; ${run.stats.misses} page reads, ${run.stats.pageWrites} page writes, ` +

@@ -28,6 +28,7 @@ export function webServerPoint(
         requests_per_s: rec.rate(params.clockHz),
         latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3,
       },
+      samples: rec.count,
       engine,
       notes: [...shared, ...flexscNotes(bench.system)],
     }

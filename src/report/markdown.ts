@@ -158,7 +158,7 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
   const v = verdictOf(def, run.rows)
   const lines = [`<a id="${def.id}"></a>`, '', `## ${def.title} (\`${def.id}\`)`, '', `- reproduces: ${def.reproduces}`]
   if (v) lines.push(`- model: **${VERDICT(v)}** (${clauseTally(v)}; the claim is the conjunction of its clauses)`)
-  lines.push(`- ${replicatesLine(run)}`)
+  lines.push(`- ${replicatesLine(run)}`, ...thinLines(run))
   lines.push(`- data: [${def.id}.csv](${def.id}.csv), context in [${def.id}.meta.json](${def.id}.meta.json)`, '')
   if (v) lines.push(...clauseTable(v))
   lines.push(...ownProfileLines(run))
@@ -180,6 +180,24 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
     lines.push('')
   }
   return lines
+}
+
+/** Fewer samples than this per replicate make a noisy mean: the report names such rows. */
+export const MIN_SAMPLES = 200
+
+/** Rows whose replicates counted fewer than MIN_SAMPLES of what the experiment measures. */
+function thinLines(run: ExperimentRun): string[] {
+  const what = run.experiment.counts
+  if (!what) return []
+  const rows = run.rows.filter((r) => r.metric === run.experiment.metrics[0].name && r.samples !== null)
+  const thin = rows.filter((r) => r.samples! < MIN_SAMPLES)
+  if (thin.length === 0) return [`- every point counted at least ${MIN_SAMPLES} ${what} per replicate`]
+  const fewest = thin.reduce((a, b) => (b.samples! < a.samples! ? b : a))
+  return [
+    `- ${thin.length} of ${rows.length} points counted fewer than ${MIN_SAMPLES} ${what} per replicate (fewest: ` +
+      `${fewest.samples} at ${fewest.system} ${describePoint(fewest.params)}): their means are noisy, see the ` +
+      'intervals and the `samples` column',
+  ]
 }
 
 function replicatesLine(run: ExperimentRun): string {

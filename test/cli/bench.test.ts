@@ -68,7 +68,7 @@ describe('bench run', () => {
     expect(a.status).toBe(0)
     const lines = a.stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(
-      /^experiment,system,(param_\w+,)+metric,value,unit,better,native_value,ratio_vs_native,seed,profile$/,
+      /^experiment,system,(param_\w+,)+metric,value,ci95_low,ci95_high,replicates,unit,better,native_value,ratio_vs_native,ratio_ci95_low,ratio_ci95_high,samples,seed,profile$/,
     )
     expect(lines.length).toBeGreaterThan(2)
     expect(lines.slice(1).every((l) => l.startsWith('selftest,'))).toBe(true)
@@ -126,7 +126,7 @@ describe('bench paper', () => {
     const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/report: .*REPORT\.md/)
-    expect(readdirSync(out).sort()).toEqual(['REPORT.md', 'charts', 'selftest.csv', 'selftest.meta.json'])
+    expect(readdirSync(out).sort()).toEqual(['REPORT.md', 'charts', 'claims.json', 'selftest.csv', 'selftest.meta.json'])
     expect(readdirSync(join(out, 'charts')).sort()).toEqual([
       'selftest.latency.png',
       'selftest.latency.svg',

@@ -37,7 +37,7 @@ beforeAll(async () => {
   made = join(mkdtempSync(join(tmpdir(), 'virtuos-baseline-')), 'b')
   const r = await compare(made, '--update')
   // without a terminal, stderr has only the progress line of the finished experiment
-  expect(r.stderr).toMatch(/^bench compare: selftest done \(1\/1\): 4 runs in \d+\.\d s\n$/)
+  expect(r.stderr).toMatch(/^bench compare: selftest done \(1\/1\): 12 runs in \d+\.\d s\n$/)
   expect(r.stdout).toMatch(/baseline updated: 1 experiment, \d+ rows, seed 1/)
 })
 
@@ -85,7 +85,7 @@ describe('bench compare', () => {
     const x = readFileSync(junit, 'utf8')
     expect(x).toMatch(/<testsuite name="selftest" tests="2" failures="1"/)
     expect(x).toMatch(/name="selftest: figures"[^>]*>\n\s+<failure message="4 moved/)
-    expect(x).toMatch(/name="selftest: claim"[^>]*>\n\s+<system-out>/)
+    expect(x).toMatch(/name="selftest: clause 1"[^>]*>\n\s+<system-out>/)
     expect(readFileSync(markdown, 'utf8')).toMatch(/^## virtuos bench compare: ❌ figures moved/)
     const j = await compare(made, '--set', 'machine.clock=2.5', '--json')
     expect(j.status).toBe(3)

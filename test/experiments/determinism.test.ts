@@ -31,7 +31,7 @@ const point = expandPoints(def.axes, true)[0]
 const systems = [...def.systems]
 const ctx = {seed: pointSeed(seed, id, point), quick: true, profile}
 const results = systems.map((s) => def.run(point, s, ctx))
-process.stdout.write(toCsv(buildRows(def, systems, [point], [results], seed, profile.name)))
+process.stdout.write(toCsv(buildRows(def, systems, [point], [[results]], seed, profile.name)))
 `
 
 function smallestPointCsv(id: string, seed: number): Promise<string> {

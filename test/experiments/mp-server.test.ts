@@ -14,10 +14,16 @@ const row = (system: SystemId, value: number, ratio: number | null): ResultRow =
   params: {processes: 1, clients: 16, file_bytes: 256},
   metric: 'requests_per_s',
   value,
+  ci95Low: value,
+  ci95High: value,
+  replicates: 1,
   unit: 'req/s',
   better: 'higher',
   nativeValue: 100,
   ratioVsNative: ratio,
+  ratioCi95Low: ratio,
+  ratioCi95High: ratio,
+  samples: null,
   seed: 1,
   profile: 'p',
 })
@@ -31,11 +37,15 @@ describe('mp-server experiment', () => {
     }
   })
 
-  it('the claim (virtuos beats driver-domain) cannot be told without driver-domain rows, and fails when it loses', () => {
-    const check = mpServer.claimCheck!
-    expect(check([row('native', 100, 1), row('virtuos', 80, 0.8)]).holds).toBeNull()
-    expect(check([row('virtuos', 80, 0.8), row('driver-domain', 90, 0.9)]).holds).toBe(false)
-    expect(check([row('virtuos', 80, 0.8), row('driver-domain', 60, 0.6)]).holds).toBe(true)
+  it('its first clause (virtuos beats driver-domain by 5%) is untested without driver-domain rows, refuted when it loses', () => {
+    const [beats, pays] = mpServer.clauses!
+    expect(beats.check([row('native', 100, 1), row('virtuos', 80, 0.8)]).verdict).toBe('untested')
+    expect(beats.check([row('virtuos', 80, 0.8), row('driver-domain', 90, 0.9)]).verdict).toBe('not supported')
+    expect(beats.check([row('virtuos', 80, 0.8), row('driver-domain', 78, 0.78)]).verdict).toBe('not supported')
+    expect(beats.check([row('virtuos', 80, 0.8), row('driver-domain', 60, 0.6)]).verdict).toBe('supported')
+    // and its second: it pays against native
+    expect(pays.check([row('virtuos', 80, 0.8)]).verdict).toBe('supported')
+    expect(pays.check([row('virtuos', 99, 0.99)]).verdict).toBe('not supported')
   })
 
   it('is deterministic for a seed', () => {

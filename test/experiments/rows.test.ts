@@ -14,10 +14,8 @@ describe('buildRows', () => {
     {threads: 1, kind: 'a'},
     {threads: 3, kind: 'a'},
   ]
-  const results = [
-    [res(2, 0.5), res(1, 1)],
-    [res(6, 4), res(3, 0)],
-  ]
+  // one replicate per point
+  const results = [[[res(2, 0.5), res(1, 1)]], [[res(6, 4), res(3, 0)]]]
   const rows = buildRows(arith, ['native', 'virtuos'], points, results, 7, 'p')
 
   it('orders rows by point, then system, then metric', () => {
@@ -46,17 +44,61 @@ describe('buildRows', () => {
   })
 
   it('leaves the ratio empty when native is 0', () => {
-    const r = buildRows(arith, ['native', 'virtuos'], [points[0]], [[res(0, 1), res(1, 1)]], 7, 'p')
+    const r = buildRows(arith, ['native', 'virtuos'], [points[0]], [[[res(0, 1), res(1, 1)]]], 7, 'p')
     expect(r[2]).toMatchObject({metric: 'latency', nativeValue: 0, ratioVsNative: null})
   })
 
   it('leaves native_value and ratio empty when native was not run', () => {
-    const r = buildRows(arith, ['virtuos'], [points[0]], [[res(1, 1)]], 7, 'p')
+    const r = buildRows(arith, ['virtuos'], [points[0]], [[[res(1, 1)]]], 7, 'p')
     expect(r.every((x) => x.nativeValue === null && x.ratioVsNative === null)).toBe(true)
   })
 
   it('carries units, direction, run seed and profile', () => {
     expect(rows[1]).toMatchObject({unit: 'ops/s', better: 'higher', seed: 7, profile: 'p', experiment: 'arith'})
+  })
+})
+
+describe('buildRows with replicates', () => {
+  const point = {threads: 1, kind: 'a'}
+  // three replicates (seeds) of one point: native then virtuos in each
+  const grid = [
+    [
+      [res(10, 1), res(5, 1)],
+      [res(20, 1), res(10, 1)],
+      [res(30, 1), res(15, 1)],
+    ],
+  ]
+  const rows = buildRows(arith, ['native', 'virtuos'], [point], grid, 7, 'p')
+  const at = (system: string, metric: string) => rows.find((r) => r.system === system && r.metric === metric)!
+
+  it('gives the mean and a Student-t 95% interval over the replicates, and their count', () => {
+    const n = at('native', 'latency')
+    expect(n.value).toBe(20)
+    expect(n.replicates).toBe(3)
+    // sd 10, se 10/sqrt(3), t(2) = 4.303
+    expect(n.ci95High - n.value).toBeCloseTo((4.303 * 10) / Math.sqrt(3), 9)
+    expect(n.value - n.ci95Low).toBeCloseTo(n.ci95High - n.value, 9)
+  })
+
+  it('summarises the ratio from per-replicate pairs: same seed on both sides, so a constant ratio has no width', () => {
+    const v = at('virtuos', 'latency')
+    expect(v.ratioVsNative).toBe(0.5)
+    expect([v.ratioCi95Low, v.ratioCi95High]).toEqual([0.5, 0.5])
+    // while the value itself varies from seed to seed
+    expect(v.ci95High).toBeGreaterThan(v.ci95Low)
+  })
+
+  it('gives replicates that agree an interval of zero width', () => {
+    const t = at('virtuos', 'throughput')
+    expect([t.value, t.ci95Low, t.ci95High]).toEqual([1, 1, 1])
+  })
+
+  it('records the fewest samples of a replicate when the experiment counts them, else null', () => {
+    expect(rows.every((r) => r.samples === null)).toBe(true)
+    const counted = {...arith, counts: 'requests'}
+    const withSamples = (n: number): PointResult => ({...res(1, 1), samples: n})
+    const r = buildRows(counted, ['native'], [point], [[[withSamples(300)], [withSamples(120)]]], 7, 'p')
+    expect(r[0].samples).toBe(120)
   })
 })
 

@@ -9,8 +9,12 @@ import {
   tolerancesOf,
 } from '../../src/report/compare.js'
 import {MARKDOWN_ROWS, renderJunit, renderMarkdownSummary} from '../../src/report/gate.js'
+import {valueClause} from '../../src/experiments/claims.js'
 import type {ExperimentDef, ResultRow} from '../../src/experiments/types.js'
 import {row} from './fixtures.js'
+
+/** The row with another value (a run of one replicate: its interval moves with it). */
+const withValue = (r: ResultRow, value: number): ResultRow => ({...r, value, ci95Low: value, ci95High: value})
 
 const base = [
   row({system: 'native', params: {n: 1}, value: 100}),
@@ -19,14 +23,19 @@ const base = [
   row({system: 'virtuos', params: {n: 2}, value: 0}),
 ]
 
-/** A claim that holds while virtuos at n=1 stays below 250 (latency, lower is better). */
+/** A one-clause claim that holds while virtuos at n=1 stays below 250 (latency, lower is better). */
 const def = {
   id: 'exp',
-  claim: 'virtuos stays fast',
-  claimCheck: (rows: readonly ResultRow[]) => {
-    const r = rows.find((x) => x.system === 'virtuos' && x.params.n === 1)!
-    return {holds: r.value < 250, detail: `virtuos at n=1: ${r.value}`}
-  },
+  clauses: [
+    valueClause({
+      text: 'virtuos stays fast',
+      system: 'virtuos',
+      metric: 'latency',
+      side: 'below',
+      threshold: 250,
+      at: (p) => p.n === 1,
+    }),
+  ],
 } as unknown as ExperimentDef
 const definitions = new Map([['exp', def]])
 
@@ -41,7 +50,7 @@ describe('relativeChange', () => {
 
 describe('compareRows', () => {
   it('passes rows within the tolerance', () => {
-    const now = base.map((r) => ({...r, value: r.value * 1.019}))
+    const now = base.map((r) => (withValue(r, r.value * 1.019)))
     const c = compareRows(base, now, 0.02)
     expect(c).toMatchObject({checked: 4, moved: [], missing: [], extra: []})
     expect(comparisonFailed(c)).toBe(false)
@@ -51,7 +60,7 @@ describe('compareRows', () => {
   })
 
   it('lists rows beyond the tolerance largest first, classified by the metric direction', () => {
-    const now = base.map((r, i) => (i === 0 ? {...r, value: 103} : i === 1 ? {...r, value: 150} : r))
+    const now = base.map((r, i) => (i === 0 ? withValue(r, 103) : i === 1 ? withValue(r, 150) : r))
     const c = compareRows(base, now, 0.02)
     expect(comparisonFailed(c)).toBe(true)
     expect(c.moved.map((m) => [m.old.value, m.now.value, m.kind])).toEqual([
@@ -83,7 +92,7 @@ describe('compareRows', () => {
   })
 
   it('ranks a change from 0 after the finite relative changes, shown as an absolute change, not +inf', () => {
-    const now = base.map((r, i) => (i === 3 ? {...r, value: 3.3} : i === 0 ? {...r, value: 110} : r))
+    const now = base.map((r, i) => (i === 3 ? withValue(r, 3.3) : i === 0 ? withValue(r, 110) : r))
     const c = compareRows(base, now, 0.02)
     expect(c.moved.map((m) => m.change)).toEqual([expect.closeTo(0.1), null])
     const text = renderComparison(c, 'b')
@@ -92,7 +101,7 @@ describe('compareRows', () => {
   })
 
   it('an absolute tolerance lets small changes pass (a row moves only beyond both tolerances)', () => {
-    const now = base.map((r, i) => (i === 3 ? {...r, value: 1e-9} : i === 0 ? {...r, value: 100.5} : r))
+    const now = base.map((r, i) => (i === 3 ? withValue(r, 1e-9) : i === 0 ? withValue(r, 100.5) : r))
     expect(compareRows(base, now, 0.001).moved).toHaveLength(2)
     expect(compareRows(base, now, tolerancesOf(0.001, 1)).moved).toHaveLength(0)
     // a change from 0 has no relative size: only the absolute tolerance can let it pass
@@ -101,7 +110,7 @@ describe('compareRows', () => {
 
   it('per-metric tolerances override the defaults for that metric only', () => {
     const two = [...base, row({system: 'native', params: {n: 1}, metric: 'tput', better: 'higher', value: 100})]
-    const now = two.map((r) => (r.value === 100 ? {...r, value: 104} : r))
+    const now = two.map((r) => (r.value === 100 ? withValue(r, 104) : r))
     expect(compareRows(two, now, tolerancesOf(0.02)).moved).toHaveLength(2)
     const c = compareRows(two, now, tolerancesOf(0.02, 0, {latency: {relative: 0.05}}))
     expect(c.moved.map((m) => m.old.metric)).toEqual(['tput'])
@@ -142,20 +151,21 @@ describe('compareRows', () => {
 })
 
 describe('claim verdicts', () => {
-  it('judges each side with the experiment claimCheck and lists a flip first', () => {
-    const now = base.map((r, i) => (i === 1 ? {...r, value: 300} : i === 0 ? {...r, value: 500} : r))
+  it('judges each clause on each side and lists a changed verdict first', () => {
+    const now = base.map((r, i) => (i === 1 ? withValue(r, 300) : i === 0 ? withValue(r, 500) : r))
     const c = compareRows(base, now, 0.02, {definitions})
     expect(c.claims).toEqual([
       expect.objectContaining({
         experiment: 'exp',
+        claim: 'virtuos stays fast',
         flipped: true,
-        old: expect.objectContaining({holds: true}),
-        now: expect.objectContaining({holds: false}),
+        old: expect.objectContaining({verdict: 'supported'}),
+        now: expect.objectContaining({verdict: 'not supported'}),
       }),
     ])
     const text = renderComparison(c, 'b')
-    expect(text.indexOf('claim verdicts that flipped')).toBe(0)
-    expect(text).toMatch(/exp\s+supported\s+not supported\s+virtuos at n=1: 300/)
+    expect(text.indexOf('clause verdicts that changed')).toBe(0)
+    expect(text).toMatch(/exp\s+virtuos stays fast\s+supported\s+not supported\s+virtuos's latency below 250.*n=1/)
     expect(text).toMatch(/1 verdict flip, /)
   })
 
@@ -163,17 +173,17 @@ describe('claim verdicts', () => {
     const same = compareRows(base, base, 0.02, {definitions})
     expect(same.claims[0].flipped).toBe(false)
     expect(comparisonFailed(same)).toBe(false)
-    const now = base.map((r, i) => (i === 1 ? {...r, value: 260} : r))
+    const now = base.map((r, i) => (i === 1 ? withValue(r, 260) : r))
     expect(comparisonFailed(compareRows(base, now, 0.5, {definitions}))).toBe(true)
   })
 })
 
 describe('CI reports', () => {
-  const now = base.map((r, i) => (i === 1 ? {...r, value: 300} : r))
+  const now = base.map((r, i) => (i === 1 ? withValue(r, 300) : r))
   const other = [row({experiment: 'other', system: 'native', value: 1})]
   const c = compareRows([...base, ...other], [...now, ...other], 0.02, {definitions})
 
-  it('JUnit: one suite per experiment, a figures case and a claim case, failures escaped', () => {
+  it('JUnit: one suite per experiment, a figures case and a case per clause, failures escaped', () => {
     const x = renderJunit(c, 'results/baseline')
     expect(x).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="virtuos bench compare" tests="3" failures="2" errors="0">/,
@@ -183,7 +193,9 @@ describe('CI reports', () => {
     expect(x).toMatch(
       /<testcase classname="virtuos.exp" name="exp: figures" time="0">\n\s+<failure message="1 moved, 0 missing, 0 extra \(tolerance 2%\)" type="moved">regressed: virtuos n=1 latency 200 -&gt; 300 \(\+50%\)<\/failure>/,
     )
-    expect(x).toMatch(/name="exp: claim"[^]*?<failure message="claim verdict flipped: was supported, now not supported/)
+    expect(x).toMatch(
+      /name="exp: clause 1"[^]*?<failure message="clause verdict changed: was supported, now not supported/,
+    )
     expect(x).toMatch(/<testcase classname="virtuos.other" name="other: figures" time="0"\/>/)
     expect(x.trimEnd().endsWith('</testsuites>')).toBe(true)
   })
@@ -192,13 +204,13 @@ describe('CI reports', () => {
     const m = renderMarkdownSummary(c, 'results/baseline')
     expect(m).toMatch(/^## virtuos bench compare: ❌ figures moved\n/)
     expect(m).toMatch(/\*\*1 moved\*\* \(1 regressed, 0 improved\), \*\*1 verdict flip\*\*/)
-    expect(m).toMatch(/### Claim verdicts that flipped\n\n\| experiment \| was \| now \| detail \|/)
+    expect(m).toMatch(/### Clause verdicts that changed\n\n\| experiment \| clause \| was \| now \| detail \|/)
     expect(m).toMatch(/\| exp \| virtuos \| n=1 \| latency \| 🔻 regressed \| 200 \| 300 \| \+50% \|/)
     const many = Array.from({length: MARKDOWN_ROWS + 5}, (_, i) => row({system: 'native', params: {n: i}, value: 1}))
     const big = renderMarkdownSummary(
       compareRows(
         many,
-        many.map((r) => ({...r, value: 2})),
+        many.map((r) => (withValue(r, 2))),
         0.02,
       ),
       'b',
@@ -211,7 +223,7 @@ describe('CI reports', () => {
     const j = comparisonJson(
       compareRows(
         base,
-        base.map((r, i) => (i === 3 ? {...r, value: 2} : r)),
+        base.map((r, i) => (i === 3 ? withValue(r, 2) : r)),
         0.02,
       ),
       'b',

@@ -11,10 +11,16 @@ const row = (over: Partial<ResultRow>): ResultRow => ({
   params: {threads: 1},
   metric: 'm',
   value: 1,
+  ci95Low: 1,
+  ci95High: 1,
+  replicates: 1,
   unit: 'u',
   better: 'higher',
   nativeValue: 1,
   ratioVsNative: 1,
+  ratioCi95Low: 1,
+  ratioCi95High: 1,
+  samples: null,
   seed: 3,
   profile: 'p',
   ...over,
@@ -24,14 +30,16 @@ describe('toCsv', () => {
   it('writes the columns in the documented order', () => {
     const header = toCsv([row({params: {threads: 1, size: 'big'}})]).split('\n')[0]
     expect(header).toBe(
-      'experiment,system,param_threads,param_size,metric,value,unit,better,native_value,ratio_vs_native,seed,profile',
+      'experiment,system,param_threads,param_size,metric,value,ci95_low,ci95_high,replicates,unit,better,' +
+        'native_value,ratio_vs_native,ratio_ci95_low,ratio_ci95_high,samples,seed,profile',
     )
   })
 
   it('keeps full precision (shortest round-trip form) and writes empty cells for null', () => {
     const v = 0.1 + 0.2
-    const line = toCsv([row({system: 'virtuos', value: v, nativeValue: null, ratioVsNative: null})]).split('\n')[1]
-    expect(line).toBe('e,virtuos,1,m,0.30000000000000004,u,higher,,,3,p')
+    const none = {nativeValue: null, ratioVsNative: null, ratioCi95Low: null, ratioCi95High: null}
+    const line = toCsv([row({system: 'virtuos', value: v, ci95Low: v, ci95High: v, ...none})]).split('\n')[1]
+    expect(line).toBe('e,virtuos,1,m,0.30000000000000004,0.30000000000000004,0.30000000000000004,1,u,higher,,,,,,3,p')
     expect(Number(line.split(',')[4])).toBe(v)
   })
 
@@ -79,10 +87,16 @@ describe('toJsonRows', () => {
       'param_threads',
       'metric',
       'value',
+      'ci95_low',
+      'ci95_high',
+      'replicates',
       'unit',
       'better',
       'native_value',
       'ratio_vs_native',
+      'ratio_ci95_low',
+      'ratio_ci95_high',
+      'samples',
       'seed',
       'profile',
     ])

@@ -14,14 +14,22 @@ describe('writePaper', () => {
   it('writes CSV, metadata, charts and a report whose links all resolve, and no temporary file', async () => {
     const dir = join(fresh(), 'out')
     const written = await writePaper(dir, [await selftestRun()])
-    expect(readdirSync(dir).sort()).toEqual(['REPORT.md', 'charts', 'selftest.csv', 'selftest.meta.json'])
+    expect(readdirSync(dir).sort()).toEqual(['REPORT.md', 'charts', 'claims.json', 'selftest.csv', 'selftest.meta.json'])
     expect(readdirSync(join(dir, 'charts')).sort()).toEqual([
       'selftest.latency.png',
       'selftest.latency.svg',
       'selftest.throughput.png',
       'selftest.throughput.svg',
     ])
-    expect(written).toHaveLength(7)
+    expect(written).toHaveLength(8)
+    // claims.json: every clause with its verdict and the rows behind it
+    const claims = JSON.parse(readFileSync(join(dir, 'claims.json'), 'utf8'))
+    expect(claims).toEqual([
+      expect.objectContaining({experiment: 'selftest', verdict: 'supported', margin: 0, clause: expect.any(String)}),
+    ])
+    expect(claims[0].points[0]).toEqual(
+      expect.objectContaining({system: 'virtuos', metric: 'throughput', replicates: 1, ci95_low: expect.any(Number)}),
+    )
     const report = readFileSync(join(dir, 'REPORT.md'), 'utf8')
     const links = [...report.matchAll(/\]\(([^)#]+)\)/g)].map((m) => m[1])
     expect(links).toEqual(
