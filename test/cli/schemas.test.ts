@@ -140,6 +140,10 @@ describe('files validate against their schemas', () => {
     }
   })
 
+  it('claims.json of a paper run', () => {
+    valid('claims.schema.json', JSON.parse(readFileSync(join(paper, 'claims.json'), 'utf8')))
+  })
+
   it('baseline.json, fresh and committed', () => {
     valid('baseline.schema.json', JSON.parse(readFileSync(join(baseline, 'baseline.json'), 'utf8')))
     valid('baseline.schema.json', JSON.parse(readFileSync(join(ROOT, 'results/baseline/baseline.json'), 'utf8')))
