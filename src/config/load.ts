@@ -30,6 +30,8 @@ export interface LoadedProfile {
   params: MachineParams
   /** JSON paths of constants flagged `estimate: true`, e.g. "cpu.contextSwitch". */
   estimates: string[]
+  /** The `--set` assignments applied to the file, in order: what carrying this run onto another file re-applies. */
+  sets: readonly string[]
 }
 
 /** How a file is named in messages: as the user gave it, or relative to the cwd. */
@@ -99,15 +101,15 @@ export function constantAt(profile: unknown, path: readonly string[]): unknown {
 /** Loads a profile (default: the E5520 testbed), applies `--set` overrides in order, validates, resolves. */
 export function loadProfile(opts: {config?: string; set?: string[]} = {}): LoadedProfile {
   const path = opts.config === undefined ? DEFAULT_PROFILE : resolve(opts.config)
-  const name = opts.config ?? displayName(path)
+  const name = opts.config !== undefined && !isAbsolute(opts.config) ? opts.config : displayName(path)
   const sets = opts.set ?? []
   let data = readProfileJson(opts.config ?? path)
   for (const s of sets) data = applySet(data, s)
-  return loadedProfile(validateProfile(data, name, sets), path)
+  return loadedProfile(validateProfile(data, name, sets), path, sets)
 }
 
 /** A validated profile read from `path`, resolved: what every run of it needs. */
-export function loadedProfile(profile: Profile, path: string): LoadedProfile {
+export function loadedProfile(profile: Profile, path: string, sets: readonly string[] = []): LoadedProfile {
   return {
     name: profile.name,
     path,
@@ -115,5 +117,6 @@ export function loadedProfile(profile: Profile, path: string): LoadedProfile {
     profile,
     params: resolveParams(profile),
     estimates: estimatesOf(profile),
+    sets: [...sets],
   }
 }

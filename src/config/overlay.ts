@@ -3,9 +3,8 @@
  * file. An experiment calibrated on another testbed (flexsc-batching on configs/flexsc-i7.json) runs
  * on that profile with the run's `--set` changes carried over: `carryOverrides`.
  */
-import {relative} from 'node:path'
 import {UsageError} from '../errors.js'
-import {constantAt, type LoadedProfile, loadedProfile, PACKAGE_ROOT, readProfileJson, validateProfile} from './load.js'
+import {constantAt, type LoadedProfile, loadedProfile, loadProfile, readProfileJson, validateProfile} from './load.js'
 import {nearest} from './overrides.js'
 import {allConstantPaths, isKeySpec, PROFILE_SPEC, type SpecNode} from './spec.js'
 
@@ -68,16 +67,15 @@ export function overlayProfile(file: string, overrides: readonly ConstantOverrid
 const carried = new Map<string, LoadedProfile>()
 
 /**
- * The profile file `onto` with `run`'s changes carried over: every constant of `run` that differs
- * from its own file (its `--set` overrides) is placed on `onto`. Read, validated and resolved once
- * per process for each (run file, run profile, onto).
+ * The profile file `onto` with `run`'s `--set` assignments applied to it, in the run's order (the
+ * assignments themselves, not a diff against the run's file re-read from disk: a file edited
+ * mid-run cannot leak in). Read, validated and resolved once per process for each (onto, sets).
  */
 export function carryOverrides(run: LoadedProfile, onto: string): LoadedProfile {
-  const key = JSON.stringify([run.path, run.hash, onto])
+  const key = JSON.stringify([onto, run.sets])
   let loaded = carried.get(key)
   if (!loaded) {
-    const changes = changedConstants(readProfileJson(run.path), run.profile)
-    loaded = overlayProfile(onto, changes, `${relative(PACKAGE_ROOT, onto)} with the run's --set overrides`)
+    loaded = loadProfile({config: onto, set: [...run.sets]})
     carried.set(key, loaded)
   }
   return loaded

@@ -36,7 +36,8 @@ export interface AxisDef {
  * How a published number constrains the model: `about` is a value to match (its error is signed),
  * `at-most` / `at-least` a bound the model meets or misses (see referenceGap in claims.ts).
  */
-export type ReferenceKind = 'about' | 'at-most' | 'at-least'
+export const REFERENCE_KINDS = ['about', 'at-most', 'at-least'] as const
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number]
 
 /** A value the paper (or a cited source) publishes, for the report to set beside ours. */
 export interface ReferencePoint {
@@ -46,7 +47,7 @@ export interface ReferencePoint {
   value: number
   /** Default `about`. */
   kind?: ReferenceKind
-  /** Where the number comes from, e.g. "FlexSC fig. 9". */
+  /** Where the number comes from and what it says, e.g. "FlexSC (OSDI 2010), ...: <statement> (read from the text)". */
   source: string
 }
 
@@ -92,6 +93,11 @@ export interface ExperimentDef {
   axes: readonly AxisDef[]
   systems: readonly SystemId[]
   metrics: readonly MetricDef[]
+  /**
+   * What the paper published for this experiment's points, for the report to set beside the rows.
+   * Data, not model output: an experiment with a `references/<id>.json` file reads it (a getter over
+   * referencePoints in references.ts), so the published numbers live in one file with their citation.
+   */
   reference?: readonly ReferencePoint[]
   /**
    * The profile this experiment's numbers come from when the run was given `run` (--config/--set),

@@ -60,4 +60,13 @@ describe('changedConstants and carryOverrides', () => {
     expect(withSet.params.clockHz).toBe(plain.params.clockHz)
     expect(carryOverrides(loadProfile({set: ['cpu.syscallEntry=200']}), I7)).toBe(withSet)
   })
+
+  it('carries the --set assignments themselves, not a diff against the run file re-read from disk', () => {
+    const run = loadProfile({set: ['cpu.syscallEntry=250']})
+    expect(run.sets).toEqual(['cpu.syscallEntry=250'])
+    // the profile's constants are not consulted: only the assignments are re-applied onto the other file
+    const carried = carryOverrides({...run, profile: loadProfile().profile}, I7)
+    expect(carried.params.cpu.syscallEntry).toBe(250)
+    expect(carried.sets).toEqual(['cpu.syscallEntry=250'])
+  })
 })

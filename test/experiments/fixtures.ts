@@ -18,6 +18,7 @@ export const fakeProfile = {
   profile: {},
   params: {},
   estimates: ['cpu.x'],
+  sets: [],
 } as unknown as LoadedProfile
 
 /** latency = threads * factor(system); throughput = its inverse; factor native 2, virtuos 1. */
