@@ -36,7 +36,7 @@ export function setupRun(flags: RunFlagValues): RunSetup {
   return {seed, replicates, jobs, sets, quick: !flags.full, profile}
 }
 
-/** The run's experiments and their task counts (points x replicates x systems), in run order, for the progress report. */
+/** The run's experiments and their task counts (points x replicates x systems), in run order, for the progress bar. */
 export function progressPlan(
   defs: readonly ExperimentDef[],
   quick: boolean,

@@ -10,7 +10,7 @@ import {byMode, header, pick, positive, positiveInt, sourced} from '../workloads
 import {ttcp} from '../workloads/ttcp.js'
 import {overheadWithin, paysVsNative} from './claims.js'
 import {powersOf} from './points.js'
-import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
+import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
   {

@@ -3,8 +3,9 @@
  * (experiment, system, params, metric). A row moved when its change exceeds both its relative and
  * its absolute tolerance (per metric, or the defaults); a moved row regressed or improved by its
  * metric's direction (`better`). Each clause of each experiment's claim is judged on both sides: a
- * clause whose verdict changes (supported, not supported, inconclusive) is listed first. Rows on one side only are missing or extra. Pure, so
- * it is tested without running anything; `bench compare` and `bench diff` share it.
+ * clause whose verdict changes (supported, not supported, inconclusive) is a flip, listed first.
+ * Rows on one side only are missing or extra. Pure, so it is tested without running anything;
+ * `bench compare` and `bench diff` share it.
  */
 import {describePoint, judgeClaim} from '../experiments/claims.js'
 import {pointKey} from '../experiments/points.js'

@@ -126,7 +126,13 @@ describe('bench paper', () => {
     const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/report: .*REPORT\.md/)
-    expect(readdirSync(out).sort()).toEqual(['REPORT.md', 'charts', 'claims.json', 'selftest.csv', 'selftest.meta.json'])
+    expect(readdirSync(out).sort()).toEqual([
+      'REPORT.md',
+      'charts',
+      'claims.json',
+      'selftest.csv',
+      'selftest.meta.json',
+    ])
     expect(readdirSync(join(out, 'charts')).sort()).toEqual([
       'selftest.latency.png',
       'selftest.latency.svg',

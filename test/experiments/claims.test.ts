@@ -84,8 +84,14 @@ describe('paysVsNative', () => {
 })
 
 describe('betterThanNative and nearNative', () => {
-  it('selects points with `at` and reads gain in the metric\'s direction', () => {
-    const c = betterThanNative({text: 't', system: 'virtuos', metric: 'latency_ns', margin: 0.05, at: (p) => p.size > 1})
+  it("selects points with `at` and reads gain in the metric's direction", () => {
+    const c = betterThanNative({
+      text: 't',
+      system: 'virtuos',
+      metric: 'latency_ns',
+      margin: 0.05,
+      at: (p) => p.size > 1,
+    })
     // at size 1 virtuos is twice as fast, but size 1 is not selected
     expect(c.check([row(1, 50, 100), row(2, 99, 100)]).verdict).toBe('not supported')
     expect(c.check([row(1, 50, 100), row(2, 80, 100)]).verdict).toBe('supported')

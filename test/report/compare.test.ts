@@ -50,7 +50,7 @@ describe('relativeChange', () => {
 
 describe('compareRows', () => {
   it('passes rows within the tolerance', () => {
-    const now = base.map((r) => (withValue(r, r.value * 1.019)))
+    const now = base.map((r) => withValue(r, r.value * 1.019))
     const c = compareRows(base, now, 0.02)
     expect(c).toMatchObject({checked: 4, moved: [], missing: [], extra: []})
     expect(comparisonFailed(c)).toBe(false)
@@ -210,7 +210,7 @@ describe('CI reports', () => {
     const big = renderMarkdownSummary(
       compareRows(
         many,
-        many.map((r) => (withValue(r, 2))),
+        many.map((r) => withValue(r, 2)),
         0.02,
       ),
       'b',

@@ -14,7 +14,13 @@ describe('writePaper', () => {
   it('writes CSV, metadata, charts and a report whose links all resolve, and no temporary file', async () => {
     const dir = join(fresh(), 'out')
     const written = await writePaper(dir, [await selftestRun()])
-    expect(readdirSync(dir).sort()).toEqual(['REPORT.md', 'charts', 'claims.json', 'selftest.csv', 'selftest.meta.json'])
+    expect(readdirSync(dir).sort()).toEqual([
+      'REPORT.md',
+      'charts',
+      'claims.json',
+      'selftest.csv',
+      'selftest.meta.json',
+    ])
     expect(readdirSync(join(dir, 'charts')).sort()).toEqual([
       'selftest.latency.png',
       'selftest.latency.svg',

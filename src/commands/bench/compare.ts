@@ -10,6 +10,7 @@ import {runExperiments, type ExperimentRun} from '../../experiments/runner.js'
 import type {ExperimentDef, ResultRow} from '../../experiments/types.js'
 import {
   baselineFiles,
+  type BaselineManifest,
   manifestProfilePath,
   MANIFEST,
   readBaseline,
@@ -83,15 +84,8 @@ export default class BenchCompare extends BaseCommand {
     if (only) for (const id of only) getExperiment(id)
     if (flags.update) {
       const defs = only ? [...new Set(only)].map(getExperiment) : [...listExperiments()]
-      return this.update(
-        dir,
-        defs,
-        only !== undefined,
-        {seed: flags.seed, replicates: flags.replicates},
-        flags.config,
-        sets,
-        jobs,
-      )
+      const given = {seed: flags.seed, replicates: flags.replicates}
+      return this.update(dir, defs, only !== undefined, given, flags.config, sets, jobs)
     }
 
     const baseline = readBaseline(dir)
@@ -119,18 +113,7 @@ export default class BenchCompare extends BaseCommand {
     }
     const oldRows = chosen.flatMap((id) => baseline.rows.get(id) ?? [])
     const tolerances = parseGateFlags(flags, new Set(oldRows.map((r) => r.metric)))
-    const seed = flags.seed === undefined ? m.seed : parseSeed(flags.seed)
-    if (seed !== m.seed) {
-      throw new UsageError(
-        `--seed: the baseline in ${dir} was made with seed ${m.seed}, not ${seed}; compare with its seed, or remake it with --update`,
-      )
-    }
-    const replicates = flags.replicates === undefined ? (m.replicates ?? 1) : parseReplicates(flags.replicates, true)
-    if (replicates !== (m.replicates ?? 1)) {
-      throw new UsageError(
-        `--replicates: the baseline in ${dir} was made with ${m.replicates ?? 1} replicates, not ${replicates}; compare with its count, or remake it with --update`,
-      )
-    }
+    const {seed, replicates} = baselineSeeds(flags, m, dir)
     const config = flags.config ?? manifestProfilePath(m)
     const base = loadProfile({config})
     if (base.hash !== m.profile.hash) {
@@ -217,6 +200,28 @@ export default class BenchCompare extends BaseCommand {
       onTaskDone: (d, t) => progress.update(d, t),
     }).finally(() => progress.stop())
   }
+}
+
+/** The seed and replicate count of a comparison: the baseline's, and a flag that differs is refused. */
+function baselineSeeds(
+  flags: {seed?: string; replicates?: string},
+  m: BaselineManifest,
+  dir: string,
+): {seed: number; replicates: number} {
+  const seed = flags.seed === undefined ? m.seed : parseSeed(flags.seed)
+  if (seed !== m.seed) {
+    throw new UsageError(
+      `--seed: the baseline in ${dir} was made with seed ${m.seed}, not ${seed}; compare with its seed, or remake it with --update`,
+    )
+  }
+  const made = m.replicates ?? 1
+  const replicates = flags.replicates === undefined ? made : parseReplicates(flags.replicates, true)
+  if (replicates !== made) {
+    throw new UsageError(
+      `--replicates: the baseline in ${dir} was made with ${made} replicates, not ${replicates}; compare with its count, or remake it with --update`,
+    )
+  }
+  return {seed, replicates}
 }
 
 /** The new rows as their CSV would read back, so both sides of the comparison went through the same format. */
