@@ -5,15 +5,18 @@
  */
 import type {ChalkInstance} from 'chalk'
 import type {ExperimentRun} from '../experiments/runner.js'
-import type {ResultRow} from '../experiments/types.js'
+import {judgeClaim} from '../experiments/claims.js'
+import type {ResultRow, Verdict} from '../experiments/types.js'
 
 export function renderTable(run: ExperimentRun, paint: ChalkInstance): string {
   const def = run.experiment
   const axes = def.axes.map((a) => a.name)
-  const header = [...axes, 'system', 'metric', 'value', 'unit', 'vs native']
+  const header = [...axes, 'system', 'metric', 'value', '±95%', 'unit', 'vs native', '±95% ']
   const numeric = new Set([
     'value',
+    '±95%',
     'vs native',
+    '±95% ',
     ...axes.filter((a) => run.points.every((p) => typeof p[a] === 'number')),
   ])
   const body = run.rows.map((r) => [
@@ -21,8 +24,10 @@ export function renderTable(run: ExperimentRun, paint: ChalkInstance): string {
     r.system,
     r.metric,
     readable(r.value),
+    halfWidth(r.ci95Low, r.ci95High),
     r.unit,
     ratioText(r),
+    halfWidth(r.ratioCi95Low, r.ratioCi95High),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)))
   const pad = (cells: string[]) =>
@@ -33,8 +38,9 @@ export function renderTable(run: ExperimentRun, paint: ChalkInstance): string {
         `  (${def.reproduces}; ${run.quick ? 'quick' : 'full'}, seed ${run.seed}, profile ${run.profile.name})`,
       ),
     paint.underline(pad(header)),
-    ...body.map((cells, i) => colourRatio(pad(cells), cells[cells.length - 1], run.rows[i], paint)),
+    ...body.map((cells, i) => colourRatio(pad(cells), cells[cells.length - 2], run.rows[i], paint)),
     paint.dim(footer(run)),
+    ...clauseLines(run, paint),
   ]
   return lines.join('\n') + '\n'
 }
@@ -45,6 +51,28 @@ function colourRatio(line: string, ratio: string, row: ResultRow, paint: ChalkIn
   const better = row.better === 'higher' ? row.ratioVsNative > 1 : row.ratioVsNative < 1
   const cut = line.lastIndexOf(ratio)
   return line.slice(0, cut) + (better ? paint.green(ratio) : paint.red(ratio)) + line.slice(cut + ratio.length)
+}
+
+/** The half-width of a 95% interval, blank when it has none. */
+function halfWidth(low: number | null, high: number | null): string {
+  return low === null || high === null || low === high ? '' : `±${readable((high - low) / 2)}`
+}
+
+const PAINT: Record<Verdict, (p: ChalkInstance, s: string) => string> = {
+  supported: (p, s) => p.green(s),
+  'not supported': (p, s) => p.red(s),
+  inconclusive: (p, s) => p.yellow(s),
+  untested: (p, s) => p.dim(s),
+}
+
+/** Each clause of the claim with its verdict, then the claim's. */
+function clauseLines(run: ExperimentRun, paint: ChalkInstance): string[] {
+  const v = judgeClaim(run.experiment, run.rows)
+  if (!v) return []
+  return [
+    ...v.clauses.map((c, i) => `  clause ${i + 1}: ${PAINT[c.verdict](paint, c.verdict)}: ${c.clause.text}`),
+    `  claim: ${PAINT[v.verdict](paint, v.verdict)} (the conjunction; numbers behind each clause in claims.json of bench paper)`,
+  ]
 }
 
 function ratioText(r: ResultRow): string {
@@ -62,7 +90,8 @@ export function readable(v: number): string {
 function footer(run: ExperimentRun): string {
   const e = run.engine
   return (
-    `${run.points.length} points x ${run.systems.length} systems, ${e.events} events, ` +
+    `${run.points.length} points x ${run.systems.length} systems x ${run.replicates} replicate` +
+    `${run.replicates === 1 ? '' : 's'}, ${e.events} events, ` +
     `${readable(e.eventsPerSecond)} events/s, wall ${run.wallSeconds.toFixed(2)} s, jobs ${run.jobs}`
   )
 }
