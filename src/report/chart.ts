@@ -169,7 +169,12 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
   const systems = SYSTEM_IDS.filter((s) => rows.some((r) => r.system === s))
   const {data, refs, kinds} = chartData(metric, rows, lay, systems, def)
   const title = `${def?.title ?? experiment}: ${metric}`
-  const subtitle = subtitleLines(experiment, rows[0]?.better ?? 'higher', lay, refs, kinds, def)
+  const spread = lay.xNumeric && rows.some((r) => r.ci95Low !== r.ci95High)
+  const n = Math.max(...rows.map((r) => r.replicates))
+  const subtitle = [
+    ...subtitleLines(experiment, rows[0]?.better ?? 'higher', lay, refs, kinds, def),
+    ...(spread ? [`vertical rules: 95% interval of the mean over ${n} replicate seeds`] : []),
+  ]
   const ys = data.map((d) => d.y as number)
   const logY = ys.every((v) => v > 0) && Math.max(...ys) / Math.min(...ys) >= LOG_SPAN_Y
   const y = yEncoding(metric, rows[0]?.unit ?? '', logY)
@@ -178,6 +183,7 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
     lay.x !== null && lay.xNumeric ? lineLayers(lay, lay.x, enc, def) : barLayers(lay, systems, ys, y, enc, def)
   layers.push(...refLayers(kinds, () => enc(lay.x === null || !lay.xNumeric)))
   for (const l of layers) l.encoding = {x, y, ...(l.encoding as object)}
+  if (lay.x !== null && lay.xNumeric) layers.push(...intervalLayers(data, x, y, enc, logY))
   const spec = chartSpec(title, subtitle, data, layers, lay, def)
   return {file: `${experiment}.${slug(metric)}.svg`, experiment, metric, title, spec: spec as unknown as TopLevelSpec}
 }
@@ -196,6 +202,8 @@ function chartData(
   const data: Datum[] = rows.map((r) => ({
     x: lay.x === null ? r.system : r.params[lay.x],
     y: r.value,
+    lo: r.ci95Low,
+    hi: r.ci95High,
     system: r.system,
     facet: facetOf(r.params),
     source: 'model',
@@ -264,6 +272,26 @@ function systemEncodings(systems: readonly SystemId[]): SystemEncodings {
 }
 
 const MODEL = {filter: "datum.source === 'model'"}
+
+/**
+ * The 95% interval of each model point as a vertical rule, where it has width (none for a
+ * deterministic experiment). On a log axis an interval reaching 0 or below is cut at the axis floor.
+ */
+function intervalLayers(data: Datum[], x: Encoding, y: Encoding, enc: SystemEncodings, logY: boolean): Layer[] {
+  const wide = data.filter((d) => d.source === 'model' && d.lo !== d.hi)
+  if (wide.length === 0) return []
+  if (logY) {
+    const floor = Math.min(...data.map((d) => d.y as number)) / 2
+    for (const d of wide) d.lo = Math.max(d.lo as number, floor)
+  }
+  return [
+    {
+      transform: [MODEL, {filter: 'datum.lo !== datum.hi'}],
+      mark: {type: 'rule', strokeWidth: 1.5, opacity: 0.6},
+      encoding: {x, y: {...y, field: 'lo'}, y2: {field: 'hi'}, color: enc(false)},
+    },
+  ]
+}
 const PAPER = {filter: "datum.source === 'paper'"}
 
 /** A published value is an X; a bound is a bar with an arrow pointing where the model may lie. */

@@ -90,6 +90,18 @@ describe('chartsFromCsv', () => {
     expect(inspect(chart.svg).texts).toContain('native (grey baseline)')
   })
 
+  it('draws each 95% interval with width as a vertical rule, and none for rows without one', async () => {
+    const plain = JSON.stringify(chartSpecs(copyRows(), copyDef)[0].spec)
+    expect(plain).not.toContain('"y2"')
+    const noisy = copyRows().map((r) => ({...r, ci95Low: r.value * 0.9, ci95High: r.value * 1.1, replicates: 3}))
+    const spec = JSON.stringify(chartSpecs(noisy, copyDef)[0].spec)
+    expect(spec).toContain('"type":"rule"')
+    expect(spec).toContain('"y2":{"field":"hi"}')
+    expect(spec).toContain('95% interval of the mean over 3 replicate seeds')
+    const [chart] = await chartsFromCsv(toCsv(noisy), copyDef)
+    expect(chart.svg).toContain('<svg')
+  })
+
   it('names files from the metric safely', () => {
     expect(slug('latency p99 (ns)')).toBe('latency-p99-ns')
   })

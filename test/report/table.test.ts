@@ -2,6 +2,8 @@ import {Chalk} from 'chalk'
 import {describe, expect, it} from 'vitest'
 import {runExperiments} from '../../src/experiments/runner.js'
 import {readable, renderTable} from '../../src/report/table.js'
+import {betterThanNative} from '../../src/experiments/claims.js'
+import type {Point, RunContext, SystemId} from '../../src/experiments/types.js'
 import {arith, fakeProfile} from '../experiments/fixtures.js'
 
 describe('renderTable', () => {
@@ -10,9 +12,10 @@ describe('renderTable', () => {
     const text = renderTable(run, new Chalk({level: 0}))
     const lines = text.trimEnd().split('\n')
     expect(lines[0]).toContain('arith: Arithmetic')
-    expect(lines[1]).toMatch(/threads\s+kind\s+system\s+metric\s+value\s+unit\s+vs native/)
+    expect(lines[1]).toMatch(/threads\s+kind\s+system\s+metric\s+value\s+±95%\s+unit\s+vs native\s+±95%/)
     expect(lines).toHaveLength(2 + run.rows.length + 1)
-    expect(lines.find((l) => /3\s+a\s+virtuos\s+latency/.test(l))).toMatch(/3\s+cycles\s+0\.5x$/)
+    // one replicate: no interval to show
+    expect(lines.find((l) => /3\s+a\s+virtuos\s+latency/.test(l))).toMatch(/3\s+cycles\s+0\.5x\s*$/)
     expect(text).not.toContain('\u001b[')
   })
 
@@ -21,6 +24,25 @@ describe('renderTable', () => {
     const text = renderTable(run, new Chalk({level: 1}))
     const latency = text.split('\n').find((l) => l.includes('virtuos') && l.includes('latency'))!
     expect(latency).toContain('\u001b[32m0.5x') // lower latency than native: green
+  })
+})
+
+describe('renderTable with replicates and clauses', () => {
+  it('gives each value and ratio the half-width of its interval, and lists the clause verdicts', async () => {
+    // noisy: latency varies with the seed; a clause that virtuos is faster
+    const noisy = {
+      ...arith,
+      run: (point: Point, system: SystemId, ctx: RunContext) => {
+        const r = arith.run(point, system, ctx)
+        return {...r, metrics: {...r.metrics, latency: r.metrics.latency * (1 + (ctx.seed % 7) / 10)}}
+      },
+      clauses: [betterThanNative({text: 'virtuos is faster', system: 'virtuos', metric: 'latency', margin: 0.05})],
+    }
+    const [run] = await runExperiments([noisy], {seed: 1, quick: true, profile: fakeProfile, jobs: 1, replicates: 3})
+    const text = renderTable(run, new Chalk({level: 0}))
+    expect(text).toMatch(/1\s+a\s+native\s+latency\s+[\d.]+\s+±[\d.]+\s+cycles/)
+    expect(text).toMatch(/x 3 replicates/)
+    expect(text).toMatch(/clause 1: supported: virtuos is faster\n\s+claim: supported/)
   })
 })
 
