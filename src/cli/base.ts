@@ -12,9 +12,17 @@ export abstract class BaseCommand extends Command {
     const message = usageMessage(err)
     if (message !== undefined) {
       process.stderr.write(`virtuos: ${message}\n`)
+      // under --json, stdout still holds one JSON document (schemas/error.schema.json)
+      if (this.jsonWanted()) process.stdout.write(`${JSON.stringify({error: {kind: 'usage', exitCode: 2, message}})}\n`)
       this.exit(2)
     }
     return super.catch(err)
+  }
+
+  /** Whether --json was asked for (a parse error may come before oclif knows: the argv is read too). */
+  private jsonWanted(): boolean {
+    const ctor = this.constructor as typeof Command
+    return Boolean(ctor.enableJsonFlag) && this.argv.includes('--json')
   }
 }
 

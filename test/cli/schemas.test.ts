@@ -125,6 +125,18 @@ describe('--json of every command validates against its schema', () => {
     expect(bad.files[0].problems.length).toBeGreaterThan(0)
   })
 
+  it.concurrent('perf: tasks, and --experiments', async () => {
+    await json('perf.schema.json', 0, 'perf', '--task', 'hold-model', '--time', '20', '--json')
+  })
+
+  it.concurrent('a refused input under --json: one JSON error on stdout, the line on stderr, exit 2', async () => {
+    const e = (await json('error.schema.json', 2, 'bench', 'run', 'nope', '--json')) as {error: {message: string}}
+    expect(e.error.message).toMatch(/unknown experiment 'nope'/)
+    const r = await cli('bench', 'run', 'nope', '--json')
+    expect(r.stderr).toMatch(/^virtuos: unknown experiment 'nope'/)
+    await json('error.schema.json', 2, 'bench', 'run', 'selftest', '--replicates', '0', '--json')
+  })
+
   it.concurrent('check', async () => {
     await json('check.schema.json', 0, 'check', '--seeds', '2', '--jobs', '1', '--json')
   })
