@@ -130,12 +130,15 @@ export class ServiceDomainRuntime implements BlockHook {
     return w
   }
 
-  /** The submitter read WAKE_REQUESTED and sent the wake event channel: the domain's handler. */
+  /**
+   * The submitter read WAKE_REQUESTED and has sent the wake event channel (its send is on its own
+   * time, see wakeIfAsked): after the delivery, the domain's handler wakes a worker per group with
+   * work, each wake-up charged to the handler's core as the primary's notification handler pays its.
+   */
   sendWake(): void {
     const p = this.ctx.params
-    after(this.ctx.sim, eventChannelSend(p) + virqDelivery(p), () => {
+    after(this.ctx.sim, virqDelivery(p), () => {
       if (!this.up) return
-      this.kernel.sched.steal(this.irqCore, virqDelivery(p))
       this.wake.wakeHandled()
       const woken = new Set<WorkerGroup>()
       for (const w of [...this.sleepers]) {
@@ -144,6 +147,7 @@ export class ServiceDomainRuntime implements BlockHook {
           this.wakeWorker(w)
         }
       }
+      this.kernel.sched.steal(this.irqCore, virqDelivery(p) + woken.size * p.cpu.wakeup)
       if (this.needsWake()) this.wake.request()
     })
   }

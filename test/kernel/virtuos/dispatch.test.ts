@@ -1,5 +1,6 @@
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {O, POLL} from '../../../src/kernel/types.js'
+import {e5520Params} from '../../machine/fixture.js'
 import {virtuosSystem} from './fixture.js'
 
 const MiB = 1024 * 1024
@@ -101,6 +102,51 @@ describe('virtuos remote calls', () => {
     expect(v.domains.storage.wake.wakesSent).toBe(1)
     expect(v.stats.workerSleeps).toBeGreaterThan(0)
     system.checkInvariants()
+  })
+
+  it('a woken call pays the wake event channel once: the send on the submitter, then the delivery in the domain', () => {
+    // the latency of the call that sends the wake, with the send cost raised by `extra` cycles
+    const wokenCall = (extra: number) => {
+      const params = e5520Params()
+      params.hypervisor.eventChannelSend += extra
+      const {host, system, v} = virtuosSystem({}, params)
+      let took = 0
+      system.spawnProcess(function* (sys) {
+        const fd = (yield* sys.open('/storage/a', O.CREAT | O.RDWR)).ret
+        yield* sys.fstat(fd)
+        yield* sys.sleep(50_000_000) // the workers fall asleep
+        const t0 = sys.now()
+        yield* sys.fstat(fd) // sends the wake
+        took = sys.now() - t0
+      })
+      host.run()
+      expect(v.stats.wakeEvents).toBe(1)
+      return took
+    }
+    const extra = 1_000_000
+    expect(wokenCall(extra) - wokenCall(0)).toBe(extra)
+  })
+
+  it('the wake handler in the service domain pays a wake-up per worker it wakes, as the primary side does', () => {
+    const {host, system, v} = virtuosSystem()
+    const storage = v.domains.storage
+    const stolen: number[] = []
+    const steal = storage.kernel.sched.steal.bind(storage.kernel.sched)
+    // observe (not replace) the cycles the wake handler's interrupt takes from its core
+    const spy = vi.spyOn(storage.kernel.sched, 'steal').mockImplementation((core, cycles) => {
+      stolen.push(cycles)
+      steal(core, cycles)
+    })
+    system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/storage/a', O.CREAT | O.RDWR)).ret
+      yield* sys.fstat(fd)
+      yield* sys.sleep(50_000_000)
+      yield* sys.fstat(fd)
+    })
+    host.run()
+    spy.mockRestore()
+    const p = storage.kernel.params
+    expect(stolen).toContain(p.hypervisor.virqDelivery + p.cpu.wakeup)
   })
 
   it('a polling worker yields as a kernel thread: no trap (and no Xen bounce) per poll', () => {
