@@ -44,6 +44,8 @@ interface CpuState {
 
 export class Scheduler {
   readonly runQueue: KThread[] = []
+  /** Threads polling while holding their CPU (holdPolling), each with how to ask it to yield. */
+  private readonly pollers = new Map<KThread, () => void>()
   private readonly cpuStates: CpuState[]
   /** cpuStates by core - firstCore (the hot lookup; a domain's cores need not start at 0). */
   private readonly byCore: (CpuState | undefined)[] = []
@@ -126,6 +128,7 @@ export class Scheduler {
       thread.cpuGrant = grant
       thread.state = 'runnable'
       this.runQueue.push(thread)
+      this.callPoller(thread)
       yield* grant.wait() // release() assigned us the CPU before firing
       thread.cpuGrant = null
     }
@@ -192,6 +195,42 @@ export class Scheduler {
     if (this.blockHook) throw new InvariantError(`scheduler of domain ${this.domain} has a block hook already`)
     this.blockHook = hook
   }
+  /**
+   * Wait on `wait` holding the CPU, as a poll-and-sched_yield loop does: the time counts as busy on
+   * the core and no other thread gets it, unless one queues that may run there: then `onContender`
+   * is called (once) and should end the wait at the poller's next poll, which then yields. Interrupt
+   * work that lands meanwhile is paid when the wait ends (the poll ran that much later).
+   */
+  *holdPolling<T>(thread: KThread, wait: Gen<T>, onContender: () => void): Gen<T> {
+    const cpu = this.state(thread.cpu!)
+    const t0 = this.sim.now
+    if (this.waitingFor(cpu)) onContender()
+    else this.pollers.set(thread, onContender)
+    const value = yield* wait
+    this.pollers.delete(thread)
+    const held = this.sim.now - t0
+    if (thread.cpu !== null) {
+      cpu.busyCycles += held
+      thread.runCycles += held
+      if (cpu.stolen > 0 && cpu.current === thread) {
+        const owed = cpu.stolen
+        cpu.stolen = 0
+        yield Math.round(owed)
+      }
+    }
+    return value
+  }
+
+  /** A thread just queued: ask one poller on a CPU it may run on to yield to it. */
+  private callPoller(queued: KThread): void {
+    for (const [poller, ask] of this.pollers) {
+      if (poller.cpu !== null && this.mayRun(queued, this.state(poller.cpu))) {
+        this.pollers.delete(poller)
+        ask()
+        return
+      }
+    }
+  }
 
   /** sched_yield(): to the back of the run queue if someone waits, else keep running. */
   *yield(thread: KThread): Gen<void> {
@@ -229,6 +268,7 @@ export class Scheduler {
   release(thread: KThread): void {
     if (thread.cpu === null) return
     const cpu = this.state(thread.cpu)
+    this.pollers.delete(thread)
     this.machineCore(cpu.core)?.release(thread)
     cpu.current = null
     cpu.stolen = 0 // interrupt work on an idle core delays no one

@@ -30,6 +30,8 @@ export class VirtuosStats {
   workerSleeps = 0
   workerHandOffs = 0
   pollCycles = 0
+  /** Polls ended by sched_yield handing the vCPU to a waiting thread. */
+  pollYields = 0
   registrations = 0
   failedByCrash = 0
 }

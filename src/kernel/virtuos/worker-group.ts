@@ -21,7 +21,7 @@ export class WorkerGroup {
   private readonly entryLines: CacheLine[] = []
   readonly workers: Worker[] = []
   idle = 0
-  readonly pollers = new Set<Wakeup<true>>()
+  readonly pollers = new Set<Wakeup<true | 'yield'>>()
   readonly inFlight = new Set<Request>()
   /** Torn down (process exit) or lost (domain crash). */
   dead = false

@@ -4,7 +4,7 @@
  * after 5000 empty polls or when more run, serve a request by running the kernel's handler for the
  * mirror process, and retire when its group goes away.
  */
-import {TIMED_OUT, Wakeup} from '../engine.js'
+import {after, TIMED_OUT, Wakeup} from '../engine.js'
 import type {Gen, SyscallResult} from '../types.js'
 import type {CallEntry} from './call-page.js'
 import type {Request} from './request.js'
@@ -14,7 +14,6 @@ import type {Worker, WorkerState} from './worker.js'
 export function* workerLoop(d: ServiceDomainRuntime, w: Worker): Gen<void> {
   const g = w.group
   const sched = d.kernel.sched
-  const v = d.ctx.vparams
   for (;;) {
     if (w.ghost || w.state === 'gone') return
     if (g.dead) return retire(d, w)
@@ -33,15 +32,8 @@ export function* workerLoop(d: ServiceDomainRuntime, w: Worker): Gen<void> {
       yield* sleep(d, w)
       continue
     }
-    // poll until a push or until the empty polls run out
-    const period = d.pollPeriod
-    const budget = Math.max(1, (v.emptyPollsBeforeWake - w.emptyPolls) * period)
-    const seen = new Wakeup<true>(d.ctx.sim)
-    g.pollers.add(seen)
-    const t0 = d.ctx.sim.now
-    const got = yield* sched.block(w.thread, seen.wait(budget))
-    g.pollers.delete(seen)
-    d.ctx.stats.pollCycles += d.ctx.sim.now - t0
+    const got = yield* poll(d, w)
+    if (got === 'yield') continue // sched_yield gave the vCPU to a waiting thread; back now
     if (got === TIMED_OUT) {
       w.emptyPolls = 0
       d.wake.request()
@@ -49,8 +41,34 @@ export function* workerLoop(d: ServiceDomainRuntime, w: Worker): Gen<void> {
       continue
     }
     w.emptyPolls = 0
-    yield* sched.compute(w.thread, Math.round(period / 2)) // the push landed mid-iteration
+    yield* sched.compute(w.thread, Math.round(d.pollPeriod / 2)) // the push landed mid-iteration
   }
+}
+
+/**
+ * Poll the submitted stack until a push, until the empty polls run out, or until a thread waits for
+ * this vCPU: the worker polls and calls sched_yield in a loop, holding its vCPU meanwhile (so the
+ * time is busy and serving workers queue behind it), and yields at the end of the poll in progress
+ * when another thread is runnable there (an address-space switch if it serves another process).
+ */
+function* poll(d: ServiceDomainRuntime, w: Worker): Gen<true | 'yield' | typeof TIMED_OUT> {
+  const g = w.group
+  const sim = d.ctx.sim
+  const period = d.pollPeriod
+  const budget = Math.max(1, (d.ctx.vparams.emptyPollsBeforeWake - w.emptyPolls) * period)
+  const seen = new Wakeup<true | 'yield'>(sim)
+  g.pollers.add(seen)
+  const t0 = sim.now
+  const atNextPoll = () => after(sim, period - ((sim.now - t0) % period), () => seen.fire('yield'))
+  const got = yield* d.kernel.sched.holdPolling(w.thread, seen.wait(budget), atNextPoll)
+  g.pollers.delete(seen)
+  const spent = sim.now - t0
+  d.ctx.stats.pollCycles += spent
+  if (got !== 'yield') return got
+  d.ctx.stats.pollYields++
+  w.emptyPolls += Math.floor(spent / period)
+  yield* d.kernel.sched.yield(w.thread)
+  return 'yield'
 }
 
 function* sleep(d: ServiceDomainRuntime, w: Worker): Gen<void> {

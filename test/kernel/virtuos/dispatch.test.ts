@@ -149,6 +149,50 @@ describe('virtuos remote calls', () => {
     expect(stolen).toContain(p.hypervisor.virqDelivery + p.cpu.wakeup)
   })
 
+  it('a polling worker holds its vCPU: the poll time is busy on the service core', () => {
+    const {host, system, v} = virtuosSystem()
+    const sched = v.domains.storage.kernel.sched
+    let before = 0
+    let after = 0
+    system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/storage/a', O.CREAT | O.RDWR)).ret
+      yield* sys.fstat(fd)
+      before = sched.cpus.reduce((n, c) => n + sched.busyCycles(c), 0)
+      yield* sys.sleep(50_000_000) // ~22 ms: the workers poll 5000 times, then sleep
+      after = sched.cpus.reduce((n, c) => n + sched.busyCycles(c), 0)
+    })
+    host.run()
+    // each polling worker held its vCPU through its 5000 polls
+    const polls = v.domains.storage.ctx.vparams.emptyPollsBeforeWake * v.domains.storage.pollPeriod
+    expect(after - before).toBeGreaterThanOrEqual(polls)
+  })
+
+  it('polling workers of different processes share the vCPUs by yielding: a serving worker waits at most a poll', () => {
+    const {host, system, v} = virtuosSystem()
+    const storage = v.domains.storage
+    const sched = storage.kernel.sched
+    const took: number[] = []
+    // more processes than the storage domain has vCPUs, each with its own worker group
+    for (let i = 0; i < sched.cpus.length + 2; i++) {
+      system.spawnProcess(function* (sys) {
+        const fd = (yield* sys.open(`/storage/f${i}`, O.CREAT | O.RDWR)).ret
+        for (let k = 0; k < 20; k++) {
+          const t0 = sys.now()
+          yield* sys.fstat(fd)
+          took.push(sys.now() - t0)
+          yield* sys.sleep(20_000)
+        }
+      })
+    }
+    host.run()
+    // a woken or serving worker found the vCPUs held by pollers: they yielded to it
+    expect(v.stats.pollYields).toBeGreaterThan(0)
+    expect(storage.kernel.sched.addressSpaceSwitches).toBeGreaterThan(0)
+    // and every call completed
+    expect(took.length).toBe(20 * (sched.cpus.length + 2))
+    system.checkInvariants()
+  })
+
   it('a polling worker yields as a kernel thread: no trap (and no Xen bounce) per poll', () => {
     const {v} = virtuosSystem()
     const storage = v.domains.storage
