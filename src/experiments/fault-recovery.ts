@@ -527,7 +527,7 @@ function recoveredAfter(s: Series): Judged[] {
   const after = s.in('affected_ops_s', s.restartAt, Infinity)
   if (pre.length === 0 || after.length === 0) return []
   const iv = quotient(meanInterval(after.map(valueInterval)), meanInterval(pre.map(valueInterval)))
-  const shown = `${timesText(iv)} pre-crash over the ${after.length} buckets from`
+  const shown = `${timesText(iv)} pre-crash over the ${after.length} buckets after the restart, the first`
   return [{row: after[0], tri: above(iv, KEEP), shown, with: [...after.slice(1), ...pre]}]
 }
 
