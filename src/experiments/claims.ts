@@ -312,6 +312,91 @@ export function trendClause(o: TrendClauseOptions): Clause {
   }
 }
 
+/**
+ * `a` / `b` with the interval taken at the far ends (a.low / b.high .. a.high / b.low): conservative,
+ * as the two intervals are not paired. A denominator at or below 0 gives Infinity (0 when the
+ * numerator is not above 0 either).
+ */
+export function quotient(a: Interval, b: Interval): Interval {
+  const div = (x: number, y: number) => (y <= 0 ? (x > 0 ? Infinity : 0) : x / y)
+  return {mid: div(a.mid, b.mid), low: div(a.low, b.high), high: div(a.high, b.low)}
+}
+
+/** The mean of values with intervals: its interval the mean of their ends (they hold at once or not at all). */
+export function meanInterval(ivs: readonly Interval[]): Interval {
+  const mean = (f: (iv: Interval) => number) => ivs.reduce((s, iv) => s + f(iv), 0) / ivs.length
+  return {mid: mean((iv) => iv.mid), low: mean((iv) => iv.low), high: mean((iv) => iv.high)}
+}
+
+/**
+ * Whether a mean sits at a bound no replicate can pass (a count's 0, a 0/1 flag's 1): only when
+ * every replicate is at it. Two-valued, not judged on the interval: a mean off the bound proves a
+ * replicate that is off it (one lost call), which an interval straddling a threshold would call noise.
+ */
+export const atBound = (value: number, bound: number): Tri =>
+  Math.abs(value - bound) <= 1e-9 * Math.max(1, Math.abs(bound))
+
+export interface AtBoundClauseOptions {
+  text: string
+  system: SystemId
+  metric: string
+  /** The bound every replicate must sit at (0 for a count that must be none, 1 for a flag that must hold). */
+  bound: number
+  where?: 'some' | 'every'
+  at?: (point: Point) => boolean
+}
+
+/** The metric sits at its bound in every replicate (atBound) at every (or some) selected point. */
+export function atBoundClause(o: AtBoundClauseOptions): Clause {
+  const where = o.where ?? 'every'
+  return {
+    text: o.text,
+    margin: null,
+    check(rows) {
+      const judged: Judged[] = rows
+        .filter((r) => r.system === o.system && r.metric === o.metric && (!o.at || o.at(r.params)))
+        .map((row) => ({row, tri: atBound(row.value, o.bound), shown: `${valueText(valueInterval(row))} ${row.unit}`}))
+      const summary = `${o.system}'s ${o.metric} at ${o.bound} in each of its replicates at ${where} point`
+      return decide(judged, where, summary)
+    },
+  }
+}
+
+export interface RatioClauseOptions {
+  text: string
+  system: SystemId
+  /** The numerator's metric and the denominator's, read from the same point (e.g. after / before). */
+  metric: string
+  of: string
+  side: 'above' | 'below'
+  threshold: number
+  where?: 'some' | 'every'
+  margin?: number | null
+  at?: (point: Point) => boolean
+}
+
+/** One metric over another of the same point and system (quotient of their intervals) above or below a threshold. */
+export function ratioClause(o: RatioClauseOptions): Clause {
+  const where = o.where ?? 'every'
+  return {
+    text: o.text,
+    margin: o.margin ?? null,
+    check(rows) {
+      const judged: Judged[] = []
+      for (const row of rows) {
+        if (row.system !== o.system || row.metric !== o.metric || (o.at && !o.at(row.params))) continue
+        const den = rows.find((r) => r.system === o.system && r.metric === o.of && samePoint(r.params, row.params))
+        if (!den) continue
+        const iv = quotient(valueInterval(row), valueInterval(den))
+        const tri = o.side === 'above' ? above(iv, o.threshold) : below(iv, o.threshold)
+        judged.push({row, tri, shown: `${timesText(iv)} ${o.of}`, with: [den]})
+      }
+      const summary = `${o.system}'s ${o.metric} / ${o.of} ${o.side} ${o.threshold} at ${where} point`
+      return decide(judged, where, summary)
+    },
+  }
+}
+
 /** How many times `num`'s gain over native exceeds `den`'s, intervals taken at their far ends. */
 function gainTrend(num: ResultRow, den: ResultRow): Interval | null {
   const a = gainInterval(num)

@@ -88,7 +88,9 @@ describe('determinism', () => {
     const one = run('1')
     const two = run('2')
     expect(one.status, one.stderr).toBe(0)
-    expect(one.stdout.split('\n')[0]).toMatch(/^experiment,system,param_domain,param_restart_ms,metric,/)
+    expect(one.stdout.split('\n')[0]).toMatch(
+      /^experiment,system,param_domain,param_file_threads,param_restart_ms,metric,/,
+    )
     expect(two.stdout).toBe(one.stdout)
   }, 120_000)
 })

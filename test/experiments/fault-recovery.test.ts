@@ -1,20 +1,250 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
+import {atBound, judgeClaim, meanInterval, quotient} from '../../src/experiments/claims.js'
 import {
   faultRecovery,
   faultRecoveryTimeline,
+  faultRecoveryWorkload,
+  FULL_TIMING,
   QUICK_TIMING,
-  timelineCheck,
+  RETRY_MS,
+  type FaultTiming,
 } from '../../src/experiments/fault-recovery.js'
-import {runExperiments} from '../../src/experiments/runner.js'
 import {buildRows} from '../../src/experiments/rows.js'
-import type {PointResult, ResultRow, SystemId} from '../../src/experiments/types.js'
+import type {Clause, Point, PointResult, ResultRow, SystemId, Verdict} from '../../src/experiments/types.js'
 
 const profile = loadProfile()
 const ctx = {seed: 1, quick: true, profile}
-const point = (domain: string) => ({domain, restart_ms: QUICK_TIMING.restartMs})
+const point = (domain: string, file_threads = 2) => ({domain, file_threads, restart_ms: QUICK_TIMING.restartMs})
 
-describe('fault-recovery (quick: crash at 200 ms, restart after 300 ms)', () => {
+/** A hand-built row: `value` with a 95% interval of +-`half`. */
+const row = (params: Point, metric: string, value: number, half = 0, system: SystemId = 'virtuos'): ResultRow => ({
+  experiment: 'fault-recovery',
+  system,
+  params,
+  metric,
+  value,
+  ci95Low: value - half,
+  ci95High: value + half,
+  replicates: 3,
+  unit: 'x',
+  better: 'higher',
+  nativeValue: null,
+  ratioVsNative: null,
+  ratioCi95Low: null,
+  ratioCi95High: null,
+  samples: null,
+  seed: 1,
+  profile: 'p',
+})
+
+/** The clause whose text matches. */
+const clauseOf = (clauses: readonly Clause[] | undefined, text: RegExp): Clause => {
+  const found = (clauses ?? []).filter((c) => text.test(c.text))
+  expect(found).toHaveLength(1)
+  return found[0]
+}
+
+/** The rows with the row of (metric, where) replaced by `value` +- `half`. */
+const doctor = (
+  rows: readonly ResultRow[],
+  metric: string,
+  where: (p: Point) => boolean,
+  value: number | ((v: number) => number),
+  half = 0,
+) =>
+  rows.map((r) => {
+    if (r.metric !== metric || !where(r.params)) return r
+    const v = typeof value === 'number' ? value : value(r.value)
+    return {...r, value: v, ci95Low: v - half, ci95High: v + half}
+  })
+
+describe('the claims.ts builders fault-recovery adds', () => {
+  it('quotient takes the far ends; meanInterval the mean of the ends', () => {
+    expect(quotient({mid: 9, low: 8, high: 10}, {mid: 10, low: 5, high: 20})).toEqual({mid: 0.9, low: 0.4, high: 2})
+    expect(quotient({mid: 1, low: 1, high: 1}, {mid: 0, low: 0, high: 0}).mid).toBe(Infinity)
+    expect(
+      meanInterval([
+        {mid: 1, low: 0, high: 2},
+        {mid: 3, low: 3, high: 3},
+      ]),
+    ).toEqual({mid: 2, low: 1.5, high: 2.5})
+  })
+  it('atBound is two-valued: at the bound or off it, never straddling', () => {
+    expect([atBound(0, 0), atBound(0.2, 0), atBound(1, 1), atBound(0.8, 1)]).toEqual([true, false, true, false])
+  })
+})
+
+describe('fault-recovery clauses (synthetic rows)', () => {
+  const points = ['storage', 'network'].flatMap((d) => [2, 4].map((n) => point(d, n)))
+  const healthy: Record<string, number> = {
+    survived: 1,
+    bystander_ratio: 1,
+    failed_calls: 60,
+    lost_calls: 0,
+    affected_before: 5000,
+    affected_after: 4950,
+  }
+  const rows = points.flatMap((p) => Object.entries(healthy).map(([m, v]) => row(p, m, v)))
+  const at4 = (p: Point) => p.domain === 'network' && p.file_threads === 4
+  const verdict = (text: RegExp, rs: readonly ResultRow[]): Verdict =>
+    clauseOf(faultRecovery.clauses, text).check(rs).verdict
+
+  it('one clause per sentence, each with its margin in its words; the conjunction holds on healthy rows', () => {
+    expect(faultRecovery.clauses).toHaveLength(5)
+    expect(judgeClaim(faultRecovery, rows)?.verdict).toBe('supported')
+    expect(clauseOf(faultRecovery.clauses, /bystander_ratio above 0.9/).text).toMatch(/at least 90%.*2 or 4/)
+    expect(clauseOf(faultRecovery.clauses, /affected_after \/ affected_before above 0.9/).margin).toBe(0.1)
+  })
+
+  it.each([
+    ['bystander keeps 90%', /bystander_ratio/, 'bystander_ratio', 0.85, 0.93, 0.05],
+    ['failed calls above 0', /failed calls at every/, 'failed_calls', 0, 2, 3],
+  ])(
+    '%s: refuted at one point (file_threads=4 alone), inconclusive when its interval straddles',
+    (_, text, m, bad, open, half) => {
+      expect(verdict(text, doctor(rows, m, at4, bad))).toBe('not supported')
+      expect(verdict(text, doctor(rows, m, at4, open, half))).toBe('inconclusive')
+      const detail = clauseOf(faultRecovery.clauses, text).check(doctor(rows, m, at4, bad)).detail
+      expect(detail).toContain('domain=network, file_threads=4')
+    },
+  )
+
+  it('recovery: affected_after over affected_before, both intervals at their far ends', () => {
+    const text = /recovers after the restart/
+    expect(verdict(text, doctor(rows, 'affected_after', at4, 4000))).toBe('not supported')
+    // any recovery above 0 is not enough
+    expect(verdict(text, doctor(rows, 'affected_after', at4, 100))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'affected_after', at4, 4600, 300))).toBe('inconclusive')
+    expect(verdict(text, doctor(rows, 'affected_before', at4, 5000, 1000))).toBe('inconclusive')
+  })
+
+  it('survived and lost calls are bounds: a mean off the bound refutes, however wide its interval', () => {
+    expect(verdict(/keeps running/, doctor(rows, 'survived', at4, 0.8, 0.55))).toBe('not supported')
+    expect(verdict(/none is lost/, doctor(rows, 'lost_calls', at4, 0.2, 0.55))).toBe('not supported')
+    expect(verdict(/none is lost/, doctor(rows, 'lost_calls', at4, 0))).toBe('supported')
+  })
+
+  it('untested without virtuos rows; native rows are not judged', () => {
+    const native = rows.map((r) => ({...r, system: 'native' as const, value: 0, ci95Low: 0, ci95High: 0}))
+    expect(judgeClaim(faultRecovery, native)?.clauses.map((c) => c.verdict)).toEqual(Array(5).fill('untested'))
+    expect(judgeClaim(faultRecovery, [...rows, ...native])?.verdict).toBe('supported')
+  })
+})
+
+/** A healthy virtuos timeline of one domain under `t`: flat, the affected workload out and failing while down. */
+function timeline(t: FaultTiming, domain: string): ResultRow[] {
+  const restartAt = t.crashMs + t.restartMs
+  const out: ResultRow[] = []
+  for (let ms = 0; ms < restartAt + t.afterMs; ms += t.bucketMs) {
+    const down = ms >= t.crashMs && ms < restartAt
+    const p = {domain, restart_ms: t.restartMs, t_ms: ms}
+    out.push(row(p, 'affected_ops_s', down ? 0 : 5000), row(p, 'bystander_ops_s', 5000))
+    out.push(row(p, 'failed_calls_s', down ? 200 : 0))
+  }
+  return out
+}
+
+describe.each([
+  ['quick', QUICK_TIMING],
+  ['full', FULL_TIMING],
+])('fault-recovery-timeline clauses (synthetic rows, %s buckets)', (_, t) => {
+  const rows = [...timeline(t, 'storage'), ...timeline(t, 'network')]
+  const restartAt = t.crashMs + t.restartMs
+  const bucket = (ms: number) => (p: Point) => p.domain === 'network' && p.t_ms === ms
+  const down = (p: Point) => p.domain === 'network' && Number(p.t_ms) >= t.crashMs && Number(p.t_ms) < restartAt
+  const after = (p: Point) => p.domain === 'network' && Number(p.t_ms) >= restartAt
+  const verdict = (text: RegExp, rs: readonly ResultRow[]) =>
+    clauseOf(faultRecoveryTimeline.clauses, text).check(rs).verdict
+  const midOutage = t.crashMs + 2 * t.bucketMs
+
+  it('five clauses, all supported on a healthy timeline', () => {
+    const v = judgeClaim(faultRecoveryTimeline, rows)!
+    expect(v.clauses.map((c) => c.verdict)).toEqual(Array(5).fill('supported'))
+  })
+
+  it('bystander: every outage bucket against the pre-crash mean', () => {
+    const text = /not using it keeps at least 90%/
+    expect(verdict(text, doctor(rows, 'bystander_ops_s', bucket(midOutage), 4000))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'bystander_ops_s', bucket(midOutage), 4600, 250))).toBe('inconclusive')
+    // a dip outside the outage is not this clause's business
+    expect(verdict(text, doctor(rows, 'bystander_ops_s', bucket(restartAt), 1000))).toBe('supported')
+  })
+
+  it('affected: below 10% in every outage bucket', () => {
+    const text = /drops below 10%/
+    expect(verdict(text, doctor(rows, 'affected_ops_s', bucket(midOutage), 3000))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'affected_ops_s', bucket(midOutage), 450, 100))).toBe('inconclusive')
+  })
+
+  it('recovery: the mean over the buckets after the restart', () => {
+    const text = /back to at least 90%/
+    expect(
+      verdict(
+        text,
+        doctor(rows, 'affected_ops_s', after, (v) => v / 2),
+      ),
+    ).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'affected_ops_s', after, 4600, 300))).toBe('inconclusive')
+    // one slow bucket among the others' full rate
+    expect(verdict(text, doctor(rows, 'affected_ops_s', bucket(restartAt), 2500))).toBe('supported')
+  })
+
+  it('failures: in every outage bucket, none before the crash', () => {
+    const text = /Calls fail with an error in every bucket/
+    expect(verdict(text, doctor(rows, 'failed_calls_s', bucket(midOutage), 0))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'failed_calls_s', bucket(t.crashMs - t.bucketMs), 4))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'failed_calls_s', bucket(midOutage), 10, 20))).toBe('inconclusive')
+    expect(verdict(text, doctor(rows, 'failed_calls_s', down, 0))).toBe('not supported')
+  })
+
+  it('failures stop after the restart: a refused reconnect in the restart bucket is allowed, a later one is not', () => {
+    const text = /calls stop failing/
+    // one failed call in the restart's bucket (what --full's run has) reads the same whatever the bucket width
+    const one = 1 / (t.bucketMs / 1000)
+    expect(verdict(text, doctor(rows, 'failed_calls_s', bucket(restartAt), one))).toBe('supported')
+    expect(verdict(text, doctor(rows, 'failed_calls_s', bucket(restartAt), 100))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'failed_calls_s', bucket(restartAt + t.bucketMs), one))).toBe('not supported')
+    // more failures than the outage's 10 ms hold (200/s: 2 calls) is more than one retry pause
+    const three = 3 / (t.bucketMs / 1000)
+    expect(verdict(text, doctor(rows, 'failed_calls_s', bucket(restartAt), three))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'failed_calls_s', bucket(restartAt), 2 / (t.bucketMs / 1000), one))).toBe(
+      'inconclusive',
+    )
+  })
+
+  it('untested without virtuos rows, or with buckets of neither timing', () => {
+    const native = rows.map((r) => ({...r, system: 'native' as const}))
+    expect(judgeClaim(faultRecoveryTimeline, native)?.clauses.map((c) => c.verdict)).toEqual(Array(5).fill('untested'))
+    const gap = rows.filter((r) => r.params.t_ms !== t.bucketMs)
+    expect(judgeClaim(faultRecoveryTimeline, gap)?.clauses[0].detail).toMatch(/fit neither the quick nor the full/)
+    expect(judgeClaim(faultRecoveryTimeline, gap)?.verdict).toBe('untested')
+  })
+})
+
+it("the clauses' retry pause is the workload file's", () => {
+  expect(RETRY_MS).toBe(faultRecoveryWorkload().retryUs.value / 1000)
+})
+
+describe('the file_threads axis', () => {
+  it('fault-recovery sweeps 2 and 4 file-server threads in both modes; the timeline keeps the workload file', () => {
+    const axis = faultRecovery.axes.find((a) => a.name === 'file_threads')!
+    expect([axis.quick, axis.full]).toEqual([
+      [2, 4],
+      [2, 4],
+    ])
+    expect(faultRecoveryTimeline.axes.map((a) => a.name)).not.toContain('file_threads')
+  })
+
+  it('a 4-thread point runs 4 threads, not the cached 2-thread run', () => {
+    const two = faultRecovery.run(point('network', 2), 'virtuos', ctx).metrics
+    const four = faultRecovery.run(point('network', 4), 'virtuos', ctx).metrics
+    // the file server is the bystander of a network crash: twice the threads, more requests
+    expect(four.bystander_before).toBeGreaterThan(two.bystander_before * 1.5)
+  })
+})
+
+describe('fault-recovery model (quick: crash at 200 ms, restart after 300 ms, 2 file threads)', () => {
   const runs: Record<string, Record<string, number>> = {}
   beforeAll(() => {
     for (const domain of ['storage', 'network'])
@@ -55,25 +285,25 @@ describe('fault-recovery (quick: crash at 200 ms, restart after 300 ms)', () => 
     }
   })
 
-  it('the claim check reads the virtuos rows and holds', () => {
+  it("every clause judges the model's rows (none left untested): the clauses read the rows the run writes", () => {
     const systems: SystemId[] = ['native', 'virtuos']
-    const points = ['storage', 'network'].map(point)
-    const grid: PointResult[][] = points.map((p) =>
+    const points = ['storage', 'network'].map((d) => point(d))
+    const grid: PointResult[][][] = points.map((p) => [
       systems.map((s) => ({
         metrics: runs[`${p.domain}/${s}`],
         engine: {events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0, simulatedSecondsPerHostSecond: 0},
       })),
-    )
-    const verdict = faultRecovery.claimCheck!(buildRows(faultRecovery, systems, points, grid, 1, 'p'))
-    expect(verdict.holds).toBe(true)
-    expect(verdict.detail).toMatch(/storage crash: .*network crash: /)
+    ])
+    const v = judgeClaim(faultRecovery, buildRows(faultRecovery, systems, points, grid, 1, 'p'))!
+    expect(v.clauses.map((c) => c.verdict)).not.toContain('untested')
   })
 })
 
-describe('fault-recovery-timeline', () => {
+describe('fault-recovery-timeline model', () => {
   it('shows the dip while the storage domain is down and the recovery after, the bystander flat', () => {
     const t = QUICK_TIMING
-    const at = (t_ms: number) => faultRecoveryTimeline.run({...point('storage'), t_ms}, 'virtuos', ctx).metrics
+    const p = {domain: 'storage', restart_ms: t.restartMs}
+    const at = (t_ms: number) => faultRecoveryTimeline.run({...p, t_ms}, 'virtuos', ctx).metrics
     const before = at(t.crashMs - t.bucketMs)
     const down = at(t.crashMs + t.bucketMs)
     const after = at(t.crashMs + t.restartMs + t.bucketMs)
@@ -85,69 +315,5 @@ describe('fault-recovery-timeline', () => {
     expect(faultRecoveryTimeline.axes.find((a) => a.name === 't_ms')!.quick).toHaveLength(
       (t.crashMs + t.restartMs + t.afterMs) / t.bucketMs,
     )
-  })
-})
-
-describe('fault-recovery-timeline claim check', () => {
-  let rows: ResultRow[] = []
-  beforeAll(async () => {
-    const [run] = await runExperiments([faultRecoveryTimeline], {
-      seed: 1,
-      quick: true,
-      profile,
-      systems: ['virtuos'],
-      jobs: 1,
-    })
-    rows = run.rows
-  })
-  const t = QUICK_TIMING
-  const restartAt = t.crashMs + t.restartMs
-  /** The rows with one value changed: `domain`'s `metric` in the bucket starting at `tMs`. */
-  const doctor = (domain: string, metric: string, tMs: number, f: (v: number) => number) =>
-    rows.map((r) =>
-      r.params.domain === domain && r.metric === metric && r.params.t_ms === tMs ? {...r, value: f(r.value)} : r,
-    )
-
-  it('holds on the model: the claim states its thresholds and the detail gives the numbers per domain', () => {
-    expect(faultRecoveryTimeline.claim).toMatch(/at least 90% of its pre-crash throughput .* below 10% of its own/)
-    expect(faultRecoveryTimeline.claimCheck).toBe(timelineCheck)
-    const v = timelineCheck(rows)
-    expect(v.holds).toBe(true)
-    expect(v.detail).toMatch(
-      /^storage crash: bystander at \d+%-\d+% of its pre-crash \d+ ops\/s while down.*; network crash: /,
-    )
-    expect(v.detail).toContain('failed calls in 6 of 6 outage buckets and 0 buckets outside it')
-  })
-
-  it('fails when the bystander loses more than 10% in one bucket of the outage', () => {
-    expect(timelineCheck(doctor('network', 'bystander_ops_s', t.crashMs + 2 * t.bucketMs, (v) => v * 0.85)).holds).toBe(
-      false,
-    )
-    expect(timelineCheck(doctor('network', 'bystander_ops_s', t.crashMs + 2 * t.bucketMs, (v) => v * 0.95)).holds).toBe(
-      true,
-    )
-  })
-
-  it('fails when the affected workload keeps running while its domain is down, or does not come back', () => {
-    expect(timelineCheck(doctor('storage', 'affected_ops_s', t.crashMs + t.bucketMs, () => 3000)).holds).toBe(false)
-    let after = rows
-    for (let ms = restartAt; ms < restartAt + t.afterMs; ms += t.bucketMs)
-      after = after.map((r) =>
-        r.params.domain === 'storage' && r.metric === 'affected_ops_s' && r.params.t_ms === ms
-          ? {...r, value: r.value * 0.5}
-          : r,
-      )
-    expect(timelineCheck(after).holds).toBe(false)
-  })
-
-  it('fails when calls fail outside the outage, or a bucket of the outage has none (calls hang instead of failing)', () => {
-    expect(timelineCheck(doctor('storage', 'failed_calls_s', t.crashMs - t.bucketMs, () => 20)).holds).toBe(false)
-    expect(timelineCheck(doctor('network', 'failed_calls_s', restartAt, () => 20)).holds).toBe(false)
-    expect(timelineCheck(doctor('storage', 'failed_calls_s', t.crashMs + 3 * t.bucketMs, () => 0)).holds).toBe(false)
-  })
-
-  it('cannot tell without virtuos rows or with buckets of neither timing', () => {
-    expect(timelineCheck(rows.map((r) => ({...r, system: 'native' as const}))).holds).toBe(null)
-    expect(timelineCheck(rows.filter((r) => r.params.t_ms !== 100)).holds).toBe(null)
   })
 })
