@@ -56,8 +56,7 @@ export const valueInterval = (row: ResultRow): Interval => ({mid: row.value, low
  */
 export function gainOver(a: ResultRow, b: ResultRow): Interval {
   const [num, den] = a.better === 'higher' ? [a, b] : [b, a]
-  const div = (x: number, y: number) => (y <= 0 ? (x > 0 ? Infinity : 0) : x / y)
-  return {mid: div(num.value, den.value), low: div(num.ci95Low, den.ci95High), high: div(num.ci95High, den.ci95Low)}
+  return quotient(valueInterval(num), valueInterval(den))
 }
 
 /** Lies wholly above `t` (true), wholly at or below it (false), or straddles it (null). */
@@ -401,9 +400,7 @@ export function ratioClause(o: RatioClauseOptions): Clause {
 function gainTrend(num: ResultRow, den: ResultRow): Interval | null {
   const a = gainInterval(num)
   const b = gainInterval(den)
-  if (!a || !b) return null
-  const div = (x: number, y: number) => (y <= 0 ? Infinity : x / y)
-  return {mid: div(a.mid, b.mid), low: div(a.low, b.high), high: div(a.high, b.low)}
+  return a && b ? quotient(a, b) : null
 }
 
 /** The claim's text: its clauses' sentences. */
