@@ -89,7 +89,7 @@ describe('bench run', () => {
     expect(rows.length).toBeGreaterThan(0)
     expect(rows.every((r) => r.system === 'native')).toBe(true)
     const table = cli('bench', 'run', 'selftest', '--jobs', '1')
-    expect(table.stdout).toMatch(/system\s+metric\s+value\s+unit\s+vs native/)
+    expect(table.stdout).toMatch(/system\s+metric\s+value\s+±95%\s+unit\s+vs native/)
   })
 
   const bad: [string, string[], RegExp][] = [
