@@ -73,7 +73,7 @@ describe('resolveParams on the E5520 testbed (hand-computed)', () => {
   })
   it('bandwidths become bytes per cycle, the wire rate bits per second', () => {
     expect(p.copy.inCacheBytesPerCycle).toBe(16)
-    expect(p.copy.memoryBytesPerCyclePerCore).toBeCloseTo(4.1075, 4) // 9283 MB/s / 2.26 GHz
+    expect(p.copy.memoryBytesPerCyclePerCore).toBeCloseTo(1.5965, 4) // 3608 MB/s / 2.26 GHz
     expect(p.copy.crossSocketBytesPerCycle).toBeCloseTo(5.1858, 4) // 11.72 GB/s
     expect(p.disk.transferBytesPerCycle).toBeCloseTo(0.028673, 6) // 64.8 MB/s
     expect(p.nic.wireBitsPerSecond).toBe(1e9)
