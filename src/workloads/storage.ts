@@ -1,10 +1,15 @@
 /**
  * Data sets that exist on disk before a run starts (a database file, a web root): written straight
  * into the VFS of the kernel that owns /storage (the storage domain under VirtuOS, the one kernel
- * natively), contiguous on disk and not in the page cache.
+ * natively), contiguous on disk and not in the page cache. Where each file starts is the file
+ * layout (layOutFiles): a seeded gap of free space before each new file's first block.
  */
 import type {Kernel} from '../kernel/kernel.js'
 import type {System} from '../kernel/systems.js'
+import type {Rng} from '../sim/rng.js'
+
+/** The stream that places files on the disk (one draw per file, in the order files get blocks). */
+export const LAYOUT_STREAM = 'disk-layout'
 
 /** The kernel whose VFS holds /storage: a storage domain if the design has one, else the native kernel. */
 export function storageKernel(system: System): Kernel {
@@ -20,4 +25,16 @@ export function storageKernel(system: System): Kernel {
 /** A file of `bytes` already on disk (not cached) at `path`. */
 export function preloadFile(system: System, path: string, bytes: number): void {
   storageKernel(system).vfs.preload(path, bytes)
+}
+
+/**
+ * Files on /storage start after a gap drawn uniformly from [0, maxGapBytes] (whole pages) from `rng`
+ * instead of back to back: the layout of a data set on a filesystem that was not empty. It sets
+ * the seek distance between files (the data file and the redo log, one web file and the next).
+ */
+export function layOutFiles(system: System, rng: Rng, maxGapBytes: number): void {
+  const vfs = storageKernel(system).vfs
+  const page = vfs.cache.pageBytes
+  const maxPages = Math.floor(maxGapBytes / page)
+  vfs.setFileGap(() => rng.int(0, maxPages) * page)
 }
