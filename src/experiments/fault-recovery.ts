@@ -16,9 +16,10 @@
  * observation window after the restart time (a lower bound: it never recovered while watched).
  *
  * `fault-recovery-timeline` is the same runs as a time series (`param_t_ms`, one bucket per point)
- * for the chart of the dip and the recovery. The scenario is deterministic (the model draws no
- * random numbers and the workloads are closed loops), so the seed changes nothing and the timeline
- * points share one simulation per (system, domain) in each process.
+ * for the chart of the dip and the recovery. The seed moves the crash instant (nominal + a jitter
+ * of up to crashJitterUs, workloads/fault-recovery.json), the clients' connection times and the
+ * disk's phase; the summary's windows follow the crash that happened. The timeline's points share
+ * one simulation per (system, domain, seed) in each process.
  */
 import {z} from 'zod'
 import {dispatchPaths} from '../kernel/systems.js'
@@ -26,6 +27,7 @@ import {cachedWorkload} from '../workloads/load.js'
 import {header, positiveInt, sourced, count} from '../workloads/schema.js'
 import {
   FAULT_DOMAINS,
+  crashInstant,
   runFaultScenario,
   type FaultDomain,
   type FaultScenario,
@@ -48,6 +50,8 @@ const schema = z.strictObject(
     clientThinkInstructions: sourced(count()),
     retryUs: sourced(positiveInt()),
     port: sourced(positiveInt()),
+    clientStartSpreadUs: sourced(count()),
+    crashJitterUs: sourced(count()),
   },
   {error: 'expected a workload object'},
 )
@@ -252,14 +256,17 @@ const memo = new Map<string, ScenarioRun>()
 
 function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun {
   const domain = String(point.domain) as FaultDomain
-  const timing = {...(ctx.quick ? QUICK_TIMING : FULL_TIMING), restartMs: Number(point.restart_ms)}
-  const key = `${system}|${domain}|${JSON.stringify(timing)}|${ctx.profile.hash}`
+  const nominal = {...(ctx.quick ? QUICK_TIMING : FULL_TIMING), restartMs: Number(point.restart_ms)}
+  const key = `${system}|${domain}|${JSON.stringify(nominal)}|${ctx.profile.hash}|${ctx.seed}`
   const hit = memo.get(key)
   if (hit) return hit
   const w = faultRecoveryWorkload()
   const params = ctx.profile.params
   const cps = params.clockHz
   const ms = (v: number) => Math.round((v * cps) / 1000)
+  // the crash that happens (nominal + the seed's jitter); the observation keeps its length after it
+  const crashAt = crashInstant(ctx.seed, ms(nominal.crashMs), ms(w.crashJitterUs.value / 1000))
+  const timing = {...nominal, crashMs: (crashAt * 1000) / cps}
   const s: FaultScenario = {
     shape: {
       fileThreads: w.fileThreads.value,
@@ -273,11 +280,12 @@ function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun 
       clientThinkInstructions: w.clientThinkInstructions.value,
       retryCycles: ms(w.retryUs.value / 1000),
       port: w.port.value,
+      clientStartSpreadCycles: ms(w.clientStartSpreadUs.value / 1000),
     },
     domain,
-    crashAtCycles: ms(timing.crashMs),
+    crashAtCycles: crashAt,
     restartDelayCycles: ms(timing.restartMs),
-    endCycles: ms(endMs(timing)),
+    endCycles: crashAt + ms(timing.restartMs + timing.afterMs),
   }
   const result = runFaultScenario(ctx.seed, params, system, s)
   const storage = domain === 'storage'
