@@ -34,6 +34,7 @@ import {
   type FaultScenarioResult,
 } from '../workloads/fault-scenario.js'
 import type {CallLedger} from '../workloads/faults.js'
+import {pointSeed} from './points.js'
 import type {ClaimVerdict, ExperimentDef, Point, PointResult, ResultRow, RunContext, SystemId} from './types.js'
 
 const schema = z.strictObject(
@@ -251,13 +252,37 @@ interface ScenarioRun {
   affectedServer: CallLedger
 }
 
-/** Per process: the timeline's points reuse the run of their (system, domain). */
+/** Per process: the timeline's points reuse the run of their (system, domain, seed). */
 const memo = new Map<string, ScenarioRun>()
+
+/** Run seeds the timeline looks for behind its points' seeds (see scenarioSeed). */
+const RUN_SEED_SEARCH = 1 << 16
+
+/**
+ * The seed of the simulation behind a point. A summary point runs its own: ctx.seed. The timeline's
+ * points (one per bucket) must share one run, but each gets its own seed, a hash of (run seed, point)
+ * (points.ts), and the run seed is not in the context. So it finds the smallest run seed below
+ * RUN_SEED_SEARCH whose hash for this point is ctx.seed (a pure function of ctx.seed, as run() must
+ * be) and uses the seed of the summary's point (domain, restart) under that run seed: the timeline
+ * is then the very run the summary reports. A larger run seed is not found: each bucket then runs
+ * its own simulation from its own seed (right, but one run per bucket). Stopgap until the runner
+ * hands experiments the run seed.
+ */
+function scenarioSeed(point: Point, ctx: RunContext): number {
+  if (point.t_ms === undefined) return ctx.seed
+  const summaryPoint = {domain: point.domain, restart_ms: point.restart_ms}
+  for (let run = 0; run < RUN_SEED_SEARCH; run++) {
+    if (pointSeed(run, faultRecoveryTimeline.id, point) === ctx.seed)
+      return pointSeed(run, faultRecovery.id, summaryPoint)
+  }
+  return ctx.seed
+}
 
 function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun {
   const domain = String(point.domain) as FaultDomain
   const nominal = {...(ctx.quick ? QUICK_TIMING : FULL_TIMING), restartMs: Number(point.restart_ms)}
-  const key = `${system}|${domain}|${JSON.stringify(nominal)}|${ctx.profile.hash}|${ctx.seed}`
+  const seed = scenarioSeed(point, ctx)
+  const key = `${system}|${domain}|${JSON.stringify(nominal)}|${ctx.profile.hash}|${seed}`
   const hit = memo.get(key)
   if (hit) return hit
   const w = faultRecoveryWorkload()
@@ -265,7 +290,7 @@ function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun 
   const cps = params.clockHz
   const ms = (v: number) => Math.round((v * cps) / 1000)
   // the crash that happens (nominal + the seed's jitter); the observation keeps its length after it
-  const crashAt = crashInstant(ctx.seed, ms(nominal.crashMs), ms(w.crashJitterUs.value / 1000))
+  const crashAt = crashInstant(seed, ms(nominal.crashMs), ms(w.crashJitterUs.value / 1000))
   const timing = {...nominal, crashMs: (crashAt * 1000) / cps}
   const s: FaultScenario = {
     shape: {
@@ -287,7 +312,7 @@ function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun 
     restartDelayCycles: ms(timing.restartMs),
     endCycles: crashAt + ms(timing.restartMs + timing.afterMs),
   }
-  const result = runFaultScenario(ctx.seed, params, system, s)
+  const result = runFaultScenario(seed, params, system, s)
   const storage = domain === 'storage'
   const run: ScenarioRun = {
     timing,

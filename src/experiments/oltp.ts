@@ -42,6 +42,7 @@ const schema = z.strictObject(
     measureMs: sourced(byMode(positive())),
     gatePollUs: sourced(positive()),
     clientStartSpreadUs: sourced(count()),
+    dataOffsetMaxKiB: sourced(count()),
     fileGapMaxKiB: sourced(count()),
   },
   {error: 'expected a workload object'},
@@ -82,7 +83,7 @@ export function oltpConfig(
     measureCycles: ms(pick(w.measureMs.value, quick)),
     gatePollCycles: ms(w.gatePollUs.value / 1000),
     clientStartSpreadCycles: ms(w.clientStartSpreadUs.value / 1000),
-    fileGapMaxBytes: w.fileGapMaxKiB.value * 1024,
+    layout: {offsetMaxBytes: w.dataOffsetMaxKiB.value * 1024, gapMaxBytes: w.fileGapMaxKiB.value * 1024},
   }
 }
 

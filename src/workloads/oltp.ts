@@ -29,7 +29,7 @@ import type {EngineStats, Rng} from '../sim/index.js'
 import {CLIENT_START_STREAM, OpRecorder, readExactly, sendAll, serverAddr, startOffsets, StartGate} from './clients.js'
 import {buildBench, EXPERIMENT_FLEXSC, runBench, type Bench} from './common.js'
 import {STORAGE_DIR} from './micro.js'
-import {LAYOUT_STREAM, layOutFiles, preloadFile} from './storage.js'
+import {type FileLayout, LAYOUT_STREAM, layOutFiles, preloadFile} from './storage.js'
 
 export const DATA_FILE = `${STORAGE_DIR}/mysql/ibdata1`
 export const LOG_FILE = `${STORAGE_DIR}/mysql/ib_logfile0`
@@ -94,8 +94,8 @@ export interface OltpConfig {
   gatePollCycles: number
   /** sysbench threads connect within this long of the server being ready (uniform, stream 'client-start'). */
   clientStartSpreadCycles: number
-  /** Free space before each InnoDB file at most (uniform, stream 'disk-layout'): data file vs redo log. */
-  fileGapMaxBytes: number
+  /** Where the InnoDB files lie on the disk (stream 'disk-layout'): the data file, then the redo log. */
+  layout: FileLayout
 }
 
 /** The stream of the InnoDB master thread's phase (page cleaner and log flush against the clients). */
@@ -359,7 +359,7 @@ export interface OltpPointResult {
 /** One OLTP point: a fresh system, the database on disk, mysqld and the sysbench clients, run to the end. */
 export function runOltp(seed: number, params: MachineParams, system: string, cfg: OltpConfig): OltpPointResult {
   const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
-  layOutFiles(bench.system, bench.sim.rng(LAYOUT_STREAM), cfg.fileGapMaxBytes)
+  layOutFiles(bench.system, bench.sim.rng(LAYOUT_STREAM), cfg.layout)
   preloadFile(bench.system, DATA_FILE, cfg.dbBytes)
   const run = oltp(cfg, (stream) => bench.sim.rng(stream))
   bench.system.spawnProcess(run.server, 'mysqld')

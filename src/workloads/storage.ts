@@ -27,14 +27,25 @@ export function preloadFile(system: System, path: string, bytes: number): void {
   storageKernel(system).vfs.preload(path, bytes)
 }
 
+/** Where a data set lies: its first file within `offsetMaxBytes` of the free space, then gaps up to `gapMaxBytes`. */
+export interface FileLayout {
+  offsetMaxBytes: number
+  gapMaxBytes: number
+}
+
 /**
- * Files on /storage start after a gap drawn uniformly from [0, maxGapBytes] (whole pages) from `rng`
- * instead of back to back: the layout of a data set on a filesystem that was not empty. It sets
- * the seek distance between files (the data file and the redo log, one web file and the next).
+ * Files on /storage start after a gap drawn from `rng` (whole pages, uniform) instead of back to
+ * back from sector 0: the first file anywhere in [0, offsetMaxBytes] (where the filesystem had room
+ * for the data set), each later one after [0, gapMaxBytes] of free space. The layout sets the seek
+ * distances: from the head's start to the data, between files (the data file and the redo log).
  */
-export function layOutFiles(system: System, rng: Rng, maxGapBytes: number): void {
+export function layOutFiles(system: System, rng: Rng, layout: FileLayout): void {
   const vfs = storageKernel(system).vfs
   const page = vfs.cache.pageBytes
-  const maxPages = Math.floor(maxGapBytes / page)
-  vfs.setFileGap(() => rng.int(0, maxPages) * page)
+  let first = true
+  vfs.setFileGap(() => {
+    const max = first ? layout.offsetMaxBytes : layout.gapMaxBytes
+    first = false
+    return rng.int(0, Math.floor(max / page)) * page
+  })
 }

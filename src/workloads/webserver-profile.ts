@@ -24,6 +24,7 @@ export const webProfileSchema = z.strictObject(
     measureMs: sourced(byMode(positive())),
     gatePollUs: sourced(positive()),
     clientStartSpreadUs: sourced(count()),
+    dataOffsetMaxKiB: sourced(count()),
     fileGapMaxKiB: sourced(count()),
   },
   {error: 'expected a workload object'},
@@ -76,6 +77,6 @@ export function webConfig(
     measureCycles: Math.max(ms(pick(w.measureMs.value, quick)), ROUNDS_MEASURED * round),
     gatePollCycles: ms(w.gatePollUs.value / 1000),
     clientStartSpreadCycles: ms(w.clientStartSpreadUs.value / 1000),
-    fileGapMaxBytes: w.fileGapMaxKiB.value * 1024,
+    layout: {offsetMaxBytes: w.dataOffsetMaxKiB.value * 1024, gapMaxBytes: w.fileGapMaxKiB.value * 1024},
   }
 }

@@ -22,7 +22,7 @@ import type {EngineStats} from '../sim/index.js'
 import {abClient, CLIENT_START_STREAM, OpRecorder, sendAll, serverAddr, startOffsets, StartGate} from './clients.js'
 import {buildBench, EXPERIMENT_FLEXSC, runBench, type Bench} from './common.js'
 import {STORAGE_DIR} from './micro.js'
-import {LAYOUT_STREAM, layOutFiles, preloadFile} from './storage.js'
+import {type FileLayout, LAYOUT_STREAM, layOutFiles, preloadFile} from './storage.js'
 
 export type FileIo = 'read' | 'sendfile'
 
@@ -48,8 +48,8 @@ export interface WebServerConfig {
   gatePollCycles: number
   /** Clients start within this long of the server being ready (uniform, stream 'client-start'). */
   clientStartSpreadCycles: number
-  /** Free space before each file of the web root, at most (uniform, stream 'disk-layout'). */
-  fileGapMaxBytes: number
+  /** Where the web root lies on the disk (stream 'disk-layout'). */
+  layout: FileLayout
 }
 
 export const WEB_DIR = `${STORAGE_DIR}/www`
@@ -284,7 +284,7 @@ export function runWebServer(
   shape: WebShape,
 ): WebPointResult {
   const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
-  layOutFiles(bench.system, bench.sim.rng(LAYOUT_STREAM), cfg.fileGapMaxBytes)
+  layOutFiles(bench.system, bench.sim.rng(LAYOUT_STREAM), cfg.layout)
   for (let i = 0; i < cfg.files; i++) preloadFile(bench.system, webFile(i), cfg.fileBytes)
   const offsets = startOffsets(bench.sim.rng(CLIENT_START_STREAM), cfg.clients, cfg.clientStartSpreadCycles)
   const run = shape.kind === 'threads' ? mtServer(cfg, shape.threads, offsets) : mpServer(cfg, shape.processes, offsets)
