@@ -19,7 +19,7 @@
  * for the chart of the dip and the recovery. The seed moves the crash instant (nominal + a jitter
  * of up to crashJitterUs, workloads/fault-recovery.json), the clients' connection times and the
  * disk's phase; the summary's windows follow the crash that happened. The timeline's points share
- * one simulation per (system, domain, seed) in each process.
+ * one simulation per (system, domain, run seed) in each process: the summary's (scenarioSeed).
  */
 import {z} from 'zod'
 import {dispatchPaths} from '../kernel/systems.js'
@@ -343,7 +343,7 @@ function runSummaryPoint(point: Point, system: SystemId, ctx: RunContext): Point
   const notes: string[] = []
   if (result.machineDown) {
     notes.push(
-      `the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`,
+      `the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs.toFixed(3)} ms with ${lost} calls in flight`,
     )
   } else if (!result.finished) notes.push(`a workload did not finish within ${endMs(t)} ms + grace`)
   return {
