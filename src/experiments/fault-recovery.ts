@@ -19,9 +19,11 @@
  * observation window after the restart time (a lower bound: it never recovered while watched).
  *
  * `fault-recovery-timeline` is the same runs as a time series (`param_t_ms`, one bucket per point)
- * for the chart of the dip and the recovery. The scenario is deterministic (the model draws no
- * random numbers and the workloads are closed loops), so the seed changes nothing and the timeline
- * points share one simulation per (system, domain) in each process.
+ * for the chart of the dip and the recovery. The seed moves the crash instant (nominal + a jitter
+ * of up to crashJitterUs, workloads/fault-recovery.json), the clients' connection times and the
+ * disk's phase; the summary's windows follow the crash that happened. The timeline's seed leaves
+ * out its bucket axis (seedAxes), so its points share one simulation per (system, domain, seed) in
+ * each process.
  */
 import {z} from 'zod'
 import {dispatchPaths} from '../kernel/systems.js'
@@ -29,6 +31,7 @@ import {cachedWorkload} from '../workloads/load.js'
 import {header, positiveInt, sourced, count} from '../workloads/schema.js'
 import {
   FAULT_DOMAINS,
+  crashInstant,
   runFaultScenario,
   type FaultDomain,
   type FaultScenario,
@@ -67,6 +70,8 @@ const schema = z.strictObject(
     clientThinkInstructions: sourced(count()),
     retryUs: sourced(positiveInt()),
     port: sourced(positiveInt()),
+    clientStartSpreadUs: sourced(count()),
+    crashJitterUs: sourced(count()),
   },
   {error: 'expected a workload object'},
 )
@@ -303,6 +308,8 @@ export const faultRecoveryTimeline: ExperimentDef = {
   get systems() {
     return faultSystems()
   },
+  // every bucket of one run has the run's seed: one simulation serves them all
+  seedAxes: ['domain', 'restart_ms'],
   clauses: TIMELINE_CLAUSES,
   metrics: [
     {
@@ -337,19 +344,23 @@ interface ScenarioRun {
   affectedServer: CallLedger
 }
 
-/** Per process: the timeline's points reuse the run of their (system, domain). */
+/** Per process: the timeline's points reuse the run of their (system, domain, seed). */
 const memo = new Map<string, ScenarioRun>()
 
 function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun {
   const domain = String(point.domain) as FaultDomain
-  const timing = {...(ctx.quick ? QUICK_TIMING : FULL_TIMING), restartMs: Number(point.restart_ms)}
-  const key = `${system}|${domain}|${point.file_threads ?? '-'}|${JSON.stringify(timing)}|${ctx.profile.hash}`
+  const nominal = {...(ctx.quick ? QUICK_TIMING : FULL_TIMING), restartMs: Number(point.restart_ms)}
+  const seed = ctx.seed
+  const key = `${system}|${domain}|${point.file_threads ?? '-'}|${JSON.stringify(nominal)}|${ctx.profile.hash}|${seed}`
   const hit = memo.get(key)
   if (hit) return hit
   const w = faultRecoveryWorkload()
   const params = ctx.profile.params
   const cps = params.clockHz
   const ms = (v: number) => Math.round((v * cps) / 1000)
+  // the crash that happens (nominal + the seed's jitter); the observation keeps its length after it
+  const crashAt = crashInstant(seed, ms(nominal.crashMs), ms(w.crashJitterUs.value / 1000))
+  const timing = {...nominal, crashMs: (crashAt * 1000) / cps}
   const s: FaultScenario = {
     shape: {
       fileThreads: point.file_threads === undefined ? w.fileThreads.value : Number(point.file_threads),
@@ -363,13 +374,14 @@ function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun 
       clientThinkInstructions: w.clientThinkInstructions.value,
       retryCycles: ms(w.retryUs.value / 1000),
       port: w.port.value,
+      clientStartSpreadCycles: ms(w.clientStartSpreadUs.value / 1000),
     },
     domain,
-    crashAtCycles: ms(timing.crashMs),
+    crashAtCycles: crashAt,
     restartDelayCycles: ms(timing.restartMs),
-    endCycles: ms(endMs(timing)),
+    endCycles: crashAt + ms(timing.restartMs + timing.afterMs),
   }
-  const result = runFaultScenario(ctx.seed, params, system, s)
+  const result = runFaultScenario(seed, params, system, s)
   const storage = domain === 'storage'
   const run: ScenarioRun = {
     timing,
@@ -400,7 +412,7 @@ function runSummaryPoint(point: Point, system: SystemId, ctx: RunContext): Point
   const notes: string[] = []
   if (result.machineDown) {
     notes.push(
-      `the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs} ms with ${lost} calls in flight`,
+      `the ${point.domain} crash is a kernel crash: the machine stopped at ${t.crashMs.toFixed(3)} ms with ${lost} calls in flight`,
     )
   } else if (!result.finished) notes.push(`a workload did not finish within ${endMs(t)} ms + grace`)
   return {

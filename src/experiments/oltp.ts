@@ -41,6 +41,9 @@ const schema = z.strictObject(
     warmupMs: sourced(byMode(positive())),
     measureMs: sourced(byMode(positive())),
     gatePollUs: sourced(positive()),
+    clientStartSpreadUs: sourced(count()),
+    dataOffsetMaxKiB: sourced(count()),
+    fileGapMaxKiB: sourced(count()),
   },
   {error: 'expected a workload object'},
 )
@@ -79,6 +82,8 @@ export function oltpConfig(
     warmupCycles: ms(pick(w.warmupMs.value, quick)),
     measureCycles: ms(pick(w.measureMs.value, quick)),
     gatePollCycles: ms(w.gatePollUs.value / 1000),
+    clientStartSpreadCycles: ms(w.clientStartSpreadUs.value / 1000),
+    layout: {offsetMaxBytes: w.dataOffsetMaxKiB.value * 1024, gapMaxBytes: w.fileGapMaxKiB.value * 1024},
   }
 }
 

@@ -96,12 +96,19 @@ function plan(def: ExperimentDef, options: RunOptions): Plan {
   const replicates = replicatesOf(def, options.replicates)
   const tasks: Task[] = []
   for (const point of points) {
+    const dice = seedPoint(def, point)
     for (let r = 0; r < replicates; r++) {
-      const seed = replicateSeed(options.seed, def.id, point, r)
+      const seed = replicateSeed(options.seed, def.id, dice, r)
       for (const system of systems) tasks.push({experimentId: def.id, point, system, seed})
     }
   }
   return {def, systems, points, replicates, tasks}
+}
+
+/** The part of a point its seed derives from (ExperimentDef.seedAxes). */
+export function seedPoint(def: ExperimentDef, point: Point): Point {
+  if (!def.seedAxes) return point
+  return Object.fromEntries(Object.entries(point).filter(([k]) => def.seedAxes!.includes(k)))
 }
 
 function runSerial(p: Plan, options: RunOptions, tick: () => void): PointResult[] {

@@ -4,9 +4,10 @@
  * worker into the socket; natively once from the user buffer.
  */
 import {z} from 'zod'
+import {CLIENT_START_STREAM, startOffsets} from '../workloads/clients.js'
 import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
 import {cachedWorkload} from '../workloads/load.js'
-import {byMode, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
+import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {ttcp} from '../workloads/ttcp.js'
 import {overheadWithin, paysVsNative} from './claims.js'
 import {powersOf} from './points.js'
@@ -18,6 +19,7 @@ const schema = z.strictObject(
     port: sourced(positiveInt()),
     totalBytes: sourced(byMode(positiveInt())),
     gatePollUs: sourced(positive()),
+    startSpreadUs: sourced(count()),
   },
   {error: 'expected a workload object'},
 )
@@ -77,13 +79,15 @@ export const ttcpExperiment: ExperimentDef = {
 function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
   const w = ttcpWorkload()
   const params = ctx.profile.params
+  const us = (v: number) => Math.round(v * 1e-6 * params.clockHz)
+  const bench = buildBench(ctx.seed, params, system, {clientHosts: 1, flexsc: EXPERIMENT_FLEXSC})
   const run = ttcp({
     port: w.port.value,
     bufferBytes: Number(point.buffer_bytes),
     totalBytes: pick(w.totalBytes.value, ctx.quick),
-    gatePollCycles: Math.round(w.gatePollUs.value * 1e-6 * params.clockHz),
+    gatePollCycles: us(w.gatePollUs.value),
+    startDelayCycles: startOffsets(bench.sim.rng(CLIENT_START_STREAM), 1, us(w.startSpreadUs.value))[0],
   })
-  const bench = buildBench(ctx.seed, params, system, {clientHosts: 1, flexsc: EXPERIMENT_FLEXSC})
   bench.system.clients.spawn(0, run.receiver, 'ttcp-r')
   bench.system.spawnProcess(run.transmitter, 'ttcp-t')
   const engine = runBench(bench, run.finished)

@@ -88,6 +88,11 @@ export interface ExperimentDef {
    * have zero width. Absent: the experiment is random and every point runs under each replicate seed.
    */
   deterministic?: string
+  /**
+   * The axes a point's seed derives from (default: all). An axis left out does not change the dice:
+   * points that differ only along it share their seeds, e.g. the time buckets of one run.
+   */
+  seedAxes?: readonly string[]
   /** What PointResult.samples counts (e.g. 'transactions'); absent: the experiment reports no count. */
   counts?: string
   axes: readonly AxisDef[]

@@ -1,7 +1,9 @@
 /**
  * A 7200 RPM disk with a request queue. Service = controller overhead + seek (by distance: track to
  * track .. full stroke, the average at 1/3 stroke) + rotational latency (from the platter's angular
- * position at the end of the seek: deterministic, no random draw) + transfer. A request that starts
+ * position at the end of the seek) + transfer. The platter's angle at t=0 is not zero: a real disk has
+ * been spinning since power-on, so its phase against the run's clock is arbitrary; the workload layer
+ * draws it from the 'disk-phase' stream (setRotationalPhase), else it is 0. A request that starts
  * where the previous one ended skips seek and rotation (the head is there; read-ahead/write cache).
  * Queue discipline: FIFO or C-LOOK (ascending sweep, jump back to the lowest pending sector).
  */
@@ -44,10 +46,10 @@ export function seekTime(params: MachineParams, distance: number): Cycles {
 }
 
 /** Wait at time `at` until `sector` comes under the head. */
-export function rotationalLatency(params: MachineParams, at: number, sector: number): Cycles {
+export function rotationalLatency(params: MachineParams, at: number, sector: number, phase = 0): Cycles {
   const rot = params.disk.rotation
   const spt = diskGeometry(params).sectorsPerTrack
-  const head = (at % rot) / rot
+  const head = ((at + phase) % rot) / rot
   const target = (sector % spt) / spt
   return Math.round(((((target - head) % 1) + 1) % 1) * rot)
 }
@@ -71,6 +73,8 @@ export class Disk {
   private busy = false
   /** Sector after the last one transferred (where the head is). */
   private nextSector = 0
+  /** Cycles of rotation already done at t=0 (the sector under the head at t=0 is phase/rotation of a track). */
+  private phase = 0
   served = 0
   busyCycles = 0
   totalLatency = 0
@@ -80,6 +84,20 @@ export class Disk {
     readonly params: MachineParams,
     readonly schedule: DiskSchedule = 'clook',
   ) {}
+
+  /** The platter's angular position at t=0, as cycles into a revolution: 0 <= phase < rotation. */
+  setRotationalPhase(phase: number): void {
+    if (!Number.isSafeInteger(phase) || phase < 0 || phase >= this.params.disk.rotation) {
+      throw new InvariantError(
+        `disk rotational phase ${phase}: expected an integer in [0, ${this.params.disk.rotation})`,
+      )
+    }
+    this.phase = phase
+  }
+
+  get rotationalPhase(): number {
+    return this.phase
+  }
 
   get queueLength(): number {
     return this.queue.length + (this.busy ? 1 : 0)
@@ -107,7 +125,7 @@ export class Disk {
       this.params,
       Math.abs(trackOf(this.params, req.sector) - trackOf(this.params, this.nextSector)),
     )
-    const rot = rotationalLatency(this.params, start + d.controllerOverhead + seek, req.sector)
+    const rot = rotationalLatency(this.params, start + d.controllerOverhead + seek, req.sector, this.phase)
     return d.controllerOverhead + seek + rot + transferTime(this.params, req.bytes)
   }
 

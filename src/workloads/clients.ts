@@ -6,7 +6,25 @@
  */
 import type {SyscallInterface} from '../kernel/syscalls/interface.js'
 import type {Gen, Program, SockAddr} from '../kernel/types.js'
+import type {Rng} from '../sim/rng.js'
 import {quantile} from '../sim/stats.js'
+
+/** The stream of the clients' start offsets (one draw per client, in client order). */
+export const CLIENT_START_STREAM = 'client-start'
+
+/**
+ * When each of `n` clients starts its first connection after the server is ready: uniform in
+ * [0, spreadCycles], one draw per client from `rng` in client order. ab and sysbench have no think
+ * time (closed loops); what varies run to run is how their connections come up at the start (ab's
+ * event loop opens them one after another, sysbench creates its threads one by one), so the
+ * clients' phases against each other and against the server are not all zero.
+ */
+export function startOffsets(rng: Rng, n: number, spreadCycles: number): number[] {
+  if (!Number.isSafeInteger(spreadCycles) || spreadCycles < 0) {
+    throw new RangeError(`startOffsets: spread ${spreadCycles}: expected integer cycles >= 0`)
+  }
+  return Array.from({length: n}, () => rng.int(0, spreadCycles))
+}
 
 /** The measurement window: operations completing in [fromCycles, toCycles) count. */
 export interface MeasureWindow {
@@ -116,6 +134,8 @@ export interface AbClientConfig {
   thinkInstructions: number
   gate: StartGate
   gatePollCycles: number
+  /** Wait after the gate opens before the first connection (see startOffsets). */
+  startDelayCycles?: number
   /** Called when the client stops (here rather than in a wrapping program: one generator less per event). */
   onDone?: () => void
 }
@@ -127,6 +147,7 @@ export interface AbClientConfig {
 export function abClient(cfg: AbClientConfig, rec: OpRecorder): Program {
   return function* (sys) {
     yield* cfg.gate.wait(sys, cfg.gatePollCycles)
+    if (cfg.startDelayCycles) yield* sys.sleep(cfg.startDelayCycles)
     while (sys.now() < cfg.gate.endCycles) {
       const t0 = sys.now()
       const fd = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret

@@ -3,6 +3,7 @@
  * run that ends with the model's invariants checked, and the counters experiments turn into
  * metrics (calls issued by name, VirtuOS event channels). Nothing here knows about experiments.
  */
+import {z} from 'zod'
 import {InvariantError} from '../errors.js'
 import {flexscOf, type FlexscParams} from '../kernel/flexsc/index.js'
 import {virtuosOf, type VirtuosParams} from '../kernel/virtuos/index.js'
@@ -11,6 +12,12 @@ import type {KernelParams} from '../kernel/params.js'
 import {Machine} from '../machine/machine.js'
 import type {MachineParams} from '../machine/params.js'
 import {type EngineStats, Simulation} from '../sim/index.js'
+import {cachedWorkload} from './load.js'
+import {header, positiveInt, sourced} from './schema.js'
+
+const timersSchema = z.strictObject({...header, tickHz: sourced(positiveInt())}, {error: 'expected a workload object'})
+/** workloads/kernel-timers.json (the kernels' timer tick), read once per process. */
+export const kernelTimers: () => z.infer<typeof timersSchema> = cachedWorkload('kernel-timers', timersSchema)
 
 export interface Bench {
   sim: Simulation
@@ -29,10 +36,17 @@ export interface BenchOptions {
   clientHosts?: number
 }
 
-/** A fresh simulated system of design `system` on the profile's machine, seeded with `seed`. */
+/** The stream of the disk platter's angle at t=0 (one draw per run). */
+export const DISK_PHASE_STREAM = 'disk-phase'
+
+/**
+ * A fresh simulated system of design `system` on the profile's machine, seeded with `seed`. The
+ * disk has been spinning before the run: its angle at t=0 is uniform over one revolution.
+ */
 export function buildBench(seed: number, params: MachineParams, system: string, opts: BenchOptions = {}): Bench {
   const sim = new Simulation({seed, cyclesPerSecond: params.clockHz})
   const machine = new Machine(sim, params)
+  machine.disk.setRotationalPhase(sim.rng(DISK_PHASE_STREAM).int(0, Math.ceil(params.disk.rotation) - 1))
   const built = buildSystem(sim, machine, params, {
     system,
     clientHosts: opts.clientHosts ?? 0,
@@ -40,7 +54,21 @@ export function buildBench(seed: number, params: MachineParams, system: string, 
     ...(opts.virtuos ? {virtuos: opts.virtuos} : {}),
     ...(opts.flexsc ? {flexsc: opts.flexsc} : {}),
   })
+  setTimerTicks(sim, built, params)
   return {sim, machine, system: built, params}
+}
+
+/** The stream of one kernel's tick phase: `net-tick-phase:<domain>` or `net-tick-phase:client<i>`. */
+export const tickPhaseStream = (kernel: string) => `net-tick-phase:${kernel}`
+
+/** Every kernel (server domains, client hosts) ticks at tickHz, at its own phase from its own stream. */
+function setTimerTicks(sim: Simulation, system: System, params: MachineParams): void {
+  const tick = Math.max(1, Math.round(params.clockHz / kernelTimers().tickHz.value))
+  const kernels = [
+    ...system.kernels.map((k) => ({name: k.domain, k})),
+    ...system.clients.hosts.map((h, i) => ({name: `client${i}`, k: h.kernel})),
+  ]
+  for (const {name, k} of kernels) k.net.setTimerTick(tick, sim.rng(tickPhaseStream(name)).int(0, tick - 1))
 }
 
 /**

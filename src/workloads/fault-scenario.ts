@@ -5,11 +5,17 @@
  * backend (VirtuOS does). A design without them (native) has one kernel: a crash of its storage or
  * network stack is a kernel crash, so the scenario stops the whole machine at the crash time and
  * whatever was in flight is never answered.
+ *
+ * Randomness: the clients connect at offsets from the 'client-start' stream, and the crash instant
+ * is the nominal time plus a jitter from the 'fault-crash-time' stream (crashInstant): where the
+ * crash lands in the workloads' request cycles (mid-request, between requests) varies with the seed.
  */
 import {InvariantError} from '../errors.js'
 import type {System} from '../kernel/systems.js'
 import type {MachineParams} from '../machine/params.js'
 import type {EngineStats} from '../sim/index.js'
+import {createRng} from '../sim/rng.js'
+import {CLIENT_START_STREAM, startOffsets} from './clients.js'
 import {buildBench} from './common.js'
 import {fileServer, requestService, type CallLedger} from './faults.js'
 
@@ -29,6 +35,8 @@ export interface FaultWorkloadShape {
   clientThinkInstructions: number
   retryCycles: number
   port: number
+  /** The network clients connect within this long of the server first listening (uniform). */
+  clientStartSpreadCycles: number
 }
 
 export interface FaultScenario {
@@ -54,6 +62,22 @@ export interface FaultScenarioResult {
 type CrashFn = (domain: FaultDomain, atCycles: number, restartDelayCycles: number) => void
 
 /** The backend's crashDomain, if the design has service domains that can crash on their own. */
+/** The stream of the crash jitter (one draw per scenario). */
+export const CRASH_STREAM = 'fault-crash-time'
+
+/**
+ * When the crash happens: `nominalCycles` plus a jitter uniform in [0, jitterCycles], drawn from the
+ * run seed's 'fault-crash-time' stream (the same draw as `sim.rng(CRASH_STREAM)` of that run, so a
+ * caller can place its windows before building the simulation). Only later, never earlier: the
+ * pre-crash window stays free of the crash.
+ */
+export function crashInstant(seed: number, nominalCycles: number, jitterCycles: number): number {
+  if (!Number.isSafeInteger(jitterCycles) || jitterCycles < 0) {
+    throw new RangeError(`crashInstant: jitter ${jitterCycles}: expected integer cycles >= 0`)
+  }
+  return nominalCycles + createRng(seed, CRASH_STREAM).int(0, jitterCycles)
+}
+
 export function domainCrasher(system: System): CrashFn | null {
   const b = system.backend as {crashDomain?: unknown}
   return typeof b.crashDomain === 'function' ? (b.crashDomain as CrashFn).bind(b) : null
@@ -97,7 +121,8 @@ export function runFaultScenario(
   const system = bench.system
   system.spawnProcess(files.program, 'file-server')
   system.spawnProcess(net.server, 'net-server')
-  for (let i = 0; i < w.netClients; i++) system.clients.spawn(0, net.client(i), `client-${i}`)
+  const offsets = startOffsets(bench.sim.rng(CLIENT_START_STREAM), w.netClients, w.clientStartSpreadCycles)
+  for (let i = 0; i < w.netClients; i++) system.clients.spawn(0, net.client(i, offsets[i]), `client-${i}`)
 
   const crash = domainCrasher(system)
   const machineDown = SINGLE_KERNEL.has(systemName)

@@ -156,7 +156,8 @@ export interface RequestServiceConfig {
 
 export interface RequestServiceRun {
   server: Program
-  client: (index: number) => Program
+  /** Client `index`, connecting `startDelayCycles` after the server first listens. */
+  client: (index: number, startDelayCycles?: number) => Program
   /** Calls of the server process (the system under test). */
   ledger: CallLedger
   /** Calls of the clients (their own kernels across the link); operations count here. */
@@ -191,7 +192,7 @@ export function requestService(cfg: RequestServiceConfig): RequestServiceRun {
   }
   return {
     server: serviceServer(svc),
-    client: () => serviceClient(svc),
+    client: (_index, startDelayCycles = 0) => serviceClient(svc, startDelayCycles),
     ledger: svc.ledger,
     clientLedger: svc.clientLedger,
     finished: () => svc.serverDone && svc.clientsDone === cfg.clients,
@@ -272,11 +273,12 @@ function* serviceConnect(svc: Service, sys: SyscallInterface): Gen<number> {
 }
 
 /** A client: request after request on one connection, reconnecting after a pause when it fails. */
-function serviceClient(svc: Service): Program {
+function serviceClient(svc: Service, startDelayCycles: number): Program {
   const {cfg, clientLedger} = svc
   return function* (sys) {
     let fd = -1
     while (!svc.listening && sys.now() < cfg.endCycles) yield* sys.sleep(cfg.retryCycles)
+    if (startDelayCycles > 0) yield* sys.sleep(startDelayCycles)
     while (sys.now() < cfg.endCycles) {
       if (fd < 0) {
         fd = yield* serviceConnect(svc, sys)

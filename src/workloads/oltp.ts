@@ -26,10 +26,10 @@ import type {SyscallInterface} from '../kernel/syscalls/interface.js'
 import {O, type Gen, type Program} from '../kernel/types.js'
 import type {MachineParams} from '../machine/params.js'
 import type {EngineStats, Rng} from '../sim/index.js'
-import {OpRecorder, readExactly, sendAll, serverAddr, StartGate} from './clients.js'
+import {CLIENT_START_STREAM, OpRecorder, readExactly, sendAll, serverAddr, startOffsets, StartGate} from './clients.js'
 import {buildBench, EXPERIMENT_FLEXSC, runBench, type Bench} from './common.js'
 import {STORAGE_DIR} from './micro.js'
-import {preloadFile} from './storage.js'
+import {type FileLayout, LAYOUT_STREAM, layOutFiles, preloadFile} from './storage.js'
 
 export const DATA_FILE = `${STORAGE_DIR}/mysql/ibdata1`
 export const LOG_FILE = `${STORAGE_DIR}/mysql/ib_logfile0`
@@ -92,7 +92,14 @@ export interface OltpConfig {
   warmupCycles: number
   measureCycles: number
   gatePollCycles: number
+  /** sysbench threads connect within this long of the server being ready (uniform, stream 'client-start'). */
+  clientStartSpreadCycles: number
+  /** Where the InnoDB files lie on the disk (stream 'disk-layout'): the data file, then the redo log. */
+  layout: FileLayout
 }
+
+/** The stream of the InnoDB master thread's phase (page cleaner and log flush against the clients). */
+export const MASTER_PHASE_STREAM = 'innodb-master-phase'
 
 /** InnoDB-style mutex: spin, then sleep on a futex word; state lives in the process (shared by its threads). */
 export class InnoMutex {
@@ -189,9 +196,10 @@ export function oltp(cfg: OltpConfig, rng: (stream: string) => Rng): OltpRun {
   let serverDone = false
   let clientsDone = 0
   const server = mysqld(db, gate, rng, () => (serverDone = true))
+  const offsets = startOffsets(rng(CLIENT_START_STREAM), cfg.threads, cfg.clientStartSpreadCycles)
   const clients = Array.from({length: cfg.threads}, (_, i) => ({
     host: i % cfg.clientHosts,
-    program: sysbenchClient(cfg, gate, rec, () => clientsDone++),
+    program: sysbenchClient(cfg, gate, rec, offsets[i], () => clientsDone++),
     name: `sysbench-${i}`,
   }))
   return {server, clients, rec, mutexes, stats: db.stats, finished: () => serverDone && clientsDone === cfg.threads}
@@ -260,13 +268,20 @@ function connection(db: Db, conn: number, index: number, rng: (stream: string) =
   }
 }
 
-/** Page cleaner + once-a-second log flush (innodb_flush_log_at_trx_commit=2 semantics). */
-function master(db: Db): Program {
+/**
+ * Page cleaner + once-a-second log flush (innodb_flush_log_at_trx_commit=2 semantics). mysqld has
+ * been up for a while when sysbench starts, so both periods start at a phase drawn from `phase`
+ * (uniform over one period), not in step with the clients.
+ */
+function master(db: Db, phase: Rng): Program {
   const {cfg, files, stats} = db
   return function* (sys) {
-    let lastLogFlush = sys.now()
+    const cleanerPhase = phase.int(0, Math.max(0, cfg.cleanerIntervalCycles - 1))
+    let lastLogFlush = sys.now() - phase.int(0, Math.max(0, cfg.logFlushIntervalCycles - 1))
+    let first = true
     while (!db.stopMaster) {
-      yield* sys.sleep(cfg.cleanerIntervalCycles)
+      yield* sys.sleep(first ? cfg.cleanerIntervalCycles - cleanerPhase : cfg.cleanerIntervalCycles)
+      first = false
       const pages = [...db.dirty].sort((a, b) => a - b)
       db.dirty.clear()
       for (const p of pages) must('page pwrite', (yield* sys.pwrite(files.data, cfg.pageBytes, p * cfg.pageBytes)).ret)
@@ -290,7 +305,7 @@ function mysqld(db: Db, gate: StartGate, rng: (stream: string) => Rng, done: () 
     const ls = must('socket', (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret)
     must('bind', (yield* sys.bind(ls, {family: 'AF_INET', port: cfg.port})).ret)
     must('listen', (yield* sys.listen(ls, Math.max(128, cfg.threads))).ret)
-    const masterTid = yield* sys.spawnThread(master(db), 'innodb-master')
+    const masterTid = yield* sys.spawnThread(master(db, rng(MASTER_PHASE_STREAM)), 'innodb-master')
     gate.openAt(sys.now())
     const tids: number[] = []
     for (let i = 0; i < cfg.threads; i++) {
@@ -308,9 +323,16 @@ function mysqld(db: Db, gate: StartGate, rng: (stream: string) => Rng, done: () 
 }
 
 /** A sysbench client thread: one persistent connection, the whole mix per transaction until the gate's end. */
-function sysbenchClient(cfg: OltpConfig, gate: StartGate, rec: OpRecorder, done: () => void): Program {
+function sysbenchClient(
+  cfg: OltpConfig,
+  gate: StartGate,
+  rec: OpRecorder,
+  startDelayCycles: number,
+  done: () => void,
+): Program {
   return function* (sys) {
     yield* gate.wait(sys, cfg.gatePollCycles)
+    if (startDelayCycles > 0) yield* sys.sleep(startDelayCycles)
     const fd = must('client socket', (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret)
     must('client connect', (yield* sys.connect(fd, serverAddr(cfg.port))).ret)
     while (sys.now() < gate.endCycles) {
@@ -337,6 +359,7 @@ export interface OltpPointResult {
 /** One OLTP point: a fresh system, the database on disk, mysqld and the sysbench clients, run to the end. */
 export function runOltp(seed: number, params: MachineParams, system: string, cfg: OltpConfig): OltpPointResult {
   const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
+  layOutFiles(bench.system, bench.sim.rng(LAYOUT_STREAM), cfg.layout)
   preloadFile(bench.system, DATA_FILE, cfg.dbBytes)
   const run = oltp(cfg, (stream) => bench.sim.rng(stream))
   bench.system.spawnProcess(run.server, 'mysqld')

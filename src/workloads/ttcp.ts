@@ -2,7 +2,9 @@
  * TTCP: bulk TCP transfer from the machine under test to a client host. The transmitter (on the
  * server) connects to the receiver (on client host 0) and writes `totalBytes` in `bufferBytes`
  * writes, then closes; the receiver reads with the same buffer size until EOF. Throughput is the
- * receiver's: bytes over the time from the accepted connection to the last byte (ttcp -r).
+ * receiver's: bytes over the time from the accepted connection to the last byte (ttcp -r). The
+ * transmitter is started by hand (or a script) after the receiver: it connects `startDelayCycles`
+ * after the receiver listens (drawn by the caller from the 'client-start' stream).
  */
 import type {Program} from '../kernel/types.js'
 import {StartGate} from './clients.js'
@@ -12,6 +14,8 @@ export interface TtcpConfig {
   bufferBytes: number
   totalBytes: number
   gatePollCycles: number
+  /** The transmitter connects this long after the receiver is listening. */
+  startDelayCycles?: number
 }
 
 export interface TtcpRun {
@@ -29,6 +33,7 @@ export function ttcp(cfg: TtcpConfig): TtcpRun {
 
   const transmitter: Program = function* (sys) {
     yield* gate.wait(sys, cfg.gatePollCycles)
+    if (cfg.startDelayCycles) yield* sys.sleep(cfg.startDelayCycles)
     const fd = (yield* sys.socket('AF_INET', 'SOCK_STREAM')).ret
     const c = (yield* sys.connect(fd, {family: 'AF_INET', host: 'client0', port: cfg.port})).ret
     if (fd < 0 || c < 0) throw new Error(`ttcp -t: connect failed (${c})`)

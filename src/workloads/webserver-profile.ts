@@ -23,6 +23,9 @@ export const webProfileSchema = z.strictObject(
     warmupMs: sourced(byMode(positive())),
     measureMs: sourced(byMode(positive())),
     gatePollUs: sourced(positive()),
+    clientStartSpreadUs: sourced(count()),
+    dataOffsetMaxKiB: sourced(count()),
+    fileGapMaxKiB: sourced(count()),
   },
   {error: 'expected a workload object'},
 )
@@ -73,5 +76,7 @@ export function webConfig(
     warmupCycles: Math.max(ms(pick(w.warmupMs.value, quick)), round),
     measureCycles: Math.max(ms(pick(w.measureMs.value, quick)), ROUNDS_MEASURED * round),
     gatePollCycles: ms(w.gatePollUs.value / 1000),
+    clientStartSpreadCycles: ms(w.clientStartSpreadUs.value / 1000),
+    layout: {offsetMaxBytes: w.dataOffsetMaxKiB.value * 1024, gapMaxBytes: w.fileGapMaxKiB.value * 1024},
   }
 }

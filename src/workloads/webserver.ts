@@ -19,10 +19,10 @@ import {O, type Gen, type Program} from '../kernel/types.js'
 import {InvariantError} from '../errors.js'
 import type {MachineParams} from '../machine/params.js'
 import type {EngineStats} from '../sim/index.js'
-import {abClient, OpRecorder, sendAll, serverAddr, StartGate} from './clients.js'
+import {abClient, CLIENT_START_STREAM, OpRecorder, sendAll, serverAddr, startOffsets, StartGate} from './clients.js'
 import {buildBench, EXPERIMENT_FLEXSC, runBench, type Bench} from './common.js'
 import {STORAGE_DIR} from './micro.js'
-import {preloadFile} from './storage.js'
+import {type FileLayout, LAYOUT_STREAM, layOutFiles, preloadFile} from './storage.js'
 
 export type FileIo = 'read' | 'sendfile'
 
@@ -46,6 +46,10 @@ export interface WebServerConfig {
   warmupCycles: number
   measureCycles: number
   gatePollCycles: number
+  /** Clients start within this long of the server being ready (uniform, stream 'client-start'). */
+  clientStartSpreadCycles: number
+  /** Where the web root lies on the disk (stream 'disk-layout'). */
+  layout: FileLayout
 }
 
 export const WEB_DIR = `${STORAGE_DIR}/www`
@@ -179,7 +183,7 @@ function stopper(s: Shared, workers: number): Program {
   }
 }
 
-function clientPrograms(s: Shared, rec: OpRecorder): WebRun['clients'] {
+function clientPrograms(s: Shared, rec: OpRecorder, offsets: readonly number[]): WebRun['clients'] {
   const {cfg} = s
   const out: WebRun['clients'] = []
   for (let i = 0; i < cfg.clients; i++) {
@@ -191,6 +195,7 @@ function clientPrograms(s: Shared, rec: OpRecorder): WebRun['clients'] {
         thinkInstructions: cfg.clientThinkInstructions,
         gate: s.gate,
         gatePollCycles: cfg.gatePollCycles,
+        startDelayCycles: offsets[i] ?? 0,
         onDone: () => s.clientsDone++,
       },
       rec,
@@ -201,7 +206,11 @@ function clientPrograms(s: Shared, rec: OpRecorder): WebRun['clients'] {
 }
 
 /** Multithreaded server: one process, `threads` workers blocking in accept. */
-export function mtServer(cfg: WebServerConfig, threads: number): WebRun & {server: Program} {
+export function mtServer(
+  cfg: WebServerConfig,
+  threads: number,
+  offsets: readonly number[] = [],
+): WebRun & {server: Program} {
   const s: Shared = {
     cfg,
     gate: new StartGate(cfg.warmupCycles, cfg.measureCycles),
@@ -221,12 +230,16 @@ export function mtServer(cfg: WebServerConfig, threads: number): WebRun & {serve
     yield* sys.close(LISTEN_FD.get(s)!)
     serverDone = true
   }
-  const clients = [...clientPrograms(s, rec), {host: 0, program: stopper(s, threads), name: 'stopper'}]
+  const clients = [...clientPrograms(s, rec, offsets), {host: 0, program: stopper(s, threads), name: 'stopper'}]
   return {server, clients, rec, finished: () => serverDone && s.clientsDone === cfg.clients}
 }
 
 /** Prefork server: the parent listens, forks `processes` single-threaded workers, waits for them. */
-export function mpServer(cfg: WebServerConfig, processes: number): WebRun & {server: Program} {
+export function mpServer(
+  cfg: WebServerConfig,
+  processes: number,
+  offsets: readonly number[] = [],
+): WebRun & {server: Program} {
   const s: Shared = {
     cfg,
     gate: new StartGate(cfg.warmupCycles, cfg.measureCycles),
@@ -250,7 +263,7 @@ export function mpServer(cfg: WebServerConfig, processes: number): WebRun & {ser
     yield* sys.close(LISTEN_FD.get(s)!)
     serverDone = true
   }
-  const clients = [...clientPrograms(s, rec), {host: 0, program: stopper(s, processes), name: 'stopper'}]
+  const clients = [...clientPrograms(s, rec, offsets), {host: 0, program: stopper(s, processes), name: 'stopper'}]
   return {server, clients, rec, finished: () => serverDone && s.clientsDone === cfg.clients}
 }
 
@@ -271,8 +284,10 @@ export function runWebServer(
   shape: WebShape,
 ): WebPointResult {
   const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
+  layOutFiles(bench.system, bench.sim.rng(LAYOUT_STREAM), cfg.layout)
   for (let i = 0; i < cfg.files; i++) preloadFile(bench.system, webFile(i), cfg.fileBytes)
-  const run = shape.kind === 'threads' ? mtServer(cfg, shape.threads) : mpServer(cfg, shape.processes)
+  const offsets = startOffsets(bench.sim.rng(CLIENT_START_STREAM), cfg.clients, cfg.clientStartSpreadCycles)
+  const run = shape.kind === 'threads' ? mtServer(cfg, shape.threads, offsets) : mpServer(cfg, shape.processes, offsets)
   bench.system.spawnProcess(run.server, shape.kind === 'threads' ? 'httpd-mt' : 'httpd-prefork')
   for (const c of run.clients) bench.system.clients.spawn(c.host, c.program, c.name)
   const engine = runBench(bench, run.finished)

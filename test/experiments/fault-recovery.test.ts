@@ -317,3 +317,16 @@ describe('fault-recovery-timeline model', () => {
     )
   })
 })
+
+describe('fault-recovery-timeline: one simulation per (system, domain, seed)', () => {
+  it('points of one seed share a run (only the first bucket carries the engine work); another seed runs anew', () => {
+    const run = (seed: number, t_ms: number) =>
+      faultRecoveryTimeline.run({...point('network'), t_ms}, 'virtuos', {...ctx, seed})
+    const first = run(1, 0)
+    expect(first.engine.events).toBeGreaterThan(0)
+    expect(run(1, QUICK_TIMING.bucketMs).engine.events).toBe(0) // the same simulation, cached
+    const other = run(2, 0)
+    expect(other.engine.events).toBeGreaterThan(0) // not the seed-1 run from the cache
+    expect(other.engine.simulatedCycles).not.toBe(first.engine.simulatedCycles) // its crash came at another instant
+  })
+})

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../src/errors.js'
 import {pointSeed} from '../../src/experiments/points.js'
 import {runExperiments} from '../../src/experiments/runner.js'
+import type {Point, RunContext, SystemId} from '../../src/experiments/types.js'
 import {arith, fakeProfile} from './fixtures.js'
 
 const opts = {seed: 5, quick: true, profile: fakeProfile, jobs: 1}
@@ -41,5 +42,43 @@ describe('runExperiments (in-process)', () => {
     const [run] = await runExperiments([arith], opts)
     expect(run.notes).toEqual(['[threads=n:1|kind=s:a] virtuos: fast', '[threads=n:3|kind=s:a] virtuos: fast'])
     expect(run.engine.points).toBe(4)
+  })
+})
+
+describe('seedAxes and replicates', () => {
+  /** Records the seed each task ran under. */
+  const seen: {point: string; seed: number}[] = []
+  const recorder = {
+    ...arith,
+    run(point: Point, system: SystemId, ctx: RunContext) {
+      if (system === 'native') seen.push({point: JSON.stringify(point), seed: ctx.seed})
+      return arith.run(point, system, ctx)
+    },
+  }
+  it('gives points that differ only along an axis left out of seedAxes the same seeds', async () => {
+    seen.length = 0
+    await runExperiments([{...recorder, seedAxes: ['kind']}], {seed: 1, quick: true, profile: fakeProfile, jobs: 1})
+    expect(new Set(seen.map((s) => s.seed)).size).toBe(1) // threads 1 and 3, same kind
+    seen.length = 0
+    await runExperiments([recorder], {seed: 1, quick: true, profile: fakeProfile, jobs: 1})
+    expect(new Set(seen.map((s) => s.seed)).size).toBe(2)
+  })
+  it('runs each point under R replicate seeds, a deterministic experiment once', async () => {
+    seen.length = 0
+    const [run] = await runExperiments([recorder], {seed: 1, quick: true, profile: fakeProfile, jobs: 1, replicates: 3})
+    expect(seen).toHaveLength(2 * 3)
+    expect(new Set(seen.map((s) => s.seed)).size).toBe(6)
+    expect(run.replicates).toBe(3)
+    expect(run.rows.every((r) => r.replicates === 3)).toBe(true)
+    seen.length = 0
+    const [det] = await runExperiments([{...recorder, deterministic: 'no dice'}], {
+      seed: 1,
+      quick: true,
+      profile: fakeProfile,
+      jobs: 1,
+      replicates: 3,
+    })
+    expect(seen).toHaveLength(2)
+    expect(det.rows.every((r) => r.replicates === 1)).toBe(true)
   })
 })

@@ -87,3 +87,31 @@ describe('disk queue', () => {
     expect(batch('clook').makespan).toBeLessThan(batch('fifo').makespan)
   })
 })
+
+describe('rotational phase (the platter angle at t=0)', () => {
+  const far = Math.floor(totalSectors / 2)
+  test('a disk at phase f serves a request at time t as a disk at phase 0 does at time t + f', () => {
+    const phase = Math.round(d.rotation * 0.37)
+    for (const at of [0, 123_457, Math.round(d.rotation * 2.5)]) {
+      const shifted = new Disk(new TestHost(), p)
+      shifted.setRotationalPhase(phase)
+      expect(shifted.serviceTime({sector: far, bytes: 4096, write: false}, at)).toBe(
+        new Disk(new TestHost(), p).serviceTime({sector: far, bytes: 4096, write: false}, at + phase),
+      )
+    }
+  })
+
+  test('two phases give two rotational latencies for the same request at the same time', () => {
+    const a = new Disk(new TestHost(), p)
+    const b = new Disk(new TestHost(), p)
+    b.setRotationalPhase(Math.round(d.rotation / 3))
+    const req = {sector: far, bytes: 4096, write: false}
+    expect(a.serviceTime(req, 0)).not.toBe(b.serviceTime(req, 0))
+    expect(b.rotationalPhase).toBe(Math.round(d.rotation / 3))
+  })
+
+  test('rejects a phase outside one revolution or not an integer', () => {
+    const disk = new Disk(new TestHost(), p)
+    for (const bad of [-1, Math.ceil(d.rotation), 1.5]) expect(() => disk.setRotationalPhase(bad)).toThrow(/phase/)
+  })
+})

@@ -40,6 +40,9 @@ export class NetStack {
   readonly delayedAckCycles: number
   private nextPort = 32768
   private egress: WireEgress | null = null
+  /** The kernel's timer tick (a jiffy, cycles) and the time of one tick: ticks fall at phase + k * tick. */
+  private tick = 1
+  private tickPhase = 0
 
   constructor(
     readonly kernel: Kernel,
@@ -96,8 +99,32 @@ export class NetStack {
     return this.kernel.sched.steal(this.irqCore, cycles)
   }
 
+  /**
+   * Timers fire on the kernel's ticks (Linux's timer wheel: expires = jiffies + delay in jiffies, run
+   * from the tick's softirq), so a timer set between ticks fires up to one tick early against its
+   * nominal delay. `phaseCycles` places the ticks against the run's clock: a kernel has been up
+   * long before the run, its ticks are not aligned to t=0. tickCycles 1 (the default): exact delays.
+   */
+  setTimerTick(tickCycles: number, phaseCycles: number): void {
+    if (!Number.isSafeInteger(tickCycles) || tickCycles < 1)
+      throw new Error(`net: timer tick ${tickCycles}: expected cycles >= 1`)
+    if (!Number.isSafeInteger(phaseCycles) || phaseCycles < 0 || phaseCycles >= tickCycles) {
+      throw new Error(`net: timer tick phase ${phaseCycles}: expected an integer in [0, ${tickCycles})`)
+    }
+    this.tick = tickCycles
+    this.tickPhase = phaseCycles
+  }
+
+  /** When a timer of `delay` cycles set now fires: `delay` rounded up to whole ticks from the last tick. */
+  timerExpiry(delay: number): number {
+    const now = this.kernel.sim.now
+    if (this.tick <= 1) return now + delay
+    const sinceTick = (((now - this.tickPhase) % this.tick) + this.tick) % this.tick
+    return now - sinceTick + Math.max(1, Math.ceil(delay / this.tick)) * this.tick
+  }
+
   timer(delay: number, fn: () => void): void {
-    after(this.kernel.sim, delay, fn)
+    after(this.kernel.sim, this.timerExpiry(delay) - this.kernel.sim.now, fn)
   }
 
   /** Frames arrived from the wire in one interrupt: interrupt + per-frame receive work, then each arrival. */

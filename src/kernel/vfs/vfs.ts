@@ -1,7 +1,9 @@
 /**
  * A flat VFS: paths name inodes (directories are implied by prefixes). Regular files keep their
  * data in the page cache over the block layer; each page gets a disk block on first write (a bump
- * allocator, so files written sequentially are contiguous on disk).
+ * allocator, so files written sequentially are contiguous on disk). A new file's first block lands
+ * after a gap (`fileGap`, 0 unless the workload lays files out from a seeded stream): the free space
+ * a real filesystem leaves between files of one data set (block groups, earlier files, fragments).
  */
 import {spawn} from '../engine.js'
 import type {CallContext} from '../syscalls/context.js'
@@ -79,6 +81,8 @@ export class Vfs {
   private nextIno = 2
   private nextDiskOffset = 0
   private backgroundFlush = false
+  /** The file layout (setFileGap); default: none, files back to back. */
+  private fileGap: (path: string) => number = () => 0
   /** Dirty-page thresholds in pages (set by the kernel from dirty_background_ratio / dirty_ratio). */
   thresholds = {dirtyBackgroundPages: Infinity, dirtyLimitPages: Infinity}
   constructor(
@@ -122,6 +126,7 @@ export class Vfs {
     const pages = Math.ceil(size / this.cache.pageBytes)
     if (inode.blocks.size === 0 && pages > 0) {
       // the same offsets as allocating pages 0..pages-1 in order, as one extent
+      this.skipGap(inode)
       inode.blocks.setExtent(pages, this.nextDiskOffset, this.cache.pageBytes)
       this.nextDiskOffset += pages * this.cache.pageBytes
     } else {
@@ -140,6 +145,26 @@ export class Vfs {
     }
   }
 
+  /**
+   * `gap(path)`: bytes the allocator skips before a new file's first block (rounded down to whole
+   * pages), asked once per file in the order files get their first block.
+   */
+  setFileGap(gap: (path: string) => number): void {
+    this.fileGap = gap
+  }
+
+  /** Where the next block goes (bytes into the disk). */
+  get allocationOffset(): number {
+    return this.nextDiskOffset
+  }
+
+  private skipGap(inode: Inode): void {
+    const gap = this.fileGap(inode.path)
+    if (!Number.isSafeInteger(gap) || gap < 0)
+      throw new Error(`vfs: file gap ${gap} for ${inode.path}: expected bytes >= 0`)
+    this.nextDiskOffset += gap - (gap % this.cache.pageBytes)
+  }
+
   /** The FileObject for an opened regular file. */
   open(inode: Inode): FileObject {
     return new RegularFile(this, inode)
@@ -148,6 +173,7 @@ export class Vfs {
   allocate(inode: Inode, index: number): number {
     let off = inode.blocks.get(index)
     if (off === undefined) {
+      if (inode.blocks.size === 0) this.skipGap(inode)
       off = this.nextDiskOffset
       this.nextDiskOffset += this.cache.pageBytes
       inode.blocks.set(index, off)
