@@ -42,6 +42,9 @@ interface CpuState {
   stolen: number
 }
 
+/** Sees a stretch of `cycles` of `thread` on its CPU, starting at cycle `at`. */
+export type SpendObserver = (thread: KThread, cycles: number, at: number) => void
+
 export class Scheduler {
   readonly runQueue: KThread[] = []
   /** Threads polling while holding their CPU (holdPolling), each with how to ask it to yield. */
@@ -150,8 +153,8 @@ export class Scheduler {
       const chunk = Math.min(left, this.options.timeslice - thread.sliceUsed)
       if (chunk > 0) {
         // spend(), inlined: the hottest path of the model, without a generator per chunk
-        this.spendObserver?.(thread, chunk)
         const cpu = this.state(thread.cpu!)
+        this.spendObserver?.(thread, chunk, this.sim.now + (cpu.current === thread ? cpu.stolen : 0))
         if (cpu.stolen > 0 && cpu.current === thread) {
           const owed = cpu.stolen
           cpu.stolen = 0
@@ -210,6 +213,7 @@ export class Scheduler {
     this.pollers.delete(thread)
     const held = this.sim.now - t0
     if (thread.cpu !== null) {
+      this.spendObserver?.(thread, held, t0)
       cpu.busyCycles += held
       thread.runCycles += held
       if (cpu.stolen > 0 && cpu.current === thread) {
@@ -242,11 +246,14 @@ export class Scheduler {
   /** Told when a thread has exited (the kernel stops background timers once no user work is left). */
   private onExit: ((thread: KThread) => void) | null = null
 
-  /** Told of every stretch of CPU time before it runs, with the thread on its CPU (tests, traces). */
-  private spendObserver: ((thread: KThread, cycles: number) => void) | null = null
+  /**
+   * Told of every stretch of CPU time before it runs, with the thread on its CPU and the cycle the
+   * stretch starts at (after interrupt work owed on that core), for tests and traces.
+   */
+  private spendObserver: SpendObserver | null = null
 
   /** Watch every stretch of CPU time a thread spends (one observer; null removes it). */
-  observeSpend(observer: ((thread: KThread, cycles: number) => void) | null): void {
+  observeSpend(observer: SpendObserver | null): void {
     this.spendObserver = observer
   }
 
@@ -299,8 +306,8 @@ export class Scheduler {
   /** Cycles spent by `thread` on its CPU (already held), plus interrupt work that landed there. */
   *spend(thread: KThread, cycles: number): Gen<void> {
     if (cycles <= 0) return
-    this.spendObserver?.(thread, cycles)
     const cpu = this.state(thread.cpu!)
+    this.spendObserver?.(thread, cycles, this.sim.now + (cpu.current === thread ? cpu.stolen : 0))
     if (cpu.stolen > 0 && cpu.current === thread) {
       const owed = cpu.stolen
       cpu.stolen = 0

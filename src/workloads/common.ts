@@ -36,6 +36,17 @@ export interface BenchOptions {
   clientHosts?: number
 }
 
+/**
+ * Told of each bench as it is built (one observer per process; null removes it): how a trace of one
+ * point watches the simulation an experiment builds, without the experiment knowing. Only the
+ * trace command sets it, around a run in its own thread.
+ */
+let benchObserver: ((bench: Bench) => void) | null = null
+
+export function observeBenches(observer: ((bench: Bench) => void) | null): void {
+  benchObserver = observer
+}
+
 /** The stream of the disk platter's angle at t=0 (one draw per run). */
 export const DISK_PHASE_STREAM = 'disk-phase'
 
@@ -55,7 +66,9 @@ export function buildBench(seed: number, params: MachineParams, system: string, 
     ...(opts.flexsc ? {flexsc: opts.flexsc} : {}),
   })
   setTimerTicks(sim, built, params)
-  return {sim, machine, system: built, params}
+  const bench = {sim, machine, system: built, params}
+  benchObserver?.(bench)
+  return bench
 }
 
 /** The stream of one kernel's tick phase: `net-tick-phase:<domain>` or `net-tick-phase:client<i>`. */

@@ -1,12 +1,14 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
 import {formatFlag, outFlag, runFlags, systemFlag} from '../../cli/flags.js'
 import {parseFormat, rejectFlagLikeArgs} from '../../cli/options.js'
-import {runProgress, setupRun, warnJobs} from '../../cli/setup.js'
+import {runProgress, setupRun, warnJobs, type RunSetup} from '../../cli/setup.js'
+import {parsePoint, runTrace, traceSystem, type TraceJson} from '../../cli/trace.js'
 import {UsageError} from '../../errors.js'
 import {getExperiment, listExperiments, parseSystems, selectSystems} from '../../experiments/registry.js'
 import {runExperiments} from '../../experiments/runner.js'
+import type {ExperimentDef, SystemId} from '../../experiments/types.js'
 import {toCsv} from '../../report/csv.js'
 import {checkOutDir, writeResults} from '../../report/files.js'
 import {toJson, toJsonRows} from '../../report/json.js'
@@ -19,14 +21,27 @@ export default class BenchRun extends BaseCommand {
     '<%= config.bin %> bench run syscall-overhead',
     '<%= config.bin %> bench run syscall-overhead --system native,virtuos --format csv > out.csv',
     '<%= config.bin %> bench run syscall-overhead --full --seed 7 --out results --set cpu.syscallEntry=80',
+    '<%= config.bin %> bench run oltp --system virtuos --point threads=4,sync_commit=on --trace oltp.trace.json',
   ]
   // Variadic ids: oclif leaves extra arguments in argv only when not strict.
   static override strict = false
   static override args = {id: Args.string({description: 'experiment ids (see `bench list`)'})}
   static override enableJsonFlag = true
-  static override flags = {...runFlags, system: systemFlag, format: formatFlag, out: outFlag()}
+  static override flags = {
+    ...runFlags,
+    system: systemFlag,
+    format: formatFlag,
+    out: outFlag(),
+    trace: Flags.string({
+      description:
+        'instead of the sweep: run one point (--point) on one system under its first replicate seed and write every ' +
+        "thread's CPU time to FILE (Chrome Trace Event JSON: ui.perfetto.dev, chrome://tracing)",
+      helpValue: 'FILE',
+    }),
+    point: Flags.string({description: 'the point to --trace, every axis: k=v,k2=v2', helpValue: 'k=v,...'}),
+  }
 
-  async run(): Promise<FlatRow[]> {
+  async run(): Promise<FlatRow[] | TraceJson> {
     const {argv, flags} = await this.parse(BenchRun)
     const ids = argv as string[]
     rejectFlagLikeArgs(ids, [...Object.keys(BenchRun.flags), 'json'])
@@ -42,7 +57,9 @@ export default class BenchRun extends BaseCommand {
     for (const def of defs) selectSystems(def, systems)
     const format = parseFormat(flags.format)
     if (flags.out !== undefined) checkOutDir(flags.out)
+    if (flags.point !== undefined && flags.trace === undefined) throw new UsageError('--point: only with --trace FILE')
     const setup = setupRun(flags)
+    if (flags.trace !== undefined) return this.trace(defs, systems, flags.trace, flags.point, setup)
 
     warnJobs(setup.jobs, defs, setup.quick, systems, setup.replicates)
     const progress = runProgress('bench run', defs, setup.quick, systems, setup.replicates)
@@ -58,5 +75,17 @@ export default class BenchRun extends BaseCommand {
     else if (format === 'json') process.stdout.write(toJson(rows))
     else process.stdout.write(runs.map((r) => renderTable(r, chalk)).join('\n'))
     return toJsonRows(rows)
+  }
+
+  private trace(defs: ExperimentDef[], systems: SystemId[], file: string, raw: string | undefined, setup: RunSetup) {
+    if (defs.length !== 1) throw new UsageError(`--trace: one experiment at a time (got ${defs.length})`)
+    const def = defs[0]
+    const t = runTrace(def, traceSystem(def, systems), parsePoint(def, raw), file, setup)
+    const dropped = t.droppedSpans > 0 ? ` (${t.droppedSpans} more dropped: the file keeps the first ${t.spans})` : ''
+    if (!this.jsonEnabled())
+      process.stderr.write(
+        `trace: ${t.spans} spans${dropped} -> ${file} (open in ui.perfetto.dev or chrome://tracing)\n`,
+      )
+    return t
   }
 }

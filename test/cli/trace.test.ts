@@ -1,0 +1,158 @@
+/**
+ * `bench run <id> --trace FILE --point ... --system S`: the point parser, the recorder's limit, and
+ * a real trace written by the compiled CLI (Chrome Trace Event JSON: metadata, then spans).
+ */
+import {execFile} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {parsePoint, traceSystem} from '../../src/cli/trace.js'
+import {loadProfile} from '../../src/config/index.js'
+import {coordination} from '../../src/experiments/coordination.js'
+import {TraceRecorder} from '../../src/report/trace.js'
+import {buildBench, observeBenches, runBench} from '../../src/workloads/common.js'
+import {ensureBuilt, ROOT} from './build.js'
+
+function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/run.js'), ...args],
+      {cwd: ROOT, env: {...process.env, FORCE_COLOR: '0'}},
+      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
+    )
+  })
+}
+
+beforeAll(() => ensureBuilt())
+
+describe('parsePoint and traceSystem', () => {
+  it('takes every axis once, each at a value the experiment sweeps, in axis order', () => {
+    expect(parsePoint(coordination, 'worker_yields=500,gap_us=0,spin_iterations=4000')).toEqual({
+      gap_us: 0,
+      spin_iterations: 4000,
+      worker_yields: 500,
+    })
+    expect(Object.keys(parsePoint(coordination, 'worker_yields=500,gap_us=0,spin_iterations=4000'))).toEqual([
+      'gap_us',
+      'spin_iterations',
+      'worker_yields',
+    ])
+  })
+  it('refuses a missing point, an unknown axis, an unswept value and a missing axis, naming what is accepted', () => {
+    expect(() => parsePoint(coordination, undefined)).toThrow(/--point: required with --trace/)
+    expect(() => parsePoint(coordination, 'nope=1')).toThrow(/not axis=value \(axes: gap_us, spin_iterations/)
+    expect(() => parsePoint(coordination, 'gap_us=7,spin_iterations=0,worker_yields=500')).toThrow(
+      /gap_us=7 is not swept by coordination \(accepted: 0, 100/,
+    )
+    expect(() => parsePoint(coordination, 'gap_us=0')).toThrow(/no value for spin_iterations, worker_yields/)
+  })
+  it('needs one system unless the experiment compares only one', () => {
+    expect(traceSystem(coordination, ['virtuos'])).toBe('virtuos')
+    expect(() => traceSystem(coordination, [])).toThrow(/name one system with --system/)
+  })
+})
+
+describe('TraceRecorder', () => {
+  /** A native bench running `calls` getppid calls, watched by a recorder of `limit` spans. */
+  const traced = (limit: number, calls: number) => {
+    const recorder = new TraceRecorder(limit)
+    observeBenches((bench) => recorder.watch(bench))
+    try {
+      const bench = buildBench(1, loadProfile().params, 'native')
+      let done = false
+      bench.system.spawnProcess(function* (sys) {
+        for (let i = 0; i < calls; i++) yield* sys.getppid()
+        done = true
+      })
+      runBench(bench, () => done)
+    } finally {
+      observeBenches(null)
+    }
+    return recorder.file({x: 1})
+  }
+
+  it('records the stretches of CPU time of every kernel of a bench built while it listens', () => {
+    const file = traced(1000, 10)
+    expect(file.displayTimeUnit).toBe('ns')
+    expect(file.otherData).toMatchObject({x: 1, droppedSpans: 0, simulations: 1})
+    expect(file.traceEvents.filter((e) => e.name === 'process_name').map((e) => e.args?.name)).toEqual(['native'])
+    const spans = file.traceEvents.filter((e) => e.ph === 'X')
+    expect(spans.length).toBeGreaterThanOrEqual(10) // at least one stretch per call
+    // in the order they ran, none overlapping on the one thread
+    for (let i = 1; i < spans.length; i++)
+      expect(spans[i].ts!).toBeGreaterThanOrEqual(spans[i - 1].ts! + spans[i - 1].dur! - 1e-9)
+  })
+
+  it('keeps the first `limit` spans and counts the rest as dropped', () => {
+    const all = traced(1_000_000, 50).otherData.spans as number
+    const cut = traced(5, 50)
+    expect(cut.otherData).toMatchObject({spans: 5, droppedSpans: all - 5})
+    expect(cut.traceEvents.filter((e) => e.ph === 'X')).toHaveLength(5)
+  })
+  it('a bench built after the observer is removed is not watched', () => {
+    const recorder = new TraceRecorder(10)
+    buildBench(1, loadProfile().params, 'native')
+    expect(recorder.file({}).otherData).toMatchObject({simulations: 0})
+  })
+})
+
+describe('bench run --trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'virtuos-trace-'))
+  it('writes a Chrome trace of one point: named processes and threads, spans in simulated microseconds', async () => {
+    const file = join(dir, 'c.json')
+    const point = 'gap_us=1000,spin_iterations=4000,worker_yields=500'
+    const r = await cli('bench', 'run', 'coordination', '--system', 'virtuos', '--point', point, '--trace', file)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/^trace: \d+ spans -> .*c\.json \(open in ui\.perfetto\.dev/)
+    const t = JSON.parse(readFileSync(file, 'utf8'))
+    const names = t.traceEvents
+      .filter((e: {name: string}) => e.name === 'process_name')
+      .map((e: {args: {name: string}}) => e.args.name)
+    expect(names).toEqual(['primary', 'storage', 'network'])
+    const spans = t.traceEvents.filter((e: {ph: string}) => e.ph === 'X')
+    expect(spans.length).toBe(t.otherData.spans)
+    expect(spans.every((e: {ts: number; dur: number}) => e.ts >= 0 && e.dur > 0)).toBe(true)
+    // a remote call: the caller in the primary and a worker in the storage domain both ran
+    expect(new Set(spans.map((e: {pid: number}) => e.pid))).toEqual(new Set([1, 2]))
+    expect(t.otherData).toMatchObject({experiment: 'coordination', system: 'virtuos', runSeed: 1, droppedSpans: 0})
+  })
+  it('same command, same bytes', async () => {
+    const [a, b] = [join(dir, 'a.json'), join(dir, 'b.json')]
+    const args = [
+      'bench',
+      'run',
+      'coordination',
+      '--system',
+      'native',
+      '--point',
+      'gap_us=0,spin_iterations=0,worker_yields=500',
+    ]
+    expect((await cli(...args, '--trace', a)).status).toBe(0)
+    expect((await cli(...args, '--trace', b)).status).toBe(0)
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'))
+  })
+  it('refuses --point without --trace, two experiments, or a trace path that cannot be written (exit 2, no file)', async () => {
+    const p = 'gap_us=0,spin_iterations=0,worker_yields=500'
+    expect((await cli('bench', 'run', 'coordination', '--point', p)).stderr).toMatch(/--point: only with --trace FILE/)
+    const two = await cli(
+      'bench',
+      'run',
+      'coordination',
+      'ttcp',
+      '--system',
+      'virtuos',
+      '--point',
+      p,
+      '--trace',
+      join(dir, 'x'),
+    )
+    expect([two.status, two.stderr]).toEqual([2, expect.stringMatching(/--trace: one experiment at a time/)])
+    writeFileSync(join(dir, 'plain'), '')
+    const bad = join(dir, 'plain', 'x.json') // under a file: no directory can be made there
+    const r = await cli('bench', 'run', 'coordination', '--system', 'virtuos', '--point', p, '--trace', bad)
+    expect(r.status).toBe(2)
+    expect(existsSync(bad)).toBe(false)
+  })
+})
