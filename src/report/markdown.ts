@@ -158,7 +158,7 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
   const v = verdictOf(def, run.rows)
   const lines = [`<a id="${def.id}"></a>`, '', `## ${def.title} (\`${def.id}\`)`, '', `- reproduces: ${def.reproduces}`]
   if (v) lines.push(`- model: **${VERDICT(v)}** (${clauseTally(v)}; the claim is the conjunction of its clauses)`)
-  lines.push(`- ${replicatesLine(run)}`, ...thinLines(run))
+  lines.push(`- ${replicatesLine(run)}`, ...thinLines(run), ...sweepLines(run))
   lines.push(`- data: [${def.id}.csv](${def.id}.csv), context in [${def.id}.meta.json](${def.id}.meta.json)`, '')
   if (v) lines.push(...clauseTable(v))
   lines.push(...ownProfileLines(run))
@@ -197,6 +197,21 @@ function thinLines(run: ExperimentRun): string[] {
     `- ${thin.length} of ${rows.length} points counted fewer than ${MIN_SAMPLES} ${what} per replicate (fewest: ` +
       `${fewest.samples} at ${fewest.system} ${describePoint(fewest.params)}): their means are noisy, see the ` +
       'intervals and the `samples` column',
+  ]
+}
+
+/**
+ * In a quick run, the axis values the full sweep adds: a clause over some or every point is judged
+ * on other points there and may read differently (the same clause, more evidence).
+ */
+function sweepLines(run: ExperimentRun): string[] {
+  if (!run.quick) return []
+  const thinner = run.experiment.axes.filter((a) => a.full.some((v) => !a.quick.includes(v)))
+  if (thinner.length === 0) return []
+  const parts = thinner.map((a) => `${a.name} ${a.quick.join(', ')} of ${a.full.join(', ')}`)
+  return [
+    `- quick sweep: ${parts.join('; ')}: a clause judged at some or every point sees other points on the full ` +
+      'sweep (`--full`) and may read differently there',
   ]
 }
 
