@@ -361,17 +361,9 @@ export function atBoundClause(o: AtBoundClauseOptions): Clause {
   }
 }
 
-export interface RatioClauseOptions {
-  text: string
-  system: SystemId
-  /** The numerator's metric and the denominator's, read from the same point (e.g. after / before). */
-  metric: string
+export interface RatioClauseOptions extends ValueClauseOptions {
+  /** The denominator's metric, read from the same point as `metric` (e.g. after / before). */
   of: string
-  side: 'above' | 'below'
-  threshold: number
-  where?: 'some' | 'every'
-  margin?: number | null
-  at?: (point: Point) => boolean
 }
 
 /** One metric over another of the same point and system (quotient of their intervals) above or below a threshold. */

@@ -12,31 +12,26 @@ import {
 } from '../../src/experiments/fault-recovery.js'
 import {buildRows} from '../../src/experiments/rows.js'
 import type {Clause, Point, PointResult, ResultRow, SystemId, Verdict} from '../../src/experiments/types.js'
+import {row as fixtureRow} from '../report/fixtures.js'
 
 const profile = loadProfile()
 const ctx = {seed: 1, quick: true, profile}
 const point = (domain: string, file_threads = 2) => ({domain, file_threads, restart_ms: QUICK_TIMING.restartMs})
 
 /** A hand-built row: `value` with a 95% interval of +-`half`. */
-const row = (params: Point, metric: string, value: number, half = 0, system: SystemId = 'virtuos'): ResultRow => ({
-  experiment: 'fault-recovery',
-  system,
-  params,
-  metric,
-  value,
-  ci95Low: value - half,
-  ci95High: value + half,
-  replicates: 3,
-  unit: 'x',
-  better: 'higher',
-  nativeValue: null,
-  ratioVsNative: null,
-  ratioCi95Low: null,
-  ratioCi95High: null,
-  samples: null,
-  seed: 1,
-  profile: 'p',
-})
+const row = (params: Point, metric: string, value: number, half = 0, system: SystemId = 'virtuos'): ResultRow =>
+  fixtureRow({
+    experiment: 'fault-recovery',
+    system,
+    params,
+    metric,
+    value,
+    ci95Low: value - half,
+    ci95High: value + half,
+    replicates: 3,
+    unit: 'x',
+    better: 'higher',
+  })
 
 /** The clause whose text matches. */
 const clauseOf = (clauses: readonly Clause[] | undefined, text: RegExp): Clause => {

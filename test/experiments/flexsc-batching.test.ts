@@ -16,31 +16,26 @@ import {findExperiment} from '../../src/experiments/registry.js'
 import type {ResultRow, Verdict} from '../../src/experiments/types.js'
 import {syscallOverhead} from '../../src/experiments/syscall-overhead.js'
 import {copyOverhead} from '../../src/experiments/copy-overhead.js'
+import {row as fixtureRow} from '../report/fixtures.js'
 
 const e5520 = loadProfile()
 const ctx = {seed: 1, quick: true, profile: e5520}
 
 /** A flexsc row with an interval (default: zero width, as the deterministic experiment gives). */
 function row(batch: number, placement: string, value: number, metric = 'ratio_vs_sync', low = value, high = value) {
-  return {
+  const unit = metric === 'ns_per_call' ? 'ns' : 'ratio'
+  const params = {batch, placement}
+  return fixtureRow({
     experiment: 'flexsc-batching',
     system: 'flexsc',
-    params: {batch, placement},
+    params,
     metric,
     value,
     ci95Low: low,
     ci95High: high,
-    replicates: 1,
-    unit: metric === 'ns_per_call' ? 'ns' : 'ratio',
-    better: 'lower',
-    nativeValue: null,
-    ratioVsNative: null,
-    ratioCi95Low: null,
-    ratioCi95High: null,
-    samples: null,
-    seed: 1,
+    unit,
     profile: 'flexsc-i7',
-  } as ResultRow
+  })
 }
 
 const verdict = (i: number, rows: ResultRow[]): Verdict => FLEXSC_CLAUSES[i].check(rows).verdict
