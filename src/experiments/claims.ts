@@ -130,19 +130,24 @@ export function samePoint(a: Point, b: Point): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k])
 }
 
-export interface GainClauseOptions {
+/** What every clause over the rows of one system and metric is given. */
+export interface PointClauseOptions {
+  /** The sentence, its margin in its words. */
   text: string
   system: SystemId
   metric: string
-  /** Some point (default) or every point of those selected. */
+  /** Some point or every point of those selected (each builder says its default). */
   where?: 'some' | 'every'
+  /** Only points this accepts (e.g. threads > 1). */
+  at?: (point: Point) => boolean
+}
+
+export interface GainClauseOptions extends PointClauseOptions {
   /** `above`: the gain over native exceeds `threshold`; `below`: it falls short of it. */
   side: 'above' | 'below'
   threshold: number
   /** The margin as the sentence states it (for claims.json); default |threshold - 1|. */
   margin?: number
-  /** Only points this accepts (e.g. threads > 1). */
-  at?: (point: Point) => boolean
 }
 
 /** A clause on the system's gain over native at the selected points, judged on its interval. */
@@ -198,15 +203,10 @@ export function nearNative(o: Omit<GainClauseOptions, 'side' | 'threshold' | 'wh
   }
 }
 
-export interface ValueClauseOptions {
-  text: string
-  system: SystemId
-  metric: string
-  where?: 'some' | 'every'
+export interface ValueClauseOptions extends PointClauseOptions {
   side: 'above' | 'below'
   threshold: number
   margin?: number | null
-  at?: (point: Point) => boolean
 }
 
 /** A clause on the value itself (a count above 0, a ratio above 0.9) at the selected points. */
@@ -228,15 +228,10 @@ export function valueClause(o: ValueClauseOptions): Clause {
   }
 }
 
-export interface VersusClauseOptions {
-  text: string
-  system: SystemId
+export interface VersusClauseOptions extends PointClauseOptions {
   other: SystemId
-  metric: string
-  where?: 'some' | 'every'
   /** The gain of `system` over `other` exceeds 1 + margin. */
   margin: number
-  at?: (point: Point) => boolean
 }
 
 /** The system does better than another (not native) by more than `margin`, intervals compared at their ends. */
@@ -335,14 +330,9 @@ export function meanInterval(ivs: readonly Interval[]): Interval {
 export const atBound = (value: number, bound: number): Tri =>
   Math.abs(value - bound) <= 1e-9 * Math.max(1, Math.abs(bound))
 
-export interface AtBoundClauseOptions {
-  text: string
-  system: SystemId
-  metric: string
+export interface AtBoundClauseOptions extends PointClauseOptions {
   /** The bound every replicate must sit at (0 for a count that must be none, 1 for a flag that must hold). */
   bound: number
-  where?: 'some' | 'every'
-  at?: (point: Point) => boolean
 }
 
 /** The metric sits at its bound in every replicate (atBound) at every (or some) selected point. */
