@@ -458,29 +458,3 @@ export function matchesTri(iv: Interval, ref: PublishedPoint, tolerance: number)
   if (lo && hi) return true
   return iv.high < band[0] || iv.low > band[1] ? false : null
 }
-
-/** The system's rows match what was published at every point that has a published value (others skipped). */
-export function matchesPublished(o: {
-  text: string
-  system: SystemId
-  metric: string
-  published: (point: Point) => PublishedPoint | null
-  tolerance: number
-}): Clause {
-  return {
-    text: o.text,
-    margin: o.tolerance,
-    check(rows) {
-      const judged: Judged[] = []
-      for (const row of rows) {
-        if (row.system !== o.system || row.metric !== o.metric) continue
-        const ref = o.published(row.params)
-        if (!ref) continue
-        const iv = valueInterval(row)
-        judged.push({row, tri: matchesTri(iv, ref, o.tolerance), shown: `${valueText(iv)} (${ref.kind} ${ref.value})`})
-      }
-      const summary = `${o.system}'s ${o.metric} within ${o.tolerance * 100}% of the published value or bound`
-      return decide(judged, 'every', summary)
-    },
-  }
-}
