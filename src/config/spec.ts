@@ -190,6 +190,11 @@ export const PROFILE_SPEC = {
   },
   kernel: {
     pollPerFdInstructions: work('kernel instructions per fd examined by poll/select'),
+    tickHz: {
+      dim: 'frequency',
+      range: 'positive',
+      doc: "the kernels' timer tick (CONFIG_HZ): timers such as TCP's delayed ACK fire on ticks",
+    },
   },
   workload: {
     liveL1iShare: share('share of L1i holding live user lines when a workload gives no working set'),

@@ -170,6 +170,8 @@ export interface MachineParams {
   }
   kernel: {
     pollPerFdInstructions: number
+    /** Hz: the timer tick of every modelled kernel (server domains and client hosts). */
+    tickHz: number
   }
   /** The user working set assumed when a workload gives none: live share of each level's capacity. */
   workload: {

@@ -3,7 +3,6 @@
  * run that ends with the model's invariants checked, and the counters experiments turn into
  * metrics (calls issued by name, VirtuOS event channels). Nothing here knows about experiments.
  */
-import {z} from 'zod'
 import {InvariantError} from '../errors.js'
 import {flexscOf, type FlexscParams} from '../kernel/flexsc/index.js'
 import {virtuosOf, type VirtuosParams} from '../kernel/virtuos/index.js'
@@ -12,12 +11,6 @@ import type {KernelParams} from '../kernel/params.js'
 import {Machine} from '../machine/machine.js'
 import type {MachineParams} from '../machine/params.js'
 import {type EngineStats, Simulation} from '../sim/index.js'
-import {cachedWorkload} from './load.js'
-import {header, positiveInt, sourced} from './schema.js'
-
-const timersSchema = z.strictObject({...header, tickHz: sourced(positiveInt())}, {error: 'expected a workload object'})
-/** workloads/kernel-timers.json (the kernels' timer tick), read once per process. */
-export const kernelTimers: () => z.infer<typeof timersSchema> = cachedWorkload('kernel-timers', timersSchema)
 
 export interface Bench {
   sim: Simulation
@@ -74,9 +67,9 @@ export function buildBench(seed: number, params: MachineParams, system: string, 
 /** The stream of one kernel's tick phase: `net-tick-phase:<domain>` or `net-tick-phase:client<i>`. */
 export const tickPhaseStream = (kernel: string) => `net-tick-phase:${kernel}`
 
-/** Every kernel (server domains, client hosts) ticks at tickHz, at its own phase from its own stream. */
+/** Every kernel (server domains, client hosts) ticks at kernel.tickHz, each at its own phase from its stream. */
 function setTimerTicks(sim: Simulation, system: System, params: MachineParams): void {
-  const tick = Math.max(1, Math.round(params.clockHz / kernelTimers().tickHz.value))
+  const tick = Math.max(1, Math.round(params.clockHz / params.kernel.tickHz))
   const kernels = [
     ...system.kernels.map((k) => ({name: k.domain, k})),
     ...system.clients.hosts.map((h, i) => ({name: `client${i}`, k: h.kernel})),

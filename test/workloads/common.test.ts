@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
 import {createRng} from '../../src/sim/rng.js'
-import {buildBench, DISK_PHASE_STREAM, kernelTimers, tickPhaseStream} from '../../src/workloads/common.js'
+import {buildBench, DISK_PHASE_STREAM, tickPhaseStream} from '../../src/workloads/common.js'
 
 const params = loadProfile().params
 const rotation = Math.ceil(params.disk.rotation)
@@ -21,7 +21,7 @@ describe('buildBench: seeded phases of the disk and the kernels timer ticks', ()
   })
 
   it('every kernel ticks at the tick rate at its own phase, from its own stream', () => {
-    const tick = Math.round(params.clockHz / kernelTimers().tickHz.value)
+    const tick = Math.round(params.clockHz / params.kernel.tickHz)
     const b = buildBench(1, params, 'virtuos', {clientHosts: 1})
     const phases = b.system.kernels.map((_, i) => firstTick(b, i))
     for (const [i, k] of b.system.kernels.entries()) {
