@@ -9,7 +9,7 @@
  */
 import {describePoint, judgeClaim} from '../experiments/claims.js'
 import {pointKey} from '../experiments/points.js'
-import type {ClaimVerdict, ExperimentDef, ResultRow, Verdict} from '../experiments/types.js'
+import type {ExperimentDef, ResultRow, Verdict} from '../experiments/types.js'
 import {readable} from './table.js'
 
 export interface Tolerance {
@@ -107,11 +107,6 @@ export function byMagnitude(a: MovedRow, b: MovedRow): number {
   if (a.change !== null) return -1
   if (b.change !== null) return 1
   return Math.abs(b.delta) - Math.abs(a.delta)
-}
-
-/** The claim's verdict, clause by clause, or null when the experiment declares no clauses. */
-export function verdictOf(def: ExperimentDef, rows: readonly ResultRow[]): ClaimVerdict | null {
-  return judgeClaim(def, rows)
 }
 
 /** Each clause of the experiment judged on both sides. */

@@ -6,11 +6,10 @@
  * our error, and how fast the engine ran.
  */
 import {type ConstantRow, listConstants} from '../config/index.js'
-import {describePoint, referenceGap} from '../experiments/claims.js'
+import {describePoint, judgeClaim, referenceGap} from '../experiments/claims.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {ClaimVerdict, MetricDef} from '../experiments/types.js'
 import type {ChartFile} from './chart.js'
-import {verdictOf} from './compare.js'
 import {ownProfile, portablePath, toolInfo} from './meta.js'
 import {readable} from './table.js'
 
@@ -22,8 +21,6 @@ export interface ReportInput {
   /** The `--set` strings the profile was loaded with. */
   overrides: readonly string[]
 }
-
-export {verdictOf}
 
 const VERDICT = (v: ClaimVerdict | null) => (v === null ? 'no claim' : v.verdict)
 
@@ -72,7 +69,7 @@ export function renderReport(input: ReportInput): string {
     table(
       ['experiment', 'reproduces', 'clauses', 'model'],
       runs.map((r) => {
-        const v = verdictOf(r.experiment, r.rows)
+        const v = judgeClaim(r.experiment, r.rows)
         return [
           `[${r.experiment.id}](#${r.experiment.id})`,
           r.experiment.reproduces,
@@ -155,7 +152,7 @@ function cut(s: string, n: number): string {
 
 function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], chartDir: string): string[] {
   const def = run.experiment
-  const v = verdictOf(def, run.rows)
+  const v = judgeClaim(def, run.rows)
   const lines = [`<a id="${def.id}"></a>`, '', `## ${def.title} (\`${def.id}\`)`, '', `- reproduces: ${def.reproduces}`]
   if (v) lines.push(`- model: **${VERDICT(v)}** (${clauseTally(v)}; the claim is the conjunction of its clauses)`)
   lines.push(`- ${replicatesLine(run)}`, ...thinLines(run), ...sweepLines(run))

@@ -136,6 +136,8 @@ describe('bench run --trace', () => {
   it('refuses --point without --trace, two experiments, or a trace path that cannot be written (exit 2, no file)', async () => {
     const p = 'gap_us=0,spin_iterations=0,worker_yields=500'
     expect((await cli('bench', 'run', 'coordination', '--point', p)).stderr).toMatch(/--point: only with --trace FILE/)
+    const withOut = await cli('bench', 'run', 'coordination', '--point', p, '--trace', join(dir, 'y'), '--out', dir)
+    expect([withOut.status, withOut.stderr]).toEqual([2, expect.stringMatching(/--trace: writes the trace only/)])
     const two = await cli(
       'bench',
       'run',

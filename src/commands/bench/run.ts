@@ -58,6 +58,10 @@ export default class BenchRun extends BaseCommand {
     const format = parseFormat(flags.format)
     if (flags.out !== undefined) checkOutDir(flags.out)
     if (flags.point !== undefined && flags.trace === undefined) throw new UsageError('--point: only with --trace FILE')
+    if (flags.trace !== undefined && (flags.out !== undefined || flags.format !== undefined))
+      throw new UsageError(
+        '--trace: writes the trace only; leave out --out and --format (run the sweep without --trace)',
+      )
     const setup = setupRun(flags)
     if (flags.trace !== undefined) return this.trace(defs, systems, flags.trace, flags.point, setup)
 
