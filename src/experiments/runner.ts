@@ -5,9 +5,11 @@
  */
 import {performance} from 'node:perf_hooks'
 import type {LoadedProfile} from '../config/index.js'
+import {UsageError} from '../errors.js'
 import {expandPoints, pointKey, replicateSeed} from './points.js'
 import {WorkerPool, type Task} from './pool.js'
 import {selectSystems} from './registry.js'
+import {shardPicks, type Shard} from './shard.js'
 import {buildRows, checkPointResult, sumEngineStats, type EngineTotals} from './rows.js'
 import type {ExperimentDef, Point, PointResult, ResultRow, SystemId} from './types.js'
 
@@ -70,21 +72,113 @@ export function replicatesOf(def: ExperimentDef, requested = 1): number {
  */
 export async function runExperiments(defs: readonly ExperimentDef[], options: RunOptions): Promise<ExperimentRun[]> {
   const plans = defs.map((def) => plan(def, options))
-  const total = plans.reduce((n, p) => n + p.tasks.length, 0)
-  const maxTasks = Math.max(0, ...plans.map((p) => p.tasks.length))
+  const done = await execute(
+    plans,
+    plans.map((p) => p.tasks.map((_, i) => i)),
+    options,
+  )
+  return plans.map((p, k) => finish(p, done.results[k], options, done.jobs, done.wallSeconds[k]))
+}
+
+/** What one shard of a run computed: per experiment, the results of its share of the tasks. */
+export interface ShardResults {
+  shard: Shard
+  jobs: number
+  experiments: {
+    id: string
+    /** The experiment's task count in the whole run (every shard sees the same). */
+    tasks: number
+    /** Indices into the run's task list of this experiment (point-major, then replicate, then system). */
+    indices: number[]
+    results: PointResult[]
+    wallSeconds: number
+  }[]
+}
+
+/** Runs only the shard's tasks of the run (see shard.ts); mergeShards() puts the shards together. */
+export async function runShard(
+  defs: readonly ExperimentDef[],
+  options: RunOptions,
+  shard: Shard,
+): Promise<ShardResults> {
+  const plans = defs.map((def) => plan(def, options))
+  const picks = shardPicks(
+    plans.map((p) => p.tasks.length),
+    shard,
+  )
+  const done = await execute(plans, picks, options)
+  return {
+    shard,
+    jobs: done.jobs,
+    experiments: plans.map((p, k) => ({
+      id: p.def.id,
+      tasks: p.tasks.length,
+      indices: picks[k],
+      results: done.results[k],
+      wallSeconds: done.wallSeconds[k],
+    })),
+  }
+}
+
+/**
+ * The runs of the unsharded run, from all its shards (each exactly once, made with the same
+ * experiments and options): the same rows, in the same order, as runExperiments gives.
+ */
+export function mergeShards(
+  defs: readonly ExperimentDef[],
+  options: RunOptions,
+  shards: readonly ShardResults[],
+): ExperimentRun[] {
+  const plans = defs.map((def) => plan(def, options))
+  const jobs = Math.max(1, ...shards.map((s) => s.jobs))
+  return plans.map((p) => {
+    const slots: (PointResult | undefined)[] = new Array(p.tasks.length)
+    let wall = 0
+    for (const s of shards) {
+      const part = s.experiments.find((e) => e.id === p.def.id)
+      if (!part || part.tasks !== p.tasks.length)
+        throw new UsageError(`shard ${s.shard.index}/${s.shard.count}: holds no matching task list for ${p.def.id}`)
+      wall += part.wallSeconds
+      part.indices.forEach((i, j) => {
+        if (!(Number.isInteger(i) && i >= 0 && i < p.tasks.length) || part.results[j] === undefined)
+          throw new UsageError(
+            `shard ${s.shard.index}/${s.shard.count}: task ${i} of ${p.def.id} is not one of the run's`,
+          )
+        if (slots[i] !== undefined) throw new UsageError(`${p.def.id}: task ${i} is in two shards`)
+        slots[i] = part.results[j]
+      })
+    }
+    const missing = slots.findIndex((r) => r === undefined)
+    if (missing >= 0) throw new UsageError(`${p.def.id}: task ${missing} is in no shard (merge every shard of the run)`)
+    return finish(p, slots as PointResult[], options, jobs, wall)
+  })
+}
+
+interface Executed {
+  /** Per plan, the results of its picked tasks in pick order. */
+  results: PointResult[][]
+  wallSeconds: number[]
+  jobs: number
+}
+
+/** Runs the picked tasks of each plan, plan after plan, on one shared pool (or in this thread). */
+async function execute(plans: readonly Plan[], picks: readonly number[][], options: RunOptions): Promise<Executed> {
+  const total = picks.reduce((n, p) => n + p.length, 0)
+  const maxTasks = Math.max(0, ...picks.map((p) => p.length))
   const workers = Math.min(options.jobs, maxTasks)
   // Threads cost a start-up each; below two concurrent tasks they only add time.
   const pool = workers > 1 ? new WorkerPool(workers, {profile: options.profile, quick: options.quick}) : undefined
   let done = 0
   const tick = () => options.onTaskDone?.(++done, total)
   try {
-    const runs: ExperimentRun[] = []
-    for (const p of plans) {
+    const out: Executed = {results: [], wallSeconds: [], jobs: workers > 1 ? workers : 1}
+    for (const [k, p] of plans.entries()) {
       const start = performance.now()
-      const results = pool ? await pool.runAll(p.tasks, tick) : runSerial(p, options, tick)
-      runs.push(finish(p, results, options, workers > 1 ? workers : 1, (performance.now() - start) / 1000))
+      const tasks = picks[k].map((i) => p.tasks[i])
+      out.results.push(pool ? await pool.runAll(tasks, tick) : runSerial(p.def, tasks, options, tick))
+      out.wallSeconds.push((performance.now() - start) / 1000)
     }
-    return runs
+    return out
   } finally {
     await pool?.close()
   }
@@ -111,9 +205,9 @@ export function seedPoint(def: ExperimentDef, point: Point): Point {
   return Object.fromEntries(Object.entries(point).filter(([k]) => def.seedAxes!.includes(k)))
 }
 
-function runSerial(p: Plan, options: RunOptions, tick: () => void): PointResult[] {
-  return p.tasks.map((t) => {
-    const result = p.def.run(t.point, t.system, {seed: t.seed, quick: options.quick, profile: options.profile})
+function runSerial(def: ExperimentDef, tasks: readonly Task[], options: RunOptions, tick: () => void): PointResult[] {
+  return tasks.map((t) => {
+    const result = def.run(t.point, t.system, {seed: t.seed, quick: options.quick, profile: options.profile})
     tick()
     return result
   })

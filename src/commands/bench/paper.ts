@@ -4,6 +4,8 @@ import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
 import {runFlags} from '../../cli/flags.js'
 import {runProgress, setupRun, warnJobs} from '../../cli/setup.js'
+import {runShardToFile, shardFlag, shardLine, type ShardRunJson} from '../../cli/shard.js'
+import {parseShard} from '../../experiments/shard.js'
 import {getExperiment, listExperiments} from '../../experiments/registry.js'
 import {runExperiments, type ExperimentRun} from '../../experiments/runner.js'
 import {UsageError} from '../../errors.js'
@@ -48,11 +50,25 @@ function keptRuns(dir: string, rerun: readonly string[], warnLine: (line: string
   return out
 }
 
+/** One line per experiment and the report's path, on stdout. */
+function printRuns(runs: readonly ExperimentRun[], out: string): void {
+  for (const r of runs) {
+    const e = r.engine
+    process.stdout.write(
+      `${chalk.bold(r.experiment.id)}: ${r.rows.length} rows -> ${out}/${r.experiment.id}.csv ` +
+        chalk.dim(`(${e.events} events, ${readable(e.eventsPerSecond)} events/s, wall ${r.wallSeconds.toFixed(2)} s)`) +
+        '\n',
+    )
+  }
+  process.stdout.write(`report: ${out}/${REPORT_FILE}\n`)
+}
+
 export default class BenchPaper extends BaseCommand {
   static override description =
     "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV) and REPORT.md into DIR; with --experiment, only those are re-run and REPORT.md keeps the others' sections"
   static override examples = [
     '<%= config.bin %> bench paper --quick',
+    '<%= config.bin %> bench paper --full --shard 2/8 --out shards   # then: bench merge shards --out results',
     '<%= config.bin %> bench paper --full --out results/full --jobs 2',
   ]
   static override enableJsonFlag = true
@@ -68,9 +84,10 @@ export default class BenchPaper extends BaseCommand {
       helpValue: 'DIR',
       default: 'results',
     }),
+    shard: shardFlag,
   }
 
-  async run(): Promise<PaperJson> {
+  async run(): Promise<PaperJson | ShardRunJson> {
     const {flags} = await this.parse(BenchPaper)
     const out = flags.out ?? 'results'
     checkOutDir(out)
@@ -80,6 +97,13 @@ export default class BenchPaper extends BaseCommand {
       .map((s) => s.trim())
       .filter(Boolean)
     const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
+    const shard = parseShard(flags.shard)
+    if (shard && defs.length > 0) {
+      warnJobs(setup.jobs, defs, setup.quick, undefined, setup.replicates)
+      const j = await runShardToFile('paper', defs, setup, shard, out)
+      if (!this.jsonEnabled()) process.stdout.write(shardLine(j))
+      return j
+    }
     if (defs.length === 0) {
       process.stderr.write('no experiments registered yet: nothing to run\n')
       return {out, report: null, experiments: [], files: []}
@@ -118,17 +142,7 @@ export default class BenchPaper extends BaseCommand {
       files,
     }
     if (this.jsonEnabled()) return result
-    for (const r of runs) {
-      const e = r.engine
-      process.stdout.write(
-        `${chalk.bold(r.experiment.id)}: ${r.rows.length} rows -> ${out}/${r.experiment.id}.csv ` +
-          chalk.dim(
-            `(${e.events} events, ${readable(e.eventsPerSecond)} events/s, wall ${r.wallSeconds.toFixed(2)} s)`,
-          ) +
-          '\n',
-      )
-    }
-    process.stdout.write(`report: ${out}/${REPORT_FILE}\n`)
+    printRuns(runs, out)
     return result
   }
 }

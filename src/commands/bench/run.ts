@@ -4,7 +4,9 @@ import {BaseCommand} from '../../cli/base.js'
 import {formatFlag, outFlag, runFlags, systemFlag} from '../../cli/flags.js'
 import {parseFormat, rejectFlagLikeArgs} from '../../cli/options.js'
 import {runProgress, setupRun, warnJobs, type RunSetup} from '../../cli/setup.js'
+import {runShardToFile, shardFlag, shardLine, type ShardRunJson} from '../../cli/shard.js'
 import {parsePoint, runTrace, traceSystem, type TraceJson} from '../../cli/trace.js'
+import {parseShard} from '../../experiments/shard.js'
 import {UsageError} from '../../errors.js'
 import {getExperiment, listExperiments, parseSystems, selectSystems} from '../../experiments/registry.js'
 import {runExperiments} from '../../experiments/runner.js'
@@ -22,6 +24,7 @@ export default class BenchRun extends BaseCommand {
     '<%= config.bin %> bench run syscall-overhead --system native,virtuos --format csv > out.csv',
     '<%= config.bin %> bench run syscall-overhead --full --seed 7 --out results --set cpu.syscallEntry=80',
     '<%= config.bin %> bench run oltp --system virtuos --point threads=4,sync_commit=on --trace oltp.trace.json',
+    '<%= config.bin %> bench run oltp --full --shard 1/4 --out shards   # then: bench merge shards --out results',
   ]
   // Variadic ids: oclif leaves extra arguments in argv only when not strict.
   static override strict = false
@@ -39,9 +42,10 @@ export default class BenchRun extends BaseCommand {
       helpValue: 'FILE',
     }),
     point: Flags.string({description: 'the point to --trace, every axis: k=v,k2=v2', helpValue: 'k=v,...'}),
+    shard: shardFlag,
   }
 
-  async run(): Promise<FlatRow[] | TraceJson> {
+  async run(): Promise<FlatRow[] | TraceJson | ShardRunJson> {
     const {argv, flags} = await this.parse(BenchRun)
     const ids = argv as string[]
     rejectFlagLikeArgs(ids, [...Object.keys(BenchRun.flags), 'json'])
@@ -62,8 +66,17 @@ export default class BenchRun extends BaseCommand {
       throw new UsageError(
         '--trace: writes the trace only; leave out --out and --format (run the sweep without --trace)',
       )
+    const shard = parseShard(flags.shard)
+    if (shard && (flags.out === undefined || flags.trace !== undefined || flags.format !== undefined))
+      throw new UsageError('--shard: writes DIR/shard-K-of-N.json; give --out DIR, and leave out --trace and --format')
     const setup = setupRun(flags)
     if (flags.trace !== undefined) return this.trace(defs, systems, flags.trace, flags.point, setup)
+    if (shard) {
+      warnJobs(setup.jobs, defs, setup.quick, systems, setup.replicates)
+      const j = await runShardToFile('run', defs, setup, shard, flags.out!, systems)
+      if (!this.jsonEnabled()) process.stdout.write(shardLine(j))
+      return j
+    }
 
     warnJobs(setup.jobs, defs, setup.quick, systems, setup.replicates)
     const progress = runProgress('bench run', defs, setup.quick, systems, setup.replicates)

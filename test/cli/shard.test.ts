@@ -1,0 +1,111 @@
+/**
+ * Runs split across machines: three `--shard K/N` processes, then `bench merge`, give the files of
+ * the unsharded run byte for byte, except the host timings (wall time, host seconds, events/s) that
+ * differ between any two runs, sharded or not.
+ */
+import {execFile} from 'node:child_process'
+import {mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, relative} from 'node:path'
+import {Ajv2020} from 'ajv/dist/2020.js'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {ensureBuilt, ROOT} from './build.js'
+
+function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/run.js'), ...args],
+      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}},
+      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
+    )
+  })
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, {recursive: true, encoding: 'utf8'})
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort()
+}
+
+/** Host timings only: every simulated number stays. */
+function untimed(text: string): string {
+  return text
+    .replace(/"(wallSeconds|hostSeconds|eventsPerSecond|simulatedSecondsPerHostSecond)": [\d.e+-]+/g, '"$1": T')
+    .replace(/events in [\d.e+-]+ s \([^)]*\); wall time [\d.]+ s/g, 'events in T')
+}
+
+const ajv = new Ajv2020({allErrors: true, strict: true, allowUnionTypes: true})
+for (const f of readdirSync(join(ROOT, 'schemas')))
+  ajv.addSchema(JSON.parse(readFileSync(join(ROOT, 'schemas', f), 'utf8')))
+function valid(schema: string, data: unknown): void {
+  const validate = ajv.getSchema(`https://github.com/virtuos-bench/schemas/${schema}`)!
+  expect(validate(data), `${schema}: ${ajv.errorsText(validate.errors)}`).toBe(true)
+}
+
+const RUN = ['--experiment', 'selftest', '--full', '--replicates', '3', '--seed', '4', '--set', 'cpu.pause=10']
+const tmp = () => mkdtempSync(join(tmpdir(), 'virtuos-shard-'))
+
+describe('bench paper --shard K/N and bench merge', () => {
+  let whole: string
+  let merged: string
+  let shards: string
+  beforeAll(async () => {
+    ensureBuilt()
+    whole = join(tmp(), 'whole')
+    shards = tmp()
+    merged = join(tmp(), 'merged')
+    const runs = await Promise.all([
+      cli('bench', 'paper', ...RUN, '--jobs', '1', '--out', whole),
+      ...[1, 2, 3].map((k) => cli('bench', 'paper', ...RUN, '--jobs', '1', '--shard', `${k}/3`, '--out', shards)),
+    ])
+    for (const r of runs) expect(r.status, r.stderr).toBe(0)
+    const m = await cli('bench', 'merge', shards, '--out', merged)
+    expect(m.status, m.stderr).toBe(0)
+    expect(m.stdout).toMatch(/merged 3 shards of bench paper/)
+  }, 120_000)
+
+  it('writes one shard file per shard and nothing else', () => {
+    expect(files(shards)).toEqual(['shard-1-of-3.json', 'shard-2-of-3.json', 'shard-3-of-3.json'])
+    for (const f of files(shards)) valid('shard.schema.json', JSON.parse(readFileSync(join(shards, f), 'utf8')))
+  })
+
+  it('merges into the unsharded files: CSV, charts, claims.json byte for byte; meta and REPORT.md but for host timings', () => {
+    expect(files(merged)).toEqual(files(whole))
+    for (const f of files(whole)) {
+      const a = readFileSync(join(whole, f))
+      const b = readFileSync(join(merged, f))
+      if (/\.(csv|svg|png)$|claims\.json$/.test(f)) expect(b.equals(a), relative(ROOT, f)).toBe(true)
+      else expect(untimed(b.toString()), f).toBe(untimed(a.toString()))
+    }
+  })
+
+  it('refuses a missing shard with one line and exit 2 (the other refusals: test/report/shardfile.test.ts)', async () => {
+    const r = await cli('bench', 'merge', join(shards, 'shard-1-of-3.json'), '--out', join(tmp(), 'x'))
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/missing shard 2\/3, 3\/3/)
+  })
+})
+
+describe('bench run --shard K/N', () => {
+  it('needs --out, and its shards merge into the CSV of bench run --out', async () => {
+    const noOut = await cli('bench', 'run', 'selftest', '--shard', '1/2')
+    expect(noOut.status).toBe(2)
+    expect(noOut.stderr).toMatch(/--shard: .*give --out DIR/)
+    const [whole, shards, merged] = [tmp(), tmp(), join(tmp(), 'm')]
+    const runs = await Promise.all([
+      cli('bench', 'run', 'selftest', '--jobs', '1', '--out', whole),
+      cli('bench', 'run', 'selftest', '--jobs', '1', '--shard', '1/2', '--out', shards),
+      cli('bench', 'run', 'selftest', '--jobs', '1', '--shard', '2/2', '--out', shards, '--json'),
+    ])
+    for (const r of runs) expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(runs[2].stdout)).toMatchObject({shard: {index: 2, count: 2}, experiments: ['selftest']})
+    valid('bench-run.schema.json', JSON.parse(runs[2].stdout))
+    const m = await cli('bench', 'merge', shards, '--out', merged, '--json')
+    expect(m.status, m.stderr).toBe(0)
+    valid('bench-merge.schema.json', JSON.parse(m.stdout))
+    expect(files(merged)).toEqual(['selftest.csv', 'selftest.meta.json'])
+    expect(readFileSync(join(merged, 'selftest.csv'), 'utf8')).toBe(readFileSync(join(whole, 'selftest.csv'), 'utf8'))
+  })
+})
