@@ -22,6 +22,18 @@ function cli(...args: string[]): Promise<{status: number | null; stdout: string;
   })
 }
 
+/** A Slurm recipe run as the array task `id` of `count` (the variables Slurm sets). */
+function slurm(script: string, env: Record<string, string>, ...args: string[]) {
+  return new Promise<{status: number | null; stderr: string}>((resolve) => {
+    execFile(
+      'bash',
+      [join(ROOT, 'scripts/slurm', script), ...args],
+      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0', ...env}},
+      (err, _out, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stderr}),
+    )
+  })
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir, {recursive: true, encoding: 'utf8'})
     .filter((f) => statSync(join(dir, f)).isFile())
@@ -43,7 +55,7 @@ function valid(schema: string, data: unknown): void {
   expect(validate(data), `${schema}: ${ajv.errorsText(validate.errors)}`).toBe(true)
 }
 
-const RUN = ['--experiment', 'selftest', '--full', '--replicates', '3', '--seed', '4', '--set', 'cpu.pause=10']
+const SWEEP = ['--experiment', 'selftest', '--replicates', '3', '--seed', '4', '--set', 'cpu.pause=10']
 const tmp = () => mkdtempSync(join(tmpdir(), 'virtuos-shard-'))
 
 describe('bench paper --shard K/N and bench merge', () => {
@@ -55,18 +67,26 @@ describe('bench paper --shard K/N and bench merge', () => {
     whole = join(tmp(), 'whole')
     shards = tmp()
     merged = join(tmp(), 'merged')
+    // the shards through the Slurm recipe, as array tasks 0..2 (a 0-based array), the merge through its job
+    const array = (id: number) => ({
+      SLURM_ARRAY_TASK_ID: `${id}`,
+      SLURM_ARRAY_TASK_MIN: '0',
+      SLURM_ARRAY_TASK_COUNT: '3',
+      SLURM_CPUS_PER_TASK: '1',
+      SHARD_DIR: shards,
+    })
     const runs = await Promise.all([
-      cli('bench', 'paper', ...RUN, '--jobs', '1', '--out', whole),
-      ...[1, 2, 3].map((k) => cli('bench', 'paper', ...RUN, '--jobs', '1', '--shard', `${k}/3`, '--out', shards)),
+      cli('bench', 'paper', ...SWEEP, '--full', '--jobs', '1', '--out', whole),
+      ...[0, 1, 2].map((id) => slurm('shard.sbatch', {...array(id), MODE: 'full'}, ...SWEEP)),
     ])
     for (const r of runs) expect(r.status, r.stderr).toBe(0)
-    const m = await cli('bench', 'merge', shards, '--out', merged)
+    const m = await slurm('merge.sbatch', {SHARD_DIR: shards, OUT_DIR: merged})
     expect(m.status, m.stderr).toBe(0)
-    expect(m.stdout).toMatch(/merged 3 shards of bench paper/)
   }, 120_000)
 
   it('writes one shard file per shard and nothing else', () => {
     expect(files(shards)).toEqual(['shard-1-of-3.json', 'shard-2-of-3.json', 'shard-3-of-3.json'])
+    expect(files(merged)).toContain('REPORT.md')
     for (const f of files(shards)) valid('shard.schema.json', JSON.parse(readFileSync(join(shards, f), 'utf8')))
   })
 
@@ -85,6 +105,20 @@ describe('bench paper --shard K/N and bench merge', () => {
     expect(r.status).toBe(2)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toMatch(/missing shard 2\/3, 3\/3/)
+  })
+})
+
+describe('the GitHub Actions recipe', () => {
+  it('runs one shard per matrix entry and merges them, with the commands tested above', () => {
+    const yml = readFileSync(join(ROOT, '.github/workflows/sharded-paper.yml'), 'utf8')
+    const shards = Number(/SHARDS: (\d+)/.exec(yml)?.[1])
+    const matrix = /shard: \[([\d, ]+)\]/.exec(yml)?.[1].split(',').map(Number)
+    expect(matrix).toEqual(Array.from({length: shards}, (_, i) => i + 1))
+    expect(yml).toContain(
+      'bench paper --${{ inputs.mode }} --seed ${{ inputs.seed }} --jobs 2 --shard ${{ matrix.shard }}/${{ env.SHARDS }} --out shards',
+    )
+    expect(yml).toContain('bench merge shards --out results/merged')
+    expect(yml).toMatch(/merge:\n\s+needs: shard/)
   })
 })
 
