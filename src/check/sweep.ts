@@ -6,6 +6,7 @@ import {existsSync} from 'node:fs'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {Worker} from 'node:worker_threads'
 import {InvariantError} from '../errors.js'
+import {inShard, type Shard} from '../experiments/shard.js'
 import type {MachineParams} from '../machine/params.js'
 import {runCheck, type CheckResult} from './run.js'
 
@@ -14,6 +15,8 @@ export interface SweepOptions {
   seedStart: number
   jobs: number
   params: MachineParams
+  /** Only this shard's seeds (round-robin over the seed range, as the runner splits tasks). */
+  shard?: Shard
   /** Called after each finished seed (any order). */
   onDone?: (result: CheckResult, done: number, total: number) => void
 }
@@ -26,7 +29,9 @@ export interface SweepReport {
 }
 
 export async function runSweep(o: SweepOptions): Promise<SweepReport> {
-  const seeds = Array.from({length: o.seeds}, (_, i) => o.seedStart + i)
+  const seeds = Array.from({length: o.seeds}, (_, i) => o.seedStart + i).filter(
+    (_, i) => o.shard === undefined || inShard(i, o.shard),
+  )
   const results = o.jobs <= 1 || seeds.length < 2 ? runHere(seeds, o) : await runOnWorkers(seeds, o)
   results.sort((a, b) => a.seed - b.seed)
   return {

@@ -4,11 +4,14 @@ import {parseJobs} from '../cli/options.js'
 import {runSweep} from '../check/sweep.js'
 import {loadProfile} from '../config/index.js'
 import {UsageError} from '../errors.js'
+import {parseShard, type Shard} from '../experiments/shard.js'
 
 /** `check --json` (schemas/check.schema.json); exit 1 when any schedule broke an invariant. */
 export interface CheckJson {
   seeds: number
   seedStart: number
+  /** With --shard: which share of the seed range ran. */
+  shard?: Shard
   crashes: number
   events: number
   seconds: number
@@ -21,6 +24,7 @@ export default class Check extends BaseCommand {
   static override examples = [
     '<%= config.bin %> check --seeds 1000',
     '<%= config.bin %> check --seed-start 4242 --seeds 1 --jobs 1',
+    '<%= config.bin %> check --seeds 10000 --shard 3/8',
   ]
   static override enableJsonFlag = true
   static override flags = {
@@ -28,6 +32,11 @@ export default class Check extends BaseCommand {
     'seed-start': Flags.string({description: 'first seed [default: 1]', helpValue: 'S'}),
     jobs: Flags.string({description: 'worker threads [default: number of cores]', helpValue: 'N'}),
     config: Flags.string({description: 'machine profile file (JSON) [default: the paper testbed]', helpValue: 'FILE'}),
+    shard: Flags.string({
+      description:
+        'run only shard K of N of the seeds (round-robin, as bench paper --shard); the sweep passes when every shard does',
+      helpValue: 'K/N',
+    }),
   }
 
   async run(): Promise<CheckJson> {
@@ -35,22 +44,25 @@ export default class Check extends BaseCommand {
     const seeds = count('--seeds', flags.seeds, 100, 1)
     const seedStart = count('--seed-start', flags['seed-start'], 1, 0)
     const jobs = parseJobs(flags.jobs)
+    const shard = parseShard(flags.shard)
     const profile = loadProfile(flags.config === undefined ? {} : {config: flags.config})
     const started = Date.now()
-    const report = await runSweep({seeds, seedStart, jobs, params: profile.params})
+    const report = await runSweep({seeds, seedStart, jobs, params: profile.params, shard})
     for (const f of report.failures) {
       process.stderr.write(
         `violation: seed ${f.seed}: ${f.violations.join('; ')}\n  schedule: ${f.schedule}\n  reproduce: virtuos check --seed-start ${f.seed} --seeds 1\n`,
       )
     }
     const secs = ((Date.now() - started) / 1000).toFixed(1)
+    const share = shard ? `shard ${shard.index}/${shard.count} of ` : ''
     this.log(
-      `${report.results.length} schedules (seeds ${seedStart}..${seedStart + seeds - 1}), ${report.crashes} domain crashes, ${report.failures.length} with violations, ${report.events.toLocaleString('en-US')} events, ${secs} s`,
+      `${report.results.length} schedules (${share}seeds ${seedStart}..${seedStart + seeds - 1}), ${report.crashes} domain crashes, ${report.failures.length} with violations, ${report.events.toLocaleString('en-US')} events, ${secs} s`,
     )
     if (report.failures.length > 0) process.exitCode = 1
     return {
       seeds: report.results.length,
       seedStart,
+      ...(shard ? {shard} : {}),
       crashes: report.crashes,
       events: report.events,
       seconds: Number(secs),

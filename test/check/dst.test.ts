@@ -30,6 +30,12 @@ describe('the DST slice (CI): 20 seeds', () => {
     expect(report.crashes).toBeGreaterThanOrEqual(report.results.length / 2)
   })
 
+  it('--shard K/N runs its round-robin share of the seeds, each as the unsharded sweep does', async () => {
+    const shard = await runSweep({seeds: 5, seedStart: 1, jobs: 1, params, shard: {index: 2, count: 3}})
+    expect(shard.results.map((r) => r.seed)).toEqual([2, 5])
+    expect(shard.results[1]).toEqual(runCheck(5, params))
+  })
+
   it('a seed reproduces its run exactly', () => {
     const a = runCheck(5, params)
     const b = runCheck(5, params)
