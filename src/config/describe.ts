@@ -13,6 +13,9 @@ export interface ConstantRow {
   fitted?: string
   /** Recorded in the profile but not used by the model. */
   profileOnly: boolean
+  /** An estimate's plausible range and why. */
+  range?: [number, number]
+  rangeSource?: string
 }
 
 export function listConstants(profile: Profile): ConstantRow[] {
@@ -22,7 +25,8 @@ export function listConstants(profile: Profile): ConstantRow[] {
     if (c === undefined) continue
     const flags = {estimate: c.estimate === true, profileOnly: spec.profileOnly === true}
     const fitted = c.fitted === undefined ? {} : {fitted: c.fitted}
-    rows.push({path: path.join('.'), value: c.value, unit: c.unit, source: c.source, ...flags, ...fitted})
+    const range = c.range === undefined ? {} : {range: c.range as [number, number], rangeSource: c.rangeSource}
+    rows.push({path: path.join('.'), value: c.value, unit: c.unit, source: c.source, ...flags, ...fitted, ...range})
   }
   return rows
 }

@@ -59,8 +59,10 @@ export function applySet(profile: unknown, assignment: string): unknown {
   if (present && target.field === 'value' && constant.value !== value && typeof constant.source === 'string') {
     // keep the citation honest: it supported the old value, not this one
     constant.source = `${shown} (profile had ${JSON.stringify(constant.value)}); ${constant.source}`
-    // a new value is no longer the one fitted to a published point
+    // a new value is no longer the one fitted to a published point, nor the estimate its range was about
     delete constant.fitted
+    delete constant.range
+    delete constant.rangeSource
   }
   constant[target.field] = value
   group[last] = constant

@@ -19,6 +19,10 @@ export interface Constant<V = number> {
    * points are no test of the model and stay out of the verdicts that would count them.
    */
   fitted?: string
+  /** An estimate's plausible range [low, high] (in `unit`): what a sensitivity analysis varies it over. */
+  range?: [V, V]
+  /** Why the range is what it is: the spread of the proxies found, or "x0.5-x2: nothing narrows it". */
+  rangeSource?: string
 }
 
 type ConstantOf<S> = S extends {dim: 'flag'} ? Constant<boolean> : Constant<number>
@@ -84,23 +88,59 @@ function valueSchema(spec: KeySpec): z.ZodType {
 const CONSTANT_SHAPE = 'expected a constant {"value", "unit", "source"}'
 
 function constantSchema(spec: KeySpec): z.ZodType {
-  return z.strictObject(
-    {
-      value: valueSchema(spec),
-      unit: z.enum(unitsOf(spec.dim) as [string, ...string[]], {error: expectedUnit(spec.dim)}),
-      source: z
-        .string({error: 'expected a citation (title + URL) or "derived: ..." string'})
-        .trim()
-        .min(1, {error: 'expected a non-empty citation'}),
-      estimate: z.boolean({error: 'expected true or false'}).optional(),
-      fitted: z
-        .string({error: 'expected the published point the value was fitted to (a string)'})
-        .trim()
-        .min(1, {error: 'expected a non-empty description of the point'})
-        .optional(),
-    },
-    {error: CONSTANT_SHAPE},
-  )
+  return z
+    .strictObject(
+      {
+        value: valueSchema(spec),
+        unit: z.enum(unitsOf(spec.dim) as [string, ...string[]], {error: expectedUnit(spec.dim)}),
+        source: z
+          .string({error: 'expected a citation (title + URL) or "derived: ..." string'})
+          .trim()
+          .min(1, {error: 'expected a non-empty citation'}),
+        estimate: z.boolean({error: 'expected true or false'}).optional(),
+        fitted: z
+          .string({error: 'expected the published point the value was fitted to (a string)'})
+          .trim()
+          .min(1, {error: 'expected a non-empty description of the point'})
+          .optional(),
+        ...rangeFields(spec),
+      },
+      {error: CONSTANT_SHAPE},
+    )
+    .superRefine(checkRange)
+}
+
+/** `range` and its reasoning (numeric keys only): two values of the key's own kind. */
+function rangeFields(spec: KeySpec) {
+  if (spec.dim === 'flag') return {}
+  return {
+    range: z
+      .tuple([valueSchema(spec), valueSchema(spec)], {error: 'expected [low, high], two values in the unit'})
+      .optional(),
+    rangeSource: z
+      .string({error: 'expected why the range is what it is (a string)'})
+      .trim()
+      .min(1, {error: 'expected a non-empty reason'})
+      .optional(),
+  }
+}
+
+/**
+ * A range holds its value and comes with its reason. (`--set` of another value drops the range, as it
+ * drops `fitted`: a what-if may lie outside what is plausible.)
+ */
+function checkRange(c: {value: unknown; range?: unknown; rangeSource?: unknown}, ctx: z.RefinementCtx): void {
+  if (c.range === undefined) {
+    if (c.rangeSource !== undefined)
+      ctx.addIssue({code: 'custom', path: ['range'], message: 'expected [low, high] beside rangeSource'})
+    return
+  }
+  const [lo, hi] = c.range as [number, number]
+  const v = c.value as number
+  if (!(lo <= v && v <= hi))
+    ctx.addIssue({code: 'custom', path: ['range'], message: `expected low <= value (${v}) <= high`})
+  if (c.rangeSource === undefined)
+    ctx.addIssue({code: 'custom', path: ['rangeSource'], message: 'expected why the range is what it is (a string)'})
 }
 
 function nodeSchema(node: SpecNode): z.ZodType {
@@ -176,16 +216,18 @@ export function schemaProblems(data: unknown): Problem[] {
   return problems
 }
 
+const CONSTANT_KEYS = {value: 1, unit: 1, source: 1, estimate: 1, fitted: 1, range: 1, rangeSource: 1}
+
 /** The keys accepted at a path: the spec group there, plus the meta keys at top level. */
 function shapeOf(path: readonly PropertyKey[]): Record<string, unknown> {
   if (path.length === 0) return {name: 1, description: 1, illustrative: 1, ...PROFILE_SPEC}
   let node: SpecNode = PROFILE_SPEC
   for (const seg of path) {
-    if (isKeySpec(node)) return {value: 1, unit: 1, source: 1, estimate: 1, fitted: 1}
+    if (isKeySpec(node)) return CONSTANT_KEYS
     node = (node as Record<string, SpecNode>)[String(seg)]
     if (node === undefined) return {}
   }
-  return isKeySpec(node) ? {value: 1, unit: 1, source: 1, estimate: 1, fitted: 1} : (node as Record<string, unknown>)
+  return isKeySpec(node) ? CONSTANT_KEYS : (node as Record<string, unknown>)
 }
 
 /** Checks across keys that the schema cannot express alone. */
