@@ -16,6 +16,7 @@ import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
 import {resultFiles} from './files.js'
 import {renderReport} from './markdown.js'
+import {keepRobustness} from './robustness-md.js'
 import {svgToPng} from './png.js'
 
 /** Charts sit in a subdirectory so results/ stays readable; REPORT.md links them relatively. */
@@ -110,7 +111,8 @@ export async function paperFiles(
   // written)
   for (const run of opts.kept ?? []) charts.set(run.experiment.id, await drawCharts(run))
   const all = inRegistryOrder([...runs, ...(opts.kept ?? [])])
-  files.push({path: join(dir, REPORT_FILE), data: renderReport({runs: all, charts, chartDir: CHART_DIR, overrides})})
+  const report = renderReport({runs: all, charts, chartDir: CHART_DIR, overrides})
+  files.push({path: join(dir, REPORT_FILE), data: keepRobustness(dir, report)})
   files.push({path: join(dir, CLAIMS_FILE), data: `${JSON.stringify(claimsJson(all), null, 2)}\n`})
   return files
 }

@@ -1,0 +1,89 @@
+/** REPORT.md's section "How robust is each verdict?", from robustness.json's entries. */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import type {ClauseRobustness} from './sensitivity.js'
+
+export const ROBUSTNESS_FILE = 'robustness.json'
+export const SENSITIVITY_FILE = 'sensitivity.csv'
+
+/** robustness.json (schemas/robustness.schema.json): how the analysis ran, and every clause. */
+export interface RobustnessJson {
+  method: 'oat' | 'morris'
+  mode: 'quick' | 'full'
+  seed: number
+  replicates: number
+  profile: {name: string; hash: string}
+  estimates: {key: string; value: number; low: number; high: number; assumed: boolean; why: string}[]
+  /** Morris: trajectories and levels. */
+  design?: {trajectories: number; levels: number}
+  clauses: ClauseRobustness[]
+  /** Tornado chart files per experiment (OAT), relative to the folder. */
+  charts: {experiment: string; file: string}[]
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+export function robustnessSection(r: RobustnessJson): string {
+  const assumed = r.estimates.filter((e) => e.assumed).length
+  const lines = [
+    '## How robust is each verdict?',
+    '',
+    `Sensitivity analysis (\`bench sensitivity --method ${r.method}\`, ${r.mode} mode, seed ${r.seed}, ${r.replicates} replicate(s)): ` +
+      `${r.estimates.length} estimates of profile ${r.profile.name} (\`${r.profile.hash}\`) varied over their plausible ranges` +
+      (r.method === 'oat'
+        ? ', one at a time to each end with the others at their values.'
+        : `, by Morris elementary effects (${r.design?.trajectories} trajectories, ${r.design?.levels} levels).`) +
+      (assumed > 0
+        ? ` ${assumed} of them carry no range in the profile and were varied x0.5-x2 (within their bounds).`
+        : ''),
+    '',
+    '| experiment | # | verdict | robust? | estimates that flip it (verdict there) |',
+    '| --- | --- | --- | --- | --- |',
+    ...r.clauses.map((c) => {
+      const by = c.flips
+        .slice(0, 8)
+        .map((f) => `${f.constant} ${f.at}${f.value !== null ? ` = ${f.value}` : ''}: ${f.verdict}`)
+        .join('; ')
+      const more = c.flips.length > 8 ? `; and ${c.flips.length - 8} more` : ''
+      return `| ${c.experiment} | ${c.clause} | ${c.verdict} | ${c.robust ? 'yes' : '**no**'} | ${cell(by + more) || 'none'} |`
+    }),
+    '',
+  ]
+  const counts = new Map<string, number>()
+  for (const c of r.clauses) for (const k of c.hangsOn) counts.set(k, (counts.get(k) ?? 0) + 1)
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  lines.push(
+    ranked.length === 0
+      ? 'No estimate flips any clause within its range.'
+      : `Estimates that flip at least one clause (the constants most worth a better source): ${ranked.map(([k, n]) => `\`${k}\` (${n})`).join(', ')}.`,
+    '',
+  )
+  for (const ch of r.charts) lines.push(`![${ch.experiment}: tornado](${ch.file})`, '')
+  return lines.join('\n')
+}
+
+const BEGIN = '<!-- robustness: written by bench sensitivity -->'
+const END = '<!-- end of robustness -->'
+
+/** REPORT.md with the robustness section in place of an earlier one, or appended. */
+export function withRobustness(report: string, section: string): string {
+  const block = `${BEGIN}\n${section}${END}\n`
+  const a = report.indexOf(BEGIN)
+  const b = report.indexOf(END)
+  if (a >= 0 && b > a) return report.slice(0, a) + block + report.slice(b + END.length + 1)
+  return `${report}${report === '' || report.endsWith('\n\n') ? '' : '\n'}${block}`
+}
+
+/**
+ * A regenerated REPORT.md keeps the robustness section of DIR's robustness.json (an analysis run
+ * earlier; its first line names its seed and profile hash).
+ */
+export function keepRobustness(dir: string, report: string): string {
+  let json: RobustnessJson
+  try {
+    json = JSON.parse(readFileSync(join(dir, ROBUSTNESS_FILE), 'utf8')) as RobustnessJson
+  } catch {
+    return report // none yet, or unreadable: the next bench sensitivity writes it anew
+  }
+  return Array.isArray(json.clauses) ? withRobustness(report, robustnessSection(json)) : report
+}

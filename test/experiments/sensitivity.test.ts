@@ -1,0 +1,139 @@
+/** The sensitivity analysis: ranges, the OAT and Morris designs, and which clause hangs on which estimate. */
+import {describe, expect, it} from 'vitest'
+import {applySet, DEFAULT_PROFILE, loadProfile, readProfileJson} from '../../src/config/index.js'
+import {loadedProfile} from '../../src/config/load.js'
+import {validateProfile} from '../../src/config/index.js'
+import {betterThanNative} from '../../src/experiments/claims.js'
+import {
+  estimateFactors,
+  morrisDesign,
+  morrisIndices,
+  morrisVariants,
+  oatVariants,
+} from '../../src/experiments/sensitivity.js'
+import {runSensitivity} from '../../src/experiments/sensitivity-run.js'
+import type {ExperimentDef} from '../../src/experiments/types.js'
+import {robustness, sensitivityCsv, tornado} from '../../src/report/sensitivity.js'
+import {fakeEngine} from './fixtures.js'
+
+const profile = loadProfile({})
+
+describe('estimateFactors', () => {
+  it('takes a range from the profile, else x0.5-x2 within the key bounds, integers rounded', () => {
+    const f = estimateFactors(profile)
+    expect(f.length).toBeGreaterThan(40)
+    for (const x of f) expect(profile.estimates).toContain(x.key)
+    const share = f.find((x) => x.key === 'workload.liveL1iShare')!
+    expect(share.high).toBeLessThanOrEqual(1) // a fraction stays one
+    const hosts = f.find((x) => x.key === 'clients.hosts')
+    if (hosts) expect(Number.isInteger(hosts.low) && Number.isInteger(hosts.high)).toBe(true)
+    const wake = f.find((x) => x.key === 'cpu.wakeup')!
+    expect([wake.low, wake.high, wake.assumed]).toEqual([wake.value / 2, wake.value * 2, true])
+    const raw = readProfileJson(DEFAULT_PROFILE) as {cpu: {wakeup: Record<string, unknown>}}
+    Object.assign(raw.cpu.wakeup, {range: [150, 260], rangeSource: 'two proxies'})
+    const ranged = estimateFactors(loadedProfile(validateProfile(raw, 'x.json'), DEFAULT_PROFILE), ['cpu.wakeup'])
+    expect(ranged).toEqual([
+      {key: 'cpu.wakeup', value: wake.value, low: 150, high: 260, int: false, assumed: false, why: 'two proxies'},
+    ])
+  })
+})
+
+describe('designs', () => {
+  const factors = [
+    {key: 'a.x', value: 10, low: 5, high: 20, int: false, assumed: true, why: ''},
+    {key: 'a.y', value: 3, low: 3, high: 3, int: true, assumed: false, why: ''},
+    {key: 'a.z', value: 4, low: 2, high: 8, int: true, assumed: true, why: ''},
+  ]
+  it('OAT: the default, then each factor at each end; a factor whose range is its value moves nothing', () => {
+    expect(oatVariants(factors).map((v) => v.id)).toEqual(['default', 'a.x@low', 'a.x@high', 'a.z@low', 'a.z@high'])
+    expect(oatVariants(factors)[2].sets).toEqual(['a.x=20'])
+  })
+  it('Morris: each trajectory moves every factor once by +-Delta on the grid, the same for the same seed', () => {
+    const d = morrisDesign(3, 5, 4, 7)
+    expect(d).toEqual(morrisDesign(3, 5, 4, 7))
+    expect(d).not.toEqual(morrisDesign(3, 5, 4, 8))
+    for (const t of d) {
+      expect(t.points).toHaveLength(4)
+      expect(t.moves.map((m) => m.factor).sort()).toEqual([0, 1, 2])
+      for (const m of t.moves) expect(Math.abs(m.delta)).toBeCloseTo(2 / 3)
+      for (const x of t.points.flat()) expect([0, 1 / 3, 2 / 3, 1].some((g) => Math.abs(g - x) < 1e-9)).toBe(true)
+    }
+    expect(morrisVariants(factors, d)).toHaveLength(1 + 5 * 4)
+  })
+  it('Morris indices of a linear output are its coefficients, with no spread', () => {
+    const d = morrisDesign(3, 6, 4, 1)
+    const y = d.map((t) => t.points.map((x) => 2 * x[0] - 5 * x[2]))
+    const m = morrisIndices(factors, d, y)
+    expect(
+      m.map((i) => [i.key, Number(i.muStar.toFixed(9)), Number(i.mu.toFixed(9)), Number(i.sigma.toFixed(9))]),
+    ).toEqual([
+      ['a.x', 2, 2, 0],
+      ['a.y', 0, 0, 0],
+      ['a.z', 5, -5, 0],
+    ])
+  })
+})
+
+/**
+ * latency: native a context switch, virtuos 5000 cycles; so virtuos wins only while a switch costs
+ * more (3000 ns is 6780 cycles at 2.26 GHz, 1500 ns 3390).
+ */
+const switchy: ExperimentDef = {
+  id: 'switchy',
+  title: 'context switches',
+  reproduces: 'nothing',
+  deterministic: 'no draws',
+  clauses: [betterThanNative({text: 'virtuos is faster', system: 'virtuos', metric: 'latency', margin: 0})],
+  axes: [{name: 'threads', quick: [1, 2], full: [1, 2]}],
+  systems: ['native', 'virtuos'],
+  metrics: [{name: 'latency', unit: 'cycles', better: 'lower'}],
+  run(point, system, ctx) {
+    const cs = ctx.profile.params.cpu.contextSwitch
+    return {metrics: {latency: Number(point.threads) * (system === 'native' ? cs : 5000)}, engine: fakeEngine(1)}
+  },
+}
+
+describe('runSensitivity (OAT) and what it reports', () => {
+  const base = applySet(readProfileJson(DEFAULT_PROFILE), 'cpu.contextSwitch=3000')
+  const run = loadedProfile(validateProfile(base, 'x.json'), DEFAULT_PROFILE, ['cpu.contextSwitch=3000'])
+  const opts = {seed: 1, quick: true, jobs: 1, profile: run, method: 'oat' as const, trajectories: 2, levels: 4}
+
+  it('finds the clause that hangs on the estimate, and only that one', async () => {
+    const r = await runSensitivity([switchy], {...opts, estimates: ['cpu.contextSwitch', 'cpu.wakeup']})
+    expect(r.variants.map((v) => v.variant.id)).toEqual([
+      'default',
+      'cpu.contextSwitch@low',
+      'cpu.contextSwitch@high',
+      'cpu.wakeup@low',
+      'cpu.wakeup@high',
+    ])
+    const [clause] = robustness(r)
+    expect(clause).toMatchObject({verdict: 'supported', robust: false, hangsOn: ['cpu.contextSwitch']})
+    expect(clause.flips).toEqual([{constant: 'cpu.contextSwitch', at: 'low', value: 1500, verdict: 'not supported'}])
+    const t = tornado(r, 0)
+    expect(t.rows[0].constant).toBe('cpu.contextSwitch')
+    // virtuos's latency is fixed, native's halves and doubles with the switch: virtuos/native doubles and halves
+    expect(t.rows[0].low).toBeCloseTo(100, 6)
+    expect(t.rows[0].high).toBeCloseTo(-50, 6)
+    expect(t.rows[1]).toEqual({constant: 'cpu.wakeup', low: 0, high: 0})
+    const csv = sensitivityCsv(r).trim().split('\n')
+    expect(csv).toHaveLength(1 + 4 * 4) // 4 variants x 2 points x 2 systems
+    expect(csv[1]).toBe('cpu.contextSwitch,low,1500,3000,true,switchy,native,threads=1,latency,6780,3390,-50')
+  })
+
+  it('Morris: a flip is laid on the estimate the step moved', async () => {
+    const r = await runSensitivity([switchy], {
+      ...opts,
+      method: 'morris',
+      trajectories: 4,
+      estimates: ['cpu.contextSwitch', 'cpu.wakeup'],
+    })
+    expect(r.variants).toHaveLength(1 + 4 * 3)
+    const [clause] = robustness(r)
+    expect(clause.flips.length).toBeGreaterThan(0)
+    expect(clause.hangsOn).toEqual(['cpu.contextSwitch'])
+    expect(sensitivityCsv(r).split('\n')[0]).toBe(
+      'constant,low,high,range_assumed,experiment,output,mu_star,mu,sigma,effects',
+    )
+  })
+})
