@@ -5,7 +5,9 @@
  */
 import {performance} from 'node:perf_hooks'
 import {loadProfile, type LoadedProfile} from '../config/index.js'
+import {UsageError} from '../errors.js'
 import {runExperiments, type ExperimentRun, type RunOptions} from './runner.js'
+import {inShard, type Shard} from './shard.js'
 import {
   estimateFactors,
   morrisDesign,
@@ -32,9 +34,14 @@ export interface SensitivityOptions extends Omit<RunOptions, 'profile' | 'onTask
   onVariant?: (done: number, total: number, id: string, seconds: number) => void
 }
 
+/** What the analysis reads of an experiment's run: an ExperimentRun, or one rebuilt from a shard file. */
+export type VariantExperiment = Pick<ExperimentRun, 'experiment' | 'systems' | 'rows'> & {
+  runProfile: {name: string; hash: string}
+}
+
 export interface VariantRun {
   variant: Variant
-  runs: ExperimentRun[]
+  runs: VariantExperiment[]
 }
 
 export interface SensitivityResult {
@@ -58,18 +65,42 @@ export function planSensitivity(o: SensitivityOptions): {
   return {factors, design, variants: morrisVariants(factors, design)}
 }
 
+/**
+ * Runs every variant of the plan, or with `shard` only its round-robin share of them (the default is
+ * variant 0, shard 1's); mergeSensitivity() puts shards together.
+ */
 export async function runSensitivity(
   defs: readonly ExperimentDef[],
   o: SensitivityOptions,
+  shard?: Shard,
 ): Promise<SensitivityResult> {
   const plan = planSensitivity(o)
+  const mine = plan.variants.filter((_, i) => shard === undefined || inShard(i, shard))
   const variants: VariantRun[] = []
-  for (const [i, variant] of plan.variants.entries()) {
+  for (const [i, variant] of mine.entries()) {
     const start = performance.now()
     const profile = variantProfile(o.profile, variant)
     variants.push({variant, runs: await runExperiments(defs, {...o, profile})})
-    o.onVariant?.(i + 1, plan.variants.length, variant.id, (performance.now() - start) / 1000)
+    o.onVariant?.(i + 1, mine.length, variant.id, (performance.now() - start) / 1000)
   }
+  return {method: o.method, factors: plan.factors, design: plan.design, variants}
+}
+
+/** The whole analysis from its shards' variants (each variant exactly once), in the plan's order. */
+export function mergeSensitivity(o: SensitivityOptions, parts: readonly VariantRun[]): SensitivityResult {
+  const plan = planSensitivity(o)
+  const byId = new Map<string, VariantRun>()
+  for (const p of parts) {
+    if (byId.has(p.variant.id)) throw new UsageError(`variant ${p.variant.id} is in two shards`)
+    byId.set(p.variant.id, p)
+  }
+  if (byId.size > plan.variants.length || [...byId.keys()].some((id) => !plan.variants.some((v) => v.id === id)))
+    throw new UsageError('the shards hold variants the analysis does not plan')
+  const variants = plan.variants.map((v) => {
+    const got = byId.get(v.id)
+    if (!got) throw new UsageError(`variant ${v.id} is in no shard (merge every shard of the analysis)`)
+    return {variant: v, runs: got.runs}
+  })
   return {method: o.method, factors: plan.factors, design: plan.design, variants}
 }
 

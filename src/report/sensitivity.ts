@@ -6,9 +6,8 @@
 import {stringify} from 'csv-stringify/sync'
 import {judgeClaim} from '../experiments/claims.js'
 import {pointKey} from '../experiments/points.js'
-import type {ExperimentRun} from '../experiments/runner.js'
 import {morrisIndices, type Factor} from '../experiments/sensitivity.js'
-import type {SensitivityResult, VariantRun} from '../experiments/sensitivity-run.js'
+import type {SensitivityResult, VariantExperiment, VariantRun} from '../experiments/sensitivity-run.js'
 import type {ResultRow, Verdict} from '../experiments/types.js'
 
 /** One experiment's main figure as one number, so estimates can be ranked by how far they move it. */
@@ -21,7 +20,7 @@ export interface Headline {
  * VirtuOS's mean ratio to native over the points, on the experiment's first metric, where both ran;
  * otherwise the mean of the first metric of the first system.
  */
-export function headline(run: ExperimentRun): Headline {
+export function headline(run: VariantExperiment): Headline {
   const metric = run.experiment.metrics[0].name
   const rows = run.rows.filter((r) => r.metric === metric)
   const ratios = rows.filter((r) => r.system === 'virtuos' && r.ratioVsNative !== null).map((r) => r.ratioVsNative!)
@@ -39,7 +38,7 @@ const pointText = (r: ResultRow) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(';')
 
-function verdicts(run: ExperimentRun): Verdict[] {
+function verdicts(run: VariantExperiment): Verdict[] {
   return judgeClaim(run.experiment, run.rows)?.clauses.map((c) => c.verdict) ?? []
 }
 

@@ -46,6 +46,17 @@ export interface ShardFile {
 }
 
 export const shardFileName = (s: Shard) => `shard-${s.index}-of-${s.count}.json`
+/** A run's shard files and a sensitivity analysis's (sensitivity-shard-K-of-N.json). */
+const SHARD_FILE = /^(sensitivity-)?shard-\d+-of-\d+\.json$/
+
+/** The `format` of a JSON file, to tell a run's shard from an analysis's before validating it. */
+export function shardFormat(path: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as {format?: unknown}).format
+  } catch {
+    return undefined // readShardFile gives the one-line error
+  }
+}
 
 export function shardRunInfo(
   command: ShardRunInfo['command'],
@@ -165,7 +176,7 @@ export function shardPaths(args: readonly string[]): string[] {
     if (!isDir) out.push(a)
     else {
       const found = readdirSync(a)
-        .filter((n) => /^shard-\d+-of-\d+\.json$/.test(n))
+        .filter((n) => SHARD_FILE.test(n))
         .sort()
         .map((n) => join(a, n))
       if (found.length === 0)
@@ -180,7 +191,7 @@ export function shardPaths(args: readonly string[]): string[] {
  * Checks that the files are every shard of one run, each once; returns them in shard order.
  * Mixed runs, a missing or repeated shard: one line saying which.
  */
-export function checkShardSet(files: readonly {path: string; file: ShardFile}[]): ShardFile[] {
+export function checkShardSet<F extends {run: object; shard: Shard}>(files: readonly {path: string; file: F}[]): F[] {
   if (files.length === 0) throw new UsageError('no shard files given (bench merge DIR... --out DIR)')
   const first = files[0]
   const key = JSON.stringify(first.file.run)
@@ -204,13 +215,15 @@ export function checkShardSet(files: readonly {path: string; file: ShardFile}[])
   return [...files].sort((a, b) => a.file.shard.index - b.file.shard.index).map((f) => f.file)
 }
 
-function differingField(a: ShardRunInfo, b: ShardRunInfo): string {
-  const k = (Object.keys(a) as (keyof ShardRunInfo)[]).find((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+function differingField(a: object, b: object): string {
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  const k = Object.keys({...x, ...y}).find((key) => JSON.stringify(x[key]) !== JSON.stringify(y[key]))
   return k ?? 'run'
 }
 
 /** The run's profile again, as the shards had it (same file, same --set): its hash must agree. */
-export function shardProfile(run: ShardRunInfo): LoadedProfile {
+export function shardProfile(run: {config: string; sets: string[]; profileHash: string}): LoadedProfile {
   const profile = loadProfile({config: resolve(PACKAGE_ROOT, run.config), set: run.sets})
   if (profile.hash !== run.profileHash)
     throw new UsageError(

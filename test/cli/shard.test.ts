@@ -143,3 +143,25 @@ describe('bench run --shard K/N', () => {
     expect(readFileSync(join(merged, 'selftest.csv'), 'utf8')).toBe(readFileSync(join(whole, 'selftest.csv'), 'utf8'))
   })
 })
+
+describe('bench sensitivity --shard K/N', () => {
+  it('two shards merge into the files of the unsharded analysis', async () => {
+    const args = ['bench', 'sensitivity', '--experiment', 'selftest', '--estimate', 'cpu.wakeup,nic.txPacket']
+    const [whole, shards, merged] = [tmp(), tmp(), join(tmp(), 'm')]
+    const runs = await Promise.all([
+      cli(...args, '--jobs', '1', '--out', whole, '--json'),
+      cli(...args, '--jobs', '1', '--shard', '1/2', '--out', shards),
+      cli(...args, '--jobs', '1', '--shard', '2/2', '--out', shards, '--json'),
+    ])
+    for (const r of runs) expect(r.status, r.stderr).toBe(0)
+    valid('bench-sensitivity.schema.json', JSON.parse(runs[0].stdout))
+    valid('bench-sensitivity.schema.json', JSON.parse(runs[2].stdout))
+    expect(files(shards)).toEqual(['sensitivity-shard-1-of-2.json', 'sensitivity-shard-2-of-2.json'])
+    const m = await cli('bench', 'merge', shards, '--out', merged, '--json')
+    expect(m.status, m.stderr).toBe(0)
+    valid('bench-merge.schema.json', JSON.parse(m.stdout))
+    expect(files(merged)).toEqual(files(whole))
+    for (const f of files(whole))
+      expect(readFileSync(join(merged, f), 'utf8'), f).toBe(readFileSync(join(whole, f), 'utf8'))
+  })
+})

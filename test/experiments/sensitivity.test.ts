@@ -1,4 +1,7 @@
 /** The sensitivity analysis: ranges, the OAT and Morris designs, and which clause hangs on which estimate. */
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {applySet, DEFAULT_PROFILE, loadProfile, readProfileJson} from '../../src/config/index.js'
 import {loadedProfile} from '../../src/config/load.js'
@@ -11,7 +14,15 @@ import {
   morrisVariants,
   oatVariants,
 } from '../../src/experiments/sensitivity.js'
-import {runSensitivity} from '../../src/experiments/sensitivity-run.js'
+import {mergeSensitivity, runSensitivity} from '../../src/experiments/sensitivity-run.js'
+import {sensitivityFiles} from '../../src/report/sensitivity-files.js'
+import {
+  readSensitivityShard,
+  sensitivityShardRun,
+  sensitivityShardText,
+  shardVariants,
+} from '../../src/report/sensitivity-shard.js'
+import {checkShardSet} from '../../src/report/shardfile.js'
 import type {ExperimentDef} from '../../src/experiments/types.js'
 import {robustness, sensitivityCsv, tornado} from '../../src/report/sensitivity.js'
 import {fakeEngine} from './fixtures.js'
@@ -135,5 +146,37 @@ describe('runSensitivity (OAT) and what it reports', () => {
     expect(sensitivityCsv(r).split('\n')[0]).toBe(
       'constant,low,high,range_assumed,experiment,output,mu_star,mu,sigma,effects',
     )
+  })
+
+  it('shards: each variant in one shard, merged into the unsharded analysis (files byte for byte)', async () => {
+    const o = {...opts, estimates: ['cpu.contextSwitch', 'cpu.wakeup']}
+    const whole = await runSensitivity([switchy], o)
+    const dir = mkdtempSync(join(tmpdir(), 'virtuos-sens-shard-'))
+    const run = sensitivityShardRun({...o, sets: ['cpu.contextSwitch=3000'], experiments: ['switchy']})
+    const files = []
+    for (const index of [1, 2]) {
+      const shard = {index, count: 2}
+      const part = await runSensitivity([switchy], o, shard)
+      expect(part.variants.map((v) => v.variant.id)).toEqual(
+        whole.variants.map((v) => v.variant.id).filter((_, i) => i % 2 === index - 1),
+      )
+      const path = join(dir, `sensitivity-shard-${index}-of-2.json`)
+      writeFileSync(path, sensitivityShardText(run, shard, part))
+      files.push({path, file: readSensitivityShard(path)})
+    }
+    const merged = mergeSensitivity(
+      o,
+      shardVariants(checkShardSet(files), () => switchy),
+    )
+    const a = await sensitivityFiles(dir, whole, {...o, replicates: 1})
+    const b = await sensitivityFiles(dir, merged, {...o, replicates: 1})
+    expect(b.files.map((f) => String(f.data))).toEqual(a.files.map((f) => String(f.data)))
+    expect(b.json.clauses[0].hangsOn).toEqual(['cpu.contextSwitch'])
+    expect(() =>
+      mergeSensitivity(
+        o,
+        shardVariants([files[0].file], () => switchy),
+      ),
+    ).toThrow(/is in no shard/)
   })
 })

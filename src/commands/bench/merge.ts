@@ -6,12 +6,16 @@ import {getExperiment} from '../../experiments/registry.js'
 import {mergeShards} from '../../experiments/runner.js'
 import {checkOutDir, writeResults} from '../../report/files.js'
 import {writePaper} from '../../report/paper.js'
-import {checkShardSet, readShardFile, shardPaths, shardProfile} from '../../report/shardfile.js'
+import {checkShardSet, readShardFile, shardFormat, shardPaths, shardProfile} from '../../report/shardfile.js'
+import {mergeSensitivity} from '../../experiments/sensitivity-run.js'
+import {writeOutputFiles} from '../../report/atomic.js'
+import {sensitivityFiles} from '../../report/sensitivity-files.js'
+import {readSensitivityShard, SENSITIVITY_SHARD_FORMAT, shardVariants} from '../../report/sensitivity-shard.js'
 
 /** `bench merge --json` (schemas/bench-merge.schema.json). */
 export interface MergeJson {
   out: string
-  command: 'paper' | 'run'
+  command: 'paper' | 'run' | 'sensitivity'
   shards: number
   experiments: {id: string; rows: number}[]
   files: string[]
@@ -41,6 +45,11 @@ export default class BenchMerge extends BaseCommand {
       throw new UsageError('expected the shard directories or files (bench merge DIR... --out DIR)')
     checkOutDir(flags.out)
     const paths = shardPaths(args)
+    const formats = new Set(paths.map(shardFormat))
+    if (formats.has(SENSITIVITY_SHARD_FORMAT)) {
+      if (formats.size > 1) throw new UsageError('the files mix the shards of a run and of a sensitivity analysis')
+      return this.sensitivity(paths, flags.out)
+    }
     const shards = checkShardSet(paths.map((path) => ({path, file: readShardFile(path)})))
     const run = shards[0].run
     const defs = run.experiments.map(getExperiment)
@@ -61,5 +70,27 @@ export default class BenchMerge extends BaseCommand {
         `merged ${shards.length} shards of bench ${run.command}: ${result.experiments.map((e) => `${e.id} (${e.rows} rows)`).join(', ')} -> ${flags.out}\n`,
       )
     return result
+  }
+
+  /** The shards of `bench sensitivity --shard`: the analysis's files, as the unsharded command writes them. */
+  private async sensitivity(paths: string[], out: string): Promise<MergeJson> {
+    const shards = checkShardSet(paths.map((path) => ({path, file: readSensitivityShard(path)})))
+    const run = shards[0].run
+    const profile = shardProfile(run)
+    const options = {...run, profile, jobs: 1, estimates: run.estimates ?? undefined}
+    const result = mergeSensitivity(options, shardVariants(shards))
+    const {files, json} = await sensitivityFiles(out, result, options)
+    writeOutputFiles(files, '--out')
+    if (!this.jsonEnabled())
+      process.stdout.write(
+        `merged ${shards.length} shards of bench sensitivity: ${json.clauses.filter((c) => !c.robust).length} of ${json.clauses.length} clauses flip -> ${out}\n`,
+      )
+    return {
+      out,
+      command: 'sensitivity',
+      shards: shards.length,
+      experiments: run.experiments.map((id) => ({id, rows: 0})),
+      files: files.map((f) => f.path),
+    }
   }
 }

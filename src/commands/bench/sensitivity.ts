@@ -9,6 +9,10 @@ import {planSensitivity, runSensitivity, type SensitivityOptions} from '../../ex
 import {checkOutDir} from '../../report/files.js'
 import {sensitivityFiles, type SensitivityJson} from '../../report/sensitivity-files.js'
 import {writeOutputFiles} from '../../report/atomic.js'
+import {sensitivityShardName, sensitivityShardRun, sensitivityShardText} from '../../report/sensitivity-shard.js'
+import type {ShardRunJson} from '../../cli/shard.js'
+import {parseShard, type Shard} from '../../experiments/shard.js'
+import type {ExperimentDef} from '../../experiments/types.js'
 
 export default class BenchSensitivity extends BaseCommand {
   static override description =
@@ -37,6 +41,11 @@ export default class BenchSensitivity extends BaseCommand {
     }),
     trajectories: Flags.string({description: 'Morris trajectories [default: 4]', helpValue: 'N'}),
     levels: Flags.string({description: 'Morris grid levels, even [default: 4]', helpValue: 'P'}),
+    shard: Flags.string({
+      description:
+        'run only shard K of N of the profile variants and write DIR/sensitivity-shard-K-of-N.json; `bench merge` joins the N shards into the analysis',
+      helpValue: 'K/N',
+    }),
     out: Flags.string({
       description:
         'write sensitivity.csv, robustness.json, charts/<id>.tornado.svg into DIR and the section into DIR/REPORT.md',
@@ -45,7 +54,7 @@ export default class BenchSensitivity extends BaseCommand {
     }),
   }
 
-  async run(): Promise<SensitivityJson> {
+  async run(): Promise<SensitivityJson | ShardRunJson> {
     const {flags} = await this.parse(BenchSensitivity)
     const out = flags.out ?? 'results'
     checkOutDir(out)
@@ -54,12 +63,13 @@ export default class BenchSensitivity extends BaseCommand {
     const levels = parseLevels(flags.levels)
     const setup = setupRun(flags)
     const estimates = parseEstimates(flags.estimate, setup.profile)
+    const shard = parseShard(flags.shard)
     const only = flags.experiment
       ?.flatMap((s) => s.split(','))
       .map((s) => s.trim())
       .filter(Boolean)
     const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
-    const options: SensitivityOptions = {
+    const options: SensitivityOptions & {sets: string[]} = {
       ...setup,
       method,
       trajectories,
@@ -71,6 +81,7 @@ export default class BenchSensitivity extends BaseCommand {
     process.stderr.write(
       `bench sensitivity: ${plan.factors.length} estimates, ${plan.variants.length} profile variants x ${defs.length} experiments; the time is the default run's x ${plan.variants.length} (shown after the first)\n`,
     )
+    if (shard) return this.shard(defs, options, shard, out)
     const result = await runSensitivity(defs, options)
     const {files, json} = await sensitivityFiles(out, result, {...setup, trajectories, levels})
     writeOutputFiles(files, '--out')
@@ -79,6 +90,24 @@ export default class BenchSensitivity extends BaseCommand {
         `${json.clauses.filter((c) => !c.robust).length} of ${json.clauses.length} clauses flip within some estimate's range -> ${join(out, 'robustness.json')}, ${join(out, 'REPORT.md')}\n`,
       )
     return json
+  }
+
+  private async shard(
+    defs: readonly ExperimentDef[],
+    o: SensitivityOptions & {sets: string[]},
+    shard: Shard,
+    out: string,
+  ) {
+    const result = await runSensitivity(defs, o, shard)
+    const run = sensitivityShardRun({...o, experiments: defs.map((d) => d.id)})
+    const file = join(out, sensitivityShardName(shard))
+    writeOutputFiles([{path: file, data: sensitivityShardText(run, shard, result)}], '--out')
+    const j: ShardRunJson = {shard, file, tasks: result.variants.length, experiments: run.experiments}
+    if (!this.jsonEnabled())
+      process.stdout.write(
+        `shard ${shard.index}/${shard.count}: ${j.tasks} profile variants -> ${file} (join the shards with \`bench merge\`)\n`,
+      )
+    return j
   }
 }
 

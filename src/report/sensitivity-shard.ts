@@ -1,0 +1,159 @@
+/**
+ * A sensitivity analysis split across machines: `bench sensitivity --shard K/N` runs its
+ * round-robin share of the profile variants and writes `sensitivity-shard-K-of-N.json` (the
+ * variants' rows and the analysis they belong to); `bench merge` joins the shards and writes the
+ * unsharded analysis's files (schemas/sensitivity-shard.schema.json).
+ */
+import {readFileSync} from 'node:fs'
+import {z} from 'zod'
+import type {LoadedProfile} from '../config/index.js'
+import {UsageError} from '../errors.js'
+import {getExperiment} from '../experiments/registry.js'
+import type {SensitivityMethod, SensitivityResult, VariantRun} from '../experiments/sensitivity-run.js'
+import type {Shard} from '../experiments/shard.js'
+import type {ExperimentDef, ResultRow, SystemId} from '../experiments/types.js'
+import {portablePath, toolInfo} from './meta.js'
+
+export const SENSITIVITY_SHARD_FORMAT = 'virtuos-sensitivity-shard'
+
+/** What makes two shards parts of one analysis: every field must agree. */
+export interface SensitivityShardRun {
+  experiments: string[]
+  seed: number
+  quick: boolean
+  replicates: number
+  config: string
+  sets: string[]
+  profileHash: string
+  method: SensitivityMethod
+  trajectories: number
+  levels: number
+  estimates: string[] | null
+  toolVersion: string
+  gitRevision: string | null
+}
+
+export interface SensitivityShardFile {
+  format: typeof SENSITIVITY_SHARD_FORMAT
+  version: 1
+  run: SensitivityShardRun
+  shard: Shard
+  variants: {
+    id: string
+    runs: {experiment: string; systems: SystemId[]; rows: ResultRow[]; runProfile: {name: string; hash: string}}[]
+  }[]
+}
+
+export const sensitivityShardName = (s: Shard) => `sensitivity-shard-${s.index}-of-${s.count}.json`
+
+export function sensitivityShardRun(o: {
+  experiments: readonly string[]
+  seed: number
+  quick: boolean
+  replicates?: number
+  profile: LoadedProfile
+  sets: readonly string[]
+  method: SensitivityMethod
+  trajectories: number
+  levels: number
+  estimates?: readonly string[]
+}): SensitivityShardRun {
+  const tool = toolInfo()
+  return {
+    experiments: [...o.experiments],
+    seed: o.seed,
+    quick: o.quick,
+    replicates: o.replicates ?? 1,
+    config: portablePath(o.profile.path),
+    sets: [...o.sets],
+    profileHash: o.profile.hash,
+    method: o.method,
+    trajectories: o.trajectories,
+    levels: o.levels,
+    estimates: o.estimates ? [...o.estimates] : null,
+    toolVersion: tool.version,
+    gitRevision: tool.gitRevision,
+  }
+}
+
+export function sensitivityShardText(run: SensitivityShardRun, shard: Shard, result: SensitivityResult): string {
+  const file: SensitivityShardFile = {
+    format: SENSITIVITY_SHARD_FORMAT,
+    version: 1,
+    run,
+    shard,
+    variants: result.variants.map((v) => ({
+      id: v.variant.id,
+      runs: v.runs.map((r) => ({
+        experiment: r.experiment.id,
+        systems: [...r.systems],
+        rows: r.rows,
+        runProfile: {name: r.runProfile.name, hash: r.runProfile.hash},
+      })),
+    })),
+  }
+  return `${JSON.stringify(file)}\n`
+}
+
+const fileSchema = z.object({
+  format: z.literal(SENSITIVITY_SHARD_FORMAT),
+  version: z.literal(1),
+  run: z.object({
+    experiments: z.array(z.string()).min(1),
+    seed: z.number().int().nonnegative(),
+    quick: z.boolean(),
+    replicates: z.number().int().positive(),
+    config: z.string(),
+    sets: z.array(z.string()),
+    profileHash: z.string(),
+    method: z.enum(['oat', 'morris']),
+    trajectories: z.number().int().positive(),
+    levels: z.number().int().positive(),
+    estimates: z.array(z.string()).nullable(),
+    toolVersion: z.string(),
+    gitRevision: z.string().nullable(),
+  }),
+  shard: z.object({index: z.number().int().positive(), count: z.number().int().positive()}),
+  variants: z.array(
+    z.object({
+      id: z.string(),
+      runs: z.array(
+        z.object({
+          experiment: z.string(),
+          systems: z.array(z.string()),
+          rows: z.array(z.looseObject({experiment: z.string(), system: z.string(), metric: z.string()})),
+          runProfile: z.object({name: z.string(), hash: z.string()}),
+        }),
+      ),
+    }),
+  ),
+})
+
+export function readSensitivityShard(path: string): SensitivityShardFile {
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    throw new UsageError(`${path}: cannot read the shard file (${err.code ?? err.message.split('\n')[0]})`)
+  }
+  const parsed = fileSchema.safeParse(data)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new UsageError(`${path}: not a sensitivity shard file: ${issue.path.join('.') || '(top)'}: ${issue.message}`)
+  }
+  return parsed.data as unknown as SensitivityShardFile
+}
+
+/** The shards' variants as the analysis reads them (experiments from the registry). */
+export function shardVariants(
+  files: readonly SensitivityShardFile[],
+  experiment: (id: string) => ExperimentDef = getExperiment,
+): VariantRun[] {
+  return files.flatMap((f) =>
+    f.variants.map((v) => ({
+      variant: {id: v.id, sets: []},
+      runs: v.runs.map((r) => ({...r, experiment: experiment(r.experiment)})),
+    })),
+  )
+}
