@@ -5,6 +5,7 @@ import {formatFlag, outFlag, runFlags, systemFlag} from '../../cli/flags.js'
 import {parseFormat, rejectFlagLikeArgs} from '../../cli/options.js'
 import {runProgress, setupRun, warnJobs, type RunSetup} from '../../cli/setup.js'
 import {runShardToFile, shardFlag, shardLine, type ShardRunJson} from '../../cli/shard.js'
+import {parseSweep, runSweep, sweptSet} from '../../cli/sweep.js'
 import {parsePoint, runTrace, traceSystem, type TraceJson} from '../../cli/trace.js'
 import {parseShard} from '../../experiments/shard.js'
 import {UsageError} from '../../errors.js'
@@ -24,6 +25,7 @@ export default class BenchRun extends BaseCommand {
     '<%= config.bin %> bench run syscall-overhead --system native,virtuos --format csv > out.csv',
     '<%= config.bin %> bench run syscall-overhead --full --seed 7 --out results --set cpu.syscallEntry=80',
     '<%= config.bin %> bench run oltp --system virtuos --point threads=4,sync_commit=on --trace oltp.trace.json',
+    '<%= config.bin %> bench run syscall-overhead --sweep hypervisor.pvGuestModeSwitch=50:300:6 --format csv',
     '<%= config.bin %> bench run oltp --full --shard 1/4 --out shards   # then: bench merge shards --out results',
   ]
   // Variadic ids: oclif leaves extra arguments in argv only when not strict.
@@ -43,6 +45,11 @@ export default class BenchRun extends BaseCommand {
     }),
     point: Flags.string({description: 'the point to --trace, every axis: k=v,k2=v2', helpValue: 'k=v,...'}),
     shard: shardFlag,
+    sweep: Flags.string({
+      description:
+        'run at each value of one profile constant, as an extra axis column named by the key: key=v1,v2,... or key=lo:hi:steps',
+      helpValue: 'KEY=V1,V2',
+    }),
   }
 
   async run(): Promise<FlatRow[] | TraceJson | ShardRunJson> {
@@ -71,6 +78,8 @@ export default class BenchRun extends BaseCommand {
       throw new UsageError('--shard: writes DIR/shard-K-of-N.json; give --out DIR, and leave out --trace and --format')
     const setup = setupRun(flags)
     if (flags.trace !== undefined) return this.trace(defs, systems, flags.trace, flags.point, setup)
+    const sweep = parseSweep(flags.sweep, setup.profile)
+    if (sweep && shard) throw new UsageError('--sweep with --shard: shard the sweep by running each value with --set')
     if (shard) {
       warnJobs(setup.jobs, defs, setup.quick, systems, setup.replicates)
       const j = await runShardToFile('run', defs, setup, shard, flags.out!, systems)
@@ -80,11 +89,12 @@ export default class BenchRun extends BaseCommand {
 
     warnJobs(setup.jobs, defs, setup.quick, systems, setup.replicates)
     const progress = runProgress('bench run', defs, setup.quick, systems, setup.replicates)
-    const runs = await runExperiments(defs, {...setup, systems, onTaskDone: (d, t) => progress.update(d, t)}).finally(
-      () => progress.stop(),
+    const options = {...setup, systems, onTaskDone: (d: number, t: number) => progress.update(d, t)}
+    const runs = await (sweep ? runSweep(defs, options, sweep) : runExperiments(defs, options)).finally(() =>
+      progress.stop(),
     )
 
-    if (flags.out !== undefined) writeResults(flags.out, runs, setup.sets)
+    if (flags.out !== undefined) writeResults(flags.out, runs, sweep ? [...setup.sets, sweptSet(sweep)] : setup.sets)
     const rows = runs.flatMap((r) => r.rows)
     // --json (oclif's, as every command) and --format json (kept as an alias) print the same records
     if (this.jsonEnabled()) return toJsonRows(rows)
