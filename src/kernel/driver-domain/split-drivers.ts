@@ -349,18 +349,26 @@ export class NetSplitDriver implements WireEgress {
     })
   }
 
-  /** netfront's upcall and the guest stack's receive work for `group` on the guest's vCPU `g`. */
+  /**
+   * netfront's upcall on the guest's vCPU `g`, then the guest stack's receive work frame by frame
+   * (each frame handed up once its own work is done, as on the native path).
+   */
   private frontRx(g: number, group: Delivery[], deliver: (arrivals: (() => void)[]) => void): void {
     const {s} = this
     const n = group.length
-    const front =
-      s.stats.charge('guest:virq', virqDelivery(s.params)) +
-      s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles)
     s.guest.net.stats.framesIn += n
     s.guest.net.stats.interrupts++
-    this.rxFront.run(g, front, () => {
-      this.rx.release(n)
-      deliver(group.map((x) => x.arrive))
+    const upcall =
+      s.stats.charge('guest:virq', virqDelivery(s.params)) +
+      s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g))
+    this.rxFront.run(g, upcall, () => {})
+    group.forEach((x, i) => {
+      const cost = s.stats.charge('guest:netfront+stack', s.params.nic.rxPacketCycles)
+      this.rxFront.run(g, cost, () => {
+        // the poll has taken every response of the batch off the ring: its slots go back
+        if (i === n - 1) this.rx.release(n)
+        deliver([x.arrive])
+      })
     })
   }
 }

@@ -132,18 +132,17 @@ export class NetStack {
 
   /**
    * Frames arrived from the wire in one interrupt: per interrupt core (one, or one per RSS queue
-   * the batch's flows hash to), the interrupt and the per-frame receive work queue behind that
-   * core's softirq work; each frame arrives once its core has processed it.
+   * the batch's flows hash to), the interrupt and then each frame's receive work queue behind that
+   * core's softirq work; each frame arrives as soon as its own work is done (NAPI's poll hands
+   * every packet up the stack in turn, not the batch at its end).
    */
   receiveBatch(deliveries: readonly Delivery[]): void {
     const nic = this.kernel.params.nic
     this.stats.framesIn += deliveries.length
     for (const [core, group] of byIrqCore(deliveries, (flow) => this.irqCore(flow))) {
       this.stats.interrupts++
-      const cost = nic.interrupt + group.length * nic.rxPacketCycles
-      after(this.kernel.sim, this.kernel.sched.steal(core, cost), () => {
-        for (const d of group) d.arrive()
-      })
+      this.kernel.sched.steal(core, nic.interrupt)
+      for (const d of group) after(this.kernel.sim, this.kernel.sched.steal(core, nic.rxPacketCycles), d.arrive)
     }
   }
 

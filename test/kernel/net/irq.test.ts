@@ -28,6 +28,16 @@ describe('softirq queue', () => {
     expect(system.kernel('native').sched.irqCycles(0)).toBe(2 * one)
   })
 
+  it('frames of one interrupt are handed up one by one, each once its own receive work is done', () => {
+    const {host, params, system} = nativeSystem()
+    const stack = system.kernel('native').net
+    const at: number[] = []
+    stack.receiveBatch([1, 2, 3].map((flow) => ({flow, arrive: () => at.push(host.now)})))
+    host.run()
+    const {interrupt, rxPacketCycles: rx} = params.nic
+    expect(at).toEqual([interrupt + rx, interrupt + 2 * rx, interrupt + 3 * rx])
+  })
+
   it('with spread, flows on different cores are processed side by side', () => {
     const base = e5520Params()
     const {host, params, system} = nativeSystem({params: withPlacement(base, 'spread')})
