@@ -5,7 +5,7 @@ import {allConstantPaths} from './spec.js'
 
 export interface ConstantRow {
   path: string
-  value: number | boolean
+  value: number | boolean | string
   unit: string
   source: string
   estimate: boolean
@@ -21,7 +21,7 @@ export interface ConstantRow {
 export function listConstants(profile: Profile): ConstantRow[] {
   const rows: ConstantRow[] = []
   for (const {path, spec} of allConstantPaths()) {
-    const c = constantAt(profile, path) as Constant<number | boolean> | undefined
+    const c = constantAt(profile, path) as Constant<number | boolean | string> | undefined
     if (c === undefined) continue
     const flags = {estimate: c.estimate === true, profileOnly: spec.profileOnly === true}
     const fitted = c.fitted === undefined ? {} : {fitted: c.fitted}

@@ -78,8 +78,8 @@ export function resolveParams(profile: Profile): MachineParams {
 }
 
 /** A group of unit-free constants (instructions, IPC, counts, shares): each one's value as is. */
-function valuesOf<G extends Record<string, Constant>>(group: G): {[K in keyof G]: number} {
-  return Object.fromEntries(Object.entries(group).map(([k, c]) => [k, c.value])) as {[K in keyof G]: number}
+function valuesOf<G extends Record<string, Constant<unknown>>>(group: G): {[K in keyof G]: G[K]['value']} {
+  return Object.fromEntries(Object.entries(group).map(([k, c]) => [k, c.value])) as {[K in keyof G]: G[K]['value']}
 }
 
 function cacheParams(c: Profile['cache'], {bytes, cycles, n}: To): MachineParams['cache'] {

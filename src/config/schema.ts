@@ -25,7 +25,11 @@ export interface Constant<V = number> {
   rangeSource?: string
 }
 
-type ConstantOf<S> = S extends {dim: 'flag'} ? Constant<boolean> : Constant<number>
+type ConstantOf<S> = S extends {dim: 'flag'}
+  ? Constant<boolean>
+  : S extends {dim: 'choice'; choices: readonly (infer C)[]}
+    ? Constant<C>
+    : Constant<number>
 type Node<S> = S extends KeySpec ? ConstantOf<S> : Group<S>
 type Group<S> = {-readonly [K in keyof S as S[K] extends {optional: true} ? never : K]: Node<S[K]>} & {
   -readonly [K in keyof S as S[K] extends {optional: true} ? K : never]?: Node<S[K]>
@@ -47,6 +51,7 @@ const DIMENSION_NAMES: Record<Dimension, string> = {
   entries: 'TLB-entry count',
   instructions: 'instruction count',
   flag: 'flag',
+  choice: 'choice',
 }
 
 /**
@@ -58,6 +63,7 @@ export const VALUE_MAX = 1e15
 /** What a value must be, as the error message says it. */
 export function expectedValue(spec: KeySpec): string {
   if (spec.dim === 'flag') return 'expected true or false'
+  if (spec.dim === 'choice') return `expected one of ${(spec.choices ?? []).map((c) => JSON.stringify(c)).join(', ')}`
   const kind = spec.int ? 'integer' : 'number'
   if (spec.range === 'fraction') return `expected a ${kind} from 0 to 1`
   if (spec.range === 'nonnegative') return `expected a ${kind} >= 0`
@@ -74,6 +80,7 @@ export function expectedUnit(dim: Dimension): string {
 function valueSchema(spec: KeySpec): z.ZodType {
   const error = expectedValue(spec)
   if (spec.dim === 'flag') return z.boolean({error})
+  if (spec.dim === 'choice') return z.enum((spec.choices ?? []) as [string, ...string[]], {error})
   // zod 4 numbers reject NaN and +-Infinity already (JSON's 1e999 parses to Infinity).
   let n = z.number({error})
   if (spec.int) n = n.int({error})

@@ -21,6 +21,8 @@ export interface KeySpec {
   readonly profileOnly?: boolean
   /** Largest plausible value (in the key's unit): a bound, not a citation. */
   readonly max?: number
+  /** The values a `choice` key accepts. */
+  readonly choices?: readonly string[]
   readonly doc: string
 }
 
@@ -194,6 +196,12 @@ export const PROFILE_SPEC = {
       dim: 'frequency',
       range: 'positive',
       doc: "the kernels' timer tick (CONFIG_HZ): timers such as TCP's delayed ACK fire on ticks",
+    },
+    irqPlacement: {
+      dim: 'choice',
+      range: 'nonnegative',
+      choices: ['core0', 'spread'],
+      doc: "where each kernel takes the NIC's receive interrupts: core0 (its first CPU) or spread (flows hashed over its CPUs, RSS)",
     },
   },
   workload: {

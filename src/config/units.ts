@@ -20,6 +20,8 @@ export const DIMENSIONS = {
   entries: ['entries'],
   instructions: ['instructions'],
   flag: ['boolean'],
+  /** One of the key's named choices (KeySpec.choices). */
+  choice: ['choice'],
 } as const satisfies Record<string, readonly string[]>
 
 export type Dimension = keyof typeof DIMENSIONS

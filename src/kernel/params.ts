@@ -34,6 +34,8 @@ export interface KernelParams {
   fdLimit: number
   /** Profile (kernel.pollPerFdInstructions, estimate): instructions per fd examined by poll/select. */
   pollPerFdInstructions: number
+  /** Profile (kernel.irqPlacement): where the NIC's receive interrupts run (net/irq.ts). */
+  irqPlacement: MachineParams['kernel']['irqPlacement']
 }
 
 /** The tunables whose defaults are Linux's (the rest come from the profile's `kernel` group). */

@@ -4,6 +4,12 @@
  * queue; a running thread is preempted to the back of it when its timeslice is used and others
  * wait. Blocking gives the CPU to the next runnable thread, which pays the context switch (and the
  * address-space switch when the address space differs) before it runs.
+ *
+ * Interrupt and softirq work (`steal`) takes time on its core when it happens, one piece after
+ * another (a core runs its interrupt work serially): a thread running there is delayed by it (it
+ * pays the time at the end of its current stretch), a thread that gets the core while interrupt
+ * work is queued there waits until it is done. It counts as busy time of the core, never as the
+ * thread's own compute.
  */
 import {InvariantError} from '../errors.js'
 import {contextSwitch} from '../machine/cost.js'
@@ -37,9 +43,14 @@ interface CpuState {
   /** The thread whose state is loaded on the core (survives idle), and its address space. */
   lastThread: KThread | null
   lastAsid: number | null
+  /** Thread compute and interrupt work on the core. */
   busyCycles: number
-  /** Interrupt work not yet taken out of the running thread's time. */
-  stolen: number
+  /** Interrupt work on the core (part of busyCycles). */
+  irqCycles: number
+  /** When the interrupt work queued on the core is done (its softirq queue drains). */
+  irqUntil: number
+  /** Interrupt time the running thread has not yet been delayed by. */
+  owed: number
 }
 
 /** Sees a stretch of `cycles` of `thread` on its CPU, starting at cycle `at`. */
@@ -76,7 +87,9 @@ export class Scheduler {
       lastThread: null,
       lastAsid: null,
       busyCycles: 0,
-      stolen: 0,
+      irqCycles: 0,
+      irqUntil: 0,
+      owed: 0,
     }))
     this.firstCore = Math.min(...cpus)
     for (const cpu of this.cpuStates) this.byCore[cpu.core - this.firstCore] ??= cpu
@@ -87,8 +100,19 @@ export class Scheduler {
     return this.cpuStates.map((c) => c.current)
   }
 
+  /** Cycles the core was busy: threads' compute and interrupt work. */
   busyCycles(core: number): number {
     return this.state(core).busyCycles
+  }
+
+  /** Cycles of interrupt work on the core (included in busyCycles). */
+  irqCycles(core: number): number {
+    return this.state(core).irqCycles
+  }
+
+  /** Cycles until the interrupt work queued on `core` now is done (0: none queued). */
+  irqBacklog(core: number): number {
+    return Math.max(0, this.state(core).irqUntil - this.sim.now)
   }
 
   /**
@@ -135,7 +159,19 @@ export class Scheduler {
       yield* grant.wait() // release() assigned us the CPU before firing
       thread.cpuGrant = null
     }
-    if (this.state(thread.cpu!).lastThread !== thread) yield* this.switchIn(thread)
+    const cpu = this.state(thread.cpu!)
+    // interrupt work queued on the core runs first
+    if (cpu.owed > 0) yield* this.settle(thread, cpu)
+    if (cpu.lastThread !== thread) yield* this.switchIn(thread)
+  }
+
+  /** The running thread waits out the interrupt time it owes (more may land meanwhile). */
+  private *settle(thread: KThread, cpu: CpuState): Gen<void> {
+    while (cpu.owed > 0 && cpu.current === thread) {
+      const owed = cpu.owed
+      cpu.owed = 0
+      yield owed
+    }
   }
 
   /**
@@ -154,17 +190,15 @@ export class Scheduler {
       if (chunk > 0) {
         // spend(), inlined: the hottest path of the model, without a generator per chunk
         const cpu = this.state(thread.cpu!)
-        this.spendObserver?.(thread, chunk, this.sim.now + (cpu.current === thread ? cpu.stolen : 0))
-        if (cpu.stolen > 0 && cpu.current === thread) {
-          const owed = cpu.stolen
-          cpu.stolen = 0
-          yield Math.round(owed)
-        }
+        if (cpu.owed > 0) yield* this.settle(thread, cpu)
+        this.spendObserver?.(thread, chunk, this.sim.now)
         cpu.busyCycles += chunk
         thread.runCycles += chunk
         thread.sliceUsed += chunk
-        yield Math.round(chunk)
+        yield chunk
         left -= chunk
+        // interrupts that landed during the chunk delay it before anything else happens
+        if (cpu.owed > 0) yield* this.settle(thread, cpu)
       }
       if (thread.sliceUsed >= this.options.timeslice) {
         thread.sliceUsed = 0
@@ -183,6 +217,8 @@ export class Scheduler {
    */
   *block<T>(thread: KThread, wait: Gen<T>): Gen<T> {
     const resumed = this.blockHook === null ? null : yield* this.blockHook.beforeBlock(thread)
+    // interrupt work that landed since its last stretch delays its way into the wait
+    if (thread.cpu !== null) yield* this.settle(thread, this.state(thread.cpu))
     this.release(thread)
     thread.state = 'blocked'
     const value = yield* wait
@@ -202,7 +238,8 @@ export class Scheduler {
    * Wait on `wait` holding the CPU, as a poll-and-sched_yield loop does: the time counts as busy on
    * the core and no other thread gets it, unless one queues that may run there: then `onContender`
    * is called (once) and should end the wait at the poller's next poll, which then yields. Interrupt
-   * work that lands meanwhile is paid when the wait ends (the poll ran that much later).
+   * work that lands meanwhile is paid when the wait ends (the poll ran that much later): the core's
+   * busy time is the wait plus that interrupt work, as its wall-clock span.
    */
   *holdPolling<T>(thread: KThread, wait: Gen<T>, onContender: () => void): Gen<T> {
     const cpu = this.state(thread.cpu!)
@@ -216,11 +253,7 @@ export class Scheduler {
       this.spendObserver?.(thread, held, t0)
       cpu.busyCycles += held
       thread.runCycles += held
-      if (cpu.stolen > 0 && cpu.current === thread) {
-        const owed = cpu.stolen
-        cpu.stolen = 0
-        yield Math.round(owed)
-      }
+      yield* this.settle(thread, cpu)
     }
     return value
   }
@@ -239,7 +272,10 @@ export class Scheduler {
   /** sched_yield(): to the back of the run queue if someone waits, else keep running. */
   *yield(thread: KThread): Gen<void> {
     thread.sliceUsed = 0
-    if (thread.cpu !== null && this.waitingFor(this.state(thread.cpu))) this.release(thread)
+    if (thread.cpu !== null && this.waitingFor(this.state(thread.cpu))) {
+      yield* this.settle(thread, this.state(thread.cpu))
+      this.release(thread)
+    }
     if (thread.cpu === null) yield* this.acquire(thread)
   }
 
@@ -278,7 +314,9 @@ export class Scheduler {
     this.pollers.delete(thread)
     this.machineCore(cpu.core)?.release(thread)
     cpu.current = null
-    cpu.stolen = 0 // interrupt work on an idle core delays no one
+    // leaving with interrupt time unpaid (a hand-over between holds): the core stays taken that long
+    if (cpu.owed > 0) cpu.irqUntil = Math.max(cpu.irqUntil, this.sim.now + cpu.owed)
+    cpu.owed = 0
     thread.lastCpu = thread.cpu
     thread.cpu = null
     thread.state = 'runnable'
@@ -291,32 +329,35 @@ export class Scheduler {
   }
 
   /**
-   * Interrupt/softirq work on `core`: whoever runs there is delayed by `cycles` (paid on its next
-   * stretch of compute); an idle core just absorbs it. Returns `cycles` (the handler's duration).
+   * Interrupt/softirq work of `cycles` on `core`, now: it starts once the interrupt work already
+   * queued there is done (one softirq queue per core) and occupies the core meanwhile; the thread
+   * running there is delayed by it, an idle core is busy with it. Returns the cycles from now until
+   * it is done (when its results, e.g. received frames, are delivered).
    */
   steal(core: number, cycles: number): number {
-    if (cycles <= 0) return 0
+    const c = Math.max(0, Math.round(cycles))
     const cpu = this.state(core)
-    cpu.busyCycles += cycles
-    cpu.stolen += cycles
-    this.stolenCycles += cycles
-    return cycles
+    const now = this.sim.now
+    cpu.irqUntil = Math.max(now, cpu.irqUntil) + c
+    cpu.busyCycles += c
+    cpu.irqCycles += c
+    this.stolenCycles += c
+    if (cpu.current !== null) cpu.owed += c
+    return cpu.irqUntil - now
   }
 
-  /** Cycles spent by `thread` on its CPU (already held), plus interrupt work that landed there. */
+  /** Cycles spent by `thread` on its CPU (already held), after interrupt work that delays it there. */
   *spend(thread: KThread, cycles: number): Gen<void> {
     if (cycles <= 0) return
     const cpu = this.state(thread.cpu!)
-    this.spendObserver?.(thread, cycles, this.sim.now + (cpu.current === thread ? cpu.stolen : 0))
-    if (cpu.stolen > 0 && cpu.current === thread) {
-      const owed = cpu.stolen
-      cpu.stolen = 0
-      yield Math.round(owed) // hold(owed) without its generator
-    }
-    cpu.busyCycles += cycles
-    thread.runCycles += cycles
-    thread.sliceUsed += cycles
-    yield Math.round(cycles)
+    if (cpu.owed > 0) yield* this.settle(thread, cpu)
+    this.spendObserver?.(thread, cycles, this.sim.now)
+    const c = Math.round(cycles)
+    cpu.busyCycles += c
+    thread.runCycles += c
+    thread.sliceUsed += c
+    yield c
+    if (cpu.owed > 0) yield* this.settle(thread, cpu)
   }
 
   /** Remove and return the longest-waiting queued thread that may run on `cpu`. */
@@ -349,6 +390,8 @@ export class Scheduler {
   private assign(cpu: CpuState, thread: KThread): void {
     this.machineCore(cpu.core)?.claim(thread)
     cpu.current = thread
+    // interrupt work still queued on the core runs before the thread
+    cpu.owed = Math.max(0, cpu.irqUntil - this.sim.now)
     thread.cpu = cpu.core
     thread.state = 'running'
   }

@@ -124,8 +124,10 @@ export interface KernelStats {
   preemptions: number
   /** Interrupt/softirq cycles taken from the cores. */
   stolenCycles: number
-  /** Busy cycles by physical core. */
+  /** Busy cycles by physical core (threads' compute and interrupt work). */
   busyCycles: Record<number, number>
+  /** Interrupt/softirq cycles by physical core (part of busyCycles): which core did the receive work. */
+  irqCycles: Record<number, number>
   pageCache: {hits: number; misses: number; readaheadPages: number; writebackPages: number; evictions: number}
   block: {reads: number; writes: number; bytesRead: number; bytesWritten: number}
   net: {framesIn: number; interrupts: number; connections: number}
@@ -140,6 +142,7 @@ export function kernelStats(k: Kernel): KernelStats {
     preemptions: s.preemptions,
     stolenCycles: s.stolenCycles,
     busyCycles: Object.fromEntries(s.cpus.map((c) => [c, s.busyCycles(c)])),
+    irqCycles: Object.fromEntries(s.cpus.map((c) => [c, s.irqCycles(c)])),
     pageCache: {...k.vfs.cache.stats},
     block: {
       reads: k.vfs.block.reads,

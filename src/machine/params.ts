@@ -172,6 +172,8 @@ export interface MachineParams {
     pollPerFdInstructions: number
     /** Hz: the timer tick of every modelled kernel (server domains and client hosts). */
     tickHz: number
+    /** Where each kernel takes the NIC's receive interrupts: its first CPU, or flows hashed over its CPUs. */
+    irqPlacement: 'core0' | 'spread'
   }
   /** The user working set assumed when a workload gives none: live share of each level's capacity. */
   workload: {

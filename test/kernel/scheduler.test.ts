@@ -181,4 +181,87 @@ describe('Scheduler', () => {
     host.run()
     expect(end).toBe(params.cpu.contextSwitch + 1000 + 5000 + 1000)
   })
+
+  it('interrupt work on an idle core takes its time then: a thread that runs there later is not charged it', () => {
+    const {host, params, kernel} = oneCpuKernel()
+    const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
+    let end = 0
+    // the core is idle at cycle 0: the interrupt is over long before the thread comes
+    expect(kernel.sched.steal(0, 5000)).toBe(5000)
+    host.at(20_000, () =>
+      spawn(
+        host,
+        (function* () {
+          yield* kernel.sched.compute(a, 1000)
+          end = host.now
+          kernel.sched.exit(a)
+        })(),
+        'a',
+      ),
+    )
+    host.run()
+    expect(end).toBe(20_000 + params.cpu.contextSwitch + 1000)
+    expect(a.runCycles).toBe(params.cpu.contextSwitch + 1000)
+    // the core's busy time holds both, and says which part was interrupt work
+    expect(kernel.sched.busyCycles(0)).toBe(5000 + params.cpu.contextSwitch + 1000)
+    expect(kernel.sched.irqCycles(0)).toBe(5000)
+  })
+
+  it('a thread that gets a core while interrupt work is queued there waits until it is done', () => {
+    const {host, params, kernel} = oneCpuKernel()
+    const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
+    let end = 0
+    kernel.sched.steal(0, 5000)
+    host.at(2000, () =>
+      spawn(
+        host,
+        (function* () {
+          yield* kernel.sched.compute(a, 1000)
+          end = host.now
+          kernel.sched.exit(a)
+        })(),
+        'a',
+      ),
+    )
+    host.run()
+    expect(end).toBe(5000 + params.cpu.contextSwitch + 1000)
+    expect(a.runCycles).toBe(params.cpu.contextSwitch + 1000)
+  })
+
+  it('interrupt work on a busy core delays its thread even when the thread blocks before computing again', () => {
+    const {host, params, kernel} = oneCpuKernel()
+    const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
+    let end = 0
+    const ready = new Wakeup<true>(host)
+    ready.fire(true) // the thread blocks on something that is already there
+    // lands during the thread's compute, after its switch onto the core
+    host.at(params.cpu.contextSwitch + 500, () => kernel.sched.steal(0, 5000))
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(a, 1000)
+        yield* kernel.sched.block(a, ready.wait())
+        end = host.now
+        kernel.sched.exit(a)
+      })(),
+      'a',
+    )
+    host.run()
+    expect(end).toBe(params.cpu.contextSwitch + 1000 + 5000)
+  })
+
+  it("interrupt work queues on its core: a second piece starts when the first is done, on another core it doesn't wait", () => {
+    const params = {...e5520Params(), cores: 2}
+    const host = new KernelTestHost()
+    const machine = new Machine(host, params)
+    const kernel = new Kernel({sim: host, params, machine, domain: 'native', cpus: [0, 1]})
+    expect(kernel.sched.steal(0, 3000)).toBe(3000)
+    expect(kernel.sched.steal(0, 2000)).toBe(5000)
+    expect(kernel.sched.irqBacklog(0)).toBe(5000)
+    expect(kernel.sched.steal(1, 2000)).toBe(2000)
+    let left = -1
+    host.at(4000, () => (left = kernel.sched.irqBacklog(0)))
+    host.run()
+    expect(left).toBe(1000)
+  })
 })

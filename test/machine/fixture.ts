@@ -134,7 +134,7 @@ export function e5520Params(): MachineParams {
       lineFillBuffers: 10,
     },
     driverDomain: {blkRequestInstructions: 1500, netFrameInstructions: 1000},
-    kernel: {pollPerFdInstructions: 120, tickHz: 250},
+    kernel: {pollPerFdInstructions: 120, tickHz: 250, irqPlacement: 'core0'},
     workload: {liveL1iShare: 1, liveL1dShare: 1, liveL2Share: 0.5, liveL3Share: 0.5, liveDtlbShare: 1},
   }
 }

@@ -3,8 +3,10 @@
  * frontend's ring slot and grant references, an event channel to the other side (suppressed while
  * the backend is still working through the ring), the backend's upcall, and per data page a grant
  * map/unmap (blkback) or a grant copy (netback). The frontend's and backend's work is interrupt-
- * context work on the first vCPU of each domain (stolen from whatever runs there): the block
- * layer's disk port and the stack's route do not know the calling thread.
+ * context work on a vCPU of each domain, queued behind that vCPU's other interrupt work and
+ * delaying whatever runs there (the block layer's disk port and the stack's route do not know the
+ * calling thread): a frame's on the vCPU its flow's interrupts go to in that domain
+ * (kernel.irqPlacement, as for every system's NIC interrupts), the rest on the first vCPU.
  *
  * The guest reaches them through the kernel's declared ports: blkfront is its block device
  * (`Kernel` option `blockDevice`), netfront its stack's wire egress (`NetStack.setEgress`), and
@@ -24,6 +26,7 @@ import type {MachineParams} from '../../machine/params.js'
 import {InvariantError} from '../../errors.js'
 import {after, Wakeup, type Simulation} from '../engine.js'
 import type {Kernel} from '../kernel.js'
+import {byIrqCore, type Delivery} from '../net/irq.js'
 import type {WireEgress} from '../net/stack.js'
 import type {Gen} from '../types.js'
 import type {DiskPort} from '../vfs/block.js'
@@ -77,25 +80,25 @@ export class Outage {
 }
 
 /**
- * Interrupt-context work on `kernel`'s first vCPU, in order: one side of one ring handles its
- * requests one after another (so frames are never reordered); `then` runs when it is done.
+ * One side of a ring: interrupt-context work on a vCPU of `kernel`, queued behind that vCPU's
+ * interrupt work (its softirq queue), so a flow's frames, all handled on one vCPU, are never
+ * reordered; `then` runs when it is done.
  */
 class RingSide {
-  private busyUntil = 0
   constructor(
     private readonly kernel: Kernel,
     private readonly outage: Outage | null = null,
   ) {}
-  run(cycles: number, then: () => void): void {
+  run(core: number, cycles: number, then: () => void): void {
     const k = this.kernel
-    let start = Math.max(k.sim.now, this.busyUntil)
+    const start = k.sim.now + k.sched.irqBacklog(core)
     // a crashed driver domain does nothing until it is back; the frontends' requests wait on the rings
     if (this.outage && start >= this.outage.from && start < this.outage.to) {
-      start = this.outage.to
       this.outage.deferred++
+      after(k.sim, this.outage.to - k.sim.now, () => after(k.sim, k.sched.steal(core, cycles), then))
+      return
     }
-    this.busyUntil = start + k.sched.steal(k.sched.cpus[0], cycles)
-    after(k.sim, this.busyUntil - k.sim.now, then)
+    after(k.sim, k.sched.steal(core, cycles), then)
   }
 }
 
@@ -151,7 +154,7 @@ export class BlockSplitDriver {
     const cost =
       s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g)) +
       s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
-    this.front_.run(cost, () => this.back(req, pages, slots, done))
+    this.front_.run(g, cost, () => this.back(req, pages, slots, done))
   }
 
   private back(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
@@ -167,7 +170,7 @@ export class BlockSplitDriver {
       s.stats.grantCopies += pages
       cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
     }
-    this.back_.run(cost, () => this.realSubmit(req, () => this.respond(req, pages, slots, done)))
+    this.back_.run(d, cost, () => this.realSubmit(req, () => this.respond(req, pages, slots, done)))
   }
 
   private respond(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
@@ -184,9 +187,10 @@ export class BlockSplitDriver {
       cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
     }
     s.stats.eventsToGuest++
-    this.back_.run(cost, () => {
+    this.back_.run(d, cost, () => {
       const g = s.guest.sched.cpus[0]
       this.front_.run(
+        g,
         s.stats.charge('guest:virq', virqDelivery(s.params)) +
           s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)),
         () => {
@@ -250,8 +254,8 @@ export class NetSplitDriver implements WireEgress {
     return cost
   }
 
-  /** A frame the guest's stack sends on the wire: through netback, then `send` puts it on the NIC. */
-  send(send: () => void): void {
+  /** A frame of `flow` the guest's stack sends on the wire: through netback, then `send` puts it on the NIC. */
+  send(send: () => void, flow: number): void {
     this.tx.acquire(1, () => {
       const {s} = this
       s.stats.netTxFrames++
@@ -268,14 +272,14 @@ export class NetSplitDriver implements WireEgress {
       this.tx.backendBusy++
       if (notify) s.stats.eventsToDriver++
       else s.stats.eventsSuppressed++
-      this.txFront.run(front, () => {
-        const d = s.driver.sched.cpus[0]
+      this.txFront.run(s.guest.net.irqCore(flow), front, () => {
+        const d = s.driver.net.irqCore(flow)
         const back =
           (notify ? s.stats.charge('driver:virq', virqDelivery(s.params)) : 0) +
           s.stats.charge('driver:netback', this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions)) +
           this.dataCost() +
           s.stats.charge('driver:txResponse', this.tx.rspLine.write(d))
-        this.txBack.run(back, () => {
+        this.txBack.run(d, back, () => {
           this.tx.backendBusy--
           this.completeTx()
           send()
@@ -298,12 +302,14 @@ export class NetSplitDriver implements WireEgress {
     this.txCompletionPending = true
     this.txDone++
     s.stats.eventsToGuest++
-    this.txBack.run(s.stats.charge('driver:evtchnSend', eventChannelSend(s.params)), () => {
+    const d = s.driver.sched.cpus[0]
+    this.txBack.run(d, s.stats.charge('driver:evtchnSend', eventChannelSend(s.params)), () => {
       const g = s.guest.sched.cpus[0]
       this.txCompletionPending = false
       const n = this.txDone
       this.txDone = 0
       this.txFront.run(
+        g,
         s.stats.charge('guest:virq', virqDelivery(s.params)) +
           s.stats.charge('guest:netfront', this.tx.rspLine.read(g)),
         () => this.tx.release(n),
@@ -312,14 +318,23 @@ export class NetSplitDriver implements WireEgress {
   }
   private txDone = 0
 
-  /** The NIC's interrupt lands in the driver domain; netback hands the frames to the guest. */
+  /**
+   * The NIC's interrupt lands in the driver domain (one per vCPU its frames' flows go to); netback
+   * hands the frames to the guest, whose netfront and stack take them on their flows' vCPU there.
+   */
   receive(frames: readonly Frame[], deliver: (arrivals: (() => void)[]) => void): void {
+    const deliveries = frames.map((f) => f.data as Delivery)
+    for (const [d, group] of byIrqCore(deliveries, (flow) => this.s.driver.net.irqCore(flow))) {
+      this.receiveOn(d, group, deliver)
+    }
+  }
+
+  private receiveOn(d: number, group: Delivery[], deliver: (arrivals: (() => void)[]) => void): void {
     const {s} = this
-    const n = frames.length
+    const n = group.length
     this.rx.acquire(n, () => {
       s.stats.netRxFrames += n
       s.stats.eventsToGuest++
-      const d = s.driver.sched.cpus[0]
       // the driver domain's NIC interrupt: a PV domain's, i.e. with Xen's pirq upcall (dispatch/pv.ts)
       let back =
         s.stats.charge('driver:nicIrq', s.driver.params.nic.interrupt) +
@@ -328,17 +343,31 @@ export class NetSplitDriver implements WireEgress {
       for (let i = 0; i < n; i++) {
         back += s.stats.charge('driver:netback', work(s, s.dp.netFrameInstructions)) + this.dataCost()
       }
-      this.rxBack.run(back, () => {
-        const g = s.guest.sched.cpus[0]
-        const front =
-          s.stats.charge('guest:virq', virqDelivery(s.params)) +
-          s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g) + n * s.params.nic.rxPacketCycles)
-        s.guest.net.stats.framesIn += n
-        s.guest.net.stats.interrupts++
-        this.rxFront.run(front, () => {
-          this.rx.release(n)
-          deliver(frames.map((f) => f.data as () => void))
-        })
+      this.rxBack.run(d, back, () => {
+        for (const [g, mine] of byIrqCore(group, (flow) => s.guest.net.irqCore(flow))) this.frontRx(g, mine, deliver)
+      })
+    })
+  }
+
+  /**
+   * netfront's upcall on the guest's vCPU `g`, then the guest stack's receive work frame by frame
+   * (each frame handed up once its own work is done, as on the native path).
+   */
+  private frontRx(g: number, group: Delivery[], deliver: (arrivals: (() => void)[]) => void): void {
+    const {s} = this
+    const n = group.length
+    s.guest.net.stats.framesIn += n
+    s.guest.net.stats.interrupts++
+    const upcall =
+      s.stats.charge('guest:virq', virqDelivery(s.params)) +
+      s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g))
+    this.rxFront.run(g, upcall, () => {})
+    group.forEach((x, i) => {
+      const cost = s.stats.charge('guest:netfront+stack', s.params.nic.rxPacketCycles)
+      this.rxFront.run(g, cost, () => {
+        // the poll has taken every response of the batch off the ring: its slots go back
+        if (i === n - 1) this.rx.release(n)
+        deliver([x.arrive])
       })
     })
   }

@@ -5,12 +5,11 @@
  * and reach the server stack in interrupt batches. Client hosts have their own stacks and cores.
  */
 import type {Frame, Nic} from '../../machine/nic.js'
+import type {Delivery} from './irq.js'
 import type {NetStack} from './stack.js'
 
 /** The name of this machine on the network. */
 export const SERVER_HOST = 'server'
-
-type Arrival = () => void
 
 export class Network {
   private readonly stacks = new Map<string, NetStack>()
@@ -22,7 +21,7 @@ export class Network {
     // the Network is the NIC's owner: the one handler on the NIC's interrupt line
     nic.connectInterrupt((frames) => {
       if (this.sink !== null) this.sink(frames)
-      else this.server?.receiveBatch(frames.map((f) => f.data as Arrival))
+      else this.server?.receiveBatch(frames.map((f) => f.data as Delivery))
     })
   }
 
@@ -46,14 +45,14 @@ export class Network {
     return this.stacks.get(host)
   }
 
-  /** Carry a frame with `payload` bytes from host `from` to host `to`; `arrive` runs once processed there. */
-  send(from: string, to: string, payload: number, arrive: Arrival): void {
+  /** Carry a frame with `payload` bytes from host `from` to host `to`; it arrives once processed there. */
+  send(from: string, to: string, payload: number, delivery: Delivery): void {
     if (from === SERVER_HOST) {
       const client = this.stacks.get(to)
       if (!client) throw new Error(`no host ${to} on the network`)
-      this.nic.tx.send<Arrival>({payload, data: arrive}, (f: Frame<Arrival>) => client.receiveBatch([f.data]))
+      this.nic.tx.send<Delivery>({payload, data: delivery}, (f: Frame<Delivery>) => client.receiveBatch([f.data]))
     } else if (to === SERVER_HOST) {
-      this.nic.receive({payload, data: arrive})
+      this.nic.receive({payload, data: delivery})
     } else {
       throw new Error(`client-to-client traffic (${from} -> ${to}) is not modelled`)
     }

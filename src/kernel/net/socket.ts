@@ -41,6 +41,8 @@ export class Socket implements FileObject {
   peer: Socket | null = null
   /** The stack of the peer end (another host's for `wire`). */
   peerStack: NetStack | null = null
+  /** The connection's flow number (net/irq.ts flowOf), set by connect on both ends; 0 unconnected. */
+  flow = 0
   backlog = 0
   readonly acceptQueue: Socket[] = []
   listener: Socket | null = null
@@ -261,7 +263,7 @@ export class Socket implements FileObject {
   /** ACK-clocked sending runs in softirq context on the interrupt core. */
   private pumpInSoftirq(): void {
     for (let seg = this.nextSegment(); seg; seg = this.nextSegment()) {
-      this.stack.softirqCost(this.stack.txCost(this.transport) + this.stack.loopRxCost(this.transport))
+      this.stack.softirqCost(this.stack.txCost(this.transport) + this.stack.loopRxCost(this.transport), this.flow)
       this.emit(seg)
     }
   }
@@ -285,7 +287,7 @@ export class Socket implements FileObject {
   /** A pure ACK from softirq context (or at no cost on a unix socket, ctx null). */
   private ackNow(_ctx: CallContext | null): void {
     if (!this.peer) return
-    if (this.transport !== 'unix') this.stack.softirqCost(this.stack.txCost(this.transport))
+    if (this.transport !== 'unix') this.stack.softirqCost(this.stack.txCost(this.transport), this.flow)
     this.emit({kind: 'ack', payload: 0, ack: 0, window: 0})
   }
 

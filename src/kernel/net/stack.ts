@@ -1,14 +1,15 @@
 /**
  * One kernel's network stack: its sockets, ports and listeners, the per-packet CPU costs, and the
  * way out (the NIC to other hosts through the Network, or loopback). Receive processing and
- * ACK-clocked transmission run in softirq context on the stack's interrupt core (the first CPU
- * of its kernel, as without irqbalance/RSS): that time is taken from whatever runs there.
+ * ACK-clocked transmission run in softirq context on the flow's interrupt core (kernel.irqPlacement,
+ * net/irq.ts): there it queues behind the core's other interrupt work and delays whatever runs.
  */
 import {after} from '../engine.js'
 import type {Kernel} from '../kernel.js'
 import {nsToCycles} from '../params.js'
 import type {CallContext} from '../syscalls/context.js'
 import {fail, ok, type Errno, type Gen, type SockAddr, type SyscallResult} from '../types.js'
+import {byIrqCore, flowOf, irqCoreOf, type Delivery} from './irq.js'
 import type {Network} from './network.js'
 import {Socket, type Transport} from './socket.js'
 
@@ -28,8 +29,8 @@ export interface NetStats {
 export interface WireEgress {
   /** Added to the stack's own cost of sending one wire segment, in the sender's context. */
   txCost(): number
-  /** A wire segment leaves: `put()` puts it on the network (once the egress has carried it). */
-  send(put: () => void): void
+  /** A wire segment of `flow` leaves: `put()` puts it on the network (once the egress has carried it). */
+  send(put: () => void, flow: number): void
 }
 
 export class NetStack {
@@ -54,8 +55,9 @@ export class NetStack {
     if (network && host) network.attachStack(host, this)
   }
 
-  get irqCore(): number {
-    return this.kernel.sched.cpus[0]
+  /** The core that takes `flow`'s receive interrupts and runs its softirq work (net/irq.ts). */
+  irqCore(flow: number): number {
+    return irqCoreOf(this.kernel.kparams.irqPlacement, this.kernel.sched.cpus, flow)
   }
 
   socket(family: 'AF_INET' | 'AF_UNIX'): Socket {
@@ -95,8 +97,9 @@ export class NetStack {
     return transport === 'loop' ? this.kernel.params.nic.rxPacketCycles : 0
   }
 
-  softirqCost(cycles: number): number {
-    return this.kernel.sched.steal(this.irqCore, cycles)
+  /** Softirq work of `flow` on its interrupt core; returns the cycles until it is done there. */
+  softirqCost(cycles: number, flow: number): number {
+    return this.kernel.sched.steal(this.irqCore(flow), cycles)
   }
 
   /**
@@ -127,22 +130,27 @@ export class NetStack {
     after(this.kernel.sim, this.timerExpiry(delay) - this.kernel.sim.now, fn)
   }
 
-  /** Frames arrived from the wire in one interrupt: interrupt + per-frame receive work, then each arrival. */
-  receiveBatch(arrivals: (() => void)[]): void {
+  /**
+   * Frames arrived from the wire in one interrupt: per interrupt core (one, or one per RSS queue
+   * the batch's flows hash to), the interrupt and then each frame's receive work queue behind that
+   * core's softirq work; each frame arrives as soon as its own work is done (NAPI's poll hands
+   * every packet up the stack in turn, not the batch at its end).
+   */
+  receiveBatch(deliveries: readonly Delivery[]): void {
     const nic = this.kernel.params.nic
-    this.stats.framesIn += arrivals.length
-    this.stats.interrupts++
-    const cost = nic.interrupt + arrivals.length * nic.rxPacketCycles
-    after(this.kernel.sim, this.softirqCost(cost), () => {
-      for (const arrive of arrivals) arrive()
-    })
+    this.stats.framesIn += deliveries.length
+    for (const [core, group] of byIrqCore(deliveries, (flow) => this.irqCore(flow))) {
+      this.stats.interrupts++
+      this.kernel.sched.steal(core, nic.interrupt)
+      for (const d of group) after(this.kernel.sim, this.kernel.sched.steal(core, nic.rxPacketCycles), d.arrive)
+    }
   }
 
-  /** Carry a segment of `payload` bytes to `dst`; `arrive` runs there once it is processed. */
-  route(dst: NetStack, transport: Transport, payload: number, arrive: () => void): void {
+  /** Carry a segment of `flow` with `payload` bytes to `dst`; `arrive` runs there once it is processed. */
+  route(dst: NetStack, transport: Transport, payload: number, flow: number, arrive: () => void): void {
     if (transport === 'wire') {
-      const put = () => this.network!.send(this.host!, dst.host!, payload, arrive)
-      if (this.egress !== null) this.egress.send(put)
+      const put = () => this.network!.send(this.host!, dst.host!, payload, {flow, arrive})
+      if (this.egress !== null) this.egress.send(put, flow)
       else put()
     } else {
       after(this.kernel.sim, 0, arrive)
@@ -150,7 +158,7 @@ export class NetStack {
   }
 
   transmit(from: Socket, seg: {payload: number}, arrive: () => void): void {
-    this.route(from.peerStack!, from.transport, seg.payload, arrive)
+    this.route(from.peerStack!, from.transport, seg.payload, from.flow, arrive)
   }
 
   /** Where an address leads: which stack and over which transport. */
@@ -203,9 +211,10 @@ export class NetStack {
     const {stack: dst, transport} = where
     if (!s.local) this.bind(s, {family: s.family, host: this.host ?? 'localhost', port: 0})
     s.remote = addr
+    s.flow = flowOf(s.local?.host ?? s.local?.path, s.local?.port, addr.port)
     s.state = 'syn-sent'
     yield* ctx.kernel.sched.compute(ctx.thread, this.txCost(transport) + this.loopRxCost(transport))
-    this.route(dst, transport, 0, () => dst.onSyn(s, this, addr, transport))
+    this.route(dst, transport, 0, s.flow, () => dst.onSyn(s, this, addr, transport))
     while (s.state === 'syn-sent') yield* s.writers.sleep(ctx.kernel.sched, ctx.thread, -1, false)
     if (s.connectError) {
       s.state = 'new'
@@ -218,9 +227,9 @@ export class NetStack {
   onSyn(client: Socket, clientStack: NetStack, addr: SockAddr, transport: Transport): void {
     const listener =
       addr.family === 'AF_UNIX' ? this.unixListeners.get(addr.path ?? '') : this.listeners.get(addr.port ?? -1)
-    this.softirqCost(this.txCost(transport))
+    this.softirqCost(this.txCost(transport), client.flow)
     if (!listener || listener.closed) {
-      this.route(clientStack, transport, 0, () => {
+      this.route(clientStack, transport, 0, client.flow, () => {
         client.connectError = 'ECONNREFUSED'
         client.state = 'new'
         client.wakeEveryone()
@@ -232,16 +241,17 @@ export class NetStack {
     child.local = listener.local
     child.remote = client.local
     child.state = 'syn-received'
+    child.flow = client.flow
     child.establish(client, clientStack, transport)
-    this.route(clientStack, transport, 0, () => clientStack.onSynAck(client, child, this, transport))
+    this.route(clientStack, transport, 0, client.flow, () => clientStack.onSynAck(client, child, this, transport))
   }
 
   onSynAck(client: Socket, child: Socket, serverStack: NetStack, transport: Transport): void {
     client.establish(child, serverStack, transport)
     client.state = 'established'
     client.wakeEveryone()
-    this.softirqCost(this.txCost(transport))
-    this.route(serverStack, transport, 0, () => serverStack.onHandshakeAck(child))
+    this.softirqCost(this.txCost(transport), client.flow)
+    this.route(serverStack, transport, 0, client.flow, () => serverStack.onHandshakeAck(child))
   }
 
   onHandshakeAck(child: Socket): void {

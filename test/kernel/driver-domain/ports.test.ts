@@ -89,9 +89,9 @@ describe('NetStack.setEgress', () => {
 
     const client = networkOf(system).stack('client0')!
     let arrived = -1
-    stack.route(client, 'wire', 100, () => (arrived = host.now))
+    stack.route(client, 'wire', 100, 0, () => (arrived = host.now))
     let looped = -1
-    stack.route(stack, 'loop', 100, () => (looped = host.now))
+    stack.route(stack, 'loop', 100, 0, () => (looped = host.now))
     host.run()
     expect(carried).toEqual([0]) // only the wire segment
     expect(looped).toBe(0)
@@ -107,7 +107,7 @@ describe('Network.setInterruptSink', () => {
     const batches: number[] = []
     network.setInterruptSink((frames) => batches.push(frames.length))
     let delivered = false
-    network.send('client0', SERVER_HOST, 100, () => (delivered = true))
+    network.send('client0', SERVER_HOST, 100, {flow: 0, arrive: () => (delivered = true)})
     host.run()
     expect(batches).toEqual([1])
     expect(delivered).toBe(false) // the sink did not deliver it
