@@ -68,7 +68,11 @@ export function resolveParams(profile: Profile): MachineParams {
     hypervisor: hypervisorParams(p.hypervisor, to),
     disk: diskParams(p.disk, to),
     nic: nicParams(p.nic, to),
-    clients: {hosts: to.n(p.clients.hosts), coresPerHost: to.n(p.clients.coresPerHost)},
+    clients: {
+      hosts: to.n(p.clients.hosts),
+      coresPerHost: to.n(p.clients.coresPerHost),
+      irqPlacement: p.clients.irqPlacement.value,
+    },
     virtuos: valuesOf(p.virtuos),
     flexsc: valuesOf(p.flexsc),
     driverDomain: valuesOf(p.driverDomain),

@@ -169,6 +169,12 @@ export const PROFILE_SPEC = {
   clients: {
     hosts: count('load-generating client hosts'),
     coresPerHost: count('cores per client host'),
+    irqPlacement: {
+      dim: 'choice',
+      range: 'nonnegative',
+      choices: ['core0', 'spread'],
+      doc: "where the client hosts' kernels take their NIC's receive interrupts (as kernel.irqPlacement)",
+    },
   },
   /** Mechanism constants of the designs (MachineParams.virtuos etc.: the defaults experiments' options override). */
   virtuos: {

@@ -88,7 +88,8 @@ export class ClientHosts {
         machine: null,
         domain: 'native',
         cpus,
-        kernel: env.kernel,
+        // the load generators take their interrupts where the profile says, apart from the systems compared
+        kernel: {...env.kernel, irqPlacement: params.clients.irqPlacement},
         network: env.network,
         host: `client${i}`,
         disk: false,

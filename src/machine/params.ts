@@ -141,6 +141,8 @@ export interface MachineParams {
   clients: {
     hosts: number
     coresPerHost: number
+    /** Where a client host's kernel takes its receive interrupts: the load generators' own placement. */
+    irqPlacement: 'core0' | 'spread'
   }
 
   /**

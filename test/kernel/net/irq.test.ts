@@ -95,6 +95,22 @@ describe('kernel.irqPlacement', () => {
     })
   }
 
+  it("the client hosts take theirs by clients.irqPlacement, apart from the servers' (spread by default)", () => {
+    const clientCores = (clients: 'core0' | 'spread') => {
+      const base = withPlacement(e5520Params(), 'core0')
+      const params = {...base, clients: {...base.clients, irqPlacement: clients}}
+      const host = new KernelTestHost()
+      const s = buildSystem(host, new Machine(host, params), params, {system: 'native', clientHosts: 1})
+      const client = s.clients.hosts[0].kernel
+      for (const flow of [0, 1]) client.net.network!.send(SERVER_HOST, 'client0', 100, {flow, arrive: () => {}})
+      host.run()
+      return client.sched.cpus.filter((c) => client.sched.irqCycles(c) > 0).length
+    }
+    expect(clientCores('spread')).toBe(2)
+    expect(clientCores('core0')).toBe(1)
+    expect(loadProfile().params.clients.irqPlacement).toBe('spread')
+  })
+
   it('spread hashes a flow to one core of the given ones; core0 is always the first', () => {
     const cpus = [4, 5, 6, 7]
     for (const flow of [0, 1, 2, 3, 12345, 2 ** 31]) {
