@@ -36,6 +36,9 @@ interface HandlerMark {
 
 const zero = (): PerLevel => ({l1i: 0, l1d: 0, l2: 0, l3: 0, dtlb: 0})
 
+/** Every line of a footprint resident (a loop's steady state with nothing else on the core). */
+export const ALL_RESIDENT: Readonly<PerLevel> = Object.freeze({l1i: 1, l1d: 1, l2: 1, l3: 1, dtlb: 1})
+
 /** One core's kernel working set: what ran there, and what has touched the core since. */
 export class KernelWorkingSet {
   /** Sum over user bursts of instructions / R (dimensionless). */
