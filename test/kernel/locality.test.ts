@@ -6,6 +6,7 @@ import {workOf} from '../../src/kernel/footprints.js'
 import {O} from '../../src/kernel/types.js'
 import type {CallContext} from '../../src/kernel/syscalls/context.js'
 import {nativeSystem} from './fixture.js'
+import {virtuosSystem} from './virtuos/fixture.js'
 
 /** Cycles of each 64-byte pread of a cached file, with `gap` user instructions before each. */
 function preadLoop(gap: number, calls: number) {
@@ -136,5 +137,41 @@ describe('counters per mode', () => {
     expect(k.cycles + u.cycles).toBe(all.cycles)
     expect(k.instructions).toBeGreaterThan(0)
     expect(machine.counters.mpki({mode: 'kernel'}).l1d).toBeGreaterThan(0)
+  })
+
+  it("VirtuOS: a remote call's handler is counted in the service domain, on the worker's core, where it stays warm", () => {
+    const {host, machine, system, v} = virtuosSystem()
+    const storage = v.domains.storage
+    system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/storage/a', O.CREAT | O.RDWR)).ret
+      yield* sys.write(fd, 4096)
+      for (let i = 0; i < 20; i++) {
+        yield* sys.compute(20_000) // user work between calls: it runs on the application core only
+        yield* sys.pread(fd, 64, 0)
+      }
+    })
+    host.run()
+    const fp = storage.kernel.footprint('pread')
+    const inStorage = machine.counters.sum({mode: 'kernel', domain: storage.kernel.domain})
+    expect(inStorage.instructions).toBeGreaterThanOrEqual(20 * fp.instructions)
+    // the worker's core ran no user code: its handlers stay warm, kernel IPC near the warm end
+    // (open and the first write and pread run cold, the 19 later preads warm)
+    const coldIpc = fp.instructions / coldCycles(storage.kernel.params, fp)
+    expect(machine.counters.ipc({mode: 'kernel', domain: storage.kernel.domain})).toBeGreaterThan(2 * coldIpc)
+    // natively the same loop runs its handlers on the application core, after the user's burst
+    const native = nativeSystem()
+    native.system.spawnProcess(function* (sys) {
+      const fd = (yield* sys.open('/data/a', O.CREAT | O.RDWR)).ret
+      yield* sys.write(fd, 4096)
+      for (let i = 0; i < 20; i++) {
+        yield* sys.compute(20_000)
+        yield* sys.pread(fd, 64, 0)
+      }
+    })
+    native.host.run()
+    expect(native.machine.counters.ipc({mode: 'kernel'})).toBeLessThan(
+      machine.counters.ipc({mode: 'kernel', domain: storage.kernel.domain}),
+    )
+    expect(machine.counters.sum({mode: 'user', domain: storage.kernel.domain}).instructions).toBe(0)
   })
 })
