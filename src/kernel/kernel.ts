@@ -335,6 +335,7 @@ export class Kernel {
     const handler = this.table[name] as ((c: CallContext, a: SyscallArgs<N>) => Gen<SyscallResult>) | undefined
     let result: SyscallResult
     if (!handler) {
+      this.lastFootprints.delete(ctx.thread)
       result = fail('ENOSYS')
     } else {
       const work = this.workOf(ctx, name, args)
