@@ -64,6 +64,7 @@ export function resolveParams(profile: Profile): MachineParams {
       footprints: callFootprints(p),
       defaultFootprint: footprintOf(p.syscalls.defaultFootprint),
       indirectRecovery: to.cycles(p.syscalls.indirectRecovery),
+      fstatShare: p.syscalls.fstatShare.value,
     },
     hypervisor: hypervisorParams(p.hypervisor, to),
     disk: diskParams(p.disk, to),
@@ -131,6 +132,7 @@ function cpuParams(c: Profile['cpu'], {cycles, n}: To): MachineParams['cpu'] {
     userThreadSwitch: cycles(c.userThreadSwitch),
     kernelIpc: n(c.kernelIpc),
     userIpc: n(c.userIpc),
+    warmKernelIpc: n(c.warmKernelIpc),
     wakeup: cycles(c.wakeup),
   }
 }

@@ -114,6 +114,11 @@ export const PROFILE_SPEC = {
     userThreadSwitch: time('M:N user-level thread switch'),
     kernelIpc: {dim: 'ipc', range: 'positive', doc: 'kernel IPC for calls without a footprint'},
     userIpc: {dim: 'ipc', range: 'positive', doc: 'undisturbed user IPC when a workload gives none'},
+    warmKernelIpc: {
+      dim: 'ipc',
+      range: 'positive',
+      doc: 'kernel IPC of a handler whose working set is resident on its core',
+    },
     wakeup: time("waker's cost of waking a blocked thread"),
   },
   syscalls: {
@@ -126,6 +131,7 @@ export const PROFILE_SPEC = {
     defaultFootprint: footprint(false),
     nullFootprint: footprint(false),
     indirectRecovery: time('cycles until user IPC recovers after the worst call measured'),
+    fstatShare: {dim: 'ratio', range: 'fraction', doc: "fstat's share of the stat row (fstat has no path walk)"},
   },
   hypervisor: {
     hypercall: time('PV hypercall round trip'),

@@ -5,6 +5,7 @@
  * buffers cut into 4 MiB chunks.
  */
 import {z} from 'zod'
+import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
 import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
 import {cachedWorkload} from '../workloads/load.js'
 import {copyWorkload, type CopyOp, type CopyTarget} from '../workloads/micro.js'
@@ -84,6 +85,7 @@ export const copyOverhead: ExperimentDef = {
       better: 'higher',
       description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)',
     },
+    ...MODE_IPC_METRICS,
   ],
   run: runPoint,
 }
@@ -109,7 +111,7 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const engine = runBench(bench, load.finished)
   const {bytes, cycles} = load.result
   return {
-    metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz)},
+    metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz), ...modeIpc(bench.machine)},
     engine,
     notes: flexscNotes(bench.system),
   }

@@ -11,6 +11,7 @@ import {cachedWorkload} from '../workloads/load.js'
 import {runOltp, type OltpConfig} from '../workloads/oltp.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {betterThanNative} from './claims.js'
+import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const RATIO = 'expected a ratio in [0, 1]'
@@ -134,6 +135,7 @@ export const oltp: ExperimentDef = {
       better: 'lower',
       description: "95th percentile of a transaction's time at the client",
     },
+    ...MODE_IPC_METRICS,
   ],
   run: runPoint,
 }
@@ -148,6 +150,7 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     metrics: {
       tps: run.rec.rate(params.clockHz),
       latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3,
+      ...modeIpc(bench.machine),
     },
     samples: run.rec.count,
     engine,

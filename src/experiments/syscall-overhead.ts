@@ -6,6 +6,7 @@
  */
 import {z} from 'zod'
 import {loadProfile} from '../config/index.js'
+import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
 import {buildBench, cyclesToNs, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
 import {cachedWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, callLatencyWorkload, type CallClass} from '../workloads/micro.js'
@@ -90,6 +91,7 @@ export const syscallOverhead: ExperimentDef = {
         'old entries)',
     },
     {name: 'calls_per_s', unit: 'calls/s', better: 'higher', description: 'calls of all threads per simulated second'},
+    ...MODE_IPC_METRICS,
   ],
   run: runPoint,
 }
@@ -127,6 +129,7 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     metrics: {
       latency_ns: calls + starved > 0 ? cyclesToNs((latency + starvedCycles) / (calls + starved), params.clockHz) : 0,
       calls_per_s: calls / (measureCycles / params.clockHz),
+      ...modeIpc(bench.machine),
     },
     engine,
     ...(notes.length > 0 ? {notes} : {}),

@@ -1,21 +1,40 @@
 /**
- * Which measured footprint a call uses. FlexSC's table measures some calls alone (stat, pread,
- * pwrite) and some in pairs (open+close, mmap+munmap). A call without its own entry takes:
- * its pair's entry split evenly between the two calls; else the entry of the call doing the same
- * kernel work (read ~ pread, write ~ pwrite, fstat ~ stat); a call whose handler does almost
- * nothing (returns a field of the task or fd, flips a flag) the profile's null footprint; else the
- * profile's default (a call of unknown cost).
+ * Which measured footprint a call uses: by the work it does, i.e. the call AND the kind of object
+ * its fd names (`workOf`), not by the libc entry point. read/write on a socket are recv/send's work,
+ * on a regular file pread/pwrite's, on a pipe a pipe's (no row of its own: the default); eventfd and
+ * epoll reads are null-like. FlexSC's table measures some calls alone (stat, pread, pwrite) and some
+ * in pairs (open+close, mmap+munmap). A call without its own entry takes: its pair's entry split
+ * evenly between the two calls; fstat the profile's share of stat (no path walk); else the entry of
+ * the call doing the same kernel work (recvfrom ~ recv, sendto ~ send, readv ~ read); a call whose
+ * handler does almost nothing (returns a field of the task or fd, flips a flag) the profile's null
+ * footprint; else the profile's default (a call of unknown cost).
  */
 import {footprintOf} from '../machine/cost.js'
 import type {MachineParams, SyscallFootprint} from '../machine/params.js'
+import type {FileKind} from './file.js'
 import type {SyscallName} from './types.js'
 
-const SAME_WORK: Partial<Record<SyscallName, string>> = {
-  read: 'pread',
-  readv: 'pread',
-  write: 'pwrite',
-  writev: 'pwrite',
-  fstat: 'stat',
+/** The object a call works on: the kind of file its fd names, or none (no fd, or a bad one). */
+export type ObjectKind = FileKind | 'none'
+
+/** The work of an fd call by object kind, where it differs from the call's name. */
+const WORK_BY_KIND: Partial<Record<SyscallName, Partial<Record<ObjectKind, string>>>> = {
+  read: {file: 'pread', dir: 'pread', socket: 'recv', pipe: 'pipe', eventfd: 'null', epoll: 'null'},
+  readv: {file: 'pread', dir: 'pread', socket: 'recv', pipe: 'pipe'},
+  write: {file: 'pwrite', socket: 'send', pipe: 'pipe', eventfd: 'null'},
+  writev: {file: 'pwrite', socket: 'send', pipe: 'pipe'},
+}
+
+/** The footprint key of a call on an object of `kind`: the work it does. */
+export function workOf(name: SyscallName, kind: ObjectKind): string {
+  return WORK_BY_KIND[name]?.[kind] ?? name
+}
+
+const SAME_WORK: Partial<Record<string, string>> = {
+  recvfrom: 'recv',
+  sendto: 'send',
+  readv: 'read',
+  writev: 'write',
 }
 
 const PAIRS: Partial<Record<SyscallName, string>> = {
@@ -44,25 +63,29 @@ export const NULL_LIKE: ReadonlySet<SyscallName> = new Set<SyscallName>([
   'ioctl',
 ])
 
-function half(fp: SyscallFootprint): SyscallFootprint {
+/** A share of a row: its work and every level's lines scaled alike, at the row's IPC. */
+function scaled(fp: SyscallFootprint, share: number): SyscallFootprint {
   return {
-    instructions: fp.instructions / 2,
+    instructions: fp.instructions * share,
     ipc: fp.ipc,
-    l1i: fp.l1i / 2,
-    l1d: fp.l1d / 2,
-    l2: fp.l2 / 2,
-    l3: fp.l3 / 2,
-    dtlb: fp.dtlb / 2,
+    l1i: fp.l1i * share,
+    l1d: fp.l1d * share,
+    l2: fp.l2 * share,
+    l3: fp.l3 * share,
+    dtlb: fp.dtlb * share,
   }
 }
 
-export function callFootprint(params: MachineParams, name: SyscallName): SyscallFootprint {
-  const own = params.syscalls.footprints[name]
+/** The footprint of a work key (a call name, or what workOf made of it). */
+export function callFootprint(params: MachineParams, work: string): SyscallFootprint {
+  const fps = params.syscalls.footprints
+  const own = fps[work]
   if (own) return own
-  const pair = PAIRS[name]
-  if (pair && params.syscalls.footprints[pair]) return half(params.syscalls.footprints[pair])
-  const trivial = NULL_LIKE.has(name) ? params.syscalls.footprints[NULL_FOOTPRINT] : undefined
+  const pair = PAIRS[work as SyscallName]
+  if (pair && fps[pair]) return scaled(fps[pair], 0.5)
+  if (work === 'fstat' && fps.stat) return scaled(fps.stat, params.syscalls.fstatShare)
+  const trivial = work === NULL_FOOTPRINT || NULL_LIKE.has(work as SyscallName) ? fps[NULL_FOOTPRINT] : undefined
   if (trivial) return trivial
-  const same = SAME_WORK[name]
-  return footprintOf(params, same ?? name)
+  const same = SAME_WORK[work]
+  return same ? callFootprint(params, same) : footprintOf(params, work)
 }

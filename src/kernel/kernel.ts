@@ -3,7 +3,9 @@
  * here). It knows no dispatch path: a path builds a CallContext and calls `invoke`.
  */
 import {kernelWork} from '../machine/cost.js'
-import {callFootprint} from './footprints.js'
+import {defaultWorkingSet, pollute, type UserWorkingSet} from '../machine/indirect.js'
+import {copyFootprint, runHandler} from '../machine/kernel-locality.js'
+import {callFootprint, workOf} from './footprints.js'
 import type {MachineParams, SyscallFootprint} from '../machine/params.js'
 import {copy} from '../machine/copy.js'
 import type {Machine} from '../machine/machine.js'
@@ -218,6 +220,7 @@ export class Kernel {
   copyCycles(thread: KThread, bytes: number, warm: boolean): number {
     const socket = this.socketOf(thread)
     this.cacheRecency.streamed(socket, bytes)
+    this.copyTouches(thread, bytes)
     return copy(this.params, bytes, {warm, srcSocket: socket, dstSocket: socket})
   }
 
@@ -236,8 +239,20 @@ export class Kernel {
       copy(this.params, warmBytes, {warm: true, ...at}) + copy(this.params, bytes - warmBytes, {warm: false, ...at})
     recency.streamed(socket, bytes)
     for (const p of pages) recency.touch(socket, p)
+    this.copyTouches(thread, bytes)
     return cycles
   }
+
+  /** A copy on the thread's core displaces user and kernel lines there, in proportion to its bytes. */
+  private copyTouches(thread: KThread, bytes: number): void {
+    const core = thread.cpu !== null ? this.sched.machineCore(thread.cpu) : undefined
+    if (!core || !(bytes > 0)) return
+    core.kernelSet.copiedBytes(this.params, bytes)
+    this.userLines ??= defaultWorkingSet(this.params)
+    core.cacheState = pollute(this.params, core.cacheState, copyFootprint(this.params, bytes), this.userLines)
+  }
+  /** The user working set copies displace (pollute reads only its lines). */
+  private userLines: UserWorkingSet | null = null
 
   private socketOf(thread: KThread): number {
     const core = thread.cpu ?? thread.lastCpu ?? this.sched.cpus[0]
@@ -252,17 +267,43 @@ export class Kernel {
     return q
   }
 
-  /** The profile's footprint of a call (FlexSC table 1, see footprints.ts), else the default. */
-  footprint(name: SyscallName): SyscallFootprint {
-    let fp = this.footprints.get(name)
-    if (!fp) this.footprints.set(name, (fp = callFootprint(this.params, name)))
+  /** The profile's footprint of a call or work key (FlexSC table 1, see footprints.ts), else the default. */
+  footprint(work: string): SyscallFootprint {
+    let fp = this.footprints.get(work)
+    if (!fp) this.footprints.set(work, (fp = callFootprint(this.params, work)))
     return fp
   }
-  private readonly footprints = new Map<SyscallName, SyscallFootprint>()
+  private readonly footprints = new Map<string, SyscallFootprint>()
+  /** The footprint of each thread's last call (its return leaves it in the user's caches). */
+  private readonly lastFootprints = new WeakMap<KThread, SyscallFootprint>()
 
-  /** Cycles of a call's kernel path from its footprint: instructions / kernel IPC. */
+  /** The footprint of `thread`'s last call, if it made one here. */
+  lastFootprint(thread: KThread): SyscallFootprint | undefined {
+    return this.lastFootprints.get(thread)
+  }
+
+  /** Cycles of a call's kernel path at its cold measured cost (a cost proxy with no core to run on). */
   handlerCycles(name: SyscallName): number {
     return kernelWork(this.params, this.footprint(name))
+  }
+
+  /** The work a call does: its name and the kind of object its fd names (footprints.ts). */
+  workOf(ctx: CallContext, name: SyscallName, args: unknown): string {
+    const fd = (args as {fd?: unknown}).fd
+    const kind = typeof fd === 'number' ? (ctx.process.fds.get(fd)?.obj.kind ?? 'none') : 'none'
+    return workOf(name, kind)
+  }
+
+  /**
+   * Cycles of a handler on the thread's core: between warm and its cold row by what of its footprint
+   * the core still holds (kernel-locality.ts); counted as kernel mode. No machine core: the cold row.
+   */
+  chargeHandler(thread: KThread, work: string, fp: SyscallFootprint): number {
+    const core = thread.cpu !== null ? this.sched.machineCore(thread.cpu) : undefined
+    if (!core) return kernelWork(this.params, fp)
+    const cost = runHandler(this.params, core.kernelSet, `${this.domain}/${work}`, fp)
+    this.machine?.counters.add(core.id, 'kernel', this.domain, cost.cycles, fp.instructions, cost.misses)
+    return cost.cycles
   }
 
   /** A new process in this domain (`pid` given when mirroring another domain's process). */
@@ -285,7 +326,8 @@ export class Kernel {
   }
 
   /**
-   * Serve one call: the handler's footprint cycles on ctx.thread's CPU, then the handler itself.
+   * Serve one call: the handler's footprint cycles on ctx.thread's CPU (by the work it does and how
+   * warm that core is for it), then the handler itself.
    * Dispatch paths wrap this with their own entry/exit costs.
    */
   *invoke<N extends SyscallName>(ctx: CallContext, name: N, args: SyscallArgs<N>): Gen<SyscallResult> {
@@ -293,9 +335,14 @@ export class Kernel {
     const handler = this.table[name] as ((c: CallContext, a: SyscallArgs<N>) => Gen<SyscallResult>) | undefined
     let result: SyscallResult
     if (!handler) {
+      this.lastFootprints.delete(ctx.thread)
       result = fail('ENOSYS')
     } else {
-      yield* this.sched.compute(ctx.thread, this.handlerCycles(name))
+      const work = this.workOf(ctx, name, args)
+      const fp = this.footprint(work)
+      this.lastFootprints.set(ctx.thread, fp)
+      yield* this.sched.acquire(ctx.thread)
+      yield* this.sched.compute(ctx.thread, this.chargeHandler(ctx.thread, work, fp))
       result = yield* handler(ctx, args)
     }
     this.counters.answer(name, result)

@@ -1,11 +1,12 @@
 /**
  * A physical core: held by at most one simulated thread at a time (the kernel's scheduler decides
  * who), with the state the cost model reads: which address space and which domain (vCPU) run on
- * it, and how polluted its caches are for the current user working set. Ids are opaque: the
- * machine knows no OS.
+ * it, how polluted its caches are for the current user working set, which handlers' lines it
+ * holds. Ids are opaque: the machine knows no OS.
  */
 import {InvariantError} from '../errors.js'
 import {type CoreCacheState, cleanCacheState} from './indirect.js'
+import {KernelWorkingSet} from './kernel-locality.js'
 import type {MachineParams} from './params.js'
 import {type CoreId, socketOf} from './topology.js'
 
@@ -15,6 +16,8 @@ export class Core {
   addressSpace: unknown = null
   domain: unknown = null
   cacheState: CoreCacheState = cleanCacheState()
+  /** The handlers' code and data resident here (kernel-locality.ts); survives context switches. */
+  readonly kernelSet = new KernelWorkingSet()
   busyCycles = 0
 
   constructor(

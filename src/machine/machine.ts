@@ -1,5 +1,6 @@
 /** The machine the kernel runs on: cores, the disk, the NIC, over one engine and one profile. */
 import {Core} from './core.js'
+import {ModeCounters} from './counters.js'
 import {Disk, type DiskSchedule} from './disk.js'
 import type {EventHost} from './events.js'
 import {Nic} from './nic.js'
@@ -14,6 +15,8 @@ export class Machine {
   readonly cores: readonly Core[]
   readonly disk: Disk
   readonly nic: Nic
+  /** Cycles, instructions and misses per core, mode and domain. */
+  readonly counters = new ModeCounters()
 
   constructor(
     readonly host: EventHost,

@@ -70,6 +70,8 @@ export interface MachineParams {
     kernelIpc: number
     /** Undisturbed user-mode IPC when a workload gives none. */
     userIpc: number
+    /** Kernel-mode IPC of a handler whose code and data are resident on its core (kernel-locality.ts). */
+    warmKernelIpc: number
     /** Wake-up of a blocked thread: the waker's cost (futex wake, try_to_wake_up). */
     wakeup: number
   }
@@ -84,6 +86,8 @@ export interface MachineParams {
     defaultFootprint: SyscallFootprint
     /** Cycles until user IPC is back to normal after the worst call measured (FlexSC: ~14,000). */
     indirectRecovery: number
+    /** fstat's share of the stat row's work and footprint (no path walk). */
+    fstatShare: number
   }
 
   hypervisor: {

@@ -17,6 +17,8 @@ describe('syscall-overhead', () => {
     expect(syscallOverhead.metrics.map((m) => [m.name, m.better])).toEqual([
       ['latency_ns', 'lower'],
       ['calls_per_s', 'higher'],
+      ['u_ipc', 'higher'],
+      ['k_ipc', 'higher'],
     ])
     expect(syscallOverheadWorkload().loopInstructions.value).toBeGreaterThanOrEqual(0)
   })

@@ -75,6 +75,7 @@ export function e5520Params(): MachineParams {
       pause: 10,
       userThreadSwitch: 100,
       kernelIpc: 0.32,
+      warmKernelIpc: 1.13,
       userIpc: 1.0,
       wakeup: 1500,
     },
@@ -82,6 +83,7 @@ export function e5520Params(): MachineParams {
       footprints: flexscFootprints,
       defaultFootprint: fp(300, 0.32, 4, 10, 20, 40, 2),
       indirectRecovery: 14000,
+      fstatShare: 0.2,
     },
     hypervisor: {
       hypercall: 1300,

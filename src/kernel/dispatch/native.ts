@@ -4,7 +4,7 @@
  * caches: the user code that follows pays the indirect cost (machine indirect model).
  */
 import {compute as computeCycles, kernelWork, trapEntry, trapExit} from '../../machine/cost.js'
-import {defaultWorkingSet, pollute, userBurst, type UserWorkingSet} from '../../machine/indirect.js'
+import {defaultWorkingSet, pollute, userBurst, type PerLevel, type UserWorkingSet} from '../../machine/indirect.js'
 import type {Kernel} from '../kernel.js'
 import type {KThread} from '../process.js'
 import type {ThreadRunner} from '../runner.js'
@@ -29,20 +29,33 @@ export function* userCompute(kernel: Kernel, thread: KThread, instructions: numb
   yield* kernel.sched.acquire(thread)
   const core = kernel.sched.machineCore(thread.cpu!)
   let extra = 0
+  const cycles = computeCycles(instructions, ipc)
   if (core) {
-    const burst = userBurst(kernel.params, core.cacheState, instructions, workingSetFor(kernel, ipc))
+    const ws = workingSetFor(kernel, ipc)
+    const before = core.cacheState.displaced
+    const burst = userBurst(kernel.params, core.cacheState, instructions, ws)
     core.cacheState = burst.state
     extra = burst.extra
+    core.kernelSet.userRan(instructions, ws.refillInstructions)
+    const after = burst.state.displaced
+    const refetched: PerLevel = {
+      l1i: before.l1i - after.l1i,
+      l1d: before.l1d - after.l1d,
+      l2: before.l2 - after.l2,
+      l3: before.l3 - after.l3,
+      dtlb: before.dtlb - after.dtlb,
+    }
+    kernel.machine?.counters.add(core.id, 'user', kernel.domain, cycles + extra, instructions, refetched)
   }
-  yield* kernel.sched.compute(thread, computeCycles(instructions, ipc) + extra)
+  yield* kernel.sched.compute(thread, cycles + extra)
 }
 
-/** A kernel footprint lands on the core the thread is on. */
+/** A kernel footprint (the thread's last call's, by its work) lands on the core the thread is on. */
 export function leaveFootprint(kernel: Kernel, thread: KThread, name: SyscallName, ipc: number): void {
   if (thread.cpu === null) return
   const core = kernel.sched.machineCore(thread.cpu)
-  if (core)
-    core.cacheState = pollute(kernel.params, core.cacheState, kernel.footprint(name), workingSetFor(kernel, ipc))
+  const fp = kernel.lastFootprint(thread) ?? kernel.footprint(name)
+  if (core) core.cacheState = pollute(kernel.params, core.cacheState, fp, workingSetFor(kernel, ipc))
 }
 
 export class NativeLibC extends LibC {

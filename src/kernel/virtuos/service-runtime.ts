@@ -12,7 +12,8 @@
  * and hands off to a sleeping worker with pending work (the runtime is its kernel's block hook).
  */
 import {InvariantError} from '../../errors.js'
-import {eventChannelSend, grantMap, trapEntry, trapExit, virqDelivery} from '../../machine/cost.js'
+import {compute, eventChannelSend, grantMap, trapEntry, trapExit, virqDelivery} from '../../machine/cost.js'
+import {ALL_RESIDENT, costAt} from '../../machine/kernel-locality.js'
 import {after} from '../engine.js'
 import type {Kernel} from '../kernel.js'
 import type {KThread} from '../process.js'
@@ -64,11 +65,13 @@ export class ServiceDomainRuntime implements BlockHook {
   /**
    * One poll iteration: look at the stack head, then yield the CPU. Workers are kernel threads, so
    * they call the scheduler directly: the sched_yield handler's work, no trap (and, in a PV domain,
-   * no bounce through Xen).
+   * no bounce through Xen). The loop's steady state: the same code ran one iteration ago on this
+   * core with nothing in between, so the kernel-locality model finds it resident: its warm cost.
    */
   get pollPeriod(): number {
     const p = this.ctx.params
-    return Math.ceil(this.ctx.vparams.pollInstructions / p.cpu.kernelIpc) + this.kernel.handlerCycles('sched_yield')
+    const loop = compute(this.ctx.vparams.pollInstructions, p.cpu.warmKernelIpc)
+    return loop + costAt(p, this.kernel.footprint('sched_yield'), ALL_RESIDENT).cycles
   }
 
   get irqCore(): number {
