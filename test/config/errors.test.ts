@@ -85,7 +85,7 @@ describe('bad profile files', () => {
         'interrupt, framesPerInterrupt, maxInterruptDelay, minInterruptGap, linkLatency)',
     ])
     expect(problems((p) => (p.cache.l2Hit.citation = 'x'))).toEqual([
-      'FILE: cache.l2Hit.citation: unknown key (expected one of: value, unit, source, estimate, fitted)',
+      'FILE: cache.l2Hit.citation: unknown key (expected one of: value, unit, source, estimate, fitted, range, rangeSource)',
     ])
     expect(problems((p) => (p.extra = 1))[0]).toMatch(
       /^FILE: extra: unknown key \(expected one of: name, description, illustrative, machine, /,

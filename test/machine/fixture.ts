@@ -118,7 +118,7 @@ export function e5520Params(): MachineParams {
       minInterruptGap: us(15.625),
       linkLatency: us(50),
     },
-    clients: {hosts: 1, coresPerHost: 4},
+    clients: {hosts: 1, coresPerHost: 4, irqPlacement: 'spread'},
     // mechanism constants as configs/xeon-e5520.json has them
     virtuos: {
       libraryCallInstructions: 150,
