@@ -11,6 +11,7 @@ import {cachedWorkload} from '../workloads/load.js'
 import {runOltp, type OltpConfig} from '../workloads/oltp.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {betterThanNative} from './claims.js'
+import {referencePoints} from './references.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const RATIO = 'expected a ratio in [0, 1]'
@@ -90,7 +91,9 @@ export function oltpConfig(
 export const oltp: ExperimentDef = {
   id: 'oltp',
   title: 'sysbench OLTP read-write on a MySQL/InnoDB-like server: transactions/s and p95 latency by threads',
-  reproduces: 'VirtuOS evaluation, macrobenchmarks: multithreaded applications (OLTP: sysbench on MySQL)',
+  reproduces:
+    "VirtuOS OLTP plot (Nikolaev & Back, VirtuOS SOSP'13 talk slides, slide 26, and poster): sysbench OLTP on " +
+    'MySQL, req/s by threads, virtuos vs linux',
   clauses: [
     betterThanNative({
       text:
@@ -107,9 +110,9 @@ export const oltp: ExperimentDef = {
     {
       name: 'threads',
       quick: [1, 4, 32],
-      full: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      full: [1, 4, 16, 32, 48, 64, 80, 96, 128, 192, 256, 450],
       unit: 'threads',
-      description: 'sysbench client threads = server connection threads',
+      description: "sysbench client threads = server connection threads: the OLTP plot's 1 to ~450 (quick: 3 of them)",
     },
     {
       name: 'sync_commit',
@@ -135,6 +138,9 @@ export const oltp: ExperimentDef = {
       description: "95th percentile of a transaction's time at the client",
     },
   ],
+  get reference() {
+    return referencePoints('oltp')
+  },
   run: runPoint,
 }
 
