@@ -92,7 +92,7 @@ export function pointsOf(file: ReferenceFile): ReferencePoint[] {
       metric: p.metric,
       value: p.value,
       kind: p.kind,
-      source: `${file.paper.short}, ${file.figure.split(',')[0]}: ${p.says}; ${p.reading}`,
+      source: `${file.paper.short}, ${file.figure.split(/[,(]/)[0].trim()}: ${p.says}; ${p.reading}`,
       ...(p.accuracy === undefined ? {} : {accuracy: p.accuracy}),
       ...(p.of === undefined ? {} : {of: p.of}),
     })),

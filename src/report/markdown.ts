@@ -289,7 +289,10 @@ function referenceTable(run: ExperimentRun): string[] {
         ? 'no native row'
         : 'not in this sweep'
     const metric = ref.of === 'ratio_vs_native' ? `${ref.metric} / native` : ref.metric
-    return [ref.system, describePoint(ref.point), metric, publishedText(c), ours, c.gap?.text ?? '-', ref.source]
+    // the lines above name the figure and its citation: each row keeps its own statement and reading
+    const cut = ref.source.indexOf(': ')
+    const source = file && cut > 0 ? ref.source.slice(cut + 2) : ref.source
+    return [ref.system, describePoint(ref.point), metric, publishedText(c), ours, c.gap?.text ?? '-', source]
   })
   const missing = compared.filter((c) => c.row === null).length
   const head = file
