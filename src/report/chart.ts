@@ -187,7 +187,7 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
   const enc = systemEncodings(systems)
   const {x, layers} =
     lay.x !== null && lay.xNumeric ? lineLayers(lay, lay.x, enc, def) : barLayers(lay, systems, ys, y, enc, def)
-  const published = unique(data.filter((d) => d.source === 'paper').map((d) => d.system as SystemId))
+  const published = SYSTEM_IDS.filter((s) => data.some((d) => d.source === 'paper' && d.system === s))
   const paper = refLayers(kinds, published, lay.x !== null && lay.xNumeric)
   for (const l of [...layers, ...paper]) l.encoding = {x, y, ...(l.encoding as object)}
   if (lay.x !== null && lay.xNumeric) layers.push(...intervalLayers(data, x, y, enc, logY))
