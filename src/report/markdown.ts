@@ -294,7 +294,6 @@ function referenceTable(run: ExperimentRun): string[] {
     const source = file && cut > 0 ? ref.source.slice(cut + 2) : ref.source
     return [ref.system, describePoint(ref.point), metric, publishedText(c), ours, c.gap?.text ?? '-', source]
   })
-  const missing = compared.filter((c) => c.row === null).length
   const head = file
     ? [
         `Published vs model: ${file.figure}; ${file.paper.short} (<${file.paper.url}>).`,
@@ -302,6 +301,11 @@ function referenceTable(run: ExperimentRun): string[] {
         '',
       ]
     : []
+  const missing = compared.filter((c) => c.row === null).length
+  if (missing === compared.length) {
+    const where = run.quick ? ': they are on the full sweep (`--full`)' : ''
+    return [...head, `None of the ${missing} published points is at a point this sweep ran${where}.`, '']
+  }
   return [
     ...head,
     'Published points beside the model (published ± its reading accuracy; model: mean ± half its 95% interval; ' +

@@ -131,6 +131,11 @@ describe('renderReport', () => {
     expect(md).toContain('| native | n=1 | tps | 200 ±8 | 250 ±10 | +25% | plot, native |')
     // the ratio's own interval, not the value's; error 1.2 / 1.6 - 1
     expect(md).toContain('| virtuos | n=2 | tps / native | 1.6 ±0.04 | 1.2 ±0.1 | -25% | ratio |')
+    // none of the points swept (e.g. a quick run of a timeline published on the full one's axis): one line, no table
+    const far = {...run, experiment: {...run.experiment, reference: [{...run.experiment.reference![0], point: {n: 9}}]}}
+    const none = renderReport({runs: [far], charts: new Map(), chartDir: 'charts', overrides: []})
+    expect(none).toContain('None of the 1 published points is at a point this sweep ran')
+    expect(none).not.toContain('| native | n=9 |')
   })
 
   it("names the profile an experiment ran on when it is not the run's, with its own estimates", async () => {
