@@ -400,11 +400,19 @@ function lineLayers(
 
 /** Log when the sweep spans decades; symlog when it also holds 0 (e.g. an idle gap of 0, 10, ... 10000 us). */
 function xScaleType(xs: readonly number[]): 'log' | 'symlog' | 'linear' {
+  // an evenly spaced sweep (time buckets) reads as a line in time, however many decades it spans
+  if (evenlySpaced(xs)) return 'linear'
   const positive = xs.filter((v) => v > 0)
   const span = positive.length > 1 ? Math.max(...positive) / Math.min(...positive) : 1
   // Powers of two (batch sizes, buffer sizes) read best on a log2 axis from a smaller span on.
   const spans = span >= LOG_SPAN || (span >= LOG_SPAN_POW2 && xs.every(isPow2))
   return spans ? (positive.length === xs.length ? 'log' : 'symlog') : 'linear'
+}
+
+/** At least 3 values, sorted, with one step between neighbours. */
+function evenlySpaced(xs: readonly number[]): boolean {
+  const v = [...xs].sort((a, b) => a - b)
+  return v.length >= 3 && v.every((x, i) => i === 0 || x - v[i - 1] === v[1] - v[0])
 }
 
 /** No numeric sweep: grouped bars, one per system (native grey). Sets `y`'s log floor when it is log. */

@@ -212,4 +212,16 @@ describe('chartsFromCsv', () => {
     // without a ratio reference there is no ratio chart
     expect(chartSpecs(rows, copyDef)).toHaveLength(1)
   })
+
+  it('keeps an evenly spaced sweep (time buckets) linear even when it spans decades', () => {
+    const rows = copyRows()
+      .filter((r) => r.params.size === 64)
+      .flatMap((r) => [0, 1000, 2000, 69000].map((t) => ({...r, params: {...r.params, size: t}})))
+    // 0, 1000, 2000, 69000: not evenly spaced, spans decades and holds 0
+    expect(JSON.stringify(chartSpecs(rows)[0].spec)).toContain('"type":"symlog"')
+    const buckets = copyRows()
+      .filter((r) => r.params.size === 64)
+      .flatMap((r) => Array.from({length: 70}, (_, i) => ({...r, params: {...r.params, size: i * 1000}})))
+    expect(JSON.stringify(chartSpecs(buckets)[0].spec)).not.toMatch(/"type":"(sym)?log"/)
+  })
 })
