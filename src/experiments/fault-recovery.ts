@@ -18,8 +18,13 @@
  * not even with an error); lost_calls = the calls in flight at the crash; recovery_ms = the whole
  * observation window after the restart time (a lower bound: it never recovered while watched).
  *
- * `fault-recovery-timeline` is the same runs as a time series (`param_t_ms`, one bucket per point)
- * for the chart of the dip and the recovery. The seed moves the crash instant (nominal + a jitter
+ * `fault-recovery-timeline` is the same scenario as a time series (`param_t_ms`, one bucket per point)
+ * on the time scale of VirtuOS's failure recovery plot (talk slide 24 and poster,
+ * references/fault-recovery-timeline.json): --full crashes at 29 s, restarts 31 s later (at ~60 s)
+ * and watches to 70 s in 1 s buckets; --quick is the same shape 100 times shorter in 50 ms buckets
+ * (crash at 300 ms, restart 300 ms later, 150 ms after). Besides ops/s it reports each transfer's
+ * MB/s (the plot's y axis): the bytes the file server reads and writes, and the bytes the remote
+ * clients send and receive. The seed moves the crash instant (nominal + a jitter
  * of up to crashJitterUs, workloads/fault-recovery.json), the clients' connection times and the
  * disk's phase; the summary's windows follow the crash that happened. The timeline's seed leaves
  * out its bucket axis (seedAxes), so its points share one simulation per (system, domain, seed) in
@@ -38,6 +43,7 @@ import {
   type FaultScenarioResult,
 } from '../workloads/fault-scenario.js'
 import type {CallLedger} from '../workloads/faults.js'
+import {referencePoints} from './references.js'
 import {
   above,
   atBound,
@@ -92,6 +98,16 @@ export interface FaultTiming {
 export const QUICK_TIMING: FaultTiming = {warmupMs: 50, crashMs: 200, restartMs: 300, afterMs: 300, bucketMs: 50}
 export const FULL_TIMING: FaultTiming = {warmupMs: 200, crashMs: 1000, restartMs: 3000, afterMs: 2000, bucketMs: 250}
 
+/** The timeline's: the failure recovery plot's 70 s (crash ~29 s, restart ~60 s), and 100 times shorter. */
+export const TIMELINE_QUICK: FaultTiming = {warmupMs: 50, crashMs: 300, restartMs: 300, afterMs: 150, bucketMs: 50}
+export const TIMELINE_FULL: FaultTiming = {
+  warmupMs: 2000,
+  crashMs: 29000,
+  restartMs: 31000,
+  afterMs: 10000,
+  bucketMs: 1000,
+}
+
 const endMs = (t: FaultTiming) => t.crashMs + t.restartMs + t.afterMs
 const buckets = (t: FaultTiming) => Array.from({length: endMs(t) / t.bucketMs}, (_, i) => i * t.bucketMs)
 
@@ -122,6 +138,13 @@ const restartAxis = {
   full: [FULL_TIMING.restartMs],
   unit: 'ms',
   description: 'restart delay (the release waits 3 s; --quick scales it down)',
+}
+
+const timelineRestartAxis = {
+  ...restartAxis,
+  quick: [TIMELINE_QUICK.restartMs],
+  full: [TIMELINE_FULL.restartMs],
+  description: "restart delay (the failure recovery plot's ~31 s; --quick scales it down 100 times)",
 }
 
 /** The margin of every "keeps" / "drops" / "back to" below, as a fraction. */
@@ -291,18 +314,20 @@ const TIMELINE_CLAUSES: readonly Clause[] = [
 export const faultRecoveryTimeline: ExperimentDef = {
   id: 'fault-recovery-timeline',
   title: 'Fault containment and recovery over time: throughput per bucket around a service-domain crash',
-  reproduces: 'VirtuOS evaluation: fault containment and failure recovery (the timeline of fault-recovery)',
+  reproduces:
+    "VirtuOS failure recovery plot (Nikolaev & Back, VirtuOS SOSP'13 talk slides, slide 24, and poster): MB/s of a " +
+    'storage and a network transfer over time, the network domain killed at ~29 s and restarted at ~60 s',
   axes: [
     domainAxis,
-    restartAxis,
+    timelineRestartAxis,
     {
       name: 't_ms',
-      quick: buckets(QUICK_TIMING),
-      full: buckets(FULL_TIMING),
+      quick: buckets(TIMELINE_QUICK),
+      full: buckets(TIMELINE_FULL),
       unit: 'ms',
       description:
-        `start of a time bucket (${QUICK_TIMING.bucketMs} ms quick, ${FULL_TIMING.bucketMs} ms full); ` +
-        `crash at ${QUICK_TIMING.crashMs} / ${FULL_TIMING.crashMs} ms`,
+        `start of a time bucket (${TIMELINE_QUICK.bucketMs} ms quick, ${TIMELINE_FULL.bucketMs} ms full); ` +
+        `crash at ${TIMELINE_QUICK.crashMs} / ${TIMELINE_FULL.crashMs} ms`,
     },
   ],
   get systems() {
@@ -330,9 +355,33 @@ export const faultRecoveryTimeline: ExperimentDef = {
       better: 'lower',
       description: 'calls returning an error in the bucket, both workloads',
     },
+    {
+      name: 'storage_mb_s',
+      unit: 'MB/s',
+      better: 'higher',
+      description: "the storage transfer: bytes the file server read and wrote in the bucket's completed requests",
+    },
+    {
+      name: 'network_mb_s',
+      unit: 'MB/s',
+      better: 'higher',
+      description:
+        "the network transfer: bytes the remote clients sent and received in the bucket's completed requests",
+    },
   ],
+  get reference() {
+    return referencePoints('fault-recovery-timeline')
+  },
   run: runTimelinePoint,
 }
+
+/** The quick and full timings of an experiment. */
+interface Timings {
+  quick: FaultTiming
+  full: FaultTiming
+}
+const SUMMARY_TIMING: Timings = {quick: QUICK_TIMING, full: FULL_TIMING}
+const TIMELINE_TIMING: Timings = {quick: TIMELINE_QUICK, full: TIMELINE_FULL}
 
 interface ScenarioRun {
   timing: FaultTiming
@@ -347,9 +396,9 @@ interface ScenarioRun {
 /** Per process: the timeline's points reuse the run of their (system, domain, seed). */
 const memo = new Map<string, ScenarioRun>()
 
-function scenario(point: Point, system: SystemId, ctx: RunContext): ScenarioRun {
+function scenario(point: Point, system: SystemId, ctx: RunContext, timings = SUMMARY_TIMING): ScenarioRun {
   const domain = String(point.domain) as FaultDomain
-  const nominal = {...(ctx.quick ? QUICK_TIMING : FULL_TIMING), restartMs: Number(point.restart_ms)}
+  const nominal = {...(ctx.quick ? timings.quick : timings.full), restartMs: Number(point.restart_ms)}
   const seed = ctx.seed
   const key = `${system}|${domain}|${point.file_threads ?? '-'}|${JSON.stringify(nominal)}|${ctx.profile.hash}|${seed}`
   const hit = memo.get(key)
@@ -435,11 +484,14 @@ function runSummaryPoint(point: Point, system: SystemId, ctx: RunContext): Point
 }
 
 function runTimelinePoint(point: Point, system: SystemId, ctx: RunContext): PointResult {
-  const {timing: t, cps, result, affected, bystander} = scenario(point, system, ctx)
+  const {timing: t, cps, result, affected, bystander} = scenario(point, system, ctx, TIMELINE_TIMING)
   const from = Number(point.t_ms)
   const to = from + t.bucketMs
   const at = (msValue: number) => Math.round((msValue * cps) / 1000)
   const perS = (n: number) => n / (t.bucketMs / 1000)
+  const w = faultRecoveryWorkload()
+  // a file request reads and writes a block; a remote request sends its request and gets its response
+  const bytesPerOp = {files: 2 * w.blockBytes.value, net: w.requestBytes.value + w.responseBytes.value}
   const ledgers = [result.files, result.netServer, result.netClients]
   // the engine work is the scenario's; only the first bucket carries it, so totals are not multiplied
   const none = {events: 0, simulatedCycles: 0, hostSeconds: 0, eventsPerSecond: 0}
@@ -449,6 +501,8 @@ function runTimelinePoint(point: Point, system: SystemId, ctx: RunContext): Poin
       affected_ops_s: perS(affected.opsIn(at(from), at(to))),
       bystander_ops_s: perS(bystander.opsIn(at(from), at(to))),
       failed_calls_s: perS(ledgers.reduce((n, l) => n + l.failsIn(at(from), at(to)), 0)),
+      storage_mb_s: perS(result.files.opsIn(at(from), at(to)) * bytesPerOp.files) / 1e6,
+      network_mb_s: perS(result.netClients.opsIn(at(from), at(to)) * bytesPerOp.net) / 1e6,
     },
     engine,
   }
@@ -458,7 +512,7 @@ function runTimelinePoint(point: Point, system: SystemId, ctx: RunContext): Poin
 function timingOf(rows: readonly ResultRow[]): FaultTiming | undefined {
   const restart = Number(rows[0]?.params.restart_ms)
   const ts = [...new Set(rows.map((r) => Number(r.params.t_ms)))].sort((a, b) => a - b)
-  return [QUICK_TIMING, FULL_TIMING]
+  return [TIMELINE_QUICK, TIMELINE_FULL]
     .map((t) => ({...t, restartMs: restart}))
     .find((t) => {
       const want = buckets(t)

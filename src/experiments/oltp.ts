@@ -12,6 +12,7 @@ import {runOltp, type OltpConfig} from '../workloads/oltp.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {betterThanNative} from './claims.js'
 import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
+import {referencePoints} from './references.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const RATIO = 'expected a ratio in [0, 1]'
@@ -91,7 +92,9 @@ export function oltpConfig(
 export const oltp: ExperimentDef = {
   id: 'oltp',
   title: 'sysbench OLTP read-write on a MySQL/InnoDB-like server: transactions/s and p95 latency by threads',
-  reproduces: 'VirtuOS evaluation, macrobenchmarks: multithreaded applications (OLTP: sysbench on MySQL)',
+  reproduces:
+    "VirtuOS OLTP plot (Nikolaev & Back, VirtuOS SOSP'13 talk slides, slide 26, and poster): sysbench OLTP on " +
+    'MySQL, req/s by threads, virtuos vs linux',
   clauses: [
     betterThanNative({
       text:
@@ -108,9 +111,9 @@ export const oltp: ExperimentDef = {
     {
       name: 'threads',
       quick: [1, 4, 32],
-      full: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      full: [1, 4, 16, 32, 48, 64, 80, 96, 128, 192, 256, 450],
       unit: 'threads',
-      description: 'sysbench client threads = server connection threads',
+      description: "sysbench client threads = server connection threads: the OLTP plot's 1 to ~450 (quick: 3 of them)",
     },
     {
       name: 'sync_commit',
@@ -137,6 +140,9 @@ export const oltp: ExperimentDef = {
     },
     ...MODE_IPC_METRICS,
   ],
+  get reference() {
+    return referencePoints('oltp')
+  },
   run: runPoint,
 }
 

@@ -12,7 +12,7 @@ import {PACKAGE_ROOT, readProfileJson} from '../config/load.js'
 import {UsageError} from '../errors.js'
 import {list} from '../workloads/schema.js'
 import {validateWorkload} from '../workloads/load.js'
-import {type ParamValue, REFERENCE_KINDS, type ReferencePoint, SYSTEM_IDS} from './types.js'
+import {type ParamValue, REFERENCE_KINDS, REFERENCE_OF, type ReferencePoint, SYSTEM_IDS} from './types.js'
 
 /** Where the shipped reference files live (the package's, not the cwd's). */
 export const REFERENCES_DIR = resolve(PACKAGE_ROOT, 'references')
@@ -38,6 +38,14 @@ const pointSchema = z.strictObject(
     reading: text('how the number was read'),
     /** The paper's statement the number comes from, paraphrased from its text. */
     says: text("the paper's statement"),
+    /** Reading accuracy: +- this many of the metric's unit (a value read off a plot against its ticks). */
+    accuracy: z
+      .number({error: 'expected a number >= 0 (+- in the metric unit)'})
+      .finite({error: 'expected a finite number'})
+      .min(0, {error: 'expected a number >= 0 (+- in the metric unit)'})
+      .optional(),
+    /** What the number is compared with: the row's value (default) or its ratio to native. */
+    of: z.enum(REFERENCE_OF, {error: `expected one of ${REFERENCE_OF.join(', ')}`}).optional(),
   },
   {error: 'expected a published point object'},
 )
@@ -50,6 +58,8 @@ export const referenceFileSchema = z.strictObject(
       {error: 'expected {"citation", "short", "url"}'},
     ),
     figure: text('the figure or table'),
+    /** What the figure leaves unsaid that the experiment had to choose (the model's choice is in the experiment). */
+    unstated: list(text('what the figure does not state')).optional(),
     axes: z.record(z.string(), text('what the axis means'), {error: 'expected {"<axis>": meaning}'}),
     metrics: z.record(z.string(), text('what the metric means'), {error: 'expected {"<metric>": meaning}'}),
     points: list(pointSchema),
@@ -82,7 +92,9 @@ export function pointsOf(file: ReferenceFile): ReferencePoint[] {
       metric: p.metric,
       value: p.value,
       kind: p.kind,
-      source: `${file.paper.short}, ${file.figure.split(',')[0]}: ${p.says}; ${p.reading}`,
+      source: `${file.paper.short}, ${file.figure.split(/[,(]/)[0].trim()}: ${p.says}; ${p.reading}`,
+      ...(p.accuracy === undefined ? {} : {accuracy: p.accuracy}),
+      ...(p.of === undefined ? {} : {of: p.of}),
     })),
   )
 }
@@ -98,6 +110,13 @@ function expand(point: Record<string, ParamValue | ParamValue[]>): Record<string
 }
 
 const cache = new Map<string, ReferencePoint[]>()
+const files = new Map<string, ReferenceFile | null>()
+
+/** The experiment's reference file as validated (null when it has none), read once per process. */
+export function referenceFile(id: string): ReferenceFile | null {
+  if (!files.has(id)) files.set(id, existsSync(referencesPath(id)) ? loadReferences(id) : null)
+  return files.get(id)!
+}
 
 /**
  * The published points of an experiment (none when it has no reference file), read and validated on
@@ -106,7 +125,8 @@ const cache = new Map<string, ReferencePoint[]>()
 export function referencePoints(id: string): readonly ReferencePoint[] {
   let points = cache.get(id)
   if (!points) {
-    points = existsSync(referencesPath(id)) ? pointsOf(loadReferences(id)) : []
+    const file = referenceFile(id)
+    points = file ? pointsOf(file) : []
     cache.set(id, points)
   }
   return points

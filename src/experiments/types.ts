@@ -49,7 +49,18 @@ export interface ReferencePoint {
   kind?: ReferenceKind
   /** Where the number comes from and what it says, e.g. "FlexSC (OSDI 2010), ...: <statement> (read from the text)". */
   source: string
+  /** How far off the number may be as read (a value read off a plot: +- this, in the metric's unit). */
+  accuracy?: number
+  /**
+   * What the number is compared with: the row's value (default) or its ratio to native under the
+   * same seed (a plot whose y axis is "system / native", e.g. VirtuOS's copying overhead plot).
+   */
+  of?: ReferenceOf
 }
+
+/** What a published number stands for: the metric's value, or the system's ratio to native. */
+export const REFERENCE_OF = ['value', 'ratio_vs_native'] as const
+export type ReferenceOf = (typeof REFERENCE_OF)[number]
 
 export interface RunContext {
   /** Seed of this point, derived from the run seed and the point (see points.ts): same for every system. */

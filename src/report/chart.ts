@@ -17,6 +17,7 @@ import {
   type SystemId,
 } from '../experiments/types.js'
 import {readResultCsv} from './csvread.js'
+import {chartedReferences, ratioRows, vsNative} from './published.js'
 
 export interface ChartFile {
   /** File name (no directory): `<experiment>.<metric>.svg`. */
@@ -111,15 +112,20 @@ export function chartSpecs(rows: readonly ResultRow[], def?: ExperimentDef): Cha
   for (const experiment of unique(rows.map((r) => r.experiment))) {
     const mine = rows.filter((r) => r.experiment === experiment)
     const d = def?.id === experiment ? def : undefined
+    const charted = d ? {...d, reference: chartedReferences(d)} : undefined
     for (const metric of unique(mine.map((r) => r.metric))) {
       specs.push(
         metricChart(
           experiment,
           metric,
           mine.filter((r) => r.metric === metric),
-          d,
+          charted,
         ),
       )
+      // a plot that publishes "system / native" is drawn on the rows' ratios, beside the metric's own chart
+      const ratios = ratioRows(mine, metric)
+      const published = charted?.reference.some((r) => r.metric === vsNative(metric)) ?? false
+      if (published && ratios.length > 0) specs.push(metricChart(experiment, vsNative(metric), ratios, charted))
     }
   }
   return specs
@@ -181,9 +187,11 @@ function metricChart(experiment: string, metric: string, rows: readonly ResultRo
   const enc = systemEncodings(systems)
   const {x, layers} =
     lay.x !== null && lay.xNumeric ? lineLayers(lay, lay.x, enc, def) : barLayers(lay, systems, ys, y, enc, def)
-  layers.push(...refLayers(kinds, () => enc(lay.x === null || !lay.xNumeric)))
-  for (const l of layers) l.encoding = {x, y, ...(l.encoding as object)}
+  const published = SYSTEM_IDS.filter((s) => data.some((d) => d.source === 'paper' && d.system === s))
+  const paper = refLayers(kinds, published, lay.x !== null && lay.xNumeric)
+  for (const l of [...layers, ...paper]) l.encoding = {x, y, ...(l.encoding as object)}
   if (lay.x !== null && lay.xNumeric) layers.push(...intervalLayers(data, x, y, enc, logY))
+  layers.push(...paper)
   const spec = chartSpec(title, subtitle, data, layers, lay, def)
   return {file: `${experiment}.${slug(metric)}.svg`, experiment, metric, title, spec: spec as unknown as TopLevelSpec}
 }
@@ -217,7 +225,15 @@ function chartData(
     // Only at swept x values: a published point the run did not reach would stretch the axis past the model's line.
     if (lay.x !== null && !swept.includes(p.point[lay.x])) continue
     const x = lay.x === null ? p.system : p.point[lay.x]
-    data.push({x, y: p.value, system: p.system, facet: facetOf(p.point), source: 'paper', kind: p.kind ?? 'about'})
+    data.push({
+      x,
+      y: p.value,
+      system: p.system,
+      series: publishedSeries(p.system),
+      facet: facetOf(p.point),
+      source: 'paper',
+      kind: p.kind ?? 'about',
+    })
   }
   const kinds = unique(data.filter((d) => d.source === 'paper').map((d) => d.kind as string))
   return {data, refs, kinds}
@@ -294,20 +310,48 @@ function intervalLayers(data: Datum[], x: Encoding, y: Encoding, enc: SystemEnco
 }
 const PAPER = {filter: "datum.source === 'paper'"}
 
-/** A published value is an X; a bound is a bar with an arrow pointing where the model may lie. */
-function refLayers(kinds: readonly string[], colour: () => Encoding): Layer[] {
-  return kinds.map((kind) => ({
-    transform: [PAPER, {filter: `datum.kind === '${kind}'`}],
-    mark: {
-      type: 'point',
-      shape: REF_SHAPE[kind as keyof typeof REF_SHAPE],
-      size: 110,
-      strokeWidth: 2.5,
-      filled: false,
-      opacity: 1,
-    },
-    encoding: {color: colour()},
-  }))
+/** The legend entry of a system's published points: their own series, apart from the model's systems. */
+export const publishedSeries = (system: SystemId) => `${system} (published)`
+
+/**
+ * The published points as their own series ("<system> (published)" in a legend of their own, on the
+ * stroke channel so its scale stays apart from the systems' colours): a
+ * value is an X, a bound a bar with an arrow pointing where the model may lie; on a numeric x the
+ * values are joined by a thin dotted line, so the published curve reads as one next to the model's.
+ */
+function refLayers(kinds: readonly string[], systems: readonly SystemId[], joined: boolean): Layer[] {
+  const colour = {
+    field: 'series',
+    type: 'nominal',
+    title: 'published (paper)',
+    scale: {domain: systems.map(publishedSeries), range: systems.map((s) => STYLE[s].colour)},
+    legend: {symbolType: REF_SHAPE.about, symbolStrokeWidth: 2.5, labelLimit: 300},
+  }
+  const line: Layer[] =
+    joined && kinds.includes('about')
+      ? [
+          {
+            transform: [PAPER, {filter: "datum.kind === 'about'"}],
+            mark: {type: 'line', strokeWidth: 1.2, strokeDash: [2, 3], opacity: 0.8},
+            encoding: {stroke: colour, detail: {field: 'series', type: 'nominal'}},
+          },
+        ]
+      : []
+  return [
+    ...line,
+    ...kinds.map((kind) => ({
+      transform: [PAPER, {filter: `datum.kind === '${kind}'`}],
+      mark: {
+        type: 'point',
+        shape: REF_SHAPE[kind as keyof typeof REF_SHAPE],
+        size: 110,
+        strokeWidth: 2.5,
+        filled: false,
+        opacity: 1,
+      },
+      encoding: {stroke: colour},
+    })),
+  ]
 }
 
 const BYTES_LABEL =
@@ -356,11 +400,19 @@ function lineLayers(
 
 /** Log when the sweep spans decades; symlog when it also holds 0 (e.g. an idle gap of 0, 10, ... 10000 us). */
 function xScaleType(xs: readonly number[]): 'log' | 'symlog' | 'linear' {
+  // an evenly spaced sweep (time buckets) reads as a line in time, however many decades it spans
+  if (evenlySpaced(xs)) return 'linear'
   const positive = xs.filter((v) => v > 0)
   const span = positive.length > 1 ? Math.max(...positive) / Math.min(...positive) : 1
   // Powers of two (batch sizes, buffer sizes) read best on a log2 axis from a smaller span on.
   const spans = span >= LOG_SPAN || (span >= LOG_SPAN_POW2 && xs.every(isPow2))
   return spans ? (positive.length === xs.length ? 'log' : 'symlog') : 'linear'
+}
+
+/** At least 3 values, sorted, with one step between neighbours. */
+function evenlySpaced(xs: readonly number[]): boolean {
+  const v = [...xs].sort((a, b) => a - b)
+  return v.length >= 3 && v.every((x, i) => i === 0 || x - v[i - 1] === v[1] - v[0])
 }
 
 /** No numeric sweep: grouped bars, one per system (native grey). Sets `y`'s log floor when it is log. */

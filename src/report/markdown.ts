@@ -6,11 +6,13 @@
  * our error, and how fast the engine ran.
  */
 import {type ConstantRow, listConstants} from '../config/index.js'
-import {describePoint, judgeClaim, referenceGap} from '../experiments/claims.js'
+import {describePoint, judgeClaim} from '../experiments/claims.js'
+import {referenceFile} from '../experiments/references.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {ClaimVerdict, MetricDef} from '../experiments/types.js'
 import type {ChartFile} from './chart.js'
 import {ownProfile, portablePath, toolInfo} from './meta.js'
+import {comparePublished, type PublishedComparison} from './published.js'
 import {readable} from './table.js'
 
 export interface ReportInput {
@@ -264,23 +266,52 @@ function metricTable(run: ExperimentRun, m: MetricDef): string[] {
   return [`**${m.name}** (${m.unit}, ${m.better} is better)`, '', table(header, body, axes.length), '']
 }
 
+/** "1.6 ±0.04": a published value or bound with its reading accuracy. */
+function publishedText(c: PublishedComparison): string {
+  const {ref} = c
+  const bound = ref.kind === 'at-most' ? '<= ' : ref.kind === 'at-least' ? '>= ' : ''
+  return `${bound}${readable(ref.value)}${ref.accuracy === undefined ? '' : ` ±${readable(ref.accuracy)}`}`
+}
+
+/**
+ * Published vs model, one line per published point: the paper's value (with its reading accuracy),
+ * the model's mean with its 95% interval (its ratio to native where the plot's y is one), the error.
+ */
 function referenceTable(run: ExperimentRun): string[] {
-  const refs = run.experiment.reference ?? []
-  if (refs.length === 0) return []
-  const body = refs.map((ref) => {
-    const row = run.rows.find(
-      (r) =>
-        r.system === ref.system &&
-        r.metric === ref.metric &&
-        Object.entries(ref.point).every(([k, val]) => r.params[k] === val),
-    )
-    const ours = row ? readable(row.value) : 'not in this sweep'
-    const published = `${ref.kind === 'at-most' ? '<= ' : ref.kind === 'at-least' ? '>= ' : ''}${readable(ref.value)}`
-    const gap = row ? referenceGap(row.value, ref, row.unit).text : '-'
-    return [ref.system, describePoint(ref.point), ref.metric, published, ours, gap, ref.source]
+  const compared = comparePublished(run.experiment, run.rows)
+  if (compared.length === 0) return []
+  const file = referenceFile(run.experiment.id)
+  const body = compared.map((c) => {
+    const {ref, model} = c
+    const ours = model
+      ? withInterval(model.value, model.low, model.high)
+      : c.row
+        ? 'no native row'
+        : 'not in this sweep'
+    const metric = ref.of === 'ratio_vs_native' ? `${ref.metric} / native` : ref.metric
+    // the lines above name the figure and its citation: each row keeps its own statement and reading
+    const cut = ref.source.indexOf(': ')
+    const source = file && cut > 0 ? ref.source.slice(cut + 2) : ref.source
+    return [ref.system, describePoint(ref.point), metric, publishedText(c), ours, c.gap?.text ?? '-', source]
   })
+  const head = file
+    ? [
+        `Published vs model: ${file.figure}; ${file.paper.short} (<${file.paper.url}>).`,
+        ...(file.unstated ?? []).map((u) => `- not stated by the figure: ${u}`),
+        '',
+      ]
+    : []
+  const missing = compared.filter((c) => c.row === null).length
+  if (missing === compared.length) {
+    const where = run.quick ? ': they are on the full sweep (`--full`)' : ''
+    return [...head, `None of the ${missing} published points is at a point this sweep ran${where}.`, '']
+  }
   return [
-    'Reference points (published values beside the model; a bound is met or missed, a value has a signed error):',
+    ...head,
+    'Published points beside the model (published ± its reading accuracy; model: mean ± half its 95% interval; ' +
+      'a bound is met or missed, a value has a signed error, model / published - 1)' +
+      (missing > 0 ? `; ${missing} of ${compared.length} are at points this sweep did not run` : '') +
+      ':',
     '',
     table(['system', 'point', 'metric', 'published', 'model', 'error', 'source'], body, 3, 6),
     '',

@@ -32,4 +32,11 @@ describe('oltp experiment', () => {
   it('flexsc runs sysbench OLTP: the calls go through syscall pages (posts, batches) and only flexsc has them', () => {
     expectRunsThroughFlexsc(oltp, {threads: 4, sync_commit: 'on'}, profile, 50)
   })
+
+  it("sweeps the OLTP plot's thread axis in full, a subset of it in quick", () => {
+    const axis = oltp.axes.find((a) => a.name === 'threads')!
+    expect(axis.full).toEqual([1, 4, 16, 32, 48, 64, 80, 96, 128, 192, 256, 450])
+    expect(axis.quick.every((v) => axis.full.includes(v))).toBe(true)
+    expect(axis.quick.length).toBeLessThan(axis.full.length)
+  })
 })

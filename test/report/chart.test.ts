@@ -64,8 +64,13 @@ describe('chartsFromCsv', () => {
     expect(svg.texts).toEqual(expect.arrayContaining(['64 B', '1 KiB', '64 KiB', '1 MiB', 'file', 'socket']))
     for (const system of ['native', 'virtuos', 'flexsc'])
       expect(svg.labels.some((l) => l.includes(`system: ${system}`))).toBe(true)
-    // The published point is drawn once, at its value.
-    expect(svg.labels.filter((l) => /latency \(us\): 40; system: virtuos/.test(l))).toHaveLength(1)
+    // The published point is drawn once, at its value, as its own series with a legend of its own.
+    expect(
+      svg.labels.filter((l) => /latency \(us\): 40; published \(paper\): virtuos \(published\)$/.test(l)),
+    ).toHaveLength(1)
+    expect(svg.labels).toContainEqual(
+      expect.stringMatching(/legend titled 'published \(paper\)'.*virtuos \(published\)/),
+    )
   })
 
   it('keeps a short sweep linear and draws bars when nothing numeric is swept', () => {
@@ -153,5 +158,70 @@ describe('chartsFromCsv', () => {
     )
     expect(spec.title.subtitle.join(' ')).not.toContain('not swept') // the points' own statements stay in REPORT.md
     for (const line of spec.title.subtitle) expect(line.length).toBeLessThanOrEqual(110)
+  })
+
+  it('draws published values as a series of their own, joined on a numeric x, apart from the systems', () => {
+    const def = {
+      ...copyDef,
+      reference: [1024, 65536].map((size) => ({
+        system: 'virtuos' as const,
+        point: {size, target: 'file'},
+        metric: 'latency',
+        value: 40,
+        source: 'a plot',
+      })),
+    }
+    const spec = chartSpecs(copyRows(), def)[0].spec as unknown as {spec: {layer: Record<string, unknown>[]}}
+    const paper = spec.spec.layer.filter((l) => JSON.stringify(l.transform).includes("'paper'"))
+    expect(paper.map((l) => (l.mark as {type: string}).type)).toEqual(['line', 'point'])
+    for (const l of paper) {
+      const enc = l.encoding as Record<string, {field?: string; scale?: {domain: string[]}}>
+      expect(enc.color).toBeUndefined() // not on the systems' colour scale
+      expect(enc.stroke.field).toBe('series')
+      expect(enc.stroke.scale!.domain).toEqual(['virtuos (published)'])
+    }
+  })
+
+  it("charts a plot of 'system / native' on the rows' ratios, with its published points there only", () => {
+    const def = {
+      ...copyDef,
+      reference: [
+        {
+          system: 'virtuos' as const,
+          point: {size: 1024, target: 'file'},
+          metric: 'latency',
+          of: 'ratio_vs_native' as const,
+          value: 1.5,
+          source: 'a ratio plot',
+        },
+      ],
+    }
+    const rows = copyRows().map((r) => ({...r, ratioVsNative: r.system === 'native' ? 1 : 2}))
+    const specs = chartSpecs(rows, def)
+    expect(specs.map((s) => s.file)).toEqual(['copy.latency.svg', 'copy.latency_vs_native.svg'])
+    const data = (s: (typeof specs)[number]) =>
+      (s.spec as unknown as {data: {values: {source: string; y: number; system: string}[]}}).data.values
+    expect(data(specs[0]).filter((d) => d.source === 'paper')).toEqual([])
+    const ratio = data(specs[1])
+    expect(ratio.filter((d) => d.source === 'paper').map((d) => d.y)).toEqual([1.5])
+    // the model's ratios, native left out (its ratio is 1 by definition)
+    expect(new Set(ratio.filter((d) => d.source === 'model').map((d) => d.system))).toEqual(
+      new Set(['virtuos', 'flexsc']),
+    )
+    expect(ratio.filter((d) => d.source === 'model').every((d) => d.y === 2)).toBe(true)
+    // without a ratio reference there is no ratio chart
+    expect(chartSpecs(rows, copyDef)).toHaveLength(1)
+  })
+
+  it('keeps an evenly spaced sweep (time buckets) linear even when it spans decades', () => {
+    const rows = copyRows()
+      .filter((r) => r.params.size === 64)
+      .flatMap((r) => [0, 1000, 2000, 69000].map((t) => ({...r, params: {...r.params, size: t}})))
+    // 0, 1000, 2000, 69000: not evenly spaced, spans decades and holds 0
+    expect(JSON.stringify(chartSpecs(rows)[0].spec)).toContain('"type":"symlog"')
+    const buckets = copyRows()
+      .filter((r) => r.params.size === 64)
+      .flatMap((r) => Array.from({length: 70}, (_, i) => ({...r, params: {...r.params, size: i * 1000}})))
+    expect(JSON.stringify(chartSpecs(buckets)[0].spec)).not.toMatch(/"type":"(sym)?log"/)
   })
 })

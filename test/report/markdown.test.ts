@@ -85,6 +85,59 @@ describe('renderReport', () => {
     expect(md).not.toMatch(/\+88\.9%/)
   })
 
+  it('tables published vs model per point: reading accuracy, the mean with its interval, ratio-to-native points on the ratio', async () => {
+    const self = await selftestRun()
+    const at = (n: number, system: 'native' | 'virtuos', value: number, ratio: number | null) =>
+      row({
+        experiment: 'b',
+        system,
+        params: {n},
+        metric: 'tps',
+        unit: 'trx/s',
+        value,
+        ci95Low: value - 10,
+        ci95High: value + 10,
+        ratioVsNative: ratio,
+        ratioCi95Low: ratio === null ? null : ratio - 0.1,
+        ratioCi95High: ratio === null ? null : ratio + 0.1,
+      })
+    const run: ExperimentRun = {
+      ...self,
+      experiment: {
+        ...copyDef,
+        id: 'b',
+        axes: [{name: 'n', quick: [1, 2], full: [1, 2]}],
+        systems: ['native', 'virtuos'],
+        metrics: [{name: 'tps', unit: 'trx/s', better: 'higher'}],
+        reference: [
+          {system: 'native', point: {n: 1}, metric: 'tps', value: 200, accuracy: 8, source: 'plot, native'},
+          {
+            system: 'virtuos',
+            point: {n: 2},
+            metric: 'tps',
+            value: 1.6,
+            accuracy: 0.04,
+            of: 'ratio_vs_native',
+            source: 'ratio',
+          },
+        ],
+      },
+      systems: ['native', 'virtuos'],
+      points: [1, 2].map((n) => ({n})),
+      rows: [at(1, 'native', 250, null), at(2, 'native', 100, null), at(2, 'virtuos', 120, 1.2)],
+      notes: [],
+    }
+    const md = renderReport({runs: [run], charts: new Map(), chartDir: 'charts', overrides: []})
+    expect(md).toContain('| native | n=1 | tps | 200 ±8 | 250 ±10 | +25% | plot, native |')
+    // the ratio's own interval, not the value's; error 1.2 / 1.6 - 1
+    expect(md).toContain('| virtuos | n=2 | tps / native | 1.6 ±0.04 | 1.2 ±0.1 | -25% | ratio |')
+    // none of the points swept (e.g. a quick run of a timeline published on the full one's axis): one line, no table
+    const far = {...run, experiment: {...run.experiment, reference: [{...run.experiment.reference![0], point: {n: 9}}]}}
+    const none = renderReport({runs: [far], charts: new Map(), chartDir: 'charts', overrides: []})
+    expect(none).toContain('None of the 1 published points is at a point this sweep ran')
+    expect(none).not.toContain('| native | n=9 |')
+  })
+
   it("names the profile an experiment ran on when it is not the run's, with its own estimates", async () => {
     const self = await selftestRun()
     const flexsc = loadProfile({config: 'configs/flexsc-i7.json'})

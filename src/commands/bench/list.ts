@@ -2,6 +2,7 @@ import {BaseCommand} from '../../cli/base.js'
 import {rejectFlagLikeArgs} from '../../cli/options.js'
 import {UsageError} from '../../errors.js'
 import {claimText} from '../../experiments/claims.js'
+import {referenceFile} from '../../experiments/references.js'
 import {listExperiments} from '../../experiments/registry.js'
 import type {ExperimentDef} from '../../experiments/types.js'
 
@@ -10,6 +11,8 @@ export type ListJson = {
   id: string
   title: string
   reproduces: string
+  /** The published figure beside which the report sets the rows (references/<id>.json); null: none. */
+  published: {figure: string; citation: string; url: string; points: number} | null
   claim: string | null
   clauses: string[]
   /** Why the experiment draws no random numbers (it runs each point once); null: it is random. */
@@ -18,6 +21,19 @@ export type ListJson = {
   axes: ExperimentDef['axes']
   metrics: ExperimentDef['metrics']
 }[]
+
+export function publishedOf(e: ExperimentDef): ListJson[number]['published'] {
+  const file = referenceFile(e.id)
+  if (!file) return null
+  return {figure: file.figure, citation: file.paper.short, url: file.paper.url, points: (e.reference ?? []).length}
+}
+
+/** One line per experiment, `id: what it reproduces`, for the commands' --help. */
+export function reproducesHelp(): string {
+  return listExperiments()
+    .map((e) => `  ${e.id}: ${e.reproduces}`)
+    .join('\n')
+}
 
 export default class BenchList extends BaseCommand {
   static override description = 'List the experiments (one per figure or table of the paper)'
@@ -39,6 +55,7 @@ export default class BenchList extends BaseCommand {
       id: e.id,
       title: e.title,
       reproduces: e.reproduces,
+      published: publishedOf(e),
       claim: claimText(e),
       clauses: (e.clauses ?? []).map((c) => c.text),
       deterministic: e.deterministic ?? null,

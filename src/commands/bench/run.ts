@@ -17,9 +17,12 @@ import {checkOutDir, writeResults} from '../../report/files.js'
 import {toJson, toJsonRows} from '../../report/json.js'
 import type {FlatRow} from '../../report/columns.js'
 import {renderTable} from '../../report/table.js'
+import {reproducesHelp} from './list.js'
 
 export default class BenchRun extends BaseCommand {
-  static override description = 'Run experiments and print their rows (and optionally write CSV + metadata)'
+  static override description =
+    'Run experiments and print their rows (and optionally write CSV + metadata)\n\n' +
+    `Experiments and the figure or table of the paper each reproduces:\n${reproducesHelp()}`
   static override examples = [
     '<%= config.bin %> bench run syscall-overhead',
     '<%= config.bin %> bench run syscall-overhead --system native,virtuos --format csv > out.csv',
