@@ -13,6 +13,7 @@ import {mtServer} from './mt-server.js'
 import {mpServer} from './mp-server.js'
 import {ttcpExperiment} from './ttcp.js'
 import {oltp} from './oltp.js'
+import {fileio} from './fileio.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
 const EXPERIMENTS: readonly ExperimentDef[] = [
@@ -26,6 +27,7 @@ const EXPERIMENTS: readonly ExperimentDef[] = [
   mpServer,
   ttcpExperiment,
   flexscBatching,
+  fileio,
 ]
 
 /**
