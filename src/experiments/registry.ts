@@ -14,6 +14,9 @@ import {mpServer} from './mp-server.js'
 import {ttcpExperiment} from './ttcp.js'
 import {oltp} from './oltp.js'
 import {fileio} from './fileio.js'
+import {apache} from './apache.js'
+import {flexscApache} from './flexsc-apache.js'
+import {flexscMysql} from './flexsc-mysql.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
 const EXPERIMENTS: readonly ExperimentDef[] = [
@@ -28,6 +31,9 @@ const EXPERIMENTS: readonly ExperimentDef[] = [
   ttcpExperiment,
   flexscBatching,
   fileio,
+  apache,
+  flexscApache,
+  flexscMysql,
 ]
 
 /**
