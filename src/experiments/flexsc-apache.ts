@@ -45,7 +45,6 @@ export const flexscApache: ExperimentDef = {
   counts: 'requests',
   profileFor,
   axes: [
-    {name: 'cores', quick: CORES.quick, full: CORES.full, unit: 'cores', description: 'cores of the i7 in use'},
     {
       name: 'concurrency',
       quick: [250],
@@ -53,6 +52,7 @@ export const flexscApache: ExperimentDef = {
       unit: 'connections',
       description: 'ab -c: concurrent requests (closed loop, no keep-alive)',
     },
+    {name: 'cores', quick: CORES.quick, full: CORES.full, unit: 'cores', description: 'cores of the i7 in use'},
   ],
   systems: ['native', 'flexsc'],
   metrics: [

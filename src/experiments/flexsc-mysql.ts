@@ -54,7 +54,6 @@ export const flexscMysql: ExperimentDef = {
   counts: 'transactions',
   profileFor,
   axes: [
-    {name: 'cores', quick: CORES.quick, full: CORES.full, unit: 'cores', description: 'cores of the i7 in use'},
     {
       name: 'clients',
       quick: [32],
@@ -62,6 +61,7 @@ export const flexscMysql: ExperimentDef = {
       unit: 'threads',
       description: 'sysbench client threads = server connection threads',
     },
+    {name: 'cores', quick: CORES.quick, full: CORES.full, unit: 'cores', description: 'cores of the i7 in use'},
   ],
   systems: ['native', 'flexsc'],
   metrics: [
