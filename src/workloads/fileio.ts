@@ -107,6 +107,7 @@ export class RandomRequests {
 
 export interface FileioRun {
   program: Program
+  /** sysbench's request generator: its sweeps give the rate (requestRate). */
   gen: RandomRequests
   /** Reads and writes completed in the window, with their latencies. */
   rec: OpRecorder
