@@ -13,6 +13,10 @@ import {mtServer} from './mt-server.js'
 import {mpServer} from './mp-server.js'
 import {ttcpExperiment} from './ttcp.js'
 import {oltp} from './oltp.js'
+import {fileio} from './fileio.js'
+import {apache} from './apache.js'
+import {flexscApache} from './flexsc-apache.js'
+import {flexscMysql} from './flexsc-mysql.js'
 import {SYSTEM_IDS, type ExperimentDef, type SystemId} from './types.js'
 
 const EXPERIMENTS: readonly ExperimentDef[] = [
@@ -26,6 +30,10 @@ const EXPERIMENTS: readonly ExperimentDef[] = [
   mpServer,
   ttcpExperiment,
   flexscBatching,
+  fileio,
+  apache,
+  flexscApache,
+  flexscMysql,
 ]
 
 /**

@@ -17,6 +17,7 @@
 import type {SyscallInterface} from '../kernel/syscalls/interface.js'
 import {O, type Gen, type Program} from '../kernel/types.js'
 import {InvariantError} from '../errors.js'
+import type {KernelParams} from '../kernel/params.js'
 import type {MachineParams} from '../machine/params.js'
 import type {EngineStats} from '../sim/index.js'
 import {abClient, CLIENT_START_STREAM, OpRecorder, sendAll, serverAddr, startOffsets, StartGate} from './clients.js'
@@ -267,7 +268,63 @@ export function mpServer(
   return {server, clients, rec, finished: () => serverDone && s.clientsDone === cfg.clients}
 }
 
-export type WebShape = {kind: 'threads'; threads: number} | {kind: 'processes'; processes: number}
+/**
+ * Apache's worker/event MPM: the parent listens and forks `processes` children, each running
+ * `threadsPerChild` threads that accept on the inherited listener and serve.
+ */
+export function workerMpmServer(
+  cfg: WebServerConfig,
+  processes: number,
+  threadsPerChild: number,
+  offsets: readonly number[] = [],
+): WebRun & {server: Program} {
+  const s: Shared = {
+    cfg,
+    gate: new StartGate(cfg.warmupCycles, cfg.measureCycles),
+    stopping: false,
+    served: 0,
+    clientsDone: 0,
+  }
+  const rec = new OpRecorder(s.gate.window)
+  const workers = processes * threadsPerChild
+  let serverDone = false
+  const child = (p: number): Program =>
+    function* (sys) {
+      const tids: number[] = []
+      for (let t = 0; t < threadsPerChild; t++)
+        tids.push(yield* sys.spawnThread(worker(s, p * threadsPerChild + t), `worker-${p}-${t}`))
+      for (const t of tids) yield* sys.joinThread(t)
+    }
+  const server: Program = function* (sys) {
+    yield* warmFiles(sys, cfg)
+    LISTEN_FD.set(s, yield* listenOn(sys, cfg.port, Math.max(128, cfg.clients + workers)))
+    const pids: number[] = []
+    for (let p = 0; p < processes; p++) {
+      const pid = (yield* sys.fork(child(p))).ret
+      if (pid < 0) fail('fork', pid)
+      pids.push(pid)
+    }
+    s.gate.openAt(sys.now())
+    for (const pid of pids) yield* sys.wait(pid)
+    yield* sys.close(LISTEN_FD.get(s)!)
+    serverDone = true
+  }
+  const clients = [...clientPrograms(s, rec, offsets), {host: 0, program: stopper(s, workers), name: 'stopper'}]
+  return {server, clients, rec, finished: () => serverDone && s.clientsDone === cfg.clients}
+}
+
+export type WebShape =
+  | {kind: 'threads'; threads: number}
+  | {kind: 'processes'; processes: number}
+  | {kind: 'mpm'; processes: number; threadsPerChild: number}
+
+const SERVER_NAMES: Record<WebShape['kind'], string> = {threads: 'httpd-mt', processes: 'httpd-prefork', mpm: 'httpd'}
+
+function serverOf(cfg: WebServerConfig, shape: WebShape, offsets: readonly number[]): WebRun & {server: Program} {
+  if (shape.kind === 'threads') return mtServer(cfg, shape.threads, offsets)
+  if (shape.kind === 'processes') return mpServer(cfg, shape.processes, offsets)
+  return workerMpmServer(cfg, shape.processes, shape.threadsPerChild, offsets)
+}
 
 export interface WebPointResult {
   rec: OpRecorder
@@ -275,20 +332,25 @@ export interface WebPointResult {
   bench: Bench
 }
 
-/** One web-server point: a fresh system, the files on disk, the server and the ab clients, run to the end. */
+/**
+ * One web-server point: a fresh system, the files on disk, the server and the ab clients, run to the
+ * end. `kernel`: kernel parameters of the server's setup (e.g. a raised fd limit).
+ */
 export function runWebServer(
   seed: number,
   params: MachineParams,
   system: string,
   cfg: WebServerConfig,
   shape: WebShape,
+  kernel?: Partial<KernelParams>,
 ): WebPointResult {
-  const bench = buildBench(seed, params, system, {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC})
+  const opts = {clientHosts: cfg.clientHosts, flexsc: EXPERIMENT_FLEXSC, ...(kernel ? {kernel} : {})}
+  const bench = buildBench(seed, params, system, opts)
   layOutFiles(bench.system, bench.sim.rng(LAYOUT_STREAM), cfg.layout)
   for (let i = 0; i < cfg.files; i++) preloadFile(bench.system, webFile(i), cfg.fileBytes)
   const offsets = startOffsets(bench.sim.rng(CLIENT_START_STREAM), cfg.clients, cfg.clientStartSpreadCycles)
-  const run = shape.kind === 'threads' ? mtServer(cfg, shape.threads, offsets) : mpServer(cfg, shape.processes, offsets)
-  bench.system.spawnProcess(run.server, shape.kind === 'threads' ? 'httpd-mt' : 'httpd-prefork')
+  const run = serverOf(cfg, shape, offsets)
+  bench.system.spawnProcess(run.server, SERVER_NAMES[shape.kind])
   for (const c of run.clients) bench.system.clients.spawn(c.host, c.program, c.name)
   const engine = runBench(bench, run.finished)
   if (run.rec.failed > 0)
