@@ -6,8 +6,8 @@
  * calls (system flexsc, 1000 threads).
  *
  * FlexSC's results for it are kept aside to test the model's prediction: no reference, no clause.
- * User and kernel IPC (FlexSC's u_ipc / k_ipc) join the metrics once the kernel's per-mode counters
- * exist (the locality issue); they would be read from the bench after runWebServer, beside rec.
+ * User and kernel IPC (u_ipc, k_ipc: FlexSC's Figure 4 and Tables) come from the machine's per-mode
+ * counters over the whole run (src/experiments/mode-ipc.ts).
  */
 import {z} from 'zod'
 import {maxGoodput} from '../machine/nic.js'
@@ -18,6 +18,7 @@ import {runWebServer} from '../workloads/webserver.js'
 import {webConfig, webProfileSchema} from '../workloads/webserver-profile.js'
 import {profileFor} from './flexsc-batching.js'
 import {CORES, testbedParams} from './flexsc-testbed.js'
+import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = webProfileSchema.extend({
@@ -68,6 +69,7 @@ export const flexscApache: ExperimentDef = {
       better: 'lower',
       description: "mean time from the client's connect to the last byte of the response (ab's time per request)",
     },
+    ...MODE_IPC_METRICS,
   ],
   run: runPoint,
 }
@@ -92,6 +94,7 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     metrics: {
       requests_per_s: rec.rate(params.clockHz),
       latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3,
+      ...modeIpc(bench.machine),
     },
     samples: rec.count,
     engine,
