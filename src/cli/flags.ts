@@ -45,3 +45,8 @@ export const systemFlag = Flags.string({
   helpValue: 'a,b',
   multiple: true,
 })
+
+/** Resumable runs: a run with --out keeps each finished task in DIR/.cache/tasks (experiments/task-cache.ts). */
+export const noCacheFlag = Flags.boolean({
+  description: "don't reuse or keep finished tasks in DIR/.cache (a run with --out resumes from them by default)",
+})

@@ -1,10 +1,12 @@
 /** From the shared flags to the runner's options: validation first, then the profile. */
 import {availableParallelism} from 'node:os'
+import {join} from 'node:path'
 import {loadProfile} from '../config/index.js'
 import {UsageError} from '../errors.js'
 import {expandPoints} from '../experiments/points.js'
 import {selectSystems} from '../experiments/registry.js'
 import {replicatesOf, type RunOptions} from '../experiments/runner.js'
+import {CACHE_DIR, DirTaskCache, type TaskCache} from '../experiments/task-cache.js'
 import type {ExperimentDef, SystemId} from '../experiments/types.js'
 import {createProgress, type PlannedExperiment, type Progress} from '../report/progress.js'
 import {checkSets, parseJobs, parseReplicates, parseSeed} from './options.js'
@@ -80,4 +82,9 @@ export function warnJobs(
       (used < jobs ? `; capped at ${used} (the most tasks of one experiment)` : '') +
       '\n',
   )
+}
+
+/** The task cache of a run writing into `out` (`--out`), unless --no-cache. */
+export function taskCacheFor(out: string | undefined, noCache: boolean | undefined): TaskCache | undefined {
+  return out === undefined || noCache ? undefined : new DirTaskCache(join(out, CACHE_DIR))
 }

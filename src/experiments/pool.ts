@@ -30,7 +30,7 @@ interface Batch {
   results: PointResult[]
   next: number
   finished: number
-  onDone: () => void
+  onDone: (index: number, result: PointResult) => void
   resolve: (results: PointResult[]) => void
   reject: (error: Error) => void
 }
@@ -63,7 +63,10 @@ export class WorkerPool {
   }
 
   /** Runs the tasks on the pool; results[i] belongs to tasks[i]. */
-  runAll(tasks: readonly Task[], onDone: () => void = () => {}): Promise<PointResult[]> {
+  runAll(
+    tasks: readonly Task[],
+    onDone: (index: number, result: PointResult) => void = () => {},
+  ): Promise<PointResult[]> {
     if (this.failed) return Promise.reject(this.failed)
     if (this.batch) return Promise.reject(new InvariantError('WorkerPool.runAll called while a batch runs'))
     if (tasks.length === 0) return Promise.resolve([])
@@ -90,7 +93,7 @@ export class WorkerPool {
     if ('error' in m) return this.fail(reviveError(m.error))
     b.results[m.index] = m.result
     b.finished++
-    b.onDone()
+    b.onDone(m.index, m.result)
     if (b.finished === b.tasks.length) {
       this.batch = undefined
       b.resolve(b.results)

@@ -10,6 +10,7 @@ import {expandPoints, pointKey, replicateSeed} from './points.js'
 import {WorkerPool, type Task} from './pool.js'
 import {selectSystems} from './registry.js'
 import {shardPicks, type Shard} from './shard.js'
+import {codeHash, taskKey, type TaskCache} from './task-cache.js'
 import {buildRows, checkPointResult, sumEngineStats, type EngineTotals} from './rows.js'
 import type {ExperimentDef, Point, PointResult, ResultRow, SystemId} from './types.js'
 
@@ -27,6 +28,8 @@ export interface RunOptions {
   replicates?: number
   /** Worker threads; 1 runs in the calling thread. */
   jobs: number
+  /** Finished tasks kept between runs (`--out DIR`, see task-cache.ts); absent: every task runs. */
+  cache?: TaskCache
   /** Called after each finished task, with counts over the whole call. */
   onTaskDone?: (done: number, total: number) => void
 }
@@ -175,7 +178,11 @@ async function execute(plans: readonly Plan[], picks: readonly number[][], optio
     for (const [k, p] of plans.entries()) {
       const start = performance.now()
       const tasks = picks[k].map((i) => p.tasks[i])
-      out.results.push(pool ? await pool.runAll(tasks, tick) : runSerial(p.def, tasks, options, tick))
+      out.results.push(
+        await runCached(tasks, options, tick, (missing, done) =>
+          pool ? pool.runAll(missing, done) : Promise.resolve(runSerial(p.def, missing, options, done)),
+        ),
+      )
       out.wallSeconds.push((performance.now() - start) / 1000)
     }
     return out
@@ -205,12 +212,39 @@ export function seedPoint(def: ExperimentDef, point: Point): Point {
   return Object.fromEntries(Object.entries(point).filter(([k]) => def.seedAxes!.includes(k)))
 }
 
-function runSerial(def: ExperimentDef, tasks: readonly Task[], options: RunOptions, tick: () => void): PointResult[] {
-  return tasks.map((t) => {
+type Done = (index: number, result: PointResult) => void
+
+function runSerial(def: ExperimentDef, tasks: readonly Task[], options: RunOptions, done: Done): PointResult[] {
+  return tasks.map((t, i) => {
     const result = def.run(t.point, t.system, {seed: t.seed, quick: options.quick, profile: options.profile})
-    tick()
+    done(i, result)
     return result
   })
+}
+
+/** The tasks' results: those the cache holds, the rest run by `run` and put in the cache as each finishes. */
+async function runCached(
+  tasks: readonly Task[],
+  options: RunOptions,
+  tick: () => void,
+  run: (missing: Task[], done: Done) => Promise<PointResult[]>,
+): Promise<PointResult[]> {
+  const cache = options.cache
+  if (!cache) return run([...tasks], () => tick())
+  const code = codeHash()
+  const keys = tasks.map((t) => taskKey(t, options.quick, options.profile.hash, code))
+  const results: (PointResult | undefined)[] = keys.map((k) => cache.get(k))
+  const missing = tasks.map((_, i) => i).filter((i) => results[i] === undefined)
+  results.forEach((r) => r && tick())
+  const ran = await run(
+    missing.map((i) => tasks[i]),
+    (j, r) => {
+      cache.put(keys[missing[j]], r)
+      tick()
+    },
+  )
+  missing.forEach((i, j) => (results[i] = ran[j]))
+  return results as PointResult[]
 }
 
 function finish(p: Plan, flat: PointResult[], options: RunOptions, jobs: number, wallSeconds: number): ExperimentRun {

@@ -2,8 +2,8 @@ import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
-import {runFlags} from '../../cli/flags.js'
-import {runProgress, setupRun, warnJobs} from '../../cli/setup.js'
+import {noCacheFlag, runFlags} from '../../cli/flags.js'
+import {runProgress, setupRun, taskCacheFor, warnJobs} from '../../cli/setup.js'
 import {runShardToFile, shardFlag, shardLine, type ShardRunJson} from '../../cli/shard.js'
 import {parseShard} from '../../experiments/shard.js'
 import {getExperiment, listExperiments} from '../../experiments/registry.js'
@@ -85,6 +85,7 @@ export default class BenchPaper extends BaseCommand {
       default: 'results',
     }),
     shard: shardFlag,
+    'no-cache': noCacheFlag,
   }
 
   async run(): Promise<PaperJson | ShardRunJson> {
@@ -118,8 +119,9 @@ export default class BenchPaper extends BaseCommand {
       : []
     warnJobs(setup.jobs, defs, setup.quick, undefined, setup.replicates)
     const progress = runProgress('bench paper', defs, setup.quick, undefined, setup.replicates)
-    const runs = await runExperiments(defs, {...setup, onTaskDone: (d, t) => progress.update(d, t)}).finally(() =>
-      progress.stop(),
+    const cache = taskCacheFor(out, flags['no-cache'])
+    const runs = await runExperiments(defs, {...setup, cache, onTaskDone: (d, t) => progress.update(d, t)}).finally(
+      () => progress.stop(),
     )
     const mixed = kept
       .filter((k) => k.seed !== setup.seed || k.quick !== setup.quick || k.runProfile.hash !== setup.profile.hash)

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
-import {formatFlag, outFlag, runFlags, systemFlag} from '../../cli/flags.js'
+import {formatFlag, noCacheFlag, outFlag, runFlags, systemFlag} from '../../cli/flags.js'
 import {parseFormat, rejectFlagLikeArgs} from '../../cli/options.js'
-import {runProgress, setupRun, warnJobs, type RunSetup} from '../../cli/setup.js'
+import {runProgress, setupRun, taskCacheFor, warnJobs, type RunSetup} from '../../cli/setup.js'
 import {runShardToFile, shardFlag, shardLine, type ShardRunJson} from '../../cli/shard.js'
 import {parseSweep, runSweep, sweptSet} from '../../cli/sweep.js'
 import {parsePoint, runTrace, traceSystem, type TraceJson} from '../../cli/trace.js'
@@ -48,6 +48,7 @@ export default class BenchRun extends BaseCommand {
     }),
     point: Flags.string({description: 'the point to --trace, every axis: k=v,k2=v2', helpValue: 'k=v,...'}),
     shard: shardFlag,
+    'no-cache': noCacheFlag,
     sweep: Flags.string({
       description:
         'run at each value of one profile constant, as an extra axis column named by the key: key=v1,v2,... or key=lo:hi:steps',
@@ -92,7 +93,8 @@ export default class BenchRun extends BaseCommand {
 
     warnJobs(setup.jobs, defs, setup.quick, systems, setup.replicates)
     const progress = runProgress('bench run', defs, setup.quick, systems, setup.replicates)
-    const options = {...setup, systems, onTaskDone: (d: number, t: number) => progress.update(d, t)}
+    const cache = taskCacheFor(flags.out, flags['no-cache'])
+    const options = {...setup, systems, cache, onTaskDone: (d: number, t: number) => progress.update(d, t)}
     const runs = await (sweep ? runSweep(defs, options, sweep) : runExperiments(defs, options)).finally(() =>
       progress.stop(),
     )
