@@ -121,7 +121,7 @@ describe('bench run', () => {
 })
 
 describe('bench paper', () => {
-  it('writes CSV, metadata, SVG and PNG charts and REPORT.md into --out, the CSV identical to bench run', () => {
+  it('writes CSV, metadata, SVG and PNG charts, REPORT.md and report.html into --out, the CSV identical to bench run', () => {
     const out = join(tmp(), 'paper')
     const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(0)
@@ -130,6 +130,7 @@ describe('bench paper', () => {
       'REPORT.md',
       'charts',
       'claims.json',
+      'report.html',
       'selftest.csv',
       'selftest.meta.json',
     ])
