@@ -3,23 +3,15 @@
  * exit codes), `bench report DIR` (charts, REPORT.md and report.html redrawn from the CSV and meta files), and
  * `bench paper --experiment X` keeping the other experiments' sections of REPORT.md and report.html.
  */
-import {execFile} from 'node:child_process'
 import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {ensureBuilt, ROOT} from './build.js'
+import {ensureBuilt} from './build.js'
+import {poolCli} from './cli-pool.js'
 
-function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/run.js'), ...args],
-      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}},
-      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
-    )
-  })
-}
+/** The compiled CLI, through a pool of long-lived children (cli-pool.ts) rather than a process per command. */
+const cli = poolCli({VIRTUOS_SELFTEST: '1'})
 
 let paper: string
 const copy = () => {
