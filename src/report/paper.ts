@@ -1,7 +1,7 @@
 /**
  * `bench paper`'s output: per experiment `<id>.csv` and `<id>.meta.json`, the charts drawn from
- * each CSV under `charts/` (SVG, and a PNG of each), `REPORT.md` linking them and `claims.json`
- * (every clause's verdict), all written
+ * each CSV under `charts/` (SVG, and a PNG of each), `REPORT.md` linking them, `report.html` (the
+ * same report with interactive charts, see html.ts) and `claims.json` (every clause's verdict), all written
  * atomically together. Charts of a regenerated experiment left by an earlier run (a metric no
  * longer produced) are removed in the same write, so what sits in `charts/` is current.
  */
@@ -15,6 +15,7 @@ import {writeOutputFiles, type OutputFile} from './atomic.js'
 import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
 import {resultFiles} from './files.js'
+import {HTML_FILE, htmlReportData, renderHtml} from './html.js'
 import {renderReport} from './markdown.js'
 import {keepRobustness} from './robustness-md.js'
 import {svgToPng} from './png.js'
@@ -111,9 +112,11 @@ export async function paperFiles(
   // written)
   for (const run of opts.kept ?? []) charts.set(run.experiment.id, await drawCharts(run))
   const all = inRegistryOrder([...runs, ...(opts.kept ?? [])])
+  const claims = claimsJson(all)
   const report = renderReport({runs: all, charts, chartDir: CHART_DIR, overrides})
   files.push({path: join(dir, REPORT_FILE), data: keepRobustness(dir, report)})
-  files.push({path: join(dir, CLAIMS_FILE), data: `${JSON.stringify(claimsJson(all), null, 2)}\n`})
+  files.push({path: join(dir, HTML_FILE), data: renderHtml(htmlReportData(all, claims, CHART_DIR))})
+  files.push({path: join(dir, CLAIMS_FILE), data: `${JSON.stringify(claims, null, 2)}\n`})
   return files
 }
 

@@ -1,8 +1,10 @@
 /**
  * The bad-input table: every user mistake across commands, machine profiles and workload files gives
  * exactly one clear line on stderr (config validate: one line per problem), exit code 2, and no
- * file written. The CLI runs as a child process against dist/ (built once, see build.ts), each case
- * in its own empty working directory that must stay empty; cases run side by side.
+ * file written. The CLI runs against dist/ (built once, see build.ts) in a pool of long-lived children
+ * (cli-pool.ts: oclif's start-up paid once, not per case), each case in its own empty working
+ * directory that must stay empty; one case of each kind also runs as a real process, which must
+ * give the same exit code, stdout and stderr.
  * Workload files have no command-line flag, so their cases call the loader directly.
  */
 import {execFile} from 'node:child_process'
@@ -15,6 +17,7 @@ import {UsageError} from '../../src/errors.js'
 import {loadWorkload} from '../../src/workloads/load.js'
 import {header, positiveInt, sourced} from '../../src/workloads/schema.js'
 import {ensureBuilt, ROOT} from './build.js'
+import {CliPool} from './cli-pool.js'
 
 const base = mkdtempSync(join(tmpdir(), 'virtuos-bad-'))
 const profileJson = JSON.parse(readFileSync(join(ROOT, 'configs/xeon-e5520.json'), 'utf8'))
@@ -270,9 +273,23 @@ interface Outcome {
   cwdAfter: string[]
 }
 
-function runCase(c: Case, i: number): Promise<Outcome> {
-  const cwd = join(base, `cwd-${i}`)
+/** A case's own empty working directory, which must stay empty. */
+function caseDir(i: number, how: string): string {
+  const cwd = join(base, `cwd-${how}-${i}`)
   mkdirSync(cwd)
+  return cwd
+}
+
+/** The case through the pool of CLI children (oclif loaded once per child). */
+async function runCase(pool: CliPool, c: Case, i: number): Promise<Outcome> {
+  const cwd = caseDir(i, 'pool')
+  const o = await pool.run(c.args, {cwd})
+  return {...o, cwdAfter: readdirSync(cwd)}
+}
+
+/** The case as its own process (`node bin/run.js ...`), exactly as a user's shell runs it. */
+function spawnCase(c: Case, i: number): Promise<Outcome> {
+  const cwd = caseDir(i, 'spawn')
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -289,22 +306,48 @@ function runCase(c: Case, i: number): Promise<Outcome> {
   })
 }
 
+/**
+ * One case per way a bad input is turned into exit 2 and one line, run as real processes too: a
+ * UsageError from a command, an oclif parse error (unknown flag), a flag check before the run (--out),
+ * the command_not_found hook, config validate's line per problem, a profile error.
+ */
+const SPAWNED = [
+  'run: unknown experiment',
+  'run: unknown flag',
+  'run: --out is a file',
+  'unknown subcommand',
+  'validate: two problems, two lines',
+  'check: bad profile',
+]
+
 const outcomes = new Map<string, Outcome>()
+const spawned = new Map<string, Outcome>()
 
 beforeAll(async () => {
   ensureBuilt()
-  // a few at a time: oclif's start-up dominates, and the machine has two cores
-  const queue = CASES.map((c, i) => [c, i] as const)
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift())
-      outcomes.set(next[0].name, await runCase(next[0], next[1]))
+  const pool = new CliPool(2)
+  try {
+    const byPool = Promise.all(CASES.map(async (c, i) => outcomes.set(c.name, await runCase(pool, c, i))))
+    const bySpawn = Promise.all(
+      SPAWNED.map(async (name) => {
+        const i = CASES.findIndex((c) => c.name === name)
+        spawned.set(name, await spawnCase(CASES[i], i))
+      }),
+    )
+    await Promise.all([byPool, bySpawn])
+  } finally {
+    pool.close()
   }
-  await Promise.all(Array.from({length: 6}, worker))
 }, 240_000)
 
 describe('bad input on the command line: one line, exit 2, no file', () => {
   it('has at least 50 cases', () => {
     expect(CASES.length + WORKLOAD_CASES.length).toBeGreaterThanOrEqual(50)
+  })
+
+  it.each(SPAWNED)('%s: a real process gives what the pool gives', (name) => {
+    expect(CASES.some((c) => c.name === name)).toBe(true)
+    expect(spawned.get(name)).toEqual(outcomes.get(name))
   })
 
   const check = (c: Case) => {

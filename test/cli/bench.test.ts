@@ -1,42 +1,27 @@
 /**
- * End to end: the compiled CLI (node bin/run.js) with the test-only `selftest` experiment. Few and
- * coarse on purpose; the details are unit-tested in test/experiments and test/report.
+ * End to end: the compiled CLI with the test-only `selftest` experiment, through a pool of CLI
+ * children (cli-pool.ts), two cases as real processes. Few and coarse on purpose; the details are
+ * unit-tested in test/experiments and test/report.
  */
-import {execFile, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {ensureBuilt, ROOT} from './build.js'
+import {ensureBuilt} from './build.js'
+import {poolCli, spawnCli} from './cli-pool.js'
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'},
-  })
-  return {status: r.status, stdout: r.stdout, stderr: r.stderr}
-}
-
-/** The same, asynchronous, so independent cases can run side by side (oclif start-up dominates). */
-function cliAsync(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/run.js'), ...args],
-      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}},
-      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
-    )
-  })
-}
+/** The compiled CLI, through a pool of long-lived children (cli-pool.ts) rather than a process per command. */
+const cli = poolCli({VIRTUOS_SELFTEST: '1'})
+/** As its own process, for what a shell sees. */
+const spawn = (...args: string[]) => spawnCli(args, {env: {VIRTUOS_SELFTEST: '1'}})
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'virtuos-cli-'))
 
 beforeAll(() => ensureBuilt())
 
 describe('virtuos --help', () => {
-  it('lists the bench and perf topics', () => {
-    const {status, stdout} = cli('--help')
+  it('lists the bench and perf topics', async () => {
+    const {status, stdout} = await cli('--help')
     expect(status).toBe(0)
     expect(stdout).toMatch(/^\s+bench\s/m)
     expect(stdout).toMatch(/^\s+perf\s/m)
@@ -44,9 +29,9 @@ describe('virtuos --help', () => {
 })
 
 describe('bench list', () => {
-  it('prints ids and titles, and JSON with systems, axes and metrics', () => {
-    expect(cli('bench', 'list').stdout).toMatch(/^selftest\s+\S/m)
-    const list = JSON.parse(cli('bench', 'list', '--json').stdout) as {
+  it('prints ids and titles, and JSON with systems, axes and metrics', async () => {
+    expect((await cli('bench', 'list')).stdout).toMatch(/^selftest\s+\S/m)
+    const list = JSON.parse((await cli('bench', 'list', '--json')).stdout) as {
       id: string
       systems: string[]
       axes: {name: string}[]
@@ -60,11 +45,14 @@ describe('bench list', () => {
 })
 
 describe('bench run', () => {
-  it('prints CSV with the documented columns, identical across runs and job counts, and writes the same CSV with --out', () => {
+  it('prints CSV with the documented columns, identical across runs and job counts, and writes the same CSV with --out', async () => {
     const out = join(tmp(), 'res')
-    const a = cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '5', '--jobs', '1')
-    const b = cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '5', '--jobs', '2', '--out', out)
-    const c = cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '6', '--jobs', '1')
+    // a real process once: what a shell pipes is the same CSV
+    const [a, b, c] = await Promise.all([
+      spawn('bench', 'run', 'selftest', '--format', 'csv', '--seed', '5', '--jobs', '1'),
+      cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '5', '--jobs', '2', '--out', out),
+      cli('bench', 'run', 'selftest', '--format', 'csv', '--seed', '6', '--jobs', '1'),
+    ])
     expect(a.status).toBe(0)
     const lines = a.stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(
@@ -82,13 +70,15 @@ describe('bench run', () => {
     expect(readdirSync(out).sort()).toEqual(['selftest.csv', 'selftest.meta.json'])
   })
 
-  it('prints JSON rows and a table', () => {
-    const rows = JSON.parse(cli('bench', 'run', 'selftest', '--format', 'json', '--system', 'native').stdout) as {
+  it('prints JSON rows and a table', async () => {
+    const rows = JSON.parse(
+      (await cli('bench', 'run', 'selftest', '--format', 'json', '--system', 'native')).stdout,
+    ) as {
       system: string
     }[]
     expect(rows.length).toBeGreaterThan(0)
     expect(rows.every((r) => r.system === 'native')).toBe(true)
-    const table = cli('bench', 'run', 'selftest', '--jobs', '1')
+    const table = await cli('bench', 'run', 'selftest', '--jobs', '1')
     expect(table.stdout).toMatch(/system\s+metric\s+value\s+±95%\s+unit\s+vs native/)
   })
 
@@ -110,7 +100,7 @@ describe('bench run', () => {
   ]
   it.concurrent.each(bad)('%s: one line on stderr, exit 2, no file', async (_name, args, message) => {
     const out = join(tmp(), 'res')
-    const r = await cliAsync(...args, '--out', out)
+    const r = await cli(...args, '--out', out)
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(message)
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
@@ -121,15 +111,16 @@ describe('bench run', () => {
 })
 
 describe('bench paper', () => {
-  it('writes CSV, metadata, SVG and PNG charts and REPORT.md into --out, the CSV identical to bench run', () => {
+  it('writes CSV, metadata, SVG and PNG charts, REPORT.md and report.html into --out, the CSV identical to bench run', async () => {
     const out = join(tmp(), 'paper')
-    const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
+    const r = await cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/report: .*REPORT\.md/)
     expect(readdirSync(out).sort()).toEqual([
       'REPORT.md',
       'charts',
       'claims.json',
+      'report.html',
       'selftest.csv',
       'selftest.meta.json',
     ])
@@ -149,27 +140,27 @@ describe('bench paper', () => {
     ).toBe('PNG')
     expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toMatch(/^## Self-test: .*\(`selftest`\)$/m)
     expect(readFileSync(join(out, 'selftest.csv'), 'utf8')).toBe(
-      cli('bench', 'run', 'selftest', '--format', 'csv', '--jobs', '1').stdout,
+      (await cli('bench', 'run', 'selftest', '--format', 'csv', '--jobs', '1')).stdout,
     )
   })
 
-  it('regenerating an experiment into the same --out removes its charts of an earlier run, and only its own', () => {
+  it('regenerating an experiment into the same --out removes its charts of an earlier run, and only its own', async () => {
     const out = tmp()
     mkdirSync(join(out, 'charts'))
     const stale = ['selftest.gone_metric.svg', 'selftest.gone_metric.png']
     const others = ['coordination.latency_ns.svg', 'selftest.notes.txt']
     for (const f of [...stale, ...others]) writeFileSync(join(out, 'charts', f), 'from an earlier run')
-    const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
+    const r = await cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(0)
     const left = readdirSync(join(out, 'charts'))
     for (const f of stale) expect(left).not.toContain(f)
     expect(left).toEqual(expect.arrayContaining([...others, 'selftest.latency.svg', 'selftest.latency.png']))
   })
 
-  it('leaves no file when the output cannot be written (exit 2, one line)', () => {
+  it('leaves no file when the output cannot be written (exit 2, one line)', async () => {
     const out = tmp()
     writeFileSync(join(out, 'charts'), '')
-    const r = cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
+    const r = await spawn('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(2)
     // without a terminal, the finished experiment's progress line comes first, then the one error line
     const lines = r.stderr.trimEnd().split('\n')

@@ -4,23 +4,15 @@
  * and a baseline of another seed or profile, or a missing or malformed one, is refused with exit 2.
  * Only what the baseline covers is compared; --junit and --markdown write CI reports; --json a typed result.
  */
-import {execFile} from 'node:child_process'
 import {cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {ensureBuilt, ROOT} from './build.js'
+import {ensureBuilt} from './build.js'
+import {poolCli, spawnCli} from './cli-pool.js'
 
-function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/run.js'), ...args],
-      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}},
-      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
-    )
-  })
-}
+/** The compiled CLI, through a pool of long-lived children (cli-pool.ts) rather than a process per command. */
+const cli = poolCli({VIRTUOS_SELFTEST: '1'})
 
 let made: string
 /** A copy of the baseline made once in beforeAll, for one test to edit. */
@@ -135,8 +127,11 @@ describe('bench compare', () => {
     expect((await compare(dir, '--tolerance', '10%')).status).toBe(0)
   })
 
-  it.concurrent('fails when a profile constant is changed with --set', async () => {
-    const r = await compare(made, '--set', 'machine.clock=2.5')
+  it.concurrent('fails when a profile constant is changed with --set (a real process: exit 3 survives)', async () => {
+    const r = await spawnCli(
+      ['bench', 'compare', '--baseline', made, '--experiment', 'selftest', '--jobs', '1', '--set', 'machine.clock=2.5'],
+      {env: {VIRTUOS_SELFTEST: '1'}},
+    )
     expect(r.status).toBe(3)
     expect(r.stdout).toMatch(/throughput .*[+-]\d+(\.\d+)?%/)
     expect(r.stdout).toMatch(/FAIL/)

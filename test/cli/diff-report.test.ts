@@ -1,25 +1,17 @@
 /**
  * Working from result folders without re-running: `bench diff A B` (the gate's classification and
- * exit codes), `bench report DIR` (charts and REPORT.md redrawn from the CSV and meta files), and
- * `bench paper --experiment X` keeping the other experiments' sections of REPORT.md.
+ * exit codes), `bench report DIR` (charts, REPORT.md and report.html redrawn from the CSV and meta files), and
+ * `bench paper --experiment X` keeping the other experiments' sections of REPORT.md and report.html.
  */
-import {execFile} from 'node:child_process'
 import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {ensureBuilt, ROOT} from './build.js'
+import {ensureBuilt} from './build.js'
+import {poolCli} from './cli-pool.js'
 
-function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/run.js'), ...args],
-      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}},
-      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
-    )
-  })
-}
+/** The compiled CLI, through a pool of long-lived children (cli-pool.ts) rather than a process per command. */
+const cli = poolCli({VIRTUOS_SELFTEST: '1'})
 
 let paper: string
 const copy = () => {
@@ -98,13 +90,18 @@ describe('bench report', () => {
   it.concurrent('redraws REPORT.md (byte for byte) and the charts from the CSV and meta files alone', async () => {
     const dir = copy()
     const report = readFileSync(join(dir, 'REPORT.md'), 'utf8')
+    const html = readFileSync(join(dir, 'report.html'), 'utf8')
     const charts = readdirSync(join(dir, 'charts')).sort()
     rmSync(join(dir, 'REPORT.md'))
+    rmSync(join(dir, 'report.html'))
     rmSync(join(dir, 'charts'), {recursive: true})
     const r = await cli('bench', 'report', dir)
     expect(r.status, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/redrew \d+ chart files and REPORT\.md of 2 experiments/)
+    expect(r.stdout).toMatch(
+      new RegExp(`^redrew ${charts.length} chart files, REPORT\\.md and report\\.html of 2 experiments in `),
+    )
     expect(readFileSync(join(dir, 'REPORT.md'), 'utf8')).toBe(report)
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(html)
     expect(readdirSync(join(dir, 'charts')).sort()).toEqual(charts)
   })
 
@@ -120,6 +117,7 @@ describe('bench report', () => {
     expect(m.status).toBe(2)
     expect(m.stderr).toMatch(/coordination\.meta\.json: missing/)
     expect(existsSync(join(dir, 'REPORT.md'))).toBe(false)
+    expect(existsSync(join(dir, 'report.html'))).toBe(true) // the one bench paper wrote, left as it was
   })
 })
 
@@ -135,6 +133,11 @@ describe('bench paper --experiment', () => {
     expect(after).toContain('<a id="coordination"></a>')
     expect(section(after, 'coordination')).toBe(section(before, 'coordination'))
     expect(after).toMatch(/\| \[coordination\]\(#coordination\) \|/)
+    // report.html keeps the other experiment too: its section, its charts and its CSV link
+    const html = readFileSync(join(dir, 'report.html'), 'utf8')
+    expect(html).toContain('<section id="coordination">')
+    expect(html).toContain('<a href="coordination.csv">')
+    expect(html).toContain('<section id="selftest">')
     expect(readFileSync(join(dir, 'coordination.csv'), 'utf8')).toBe(coordinationCsv)
   })
 })

@@ -2,24 +2,16 @@
  * One JSON convention: every command takes oclif's --json, and what it prints validates against its
  * JSON Schema in schemas/ (as do meta.json and baseline.json files). Real outputs of the compiled CLI.
  */
-import {execFile} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Ajv2020} from 'ajv/dist/2020.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {ensureBuilt, ROOT} from './build.js'
+import {poolCli} from './cli-pool.js'
 
-function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/run.js'), ...args],
-      {cwd: ROOT, env: {...process.env, VIRTUOS_SELFTEST: '1', FORCE_COLOR: '0'}, maxBuffer: 64 << 20},
-      (err, stdout, stderr) => resolve({status: err ? ((err as {code?: number}).code ?? null) : 0, stdout, stderr}),
-    )
-  })
-}
+/** The compiled CLI, through a pool of long-lived children (cli-pool.ts) rather than a process per command. */
+const cli = poolCli({VIRTUOS_SELFTEST: '1'})
 
 const ajv = new Ajv2020({allErrors: true, strict: true, allowUnionTypes: true})
 const SCHEMAS = join(ROOT, 'schemas')

@@ -18,6 +18,7 @@ describe('writePaper', () => {
       'REPORT.md',
       'charts',
       'claims.json',
+      'report.html',
       'selftest.csv',
       'selftest.meta.json',
     ])
@@ -27,7 +28,7 @@ describe('writePaper', () => {
       'selftest.throughput.png',
       'selftest.throughput.svg',
     ])
-    expect(written).toHaveLength(8)
+    expect(written).toHaveLength(9)
     // claims.json: every clause with its verdict and the rows behind it
     const claims = JSON.parse(readFileSync(join(dir, 'claims.json'), 'utf8'))
     expect(claims).toEqual([

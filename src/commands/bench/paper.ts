@@ -11,6 +11,7 @@ import {runExperiments, type ExperimentRun} from '../../experiments/runner.js'
 import {UsageError} from '../../errors.js'
 import {csvIds, loadRun} from '../../report/resultdir.js'
 import {checkOutDir} from '../../report/files.js'
+import {HTML_FILE} from '../../report/html.js'
 import {REPORT_FILE, writePaper} from '../../report/paper.js'
 import {readable} from '../../report/table.js'
 
@@ -60,12 +61,12 @@ function printRuns(runs: readonly ExperimentRun[], out: string): void {
         '\n',
     )
   }
-  process.stdout.write(`report: ${out}/${REPORT_FILE}\n`)
+  process.stdout.write(`report: ${out}/${REPORT_FILE} (interactive: ${out}/${HTML_FILE})\n`)
 }
 
 export default class BenchPaper extends BaseCommand {
   static override description =
-    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV) and REPORT.md into DIR; with --experiment, only those are re-run and REPORT.md keeps the others' sections"
+    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV), REPORT.md and report.html (interactive charts) into DIR; with --experiment, only those are re-run and both reports keep the others' sections"
   static override examples = [
     '<%= config.bin %> bench paper --quick',
     '<%= config.bin %> bench paper --full --shard 2/8 --out shards   # then: bench merge shards --out results',
@@ -80,7 +81,7 @@ export default class BenchPaper extends BaseCommand {
       multiple: true,
     }),
     out: Flags.string({
-      description: 'write <id>.csv, <id>.meta.json, charts/<id>.<metric>.svg and REPORT.md into DIR',
+      description: 'write <id>.csv, <id>.meta.json, charts/<id>.<metric>.svg, REPORT.md and report.html into DIR',
       helpValue: 'DIR',
       default: 'results',
     }),

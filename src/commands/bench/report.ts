@@ -1,10 +1,12 @@
+import {basename, dirname} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {rejectFlagLikeArgs} from '../../cli/options.js'
 import {UsageError} from '../../errors.js'
 import {listExperiments} from '../../experiments/registry.js'
 import {writeOutputFiles} from '../../report/atomic.js'
-import {existingCharts, paperFiles, REPORT_FILE} from '../../report/paper.js'
+import {HTML_FILE} from '../../report/html.js'
+import {CHART_DIR, existingCharts, paperFiles, REPORT_FILE} from '../../report/paper.js'
 import {csvIds, loadRun, overridesOf} from '../../report/resultdir.js'
 
 export interface ReportJson {
@@ -15,7 +17,7 @@ export interface ReportJson {
 
 export default class BenchReport extends BaseCommand {
   static override description =
-    'Redraw the charts (SVG, PNG) and REPORT.md of a result folder from the <id>.csv and <id>.meta.json files there, without re-running anything'
+    'Redraw the charts (SVG, PNG), REPORT.md and report.html of a result folder from the <id>.csv and <id>.meta.json files there, without re-running anything'
   static override examples = [
     '<%= config.bin %> bench report results',
     '<%= config.bin %> bench report results/baseline --experiment oltp,ttcp',
@@ -74,9 +76,10 @@ export default class BenchReport extends BaseCommand {
     const overrides = overridesOf(dir, order[0])
     const files = await paperFiles(dir, runs, overrides, {results: false})
     writeOutputFiles(files, 'DIR', existingCharts(dir, order))
+    const charts = files.filter((f) => basename(dirname(f.path)) === CHART_DIR).length
     if (!this.jsonEnabled())
       process.stdout.write(
-        `redrew ${files.length - 1} chart files and ${REPORT_FILE} of ${order.length} experiment${order.length === 1 ? '' : 's'} in ${dir}\n`,
+        `redrew ${charts} chart files, ${REPORT_FILE} and ${HTML_FILE} of ${order.length} experiment${order.length === 1 ? '' : 's'} in ${dir}\n`,
       )
     return {dir, experiments: order, files: files.map((f) => f.path)}
   }
