@@ -74,6 +74,7 @@ export function resolveParams(profile: Profile): MachineParams {
     driverDomain: valuesOf(p.driverDomain),
     kernel: valuesOf(p.kernel),
     workload: valuesOf(p.workload),
+    coreAllocation: valuesOf(p.cores),
   }
 }
 

@@ -196,6 +196,16 @@ export const PROFILE_SPEC = {
       doc: "the kernels' timer tick (CONFIG_HZ): timers such as TCP's delayed ACK fire on ticks",
     },
   },
+  /** Cores per domain of each design (MachineParams.coreAllocation): consecutive from core 0, in this order. */
+  cores: {
+    nativeApplication: count("native Linux's and FlexSC's one kernel: cores 0..N-1, shared by applications and kernel"),
+    flexscSyscall: count("FlexSC remote-core placement: syscall threads on the last N of its kernel's cores"),
+    virtuosPrimary: count("VirtuOS primary domain's vCPUs (the applications): cores 0..N-1"),
+    virtuosStorage: count("VirtuOS storage domain's vCPUs: the N cores after the primary's"),
+    virtuosNetwork: count("VirtuOS network domain's vCPUs: the N cores after the storage domain's"),
+    driverDomainGuest: count("driver-domain design: the guest's vCPUs (the applications): cores 0..N-1"),
+    driverDomainDriver: count("driver-domain design: the driver domain's vCPUs: the N cores after the guest's"),
+  },
   workload: {
     liveL1iShare: share('share of L1i holding live user lines when a workload gives no working set'),
     liveL1dShare: share('share of L1d holding live user lines when a workload gives no working set'),
