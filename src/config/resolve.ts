@@ -155,6 +155,8 @@ function diskParams(d: Profile['disk'], {bytes, cycles, n, perCycle}: To): Machi
     queueDepth: n(d.queueDepth),
     sectorBytes: bytes(d.sectorSize),
     capacityBytes: bytes(d.capacity),
+    interrupt: cycles(d.interrupt),
+    completionInstructions: n(d.completionInstructions),
   }
 }
 

@@ -150,6 +150,10 @@ export const PROFILE_SPEC = {
     queueDepth: count('commands the drive queues (NCQ)'),
     sectorSize: size('sector'),
     capacity: size('capacity'),
+    interrupt: time("completion interrupt on the kernel's interrupt core: entry/exit, AHCI handler, EOI"),
+    completionInstructions: work(
+      "block-layer completion of one request (softirq: end the request, finish its bios' pages)",
+    ),
   },
   nic: {
     wireRate: rate('link rate'),

@@ -115,6 +115,10 @@ export interface MachineParams {
     queueDepth: number
     sectorBytes: number
     capacityBytes: number
+    /** CPU: the completion interrupt on the interrupt core (a PV domain's adds Xen's pirq upcall). */
+    interrupt: number
+    /** CPU: the block layer's completion work per request (end the request, finish its pages). */
+    completionInstructions: number
   }
 
   nic: {

@@ -121,6 +121,8 @@ export function e5520Params(): MachineParams {
       queueDepth: 32,
       sectorBytes: 512,
       capacityBytes: 500e9,
+      interrupt: 2000,
+      completionInstructions: 3000,
     },
     nic: {
       wireBitsPerSecond: 1e9,
