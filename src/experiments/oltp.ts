@@ -6,14 +6,13 @@
  */
 import {z} from 'zod'
 import {loadProfile} from '../config/index.js'
-import {UsageError} from '../errors.js'
-import type {MachineParams} from '../machine/params.js'
 import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
 import {cachedWorkload} from '../workloads/load.js'
 import {runOltp, type OltpConfig} from '../workloads/oltp.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {betterThanNative} from './claims.js'
-import type {ExperimentDef, ParamValue, Point, PointResult, RunContext, SystemId} from './types.js'
+import {NATIVE_CORES_AXIS, ownAllocation, withNativeCores} from './allocation.js'
+import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const RATIO = 'expected a ratio in [0, 1]'
 const schema = z.strictObject(
@@ -102,7 +101,7 @@ export const oltp: ExperimentDef = {
       metric: 'tps',
       margin: 0.05,
       // against native on its own allocation (native_cores=all), the comparison every other point makes
-      at: (p) => Number(p.threads) > 1 && p.native_cores !== 'primary',
+      at: (p) => Number(p.threads) > 1 && ownAllocation(p.native_cores),
     }),
   ],
   counts: 'transactions',
@@ -120,15 +119,7 @@ export const oltp: ExperimentDef = {
       full: ['on', 'off'],
       description: 'on: fsync of the redo log per commit (innodb_flush_log_at_trx_commit=1); off: once a second (=2)',
     },
-    {
-      name: 'native_cores',
-      quick: ['all'],
-      full: ['all', 'primary'],
-      description:
-        "cores of native's and FlexSC's kernel: all = the profile's cores.nativeApplication (8 on the E5520); " +
-        "primary = as many as VirtuOS's primary has (cores.virtuosPrimary, 4), the application cores of VirtuOS " +
-        'and of the driver-domain guest. VirtuOS and the driver domain do not change along this axis',
-    },
+    NATIVE_CORES_AXIS,
   ],
   // the allocation axis changes no dice: native on 8 or 4 cores sees the same clients and data
   seedAxes: ['threads', 'sync_commit'],
@@ -150,23 +141,6 @@ export const oltp: ExperimentDef = {
     },
   ],
   run: runPoint,
-}
-
-/**
- * The profile's params with native's and FlexSC's kernel on the cores `nativeCores` says (the
- * native_cores axis): 'all' keeps the profile's allocation, 'primary' gives it as many cores as
- * VirtuOS's primary domain has.
- */
-export function withNativeCores(params: MachineParams, nativeCores: ParamValue | undefined): MachineParams {
-  if (nativeCores === undefined || nativeCores === 'all') return params
-  if (nativeCores !== 'primary')
-    throw new UsageError(`oltp native_cores: found "${nativeCores}", expected all or primary`)
-  const a = params.coreAllocation
-  const cores = a.virtuosPrimary
-  return {
-    ...params,
-    coreAllocation: {...a, nativeApplication: cores, flexscSyscall: Math.min(a.flexscSyscall, cores)},
-  }
 }
 
 function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult {

@@ -137,8 +137,9 @@ function coreAllocationLines(a: CoreAllocation): string[] {
     table(['system', 'cores'], rows, 99),
     '',
     `Native's and FlexSC's applications may use ${native} cores, VirtuOS's ${a.virtuosPrimary} and the driver-domain ` +
-      `guest's ${a.driverDomainGuest}; the service and driver domains hold the rest. oltp's full sweep adds ` +
-      "`native_cores=primary` (native and FlexSC on as many cores as VirtuOS's primary) to show what this choice does.",
+      `guest's ${a.driverDomainGuest}; the service and driver domains hold the rest. The full sweeps of oltp and ` +
+      "mt-server add `native_cores=primary` (native and FlexSC on as many cores as VirtuOS's primary) to show what " +
+      'this choice does.',
     '',
   ]
 }
