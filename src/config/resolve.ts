@@ -79,6 +79,7 @@ export function resolveParams(profile: Profile): MachineParams {
     driverDomain: valuesOf(p.driverDomain),
     kernel: valuesOf(p.kernel),
     workload: valuesOf(p.workload),
+    coreAllocation: valuesOf(p.cores),
   }
 }
 
@@ -160,6 +161,8 @@ function diskParams(d: Profile['disk'], {bytes, cycles, n, perCycle}: To): Machi
     queueDepth: n(d.queueDepth),
     sectorBytes: bytes(d.sectorSize),
     capacityBytes: bytes(d.capacity),
+    interrupt: cycles(d.interrupt),
+    completionInstructions: n(d.completionInstructions),
   }
 }
 

@@ -248,6 +248,37 @@ export function crossProblems(p: Profile): Problem[] {
       message: `expected at most sockets x coresPerSocket = ${max}, found ${cores}`,
     })
   }
+  return [...out, ...allocationProblems(p, cores ?? max)]
+}
+
+/** The designs' core allocations (group `cores`): each design's domains together fit the machine. */
+const ALLOCATIONS: ReadonlyArray<readonly (keyof Profile['cores'])[]> = [
+  ['nativeApplication'],
+  ['virtuosPrimary', 'virtuosStorage', 'virtuosNetwork'],
+  ['driverDomainGuest', 'driverDomainDriver'],
+]
+
+function allocationProblems(p: Profile, machineCores: number): Problem[] {
+  const out: Problem[] = []
+  for (const keys of ALLOCATIONS) {
+    const counts = keys.map((k) => p.cores[k].value)
+    const total = counts.reduce((a, b) => a + b, 0)
+    if (total <= machineCores) continue
+    const one = keys.length === 1
+    out.push({
+      path: one ? `cores.${keys[0]}.value` : 'cores',
+      message: one
+        ? `expected at most machine.cores = ${machineCores}, found ${total}`
+        : `expected ${keys.join(' + ')} <= machine.cores = ${machineCores}, found ${counts.join(' + ')} = ${total}`,
+    })
+  }
+  const {flexscSyscall, nativeApplication} = p.cores
+  if (flexscSyscall.value > nativeApplication.value) {
+    out.push({
+      path: 'cores.flexscSyscall.value',
+      message: `expected at most cores.nativeApplication = ${nativeApplication.value}, found ${flexscSyscall.value}`,
+    })
+  }
   return out
 }
 

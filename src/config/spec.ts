@@ -158,6 +158,10 @@ export const PROFILE_SPEC = {
     queueDepth: count('commands the drive queues (NCQ)'),
     sectorSize: size('sector'),
     capacity: size('capacity'),
+    interrupt: time("completion interrupt on the kernel's interrupt core: entry/exit, AHCI handler, EOI"),
+    completionInstructions: work(
+      "block-layer completion of one request (softirq: end the request, finish its bios' pages)",
+    ),
   },
   nic: {
     wireRate: rate('link rate'),
@@ -215,6 +219,16 @@ export const PROFILE_SPEC = {
       choices: ['core0', 'spread'],
       doc: "where each kernel takes the NIC's receive interrupts: core0 (its first CPU) or spread (flows hashed over its CPUs, RSS)",
     },
+  },
+  /** Cores per domain of each design (MachineParams.coreAllocation): consecutive from core 0, in this order. */
+  cores: {
+    nativeApplication: count("native Linux's and FlexSC's one kernel: cores 0..N-1, shared by applications and kernel"),
+    flexscSyscall: count("FlexSC remote-core placement: syscall threads on the last N of its kernel's cores"),
+    virtuosPrimary: count("VirtuOS primary domain's vCPUs (the applications): cores 0..N-1"),
+    virtuosStorage: count("VirtuOS storage domain's vCPUs: the N cores after the primary's"),
+    virtuosNetwork: count("VirtuOS network domain's vCPUs: the N cores after the storage domain's"),
+    driverDomainGuest: count("driver-domain design: the guest's vCPUs (the applications): cores 0..N-1"),
+    driverDomainDriver: count("driver-domain design: the driver domain's vCPUs: the N cores after the guest's"),
   },
   workload: {
     liveL1iShare: share('share of L1i holding live user lines when a workload gives no working set'),

@@ -8,6 +8,7 @@ import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
 import {webConfig, webProfile, type WebProfile, type WebServerId} from '../workloads/webserver-profile.js'
 import {runWebServer, type WebShape} from '../workloads/webserver.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+import {withNativeCores} from './allocation.js'
 
 /** `run` of a web-server experiment whose server has the shape `shapeOf(point, workload)`. */
 export function webServerPoint(
@@ -16,7 +17,7 @@ export function webServerPoint(
 ): ExperimentDef['run'] {
   return (point: Point, system: SystemId, ctx: RunContext): PointResult => {
     const w = webProfile(id)
-    const params = ctx.profile.params
+    const params = withNativeCores(ctx.profile.params, point.native_cores)
     const clients = Number(point.clients)
     const cfg = webConfig(w, params.clockHz, ctx.quick, clients, Number(point.file_bytes), maxGoodput(params))
     const shape = shapeOf(point, w)

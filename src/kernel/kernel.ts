@@ -139,9 +139,7 @@ export class Kernel {
     })
     this.cacheRecency = cacheRecencyOf(options.machine, options.params)
     this.ownsDisk = options.disk === true && options.machine !== null
-    this.vfs = this.buildVfs(
-      this.ownsDisk ? (options.blockDevice ?? machineDisk(this.sim, this.machine!)) : noDisk(this.domain),
-    )
+    this.vfs = this.buildVfs(this.ownsDisk ? (options.blockDevice ?? machineDisk(this)) : noDisk(this.domain))
     this.net = new NetStack(this, options.network ?? null, options.host ?? null)
   }
 

@@ -231,14 +231,17 @@ export class System {
   }
 }
 
-/** One kernel on all cores, owning the disk and the NIC: native Linux's, and FlexSC's. */
+/**
+ * One kernel owning the disk and the NIC, native Linux's and FlexSC's, on the profile's
+ * `cores.nativeApplication` cores from core 0 (all of them on every shipped profile).
+ */
 export function nativeKernel(env: SystemEnv): Kernel {
   return new Kernel({
     sim: env.sim,
     params: env.params,
     machine: env.machine,
     domain: 'native',
-    cpus: Array.from({length: env.params.cores}, (_, i) => i),
+    cpus: Array.from({length: env.params.coreAllocation.nativeApplication}, (_, i) => i),
     kernel: env.kernel,
     network: env.network,
     host: SERVER_HOST,

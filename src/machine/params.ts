@@ -119,6 +119,10 @@ export interface MachineParams {
     queueDepth: number
     sectorBytes: number
     capacityBytes: number
+    /** CPU: the completion interrupt on the interrupt core (a PV domain's adds Xen's pirq upcall). */
+    interrupt: number
+    /** CPU: the block layer's completion work per request (end the request, finish its pages). */
+    completionInstructions: number
   }
 
   nic: {
@@ -181,6 +185,11 @@ export interface MachineParams {
     /** Where each kernel takes the NIC's receive interrupts: its first CPU, or flows hashed over its CPUs. */
     irqPlacement: 'core0' | 'spread'
   }
+  /**
+   * Which cores each design's domains run on (the profile's `cores` group): counts of consecutive
+   * cores from core 0, in the order listed per design (validated against `cores` at load).
+   */
+  coreAllocation: CoreAllocation
   /** The user working set assumed when a workload gives none: live share of each level's capacity. */
   workload: {
     liveL1iShare: number
@@ -189,6 +198,21 @@ export interface MachineParams {
     liveL3Share: number
     liveDtlbShare: number
   }
+}
+
+/** Cores per domain of each design, as counts (see MachineParams.coreAllocation). */
+export interface CoreAllocation {
+  /** Native Linux's and FlexSC's one kernel: cores 0..N-1. */
+  nativeApplication: number
+  /** FlexSC, remote-core placement: its syscall threads run on the last N of the kernel's cores. */
+  flexscSyscall: number
+  /** VirtuOS: primary 0..P-1, then storage, then network. */
+  virtuosPrimary: number
+  virtuosStorage: number
+  virtuosNetwork: number
+  /** Driver domains: the guest 0..G-1, then the driver domain. */
+  driverDomainGuest: number
+  driverDomainDriver: number
 }
 
 export interface SyscallFootprint {

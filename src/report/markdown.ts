@@ -6,6 +6,7 @@
  * our error, and how fast the engine ran.
  */
 import {type ConstantRow, listConstants} from '../config/index.js'
+import type {CoreAllocation} from '../machine/params.js'
 import {describePoint, judgeClaim} from '../experiments/claims.js'
 import {referenceFile} from '../experiments/references.js'
 import type {ExperimentRun} from '../experiments/runner.js'
@@ -100,6 +101,7 @@ function profileSection(run: ExperimentRun, overrides: readonly string[]): strin
     `- overrides: ${overrides.length > 0 ? overrides.map((o) => `\`--set ${o}\``).join(', ') : 'none'}`,
     `- seed ${run.seed}, ${run.quick ? 'quick' : 'full'} sweep`,
     '',
+    ...coreAllocationLines(p.params.coreAllocation),
     `${estimates.length} constants of this profile are estimates rather than measurements (their sources say why); ` +
       'every experiment below depends on some of them (an experiment that runs on a profile of its own names it and its estimates):',
     '',
@@ -108,6 +110,40 @@ function profileSection(run: ExperimentRun, overrides: readonly string[]): strin
     lines.push(estimateTable(estimates), '')
   }
   return lines
+}
+
+/** Which cores each system's domains run on (the profile's `cores` group), and what that gives the applications. */
+function coreAllocationLines(a: CoreAllocation): string[] {
+  const span = (from: number, n: number) => (n === 1 ? `${from}` : `${from}-${from + n - 1}`)
+  const native = a.nativeApplication
+  const rows = [
+    [
+      'native, flexsc',
+      `one kernel on ${span(0, native)}; flexsc's remote-core syscall threads on ${span(native - a.flexscSyscall, a.flexscSyscall)}`,
+    ],
+    [
+      'virtuos',
+      `primary ${span(0, a.virtuosPrimary)} (applications), storage ${span(a.virtuosPrimary, a.virtuosStorage)}, ` +
+        `network ${span(a.virtuosPrimary + a.virtuosStorage, a.virtuosNetwork)}`,
+    ],
+    [
+      'driver-domain',
+      `guest ${span(0, a.driverDomainGuest)} (applications), driver domain ${span(a.driverDomainGuest, a.driverDomainDriver)}`,
+    ],
+  ]
+  return [
+    '### Core allocation',
+    '',
+    "Which cores each system's domains run on (profile group `cores`, estimates: the paper's split is not known to us):",
+    '',
+    table(['system', 'cores'], rows, 99),
+    '',
+    `Native's and FlexSC's applications may use ${native} cores, VirtuOS's ${a.virtuosPrimary} and the driver-domain ` +
+      `guest's ${a.driverDomainGuest}; the service and driver domains hold the rest. The full sweeps of oltp and ` +
+      "mt-server add `native_cores=primary` (native and FlexSC on as many cores as VirtuOS's primary) to show what " +
+      'this choice does.',
+    '',
+  ]
 }
 
 function estimateTable(estimates: readonly ConstantRow[]): string {

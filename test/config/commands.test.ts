@@ -69,9 +69,9 @@ describe('config validate', () => {
 
 describe('config show', () => {
   it('a readable table with estimate markers', async () => {
-    expect(await run(ConfigShow, ['--set', 'machine.cores=2'])).toBe(0)
+    expect(await run(ConfigShow, ['--set', 'machine.cores=8'])).toBe(0)
     expect(out).toMatch(/^xeon-e5520 \(.*configs\/xeon-e5520.json, hash [0-9a-f]{12}\)/)
-    expect(out).toMatch(/^machine\.cores\s+2\s+count\s+--set machine\.cores=2/m)
+    expect(out).toMatch(/^machine\.cores\s+8\s+count\s+--set machine\.cores=8/m)
     expect(out).toMatch(/^cpu\.contextSwitch\s+900\s+ns\s+est\s+estimate: /m)
     expect(out).toMatch(/^cache\.l1Hit\s+4\s+cycles\s+D\. Levinthal/m)
     expect(out).toMatch(/constants, \d+ estimates/)

@@ -22,8 +22,8 @@ const load = (...set: string[]) => loadProfile({set}).params
 
 describe('mechanism constants in the profile', () => {
   it('--set virtuos.<key> reaches the VirtuOS parameters', () => {
-    const base = resolveVirtuosParams(8, load().virtuos)
-    const set = resolveVirtuosParams(8, load('virtuos.libraryCallInstructions=300').virtuos)
+    const base = resolveVirtuosParams(load(), load().virtuos)
+    const set = resolveVirtuosParams(load(), load('virtuos.libraryCallInstructions=300').virtuos)
     expect(set.libraryCallInstructions).toBe(2 * base.libraryCallInstructions)
     expect(compute(set.libraryCallInstructions, 1)).toBeGreaterThan(compute(base.libraryCallInstructions, 1))
   })
@@ -36,7 +36,7 @@ describe('mechanism constants in the profile', () => {
     expect(compute(fb.postInstructions, fb.hotLoopIpc)).toBeGreaterThan(compute(fa.postInstructions, fa.hotLoopIpc))
   })
   it('--set driverDomain.<key> reaches the split-driver parameters', () => {
-    const dp = resolveDriverDomainParams(8, load('driverDomain.netFrameInstructions=2500').driverDomain)
+    const dp = resolveDriverDomainParams(load(), load('driverDomain.netFrameInstructions=2500').driverDomain)
     expect(dp.netFrameInstructions).toBe(2500)
   })
   it('--set kernel.<key> reaches the kernel, and options.kernel still overrides it', () => {
@@ -57,9 +57,9 @@ describe('mechanism constants in the profile', () => {
   })
   it('per-design options override the profile', () => {
     const p = load()
-    expect(resolveVirtuosParams(8, p.virtuos, {pollInstructions: 99}).pollInstructions).toBe(99)
+    expect(resolveVirtuosParams(p, p.virtuos, {pollInstructions: 99}).pollInstructions).toBe(99)
     expect(resolveFlexscParams([0, 1], p.flexsc, {postInstructions: 50}).postInstructions).toBe(50)
-    expect(resolveDriverDomainParams(8, p.driverDomain, {blkRequestInstructions: 9}).blkRequestInstructions).toBe(9)
+    expect(resolveDriverDomainParams(p, p.driverDomain, {blkRequestInstructions: 9}).blkRequestInstructions).toBe(9)
   })
   it('bad values are one-line usage errors naming the key (profile and options alike)', () => {
     expect(() => load('virtuos.pollInstructions=-1')).toThrow(
@@ -72,7 +72,7 @@ describe('mechanism constants in the profile', () => {
     expect(() => load('flexsc.hotLoopIpc=9')).toThrow(/flexsc\.hotLoopIpc\.value: expected a plausible value <= 4/)
     const p = load()
     expect(() => resolveFlexscParams([0, 1], p.flexsc, {hotLoopIpc: 0})).toThrow(UsageError)
-    expect(() => resolveVirtuosParams(8, p.virtuos, {registerInstructions: -5})).toThrow(
+    expect(() => resolveVirtuosParams(p, p.virtuos, {registerInstructions: -5})).toThrow(
       /^virtuos\.registerInstructions: expected a number >= 0, found -5$/,
     )
     expect(() => checkMechanismOverrides('driverDomain', {netFrameInstructions: Number.NaN})).toThrow(

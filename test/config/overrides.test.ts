@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {applySet, DEFAULT_PROFILE, loadProfile} from '../../src/config/index.js'
 import {nearest} from '../../src/config/overrides.js'
+import {allocationFor} from '../machine/fixture.js'
 
 const raw = () => JSON.parse(readFileSync(DEFAULT_PROFILE, 'utf8'))
 
@@ -49,11 +50,13 @@ describe('applySet', () => {
 
 describe('loadProfile with overrides', () => {
   it('machine.cores = N uses the first N cores; default is all', () => {
+    // a smaller machine needs each design's core allocation (group cores) to fit it
+    const fit = (n: number) => Object.entries(allocationFor(n)).map(([k, v]) => `cores.${k}=${v}`)
     expect(loadProfile().params.cores).toBe(8)
-    expect(loadProfile({set: ['machine.cores=1']}).params.cores).toBe(1)
-    const one = loadProfile({set: ['machine.sockets=1']}).params
+    expect(loadProfile({set: ['machine.cores=3', ...fit(3)]}).params.cores).toBe(3)
+    const one = loadProfile({set: ['machine.sockets=1', ...fit(4)]}).params
     expect([one.sockets, one.cores]).toEqual([1, 4])
-    const small = loadProfile({set: ['machine.coresPerSocket=2', 'machine.cores=3']}).params
+    const small = loadProfile({set: ['machine.coresPerSocket=2', 'machine.cores=3', ...fit(3)]}).params
     expect([small.sockets, small.coresPerSocket, small.cores]).toEqual([2, 2, 3])
   })
   it('a time set in another unit is converted', () => {

@@ -17,7 +17,12 @@ export function nativeSystem(
   opts: {cores?: number; kernel?: Partial<KernelParams>; params?: MachineParams} = {},
 ): TestSystem {
   const base = opts.params ?? e5520Params()
-  const params: MachineParams = {...base, cores: opts.cores ?? base.cores}
+  const cores = opts.cores ?? base.cores
+  const params: MachineParams = {
+    ...base,
+    cores,
+    coreAllocation: {...base.coreAllocation, nativeApplication: cores},
+  }
   const host = new KernelTestHost()
   const machine = new Machine(host, params)
   const system = buildSystem(host, machine, params, {system: 'native', kernel: opts.kernel})

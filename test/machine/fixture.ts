@@ -4,7 +4,7 @@
  * test inputs, the real profile lives in configs/. Prefer loading configs/xeon-e5520.json once
  * src/config exists.
  */
-import type {MachineParams, SyscallFootprint} from '../../src/machine/params.js'
+import type {CoreAllocation, MachineParams, SyscallFootprint} from '../../src/machine/params.js'
 
 const fp = (
   instructions: number,
@@ -32,6 +32,25 @@ export const flexscFootprints: Record<string, SyscallFootprint> = {
   'open+close': fp(6631, 0.34, 47, 240, 900, 3534, 28),
   'mmap+munmap': fp(8977, 0.47, 41, 233, 869, 3913, 7),
   'open+write+close': fp(9921, 0.3, 78, 481, 1462, 5105, 49),
+}
+
+/**
+ * The shipped profiles' allocation rule for `cores` cores (native all, FlexSC 1 syscall core, VirtuOS
+ * primary half rounded up and the rest split storage-first, driver-domain guest half rounded up).
+ */
+export function allocationFor(cores: number): CoreAllocation {
+  const primary = Math.min(Math.ceil(cores / 2), cores - 2)
+  const storage = Math.ceil((cores - primary) / 2)
+  const guest = Math.ceil(cores / 2)
+  return {
+    nativeApplication: cores,
+    flexscSyscall: 1,
+    virtuosPrimary: primary,
+    virtuosStorage: storage,
+    virtuosNetwork: cores - primary - storage,
+    driverDomainGuest: guest,
+    driverDomainDriver: cores - guest,
+  }
 }
 
 const GHZ = 2.26
@@ -104,6 +123,8 @@ export function e5520Params(): MachineParams {
       queueDepth: 32,
       sectorBytes: 512,
       capacityBytes: 500e9,
+      interrupt: 2000,
+      completionInstructions: 3000,
     },
     nic: {
       wireBitsPerSecond: 1e9,
@@ -138,6 +159,7 @@ export function e5520Params(): MachineParams {
     driverDomain: {blkRequestInstructions: 1500, netFrameInstructions: 1000},
     kernel: {pollPerFdInstructions: 120, tickHz: 250, irqPlacement: 'core0'},
     workload: {liveL1iShare: 1, liveL1dShare: 1, liveL2Share: 0.5, liveL3Share: 0.5, liveDtlbShare: 1},
+    coreAllocation: allocationFor(8),
   }
 }
 
@@ -151,6 +173,7 @@ export function flexscI7Params(): MachineParams {
     sockets: 1,
     coresPerSocket: 4,
     cores: 4,
+    coreAllocation: allocationFor(4),
     cache: {...p.cache, l2Bytes: 512 * 1024, l1Hit: 4, l2Hit: 11, l3Hit: 38, memoryLocal: 250, memoryRemote: 250},
     cpu: {...p.cpu, syscallEntry: 79, syscallExit: 71},
   }

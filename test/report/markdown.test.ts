@@ -53,6 +53,18 @@ describe('renderReport', () => {
     expect(md).toMatch(/^\| `cpu\.contextSwitch` \| /m)
   })
 
+  it("states the profile's core allocation: which cores each system's domains and applications get", async () => {
+    const self = await selftestRun()
+    const md = renderReport({runs: [self], charts: new Map(), chartDir: 'charts', overrides: []})
+    expect(md).toMatch(/^### Core allocation$/m)
+    expect(md).toMatch(/^\| native, flexsc \| one kernel on 0-7; flexsc's remote-core syscall threads on 7 \|$/m)
+    expect(md).toMatch(/^\| virtuos \| primary 0-3 \(applications\), storage 4-5, network 6-7 \|$/m)
+    expect(md).toMatch(/^\| driver-domain \| guest 0-3 \(applications\), driver domain 4-7 \|$/m)
+    expect(md).toMatch(
+      /Native's and FlexSC's applications may use 8 cores, VirtuOS's 4 and the driver-domain guest's 4/,
+    )
+  })
+
   it('shows a bound as met or missed by how much, and a published value with its signed error', async () => {
     const self = await selftestRun()
     const at = (n: number, value: number) =>

@@ -20,7 +20,7 @@ export default class ConfigShow extends BaseCommand {
     'Show the resolved machine profile: every constant with value, unit, estimate flag and source'
   static override examples = [
     '<%= config.bin %> config show',
-    '<%= config.bin %> config show --config configs/flexsc-i7.json --set machine.cores=2',
+    '<%= config.bin %> config show --config configs/flexsc-i7.json --set cores.nativeApplication=2',
     '<%= config.bin %> config show --json',
   ]
   static override enableJsonFlag = true

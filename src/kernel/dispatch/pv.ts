@@ -7,7 +7,8 @@
  * - a system call enters and leaves through Xen (pvTrapEntry/pvTrapExit: a bounce each way and a
  *   page-table switch each way, kernel and user having separate page tables on x86-64);
  * - a context switch adds the multicall that loads the kernel stack, TLS, FPU state and CR3;
- * - a physical interrupt (a passed-through NIC) arrives as an event-channel upcall through Xen.
+ * - a physical interrupt (a passed-through NIC or disk controller) arrives as an event-channel
+ *   upcall through Xen.
  * Event-channel upcalls from other domains are charged where they happen (virqDelivery).
  * Native stays native: nothing here is used by the native or FlexSC paths.
  */
@@ -31,6 +32,7 @@ export function paravirtualized(params: MachineParams): MachineParams {
         contextSwitch: params.cpu.contextSwitch + pvContextSwitchExtra(params),
       },
       nic: {...params.nic, interrupt: params.nic.interrupt + pvPhysicalIrqExtra(params)},
+      disk: {...params.disk, interrupt: params.disk.interrupt + pvPhysicalIrqExtra(params)},
     }
     derived.set(params, pv)
     PV.add(pv)

@@ -29,7 +29,7 @@ import {Blkfront, BlockSplitDriver, DriverDomainStats, NetSplitDriver, Outage, t
 export {
   DRIVER_DOMAIN,
   GUEST_DOMAIN,
-  defaultDriverDomainCores,
+  profileDriverDomainCores,
   defaultDriverDomainParams,
   resolveDriverDomainParams,
   type DriverDomainParams,
@@ -57,7 +57,7 @@ export interface DriverDomainBackend extends DispatchBackend {
 
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
   const dp = resolveDriverDomainParams(
-    env.params.cores,
+    env.params,
     env.params.driverDomain,
     (env.options.driverDomain ?? {}) as Partial<DriverDomainParams>,
   )

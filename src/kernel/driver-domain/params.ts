@@ -6,7 +6,7 @@
  */
 import {checkMechanismOverrides} from '../../config/schema.js'
 import {UsageError} from '../../errors.js'
-import type {MachineParams} from '../../machine/params.js'
+import type {CoreAllocation, MachineParams} from '../../machine/params.js'
 import type {DomainId} from '../types.js'
 
 /**
@@ -23,7 +23,7 @@ export interface DriverDomainCores {
 }
 
 export interface DriverDomainParams {
-  /** null = the default split (defaultDriverDomainCores). */
+  /** null = the profile's split (profileDriverDomainCores). */
   cores: DriverDomainCores | null
   /** Requests in flight on the blkif ring (one 4 KiB ring page: 32 slots). */
   blkRingSlots: number
@@ -54,24 +54,21 @@ export const defaultDriverDomainParams: SplitDriverParams = {
 }
 
 /**
- * Default split: the guest gets the first half of the cores (rounded up; on the E5520 box 0-3, the
- * same application cores as VirtuOS's primary), the driver domain's vCPUs the rest (4-7, the other
- * socket, like VirtuOS's two service domains together).
+ * The split the profile gives (group `cores`: driverDomainGuest, then driverDomainDriver, from core
+ * 0). On the E5520 box 4 + 4: the guest on 0-3, the same application cores as VirtuOS's primary,
+ * the driver domain on 4-7, the other socket, like VirtuOS's two service domains together.
  */
-export function defaultDriverDomainCores(cores: number): DriverDomainCores {
-  if (cores < 2) {
-    throw new UsageError(`driver-domain needs at least 2 cores (guest, driver domain); the machine has ${cores}`)
-  }
-  const guest = Math.ceil(cores / 2)
+export function profileDriverDomainCores(allocation: CoreAllocation): DriverDomainCores {
+  const {driverDomainGuest: guest, driverDomainDriver: driver} = allocation
   return {
     guest: Array.from({length: guest}, (_, i) => i),
-    driver: Array.from({length: cores - guest}, (_, i) => guest + i),
+    driver: Array.from({length: driver}, (_, i) => guest + i),
   }
 }
 
 /** Linux's defaults, the profile's constants, then the overrides; the profile's keys checked by its spec table. */
 export function resolveDriverDomainParams(
-  machineCores: number,
+  machine: Pick<MachineParams, 'cores' | 'coreAllocation'>,
   profile: MachineParams['driverDomain'],
   overrides: Partial<DriverDomainParams> = {},
 ): DriverDomainParams & {cores: DriverDomainCores} {
@@ -87,7 +84,8 @@ export function resolveDriverDomainParams(
       throw new UsageError(`driverDomain.${key}: found "${p[key]}", expected map or copy`)
     }
   }
-  const cores = p.cores ?? defaultDriverDomainCores(machineCores)
+  const machineCores = machine.cores
+  const cores = p.cores ?? profileDriverDomainCores(machine.coreAllocation)
   const seen = new Set<number>()
   for (const side of ['guest', 'driver'] as const) {
     if (cores[side].length === 0) {

@@ -25,6 +25,7 @@ import type {Frame} from '../../machine/nic.js'
 import type {MachineParams} from '../../machine/params.js'
 import {InvariantError} from '../../errors.js'
 import {after, Wakeup, type Simulation} from '../engine.js'
+import {blockCompletion} from '../hw.js'
 import type {Kernel} from '../kernel.js'
 import {byIrqCore, type Delivery} from '../net/irq.js'
 import type {WireEgress} from '../net/stack.js'
@@ -173,10 +174,17 @@ export class BlockSplitDriver {
     this.back_.run(d, cost, () => this.realSubmit(req, () => this.respond(req, pages, slots, done)))
   }
 
+  /**
+   * The disk's completion interrupt lands in the driver domain (a PV domain's: with Xen's pirq
+   * upcall), whose block layer ends the request blkback submitted; blkback then answers on the ring,
+   * and the guest's block layer ends its own request once blkfront has the response.
+   */
   private respond(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
     const {s} = this
     const d = s.driver.sched.cpus[0]
     let cost =
+      s.stats.charge('driver:diskIrq', s.driver.params.disk.interrupt) +
+      s.stats.charge('driver:blockCompletion', blockCompletion(s.driver.params)) +
       s.stats.charge('driver:blkback', this.ring.rspLine.write(d)) +
       s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
     if (s.dp.blkData === 'map') {
@@ -192,7 +200,8 @@ export class BlockSplitDriver {
       this.front_.run(
         g,
         s.stats.charge('guest:virq', virqDelivery(s.params)) +
-          s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)),
+          s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)) +
+          s.stats.charge('guest:blockCompletion', blockCompletion(s.guest.params)),
         () => {
           this.ring.release(slots)
           done(s.guest.sim.now)

@@ -31,7 +31,8 @@ export interface FlexscBackend extends DispatchBackend {
 export function buildFlexscBackend(env: SystemEnv): FlexscBackend {
   const kernel = nativeKernel(env)
   const cpus = kernel.sched.cpus
-  const fp = resolveFlexscParams(cpus, env.params.flexsc, (env.options.flexsc ?? {}) as Partial<FlexscParams>)
+  const overrides = (env.options.flexsc ?? {}) as Partial<FlexscParams>
+  const fp = resolveFlexscParams(cpus, env.params.flexsc, overrides, env.params.coreAllocation.flexscSyscall)
   const fenv: FlexscEnv = {kernel, fp, stats: new FlexscStats(), userIpc: env.params.cpu.userIpc}
   const processes = new Map<number, FlexscProcess>()
 

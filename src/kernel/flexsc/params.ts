@@ -22,7 +22,10 @@ export interface FlexscParams {
   /** Syscall pages per core (FlexSC default 8: 512 entries). */
   pagesPerCore: number
   placement: Placement
-  /** Cores syscall threads of remote placement run on (FlexSC's static list); null = the kernel's last core. */
+  /**
+   * Cores syscall threads of remote placement run on (FlexSC's static list); null = the kernel's
+   * last `cores.flexscSyscall` cores (the profile's).
+   */
   syscallCores: number[] | null
   /** FlexSC-Threads: cores user threads are placed on (least-loaded first); null = all the kernel's cores. */
   userCores: number[] | null
@@ -62,6 +65,7 @@ export function resolveFlexscParams(
   cores: readonly number[],
   profile: MachineParams['flexsc'],
   overrides: Partial<FlexscParams> = {},
+  syscallCoreCount = 1,
 ): FlexscParams & {syscallCores: number[]} {
   checkMechanismOverrides('flexsc', overrides)
   const p: FlexscParams = {...defaultFlexscParams, ...profile, ...overrides}
@@ -78,7 +82,7 @@ export function resolveFlexscParams(
   if (!PLACEMENTS.includes(p.placement)) {
     throw new UsageError(`flexsc.placement: found "${p.placement}", expected one of ${PLACEMENTS.join(', ')}`)
   }
-  const syscallCores = p.syscallCores ?? [cores[cores.length - 1]]
+  const syscallCores = p.syscallCores ?? cores.slice(Math.max(0, cores.length - syscallCoreCount))
   if (syscallCores.length === 0) throw new UsageError('flexsc.syscallCores: found no cores, expected at least one')
   for (const c of syscallCores) {
     if (!cores.includes(c)) {

@@ -27,7 +27,7 @@ import {paravirtualized} from '../dispatch/pv.js'
 
 export {
   defaultVirtuosParams,
-  defaultCoreSplit,
+  profileCoreSplit,
   resolveVirtuosParams,
   type VirtuosParams,
   type ServiceDomain,
@@ -49,7 +49,7 @@ export interface VirtuosBackend extends DispatchBackend {
 
 export function buildVirtuosBackend(env: SystemEnv): VirtuosBackend {
   const overrides = (env.options.virtuos ?? {}) as Partial<VirtuosParams>
-  const vparams = resolveVirtuosParams(env.params.cores, env.params.virtuos, overrides)
+  const vparams = resolveVirtuosParams(env.params, env.params.virtuos, overrides)
   // every domain is a 64-bit PV guest (the primary is dom0 in the prototype): one PV cost model
   const pvParams = paravirtualized(env.params)
   const {primary, storage, network} = buildKernels(env, pvParams, vparams.cores)

@@ -8,7 +8,7 @@
  */
 import {checkMechanismOverrides} from '../../config/schema.js'
 import {UsageError} from '../../errors.js'
-import type {MachineParams} from '../../machine/params.js'
+import type {CoreAllocation, MachineParams} from '../../machine/params.js'
 
 export type ServiceDomain = 'storage' | 'network'
 export const SERVICE_DOMAINS: readonly ServiceDomain[] = ['storage', 'network']
@@ -56,7 +56,7 @@ export interface VirtuosParams {
   eventChannelsPerDomain: number
   /** Restart delay after a service-domain crash (the release's tool waits 3 s), ns. */
   restartDelayNs: number
-  /** Core split; null = the default split for the machine's core count (see defaultCoreSplit). */
+  /** Core split; null = the profile's (see profileCoreSplit). */
   cores: CoreSplit | null
   /** Profile (virtuos.libraryCallInstructions, estimate): library user-mode instructions per call. */
   libraryCallInstructions: number
@@ -94,25 +94,17 @@ export const defaultVirtuosParams: VirtuosReleaseParams = {
 }
 
 /**
- * Default split of the machine's cores. On the 8-core, 2-socket E5520 box: primary 0-3 (socket 0,
- * where the applications run), storage 4-5 and network 6-7 (socket 1). The applications keep a
- * whole socket as in a native run that uses 4 cores; the two service domains share the other one,
- * so request/response cache lines cross the socket link (the cost the design pays for isolation).
- * Generally: primary gets the first half (rounded up), the rest is split storage-first.
+ * The split the profile gives (group `cores`: virtuosPrimary, virtuosStorage, virtuosNetwork),
+ * consecutive from core 0. On the 8-core, 2-socket E5520 box the profile's 4 + 2 + 2 puts the
+ * primary on socket 0 (cores 0-3, the applications), storage on 4-5 and network on 6-7 (socket 1),
+ * so request/response cache lines cross the socket link. Native Linux runs its applications on
+ * all 8 cores (cores.nativeApplication), not on 4: the comparison gives VirtuOS's applications half
+ * the cores native's get, and the report states it.
  */
-export function defaultCoreSplit(cores: number): CoreSplit {
-  if (cores < 3) {
-    throw new UsageError(`virtuos needs at least 3 cores (primary, storage, network); the machine has ${cores}`)
-  }
-  const primaryCount = Math.min(Math.ceil(cores / 2), cores - 2)
-  const rest = cores - primaryCount
-  const storageCount = Math.ceil(rest / 2)
-  const range = (from: number, n: number) => Array.from({length: n}, (_, i) => from + i)
-  return {
-    primary: range(0, primaryCount),
-    storage: range(primaryCount, storageCount),
-    network: range(primaryCount + storageCount, rest - storageCount),
-  }
+export function profileCoreSplit(allocation: CoreAllocation): CoreSplit {
+  const {virtuosPrimary: p, virtuosStorage: s, virtuosNetwork: n} = allocation
+  const range = (from: number, count: number) => Array.from({length: count}, (_, i) => from + i)
+  return {primary: range(0, p), storage: range(p, s), network: range(p + s, n)}
 }
 
 /**
@@ -120,7 +112,7 @@ export function defaultCoreSplit(cores: number): CoreSplit {
  * them: the profile's keys by its spec table, the release's here; bad values are the user's to fix.
  */
 export function resolveVirtuosParams(
-  machineCores: number,
+  machine: Pick<MachineParams, 'cores' | 'coreAllocation'>,
   profile: MachineParams['virtuos'],
   overrides: Partial<VirtuosParams> = {},
 ): VirtuosParams & {cores: CoreSplit} {
@@ -148,8 +140,8 @@ export function resolveVirtuosParams(
   if (p.kthreadsPerProcess > p.kthreadsMax) {
     throw new UsageError(`virtuos.kthreadsPerProcess: found ${p.kthreadsPerProcess}, expected at most ${p.kthreadsMax}`)
   }
-  const cores = p.cores ?? defaultCoreSplit(machineCores)
-  checkSplit(cores, machineCores)
+  const cores = p.cores ?? profileCoreSplit(machine.coreAllocation)
+  checkSplit(cores, machine.cores)
   return {...p, cores}
 }
 

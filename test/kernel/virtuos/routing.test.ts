@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../../src/errors.js'
 import {LibFdTable} from '../../../src/kernel/virtuos/fd-table.js'
-import {defaultCoreSplit, resolveVirtuosParams} from '../../../src/kernel/virtuos/params.js'
+import {profileCoreSplit, resolveVirtuosParams} from '../../../src/kernel/virtuos/params.js'
 import {route} from '../../../src/kernel/virtuos/routing.js'
 import {e5520Params} from '../../machine/fixture.js'
 
@@ -51,14 +51,19 @@ describe('routing', () => {
 })
 
 describe('virtuos params', () => {
-  it('default core split on 8 cores: primary 0-3, storage 4-5, network 6-7', () => {
-    expect(defaultCoreSplit(8)).toEqual({primary: [0, 1, 2, 3], storage: [4, 5], network: [6, 7]})
-    expect(defaultCoreSplit(3)).toEqual({primary: [0], storage: [1], network: [2]})
+  it("the split is the profile's allocation, consecutive from core 0", () => {
+    const e5520 = e5520Params().coreAllocation
+    expect(profileCoreSplit(e5520)).toEqual({primary: [0, 1, 2, 3], storage: [4, 5], network: [6, 7]})
+    expect(profileCoreSplit({...e5520, virtuosPrimary: 2, virtuosStorage: 1, virtuosNetwork: 3})).toEqual({
+      primary: [0, 1],
+      storage: [2],
+      network: [3, 4, 5],
+    })
   })
 
   it('release defaults and overrides; bad values are usage errors naming the field', () => {
     const profile = e5520Params().virtuos
-    const p = resolveVirtuosParams(8, profile, {spinIterations: 100})
+    const p = resolveVirtuosParams(e5520Params(), profile, {spinIterations: 100})
     expect(p).toMatchObject({
       entriesPerProcess: 454,
       readyQueueEntries: 1362,
@@ -66,10 +71,10 @@ describe('virtuos params', () => {
       spinIterations: 100,
       emptyPollsBeforeWake: 5000,
     })
-    expect(() => resolveVirtuosParams(8, profile, {kthreadsPerProcess: 2000})).toThrow(/kthreadsPerProcess/)
-    expect(() => resolveVirtuosParams(8, profile, {cores: {primary: [0], storage: [0], network: [1]}})).toThrow(
-      UsageError,
-    )
-    expect(() => resolveVirtuosParams(2, profile)).toThrow(/at least 3 cores/)
+    expect(() => resolveVirtuosParams(e5520Params(), profile, {kthreadsPerProcess: 2000})).toThrow(/kthreadsPerProcess/)
+    expect(() =>
+      resolveVirtuosParams(e5520Params(), profile, {cores: {primary: [0], storage: [0], network: [1]}}),
+    ).toThrow(UsageError)
+    expect(() => resolveVirtuosParams({...e5520Params(), cores: 6}, profile)).toThrow(/network: found core 6/)
   })
 })
