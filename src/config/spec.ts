@@ -195,6 +195,17 @@ export const PROFILE_SPEC = {
       range: 'positive',
       doc: "the kernels' timer tick (CONFIG_HZ): timers such as TCP's delayed ACK fire on ticks",
     },
+    tcpRtoMin: {...time("TCP's smallest retransmission timeout (TCP_RTO_MIN)"), range: 'positive'},
+    tcpRtoInitial: {
+      ...time("TCP's retransmission timeout before a round trip is measured (TCP_TIMEOUT_INIT)"),
+      range: 'positive',
+    },
+    tcpRtoMax: {
+      ...time("TCP's largest retransmission timeout, the back-off's ceiling (TCP_RTO_MAX)"),
+      range: 'positive',
+    },
+    tcpRetries2: count('retransmission-timer expiries before an established connection is dropped (tcp_retries2)'),
+    tcpSynRetries: count('SYN retransmissions before connect() fails (tcp_syn_retries)'),
   },
   workload: {
     liveL1iShare: share('share of L1i holding live user lines when a workload gives no working set'),

@@ -172,6 +172,13 @@ export interface MachineParams {
     pollPerFdInstructions: number
     /** Hz: the timer tick of every modelled kernel (server domains and client hosts). */
     tickHz: number
+    /** TCP's retransmission timeout: floor, value before an RTT sample, ceiling (cycles). */
+    tcpRtoMin: number
+    tcpRtoInitial: number
+    tcpRtoMax: number
+    /** Retransmission-timer expiries before an established connection / a connect gives up. */
+    tcpRetries2: number
+    tcpSynRetries: number
   }
   /** The user working set assumed when a workload gives none: live share of each level's capacity. */
   workload: {

@@ -134,7 +134,15 @@ export function e5520Params(): MachineParams {
       lineFillBuffers: 10,
     },
     driverDomain: {blkRequestInstructions: 1500, netFrameInstructions: 1000},
-    kernel: {pollPerFdInstructions: 120, tickHz: 250},
+    kernel: {
+      pollPerFdInstructions: 120,
+      tickHz: 250,
+      tcpRtoMin: 0.2 * GHZ * 1e9,
+      tcpRtoInitial: GHZ * 1e9,
+      tcpRtoMax: 120 * GHZ * 1e9,
+      tcpRetries2: 15,
+      tcpSynRetries: 5,
+    },
     workload: {liveL1iShare: 1, liveL1dShare: 1, liveL2Share: 0.5, liveL3Share: 0.5, liveDtlbShare: 1},
   }
 }
