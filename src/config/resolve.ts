@@ -71,7 +71,7 @@ export function resolveParams(profile: Profile): MachineParams {
     clients: {hosts: to.n(p.clients.hosts), coresPerHost: to.n(p.clients.coresPerHost)},
     virtuos: valuesOf(p.virtuos),
     flexsc: valuesOf(p.flexsc),
-    driverDomain: valuesOf(p.driverDomain),
+    driverDomain: {...valuesOf(p.driverDomain), xenbusReconnect: to.cycles(p.driverDomain.xenbusReconnect)},
     kernel: {...valuesOf(p.kernel), ...tcpTimers(p.kernel, to)},
     workload: valuesOf(p.workload),
   }

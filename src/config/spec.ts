@@ -187,6 +187,7 @@ export const PROFILE_SPEC = {
   driverDomain: {
     blkRequestInstructions: work('blkfront/blkback instructions per request, each side'),
     netFrameInstructions: work('netfront/netback + bridge instructions per frame, each side'),
+    xenbusReconnect: time("from a restarted driver domain's boot to its backends reconnected to the guest's frontends"),
   },
   kernel: {
     pollPerFdInstructions: work('kernel instructions per fd examined by poll/select'),

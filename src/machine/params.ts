@@ -167,6 +167,8 @@ export interface MachineParams {
   driverDomain: {
     blkRequestInstructions: number
     netFrameInstructions: number
+    /** Cycles from a restarted driver domain's boot to its backends reconnected (xenbus handshake, hotplug). */
+    xenbusReconnect: number
   }
   kernel: {
     pollPerFdInstructions: number

@@ -133,7 +133,7 @@ export function e5520Params(): MachineParams {
       hotLoopIpc: 1,
       lineFillBuffers: 10,
     },
-    driverDomain: {blkRequestInstructions: 1500, netFrameInstructions: 1000},
+    driverDomain: {blkRequestInstructions: 1500, netFrameInstructions: 1000, xenbusReconnect: 0.1 * GHZ * 1e9},
     kernel: {
       pollPerFdInstructions: 120,
       tickHz: 250,
