@@ -57,6 +57,8 @@ export interface DriverDomainBackend extends DispatchBackend {
    * received are dropped and block requests wait in blkfront.
    */
   crashDomain(domain: string, atCycles: number, restartDelayCycles?: number): void
+  /** One driver domain holds both devices: a crash of either "domain" takes both down. */
+  crashScope(domain: string): readonly ('storage' | 'network')[]
 }
 
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
@@ -104,6 +106,7 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
       const restart = restartDelayCycles ?? Math.round(3 * env.params.clockHz)
       scheduleCrash(env, sides, {blk, net}, atCycles, restart + dp.xenbusReconnect)
     },
+    crashScope: () => ['storage', 'network'],
     spawnProcess(program, name = 'main') {
       const proc = guest.createProcess(0)
       start(proc, program, name)

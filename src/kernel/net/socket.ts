@@ -335,7 +335,7 @@ export class Socket implements FileObject {
     const resent = seg.resent === true
     if (resent) {
       this.retransmits++
-      this.stack.stats.retransmits++
+      this.stack.retransmitted()
     }
     this.rtx.sent(seg.seq + seg.payload + (seg.kind === 'fin' ? 1 : 0), resent)
   }
@@ -360,7 +360,7 @@ export class Socket implements FileObject {
     }
     if (syn) {
       this.retransmits++
-      this.stack.stats.retransmits++
+      this.stack.retransmitted()
       this.stack.resendSyn(this)
       this.rtx.arm()
       return

@@ -109,6 +109,14 @@ export class NetStack {
     return transport === 'loop' ? this.kernel.params.nic.rxPacketCycles : 0
   }
 
+  /** When this stack sent a segment again (data, FIN or SYN), in order. */
+  readonly retransmitTimes: number[] = []
+
+  retransmitted(): void {
+    this.stats.retransmits++
+    this.retransmitTimes.push(this.kernel.sim.now)
+  }
+
   softirqCost(cycles: number): number {
     return this.kernel.sched.steal(this.irqCore, cycles)
   }

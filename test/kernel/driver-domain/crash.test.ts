@@ -51,6 +51,7 @@ describe('driver-domain crash', () => {
     system.checkInvariants()
     expect(got.bytes).toBe(bytes)
     expect(b.outage.crashes).toBe(1)
+    expect(b.crashScope('storage')).toEqual(['storage', 'network']) // one domain holds both devices
     expect(b.outage.lostTxFrames + b.outage.lostRxFrames).toBeGreaterThan(0)
     expect(b.guest.net.stats.retransmits).toBeGreaterThan(0)
     // the restart (5 ms) and the xenbus handshake are over long before the first RTO (200 ms)
