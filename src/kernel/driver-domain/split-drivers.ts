@@ -100,6 +100,8 @@ export class Outage {
  */
 class RingSide {
   private busyUntil = 0
+  /** The driver domain's life the queued work belongs to: a crash empties the queue. */
+  private epoch = 0
   constructor(
     private readonly kernel: Kernel,
     private readonly outage: Outage,
@@ -107,6 +109,10 @@ class RingSide {
   run(cycles: number, then: () => void): void {
     const k = this.kernel
     const epoch = this.outage.epoch
+    if (epoch !== this.epoch) {
+      this.epoch = epoch
+      this.busyUntil = 0
+    }
     this.busyUntil = Math.max(k.sim.now, this.busyUntil) + k.sched.steal(k.sched.cpus[0], cycles)
     after(k.sim, this.busyUntil - k.sim.now, () => {
       if (epoch === this.outage.epoch) then()
