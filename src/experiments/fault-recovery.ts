@@ -253,7 +253,9 @@ export const faultRecovery: ExperimentDef = {
       name: 'survived',
       unit: 'bool',
       better: 'higher',
-      description: '1: the machine kept running through the crash and both workloads ran to their end; 0: not',
+      description:
+        '1: the machine kept running through the crash: a workload completed an operation after it; 0: nothing ' +
+        'completed after the crash',
     },
     {
       name: 'retransmitted_segments',
@@ -457,7 +459,7 @@ function runSummaryPoint(point: Point, system: SystemId, ctx: RunContext): Point
       failed_calls: failed,
       lost_calls: lost,
       recovery_ms: recoveryMs,
-      survived: result.finished ? 1 : 0,
+      survived: affected.opsIn(at(t.crashMs), Infinity) + other.opsIn(at(t.crashMs), Infinity) > 0 ? 1 : 0,
       retransmitted_segments: result.retransmitTimes.length,
       reissued_block_requests: result.reissuedBlockRequests,
     },
