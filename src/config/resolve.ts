@@ -76,8 +76,8 @@ export function resolveParams(profile: Profile): MachineParams {
     },
     virtuos: valuesOf(p.virtuos),
     flexsc: valuesOf(p.flexsc),
-    driverDomain: valuesOf(p.driverDomain),
-    kernel: valuesOf(p.kernel),
+    driverDomain: {...valuesOf(p.driverDomain), xenbusReconnect: to.cycles(p.driverDomain.xenbusReconnect)},
+    kernel: {...valuesOf(p.kernel), ...tcpTimers(p.kernel, to)},
     workload: valuesOf(p.workload),
     coreAllocation: valuesOf(p.cores),
   }
@@ -103,6 +103,11 @@ function cacheParams(c: Profile['cache'], {bytes, cycles, n}: To): MachineParams
     tlbMiss: cycles(c.tlbMiss),
     dtlbEntries: n(c.dtlbEntries),
   }
+}
+
+/** TCP's retransmission-timer bounds: times in the profile, cycles for the kernel. */
+function tcpTimers(k: Profile['kernel'], {cycles}: To) {
+  return {tcpRtoMin: cycles(k.tcpRtoMin), tcpRtoInitial: cycles(k.tcpRtoInitial), tcpRtoMax: cycles(k.tcpRtoMax)}
 }
 
 function interconnectParams(i: Profile['interconnect'], {cycles}: To): MachineParams['interconnect'] {

@@ -205,6 +205,7 @@ export const PROFILE_SPEC = {
   driverDomain: {
     blkRequestInstructions: work('blkfront/blkback instructions per request, each side'),
     netFrameInstructions: work('netfront/netback + bridge instructions per frame, each side'),
+    xenbusReconnect: time("from a restarted driver domain's boot to its backends reconnected to the guest's frontends"),
   },
   kernel: {
     pollPerFdInstructions: work('kernel instructions per fd examined by poll/select'),
@@ -219,6 +220,17 @@ export const PROFILE_SPEC = {
       choices: ['core0', 'spread'],
       doc: "where each kernel takes the NIC's receive interrupts: core0 (its first CPU) or spread (flows hashed over its CPUs, RSS)",
     },
+    tcpRtoMin: {...time("TCP's smallest retransmission timeout (TCP_RTO_MIN)"), range: 'positive'},
+    tcpRtoInitial: {
+      ...time("TCP's retransmission timeout before a round trip is measured (TCP_TIMEOUT_INIT)"),
+      range: 'positive',
+    },
+    tcpRtoMax: {
+      ...time("TCP's largest retransmission timeout, the back-off's ceiling (TCP_RTO_MAX)"),
+      range: 'positive',
+    },
+    tcpRetries2: count('retransmission-timer expiries before an established connection is dropped (tcp_retries2)'),
+    tcpSynRetries: count('SYN retransmissions before connect() fails (tcp_syn_retries)'),
   },
   /** Cores per domain of each design (MachineParams.coreAllocation): consecutive from core 0, in this order. */
   cores: {

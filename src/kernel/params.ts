@@ -36,6 +36,13 @@ export interface KernelParams {
   pollPerFdInstructions: number
   /** Profile (kernel.irqPlacement): where the NIC's receive interrupts run (net/irq.ts). */
   irqPlacement: MachineParams['kernel']['irqPlacement']
+  /** Profile (kernel.tcpRto*, Linux include/net/tcp.h): TCP's retransmission timeout bounds, cycles. */
+  tcpRtoMin: number
+  tcpRtoInitial: number
+  tcpRtoMax: number
+  /** Profile (kernel.tcpRetries2, kernel.tcpSynRetries): expiries before a connection / a connect gives up. */
+  tcpRetries2: number
+  tcpSynRetries: number
 }
 
 /** The tunables whose defaults are Linux's (the rest come from the profile's `kernel` group). */

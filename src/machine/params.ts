@@ -177,6 +177,8 @@ export interface MachineParams {
   driverDomain: {
     blkRequestInstructions: number
     netFrameInstructions: number
+    /** Cycles from a restarted driver domain's boot to its backends reconnected (xenbus handshake, hotplug). */
+    xenbusReconnect: number
   }
   kernel: {
     pollPerFdInstructions: number
@@ -184,6 +186,13 @@ export interface MachineParams {
     tickHz: number
     /** Where each kernel takes the NIC's receive interrupts: its first CPU, or flows hashed over its CPUs. */
     irqPlacement: 'core0' | 'spread'
+    /** TCP's retransmission timeout: floor, value before an RTT sample, ceiling (cycles). */
+    tcpRtoMin: number
+    tcpRtoInitial: number
+    tcpRtoMax: number
+    /** Retransmission-timer expiries before an established connection / a connect gives up. */
+    tcpRetries2: number
+    tcpSynRetries: number
   }
   /**
    * Which cores each design's domains run on (the profile's `cores` group): counts of consecutive

@@ -2,9 +2,11 @@
  * One fault scenario: the file server and the request service of faults.ts run together on one
  * system; at `crashAtCycles` one service domain crashes and comes back `restartDelayCycles` later.
  * A design with service domains must offer `crashDomain(domain, atCycles, delayCycles)` on its
- * backend (VirtuOS does). A design without them (native) has one kernel: a crash of its storage or
- * network stack is a kernel crash, so the scenario stops the whole machine at the crash time and
- * whatever was in flight is never answered.
+ * backend (VirtuOS and driver-domain do), and may say with `crashScope(domain)` which devices go
+ * down with that domain (default: its own; a driver domain holds both). A design without them
+ * (native) cannot run the scenario: a crash of its storage or network stack is a kernel panic that
+ * takes the whole machine, whose reboot (firmware and boot, tens of seconds at least) does not fit
+ * in the observation window, so there would be nothing to measure.
  *
  * Randomness: the clients connect at offsets from the 'client-start' stream, and the crash instant
  * is the nominal time plus a jitter from the 'fault-crash-time' stream (crashInstant): where the
@@ -52,10 +54,14 @@ export interface FaultScenarioResult {
   files: CallLedger
   netServer: CallLedger
   netClients: CallLedger
-  /** The whole machine went down at the crash (no service domains to contain it). */
-  machineDown: boolean
-  /** Both workloads ran to their end (false after a machine crash). */
+  /** Both workloads ran to their end. */
   finished: boolean
+  /** The devices the crash took down (storage, network): the workloads using them depend on the crashed domain. */
+  scope: readonly FaultDomain[]
+  /** When any stack (the system's kernels, the client hosts) sent a TCP segment again, in order. */
+  retransmitTimes: number[]
+  /** Block requests issued again after the crash (driver-domain's blkfront; 0 where there is none). */
+  reissuedBlockRequests: number
   engine: EngineStats
 }
 
@@ -83,8 +89,23 @@ export function domainCrasher(system: System): CrashFn | null {
   return typeof b.crashDomain === 'function' ? (b.crashDomain as CrashFn).bind(b) : null
 }
 
-/** Designs with one kernel for everything: a crash of any of its parts is the machine's. */
-const SINGLE_KERNEL = new Set(['native'])
+/** The devices a crash of `domain` takes down: the backend's crashScope, else the domain's own. */
+export function crashScope(system: System, domain: FaultDomain): readonly FaultDomain[] {
+  const b = system.backend as {crashScope?: (d: FaultDomain) => readonly FaultDomain[]}
+  return typeof b.crashScope === 'function' ? b.crashScope(domain) : [domain]
+}
+
+/** The stacks' retransmission times, merged in time order. */
+function retransmitTimes(system: System): number[] {
+  const kernels = [...system.kernels, ...system.clients.hosts.map((h) => h.kernel)]
+  return kernels.flatMap((k) => k.net.retransmitTimes).sort((a, b) => a - b)
+}
+
+/** blkfront's re-issued requests, where the design has one. */
+function reissuedBlockRequests(system: System): number {
+  const b = system.backend as {outage?: {reissuedBlkRequests?: number}}
+  return b.outage?.reissuedBlkRequests ?? 0
+}
 
 /** Cycles the run may go on after `endCycles` for the last retries and exits to finish. */
 export function graceCycles(s: FaultScenario): number {
@@ -125,18 +146,30 @@ export function runFaultScenario(
   for (let i = 0; i < w.netClients; i++) system.clients.spawn(0, net.client(i, offsets[i]), `client-${i}`)
 
   const crash = domainCrasher(system)
-  const machineDown = SINGLE_KERNEL.has(systemName)
-  if (!machineDown && !crash) {
+  if (!crash) {
     throw new InvariantError(
       `${systemName}: the backend has no crashDomain(domain, atCycles, delayCycles); the fault scenario cannot inject the crash`,
     )
   }
-  crash?.(s.domain, s.crashAtCycles, s.restartDelayCycles)
-  // a machine crash: nothing runs after it (the dirty-page flusher's 30 s timers would otherwise
-  // keep an open-ended run going long after the workloads ended)
-  const until = machineDown ? s.crashAtCycles : s.endCycles + graceCycles(s)
-  const engine = bench.sim.run({until, maxEvents: 100_000_000})
-  const finished = files.finished() && net.finished()
-  if (!machineDown) system.checkInvariants()
-  return {files: files.ledger, netServer: net.ledger, netClients: net.clientLedger, machineDown, finished, engine}
+  crash(s.domain, s.crashAtCycles, s.restartDelayCycles)
+  // the dirty-page flusher's 30 s timers would keep an open-ended run going long after the workloads ended
+  const finished = () => files.finished() && net.finished()
+  let engine = bench.sim.run({until: s.endCycles + graceCycles(s), maxEvents: 100_000_000})
+  // a call still waiting (a TCP retransmission backed off past the end) is given as long again as
+  // the run watched the crash, so that its recovery is seen rather than censored
+  const cap = s.endCycles + (s.endCycles - s.crashAtCycles)
+  while (!finished() && bench.sim.now < cap) {
+    engine = bench.sim.run({until: Math.min(cap, bench.sim.now + graceCycles(s)), maxEvents: 100_000_000})
+  }
+  system.checkInvariants()
+  return {
+    files: files.ledger,
+    netServer: net.ledger,
+    netClients: net.clientLedger,
+    finished: finished(),
+    scope: crashScope(system, s.domain),
+    retransmitTimes: retransmitTimes(system),
+    reissuedBlockRequests: reissuedBlockRequests(system),
+    engine,
+  }
 }

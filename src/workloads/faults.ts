@@ -24,8 +24,6 @@ export class CallLedger {
   readonly opTimes: number[] = []
   /** Times (cycles) of calls that returned an error. */
   readonly failTimes: number[] = []
-  /** Times (cycles) of calls that succeeded (for "first success after the restart"). */
-  private readonly okTimes: number[] = []
 
   constructor(readonly name: string) {}
 
@@ -37,8 +35,6 @@ export class CallLedger {
     if (r.ret < 0) {
       this.failed++
       this.failTimes.push(sys.now())
-    } else {
-      this.okTimes.push(sys.now())
     }
     return r
   }
@@ -61,15 +57,15 @@ export class CallLedger {
     return countIn(this.failTimes, from, to)
   }
 
-  /** The first successful call at or after `t`, or null. */
-  firstOkAfter(t: number): number | null {
-    for (const x of this.okTimes) if (x >= t) return x
-    return null
+  /** The first operation completed at or after `t`, or null. */
+  firstOpAfter(t: number): number | null {
+    const i = lowerBound(this.opTimes, t)
+    return i < this.opTimes.length ? this.opTimes[i] : null
   }
 }
 
-/** Times are pushed in nondecreasing order (simulated time only moves forward). */
-function countIn(times: readonly number[], from: number, to: number): number {
+/** Times in [from, to) of a nondecreasing list (simulated time only moves forward). */
+export function countIn(times: readonly number[], from: number, to: number): number {
   return lowerBound(times, to) - lowerBound(times, from)
 }
 

@@ -73,7 +73,7 @@ describe('determinism', () => {
           join(ROOT, 'bin/run.js'),
           'bench',
           'run',
-          'fault-recovery',
+          'coordination',
           '--system',
           'native',
           '--seed',
@@ -89,7 +89,7 @@ describe('determinism', () => {
     const two = run('2')
     expect(one.status, one.stderr).toBe(0)
     expect(one.stdout.split('\n')[0]).toMatch(
-      /^experiment,system,param_domain,param_file_threads,param_restart_ms,metric,/,
+      /^experiment,system,param_gap_us,param_spin_iterations,param_worker_yields,metric,/,
     )
     expect(two.stdout).toBe(one.stdout)
   }, 120_000)

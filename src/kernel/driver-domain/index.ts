@@ -10,6 +10,7 @@
  * guest stack's wire egress, and netback the NIC's interrupt sink.
  */
 import {InvariantError} from '../../errors.js'
+import {after} from '../engine.js'
 import {Kernel} from '../kernel.js'
 import {SERVER_HOST} from '../net/network.js'
 import type {KProcess} from '../process.js'
@@ -47,12 +48,17 @@ export interface DriverDomainBackend extends DispatchBackend {
   readonly outage: Outage
   /**
    * The driver domain (it holds both devices, so `domain` storage or network is the same one)
-   * crashes at `atCycles` and is back `restartDelayCycles` later. The guest keeps running; its
-   * frontends hold their requests and frames on the rings and the backends pick them up after the
-   * restart (blkfront re-issues in-flight requests on reconnect; frames are kept, not dropped,
-   * because the model's TCP has no retransmission). Default delay 3 s, as VirtuOS's.
+   * crashes at `atCycles`, has booted again `restartDelayCycles` later (default 3 s, as VirtuOS's)
+   * and its backends reconnect to the guest's frontends after the xenbus handshake (profile
+   * driverDomain.xenbusReconnect). The guest keeps running. The crash loses what is on the rings:
+   * frames are gone (the guest's and the clients' TCP send them again after their retransmission
+   * timeouts; connections survive, their state is in the guest), and blkfront issues the block
+   * requests it had on the ring again once reconnected (blkif_recover); until then frames sent or
+   * received are dropped and block requests wait in blkfront.
    */
   crashDomain(domain: string, atCycles: number, restartDelayCycles?: number): void
+  /** One driver domain holds both devices: a crash of either "domain" takes both down. */
+  crashScope(domain: string): readonly ('storage' | 'network')[]
 }
 
 export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
@@ -97,10 +103,10 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
     stats,
     outage,
     crashDomain(_domain, atCycles, restartDelayCycles) {
-      outage.from = atCycles
-      outage.to = atCycles + (restartDelayCycles ?? Math.round(3 * env.params.clockHz))
-      outage.crashes++
+      const restart = restartDelayCycles ?? Math.round(3 * env.params.clockHz)
+      scheduleCrash(env, sides, {blk, net}, atCycles, restart + dp.xenbusReconnect)
     },
+    crashScope: () => ['storage', 'network'],
     spawnProcess(program, name = 'main') {
       const proc = guest.createProcess(0)
       start(proc, program, name)
@@ -109,9 +115,30 @@ export function buildDriverDomainBackend(env: SystemEnv): DriverDomainBackend {
     checkInvariants() {
       const quiescent = env.runner.live === 0 && !guest.userWorkLeft()
       // rings drain with the I/O: only a run that ended with no work left must find them empty
-      for (const ring of [blk.ring, net.tx, net.rx]) ring.check(quiescent && env.machine.disk.queueLength === 0)
+      const drained = quiescent && env.machine.disk.queueLength === 0
+      for (const ring of [blk.ring, net.tx, net.rx]) ring.check(drained)
+      if (drained && blk.pending > 0) throw new InvariantError(`blkfront: ${blk.pending} requests never answered`)
     },
   }
+}
+
+/** The driver domain crashes at `atCycles`; its backends are connected again `downCycles` later. */
+function scheduleCrash(
+  env: SystemEnv,
+  {outage}: Sides,
+  drivers: {blk: BlockSplitDriver; net: NetSplitDriver},
+  atCycles: number,
+  downCycles: number,
+): void {
+  outage.from = atCycles
+  outage.to = atCycles + downCycles
+  after(env.sim, Math.max(0, atCycles - env.sim.now), () => {
+    outage.crashes++
+    outage.epoch++
+    drivers.blk.crashed()
+    drivers.net.crashed()
+  })
+  after(env.sim, Math.max(0, outage.to - env.sim.now), () => drivers.blk.reconnected())
 }
 
 /**

@@ -39,6 +39,8 @@ export interface DriverDomainParams {
   blkRequestInstructions: number
   /** Profile (driverDomain.netFrameInstructions, estimate): netfront/netback + bridge per frame, each side. */
   netFrameInstructions: number
+  /** Profile (driverDomain.xenbusReconnect, estimate): cycles from a restarted domain's boot to its backends back. */
+  xenbusReconnect: number
 }
 
 /** The parameters whose defaults are Linux's split-driver values (the rest come from the profile). */

@@ -52,6 +52,18 @@ export class SplitRing {
     }
   }
 
+  /**
+   * The ring is torn down (its backend crashed): slots in flight and requests waiting for one are
+   * forgotten. Returns how many slots they held or asked for.
+   */
+  reset(): number {
+    const lost = this.inFlight + this.waiting.reduce((n, w) => n + w.slots, 0)
+    this.inFlight = 0
+    this.backendBusy = 0
+    this.waiting.length = 0
+    return lost
+  }
+
   get queued(): number {
     return this.waiting.length
   }

@@ -71,35 +71,49 @@ function work(s: Sides, instructions: number): number {
   return computeCycles(instructions, s.params.cpu.kernelIpc)
 }
 
-/** When the driver domain is down: [from, to) in cycles (one crash at a time). */
+/**
+ * The driver domain's lives. A crash (at `from`) ends one: what was on its rings is gone, and work
+ * of that life still under way is dropped when it comes (its `epoch` is an older one). The
+ * frontends are disconnected until `to`, when the restarted domain's backends have reconnected
+ * through xenbus; one crash at a time.
+ */
 export class Outage {
   from = Infinity
   to = -Infinity
   crashes = 0
-  /** Backend steps deferred to the restart. */
-  deferred = 0
+  /** Bumped at every crash. */
+  epoch = 0
+  /** Frames lost: on the rings at the crash, or sent / received while disconnected. */
+  lostTxFrames = 0
+  lostRxFrames = 0
+  /** Block requests blkfront issued again after reconnecting (they were on the ring at the crash). */
+  reissuedBlkRequests = 0
+  /** Block requests blkfront held while disconnected (issued on reconnect). */
+  heldBlkRequests = 0
+
+  /** The frontends have no backend now. */
+  disconnected(now: number): boolean {
+    return now >= this.from && now < this.to
+  }
 }
 
 /**
  * One side of a ring: interrupt-context work on a vCPU of `kernel`, queued behind that vCPU's
  * interrupt work (its softirq queue), so a flow's frames, all handled on one vCPU, are never
- * reordered; `then` runs when it is done.
+ * reordered; `then` runs when it is done, unless the driver domain crashed meanwhile (the work
+ * belonged to a life that is over).
  */
 class RingSide {
   constructor(
     private readonly kernel: Kernel,
-    private readonly outage: Outage | null = null,
+    private readonly outage: Outage,
   ) {}
   run(core: number, cycles: number, then: () => void): void {
     const k = this.kernel
-    const start = k.sim.now + k.sched.irqBacklog(core)
-    // a crashed driver domain does nothing until it is back; the frontends' requests wait on the rings
-    if (this.outage && start >= this.outage.from && start < this.outage.to) {
-      this.outage.deferred++
-      after(k.sim, this.outage.to - k.sim.now, () => after(k.sim, k.sched.steal(core, cycles), then))
-      return
-    }
-    after(k.sim, k.sched.steal(core, cycles), then)
+    const epoch = this.outage.epoch
+    after(k.sim, k.sched.steal(core, cycles), () => {
+      if (epoch === this.outage.epoch) then()
+    })
   }
 }
 
@@ -126,24 +140,79 @@ export class Blkfront implements DiskPort {
   }
 }
 
+/** A block request blkfront keeps until its response came (its shadow entry). */
+interface BlkShadow {
+  req: DiskRequest
+  done: (completedAt: number) => void
+  /** It was put on the ring (not only waiting for a slot). */
+  onRing: boolean
+}
+
 /** blkfront -> blkif ring -> blkback -> the real disk, and the response back. */
 export class BlockSplitDriver {
   readonly ring: SplitRing
   private readonly front_: RingSide
   private readonly back_: RingSide
+  /** Issued and not answered, in issue order (blkfront's shadow ring). */
+  private readonly shadow = new Set<BlkShadow>()
+  /** Waiting for the backend to reconnect (blk-mq's stopped queue). */
+  private held: BlkShadow[] = []
   constructor(
     private readonly s: Sides,
     private readonly realSubmit: (req: DiskRequest, done: (completedAt: number) => void) => void,
   ) {
     this.ring = new SplitRing(s.params, 'blkif', s.dp.blkRingSlots)
-    this.front_ = new RingSide(s.guest)
+    this.front_ = new RingSide(s.guest, s.outage)
     this.back_ = new RingSide(s.driver, s.outage)
   }
 
   submit(req: DiskRequest, done: (completedAt: number) => void): void {
-    const pages = Math.max(1, Math.ceil(req.bytes / PAGE))
+    const r: BlkShadow = {req, done, onRing: false}
+    if (this.s.outage.disconnected(this.s.guest.sim.now)) {
+      this.s.outage.heldBlkRequests++
+      this.held.push(r)
+      return
+    }
+    this.issue(r)
+  }
+
+  /** Requests waiting or in flight (the model's invariant check at quiescence). */
+  get pending(): number {
+    return this.shadow.size + this.held.length
+  }
+
+  /**
+   * The driver domain crashed: the ring is gone with it. Every request issued and not answered
+   * waits to be issued again, in order, before those submitted while disconnected.
+   */
+  crashed(): void {
+    this.ring.reset()
+    const lost = [...this.shadow]
+    this.shadow.clear()
+    this.s.outage.reissuedBlkRequests += lost.filter((r) => r.onRing).length
+    this.held = [...lost.map((r) => ({...r, onRing: false})), ...this.held]
+  }
+
+  /** The backend is back (blkfront_resume -> blkif_recover): re-issue what the crash lost, then what waited. */
+  reconnected(): void {
+    const waiting = this.held
+    this.held = []
+    for (const r of waiting) this.issue(r)
+  }
+
+  private issue(r: BlkShadow): void {
+    const pages = Math.max(1, Math.ceil(r.req.bytes / PAGE))
     const slots = Math.ceil(pages / this.s.dp.blkSegmentsPerSlot)
-    this.ring.acquire(slots, () => this.front(req, pages, slots, done))
+    this.shadow.add(r)
+    const epoch = this.s.outage.epoch
+    this.ring.acquire(slots, () => {
+      if (epoch !== this.s.outage.epoch) return
+      r.onRing = true
+      this.front(r.req, pages, slots, (at) => {
+        this.shadow.delete(r)
+        r.done(at)
+      })
+    })
   }
 
   private front(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
@@ -171,7 +240,13 @@ export class BlockSplitDriver {
       s.stats.grantCopies += pages
       cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
     }
-    this.back_.run(d, cost, () => this.realSubmit(req, () => this.respond(req, pages, slots, done)))
+    const epoch = s.outage.epoch
+    this.back_.run(d, cost, () =>
+      this.realSubmit(req, () => {
+        // the disk finished a request of a driver domain that has crashed since: nobody answers it
+        if (epoch === s.outage.epoch) this.respond(req, pages, slots, done)
+      }),
+    )
   }
 
   /**
@@ -222,10 +297,23 @@ export class NetSplitDriver implements WireEgress {
   constructor(private readonly s: Sides) {
     this.tx = new SplitRing(s.params, 'netif-tx', s.dp.netRingSlots)
     this.rx = new SplitRing(s.params, 'netif-rx', s.dp.netRingSlots)
-    this.txFront = new RingSide(s.guest)
+    this.txFront = new RingSide(s.guest, s.outage)
     this.txBack = new RingSide(s.driver, s.outage)
-    this.rxFront = new RingSide(s.guest)
+    this.rxFront = new RingSide(s.guest, s.outage)
     this.rxBack = new RingSide(s.driver, s.outage)
+  }
+
+  /**
+   * The driver domain crashed: the frames on both rings (and those waiting for a slot) are lost
+   * (xennet_disconnect_backend frees them; the guest's TCP sends its own again), and the rings
+   * start empty when the backend reconnects.
+   */
+  crashed(): void {
+    this.s.outage.lostTxFrames += this.tx.reset()
+    this.s.outage.lostRxFrames += this.rx.reset()
+    this.paidNotifies = 0
+    this.txCompletionPending = false
+    this.txDone = 0
   }
 
   private dataCost(): number {
@@ -263,9 +351,18 @@ export class NetSplitDriver implements WireEgress {
     return cost
   }
 
-  /** A frame of `flow` the guest's stack sends on the wire: through netback, then `send` puts it on the NIC. */
+  /**
+   * A frame of `flow` the guest's stack sends on the wire: through netback, then `send` puts it on
+   * the NIC. Without a backend netfront has no carrier and the frame is dropped.
+   */
   send(send: () => void, flow: number): void {
+    if (this.s.outage.disconnected(this.s.guest.sim.now)) {
+      this.s.outage.lostTxFrames++
+      return
+    }
+    const epoch = this.s.outage.epoch
     this.tx.acquire(1, () => {
+      if (epoch !== this.s.outage.epoch) return
       const {s} = this
       s.stats.netTxFrames++
       let notify = false
@@ -329,7 +426,8 @@ export class NetSplitDriver implements WireEgress {
 
   /**
    * The NIC's interrupt lands in the driver domain (one per vCPU its frames' flows go to); netback
-   * hands the frames to the guest, whose netfront and stack take them on their flows' vCPU there.
+   * hands the frames to the guest, whose netfront and stack take them on their flows' vCPU there
+   * (none while the driver domain is down).
    */
   receive(frames: readonly Frame[], deliver: (arrivals: (() => void)[]) => void): void {
     const deliveries = frames.map((f) => f.data as Delivery)
@@ -341,7 +439,13 @@ export class NetSplitDriver implements WireEgress {
   private receiveOn(d: number, group: Delivery[], deliver: (arrivals: (() => void)[]) => void): void {
     const {s} = this
     const n = group.length
+    if (s.outage.disconnected(s.guest.sim.now)) {
+      s.outage.lostRxFrames += n
+      return
+    }
+    const epoch = s.outage.epoch
     this.rx.acquire(n, () => {
+      if (epoch !== s.outage.epoch) return
       s.stats.netRxFrames += n
       s.stats.eventsToGuest++
       // the driver domain's NIC interrupt: a PV domain's, i.e. with Xen's pirq upcall (dispatch/pv.ts)

@@ -1,10 +1,12 @@
 /**
  * Stream sockets with a TCP model: byte sequence numbers, segmentation at the MSS (Nagle with
  * Minshall's rule, as Linux, unless TCP_NODELAY), a send buffer
- * freed by cumulative ACKs, the receiver's advertised window, slow start from IW10 (no loss, so
- * no congestion avoidance), ACK every second segment or after the delayed-ACK timer (piggybacked
- * on data when there is some), the reader's ACKs of tcp_cleanup_rbuf (window doubled, or a pushed
- * segment drained), SYN/SYN-ACK/ACK set-up, FIN, RST on data to a closed socket.
+ * freed by cumulative ACKs, the receiver's advertised window, slow start from IW10 (congestion
+ * avoidance above ssthresh, which only a loss sets), ACK every second segment or after the
+ * delayed-ACK timer (piggybacked on data when there is some), the reader's ACKs of
+ * tcp_cleanup_rbuf (window doubled, or a pushed segment drained), SYN/SYN-ACK/ACK set-up, FIN,
+ * RST on data to a closed socket, and retransmission after a timeout (retransmit.ts) for wire
+ * segments lost on the way (a crashed driver domain drops what is in its rings).
  * Three transports share the code: `wire` (through the NIC to another host), `loop` (loopback:
  * per-packet stack costs, no wire) and `unix` (AF_UNIX and pipes: copies only).
  */
@@ -12,6 +14,7 @@ import type {CallContext} from '../syscalls/context.js'
 import type {FileObject, OpenFile} from '../file.js'
 import {fail, ok, MSG, O, POLL, type Errno, type Gen, type SockAddr, type SyscallResult} from '../types.js'
 import {KWaitQueue} from '../waitqueue.js'
+import {RetransmitTimer} from './retransmit.js'
 import type {NetStack} from './stack.js'
 
 export type Transport = 'wire' | 'loop' | 'unix'
@@ -19,8 +22,15 @@ type SocketState = 'new' | 'listening' | 'syn-sent' | 'syn-received' | 'establis
 
 export interface Segment {
   kind: 'syn' | 'synack' | 'data' | 'ack' | 'fin' | 'rst'
+  /** Sequence number of the first data byte (data), of the FIN (fin); the sender's sndNxt otherwise. */
+  seq: number
   payload: number
-  /** Cumulative bytes received by the sender of this segment, and its free receive window. */
+  /** It was sent before (the retransmission timer expired since): not timed, counted as a retransmission. */
+  resent?: boolean
+  /**
+   * Cumulative bytes received by the sender of this segment (plus one once it received the peer's
+   * FIN, which takes a sequence number), and its free receive window.
+   */
   ack: number
   window: number
 }
@@ -59,6 +69,19 @@ export class Socket implements FileObject {
   cwnd = 0
   finPending = false
   finSent = false
+  /** Highest sequence cut into a segment so far (sndNxt goes back to sndUna when the timer expires). */
+  sndMax = 0
+  /** A FIN went out once (it may have to go again), and the peer acknowledged it. */
+  finEverSent = false
+  finAcked = false
+  /** Slow start up to here, congestion avoidance above (only a retransmission timeout sets it). */
+  ssthresh = Infinity
+  /** Wire segments sent again after the retransmission timer expired (data, FIN and SYN). */
+  retransmits = 0
+  /** Where the SYN goes while connecting (set by NetStack.connect). */
+  synTo: {dst: NetStack; transport: Transport; addr: SockAddr; sentAt: number} | null = null
+  /** The retransmission timeout ended the connection (ETIMEDOUT rather than ECONNRESET). */
+  timedOut = false
   /** End of the last sub-MSS segment sent (Linux snd_sml, for Minshall's Nagle check). */
   sndSml = 0
   // receiver
@@ -85,7 +108,11 @@ export class Socket implements FileObject {
   ) {
     this.sndBuf = stack.kernel.kparams.tcpSendBufferBytes
     this.rcvBuf = stack.kernel.kparams.tcpRecvBufferBytes
+    this.rtx = new RetransmitTimer(stack, stack.rtoParams, () => this.onRetransmitTimeout())
   }
+
+  /** The retransmission timer (wire connections only: nothing is lost on loopback or unix sockets). */
+  readonly rtx: RetransmitTimer
 
   get sndQueued(): number {
     return this.sndEnd - this.sndUna
@@ -157,7 +184,7 @@ export class Socket implements FileObject {
     while (got < bytes) {
       const avail = this.rcvQueued
       if (avail === 0) {
-        if (this.reset) return got > 0 ? ok(got) : fail('ECONNRESET')
+        if (this.reset) return got > 0 ? ok(got) : fail(this.timedOut ? 'ETIMEDOUT' : 'ECONNRESET')
         if (this.finReceived || this.shutRd) break
         if (got > 0 && !waitAll) break
         if (nonblock) return got > 0 ? ok(got) : fail('EAGAIN')
@@ -206,7 +233,7 @@ export class Socket implements FileObject {
     }
     if (timeToAck) {
       yield* ctx.kernel.sched.compute(ctx.thread, this.stack.txCost(this.transport))
-      this.emit({kind: 'ack', payload: 0, ack: 0, window: 0})
+      this.emit(this.control('ack'))
     }
   }
 
@@ -220,13 +247,23 @@ export class Socket implements FileObject {
     if (unsent === 0) {
       if (this.finPending && !this.finSent) {
         this.finSent = true
-        return {kind: 'fin', payload: 0, ack: 0, window: 0}
+        const resent = this.finEverSent
+        this.finEverSent = true
+        return {kind: 'fin', seq: this.sndEnd, payload: 0, ack: 0, window: 0, resent}
       }
       return null
     }
     const avail = Math.min(this.peerRightEdge, this.sndUna + this.cwnd) - this.sndNxt
     if (avail <= 0) return null
     const n = Math.min(this.mss, unsent, avail)
+    const seg: Segment = {kind: 'data', seq: this.sndNxt, payload: n, ack: 0, window: 0}
+    // what went out before goes again as it can (tcp_retransmit_skb: no Nagle, no SWS wait)
+    if (this.sndNxt < this.sndMax) {
+      this.sndNxt += n
+      this.sndMax = Math.max(this.sndMax, this.sndNxt)
+      seg.resent = true
+      return seg
+    }
     // Silly-window avoidance: while data is in flight, wait for a window that takes a full segment.
     const inFlight = this.sndNxt > this.sndUna
     if (inFlight && n < Math.min(this.mss, unsent)) return null
@@ -236,8 +273,9 @@ export class Socket implements FileObject {
     if (n < this.mss && this.sndSml > this.sndUna && !this.finPending && !this.options.get('IPPROTO_TCP:TCP_NODELAY'))
       return null
     this.sndNxt += n
+    this.sndMax = this.sndNxt
     if (n < this.mss) this.sndSml = this.sndNxt
-    return {kind: 'data', payload: n, ack: 0, window: 0}
+    return seg
   }
 
   private *pumpInProcess(ctx: CallContext): Gen<void> {
@@ -268,9 +306,14 @@ export class Socket implements FileObject {
     }
   }
 
+  /** A segment without data (ACK, RST) at the current sequence number. */
+  control(kind: 'ack' | 'rst'): Segment {
+    return {kind, seq: this.sndNxt, payload: 0, ack: 0, window: 0}
+  }
+
   /** Stamp ack/window (every segment carries them: piggybacking), then send to the peer. */
   emit(seg: Segment): void {
-    seg.ack = this.rcvNxt
+    seg.ack = this.rcvNxt + (this.finReceived ? 1 : 0)
     seg.window = Math.max(0, this.rcvBuf - this.rcvQueued)
     this.lastAdvertised = seg.ack + seg.window
     this.segsUnacked = 0
@@ -281,14 +324,73 @@ export class Socket implements FileObject {
     this.segmentsSent++
     const peer = this.peer
     if (!peer) return
+    if (this.transport === 'wire' && (seg.kind === 'data' || seg.kind === 'fin')) this.timeSegment(seg)
     this.stack.transmit(this, seg, () => peer.onSegment(seg))
+  }
+
+  /**
+   * A data segment or FIN leaves on the wire: count it if it goes again, and keep the timer
+   * running. (Whether it goes again was settled when it was cut: a process may still be paying
+   * for an earlier segment while softirq sends later ones.)
+   */
+  private timeSegment(seg: Segment): void {
+    const resent = seg.resent === true
+    if (resent) {
+      this.retransmits++
+      this.stack.retransmitted()
+    }
+    this.rtx.sent(seg.seq + seg.payload + (seg.kind === 'fin' ? 1 : 0), resent)
+  }
+
+  /** Sent data (or a FIN) the peer has not acknowledged yet. */
+  private get unacked(): boolean {
+    return this.sndMax > this.sndUna || (this.finEverSent && !this.finAcked)
+  }
+
+  /**
+   * The retransmission timer expired (softirq, on the kernel's tick; tcp_retransmit_timer and
+   * tcp_enter_loss): everything unacknowledged counts as lost, the congestion window falls to one
+   * segment (RFC 5681 loss window) with ssthresh at half the flight, and sending starts again from
+   * the first unacknowledged byte. After too many expiries the connection is dropped (ETIMEDOUT).
+   */
+  private onRetransmitTimeout(): void {
+    const syn = this.state === 'syn-sent'
+    if (syn ? !this.synTo : !this.unacked || this.reset) return
+    if (this.rtx.exhausted(syn)) {
+      this.giveUp()
+      return
+    }
+    if (syn) {
+      this.retransmits++
+      this.stack.retransmitted()
+      this.stack.resendSyn(this)
+      this.rtx.arm()
+      return
+    }
+    this.ssthresh = Math.max(Math.floor((this.sndMax - this.sndUna) / 2), 2 * this.mss)
+    this.cwnd = this.mss
+    this.sndNxt = this.sndUna
+    if (!this.finAcked) this.finSent = false
+    this.pumpInSoftirq()
+  }
+
+  private giveUp(): void {
+    this.rtx.stop()
+    if (this.state === 'syn-sent') {
+      this.connectError = 'ETIMEDOUT'
+      this.state = 'new'
+    } else {
+      this.reset = true
+      this.timedOut = true
+    }
+    this.wakeEveryone()
   }
 
   /** A pure ACK from softirq context (or at no cost on a unix socket, ctx null). */
   private ackNow(_ctx: CallContext | null): void {
     if (!this.peer) return
     if (this.transport !== 'unix') this.stack.softirqCost(this.stack.txCost(this.transport), this.flow)
-    this.emit({kind: 'ack', payload: 0, ack: 0, window: 0})
+    this.emit(this.control('ack'))
   }
 
   // --- reception (softirq context; the stack has charged the receive cost) ---
@@ -297,24 +399,24 @@ export class Socket implements FileObject {
     this.segmentsReceived++
     if (seg.kind === 'rst') {
       this.reset = true
+      this.rtx.stop()
       this.wakeEveryone()
       return
     }
+    // the handshake's last ACK was lost: the peer's next segment carries the ACK (tcp_check_req)
+    if (this.state === 'syn-received') this.stack.onHandshakeAck(this)
     if (this.closed && seg.kind === 'data') {
-      if (this.peer) this.emit({kind: 'rst', payload: 0, ack: 0, window: 0})
+      if (this.peer) this.emit(this.control('rst'))
       return
     }
-    if (seg.ack > this.sndUna) {
-      const acked = seg.ack - this.sndUna
-      this.sndUna = seg.ack
-      if (this.transport === 'wire') this.cwnd += acked // slow start; no loss, so no back-off
-      this.writers.wakeAll()
-      this.changed()
-    }
-    this.peerRightEdge = Math.max(this.peerRightEdge, seg.ack + seg.window)
+    this.onAck(seg)
     if (seg.kind === 'data' || seg.kind === 'fin') {
-      this.rcvNxt += seg.payload
-      if (seg.kind === 'fin') this.finReceived = true
+      if (!this.accept(seg)) {
+        // all of it arrived before (a retransmission after a lost ACK): acknowledge again (tcp_send_dupack)
+        this.ackNow(null)
+        this.pumpInSoftirq()
+        return
+      }
       if (seg.kind === 'data') {
         this.lastDataArrival = this.stack.kernel.sim.now
         if (seg.payload < this.mss) this.pushed = true
@@ -327,6 +429,58 @@ export class Socket implements FileObject {
     }
     this.pumpInSoftirq()
   }
+
+  /** The ACK a segment carries: free the acknowledged bytes, open the windows, restart or stop the timer. */
+  private onAck(seg: Segment): void {
+    const dataAck = Math.min(seg.ack, this.sndEnd) // a FIN takes the sequence number after the data
+    const finAcked = this.finEverSent && !this.finAcked && seg.ack > this.sndEnd
+    if (finAcked) this.finAcked = true
+    const acked = dataAck - this.sndUna
+    if (acked > 0) {
+      this.sndUna = dataAck
+      this.sndNxt = Math.max(this.sndNxt, this.sndUna)
+      if (this.transport === 'wire') this.cwnd += this.growth(acked)
+      this.writers.wakeAll()
+      this.changed()
+    }
+    if ((acked > 0 || finAcked) && this.transport === 'wire') this.rtx.acked(dataAck, this.unacked)
+    this.peerRightEdge = Math.max(this.peerRightEdge, seg.ack + seg.window)
+  }
+
+  /** Slow start below ssthresh (one byte per byte acked), congestion avoidance above (one MSS per window). */
+  private growth(acked: number): number {
+    return this.cwnd < this.ssthresh ? acked : Math.max(1, Math.floor((this.mss * acked) / this.cwnd))
+  }
+
+  /**
+   * Take a data segment or FIN in sequence order: bytes up to rcvNxt are readable; a segment past
+   * a hole waits in the out-of-order queue (Linux out_of_order_queue) until the hole is filled, as
+   * does a FIN. (Segments can arrive out of order without loss: a sender's softirq may send a later
+   * segment while the process that took an earlier one is still paying for it.) False: nothing new.
+   */
+  private accept(seg: Segment): boolean {
+    if (seg.kind === 'fin') {
+      if (this.finReceived || this.finAt !== null) return false
+      this.finAt = seg.seq
+    } else {
+      const end = seg.seq + seg.payload
+      if (end <= this.rcvNxt || this.ooo.some((r) => r.seq <= seg.seq && end <= r.end)) return false
+      if (seg.seq > this.rcvNxt) {
+        const at = this.ooo.findIndex((r) => r.seq > seg.seq)
+        this.ooo.splice(at < 0 ? this.ooo.length : at, 0, {seq: seg.seq, end})
+      } else {
+        this.rcvNxt = end
+      }
+    }
+    while (this.ooo.length > 0 && this.ooo[0].seq <= this.rcvNxt) {
+      this.rcvNxt = Math.max(this.rcvNxt, this.ooo.shift()!.end)
+    }
+    if (this.finAt !== null && this.finAt <= this.rcvNxt) this.finReceived = true
+    return true
+  }
+  /** Data past a hole, in sequence order, and where the peer's FIN lies once it came. */
+  private readonly ooo: {seq: number; end: number}[] = []
+  private finAt: number | null = null
 
   private armDelayedAck(): void {
     if (this.ackTimerArmed) return
@@ -362,7 +516,7 @@ export class Socket implements FileObject {
     // inet_csk_listen_stop -> tcp_disconnect sends RST): their clients must not wait forever.
     for (const child of this.acceptQueue.splice(0)) {
       child.closed = true
-      child.emit({kind: 'rst', payload: 0, ack: 0, window: 0})
+      child.emit(child.control('rst'))
     }
     if (this.state === 'established' && !this.finPending && this.peer) {
       this.finPending = true

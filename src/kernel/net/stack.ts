@@ -11,6 +11,7 @@ import type {CallContext} from '../syscalls/context.js'
 import {fail, ok, type Errno, type Gen, type SockAddr, type SyscallResult} from '../types.js'
 import {byIrqCore, flowOf, irqCoreOf, type Delivery} from './irq.js'
 import type {Network} from './network.js'
+import type {RtoParams} from './retransmit.js'
 import {Socket, type Transport} from './socket.js'
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1'])
@@ -20,6 +21,8 @@ export interface NetStats {
   framesIn: number
   interrupts: number
   connections: number
+  /** Wire segments (data, FIN, SYN) sent again after a retransmission timeout. */
+  retransmits: number
 }
 
 /**
@@ -37,8 +40,11 @@ export class NetStack {
   readonly listeners = new Map<number, Socket>()
   readonly unixListeners = new Map<string, Socket>()
   readonly sockets = new Set<Socket>()
-  readonly stats: NetStats = {framesIn: 0, interrupts: 0, connections: 0}
+  readonly stats: NetStats = {framesIn: 0, interrupts: 0, connections: 0, retransmits: 0}
   readonly delayedAckCycles: number
+  readonly rtoParams: RtoParams
+  /** The child a client's SYN made, so that a SYN sent again gets the same one's SYN-ACK (request sock). */
+  private readonly synChildren = new WeakMap<Socket, Socket>()
   private nextPort = 32768
   private egress: WireEgress | null = null
   /** The kernel's timer tick (a jiffy, cycles) and the time of one tick: ticks fall at phase + k * tick. */
@@ -52,6 +58,14 @@ export class NetStack {
     readonly host: string | null,
   ) {
     this.delayedAckCycles = nsToCycles(kernel.kparams.delayedAckNs, kernel.params.clockHz)
+    const k = kernel.kparams
+    this.rtoParams = {
+      min: k.tcpRtoMin,
+      initial: k.tcpRtoInitial,
+      max: k.tcpRtoMax,
+      retries: k.tcpRetries2,
+      synRetries: k.tcpSynRetries,
+    }
     if (network && host) network.attachStack(host, this)
   }
 
@@ -95,6 +109,14 @@ export class NetStack {
   /** Loopback receive processing runs right away in the sender's context. */
   loopRxCost(transport: Transport): number {
     return transport === 'loop' ? this.kernel.params.nic.rxPacketCycles : 0
+  }
+
+  /** When this stack sent a segment again (data, FIN or SYN), in order. */
+  readonly retransmitTimes: number[] = []
+
+  retransmitted(): void {
+    this.stats.retransmits++
+    this.retransmitTimes.push(this.kernel.sim.now)
   }
 
   /** Softirq work of `flow` on its interrupt core; returns the cycles until it is done there. */
@@ -214,8 +236,12 @@ export class NetStack {
     s.flow = flowOf(s.local?.host ?? s.local?.path, s.local?.port, addr.port)
     s.state = 'syn-sent'
     yield* ctx.kernel.sched.compute(ctx.thread, this.txCost(transport) + this.loopRxCost(transport))
-    this.route(dst, transport, 0, s.flow, () => dst.onSyn(s, this, addr, transport))
+    s.synTo = {dst, transport, addr, sentAt: this.kernel.sim.now}
+    this.sendSyn(s)
+    // a lost SYN goes again when the timer expires (Socket.onRetransmitTimeout -> resendSyn)
+    if (transport === 'wire') s.rtx.arm()
     while (s.state === 'syn-sent') yield* s.writers.sleep(ctx.kernel.sched, ctx.thread, -1, false)
+    s.synTo = null
     if (s.connectError) {
       s.state = 'new'
       return fail(s.connectError)
@@ -223,11 +249,35 @@ export class NetStack {
     return ok(0)
   }
 
-  /** A SYN reached this stack: answer SYN-ACK from a new child of the listener, or RST. */
-  onSyn(client: Socket, clientStack: NetStack, addr: SockAddr, transport: Transport): void {
+  /** The SYN of a connecting socket, to where its connect() is going. */
+  sendSyn(s: Socket): void {
+    const to = s.synTo
+    if (!to) return
+    this.route(to.dst, to.transport, 0, s.flow, () => to.dst.onSyn(s, this, to.addr, to.transport, to.sentAt))
+  }
+
+  /** The SYN again, from the retransmission timer (softirq). */
+  resendSyn(s: Socket): void {
+    if (!s.synTo) return
+    this.softirqCost(this.txCost(s.synTo.transport), s.flow)
+    this.sendSyn(s)
+  }
+
+  /**
+   * A SYN reached this stack: answer SYN-ACK from a new child of the listener, or RST. A SYN sent
+   * again finds the child the first one made and gets its SYN-ACK again.
+   */
+  onSyn(client: Socket, clientStack: NetStack, addr: SockAddr, transport: Transport, sentAt = 0): void {
     const listener =
       addr.family === 'AF_UNIX' ? this.unixListeners.get(addr.path ?? '') : this.listeners.get(addr.port ?? -1)
     this.softirqCost(this.txCost(transport), client.flow)
+    const known = this.synChildren.get(client)
+    if (known && !known.closed && known.listener === listener) {
+      this.route(clientStack, transport, 0, client.flow, () =>
+        clientStack.onSynAck(client, known, this, transport, sentAt, -1),
+      )
+      return
+    }
     if (!listener || listener.closed) {
       this.route(clientStack, transport, 0, client.flow, () => {
         client.connectError = 'ECONNREFUSED'
@@ -243,22 +293,47 @@ export class NetStack {
     child.state = 'syn-received'
     child.flow = client.flow
     child.establish(client, clientStack, transport)
-    this.route(clientStack, transport, 0, client.flow, () => clientStack.onSynAck(client, child, this, transport))
+    if (transport === 'wire') this.synChildren.set(client, child)
+    const synAckAt = this.kernel.sim.now
+    this.route(clientStack, transport, 0, client.flow, () =>
+      clientStack.onSynAck(client, child, this, transport, sentAt, synAckAt),
+    )
   }
 
-  onSynAck(client: Socket, child: Socket, serverStack: NetStack, transport: Transport): void {
-    client.establish(child, serverStack, transport)
-    client.state = 'established'
-    client.wakeEveryone()
+  /**
+   * The SYN-ACK: the client is connected and acknowledges it (again, for a SYN-ACK sent again). A
+   * SYN-ACK to a SYN that went once is the connection's first round-trip sample.
+   */
+  onSynAck(
+    client: Socket,
+    child: Socket,
+    serverStack: NetStack,
+    transport: Transport,
+    synSentAt = 0,
+    synAckAt = -1,
+  ): void {
+    if (client.state !== 'syn-sent' && client.state !== 'established') return
+    if (client.state === 'syn-sent') {
+      client.establish(child, serverStack, transport)
+      client.state = 'established'
+      if (transport === 'wire') {
+        client.rtx.stop()
+        if (client.retransmits === 0) client.rtx.measured(this.kernel.sim.now - synSentAt)
+      }
+      client.wakeEveryone()
+    }
     this.softirqCost(this.txCost(transport), client.flow)
-    this.route(serverStack, transport, 0, client.flow, () => serverStack.onHandshakeAck(child))
+    this.route(serverStack, transport, 0, client.flow, () => serverStack.onHandshakeAck(child, synAckAt))
   }
 
-  onHandshakeAck(child: Socket): void {
+  /** The handshake's ACK (or, when that was lost, the client's next segment) completes the child. */
+  onHandshakeAck(child: Socket, synAckAt = -1): void {
+    if (child.state !== 'syn-received') return
     child.state = 'established'
+    if (synAckAt >= 0 && child.transport === 'wire') child.rtx.measured(this.kernel.sim.now - synAckAt)
     const listener = child.listener!
     if (listener.closed) {
-      child.emit({kind: 'rst', payload: 0, ack: 0, window: 0})
+      child.emit(child.control('rst'))
       return
     }
     this.stats.connections++

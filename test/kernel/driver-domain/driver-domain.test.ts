@@ -116,30 +116,3 @@ describe('driver-domain dispatch', () => {
     ).toThrow(/driverDomain.cores/)
   })
 })
-
-describe('driver-domain crash', () => {
-  it('a driver-domain crash stalls disk I/O until the restart; the guest keeps running and nothing is lost', () => {
-    const {host, system} = driverDomain()
-    const b = driverDomainOf(system)
-    b.guest.vfs.preload('/data/f', 64 * 1024)
-    b.crashDomain('storage', 1_000, 5_000_000)
-    let readAt = 0
-    let got = -1
-    let computeDoneAt = 0
-    system.spawnProcess(function* (sys) {
-      const fd = (yield* sys.open('/data/f', 0)).ret
-      got = (yield* sys.read(fd, 4096)).ret
-      readAt = sys.now()
-    })
-    system.spawnProcess(function* (sys) {
-      yield* sys.compute(100_000)
-      computeDoneAt = sys.now()
-    })
-    host.run()
-    system.checkInvariants()
-    expect(got).toBe(4096)
-    expect(readAt).toBeGreaterThan(5_000_000)
-    expect(computeDoneAt).toBeLessThan(1_000_000)
-    expect(b.outage.deferred).toBeGreaterThan(0)
-  })
-})
