@@ -78,6 +78,14 @@ function* sleep(d: ServiceDomainRuntime, w: Worker): Gen<void> {
   d.wake.addSleeping(1)
   d.sleepers.add(w)
   if (d.needsWake()) d.wake.request()
+  // The double check of a sleep without lost wake-ups: announced as sleeping (the submitter's next
+  // look at the wake word sees it), the worker looks at the stack once more before it blocks; a push
+  // that came while it was deciding to sleep (after its last poll, before the announcement) is
+  // served now instead of waiting for a wake that its submitter, having found no sleeper, never sent.
+  if (w.group.hasPending) {
+    d.wakeWorker(w)
+    return
+  }
   d.ctx.stats.workerSleeps++
   w.wake = new Wakeup<true>(d.ctx.sim)
   yield* d.kernel.sched.block(w.thread, w.wake.wait())
