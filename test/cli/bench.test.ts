@@ -19,6 +19,12 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'virtuos-cli-'))
 
 beforeAll(() => ensureBuilt())
 
+/** What a run wrote into DIR besides its resume cache (DIR/.cache: see --no-cache). */
+const outputs = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f !== '.cache')
+    .sort()
+
 describe('virtuos --help', () => {
   it('lists the bench and perf topics', async () => {
     const {status, stdout} = await cli('--help')
@@ -67,7 +73,7 @@ describe('bench run', () => {
     expect(meta).toMatchObject({seed: 5, mode: 'quick', jobs: 2, tool: {name: 'virtuos-bench'}})
     expect(typeof meta.profile.hash).toBe('string')
     expect(meta.engine.events).toBeGreaterThan(0)
-    expect(readdirSync(out).sort()).toEqual(['selftest.csv', 'selftest.meta.json'])
+    expect(outputs(out)).toEqual(['selftest.csv', 'selftest.meta.json'])
   })
 
   it('prints JSON rows and a table', async () => {
@@ -116,7 +122,7 @@ describe('bench paper', () => {
     const r = await cli('bench', 'paper', '--experiment', 'selftest', '--out', out, '--jobs', '1')
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/report: .*REPORT\.md/)
-    expect(readdirSync(out).sort()).toEqual([
+    expect(outputs(out)).toEqual([
       'REPORT.md',
       'charts',
       'claims.json',
@@ -166,6 +172,10 @@ describe('bench paper', () => {
     const lines = r.stderr.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^bench paper: selftest done \(1\/1\)/)
     expect(lines.slice(1)).toEqual([expect.stringMatching(/^virtuos: --out: cannot write .*charts/)])
-    expect(readdirSync(out)).toEqual(['charts'])
+    // no output file; the finished task stays in the resume cache, a whole file, for the next try
+    expect(outputs(out)).toEqual(['charts'])
+    expect(readdirSync(join(out, '.cache/tasks'), {recursive: true}).filter((f) => String(f).endsWith('.tmp'))).toEqual(
+      [],
+    )
   })
 })

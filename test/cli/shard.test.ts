@@ -36,7 +36,7 @@ function slurm(script: string, env: Record<string, string>, ...args: string[]) {
 
 function files(dir: string): string[] {
   return readdirSync(dir, {recursive: true, encoding: 'utf8'})
-    .filter((f) => statSync(join(dir, f)).isFile())
+    .filter((f) => !f.startsWith('.cache') && statSync(join(dir, f)).isFile())
     .sort()
 }
 
