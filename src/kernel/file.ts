@@ -6,7 +6,13 @@ import type {CallContext} from './syscalls/context.js'
 import type {Gen, StatInfo, SyscallResult} from './types.js'
 import type {KWaitQueue} from './waitqueue.js'
 
-export type FileKind = 'file' | 'dir' | 'socket' | 'pipe' | 'eventfd' | 'epoll'
+/** `file` a disk file's, `tmpfs` a tmpfs (shmem) file's: both regular files (vfs/vfs.ts). */
+export type FileKind = 'file' | 'tmpfs' | 'dir' | 'socket' | 'pipe' | 'eventfd' | 'epoll'
+
+/** A regular file of any file system: seekable, pread/pwrite apply. */
+export function isRegular(kind: FileKind): boolean {
+  return kind === 'file' || kind === 'tmpfs'
+}
 
 /** file_operations: what a kind of file can do. Missing operations answer EINVAL/ESPIPE. */
 export interface FileObject {

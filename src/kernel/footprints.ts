@@ -2,8 +2,12 @@
  * Which measured footprint a call uses: by the work it does, i.e. the call AND the kind of object
  * its fd names (`workOf`), not by the libc entry point. read/write on a socket are recv/send's work,
  * on a regular file pread/pwrite's, on a pipe a pipe's (no row of its own: the default); eventfd and
- * epoll reads are null-like. FlexSC's table measures some calls alone (stat, pread, pwrite) and some
- * in pairs (open+close, mmap+munmap). A call without its own entry takes: its pair's entry split
+ * epoll reads are null-like. Any read or write on a tmpfs file is tmpfs_read/tmpfs_write work
+ * (shmem_file_read_iter/generic_perform_write over shmem pages: no block mapping, no journal), its
+ * own key so a profile may price it; without a row it is pread/pwrite's: no published per-call
+ * figure separates the two, and both are the same page-cache copy loop.
+ * FlexSC's table measures some calls alone (stat, pread, pwrite) and some in pairs (open+close,
+ * mmap+munmap). A call without its own entry takes: its pair's entry split
  * evenly between the two calls; fstat the profile's share of stat (no path walk); else the entry of
  * the call doing the same kernel work (recvfrom ~ recv, sendto ~ send, readv ~ read); a call whose
  * handler does almost nothing (returns a field of the task or fd, flips a flag) the profile's null
@@ -17,12 +21,18 @@ import type {SyscallName} from './types.js'
 /** The object a call works on: the kind of file its fd names, or none (no fd, or a bad one). */
 export type ObjectKind = FileKind | 'none'
 
+/** The work of a read or write on a tmpfs file (a profile row of its own, else pread/pwrite's). */
+export const TMPFS_READ = 'tmpfs_read'
+export const TMPFS_WRITE = 'tmpfs_write'
+
 /** The work of an fd call by object kind, where it differs from the call's name. */
 const WORK_BY_KIND: Partial<Record<SyscallName, Partial<Record<ObjectKind, string>>>> = {
-  read: {file: 'pread', dir: 'pread', socket: 'recv', pipe: 'pipe', eventfd: 'null', epoll: 'null'},
-  readv: {file: 'pread', dir: 'pread', socket: 'recv', pipe: 'pipe'},
-  write: {file: 'pwrite', socket: 'send', pipe: 'pipe', eventfd: 'null'},
-  writev: {file: 'pwrite', socket: 'send', pipe: 'pipe'},
+  read: {file: 'pread', tmpfs: TMPFS_READ, dir: 'pread', socket: 'recv', pipe: 'pipe', eventfd: 'null', epoll: 'null'},
+  readv: {file: 'pread', tmpfs: TMPFS_READ, dir: 'pread', socket: 'recv', pipe: 'pipe'},
+  pread: {tmpfs: TMPFS_READ},
+  write: {file: 'pwrite', tmpfs: TMPFS_WRITE, socket: 'send', pipe: 'pipe', eventfd: 'null'},
+  writev: {file: 'pwrite', tmpfs: TMPFS_WRITE, socket: 'send', pipe: 'pipe'},
+  pwrite: {tmpfs: TMPFS_WRITE},
 }
 
 /** The footprint key of a call on an object of `kind`: the work it does. */
@@ -35,6 +45,8 @@ const SAME_WORK: Partial<Record<string, string>> = {
   sendto: 'send',
   readv: 'read',
   writev: 'write',
+  [TMPFS_READ]: 'pread',
+  [TMPFS_WRITE]: 'pwrite',
 }
 
 const PAIRS: Partial<Record<SyscallName, string>> = {

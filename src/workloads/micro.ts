@@ -7,6 +7,7 @@
 import {InvariantError} from '../errors.js'
 import type {SyscallInterface} from '../kernel/syscalls/interface.js'
 import {O, SEEK, type Gen, type Program, type SyscallResult} from '../kernel/types.js'
+import {STORAGE_TMPFS} from '../kernel/vfs/vfs.js'
 
 /** The call classes of the syscall-overhead experiment, in table order. */
 export const CALL_CLASSES = [
@@ -281,7 +282,7 @@ export function gapWorkload(
 }
 
 export type CopyOp = 'read' | 'write'
-export type CopyTarget = 'file' | 'socket'
+export type CopyTarget = 'file' | 'tmpfs' | 'socket'
 
 export interface CopyConfig {
   op: CopyOp
@@ -291,7 +292,7 @@ export interface CopyConfig {
   warmupCalls: number
   /** Timed calls (reads from a socket count until calls x buffer bytes have arrived). */
   measuredCalls: number
-  /** Size of the page-cached file the calls cycle over (pread/pwrite at wrapping offsets). */
+  /** Size of the file the calls cycle over (pread/pwrite at wrapping offsets). */
   fileBytes: number
   /** The loopback partner's read/write size (it drains or feeds the measured end). */
   partnerBytes: number
@@ -307,14 +308,15 @@ export interface CopyRun {
 
 /**
  * Moves `bufferBytes` per call into or out of the kernel: pread/pwrite over a page-cached storage
- * file, or read/write on a loopback TCP connection whose other end a second thread drains or feeds.
+ * file ('file') or a file on the storage tmpfs ('tmpfs'), or read/write on a loopback TCP
+ * connection whose other end a second thread drains or feeds.
  */
 export function copyWorkload(cfg: CopyConfig): CopyRun {
   const result = {bytes: 0, cycles: 0, calls: 0}
   let done = false
   const program: Program = function* (sys) {
-    if (cfg.target === 'file') yield* fileCopies(sys, cfg, result)
-    else yield* socketCopies(sys, cfg, result)
+    if (cfg.target === 'socket') yield* socketCopies(sys, cfg, result)
+    else yield* fileCopies(sys, cfg, result)
     done = true
   }
   return {program, result, finished: () => done}
@@ -322,7 +324,9 @@ export function copyWorkload(cfg: CopyConfig): CopyRun {
 
 function* fileCopies(sys: SyscallInterface, cfg: CopyConfig, out: CopyRun['result']): Gen<void> {
   const size = Math.max(cfg.fileBytes, cfg.bufferBytes)
-  const fd = yield* cachedFile(sys, `${STORAGE_DIR}/copy`, size)
+  // the storage domain's disk-backed file system, or the tmpfs mounted under it
+  const dir = cfg.target === 'tmpfs' ? STORAGE_TMPFS : STORAGE_DIR
+  const fd = yield* cachedFile(sys, `${dir}/copy`, size)
   let offset = 0
   let t0 = sys.now()
   for (let i = 0; i < cfg.warmupCalls + cfg.measuredCalls; i++) {

@@ -2,6 +2,10 @@ import {describe, expect, it} from 'vitest'
 import {copyOverhead, copyOverheadWorkload} from '../../src/experiments/copy-overhead.js'
 import {loadProfile} from '../../src/config/index.js'
 import type {ExperimentDef, Point, SystemId} from '../../src/experiments/types.js'
+import {STORAGE_TMPFS} from '../../src/kernel/vfs/vfs.js'
+import {buildBench, callMix, runBench} from '../../src/workloads/common.js'
+import {copyWorkload} from '../../src/workloads/micro.js'
+import {storageKernel} from '../../src/workloads/storage.js'
 import {expectRunsThroughFlexsc} from '../workloads/flexsc-note.js'
 
 const profile = loadProfile()
@@ -22,6 +26,39 @@ describe('copy-overhead', () => {
     // the plot does not say read or write: both run
     expect(copyOverhead.axes.find((a) => a.name === 'op')!.full).toEqual(['read', 'write'])
     expect(copyOverheadWorkload().fileBytes.value).toBe(16 * 1024 * 1024)
+  })
+
+  it("runs the plot's tmpfs file (quick and full; full keeps the page-cached file too), and Fig. B's points are on it", () => {
+    const target = copyOverhead.axes.find((a) => a.name === 'target')!
+    expect(target.quick).toEqual(expect.arrayContaining(['tmpfs', 'socket']))
+    expect(target.full).toEqual(expect.arrayContaining(['tmpfs', 'file', 'socket']))
+    const published = copyOverhead.reference!
+    expect(published.length).toBeGreaterThan(0)
+    for (const p of published) expect(p.point.target).toBe('tmpfs')
+  })
+
+  it("the tmpfs target's file lives in the storage domain's tmpfs: its calls go there and touch no disk", () => {
+    for (const op of ['read', 'write'] as const) {
+      const load = copyWorkload({
+        op,
+        target: 'tmpfs',
+        bufferBytes: 4096,
+        warmupCalls: 2,
+        measuredCalls: 10,
+        fileBytes: 1 << 20,
+        partnerBytes: 65536,
+        port: 7200,
+      })
+      const b = buildBench(1, profile.params, 'virtuos')
+      b.system.spawnProcess(load.program)
+      runBench(b, load.finished)
+      expect(callMix(b.system)).toEqual({'storage:open': 1, 'storage:write': 4, [`storage:p${op}`]: 12})
+      const vfs = storageKernel(b.system).vfs
+      expect(vfs.lookup(`${STORAGE_TMPFS}/copy`)?.shmem).toBe(true)
+      expect(vfs.cache.dirtyCount).toBe(0)
+      expect(b.machine.disk.served).toBe(0)
+      expect(load.result.bytes).toBe(10 * 4096)
+    }
   })
 
   it('a 4 MiB call takes longer than a 64 B call, and moves bytes faster', () => {

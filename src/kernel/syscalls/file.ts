@@ -1,5 +1,5 @@
 /** File and fd calls: open/close/read/write and friends, dup, fcntl, lseek, stat, sendfile, pipe. */
-import {nextDescriptionId, OpenFile} from '../file.js'
+import {isRegular, nextDescriptionId, OpenFile} from '../file.js'
 import {RegularFile} from '../vfs/vfs.js'
 import {fail, ok, FCNTL, O, SEEK, type Fd, type Gen, type SyscallResult} from '../types.js'
 import type {CallContext} from './context.js'
@@ -33,7 +33,7 @@ function install(ctx: CallContext, file: OpenFile, min = 0): SyscallResult {
 function* rw(ctx: CallContext, fd: Fd, bytes: number, write: boolean, offset?: number): Gen<SyscallResult> {
   const file = fileOf(ctx, fd)
   if (!file) return fail('EBADF')
-  if (offset !== undefined && file.obj.kind !== 'file') return fail('ESPIPE')
+  if (offset !== undefined && !isRegular(file.obj.kind)) return fail('ESPIPE')
   const op = write ? file.obj.write : file.obj.read
   if (!op) return fail('EINVAL')
   return yield* op.call(file.obj, ctx, file, bytes, offset)
@@ -110,7 +110,7 @@ export const fileHandlers: SyscallTable = {
   *lseek(ctx, a) {
     const file = fileOf(ctx, a.fd)
     if (!file) return fail('EBADF')
-    if (file.obj.kind !== 'file') return fail('ESPIPE')
+    if (!isRegular(file.obj.kind)) return fail('ESPIPE')
     const size = file.obj.stat?.().size ?? 0
     const base = a.whence === SEEK.SET ? 0 : a.whence === SEEK.CUR ? file.offset : a.whence === SEEK.END ? size : NaN
     if (Number.isNaN(base) || base + a.offset < 0) return fail('EINVAL')

@@ -1,7 +1,8 @@
 /**
  * The page cache: 4 KiB pages of files, found by (inode, page index). A miss reads from the disk
  * (with readahead for sequential access); writes dirty pages that fsync or the flusher write back.
- * Clean pages are evicted LRU when the cache is full (dirty pages stay until written).
+ * Clean pages are evicted LRU when the cache is full (dirty pages stay until written; a tmpfs
+ * file's pages are pinned: the cache is their only copy, and without swap they are never evicted).
  */
 import type {CacheTouch} from '../cache-recency.js'
 import type {Gen} from '../types.js'
@@ -19,6 +20,8 @@ export interface CachedPage extends CacheTouch {
   dirtySince: number
   /** Under writeback: fsync waits on `wq` for it. */
   writeback: boolean
+  /** A tmpfs (shmem) page: the cache holds the only copy, so it is never evicted (no swap). */
+  readonly pinned: boolean
   readonly wq: KWaitQueue
 }
 
@@ -63,7 +66,7 @@ export class PageCache {
   }
 
   /** Insert a page (state set by the caller), evicting clean pages if over capacity. */
-  insert(ino: number, index: number, reading: boolean): CachedPage {
+  insert(ino: number, index: number, reading: boolean, pinned = false): CachedPage {
     const page: CachedPage = {
       ino,
       index,
@@ -71,6 +74,7 @@ export class PageCache {
       dirty: false,
       dirtySince: 0,
       writeback: false,
+      pinned,
       wq: new KWaitQueue(),
       touchSocket: -1,
       touchClock: 0,
@@ -124,7 +128,7 @@ export class PageCache {
   private evict(count: number): void {
     for (const [key, page] of this.pages) {
       if (count <= 0) break
-      if (page.dirty || page.reading || page.writeback) continue
+      if (page.dirty || page.reading || page.writeback || page.pinned) continue
       this.pages.delete(key)
       this.stats.evictions++
       count--

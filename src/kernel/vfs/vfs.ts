@@ -4,6 +4,14 @@
  * allocator, so files written sequentially are contiguous on disk). A new file's first block lands
  * after a gap (`fileGap`, 0 unless the workload lays files out from a seeded stream): the free space
  * a real filesystem leaves between files of one data set (block groups, earlier files, fragments).
+ *
+ * Files under a tmpfs mount (TMPFS_MOUNTS) are shmem files, as Linux's tmpfs
+ * (Documentation/filesystems/tmpfs.txt, https://www.kernel.org/doc/Documentation/filesystems/tmpfs.txt:
+ * "everything in tmpfs is temporary in the sense that no files will be created on your hard drive"):
+ * their pages live only in the page cache, pinned (no swap is modelled); they have no disk blocks,
+ * so reads never wait for the disk (a hole reads as zeros), writes leave nothing for writeback
+ * (the shmem mapping has no dirty accounting nor writeback, so no dirty throttling either) and
+ * fsync returns at once (shmem's noop_fsync).
  */
 import {spawn} from '../engine.js'
 import type {CallContext} from '../syscalls/context.js'
@@ -50,6 +58,19 @@ export class BlockMap {
   }
 }
 
+/**
+ * Where tmpfs is mounted in every kernel: /dev/shm, as Linux distributions mount it, and
+ * /storage/tmpfs, a tmpfs under the storage mount, so that in VirtuOS its files live in the storage
+ * domain's kernel (the paper's copying plot moves a 16 MiB file on tmpfs in the storage domain).
+ */
+export const STORAGE_TMPFS = '/storage/tmpfs'
+export const TMPFS_MOUNTS: readonly string[] = ['/dev/shm', STORAGE_TMPFS]
+
+/** Whether `path` is under one of `mounts` (the mount point itself is its root directory). */
+export function underMount(path: string, mounts: readonly string[]): boolean {
+  return mounts.some((m) => path === m || path.startsWith(m + '/'))
+}
+
 export class Inode {
   size = 0
   /** Disk byte offset of each page, by page index (absent: a hole, reads as zeros). */
@@ -63,6 +84,8 @@ export class Inode {
     readonly ino: number,
     readonly path: string,
     readonly isDir = false,
+    /** A tmpfs file: its pages are pinned in the page cache, it has no disk blocks. */
+    readonly shmem = false,
   ) {}
 }
 
@@ -101,7 +124,7 @@ export class Vfs {
   }
 
   create(path: string): Inode {
-    const inode = new Inode(this.nextIno++, path)
+    const inode = new Inode(this.nextIno++, path, false, underMount(path, TMPFS_MOUNTS))
     this.byPath.set(path, inode)
     this.byIno.set(inode.ino, inode)
     return inode
@@ -119,12 +142,14 @@ export class Vfs {
 
   /**
    * A file that already exists on disk (written before the run, not cached): contiguous blocks.
-   * Workloads use it to prepare data sets.
+   * Workloads use it to prepare data sets. On tmpfs the file exists only in memory: its pages.
    */
   preload(path: string, size: number): Inode {
     const inode = this.byPath.get(path) ?? this.create(path)
     const pages = Math.ceil(size / this.cache.pageBytes)
-    if (inode.blocks.size === 0 && pages > 0) {
+    if (inode.shmem) {
+      for (let i = 0; i < pages; i++) if (!this.cache.peek(inode.ino, i)) this.cache.insert(inode.ino, i, false, true)
+    } else if (inode.blocks.size === 0 && pages > 0) {
       // the same offsets as allocating pages 0..pages-1 in order, as one extent
       this.skipGap(inode)
       inode.blocks.setExtent(pages, this.nextDiskOffset, this.cache.pageBytes)
@@ -137,12 +162,19 @@ export class Vfs {
   }
 
   stat(inode: Inode): StatInfo {
-    return {
-      ino: inode.ino,
-      size: inode.size,
-      isDir: inode.isDir,
-      blocks: inode.blocks.size * (this.cache.pageBytes / 512),
+    const pages = inode.shmem ? this.shmemPages(inode).length : inode.blocks.size
+    return {ino: inode.ino, size: inode.size, isDir: inode.isDir, blocks: pages * (this.cache.pageBytes / 512)}
+  }
+
+  /** A tmpfs file's pages in memory (its holes have none). */
+  shmemPages(inode: Inode): CachedPage[] {
+    const out: CachedPage[] = []
+    const pages = Math.ceil(inode.size / this.cache.pageBytes)
+    for (let i = 0; i < pages; i++) {
+      const page = this.cache.peek(inode.ino, i)
+      if (page) out.push(page)
     }
+    return out
   }
 
   /**
@@ -248,6 +280,7 @@ export class Vfs {
   }
 
   *fsync(ctx: CallContext, inode: Inode): Gen<void> {
+    if (inode.shmem) return // noop_fsync: nothing of a tmpfs file is on a disk
     const dirty = this.cache.dirtyPages(inode.ino)
     if (dirty.length > 0) {
       const offsetOf = (p: CachedPage) => this.allocate(inode, p.index)
@@ -311,13 +344,17 @@ export class Vfs {
   }
 }
 
-/** file_operations of a regular file. */
+/** file_operations of a regular file: a disk file's, or a tmpfs file's (shmem_file_operations). */
 export class RegularFile implements FileObject {
-  readonly kind = 'file' as const
   constructor(
     private readonly vfs: Vfs,
     readonly inode: Inode,
   ) {}
+
+  /** What the fd names: calls are priced by it (footprints.ts). */
+  get kind(): 'file' | 'tmpfs' {
+    return this.inode.shmem ? 'tmpfs' : 'file'
+  }
 
   /** `toUser` false: the data stays in the kernel (sendfile hands the pages to the socket). */
   *read(ctx: CallContext, file: OpenFile, bytes: number, offset?: number, toUser = true): Gen<SyscallResult> {
@@ -329,7 +366,8 @@ export class RegularFile implements FileObject {
     const first = Math.floor(at / P)
     const last = Math.floor((at + n - 1) / P)
     const sequential = inode.readEnd === at || at === 0
-    yield* this.vfs.fill(ctx, inode, first, last, sequential)
+    if (inode.shmem) this.shmemHits(first, last)
+    else yield* this.vfs.fill(ctx, inode, first, last, sequential)
     if (toUser) yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n, this.pages(first, last)))
     inode.readEnd = at + n
     if (offset === undefined) file.offset = at + n
@@ -344,6 +382,13 @@ export class RegularFile implements FileObject {
     const P = this.vfs.cache.pageBytes
     const first = Math.floor(at / P)
     const last = Math.floor((at + bytes - 1) / P)
+    if (inode.shmem) {
+      const touched = this.shmemPagesFor(first, last)
+      yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes, touched))
+      inode.size = Math.max(inode.size, at + bytes)
+      if (offset === undefined) file.offset = at + bytes
+      return ok(bytes)
+    }
     const cache = this.vfs.cache
     const touched: CachedPage[] = []
     for (let i = first; i <= last; i++) {
@@ -368,6 +413,28 @@ export class RegularFile implements FileObject {
     if (offset === undefined) file.offset = at + bytes
     yield* this.vfs.balanceDirty(ctx)
     return ok(bytes)
+  }
+
+  /** A tmpfs read finds its pages in memory; a hole (no page) reads as zeros, with no I/O either. */
+  private shmemHits(first: number, last: number): void {
+    const cache = this.vfs.cache
+    for (let i = first; i <= last; i++) if (cache.lookup(this.inode.ino, i)) cache.stats.hits++
+  }
+
+  /**
+   * The tmpfs pages [first, last] a write fills: found, or allocated pinned (shmem_getpage). A new
+   * page is zeroed memory, so a partial write reads nothing first; nothing turns dirty for writeback.
+   */
+  private shmemPagesFor(first: number, last: number): CachedPage[] {
+    const cache = this.vfs.cache
+    const out: CachedPage[] = []
+    for (let i = first; i <= last; i++) {
+      let page = cache.lookup(this.inode.ino, i)
+      if (page) cache.stats.hits++
+      else page = cache.insert(this.inode.ino, i, false, true)
+      out.push(page)
+    }
+    return out
   }
 
   /** The cached pages [first, last] of this file (those evicted meanwhile are left out). */
