@@ -42,6 +42,8 @@ export type VariantExperiment = Pick<ExperimentRun, 'experiment' | 'systems' | '
 export interface VariantRun {
   variant: Variant
   runs: VariantExperiment[]
+  /** Why the variant's profile is not valid (e.g. a core allocation that no longer fits): it ran nothing. */
+  invalid?: string
 }
 
 export interface SensitivityResult {
@@ -79,7 +81,14 @@ export async function runSensitivity(
   const variants: VariantRun[] = []
   for (const [i, variant] of mine.entries()) {
     const start = performance.now()
-    const profile = variantProfile(o.profile, variant)
+    let profile: LoadedProfile
+    try {
+      profile = variantProfile(o.profile, variant)
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e
+      variants.push({variant, runs: [], invalid: e.message.split('\n')[0]})
+      continue
+    }
     variants.push({variant, runs: await runExperiments(defs, {...o, profile})})
     o.onVariant?.(i + 1, mine.length, variant.id, (performance.now() - start) / 1000)
   }
@@ -99,7 +108,7 @@ export function mergeSensitivity(o: SensitivityOptions, parts: readonly VariantR
   const variants = plan.variants.map((v) => {
     const got = byId.get(v.id)
     if (!got) throw new UsageError(`variant ${v.id} is in no shard (merge every shard of the analysis)`)
-    return {variant: v, runs: got.runs}
+    return {...got, variant: v}
   })
   return {method: o.method, factors: plan.factors, design: plan.design, variants}
 }

@@ -17,6 +17,8 @@ export interface RobustnessJson {
   /** Morris: trajectories and levels. */
   design?: {trajectories: number; levels: number}
   clauses: ClauseRobustness[]
+  /** Variants whose profile did not validate (so ran nothing), and why. */
+  invalid: {variant: string; reason: string}[]
   /** Tornado chart files per experiment (OAT), relative to the folder. */
   charts: {experiment: string; file: string}[]
 }
@@ -37,6 +39,12 @@ export function robustnessSection(r: RobustnessJson): string {
         ? ` ${assumed} of them carry no range in the profile and were varied x0.5-x2 (within their bounds).`
         : ''),
     '',
+    ...(r.invalid.length > 0
+      ? [
+          `${r.invalid.length} variant(s) were not valid profiles and ran nothing: ${r.invalid.map((v) => `${v.variant} (${v.reason})`).join('; ')}.`,
+          '',
+        ]
+      : []),
     '| experiment | # | verdict | robust? | estimates that flip it (verdict there) |',
     '| --- | --- | --- | --- | --- |',
     ...r.clauses.map((c) => {

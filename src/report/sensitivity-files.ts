@@ -51,6 +51,7 @@ export async function sensitivityFiles(
     estimates: result.factors.map(({key, value, low, high, assumed, why}) => ({key, value, low, high, assumed, why})),
     ...(result.method === 'morris' ? {design: {trajectories: run.trajectories, levels: run.levels}} : {}),
     clauses: robustness(result),
+    invalid: result.variants.filter((v) => v.invalid).map((v) => ({variant: v.variant.id, reason: v.invalid!})),
     charts: charts.map(({experiment, file}) => ({experiment, file})),
   }
   const files: OutputFile[] = [

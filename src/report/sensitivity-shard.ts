@@ -40,6 +40,7 @@ export interface SensitivityShardFile {
   shard: Shard
   variants: {
     id: string
+    invalid?: string
     runs: {experiment: string; systems: SystemId[]; rows: ResultRow[]; runProfile: {name: string; hash: string}}[]
   }[]
 }
@@ -84,6 +85,7 @@ export function sensitivityShardText(run: SensitivityShardRun, shard: Shard, res
     shard,
     variants: result.variants.map((v) => ({
       id: v.variant.id,
+      ...(v.invalid ? {invalid: v.invalid} : {}),
       runs: v.runs.map((r) => ({
         experiment: r.experiment.id,
         systems: [...r.systems],
@@ -117,6 +119,7 @@ const fileSchema = z.object({
   variants: z.array(
     z.object({
       id: z.string(),
+      invalid: z.string().optional(),
       runs: z.array(
         z.object({
           experiment: z.string(),
@@ -153,6 +156,7 @@ export function shardVariants(
   return files.flatMap((f) =>
     f.variants.map((v) => ({
       variant: {id: v.id, sets: []},
+      ...(v.invalid ? {invalid: v.invalid} : {}),
       runs: v.runs.map((r) => ({...r, experiment: experiment(r.experiment)})),
     })),
   )

@@ -55,7 +55,7 @@ function oatCsv(result: SensitivityResult): string {
   const [base, ...rest] = result.variants
   const header = ['constant', 'level', 'value', 'default', 'range_assumed', 'experiment', 'system', 'point', 'metric']
   const records: string[][] = [[...header, 'default_value', 'value_at_level', 'change_pct']]
-  for (const v of rest) {
+  for (const v of rest.filter((x) => !x.invalid)) {
     const f = factorOf(result, v.variant.factor!)
     base.runs.forEach((b, k) => {
       const at = new Map(v.runs[k].rows.map((r) => [rowKey(r), r]))
@@ -89,7 +89,12 @@ function morrisCsv(result: SensitivityResult): string {
 export function morrisByExperiment(result: SensitivityResult) {
   const design = result.design ?? []
   const byTrajectory = (k: number) =>
-    design.map((t, ti) => t.points.map((_, pi) => headline(variantAt(result, ti, pi).runs[k]).value))
+    design.map((t, ti) =>
+      t.points.map((_, pi) => {
+        const v = variantAt(result, ti, pi)
+        return v.invalid ? NaN : headline(v.runs[k]).value // an invalid point's effects are not computed
+      }),
+    )
   return result.variants[0].runs.map((run, k) => ({
     experiment: run.experiment.id,
     label: headline(run).label,
@@ -146,6 +151,7 @@ export function robustness(result: SensitivityResult): ClauseRobustness[] {
 
 function oatFlips(result: SensitivityResult, k: number, i: number, def: Verdict): Flip[] {
   return result.variants.slice(1).flatMap((v) => {
+    if (v.invalid) return []
     const verdict = verdicts(v.runs[k])[i]
     if (verdict === def) return []
     return [{constant: v.variant.factor!, at: v.variant.level!, value: v.variant.value ?? null, verdict}]
@@ -156,8 +162,10 @@ function oatFlips(result: SensitivityResult, k: number, i: number, def: Verdict)
 function morrisFlips(result: SensitivityResult, k: number, i: number): Flip[] {
   return (result.design ?? []).flatMap((t, ti) =>
     t.moves.flatMap((m, s) => {
-      const before = verdicts(variantAt(result, ti, s).runs[k])[i]
-      const after = verdicts(variantAt(result, ti, s + 1).runs[k])[i]
+      const [a, b] = [variantAt(result, ti, s), variantAt(result, ti, s + 1)]
+      if (a.invalid || b.invalid) return []
+      const before = verdicts(a.runs[k])[i]
+      const after = verdicts(b.runs[k])[i]
       if (before === after) return []
       return [
         {constant: result.factors[m.factor].key, at: `trajectory ${ti + 1} step ${s + 1}`, value: null, verdict: after},
@@ -170,7 +178,7 @@ function morrisFlips(result: SensitivityResult, k: number, i: number): Flip[] {
 export function tornado(result: SensitivityResult, k: number) {
   const base = headline(result.variants[0].runs[k])
   const bars = new Map<string, {low: number | null; high: number | null}>()
-  for (const v of result.variants.slice(1)) {
+  for (const v of result.variants.slice(1).filter((x) => !x.invalid)) {
     const x = headline(v.runs[k]).value
     const bar = bars.get(v.variant.factor!) ?? {low: null, high: null}
     bar[v.variant.level!] = changePct(base.value, x)

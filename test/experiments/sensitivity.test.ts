@@ -179,4 +179,15 @@ describe('runSensitivity (OAT) and what it reports', () => {
       ),
     ).toThrow(/is in no shard/)
   })
+
+  it('a variant whose profile does not validate runs nothing and is reported, not fatal', async () => {
+    // virtuosPrimary at 2x (8) with storage 2 and network 2 no longer fits the 8 cores
+    const r = await runSensitivity([switchy], {...opts, estimates: ['cores.virtuosPrimary']})
+    const high = r.variants.find((v) => v.variant.id === 'cores.virtuosPrimary@high')!
+    expect(high.runs).toEqual([])
+    expect(high.invalid).toMatch(/cores/)
+    expect(robustness(r)[0].flips).toEqual([])
+    const {json} = await sensitivityFiles(mkdtempSync(join(tmpdir(), 'virtuos-sens-')), r, {...opts, replicates: 1})
+    expect(json.invalid).toEqual([{variant: 'cores.virtuosPrimary@high', reason: high.invalid}])
+  })
 })
