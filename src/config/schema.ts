@@ -114,7 +114,7 @@ function constantSchema(spec: KeySpec): z.ZodType {
       },
       {error: CONSTANT_SHAPE},
     )
-    .superRefine(checkRange)
+    .superRefine((c, ctx) => checkRange(c, ctx, spec))
 }
 
 /** `range` and its reasoning (numeric keys only): two values of the key's own kind. */
@@ -136,7 +136,11 @@ function rangeFields(spec: KeySpec) {
  * A range holds its value and comes with its reason. (`--set` of another value drops the range, as it
  * drops `fitted`: a what-if may lie outside what is plausible.)
  */
-function checkRange(c: {value: unknown; range?: unknown; rangeSource?: unknown}, ctx: z.RefinementCtx): void {
+function checkRange(
+  c: {value: unknown; range?: unknown; rangeSource?: unknown},
+  ctx: z.RefinementCtx,
+  spec: KeySpec,
+): void {
   if (c.range === undefined) {
     if (c.rangeSource !== undefined)
       ctx.addIssue({code: 'custom', path: ['range'], message: 'expected [low, high] beside rangeSource'})
@@ -144,7 +148,8 @@ function checkRange(c: {value: unknown; range?: unknown; rangeSource?: unknown},
   }
   const [lo, hi] = c.range as [number, number]
   const v = c.value as number
-  if (!(lo <= v && v <= hi))
+  // a value already refused by its own check is one problem, not two
+  if (!(lo <= v && v <= hi) && valueSchema(spec).safeParse(v).success)
     ctx.addIssue({code: 'custom', path: ['range'], message: `expected low <= value (${v}) <= high`})
   if (c.rangeSource === undefined)
     ctx.addIssue({code: 'custom', path: ['rangeSource'], message: 'expected why the range is what it is (a string)'})

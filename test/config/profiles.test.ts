@@ -21,6 +21,17 @@ describe('shipped profiles', () => {
     expect(DEFAULT_PROFILE).toBe(join(CONFIGS, 'xeon-e5520.json'))
   })
 
+  it.each(shipped)(
+    '%s: every numeric estimate carries a plausible range and its reason (the sensitivity analysis)',
+    (file) => {
+      const path = join(CONFIGS, file)
+      const missing = listConstants(validateProfile(readProfileJson(path), path))
+        .filter((c) => c.estimate && typeof c.value === 'number' && !(c.range && c.rangeSource))
+        .map((c) => c.path)
+      expect(missing).toEqual([])
+    },
+  )
+
   it.each(shipped)('%s validates and every constant cites a source', (file) => {
     const path = join(CONFIGS, file)
     const profile = validateProfile(readProfileJson(path), path)

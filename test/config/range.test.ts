@@ -6,6 +6,8 @@ const base = () => structuredClone(readProfileJson(DEFAULT_PROFILE)) as {cpu: Re
 const withRange = (range: unknown, rangeSource: unknown = 'x0.5-x2: nothing narrows it') => {
   const p = base()
   Object.assign(p.cpu.contextSwitch, {range}, rangeSource === null ? {} : {rangeSource})
+  if (rangeSource === null) delete p.cpu.contextSwitch.rangeSource
+  if (range === undefined) delete p.cpu.contextSwitch.range
   return p
 }
 const problems = (data: unknown) => {
