@@ -34,18 +34,34 @@ describe('estimateFactors', () => {
     const f = estimateFactors(profile)
     expect(f.length).toBeGreaterThan(40)
     for (const x of f) expect(profile.estimates).toContain(x.key)
-    const share = f.find((x) => x.key === 'workload.liveL1iShare')!
-    expect(share.high).toBeLessThanOrEqual(1) // a fraction stays one
-    const hosts = f.find((x) => x.key === 'clients.hosts')
-    if (hosts) expect(Number.isInteger(hosts.low) && Number.isInteger(hosts.high)).toBe(true)
-    const wake = f.find((x) => x.key === 'cpu.wakeup')!
-    expect([wake.low, wake.high, wake.assumed]).toEqual([wake.value / 2, wake.value * 2, true])
-    const raw = readProfileJson(DEFAULT_PROFILE) as {cpu: {wakeup: Record<string, unknown>}}
+    expect(f.every((x) => !x.assumed)).toBe(true) // every shipped estimate has its range
+    const raw = readProfileJson(DEFAULT_PROFILE) as Record<string, Record<string, Record<string, unknown>>>
+    const wakeValue = raw.cpu.wakeup.value as number
     Object.assign(raw.cpu.wakeup, {range: [150, 260], rangeSource: 'two proxies'})
-    const ranged = estimateFactors(loadedProfile(validateProfile(raw, 'x.json'), DEFAULT_PROFILE), ['cpu.wakeup'])
-    expect(ranged).toEqual([
-      {key: 'cpu.wakeup', value: wake.value, low: 150, high: 260, int: false, assumed: false, why: 'two proxies'},
-    ])
+    for (const [g, k] of [
+      ['workload', 'liveL1iShare'],
+      ['clients', 'hosts'],
+      ['nic', 'txPacket'],
+    ]) {
+      delete raw[g][k].range
+      delete raw[g][k].rangeSource
+    }
+    const loaded = loadedProfile(validateProfile(raw, 'x.json'), DEFAULT_PROFILE)
+    const by = (key: string) => estimateFactors(loaded, [key])[0]
+    expect(by('cpu.wakeup')).toEqual({
+      key: 'cpu.wakeup',
+      value: wakeValue,
+      low: 150,
+      high: 260,
+      int: false,
+      assumed: false,
+      why: 'two proxies',
+    })
+    const tx = by('nic.txPacket')
+    expect([tx.low, tx.high, tx.assumed]).toEqual([tx.value / 2, tx.value * 2, true])
+    expect(by('workload.liveL1iShare').high).toBeLessThanOrEqual(1) // a fraction stays one
+    const hosts = by('clients.hosts')
+    expect([hosts.low, hosts.high]).toEqual([1, 2]) // a count: rounded, at least one
   })
 })
 
@@ -181,8 +197,11 @@ describe('runSensitivity (OAT) and what it reports', () => {
   })
 
   it('a variant whose profile does not validate runs nothing and is reported, not fatal', async () => {
-    // virtuosPrimary at 2x (8) with storage 2 and network 2 no longer fits the 8 cores
-    const r = await runSensitivity([switchy], {...opts, estimates: ['cores.virtuosPrimary']})
+    // virtuosPrimary at the top of a range of [2, 8] (8) with storage 2 and network 2 no longer fits the 8 cores
+    const wide = structuredClone(base) as Record<string, Record<string, Record<string, unknown>>>
+    wide.cores.virtuosPrimary.range = [2, 8]
+    const profile = loadedProfile(validateProfile(wide, 'x.json'), DEFAULT_PROFILE, ['cpu.contextSwitch=3000'])
+    const r = await runSensitivity([switchy], {...opts, profile, estimates: ['cores.virtuosPrimary']})
     const high = r.variants.find((v) => v.variant.id === 'cores.virtuosPrimary@high')!
     expect(high.runs).toEqual([])
     expect(high.invalid).toMatch(/cores/)
