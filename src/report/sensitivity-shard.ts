@@ -4,15 +4,14 @@
  * variants' rows and the analysis they belong to); `bench merge` joins the shards and writes the
  * unsharded analysis's files (schemas/sensitivity-shard.schema.json).
  */
-import {readFileSync} from 'node:fs'
 import {z} from 'zod'
 import type {LoadedProfile} from '../config/index.js'
-import {UsageError} from '../errors.js'
 import {getExperiment} from '../experiments/registry.js'
 import type {SensitivityMethod, SensitivityResult, VariantRun} from '../experiments/sensitivity-run.js'
 import type {Shard} from '../experiments/shard.js'
 import type {ExperimentDef, ResultRow, SystemId} from '../experiments/types.js'
 import {portablePath, toolInfo} from './meta.js'
+import {readJsonAs} from './shardfile.js'
 
 export const SENSITIVITY_SHARD_FORMAT = 'virtuos-sensitivity-shard'
 
@@ -133,19 +132,7 @@ const fileSchema = z.object({
 })
 
 export function readSensitivityShard(path: string): SensitivityShardFile {
-  let data: unknown
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException
-    throw new UsageError(`${path}: cannot read the shard file (${err.code ?? err.message.split('\n')[0]})`)
-  }
-  const parsed = fileSchema.safeParse(data)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new UsageError(`${path}: not a sensitivity shard file: ${issue.path.join('.') || '(top)'}: ${issue.message}`)
-  }
-  return parsed.data as unknown as SensitivityShardFile
+  return readJsonAs<SensitivityShardFile>(path, fileSchema, 'a sensitivity shard file')
 }
 
 /** The shards' variants as the analysis reads them (experiments from the registry). */

@@ -143,7 +143,8 @@ const fileSchema = z.object({
 })
 
 /** Reads one shard file; one line naming the file and the first problem otherwise. */
-export function readShardFile(path: string): ShardFile {
+/** A JSON file of the kind `schema` describes; one line naming the file and its first problem otherwise. */
+export function readJsonAs<T>(path: string, schema: z.ZodType, kind: string): T {
   let data: unknown
   try {
     data = JSON.parse(readFileSync(path, 'utf8'))
@@ -151,12 +152,16 @@ export function readShardFile(path: string): ShardFile {
     const err = e as NodeJS.ErrnoException
     throw new UsageError(`${path}: cannot read the shard file (${err.code ?? err.message.split('\n')[0]})`)
   }
-  const parsed = fileSchema.safeParse(data)
+  const parsed = schema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new UsageError(`${path}: not a shard file of this tool: ${issue.path.join('.') || '(top)'}: ${issue.message}`)
+    throw new UsageError(`${path}: not ${kind}: ${issue.path.join('.') || '(top)'}: ${issue.message}`)
   }
-  const f = parsed.data as ShardFile
+  return parsed.data as T
+}
+
+export function readShardFile(path: string): ShardFile {
+  const f = readJsonAs<ShardFile>(path, fileSchema, 'a shard file of this tool')
   for (const e of f.experiments)
     if (e.indices.length !== e.results.length)
       throw new UsageError(`${path}: ${e.id}: ${e.indices.length} task indices but ${e.results.length} results`)
