@@ -20,5 +20,11 @@ export function testbedParams(run: LoadedProfile, cores: number): MachineParams 
       `cores: found ${cores}, expected 1 to ${most} (the profile '${profileFor(run).name}' has ${most})`,
     )
   }
-  return {...params, cores}
+  // the first `cores` cores exist, and native's and FlexSC's one kernel runs on all of them (and no more)
+  const a = params.coreAllocation
+  return {
+    ...params,
+    cores,
+    coreAllocation: {...a, nativeApplication: cores, flexscSyscall: Math.min(a.flexscSyscall, cores)},
+  }
 }

@@ -11,6 +11,9 @@ describe('flexsc-apache experiment', () => {
     expect(flexscApache.profileFor?.(e5520).name).toBe('flexsc-i7')
     const p = testbedParams(e5520, 2)
     expect(p.cores).toBe(2)
+    // native's and FlexSC's kernel runs on exactly the cores in use (not the profile's allocation of 4)
+    expect(p.coreAllocation.nativeApplication).toBe(2)
+    expect(testbedParams(e5520, 1).coreAllocation).toMatchObject({nativeApplication: 1, flexscSyscall: 1})
     expect(p.clockHz).toBe(2.3e9)
     expect(() => testbedParams(e5520, 8)).toThrow(UsageError)
     const w = flexscApacheWorkload()
@@ -23,6 +26,8 @@ describe('flexsc-apache experiment', () => {
   it('its smallest point (1 core, 250 connections, native): 200 threads serve, the other connections wait their turn', () => {
     const r = flexscApache.run({cores: 1, concurrency: 250}, 'native', {seed: 1, quick: true, profile: e5520})
     expect(r.notes?.[0]).toBe('profile flexsc-i7, 1 cores, 200 server threads')
+    // the one core's user and kernel work are all counted (the kernel ran nowhere else)
+    expect(r.metrics.u_ipc).toBeGreaterThan(0)
     expect(r.samples).toBeGreaterThan(100)
     // a closed loop of 250 connections past its warm-up: a request's mean time is about 250 / the rate
     // (Little's law; ab's think time is microseconds)
