@@ -6,7 +6,8 @@ import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {isAbsolute, relative, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {UsageError} from '../errors.js'
+import {InvariantError, UsageError} from '../errors.js'
+import {defaultWorkingSet} from '../machine/indirect.js'
 import type {MachineParams} from '../machine/params.js'
 import {applySet, parseAssignment} from './overrides.js'
 import {resolveParams} from './resolve.js'
@@ -105,7 +106,27 @@ export function loadProfile(opts: {config?: string; set?: string[]} = {}): Loade
   const sets = opts.set ?? []
   let data = readProfileJson(opts.config ?? path)
   for (const s of sets) data = applySet(data, s)
-  return loadedProfile(validateProfile(data, name, sets), path, sets)
+  const loaded = loadedProfile(validateProfile(data, name, sets), path, sets)
+  checkWorkingSet(loaded.params, name, sets)
+  return loaded
+}
+
+/**
+ * The default live user working set must be refillable within the measured recovery after a trap
+ * (machine/indirect.ts derives the refill rate from it): shares of L2/L3 so large that refetching
+ * them alone outlasts `syscalls.indirectRecovery` describe no machine. One line, as a bad value.
+ */
+function checkWorkingSet(params: MachineParams, name: string, sets: readonly string[]): void {
+  try {
+    defaultWorkingSet(params)
+  } catch (e) {
+    if (!(e instanceof InvariantError)) throw e
+    const by = sets.filter((s) => s.startsWith('workload.') || s.startsWith('syscalls.indirectRecovery'))
+    const where = by.length > 0 ? `${name} with --set ${by.join(' --set ')}` : name
+    throw new UsageError(
+      `${where}: workload.live*Share: ${e.message}: expected a live working set whose refill fits the measured recovery (smaller shares of L2/L3)`,
+    )
+  }
 }
 
 /** A validated profile read from `path`, resolved: what every run of it needs. */

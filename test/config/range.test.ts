@@ -1,6 +1,7 @@
 /** An estimate's plausible range: two values of the key's kind around its value, with a reason. */
 import {describe, expect, it} from 'vitest'
-import {applySet, DEFAULT_PROFILE, readProfileJson, validateProfile} from '../../src/config/index.js'
+import {applySet, DEFAULT_PROFILE, loadProfile, readProfileJson, validateProfile} from '../../src/config/index.js'
+import {UsageError} from '../../src/errors.js'
 
 const base = () => structuredClone(readProfileJson(DEFAULT_PROFILE)) as {cpu: Record<string, Record<string, unknown>>}
 const withRange = (range: unknown, rangeSource: unknown = 'x0.5-x2: nothing narrows it') => {
@@ -54,5 +55,21 @@ describe('range', () => {
     expect(problems(moved)).toBe('')
     const same = applySet(ranged, `cpu.contextSwitch=${v}`) as ReturnType<typeof base>
     expect(same.cpu.contextSwitch.range).toEqual([v / 2, v * 2])
+  })
+})
+
+describe('the live working set', () => {
+  it('is refused at load, in one line, when its refill alone outlasts the measured recovery after a trap', () => {
+    const bad = () => loadProfile({set: ['workload.liveL2Share=1']})
+    expect(bad).toThrow(UsageError)
+    expect(bad).toThrow(
+      /with --set workload.liveL2Share=1: workload.live\*Share: indirect recovery .* expected a live working set/,
+    )
+    try {
+      bad()
+    } catch (e) {
+      expect((e as Error).message.split('\n')).toHaveLength(1)
+    }
+    expect(loadProfile({set: ['workload.liveL2Share=0.8']}).params.workload.liveL2Share).toBe(0.8)
   })
 })
