@@ -50,3 +50,10 @@ export const systemFlag = Flags.string({
 export const noCacheFlag = Flags.boolean({
   description: "don't reuse or keep finished tasks in DIR/.cache (a run with --out resumes from them by default)",
 })
+
+/** `--experiment id` (comma list or repeated) of the commands that run several experiments. */
+export const experimentFlag = Flags.string({
+  description: 'only these experiments (comma list or repeated) [default: all]',
+  helpValue: 'id',
+  multiple: true,
+})

@@ -144,3 +144,11 @@ export function parseMetricTolerances(
   each(abs, '--metric-abs-tolerance', 'absolute', 'latency_ns=3')
   return out
 }
+
+/** A repeatable comma-list flag (`--experiment a,b --experiment c`) as its items; undefined when not given. */
+export function commaList(raw: readonly string[] | undefined): string[] | undefined {
+  return raw
+    ?.flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)
+}

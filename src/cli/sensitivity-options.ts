@@ -1,5 +1,6 @@
 /** The flags of `bench sensitivity`, checked before anything runs (one line each, exit 2). */
 import {UsageError} from '../errors.js'
+import {commaList} from './options.js'
 import type {LoadedProfile} from '../config/index.js'
 import type {SensitivityMethod} from '../experiments/sensitivity-run.js'
 
@@ -31,10 +32,7 @@ export function parseLevels(raw: string | undefined): number {
 
 /** --estimate keys: each must be an estimate of the profile. */
 export function parseEstimates(raw: readonly string[] | undefined, profile: LoadedProfile): string[] | undefined {
-  const keys = raw
-    ?.flatMap((s) => s.split(','))
-    .map((s) => s.trim())
-    .filter(Boolean)
+  const keys = commaList(raw)
   if (!keys || keys.length === 0) return undefined
   const unknown = keys.filter((k) => !profile.estimates.includes(k))
   if (unknown.length > 0)

@@ -5,31 +5,20 @@
  * unsharded analysis's files (schemas/sensitivity-shard.schema.json).
  */
 import {z} from 'zod'
-import type {LoadedProfile} from '../config/index.js'
 import {getExperiment} from '../experiments/registry.js'
 import type {SensitivityMethod, SensitivityResult, VariantRun} from '../experiments/sensitivity-run.js'
 import type {Shard} from '../experiments/shard.js'
 import type {ExperimentDef, ResultRow, SystemId} from '../experiments/types.js'
-import {portablePath, toolInfo} from './meta.js'
-import {readJsonAs} from './shardfile.js'
+import {readJsonAs, runIdentity, type RunIdentity, type RunIdentityOptions} from './shardfile.js'
 
 export const SENSITIVITY_SHARD_FORMAT = 'virtuos-sensitivity-shard'
 
 /** What makes two shards parts of one analysis: every field must agree. */
-export interface SensitivityShardRun {
-  experiments: string[]
-  seed: number
-  quick: boolean
-  replicates: number
-  config: string
-  sets: string[]
-  profileHash: string
+export interface SensitivityShardRun extends RunIdentity {
   method: SensitivityMethod
   trajectories: number
   levels: number
   estimates: string[] | null
-  toolVersion: string
-  gitRevision: string | null
 }
 
 export interface SensitivityShardFile {
@@ -46,34 +35,16 @@ export interface SensitivityShardFile {
 
 export const sensitivityShardName = (s: Shard) => `sensitivity-shard-${s.index}-of-${s.count}.json`
 
-export function sensitivityShardRun(o: {
-  experiments: readonly string[]
-  seed: number
-  quick: boolean
-  replicates?: number
-  profile: LoadedProfile
-  sets: readonly string[]
-  method: SensitivityMethod
-  trajectories: number
-  levels: number
-  estimates?: readonly string[]
-}): SensitivityShardRun {
-  const tool = toolInfo()
-  return {
-    experiments: [...o.experiments],
-    seed: o.seed,
-    quick: o.quick,
-    replicates: o.replicates ?? 1,
-    config: portablePath(o.profile.path),
-    sets: [...o.sets],
-    profileHash: o.profile.hash,
-    method: o.method,
-    trajectories: o.trajectories,
-    levels: o.levels,
-    estimates: o.estimates ? [...o.estimates] : null,
-    toolVersion: tool.version,
-    gitRevision: tool.gitRevision,
-  }
+export function sensitivityShardRun(
+  o: RunIdentityOptions & {
+    method: SensitivityMethod
+    trajectories: number
+    levels: number
+    estimates?: readonly string[]
+  },
+): SensitivityShardRun {
+  const {method, trajectories, levels} = o
+  return {...runIdentity(o), method, trajectories, levels, estimates: o.estimates ? [...o.estimates] : null}
 }
 
 export function sensitivityShardText(run: SensitivityShardRun, shard: Shard, result: SensitivityResult): string {

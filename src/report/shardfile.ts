@@ -19,21 +19,11 @@ export const SHARD_FORMAT = 'virtuos-shard'
 export const SHARD_VERSION = 1
 
 /** What makes two shards parts of one run: every field must agree. */
-export interface ShardRunInfo {
+export interface ShardRunInfo extends RunIdentity {
   /** The command whose outputs the merge writes: `bench paper` (report, charts) or `bench run --out`. */
   command: 'paper' | 'run'
-  experiments: string[]
   /** The --system selection; null: every system each experiment compares. */
   systems: SystemId[] | null
-  seed: number
-  quick: boolean
-  replicates: number
-  /** The profile file, relative to the package root when inside it (as meta.json names it). */
-  config: string
-  sets: string[]
-  profileHash: string
-  toolVersion: string
-  gitRevision: string | null
 }
 
 export interface ShardFile {
@@ -58,23 +48,33 @@ export function shardFormat(path: string): unknown {
   }
 }
 
-export function shardRunInfo(
-  command: ShardRunInfo['command'],
-  o: {
-    experiments: readonly string[]
-    systems?: readonly SystemId[]
-    seed: number
-    quick: boolean
-    replicates?: number
-    profile: LoadedProfile
-    sets: readonly string[]
-  },
-): ShardRunInfo {
+/** What every shard file names of the run it belongs to (experiments, seed, mode, replicates, profile, tool). */
+export interface RunIdentity {
+  experiments: string[]
+  seed: number
+  quick: boolean
+  replicates: number
+  /** The profile file, relative to the package root when inside it (as meta.json names it). */
+  config: string
+  sets: string[]
+  profileHash: string
+  toolVersion: string
+  gitRevision: string | null
+}
+
+export interface RunIdentityOptions {
+  experiments: readonly string[]
+  seed: number
+  quick: boolean
+  replicates?: number
+  profile: LoadedProfile
+  sets: readonly string[]
+}
+
+export function runIdentity(o: RunIdentityOptions): RunIdentity {
   const tool = toolInfo()
   return {
-    command,
     experiments: [...o.experiments],
-    systems: o.systems && o.systems.length > 0 ? [...o.systems] : null,
     seed: o.seed,
     quick: o.quick,
     replicates: o.replicates ?? 1,
@@ -84,6 +84,14 @@ export function shardRunInfo(
     toolVersion: tool.version,
     gitRevision: tool.gitRevision,
   }
+}
+
+export function shardRunInfo(
+  command: ShardRunInfo['command'],
+  o: RunIdentityOptions & {systems?: readonly SystemId[]},
+): ShardRunInfo {
+  const systems = o.systems && o.systems.length > 0 ? [...o.systems] : null
+  return {command, systems, ...runIdentity(o)}
 }
 
 export function shardFileText(run: ShardRunInfo, results: ShardResults): string {

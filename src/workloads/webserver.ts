@@ -206,12 +206,8 @@ function clientPrograms(s: Shared, rec: OpRecorder, offsets: readonly number[]):
   return out
 }
 
-/** Multithreaded server: one process, `threads` workers blocking in accept. */
-export function mtServer(
-  cfg: WebServerConfig,
-  threads: number,
-  offsets: readonly number[] = [],
-): WebRun & {server: Program} {
+/** A run's shared state before the server starts, and the recorder of its measurement window. */
+function freshRun(cfg: WebServerConfig): {s: Shared; rec: OpRecorder} {
   const s: Shared = {
     cfg,
     gate: new StartGate(cfg.warmupCycles, cfg.measureCycles),
@@ -219,7 +215,16 @@ export function mtServer(
     served: 0,
     clientsDone: 0,
   }
-  const rec = new OpRecorder(s.gate.window)
+  return {s, rec: new OpRecorder(s.gate.window)}
+}
+
+/** Multithreaded server: one process, `threads` workers blocking in accept. */
+export function mtServer(
+  cfg: WebServerConfig,
+  threads: number,
+  offsets: readonly number[] = [],
+): WebRun & {server: Program} {
+  const {s, rec} = freshRun(cfg)
   let serverDone = false
   const server: Program = function* (sys) {
     yield* warmFiles(sys, cfg)
@@ -241,14 +246,7 @@ export function mpServer(
   processes: number,
   offsets: readonly number[] = [],
 ): WebRun & {server: Program} {
-  const s: Shared = {
-    cfg,
-    gate: new StartGate(cfg.warmupCycles, cfg.measureCycles),
-    stopping: false,
-    served: 0,
-    clientsDone: 0,
-  }
-  const rec = new OpRecorder(s.gate.window)
+  const {s, rec} = freshRun(cfg)
   let serverDone = false
   const server: Program = function* (sys) {
     yield* warmFiles(sys, cfg)
@@ -278,14 +276,7 @@ export function workerMpmServer(
   threadsPerChild: number,
   offsets: readonly number[] = [],
 ): WebRun & {server: Program} {
-  const s: Shared = {
-    cfg,
-    gate: new StartGate(cfg.warmupCycles, cfg.measureCycles),
-    stopping: false,
-    served: 0,
-    clientsDone: 0,
-  }
-  const rec = new OpRecorder(s.gate.window)
+  const {s, rec} = freshRun(cfg)
   const workers = processes * threadsPerChild
   let serverDone = false
   const child = (p: number): Program =>

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {runFlags} from '../../cli/flags.js'
 import {compareWithClaims, emitComparison, gateFlags, parseGateFlags} from '../../cli/gate.js'
-import {checkSets, parseJobs, parseReplicates, parseSeed} from '../../cli/options.js'
+import {checkSets, commaList, parseJobs, parseReplicates, parseSeed} from '../../cli/options.js'
 import {loadProfile} from '../../config/index.js'
 import {UsageError} from '../../errors.js'
 import {findExperiment, getExperiment, listExperiments} from '../../experiments/registry.js'
@@ -77,10 +77,7 @@ export default class BenchCompare extends BaseCommand {
     parseGateFlags(flags) // shape first, before the baseline is read
     const jobs = parseJobs(flags.jobs)
     const sets = checkSets(flags.set)
-    const only = flags.experiment
-      ?.flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter(Boolean)
+    const only = commaList(flags.experiment)
     if (only) for (const id of only) getExperiment(id)
     if (flags.update) {
       const defs = only ? [...new Set(only)].map(getExperiment) : [...listExperiments()]

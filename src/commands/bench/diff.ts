@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {compareWithClaims, emitComparison, gateFlags, parseGateFlags} from '../../cli/gate.js'
-import {rejectFlagLikeArgs} from '../../cli/options.js'
+import {commaList, rejectFlagLikeArgs} from '../../cli/options.js'
 import {UsageError} from '../../errors.js'
 import type {ComparisonJson} from '../../report/compare.js'
 import {csvIds, readRows} from '../../report/resultdir.js'
@@ -37,10 +37,7 @@ export default class BenchDiff extends BaseCommand {
     parseGateFlags(flags)
     const inA = csvIds(args.a, 'DIR_A')
     const inB = csvIds(args.b, 'DIR_B')
-    const only = flags.experiment
-      ?.flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter(Boolean)
+    const only = commaList(flags.experiment)
     let ids: string[]
     if (only) {
       for (const [dir, has] of [

@@ -2,7 +2,8 @@ import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 import {paint as chalk} from '../../cli/colour.js'
 import {BaseCommand} from '../../cli/base.js'
-import {noCacheFlag, runFlags} from '../../cli/flags.js'
+import {commaList} from '../../cli/options.js'
+import {experimentFlag, noCacheFlag, runFlags} from '../../cli/flags.js'
 import {runProgress, setupRun, taskCacheFor, warnJobs} from '../../cli/setup.js'
 import {runShardToFile, shardFlag, shardLine, type ShardRunJson} from '../../cli/shard.js'
 import {parseShard} from '../../experiments/shard.js'
@@ -75,11 +76,7 @@ export default class BenchPaper extends BaseCommand {
   static override enableJsonFlag = true
   static override flags = {
     ...runFlags,
-    experiment: Flags.string({
-      description: 'only these experiments (comma list or repeated) [default: all]',
-      helpValue: 'id',
-      multiple: true,
-    }),
+    experiment: experimentFlag,
     out: Flags.string({
       description: 'write <id>.csv, <id>.meta.json, charts/<id>.<metric>.svg, REPORT.md and report.html into DIR',
       helpValue: 'DIR',
@@ -94,10 +91,7 @@ export default class BenchPaper extends BaseCommand {
     const out = flags.out ?? 'results'
     checkOutDir(out)
     const setup = setupRun(flags)
-    const only = flags.experiment
-      ?.flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter(Boolean)
+    const only = commaList(flags.experiment)
     const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
     const shard = parseShard(flags.shard)
     if (shard && defs.length > 0) {

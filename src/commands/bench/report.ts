@@ -1,7 +1,7 @@
 import {basename, dirname} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
-import {rejectFlagLikeArgs} from '../../cli/options.js'
+import {commaList, rejectFlagLikeArgs} from '../../cli/options.js'
 import {UsageError} from '../../errors.js'
 import {listExperiments} from '../../experiments/registry.js'
 import {writeOutputFiles} from '../../report/atomic.js'
@@ -46,10 +46,7 @@ export default class BenchReport extends BaseCommand {
       throw new UsageError('missing result folder (e.g. `virtuos bench report results`)')
     const present = csvIds(dir, 'DIR')
     const registered = new Set(listExperiments().map((d) => d.id))
-    const only = flags.experiment
-      ?.flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter(Boolean)
+    const only = commaList(flags.experiment)
     if (only) {
       const absent = only.filter((id) => !present.includes(id))
       if (absent.length > 0)

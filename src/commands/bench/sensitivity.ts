@@ -1,7 +1,8 @@
 import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
-import {runFlags} from '../../cli/flags.js'
+import {commaList} from '../../cli/options.js'
+import {experimentFlag, runFlags} from '../../cli/flags.js'
 import {parseEstimates, parseLevels, parseMethod, parseTrajectories} from '../../cli/sensitivity-options.js'
 import {setupRun} from '../../cli/setup.js'
 import {getExperiment, listExperiments} from '../../experiments/registry.js'
@@ -25,11 +26,7 @@ export default class BenchSensitivity extends BaseCommand {
   static override enableJsonFlag = true
   static override flags = {
     ...runFlags,
-    experiment: Flags.string({
-      description: 'only these experiments (comma list or repeated) [default: all]',
-      helpValue: 'id',
-      multiple: true,
-    }),
+    experiment: experimentFlag,
     estimate: Flags.string({
       description: 'only these estimates (profile keys; comma list or repeated) [default: every estimate]',
       helpValue: 'key',
@@ -64,10 +61,7 @@ export default class BenchSensitivity extends BaseCommand {
     const setup = setupRun(flags)
     const estimates = parseEstimates(flags.estimate, setup.profile)
     const shard = parseShard(flags.shard)
-    const only = flags.experiment
-      ?.flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter(Boolean)
+    const only = commaList(flags.experiment)
     const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
     const options: SensitivityOptions & {sets: string[]} = {
       ...setup,
