@@ -12,6 +12,7 @@ import {InvariantError} from '../../errors.js'
 import {OpenFile, nextDescriptionId} from '../file.js'
 import {Kernel} from '../kernel.js'
 import {SERVER_HOST} from '../net/network.js'
+import {Socket} from '../net/socket.js'
 import {dropRef} from '../syscalls/file.js'
 import {registerDispatch, type DispatchBackend, type System, type SystemEnv} from '../system.js'
 import {ServerBlockDriver} from './block-driver.js'
@@ -119,6 +120,11 @@ function killSockets(app: Kernel): void {
     for (const [fd, file] of proc.fds.entries()) {
       if (ownerOf(file.obj) !== 'network' || file.obj instanceof DeadSocket) continue
       proc.fds.installAt(fd, new OpenFile(new DeadSocket(), file.flags, nextDescriptionId(app.sim)))
+      // a caller inside recv (same-core: its own thread in the dead server) returns; its call fails
+      if (file.obj instanceof Socket) {
+        file.obj.shutRd = true
+        file.obj.wakeEveryone()
+      }
       dropRef(file)
     }
   }
