@@ -77,6 +77,13 @@ export function resolveParams(profile: Profile): MachineParams {
     virtuos: valuesOf(p.virtuos),
     flexsc: valuesOf(p.flexsc),
     driverDomain: {...valuesOf(p.driverDomain), xenbusReconnect: to.cycles(p.driverDomain.xenbusReconnect)},
+    multiserver: {
+      placement: p.multiserver.placement.value,
+      ipcOneWay: to.cycles(p.multiserver.ipcOneWay),
+      inlineMessageBytes: to.bytes(p.multiserver.inlineMessage),
+      safecopyCall: to.cycles(p.multiserver.safecopyCall),
+      restartDelay: to.cycles(p.multiserver.restartDelay),
+    },
     kernel: {...valuesOf(p.kernel), ...tcpTimers(p.kernel, to)},
     workload: valuesOf(p.workload),
     coreAllocation: valuesOf(p.cores),

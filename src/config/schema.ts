@@ -288,7 +288,7 @@ function allocationProblems(p: Profile, machineCores: number): Problem[] {
 }
 
 /** The profile groups of design mechanism constants (MachineParams groups of the same names). */
-export type MechanismGroup = 'virtuos' | 'flexsc' | 'driverDomain' | 'kernel' | 'workload'
+export type MechanismGroup = 'virtuos' | 'flexsc' | 'driverDomain' | 'multiserver' | 'kernel' | 'workload'
 
 /**
  * Checks an experiment's option overrides of a mechanism group's profile keys by the same spec rows

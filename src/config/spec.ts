@@ -207,6 +207,26 @@ export const PROFILE_SPEC = {
     netFrameInstructions: work('netfront/netback + bridge instructions per frame, each side'),
     xenbusReconnect: time("from a restarted driver domain's boot to its backends reconnected to the guest's frontends"),
   },
+  multiserver: {
+    placement: {
+      dim: 'choice',
+      range: 'nonnegative',
+      choices: ['same-core', 'dedicated'],
+      doc: "multiserver design: servers run on the caller's core (same-core, L4-style direct switch) or on cores of their own (dedicated, cross-core IPC)",
+    },
+    ipcOneWay: time(
+      'multiserver design: one-way synchronous IPC between address spaces, hot cache (trap, message in registers, switch)',
+    ),
+    inlineMessage: size(
+      'multiserver design: payload an IPC message carries itself; larger ones are copied through a grant',
+    ),
+    safecopyCall: time(
+      'multiserver design: the kernel call around a granted copy (trap, grant lookup and check), per direction',
+    ),
+    restartDelay: time(
+      "multiserver design: from a server's crash to its restarted copy serving (reincarnation server)",
+    ),
+  },
   kernel: {
     pollPerFdInstructions: work('kernel instructions per fd examined by poll/select'),
     tickHz: {

@@ -23,6 +23,10 @@
  * again after its retransmission timeouts and blkfront re-issues the requests once reconnected;
  * `retransmitted_segments` and `reissued_block_requests` count them (the timeline: retransmits_s).
  *
+ * A multiserver crash is one server's: the storage server's block driver (Minix 3's restartable
+ * component: the file server keeps its state and re-issues the driver's lost requests, counted in
+ * `reissued_block_requests`), or the network server with its TCP state (sockets die, as VirtuOS's).
+ *
  * `fault-recovery-timeline` is the same scenario as a time series (`param_t_ms`, one bucket per point)
  * on the time scale of VirtuOS's failure recovery plot (talk slide 24 and poster,
  * references/fault-recovery-timeline.json): --full crashes at 29 s, restarts 31 s later (at ~60 s)
@@ -116,9 +120,10 @@ export const TIMELINE_FULL: FaultTiming = {
 const endMs = (t: FaultTiming) => t.crashMs + t.restartMs + t.afterMs
 const buckets = (t: FaultTiming) => Array.from({length: endMs(t) / t.bucketMs}, (_, i) => i * t.bucketMs)
 
-/** virtuos, plus driver-domain once a design by that name is registered (native: see the header). */
+/** virtuos, plus driver-domain and multiserver once designs by those names are registered (native: see the header). */
 function faultSystems(): SystemId[] {
-  return dispatchPaths().includes('driver-domain') ? ['virtuos', 'driver-domain'] : ['virtuos']
+  const registered = dispatchPaths()
+  return ['virtuos', ...(['driver-domain', 'multiserver'] as const).filter((s) => registered.includes(s))]
 }
 
 const domainAxis = {

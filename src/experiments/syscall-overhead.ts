@@ -79,7 +79,7 @@ export const syscallOverhead: ExperimentDef = {
   ],
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
-  systems: ['native', 'virtuos', 'flexsc', 'driver-domain'],
+  systems: ['native', 'virtuos', 'flexsc', 'driver-domain', 'multiserver'],
   metrics: [
     {
       name: 'latency_ns',

@@ -7,7 +7,7 @@ import type {LoadedProfile} from '../config/index.js'
 import type {EngineStats} from '../sim/index.js'
 
 /** The designs the paper compares. Order here is the canonical column/legend order. */
-export const SYSTEM_IDS = ['native', 'virtuos', 'flexsc', 'driver-domain'] as const
+export const SYSTEM_IDS = ['native', 'virtuos', 'flexsc', 'driver-domain', 'multiserver'] as const
 export type SystemId = (typeof SYSTEM_IDS)[number]
 
 export type ParamValue = number | string

@@ -6,5 +6,6 @@
 import './virtuos/index.js'
 import './flexsc/index.js'
 import './driver-domain/index.js'
+import './multiserver/index.js'
 
 export {buildSystem, dispatchPaths, type System, type SystemOptions, type ProcessHandle} from './system.js'

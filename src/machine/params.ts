@@ -180,6 +180,14 @@ export interface MachineParams {
     /** Cycles from a restarted driver domain's boot to its backends reconnected (xenbus handshake, hotplug). */
     xenbusReconnect: number
   }
+  /** The multiserver design (src/kernel/multiserver): IPC, copies and restart, cycles and bytes. */
+  multiserver: {
+    placement: 'same-core' | 'dedicated'
+    ipcOneWay: number
+    inlineMessageBytes: number
+    safecopyCall: number
+    restartDelay: number
+  }
   kernel: {
     pollPerFdInstructions: number
     /** Hz: the timer tick of every modelled kernel (server domains and client hosts). */

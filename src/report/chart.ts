@@ -38,6 +38,7 @@ const STYLE: Record<SystemId, {colour: string; bar: string; dash: number[]; shap
   virtuos: {colour: '#d62728', bar: '#d62728', dash: [1, 0], shape: 'square'},
   flexsc: {colour: '#1f77b4', bar: '#1f77b4', dash: [1, 0], shape: 'triangle-up'},
   'driver-domain': {colour: '#2ca02c', bar: '#2ca02c', dash: [1, 0], shape: 'diamond'},
+  multiserver: {colour: '#9467bd', bar: '#9467bd', dash: [1, 0], shape: 'cross'},
 }
 
 /** An x axis whose largest value is this many times its smallest is drawn on a log scale. */

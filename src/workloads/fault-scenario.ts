@@ -101,10 +101,10 @@ function retransmitTimes(system: System): number[] {
   return kernels.flatMap((k) => k.net.retransmitTimes).sort((a, b) => a - b)
 }
 
-/** blkfront's re-issued requests, where the design has one. */
+/** Block requests issued again after the crash (driver-domain's blkfront, a multiserver file server), if any. */
 function reissuedBlockRequests(system: System): number {
-  const b = system.backend as {outage?: {reissuedBlkRequests?: number}}
-  return b.outage?.reissuedBlkRequests ?? 0
+  const b = system.backend as {outage?: {reissuedBlkRequests?: number}; stats?: {reissuedBlockRequests?: number}}
+  return b.outage?.reissuedBlkRequests ?? b.stats?.reissuedBlockRequests ?? 0
 }
 
 /** Cycles the run may go on after `endCycles` for the last retries and exits to finish. */

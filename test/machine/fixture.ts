@@ -157,6 +157,13 @@ export function e5520Params(): MachineParams {
       lineFillBuffers: 10,
     },
     driverDomain: {blkRequestInstructions: 1500, netFrameInstructions: 1000, xenbusReconnect: 0.1 * GHZ * 1e9},
+    multiserver: {
+      placement: 'same-core',
+      ipcOneWay: 288,
+      inlineMessageBytes: 64,
+      safecopyCall: 400,
+      restartDelay: 0.3 * GHZ * 1e9,
+    },
     kernel: {
       pollPerFdInstructions: 120,
       tickHz: 250,

@@ -87,7 +87,7 @@ export class NativeLibC extends LibC {
   }
 
   /** After exit() by another thread, this one dies at its next compute or call (exit_group). */
-  private checkExiting(): void {
+  protected checkExiting(): void {
     const proc = this.thread.process
     if (proc.exiting) throw new ThreadExit(proc.exitStatus)
   }
