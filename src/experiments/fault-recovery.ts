@@ -210,6 +210,7 @@ const SUMMARY_CLAUSES: readonly Clause[] = [
 
 export const faultRecovery: ExperimentDef = {
   id: 'fault-recovery',
+  designSpace: {metric: 'other_ratio', point: {domain: 'storage', file_threads: 4}}, // containment: the other workload's share
   title: 'Fault containment and recovery: one service domain crashes under two concurrent workloads',
   reproduces:
     'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of ' +
@@ -342,6 +343,7 @@ const TIMELINE_CLAUSES: readonly Clause[] = [
 
 export const faultRecoveryTimeline: ExperimentDef = {
   id: 'fault-recovery-timeline',
+  designSpace: {omitted: "the time series of fault-recovery's scenario, which fault-recovery's summary stands for"},
   title: 'Fault containment and recovery over time: throughput per bucket around a service-domain crash',
   reproduces:
     "VirtuOS failure recovery plot (Nikolaev & Back, VirtuOS SOSP'13 talk slides, slide 24, and poster): MB/s of a " +

@@ -18,17 +18,20 @@ describe('writePaper', () => {
       'REPORT.md',
       'charts',
       'claims.json',
+      'design-space.csv',
       'report.html',
       'selftest.csv',
       'selftest.meta.json',
     ])
     expect(readdirSync(join(dir, 'charts')).sort()).toEqual([
+      'design-space.png',
+      'design-space.svg',
       'selftest.latency.png',
       'selftest.latency.svg',
       'selftest.throughput.png',
       'selftest.throughput.svg',
     ])
-    expect(written).toHaveLength(9)
+    expect(written).toHaveLength(12)
     // claims.json: every clause with its verdict and the rows behind it
     const claims = JSON.parse(readFileSync(join(dir, 'claims.json'), 'utf8'))
     expect(claims).toEqual([
@@ -43,6 +46,8 @@ describe('writePaper', () => {
       expect.arrayContaining([
         'charts/selftest.throughput.svg',
         'charts/selftest.latency.svg',
+        'charts/design-space.svg',
+        'design-space.csv',
         'selftest.csv',
         'selftest.meta.json',
       ]),
@@ -73,6 +78,8 @@ describe('writePaper', () => {
     expect(readdirSync(join(dir, 'charts')).sort()).toEqual(
       [
         ...kept,
+        'design-space.png',
+        'design-space.svg',
         'selftest.latency.png',
         'selftest.latency.svg',
         'selftest.throughput.png',
