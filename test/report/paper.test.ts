@@ -89,6 +89,20 @@ describe('writePaper', () => {
     expect(existingCharts(dir, ['selftest'])).toHaveLength(4)
   })
 
+  it('removes the design-space chart of an earlier run when this run draws none (no ratio to native)', async () => {
+    const dir = fresh()
+    mkdirSync(join(dir, 'charts'))
+    for (const f of ['design-space.svg', 'design-space.png']) writeFileSync(join(dir, 'charts', f), 'old')
+    const run = await selftestRun()
+    const alone = run.rows
+      .filter((r) => r.system === 'virtuos')
+      .map((r) => ({...r, nativeValue: null, ratioVsNative: null, ratioCi95Low: null, ratioCi95High: null}))
+    await writePaper(dir, [{...run, systems: ['virtuos'], rows: alone}])
+    expect(readdirSync(join(dir, 'charts')).filter((f) => f.startsWith('design-space'))).toEqual([])
+    expect(readFileSync(join(dir, 'design-space.csv'), 'utf8')).toMatch(/^experiment,.*\nselftest,throughput,/)
+    expect(readFileSync(join(dir, 'REPORT.md'), 'utf8')).not.toContain('design-space.svg')
+  })
+
   it('keeps stale charts when the write fails: the removal is part of the all-or-nothing write', async () => {
     const dir = fresh()
     mkdirSync(join(dir, 'charts'))
