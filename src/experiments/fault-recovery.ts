@@ -210,7 +210,7 @@ const SUMMARY_CLAUSES: readonly Clause[] = [
 
 export const faultRecovery: ExperimentDef = {
   id: 'fault-recovery',
-  designSpace: {metric: 'other_ratio', point: {domain: 'storage', file_threads: 4}}, // containment: the other workload's share
+  designSpace: {metric: 'other_ratio', point: {domain: 'storage', file_threads: 2}}, // containment; the workload's threads
   title: 'Fault containment and recovery: one service domain crashes under two concurrent workloads',
   reproduces:
     'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of ' +

@@ -471,8 +471,10 @@ function chartSpec(
   })
 }
 
-/** Spare bar colours for systems this file has no style for, in the order they come. */
-const SPARE_COLOURS = ['#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf']
+/** Spare bar colours for systems this file has no style for, in the order they come (none a styled system's). */
+const SPARE_COLOURS = ['#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf'].filter(
+  (c) => !Object.values(STYLE).some((s) => s.bar === c || s.colour === c),
+)
 
 /** Each system's bar colour as every chart draws it; a system without a style gets the next spare one. */
 export function barColours(systems: readonly string[]): string[] {
