@@ -17,7 +17,7 @@ export interface ReportJson {
 
 export default class BenchReport extends BaseCommand {
   static override description =
-    'Redraw the charts (SVG, PNG), REPORT.md and report.html of a result folder from the <id>.csv and <id>.meta.json files there, without re-running anything'
+    'Redraw the charts (SVG, PNG), REPORT.md, report.html and the design-space summary (design-space.csv) of a result folder from the <id>.csv and <id>.meta.json files there, without re-running anything'
   static override examples = [
     '<%= config.bin %> bench report results',
     '<%= config.bin %> bench report results/baseline --experiment oltp,ttcp',
