@@ -41,6 +41,7 @@ export function mpmChildren(w: ApacheWorkload, concurrency: number): number {
 
 export const apache: ExperimentDef = {
   id: 'apache',
+  designSpace: {metric: 'requests_per_s', point: {concurrency: 160, file_bytes: 4096}}, // most loaded quick point
   title: 'Apache worker-MPM static files under ab: MB/s and requests/s by concurrency and file size',
   reproduces:
     'VirtuOS evaluation, Apache (worker MPM) with ApacheBench on static files (published values kept aside: ' +

@@ -29,6 +29,7 @@ export const coordinationWorkload: () => CoordinationWorkload = cachedWorkload('
 
 export const coordination: ExperimentDef = {
   id: 'coordination',
+  designSpace: {metric: 'latency_ns', point: {gap_us: 1000, spin_iterations: 4000, worker_yields: 5000}}, // defaults, idle 1 ms
   title: 'Process coordination: remote-call latency vs idle gap and spin budgets',
   reproduces:
     'VirtuOS evaluation, "process coordination" overhead (polling workers, wake word, event channels, ' +

@@ -46,6 +46,7 @@ const sizes = (base: number) => powersOf(base, 32, 2 * 1024 * 1024)
 
 export const copyOverhead: ExperimentDef = {
   id: 'copy-overhead',
+  designSpace: {metric: 'throughput_mb_per_s', point: {target: 'tmpfs', op: 'read', buffer_bytes: 131072}}, // copies dominate
   title: 'Copying overhead: read/write throughput of a tmpfs file, a cached file and a socket by buffer size',
   reproduces:
     "VirtuOS memory copying overhead plot (Nikolaev & Back, VirtuOS SOSP'13 talk slides, slide 25): 16 MiB tmpfs " +

@@ -215,6 +215,7 @@ const SUMMARY_CLAUSES: readonly Clause[] = [
 
 export const faultRecovery: ExperimentDef = {
   id: 'fault-recovery',
+  designSpace: {metric: 'other_ratio', point: {domain: 'storage', file_threads: 2}}, // containment; the workload's threads
   title: 'Fault containment and recovery: one service domain crashes under two concurrent workloads',
   reproduces:
     'VirtuOS evaluation: "fault containment and failure recovery were tested" (the prototype survives the failure of ' +
@@ -347,6 +348,7 @@ const TIMELINE_CLAUSES: readonly Clause[] = [
 
 export const faultRecoveryTimeline: ExperimentDef = {
   id: 'fault-recovery-timeline',
+  designSpace: {omitted: "the time series of fault-recovery's scenario, which fault-recovery's summary stands for"},
   title: 'Fault containment and recovery over time: throughput per bucket around a service-domain crash',
   reproduces:
     "VirtuOS failure recovery plot (Nikolaev & Back, VirtuOS SOSP'13 talk slides, slide 24, and poster): MB/s of a " +

@@ -55,6 +55,7 @@ export function fileioConfig(w: FileioWorkload, clockHz: number, quick: boolean,
 
 export const fileio: ExperimentDef = {
   id: 'fileio',
+  designSpace: {metric: 'requests_per_s', point: {threads: 128}}, // the quick sweep's most threads
   title: 'sysbench fileio (rndrw, sync, 0.4 defaults) on /storage: requests/s by threads',
   reproduces:
     'VirtuOS evaluation, sysbench fileio on the storage domain (published values kept aside: prediction only, no clause)',

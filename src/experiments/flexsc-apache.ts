@@ -39,6 +39,7 @@ export function serverThreads(w: FlexscApacheWorkload, system: SystemId, concurr
 
 export const flexscApache: ExperimentDef = {
   id: 'flexsc-apache',
+  designSpace: {metric: 'requests_per_s', point: {concurrency: 250, cores: 4}}, // every core
   title: 'FlexSC Apache: requests/s and mean latency by concurrency, NPTL vs FlexSC-Threads, 1-4 cores',
   reproduces:
     'FlexSC (OSDI 2010) Apache 2.2.15 + ApacheBench throughput and latency on 1, 2, 4 cores (published values ' +

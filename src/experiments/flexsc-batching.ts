@@ -157,6 +157,7 @@ export const FLEXSC_CLAUSES: readonly Clause[] = [
 
 export const flexscBatching: ExperimentDef = {
   id: ID,
+  designSpace: {metric: 'ns_per_call', point: {batch: 64, placement: 'remote-core'}}, // FlexSC at its best
   title: 'FlexSC calibration: time per getppid vs calls batched per flexsc_wait',
   reproduces: 'FlexSC (OSDI 2010) exception-less getppid microbenchmark, same core and remote core',
   axes: [

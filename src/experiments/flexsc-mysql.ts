@@ -48,6 +48,7 @@ export function flexscOltpWorkload(base: OltpWorkload, setup: FlexscMysqlWorkloa
 
 export const flexscMysql: ExperimentDef = {
   id: 'flexsc-mysql',
+  designSpace: {metric: 'tps', point: {clients: 32, cores: 4}}, // every core
   title: 'FlexSC MySQL: sysbench OLTP transactions/s and latency by clients, NPTL vs FlexSC-Threads, 1-4 cores',
   reproduces:
     'FlexSC (OSDI 2010) MySQL 5.5.4 + InnoDB under sysbench OLTP throughput and latency on 1, 2, 4 cores ' +

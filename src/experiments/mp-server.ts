@@ -9,6 +9,7 @@ import {webServerPoint} from './web-server.js'
 
 export const mpServer: ExperimentDef = {
   id: 'mp-server',
+  designSpace: {metric: 'requests_per_s', point: {processes: 8, clients: 256, file_bytes: 256}}, // most loaded quick point
   title: 'Multiprocess (prefork) web server: requests/s and latency by processes and concurrency',
   reproduces: 'VirtuOS evaluation, macrobenchmarks: multiprocess applications (server workloads, network and storage)',
   clauses: [

@@ -11,6 +11,7 @@ import {webServerPoint} from './web-server.js'
 
 export const mtServer: ExperimentDef = {
   id: 'mt-server',
+  designSpace: {metric: 'requests_per_s', point: {clients: 256, file_bytes: 16384, native_cores: 'all'}}, // most loaded quick point
   title: 'Multithreaded web server: requests/s and latency by concurrency and file size',
   reproduces:
     'VirtuOS evaluation, macrobenchmarks: multithreaded applications (a threaded server, network and storage)',

@@ -92,6 +92,7 @@ export function oltpConfig(
 
 export const oltp: ExperimentDef = {
   id: 'oltp',
+  designSpace: {metric: 'tps', point: {threads: 32, sync_commit: 'on', native_cores: 'all'}}, // the quick sweep's most threads
   title: 'sysbench OLTP read-write on a MySQL/InnoDB-like server: transactions/s and p95 latency by threads',
   reproduces:
     "VirtuOS OLTP plot (Nikolaev & Back, VirtuOS SOSP'13 talk slides, slide 26, and poster): sysbench OLTP on " +

@@ -33,6 +33,7 @@ export const syscallOverheadWorkload: () => SyscallOverheadWorkload = cachedWork
 
 export const syscallOverhead: ExperimentDef = {
   id: 'syscall-overhead',
+  designSpace: {metric: 'latency_ns', point: {syscall: 'read_file', threads: 1}}, // one remote call alone: the price of reaching a service
   title: 'System call overhead: latency of single calls by class and user threads',
   reproduces:
     'VirtuOS evaluation, "system call overhead" (overheads were estimated: system call overhead, copying, process ' +

@@ -34,6 +34,7 @@ const sizes = (base: number) => powersOf(base, KiB, 1024 * KiB)
 
 export const ttcpExperiment: ExperimentDef = {
   id: 'ttcp',
+  designSpace: {metric: 'throughput_mbps', point: {buffer_bytes: 16384}}, // below the wire's limit, near ttcp's 8 KiB default
   title: 'TTCP: TCP bulk-transfer throughput to a client host by write size',
   reproduces: 'VirtuOS evaluation, network throughput (TTCP, in the reference list)',
   clauses: [

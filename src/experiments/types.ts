@@ -82,6 +82,16 @@ export interface PointResult {
   notes?: string[]
 }
 
+/**
+ * An experiment's main metric (a name in its metrics; whether higher is better comes from there) and
+ * the point of its axes the design-space summary shows. An axis the point does not name takes the
+ * last value of the quick sweep.
+ */
+export interface DesignSpaceChoice {
+  metric: string
+  point: Point
+}
+
 export interface ExperimentDef {
   id: string
   title: string
@@ -104,6 +114,12 @@ export interface ExperimentDef {
    * points that differ only along it share their seeds, e.g. the time buckets of one run.
    */
   seedAxes?: readonly string[]
+  /**
+   * Where this experiment sits in the report's design-space summary (src/report/design-space.ts): its
+   * main metric and the point at which every system is set side by side, or why it is left out.
+   * Absent: the first metric at the last point of the quick sweep.
+   */
+  designSpace?: DesignSpaceChoice | {omitted: string}
   /** What PointResult.samples counts (e.g. 'transactions'); absent: the experiment reports no count. */
   counts?: string
   axes: readonly AxisDef[]

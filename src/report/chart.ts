@@ -471,3 +471,16 @@ function chartSpec(
     spec: {width: 300, height: 200, layer: layers},
   })
 }
+
+/** Spare bar colours for systems this file has no style for, in the order they come (none a styled system's). */
+const SPARE_COLOURS = ['#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf'].filter(
+  (c) => !Object.values(STYLE).some((s) => s.bar === c || s.colour === c),
+)
+
+/** Each system's bar colour as every chart draws it; a system without a style gets the next spare one. */
+export function barColours(systems: readonly string[]): string[] {
+  let spare = 0
+  return systems.map(
+    (s) => (STYLE as Partial<Record<string, {bar: string}>>)[s]?.bar ?? SPARE_COLOURS[spare++ % SPARE_COLOURS.length],
+  )
+}

@@ -12,6 +12,8 @@ import {referenceFile} from '../experiments/references.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {ClaimVerdict, MetricDef} from '../experiments/types.js'
 import type {ChartFile} from './chart.js'
+import {DESIGN_SPACE_TITLE} from './design-space-chart.js'
+import {DESIGN_SPACE_FILE, DESIGN_SPACE_ORDER, designSpace, designSpaceTable, MISSING, reading} from './design-space.js'
 import {ownProfile, portablePath, toolInfo} from './meta.js'
 import {comparePublished, type PublishedComparison} from './published.js'
 import {readable} from './table.js'
@@ -23,6 +25,8 @@ export interface ReportInput {
   chartDir: string
   /** The `--set` strings the profile was loaded with. */
   overrides: readonly string[]
+  /** The design-space chart's file in chartDir, when one was drawn. */
+  designSpaceChart?: string | null
 }
 
 const VERDICT = (v: ClaimVerdict | null) => (v === null ? 'no claim' : v.verdict)
@@ -85,9 +89,32 @@ export function renderReport(input: ReportInput): string {
     '',
   )
 
+  out.push(...designSpaceSection(input))
   out.push(...profileSection(first, input.overrides))
   for (const run of runs) out.push(...experimentSection(run, input.charts.get(run.experiment.id) ?? [], input.chartDir))
   return out.join('\n')
+}
+
+/** Every experiment's main metric, the systems side by side at one point (design-space.ts). */
+function designSpaceSection(input: ReportInput): string[] {
+  const space = designSpace(input.runs)
+  const t = designSpaceTable(space)
+  const lines = [
+    '## Design space',
+    '',
+    "Each experiment's main metric with the systems side by side at one point of its sweep (the experiment's " +
+      `declared design-space point), systems ordered along the design space (${DESIGN_SPACE_ORDER.join(' → ')}, ` +
+      'from one monolithic kernel to every service in its own server). A cell is the mean ± half its 95% interval ' +
+      `and the ratio to native; ${MISSING} where the experiment did not run the system. ` +
+      `Data: [${DESIGN_SPACE_FILE}](${DESIGN_SPACE_FILE}).`,
+    '',
+  ]
+  if (input.designSpaceChart) lines.push(`![${DESIGN_SPACE_TITLE}](${input.chartDir}/${input.designSpaceChart})`, '')
+  lines.push(table(t.header, t.body, t.firstSystem), '')
+  lines.push(...space.entries.map((e) => `- ${reading(e, space.systems)}`), '')
+  if (space.omitted.length > 0)
+    lines.push(`Left out: ${space.omitted.map((o) => `${o.experiment} (${o.why})`).join('; ')}.`, '')
+  return lines
 }
 
 function profileSection(run: ExperimentRun, overrides: readonly string[]): string[] {

@@ -1,6 +1,7 @@
 /**
  * `bench paper`'s output: per experiment `<id>.csv` and `<id>.meta.json`, the charts drawn from
- * each CSV under `charts/` (SVG, and a PNG of each), `REPORT.md` linking them, `report.html` (the
+ * each CSV under `charts/` (SVG, and a PNG of each), the design-space summary of every experiment
+ * (`design-space.csv`, `charts/design-space.svg`), `REPORT.md` linking them, `report.html` (the
  * same report with interactive charts, see html.ts) and `claims.json` (every clause's verdict), all written
  * atomically together. Charts of a regenerated experiment left by an earlier run (a metric no
  * longer produced) are removed in the same write, so what sits in `charts/` is current.
@@ -14,6 +15,8 @@ import type {Verdict} from '../experiments/types.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
 import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
+import {DESIGN_SPACE_CHART, designSpaceChart} from './design-space-chart.js'
+import {DESIGN_SPACE_FILE, designSpace, designSpaceCsv} from './design-space.js'
 import {resultFiles} from './files.js'
 import {HTML_FILE, htmlReportData, renderHtml} from './html.js'
 import {renderReport} from './markdown.js'
@@ -73,7 +76,7 @@ async function drawCharts(run: ExperimentRun): Promise<ChartFile[]> {
   return chartsFromCsv(toCsv(run.rows), run.experiment, `${run.experiment.id}.csv`)
 }
 
-function chartOutput(dir: string, drawn: readonly ChartFile[]): OutputFile[] {
+function chartOutput(dir: string, drawn: readonly Pick<ChartFile, 'file' | 'svg'>[]): OutputFile[] {
   return drawn.flatMap((c) => [
     {path: join(dir, CHART_DIR, c.file), data: c.svg},
     {path: join(dir, CHART_DIR, pngName(c.file)), data: svgToPng(c.svg)},
@@ -113,7 +116,17 @@ export async function paperFiles(
   for (const run of opts.kept ?? []) charts.set(run.experiment.id, await drawCharts(run))
   const all = inRegistryOrder([...runs, ...(opts.kept ?? [])])
   const claims = claimsJson(all)
-  const report = renderReport({runs: all, charts, chartDir: CHART_DIR, overrides})
+  const space = designSpace(all)
+  const spaceChart = await designSpaceChart(space)
+  if (spaceChart) files.push(...chartOutput(dir, [spaceChart]))
+  files.push({path: join(dir, DESIGN_SPACE_FILE), data: designSpaceCsv(space)})
+  const report = renderReport({
+    runs: all,
+    charts,
+    chartDir: CHART_DIR,
+    overrides,
+    designSpaceChart: spaceChart?.file ?? null,
+  })
   files.push({path: join(dir, REPORT_FILE), data: keepRobustness(dir, report)})
   files.push({path: join(dir, HTML_FILE), data: renderHtml(htmlReportData(all, claims, CHART_DIR))})
   files.push({path: join(dir, CLAIMS_FILE), data: `${JSON.stringify(claims, null, 2)}\n`})
@@ -137,6 +150,15 @@ export function existingCharts(dir: string, ids: readonly string[]): string[] {
 }
 
 /**
+ * What a new write of the paper replaces: these experiments' charts and the design-space chart (kept
+ * when drawn again; removed when this run draws none, so no chart of an earlier run stays behind).
+ */
+export function replacedCharts(dir: string, ids: readonly string[]): string[] {
+  const space = [DESIGN_SPACE_CHART, pngName(DESIGN_SPACE_CHART)].map((f) => join(dir, CHART_DIR, f))
+  return [...existingCharts(dir, ids), ...space]
+}
+
+/**
  * Writes every file of the paper or none, then removes the regenerated experiments' stale charts; returns the paths
  * written.
  */
@@ -150,7 +172,7 @@ export async function writePaper(
   writeOutputFiles(
     files,
     '--out',
-    existingCharts(
+    replacedCharts(
       dir,
       runs.map((r) => r.experiment.id),
     ),

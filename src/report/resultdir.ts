@@ -15,8 +15,9 @@ import {findExperiment} from '../experiments/registry.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {Point, ResultRow, SystemId} from '../experiments/types.js'
 import {readResultCsv} from './csvread.js'
+import {DESIGN_SPACE_FILE} from './design-space.js'
 
-/** The experiment ids with a `<id>.csv` in DIR, sorted. */
+/** The experiment ids with a `<id>.csv` in DIR, sorted (not `design-space.csv`: a summary, no experiment's rows). */
 export function csvIds(dir: string, flag: string): string[] {
   let names: string[]
   try {
@@ -28,7 +29,7 @@ export function csvIds(dir: string, flag: string): string[] {
     throw new UsageError(`${flag}: '${dir}' does not exist (expected a result folder with <id>.csv files)`)
   }
   return names
-    .filter((n) => n.endsWith('.csv') && !n.startsWith('.'))
+    .filter((n) => n.endsWith('.csv') && !n.startsWith('.') && n !== DESIGN_SPACE_FILE)
     .map((n) => n.slice(0, -'.csv'.length))
     .sort()
 }

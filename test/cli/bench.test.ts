@@ -126,11 +126,14 @@ describe('bench paper', () => {
       'REPORT.md',
       'charts',
       'claims.json',
+      'design-space.csv',
       'report.html',
       'selftest.csv',
       'selftest.meta.json',
     ])
     expect(readdirSync(join(out, 'charts')).sort()).toEqual([
+      'design-space.png',
+      'design-space.svg',
       'selftest.latency.png',
       'selftest.latency.svg',
       'selftest.throughput.png',

@@ -39,7 +39,9 @@ describe('report.html in headless chromium', () => {
       const file = join(dir, HTML_FILE)
       const data = htmlReportData(runs, claimsJson(runs), 'charts')
       writeFileSync(file, renderHtml(data))
-      const charts = data.experiments.flatMap((e) => e.charts).length
+      // each experiment's charts and the design-space chart
+      const charts = data.experiments.flatMap((e) => e.charts).length + 1
+      expect(data.designSpace?.chart).not.toBeNull()
       // --no-sandbox: CI runs as root, where chromium's sandbox refuses to start
       const b = await chromium.launch({executablePath: browser, args: ['--no-sandbox']})
       try {

@@ -119,7 +119,11 @@ describe('renderHtml', () => {
     expect(html.match(/<\/script>/g)).toHaveLength(5) // the specs, three bundles, the embedding
     expect(html).toContain('Self-test &lt;b&gt;&amp;&lt;/b&gt;')
     const specs = JSON.parse(html.match(/<script id="chart-specs" type="application\/json">(.*?)<\/script>/s)![1])
-    expect(specs).toEqual(data.experiments.flatMap((e) => e.charts.map((c) => c.spec)))
+    // each experiment's charts, then the design-space chart
+    expect(specs).toEqual([
+      ...data.experiments.flatMap((e) => e.charts.map((c) => c.spec)),
+      data.designSpace!.chart!.spec,
+    ])
     expect(html.match(/<div class="chart" id="chart-\d+"/g)).toHaveLength(specs.length)
   })
 

@@ -53,6 +53,24 @@ describe('renderReport', () => {
     expect(md).toMatch(/^\| `cpu\.contextSwitch` \| /m)
   })
 
+  it('summarizes the design space before the profile: systems side by side, a reading each, chart and CSV linked', async () => {
+    const self = await selftestRun()
+    const input = {runs: [self], charts: new Map(), chartDir: 'charts', overrides: []}
+    const md = renderReport({...input, designSpaceChart: 'design-space.svg'})
+    expect(md.indexOf('## Design space')).toBeGreaterThan(md.indexOf('## Summary'))
+    expect(md.indexOf('## Design space')).toBeLessThan(md.indexOf('## Profile'))
+    expect(md).toMatch(/^!\[Design space: .*\]\(charts\/design-space\.svg\)$/m)
+    expect(md).toContain('[design-space.csv](design-space.csv)')
+    expect(md).toMatch(/^\| experiment \| metric \| point \| native \| virtuos \|$/m)
+    // selftest declares nothing: its first metric at the last point of its quick sweep
+    expect(md).toMatch(
+      /^\| selftest \| throughput \(.*\) \| clients=4, request=small \| [\d.]+ \| [\d.]+ \([\d.]+x\) \|$/m,
+    )
+    expect(md).toMatch(/^- selftest: \w+.* leads on throughput, then /m)
+    // no chart drawn: none linked
+    expect(renderReport(input)).not.toContain('design-space.svg')
+  })
+
   it("states the profile's core allocation: which cores each system's domains and applications get", async () => {
     const self = await selftestRun()
     const md = renderReport({runs: [self], charts: new Map(), chartDir: 'charts', overrides: []})

@@ -18,17 +18,20 @@ describe('writePaper', () => {
       'REPORT.md',
       'charts',
       'claims.json',
+      'design-space.csv',
       'report.html',
       'selftest.csv',
       'selftest.meta.json',
     ])
     expect(readdirSync(join(dir, 'charts')).sort()).toEqual([
+      'design-space.png',
+      'design-space.svg',
       'selftest.latency.png',
       'selftest.latency.svg',
       'selftest.throughput.png',
       'selftest.throughput.svg',
     ])
-    expect(written).toHaveLength(9)
+    expect(written).toHaveLength(12)
     // claims.json: every clause with its verdict and the rows behind it
     const claims = JSON.parse(readFileSync(join(dir, 'claims.json'), 'utf8'))
     expect(claims).toEqual([
@@ -43,6 +46,8 @@ describe('writePaper', () => {
       expect.arrayContaining([
         'charts/selftest.throughput.svg',
         'charts/selftest.latency.svg',
+        'charts/design-space.svg',
+        'design-space.csv',
         'selftest.csv',
         'selftest.meta.json',
       ]),
@@ -73,6 +78,8 @@ describe('writePaper', () => {
     expect(readdirSync(join(dir, 'charts')).sort()).toEqual(
       [
         ...kept,
+        'design-space.png',
+        'design-space.svg',
         'selftest.latency.png',
         'selftest.latency.svg',
         'selftest.throughput.png',
@@ -80,6 +87,20 @@ describe('writePaper', () => {
       ].sort(),
     )
     expect(existingCharts(dir, ['selftest'])).toHaveLength(4)
+  })
+
+  it('removes the design-space chart of an earlier run when this run draws none (no ratio to native)', async () => {
+    const dir = fresh()
+    mkdirSync(join(dir, 'charts'))
+    for (const f of ['design-space.svg', 'design-space.png']) writeFileSync(join(dir, 'charts', f), 'old')
+    const run = await selftestRun()
+    const alone = run.rows
+      .filter((r) => r.system === 'virtuos')
+      .map((r) => ({...r, nativeValue: null, ratioVsNative: null, ratioCi95Low: null, ratioCi95High: null}))
+    await writePaper(dir, [{...run, systems: ['virtuos'], rows: alone}])
+    expect(readdirSync(join(dir, 'charts')).filter((f) => f.startsWith('design-space'))).toEqual([])
+    expect(readFileSync(join(dir, 'design-space.csv'), 'utf8')).toMatch(/^experiment,.*\nselftest,throughput,/)
+    expect(readFileSync(join(dir, 'REPORT.md'), 'utf8')).not.toContain('design-space.svg')
   })
 
   it('keeps stale charts when the write fails: the removal is part of the all-or-nothing write', async () => {

@@ -67,7 +67,7 @@ function printRuns(runs: readonly ExperimentRun[], out: string): void {
 
 export default class BenchPaper extends BaseCommand {
   static override description =
-    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV), REPORT.md and report.html (interactive charts) into DIR; with --experiment, only those are re-run and both reports keep the others' sections"
+    "Run every experiment of the paper and write each one's CSV, metadata and charts (SVG, drawn from the CSV), REPORT.md, report.html (interactive charts) and the design-space summary (design-space.csv) into DIR; with --experiment, only those are re-run and both reports keep the others' sections"
   static override examples = [
     '<%= config.bin %> bench paper --quick',
     '<%= config.bin %> bench paper --full --shard 2/8 --out shards   # then: bench merge shards --out results',

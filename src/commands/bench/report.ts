@@ -6,7 +6,7 @@ import {UsageError} from '../../errors.js'
 import {listExperiments} from '../../experiments/registry.js'
 import {writeOutputFiles} from '../../report/atomic.js'
 import {HTML_FILE} from '../../report/html.js'
-import {CHART_DIR, existingCharts, paperFiles, REPORT_FILE} from '../../report/paper.js'
+import {CHART_DIR, paperFiles, replacedCharts, REPORT_FILE} from '../../report/paper.js'
 import {csvIds, loadRun, overridesOf} from '../../report/resultdir.js'
 
 export interface ReportJson {
@@ -17,7 +17,7 @@ export interface ReportJson {
 
 export default class BenchReport extends BaseCommand {
   static override description =
-    'Redraw the charts (SVG, PNG), REPORT.md and report.html of a result folder from the <id>.csv and <id>.meta.json files there, without re-running anything'
+    'Redraw the charts (SVG, PNG), REPORT.md, report.html and the design-space summary (design-space.csv) of a result folder from the <id>.csv and <id>.meta.json files there, without re-running anything'
   static override examples = [
     '<%= config.bin %> bench report results',
     '<%= config.bin %> bench report results/baseline --experiment oltp,ttcp',
@@ -72,7 +72,7 @@ export default class BenchReport extends BaseCommand {
     const runs = order.map((id) => loadRun(dir, id, warn))
     const overrides = overridesOf(dir, order[0])
     const files = await paperFiles(dir, runs, overrides, {results: false})
-    writeOutputFiles(files, 'DIR', existingCharts(dir, order))
+    writeOutputFiles(files, 'DIR', replacedCharts(dir, order))
     const charts = files.filter((f) => basename(dirname(f.path)) === CHART_DIR).length
     if (!this.jsonEnabled())
       process.stdout.write(
