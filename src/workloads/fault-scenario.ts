@@ -1,6 +1,9 @@
 /**
- * One fault scenario: the file server and the request service of faults.ts run together on one
- * system; at `crashAtCycles` one service domain crashes and comes back `restartDelayCycles` later.
+ * One fault scenario: two workloads run together on one system, one using only the storage domain
+ * and one only the network domain: the file server and the request service of faults.ts (request
+ * loops, `shape.transfers` absent), or the bulk transfers of bulk-transfer.ts (a large file read and
+ * a remote download, `shape.transfers` given). At `crashAtCycles` one service domain crashes; it
+ * comes back `restartDelayCycles` later.
  * A design with service domains must offer `crashDomain(domain, atCycles, delayCycles)` on its
  * backend (VirtuOS and driver-domain do), and may say with `crashScope(domain)` which devices go
  * down with that domain (default: its own; a driver domain holds both). A design without them
@@ -18,8 +21,11 @@ import type {MachineParams} from '../machine/params.js'
 import type {EngineStats} from '../sim/index.js'
 import {createRng} from '../sim/rng.js'
 import {CLIENT_START_STREAM, startOffsets} from './clients.js'
-import {buildBench} from './common.js'
+import {buildBench, type Bench} from './common.js'
+import {download, fileRead} from './bulk-transfer.js'
 import {fileServer, requestService, type CallLedger} from './faults.js'
+import {STORAGE_DIR} from './micro.js'
+import {preloadFile} from './storage.js'
 
 export const FAULT_DOMAINS = ['storage', 'network'] as const
 export type FaultDomain = (typeof FAULT_DOMAINS)[number]
@@ -39,7 +45,24 @@ export interface FaultWorkloadShape {
   port: number
   /** The network clients connect within this long of the server first listening (uniform). */
   clientStartSpreadCycles: number
+  /** Run the bulk transfers instead of the request loops (the fields above they use: retry, port, spread). */
+  transfers?: TransferShape
 }
+
+/** The bulk transfers' shape (workloads/fault-recovery.json, transfer* and stream*). */
+export interface TransferShape {
+  /** The file the storage transfer reads, on disk and not cached at the start. */
+  fileBytes: number
+  readBytes: number
+  /** The object the remote client downloads; the server's write and the client's read size. */
+  streamBytes: number
+  writeBytes: number
+  recvBytes: number
+  requestBytes: number
+}
+
+/** The file the storage transfer reads. */
+export const TRANSFER_FILE = `${STORAGE_DIR}/transfer`
 
 export interface FaultScenario {
   shape: FaultWorkloadShape
@@ -62,6 +85,10 @@ export interface FaultScenarioResult {
   retransmitTimes: number[]
   /** Block requests issued again after the crash (driver-domain's blkfront; 0 where there is none). */
   reissuedBlockRequests: number
+  /** Bulk transfers only: passes the file read made to the file's end (0: the file outlasted the run). */
+  filePasses: number
+  /** Bulk transfers only: connections the download client opened (1: it never reconnected). */
+  downloadConnections: number
   engine: EngineStats
 }
 
@@ -118,8 +145,53 @@ export function runFaultScenario(
   systemName: string,
   s: FaultScenario,
 ): FaultScenarioResult {
-  const w = s.shape
   const bench = buildBench(seed, params, systemName, {clientHosts: 1})
+  const run = s.shape.transfers ? startTransfers(bench, s, s.shape.transfers) : startRequestLoops(bench, s)
+  const system = bench.system
+  const crash = domainCrasher(system)
+  if (!crash) {
+    throw new InvariantError(
+      `${systemName}: the backend has no crashDomain(domain, atCycles, delayCycles); the fault scenario cannot inject the crash`,
+    )
+  }
+  crash(s.domain, s.crashAtCycles, s.restartDelayCycles)
+  // the dirty-page flusher's 30 s timers would keep an open-ended run going long after the workloads ended
+  const finished = run.finished
+  let engine = bench.sim.run({until: s.endCycles + graceCycles(s), maxEvents: 100_000_000})
+  // a call still waiting (a TCP retransmission backed off past the end) is given as long again as
+  // the run watched the crash, so that its recovery is seen rather than censored
+  const cap = s.endCycles + (s.endCycles - s.crashAtCycles)
+  while (!finished() && bench.sim.now < cap) {
+    engine = bench.sim.run({until: Math.min(cap, bench.sim.now + graceCycles(s)), maxEvents: 100_000_000})
+  }
+  system.checkInvariants()
+  return {
+    files: run.files,
+    netServer: run.netServer,
+    netClients: run.netClients,
+    finished: finished(),
+    filePasses: run.filePasses(),
+    downloadConnections: run.downloadConnections(),
+    scope: crashScope(system, s.domain),
+    retransmitTimes: retransmitTimes(system),
+    reissuedBlockRequests: reissuedBlockRequests(system),
+    engine,
+  }
+}
+
+/** The two workloads of a scenario, started on the bench. */
+interface Started {
+  files: CallLedger
+  netServer: CallLedger
+  netClients: CallLedger
+  finished: () => boolean
+  filePasses: () => number
+  downloadConnections: () => number
+}
+
+/** The request loops: the file server and the request service with its clients (faults.ts). */
+function startRequestLoops(bench: Bench, s: FaultScenario): Started {
+  const w = s.shape
   const files = fileServer({
     threads: w.fileThreads,
     fileBytes: w.fileBytes,
@@ -144,32 +216,48 @@ export function runFaultScenario(
   system.spawnProcess(net.server, 'net-server')
   const offsets = startOffsets(bench.sim.rng(CLIENT_START_STREAM), w.netClients, w.clientStartSpreadCycles)
   for (let i = 0; i < w.netClients; i++) system.clients.spawn(0, net.client(i, offsets[i]), `client-${i}`)
-
-  const crash = domainCrasher(system)
-  if (!crash) {
-    throw new InvariantError(
-      `${systemName}: the backend has no crashDomain(domain, atCycles, delayCycles); the fault scenario cannot inject the crash`,
-    )
-  }
-  crash(s.domain, s.crashAtCycles, s.restartDelayCycles)
-  // the dirty-page flusher's 30 s timers would keep an open-ended run going long after the workloads ended
-  const finished = () => files.finished() && net.finished()
-  let engine = bench.sim.run({until: s.endCycles + graceCycles(s), maxEvents: 100_000_000})
-  // a call still waiting (a TCP retransmission backed off past the end) is given as long again as
-  // the run watched the crash, so that its recovery is seen rather than censored
-  const cap = s.endCycles + (s.endCycles - s.crashAtCycles)
-  while (!finished() && bench.sim.now < cap) {
-    engine = bench.sim.run({until: Math.min(cap, bench.sim.now + graceCycles(s)), maxEvents: 100_000_000})
-  }
-  system.checkInvariants()
   return {
     files: files.ledger,
     netServer: net.ledger,
     netClients: net.clientLedger,
-    finished: finished(),
-    scope: crashScope(system, s.domain),
-    retransmitTimes: retransmitTimes(system),
-    reissuedBlockRequests: reissuedBlockRequests(system),
-    engine,
+    finished: () => files.finished() && net.finished(),
+    filePasses: () => 0,
+    downloadConnections: () => 0,
+  }
+}
+
+/** The bulk transfers: a large file read on /storage and a remote client's download (bulk-transfer.ts). */
+function startTransfers(bench: Bench, s: FaultScenario, t: TransferShape): Started {
+  const w = s.shape
+  const system = bench.system
+  preloadFile(system, TRANSFER_FILE, t.fileBytes)
+  const file = fileRead({
+    path: TRANSFER_FILE,
+    fileBytes: t.fileBytes,
+    bufferBytes: t.readBytes,
+    retryCycles: w.retryCycles,
+    endCycles: s.endCycles,
+  })
+  const net = download({
+    port: w.port,
+    streamBytes: t.streamBytes,
+    writeBytes: t.writeBytes,
+    readBytes: t.recvBytes,
+    requestBytes: t.requestBytes,
+    retryCycles: w.retryCycles,
+    endCycles: s.endCycles,
+    pollCycles: w.retryCycles,
+  })
+  system.spawnProcess(file.program, 'file-read')
+  system.spawnProcess(net.server, 'stream-server')
+  const [offset] = startOffsets(bench.sim.rng(CLIENT_START_STREAM), 1, w.clientStartSpreadCycles)
+  system.clients.spawn(0, net.client(offset), 'download-client')
+  return {
+    files: file.ledger,
+    netServer: net.ledger,
+    netClients: net.clientLedger,
+    finished: () => file.finished() && net.finished(),
+    filePasses: file.passes,
+    downloadConnections: net.connections,
   }
 }

@@ -20,8 +20,10 @@ export class CallLedger {
   returned = 0
   /** Calls that returned an error (ret < 0). */
   failed = 0
-  /** Completion times (cycles) of whole operations (a file request, a request/response). */
+  /** Completion times (cycles) of whole operations (a file request, a request/response, a buffer moved). */
   readonly opTimes: number[] = []
+  /** Bytes the operations moved, cumulative: movedTo[i] is the total after operation i. */
+  private readonly movedTo: number[] = []
   /** Times (cycles) of calls that returned an error. */
   readonly failTimes: number[] = []
 
@@ -39,8 +41,15 @@ export class CallLedger {
     return r
   }
 
-  op(now: number): void {
+  /** An operation completed at `now`, moving `bytes` (the workload's payload: what its MB/s count). */
+  op(now: number, bytes = 0): void {
     this.opTimes.push(now)
+    this.movedTo.push(this.bytesMoved + bytes)
+  }
+
+  /** Bytes moved by all operations so far. */
+  get bytesMoved(): number {
+    return this.movedTo.length === 0 ? 0 : this.movedTo[this.movedTo.length - 1]
   }
 
   /** Calls issued that never came back (a hang, or a machine that went down under them). */
@@ -51,6 +60,15 @@ export class CallLedger {
   /** Operations completed in [from, to). */
   opsIn(from: number, to: number): number {
     return countIn(this.opTimes, from, to)
+  }
+
+  /** Bytes moved by the operations completed in [from, to). */
+  bytesIn(from: number, to: number): number {
+    const upTo = (t: number) => {
+      const i = lowerBound(this.opTimes, t)
+      return i === 0 ? 0 : this.movedTo[i - 1]
+    }
+    return upTo(to) - upTo(from)
   }
 
   failsIn(from: number, to: number): number {
@@ -123,7 +141,7 @@ export function fileServer(cfg: FileServerConfig): WorkloadRun {
         }
         offset = (offset + cfg.blockBytes) % cfg.fileBytes
         if (cfg.thinkInstructions > 0) yield* sys.compute(cfg.thinkInstructions)
-        ledger.op(sys.now())
+        ledger.op(sys.now(), 2 * cfg.blockBytes)
       }
     }
   const program: Program = function* (sys) {
@@ -210,12 +228,11 @@ function serviceHandler(svc: Service, fd: number): Program {
   }
 }
 
-/** A listening socket, or -1 after a failure (the caller pauses and retries). */
-function* serviceListen(svc: Service, sys: SyscallInterface): Gen<number> {
-  const {ledger} = svc
+/** A listening socket on `port`, or -1 after a failure (the caller pauses and retries). */
+export function* listenOn(sys: SyscallInterface, ledger: CallLedger, port: number): Gen<number> {
   const ls = (yield* ledger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
   if (ls < 0) return -1
-  const b = yield* ledger.call(sys, sys.bind(ls, {family: 'AF_INET', port: svc.cfg.port}))
+  const b = yield* ledger.call(sys, sys.bind(ls, {family: 'AF_INET', port}))
   const l = b.ret < 0 ? b : yield* ledger.call(sys, sys.listen(ls, 128))
   if (l.ret < 0) {
     yield* ledger.call(sys, sys.close(ls))
@@ -224,18 +241,35 @@ function* serviceListen(svc: Service, sys: SyscallInterface): Gen<number> {
   return ls
 }
 
-/** The accept loop: (re-)listen, poll, accept into a handler thread; join them at the end. */
-function serviceServer(svc: Service): Program {
-  const {cfg, ledger} = svc
+/** What an accept loop needs: where it listens, how it retries, when it stops. */
+export interface AcceptLoopConfig {
+  port: number
+  retryCycles: number
+  endCycles: number
+  /** How long the loop waits in poll before looking at the clock again. */
+  pollCycles: number
+}
+
+/**
+ * A server's accept loop: (re-)listen, poll, accept into a `handler` thread; join them at the end.
+ * `onListening` is told each time it listens; `onDone` once every handler has ended. The listener
+ * is re-created when it fails (a network-domain restart makes it stale).
+ */
+export function acceptLoop(
+  cfg: AcceptLoopConfig,
+  ledger: CallLedger,
+  handler: (fd: number) => Program,
+  on: {listening: () => void; done: () => void},
+): Program {
   return function* (sys) {
     const handlers: number[] = []
     let ls = -1
     // the accept loop outlives the clients' end by a retry, so a late reconnect is still served
     while (sys.now() < cfg.endCycles + cfg.retryCycles) {
       if (ls < 0) {
-        ls = yield* serviceListen(svc, sys)
+        ls = yield* listenOn(sys, ledger, cfg.port)
         if (ls < 0) yield* sys.sleep(cfg.retryCycles)
-        else svc.listening = true
+        else on.listening()
         continue
       }
       const p = yield* ledger.call(sys, sys.poll([{fd: ls, events: POLL.IN}], cfg.pollCycles))
@@ -247,24 +281,32 @@ function serviceServer(svc: Service): Program {
         yield* sys.sleep(cfg.retryCycles)
         continue
       }
-      handlers.push(yield* sys.spawnThread(serviceHandler(svc, a.ret), `conn-${handlers.length}`))
+      handlers.push(yield* sys.spawnThread(handler(a.ret), `conn-${handlers.length}`))
     }
     if (ls >= 0) yield* ledger.call(sys, sys.close(ls))
     for (const t of handlers) yield* sys.joinThread(t)
-    svc.serverDone = true
+    on.done()
   }
 }
 
-/** A connected socket, or -1 after a failure (the caller pauses and retries). */
-function* serviceConnect(svc: Service, sys: SyscallInterface): Gen<number> {
-  const {clientLedger} = svc
-  const fd = (yield* clientLedger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
-  const c =
-    fd < 0
-      ? null
-      : yield* clientLedger.call(sys, sys.connect(fd, {family: 'AF_INET', host: 'server', port: svc.cfg.port}))
+/** The service's accept loop. */
+function serviceServer(svc: Service): Program {
+  return acceptLoop(svc.cfg, svc.ledger, (fd) => serviceHandler(svc, fd), {
+    listening: () => {
+      svc.listening = true
+    },
+    done: () => {
+      svc.serverDone = true
+    },
+  })
+}
+
+/** A socket connected to the server's `port`, or -1 after a failure (the caller pauses and retries). */
+export function* connectTo(sys: SyscallInterface, ledger: CallLedger, port: number): Gen<number> {
+  const fd = (yield* ledger.call(sys, sys.socket('AF_INET', 'SOCK_STREAM'))).ret
+  const c = fd < 0 ? null : yield* ledger.call(sys, sys.connect(fd, {family: 'AF_INET', host: 'server', port}))
   if (c && c.ret >= 0) return fd
-  if (fd >= 0) yield* clientLedger.call(sys, sys.close(fd))
+  if (fd >= 0) yield* ledger.call(sys, sys.close(fd))
   return -1
 }
 
@@ -277,7 +319,7 @@ function serviceClient(svc: Service, startDelayCycles: number): Program {
     if (startDelayCycles > 0) yield* sys.sleep(startDelayCycles)
     while (sys.now() < cfg.endCycles) {
       if (fd < 0) {
-        fd = yield* serviceConnect(svc, sys)
+        fd = yield* connectTo(sys, clientLedger, cfg.port)
         if (fd < 0) {
           yield* sys.sleep(cfg.retryCycles)
           continue
@@ -291,7 +333,7 @@ function serviceClient(svc: Service, startDelayCycles: number): Program {
         yield* sys.sleep(cfg.retryCycles)
         continue
       }
-      clientLedger.op(sys.now())
+      clientLedger.op(sys.now(), cfg.requestBytes + cfg.responseBytes)
       if (cfg.clientThinkInstructions > 0) yield* sys.compute(cfg.clientThinkInstructions)
     }
     if (fd >= 0) yield* clientLedger.call(sys, sys.close(fd))
@@ -300,7 +342,7 @@ function serviceClient(svc: Service, startDelayCycles: number): Program {
 }
 
 /** recv until `bytes` arrived; fewer (EOF or an error) means the connection is over. */
-function* readFull(sys: SyscallInterface, ledger: CallLedger, fd: number, bytes: number): Gen<number> {
+export function* readFull(sys: SyscallInterface, ledger: CallLedger, fd: number, bytes: number): Gen<number> {
   let got = 0
   while (got < bytes) {
     const r = yield* ledger.call(sys, sys.recv(fd, bytes - got))

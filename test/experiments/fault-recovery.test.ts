@@ -128,14 +128,21 @@ describe('fault-recovery clauses (synthetic rows)', () => {
   })
 })
 
-/** A healthy virtuos timeline of one domain under `t`: flat, the affected workload out and failing while down. */
+/** The timeline's MB/s metric of each transfer: the one using the crashed domain, and the other one. */
+const transfers = (domain: string) => ({
+  affected: `${domain}_mb_s`,
+  other: domain === 'storage' ? 'network_mb_s' : 'storage_mb_s',
+})
+
+/** A healthy virtuos timeline of one domain under `t`: flat, the affected transfer out and failing while down. */
 function timeline(t: FaultTiming, domain: string): ResultRow[] {
   const restartAt = t.crashMs + t.restartMs
+  const {affected, other} = transfers(domain)
   const out: ResultRow[] = []
   for (let ms = 0; ms < restartAt + t.afterMs; ms += t.bucketMs) {
     const down = ms >= t.crashMs && ms < restartAt
     const p = {domain, restart_ms: t.restartMs, t_ms: ms}
-    out.push(row(p, 'affected_ops_s', down ? 0 : 5000), row(p, 'other_ops_s', 5000))
+    out.push(row(p, affected, down ? 0 : 50), row(p, other, 50))
     out.push(row(p, 'failed_calls_s', down ? 200 : 0))
   }
   return out
@@ -161,16 +168,25 @@ describe.each([
 
   it('bystander: every outage bucket against the pre-crash mean', () => {
     const text = /not using it keeps at least 90%/
-    expect(verdict(text, doctor(rows, 'other_ops_s', bucket(midOutage), 4000))).toBe('not supported')
-    expect(verdict(text, doctor(rows, 'other_ops_s', bucket(midOutage), 4600, 250))).toBe('inconclusive')
+    expect(verdict(text, doctor(rows, 'storage_mb_s', bucket(midOutage), 40))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'storage_mb_s', bucket(midOutage), 46, 2.5))).toBe('inconclusive')
     // a dip outside the outage is not this clause's business
-    expect(verdict(text, doctor(rows, 'other_ops_s', bucket(restartAt), 1000))).toBe('supported')
+    expect(verdict(text, doctor(rows, 'storage_mb_s', bucket(restartAt), 10))).toBe('supported')
+  })
+
+  it('each timeline judges its own transfers: under a storage crash the download is the bystander', () => {
+    const storageDown = (p: Point) =>
+      p.domain === 'storage' && Number(p.t_ms) >= t.crashMs && Number(p.t_ms) + t.bucketMs <= restartAt
+    expect(verdict(/not using it keeps/, doctor(rows, 'network_mb_s', storageDown, 10))).toBe('not supported')
+    expect(verdict(/drops below 10%/, doctor(rows, 'storage_mb_s', storageDown, 30))).toBe('not supported')
+    // the network series of a storage crash is not the affected one: its level there is the bystander's
+    expect(verdict(/drops below 10%/, doctor(rows, 'network_mb_s', storageDown, 50))).toBe('supported')
   })
 
   it('affected: below 10% in every outage bucket', () => {
     const text = /drops below 10%/
-    expect(verdict(text, doctor(rows, 'affected_ops_s', bucket(midOutage), 3000))).toBe('not supported')
-    expect(verdict(text, doctor(rows, 'affected_ops_s', bucket(midOutage), 450, 100))).toBe('inconclusive')
+    expect(verdict(text, doctor(rows, 'network_mb_s', bucket(midOutage), 30))).toBe('not supported')
+    expect(verdict(text, doctor(rows, 'network_mb_s', bucket(midOutage), 4.5, 1))).toBe('inconclusive')
   })
 
   it('recovery: the mean over the buckets after the restart', () => {
@@ -178,12 +194,12 @@ describe.each([
     expect(
       verdict(
         text,
-        doctor(rows, 'affected_ops_s', after, (v) => v / 2),
+        doctor(rows, 'network_mb_s', after, (v) => v / 2),
       ),
     ).toBe('not supported')
-    expect(verdict(text, doctor(rows, 'affected_ops_s', after, 4600, 300))).toBe('inconclusive')
+    expect(verdict(text, doctor(rows, 'network_mb_s', after, 46, 3))).toBe('inconclusive')
     // one slow bucket among the others' full rate
-    expect(verdict(text, doctor(rows, 'affected_ops_s', bucket(restartAt), 4000))).toBe('supported')
+    expect(verdict(text, doctor(rows, 'network_mb_s', bucket(restartAt), 40))).toBe('supported')
   })
 
   it('failures: in every outage bucket, none before the crash', () => {
@@ -307,26 +323,53 @@ describe('fault-recovery model (quick: crash at 200 ms, restart after 300 ms, 2 
   })
 })
 
-describe('fault-recovery-timeline model', () => {
-  it('shows the dip while the storage domain is down and the recovery after, the bystander flat', () => {
-    const t = TIMELINE_QUICK
-    const p = {domain: 'storage', restart_ms: t.restartMs}
-    const at = (t_ms: number) => faultRecoveryTimeline.run({...p, t_ms}, 'virtuos', ctx).metrics
-    const before = at(t.crashMs - t.bucketMs)
-    const down = at(t.crashMs + t.bucketMs)
-    const after = at(t.crashMs + t.restartMs + t.bucketMs)
-    expect(before.affected_ops_s).toBeGreaterThan(1000)
-    expect(down.affected_ops_s).toBe(0)
-    expect(after.affected_ops_s).toBeGreaterThan(before.affected_ops_s * 0.8)
-    expect(down.other_ops_s).toBeGreaterThan(before.other_ops_s * 0.9)
-    expect(at(t.crashMs).failed_calls_s).toBeGreaterThan(0)
-    expect(faultRecoveryTimeline.axes.find((a) => a.name === 't_ms')!.quick).toHaveLength(
-      (t.crashMs + t.restartMs + t.afterMs) / t.bucketMs,
-    )
-    // MB/s: the bytes of the bucket's completed requests, so they move with ops/s
-    expect(before.storage_mb_s).toBeGreaterThan(0)
-    expect(down.storage_mb_s).toBe(0)
-    expect(down.network_mb_s).toBeGreaterThan(before.network_mb_s * 0.9)
+/** The quick timeline of one crashed domain on virtuos: each bucket's metrics, and the windows of the run. */
+function quickTimeline(domain: string) {
+  const t = TIMELINE_QUICK
+  const p = {domain, restart_ms: t.restartMs}
+  const rows = (faultRecoveryTimeline.axes.find((a) => a.name === 't_ms')!.quick as number[]).map((t_ms) => ({
+    t_ms,
+    m: faultRecoveryTimeline.run({...p, t_ms}, 'virtuos', ctx).metrics,
+  }))
+  const restartAt = t.crashMs + t.restartMs
+  // whole buckets only: the crash comes up to crashJitterUs after the nominal bucket start
+  const pre = rows.filter((r) => r.t_ms >= t.warmupMs && r.t_ms + t.bucketMs <= t.crashMs)
+  const down = rows.filter((r) => r.t_ms > t.crashMs && r.t_ms + t.bucketMs <= restartAt)
+  const after = rows.filter((r) => r.t_ms >= restartAt + t.bucketMs)
+  const mean = (rs: typeof rows, metric: string) => rs.reduce((n, r) => n + r.m[metric], 0) / rs.length
+  return {pre, down, after, mean}
+}
+
+describe('fault-recovery-timeline model (quick, virtuos): two bulk transfers around a crash', () => {
+  it('a network-domain crash: the download drops to 0 until the restart and resumes; the file read runs on', () => {
+    const {pre, down, after, mean} = quickTimeline('network')
+    expect(mean(pre, 'network_mb_s')).toBeGreaterThan(0)
+    for (const r of down) expect(r.m.network_mb_s).toBe(0)
+    for (const r of down) expect(r.m.storage_mb_s).toBeGreaterThan(0.9 * mean(pre, 'storage_mb_s'))
+    for (const r of down) expect(r.m.failed_calls_s).toBeGreaterThan(0)
+    expect(mean(after, 'network_mb_s')).toBeGreaterThan(0.9 * mean(pre, 'network_mb_s'))
+    for (const r of after) expect(r.m.failed_calls_s).toBe(0)
+  })
+
+  it('a storage-domain crash: the file read drops to 0 until the restart and resumes; the download runs on', () => {
+    const {pre, down, after, mean} = quickTimeline('storage')
+    for (const r of down) expect(r.m.storage_mb_s).toBe(0)
+    for (const r of down) expect(r.m.network_mb_s).toBeGreaterThan(0.9 * mean(pre, 'network_mb_s'))
+    expect(mean(after, 'storage_mb_s')).toBeGreaterThan(0.9 * mean(pre, 'storage_mb_s'))
+  })
+
+  it('bulk rates: the file read is bounded by the disk, the download by the link (not by per-call overheads)', () => {
+    const {pre, mean} = quickTimeline('network')
+    const hz = profile.params.clockHz
+    const diskMBs = (profile.params.disk.transferBytesPerCycle * hz) / 1e6
+    const nic = profile.params.nic
+    const mss = nic.mtuBytes - nic.tcpIpHeaderBytes
+    const linkMBs = ((nic.wireBitsPerSecond / 8) * (mss / (nic.mtuBytes + nic.frameOverheadBytes))) / 1e6
+    // 1.05: a bucket counts whole 128 KiB reads, so one more read than the rate fits can land in it
+    expect(mean(pre, 'storage_mb_s')).toBeLessThan(1.05 * diskMBs)
+    expect(mean(pre, 'storage_mb_s')).toBeGreaterThan(0.8 * diskMBs)
+    expect(mean(pre, 'network_mb_s')).toBeLessThanOrEqual(linkMBs * 1.01)
+    expect(mean(pre, 'network_mb_s')).toBeGreaterThan(0.8 * linkMBs)
   })
 
   it("runs on the failure recovery plot's time axis: 70 1-s buckets in full, crash at 29 s, restart at 60 s; quick the same shape shorter", () => {
@@ -339,13 +382,18 @@ describe('fault-recovery-timeline model', () => {
     const share = (t: FaultTiming) => [t.crashMs, t.restartMs].map((v) => v / (t.crashMs + t.restartMs + t.afterMs))
     share(TIMELINE_QUICK).forEach((q, i) => expect(Math.abs(q - share(TIMELINE_FULL)[i])).toBeLessThan(0.06))
     expect(axis('t_ms').quick.length).toBeLessThan(20)
+    const q = TIMELINE_QUICK
+    expect(axis('t_ms').quick).toHaveLength((q.crashMs + q.restartMs + q.afterMs) / q.bucketMs)
   })
 })
 
 describe('fault-recovery-timeline: one simulation per (system, domain, seed)', () => {
   it('points of one seed share a run (only the first bucket carries the engine work); another seed runs anew', () => {
     const run = (seed: number, t_ms: number) =>
-      faultRecoveryTimeline.run({...point('network'), t_ms}, 'virtuos', {...ctx, seed})
+      faultRecoveryTimeline.run({domain: 'network', restart_ms: TIMELINE_QUICK.restartMs, t_ms}, 'virtuos', {
+        ...ctx,
+        seed,
+      })
     const first = run(1, 0)
     expect(first.engine.events).toBeGreaterThan(0)
     expect(run(1, TIMELINE_QUICK.bucketMs).engine.events).toBe(0) // the same simulation, cached
