@@ -152,6 +152,7 @@ function hypervisorParams(h: Profile['hypervisor'], {cycles}: To): MachineParams
     grantUnmap: cycles(h.grantUnmap),
     grantCopyPerPage: cycles(h.grantCopyPerPage),
     pvGuestModeSwitch: cycles(h.pvGuestModeSwitch),
+    ipc: h.ipc.value,
   }
 }
 

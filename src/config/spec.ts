@@ -147,6 +147,11 @@ export const PROFILE_SPEC = {
     pvGuestModeSwitch: time(
       '64-bit PV guest kernel<->user switch in Xen (swapgs + CR3 load keeping user global TLB entries)',
     ),
+    ipc: {
+      dim: 'ipc',
+      range: 'positive',
+      doc: 'instructions per cycle of Xen code (hypervisor-mode counters only: no cost depends on it)',
+    },
   },
   disk: {
     avgSeek: time('average seek'),
