@@ -13,6 +13,7 @@ import type {ExperimentRun} from '../experiments/runner.js'
 import type {ClaimVerdict, MetricDef} from '../experiments/types.js'
 import type {ChartFile} from './chart.js'
 import {ownProfile, portablePath, toolInfo} from './meta.js'
+import {countersSection} from './counters.js'
 import {comparePublished, type PublishedComparison} from './published.js'
 import {readable} from './table.js'
 
@@ -200,6 +201,7 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
   for (const c of charts) lines.push(`![${c.title}](${chartDir}/${c.file})`, '')
   for (const m of def.metrics) lines.push(...metricTable(run, m))
   lines.push(...referenceTable(run))
+  lines.push(...countersSection(run))
   const e = run.engine
   lines.push(
     `Run: ${run.points.length} points x ${run.systems.length} systems; engine ${e.events} events in ${readable(e.hostSeconds)} s ` +

@@ -16,6 +16,9 @@ import type {ExperimentRun} from '../experiments/runner.js'
 import type {Point, ResultRow, SystemId} from '../experiments/types.js'
 import {readResultCsv} from './csvread.js'
 
+/** `bench run --counters --out DIR` writes `<id>.counters.csv` beside `<id>.csv`: not an experiment's rows. */
+const COUNTERS_SUFFIX = '.counters.csv'
+
 /** The experiment ids with a `<id>.csv` in DIR, sorted. */
 export function csvIds(dir: string, flag: string): string[] {
   let names: string[]
@@ -28,7 +31,7 @@ export function csvIds(dir: string, flag: string): string[] {
     throw new UsageError(`${flag}: '${dir}' does not exist (expected a result folder with <id>.csv files)`)
   }
   return names
-    .filter((n) => n.endsWith('.csv') && !n.startsWith('.'))
+    .filter((n) => n.endsWith('.csv') && !n.endsWith(COUNTERS_SUFFIX) && !n.startsWith('.'))
     .map((n) => n.slice(0, -'.csv'.length))
     .sort()
 }
