@@ -3,7 +3,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {runExperiments} from '../../src/experiments/runner.js'
+import {mergeShards, runExperiments, runShard} from '../../src/experiments/runner.js'
 import type {CounterEntry} from '../../src/experiments/counter-metrics.js'
 import type {ExperimentDef} from '../../src/experiments/types.js'
 import {
@@ -15,6 +15,7 @@ import {
   writeCounters,
 } from '../../src/report/counters.js'
 import {csvIds} from '../../src/report/resultdir.js'
+import {readShardFile, shardFileText, shardRunInfo} from '../../src/report/shardfile.js'
 import {fakeEngine, fakeProfile} from '../experiments/fixtures.js'
 
 const entry = (domain: string, mode: CounterEntry['mode'], cycles: number, instructions: number): CounterEntry => ({
@@ -104,5 +105,19 @@ describe('--counters output', () => {
     expect(md).toContain('| virtuos | primary | hypervisor | 0-1 | 500 | 160 | 0.32 |')
     expect(md).not.toContain('| native | native | user | 0-1 | 2000 |') // threads=1 is not shown
     expect(countersSection({...r, counters: undefined})).toEqual([])
+  })
+
+  it('a shard file keeps the counters, so merged runs have them for REPORT.md', async () => {
+    const options = {seed: 1, quick: true, profile: fakeProfile, jobs: 1}
+    const dir = mkdtempSync(join(tmpdir(), 'counters-shard-'))
+    const info = shardRunInfo('run', {experiments: ['counted'], ...options, replicates: 1, sets: []})
+    const shards = []
+    for (const index of [1, 2]) {
+      const path = join(dir, `shard-${index}.json`)
+      writeFileSync(path, shardFileText(info, await runShard([counted], options, {index, count: 2})))
+      shards.push(readShardFile(path))
+    }
+    const [merged] = mergeShards([counted], options, shards)
+    expect(merged.counters).toEqual((await run()).counters)
   })
 })

@@ -91,7 +91,7 @@ export default class BenchRun extends BaseCommand {
       throw new UsageError('--shard: writes DIR/shard-K-of-N.json; give --out DIR, and leave out --trace and --format')
     if (flags.counters && (flags.trace !== undefined || shard))
       throw new UsageError(
-        '--counters: with a sweep only (leave out --trace and --shard; `bench merge` makes no counters)',
+        '--counters: leave out --trace and --shard (run the sweep whole to print or write the counters)',
       )
     const setup = setupRun(flags)
     if (flags.trace !== undefined) return this.trace(defs, systems, flags.trace, flags.point, setup)
