@@ -9,14 +9,20 @@ import {join} from 'node:path'
 import {stringify} from 'csv-stringify/sync'
 import {writeOutputFiles} from './atomic.js'
 import type {CounterRow} from '../experiments/counter-metrics.js'
-import {LEVELS} from '../machine/indirect.js'
+import {LEVELS, type PerLevel} from '../machine/indirect.js'
+import {MODES, type Mode} from '../machine/counters.js'
+import {UsageError} from '../errors.js'
 import type {ExperimentRun} from '../experiments/runner.js'
-import type {Point} from '../experiments/types.js'
+import type {ParamValue, Point, SystemId} from '../experiments/types.js'
 import type {FlatRow} from './columns.js'
 import {formatCell} from './csv.js'
+import {paramValue, parseCsv} from './csvread.js'
 import {readable} from './table.js'
 
-/** The columns of a counters record after the experiment's `param_<axis>` columns. */
+/**
+ * The columns of a counters record after the experiment's `param_<axis>` columns: the tallies, their
+ * IPC and MPKI, then the misses themselves (so a file read back gives the same table).
+ */
 export const COUNTER_COLUMNS: readonly string[] = [
   'domain',
   'mode',
@@ -25,7 +31,11 @@ export const COUNTER_COLUMNS: readonly string[] = [
   'instructions',
   'ipc',
   ...LEVELS.map((l) => `${l}_mpki`),
+  ...LEVELS.map((l) => `${l}_misses`),
 ]
+
+/** What the terminal shows of a record (not the raw misses). */
+const SHOWN = COUNTER_COLUMNS.filter((c) => !c.endsWith('_misses'))
 
 /** The file `--counters --out DIR` writes beside `<id>.csv`. */
 export function countersFile(id: string): string {
@@ -46,6 +56,7 @@ export function counterRecord(id: string, axes: readonly string[], c: CounterRow
     ipc: c.cycles > 0 ? c.instructions / c.cycles : 0,
   })
   for (const l of LEVELS) out[`${l}_mpki`] = k > 0 ? c.misses[l] / k : 0
+  for (const l of LEVELS) out[`${l}_misses`] = c.misses[l]
   return out
 }
 
@@ -66,13 +77,13 @@ export function countersCsv(run: ExperimentRun): string {
 /** The terminal table of a run's counters (values rounded for reading). */
 export function renderCounters(run: ExperimentRun): string {
   const axes = run.experiment.axes.map((a) => a.name)
-  const header = [...axes, 'system', ...COUNTER_COLUMNS]
+  const header = [...axes, 'system', ...SHOWN]
   const body = counterRecords(run).map((r) => [
     ...axes.map((a) => String(r[`param_${a}`])),
     String(r.system),
-    ...COUNTER_COLUMNS.map((c) => (typeof r[c] === 'number' ? readable(r[c]) : String(r[c]))),
+    ...SHOWN.map((c) => (typeof r[c] === 'number' ? readable(r[c]) : String(r[c]))),
   ])
-  const numeric = new Set(COUNTER_COLUMNS.slice(3))
+  const numeric = new Set(SHOWN.slice(3))
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)))
   const pad = (cells: string[]) =>
     cells.map((c, i) => (numeric.has(header[i]) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')
@@ -125,4 +136,38 @@ export function writeCounters(dir: string, runs: readonly ExperimentRun[]): stri
   const files = runs.map((r) => ({path: join(dir, countersFile(r.experiment.id)), data: countersCsv(r)}))
   writeOutputFiles(files, '--out')
   return files.map((f) => f.path)
+}
+
+/**
+ * The counters of a run read back from `<id>.counters.csv` (as countersCsv wrote them), so a report
+ * redrawn from a result folder shows the same tables. Every problem is a UsageError naming the file.
+ */
+export function readCountersCsv(text: string, file: string): CounterRow[] {
+  const [header, ...records] = parseCsv(text)
+  const missing = ['system', ...COUNTER_COLUMNS].filter((c) => !header?.includes(c))
+  if (!header || missing.length > 0) throw new UsageError(`${file}: not a counters file (no column ${missing[0]})`)
+  const axes = header.filter((h) => h.startsWith('param_'))
+  return records.map((cells, i) => {
+    const cell = (c: string) => cells[header.indexOf(c)] ?? ''
+    const num = (c: string) => {
+      const v = Number(cell(c))
+      if (cell(c) === '' || !Number.isFinite(v)) throw new UsageError(`${file}:${i + 2}: ${c} is not a number`)
+      return v
+    }
+    const mode = cell('mode')
+    if (!(MODES as readonly string[]).includes(mode)) throw new UsageError(`${file}:${i + 2}: unknown mode '${mode}'`)
+    const params: Record<string, ParamValue> = {}
+    for (const a of axes) if (cell(a) !== '') params[a.slice('param_'.length)] = paramValue(cell(a))
+    const misses = Object.fromEntries(LEVELS.map((l) => [l, num(`${l}_misses`)])) as PerLevel
+    return {
+      system: cell('system') as SystemId,
+      params,
+      domain: cell('domain'),
+      mode: mode as Mode,
+      cores: cell('cores'),
+      cycles: num('cycles'),
+      instructions: num('instructions'),
+      misses,
+    }
+  })
 }

@@ -15,6 +15,8 @@ import {findExperiment} from '../experiments/registry.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {Point, ResultRow, SystemId} from '../experiments/types.js'
 import {readResultCsv} from './csvread.js'
+import {countersFile, readCountersCsv} from './counters.js'
+import type {CounterRow} from '../experiments/counter-metrics.js'
 
 /** `bench run --counters --out DIR` writes `<id>.counters.csv` beside `<id>.csv`: not an experiment's rows. */
 const COUNTERS_SUFFIX = '.counters.csv'
@@ -153,6 +155,7 @@ export function loadRun(dir: string, id: string, warn: (line: string) => void = 
     points,
     replicates: meta.replicates ?? 1,
     rows,
+    ...readCounters(dir, id),
     engine: {...e, simulatedSecondsPerHostSecond: e.simulatedSecondsPerHostSecond ?? null},
     notes: meta.notes,
     seed: meta.seed,
@@ -162,6 +165,18 @@ export function loadRun(dir: string, id: string, warn: (line: string) => void = 
     jobs: meta.jobs,
     wallSeconds: meta.wallSeconds,
   }
+}
+
+/** DIR/<id>.counters.csv read back, when the folder has one (bench paper, bench run --counters --out). */
+function readCounters(dir: string, id: string): {counters?: CounterRow[]} {
+  const file = join(dir, countersFile(id))
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return {}
+  }
+  return {counters: readCountersCsv(text, file)}
 }
 
 /** The `--set` strings a run in DIR was made with (from its meta file), for the report's profile section. */

@@ -10,6 +10,7 @@ import {
   COUNTER_COLUMNS,
   countersSection,
   countersFile,
+  readCountersCsv,
   renderCounters,
   withCounters,
   writeCounters,
@@ -68,6 +69,11 @@ describe('--counters output', () => {
       'l2_mpki',
       'l3_mpki',
       'dtlb_mpki',
+      'l1i_misses',
+      'l1d_misses',
+      'l2_misses',
+      'l3_misses',
+      'dtlb_misses',
     ])
     expect(lines).toHaveLength(6)
     // threads=2 on native: 4000 cycles, 2000 instructions, IPC 0.5, 1 L1i miss per 2k instructions
@@ -86,7 +92,15 @@ describe('--counters output', () => {
       '1.5',
       '2',
       '2.5',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
     ])
+    // read back, the file gives the run's counters exactly (bench report redraws REPORT.md from it)
+    expect(readCountersCsv(readFileSync(path, 'utf8'), path)).toEqual(r.counters)
+    expect(() => readCountersCsv('system,domain\nnative,x\n', 'bad.csv')).toThrow(/^bad.csv: not a counters file/)
     expect(lines[5].split(',').slice(3, 9)).toEqual(['primary', 'hypervisor', '0-1', '500', '160', '0.32'])
     // a counters file is not an experiment's rows: result folders list only <id>.csv
     writeFileSync(join(dir, 'counted.csv'), 'x\n')
