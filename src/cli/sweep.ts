@@ -84,6 +84,7 @@ function joinSwept(runs: readonly ExperimentRun[], sweep: Sweep, base: LoadedPro
     ...first,
     rows: runs.flatMap((r, i) => r.rows.map((row) => ({...row, params: {...row.params, ...at(i)}}))),
     points: runs.flatMap((r, i) => r.points.map((p) => ({...p, ...at(i)}))),
+    counters: runs.flatMap((r, i) => (r.counters ?? []).map((c) => ({...c, params: {...c.params, ...at(i)}}))),
     engine: sumEngineStats(runs.map((r) => r.engine)),
     notes: [
       `swept ${sweep.key} over ${sweep.values.join(', ')} (each a --set of the profile)`,

@@ -13,6 +13,9 @@
  * - `syscalls.nullFootprint` (a trivial handler: getpid, getsockopt of a flag, ...) is stored as
  *   footprints[NULL_FOOTPRINT] ('null', no call's name); src/kernel/footprints.ts says which calls
  *   use it.
+ * - pipe_read, pipe_write, tmpfs_read, tmpfs_write (work keys, not call names: footprints.ts maps a
+ *   read or write on a pipe or tmpfs fd to them): the pread or pwrite row scaled by the profile's
+ *   `syscalls.pipeReadShare` etc., instructions and every level's lines alike, at the row's IPC.
  * Calls without a footprint (read, write, socket calls, ...) get `syscalls.defaultFootprint`.
  */
 import type {MachineParams, SyscallFootprint} from '../machine/params.js'
@@ -24,6 +27,14 @@ type FootprintRow = Profile['syscalls']['defaultFootprint']
 /** The key of the trivial-handler footprint in MachineParams.syscalls.footprints (the kernel's
  * src/kernel/footprints.ts NULL_FOOTPRINT; config does not import the kernel). */
 export const NULL_FOOTPRINT = 'null'
+
+/** Keys of the work rows derived from a measured row (the kernel's footprints.ts names them the same). */
+export const WORK_ROWS = {
+  pipeRead: 'pipe_read',
+  pipeWrite: 'pipe_write',
+  tmpfsRead: 'tmpfs_read',
+  tmpfsWrite: 'tmpfs_write',
+} as const
 
 /** Converters of a profile's constants into canonical units at the profile's clock. */
 interface To {
@@ -159,6 +170,7 @@ function hypervisorParams(h: Profile['hypervisor'], {cycles}: To): MachineParams
     grantUnmap: cycles(h.grantUnmap),
     grantCopyPerPage: cycles(h.grantCopyPerPage),
     pvGuestModeSwitch: cycles(h.pvGuestModeSwitch),
+    ipc: h.ipc.value,
   }
 }
 
@@ -233,5 +245,20 @@ export function callFootprints(p: Profile): Record<string, SyscallFootprint> {
     mmap,
     munmap,
     [NULL_FOOTPRINT]: footprintOf(p.syscalls.nullFootprint),
+    ...workFootprints(p),
+  }
+}
+
+/** The rows of work with no measured row of its own: a share of the measured row of the same kind of call. */
+function workFootprints(p: Profile): Record<string, SyscallFootprint> {
+  const s = p.syscalls
+  const share = (row: SyscallFootprint, x: number) => splitFootprint(row, x)[0]
+  const pread = footprintOf(s.footprints.pread)
+  const pwrite = footprintOf(s.footprints.pwrite)
+  return {
+    [WORK_ROWS.pipeRead]: share(pread, s.pipeReadShare.value),
+    [WORK_ROWS.pipeWrite]: share(pwrite, s.pipeWriteShare.value),
+    [WORK_ROWS.tmpfsRead]: share(pread, s.tmpfsReadShare.value),
+    [WORK_ROWS.tmpfsWrite]: share(pwrite, s.tmpfsWriteShare.value),
   }
 }

@@ -132,6 +132,22 @@ export const PROFILE_SPEC = {
     nullFootprint: footprint(false),
     indirectRecovery: time('cycles until user IPC recovers after the worst call measured'),
     fstatShare: {dim: 'ratio', range: 'fraction', doc: "fstat's share of the stat row (fstat has no path walk)"},
+    pipeReadShare: {
+      dim: 'ratio',
+      range: 'fraction',
+      doc: "a pipe read's share of the pread row (its footprint row pipe_read: no page-cache lookup)",
+    },
+    pipeWriteShare: {
+      dim: 'ratio',
+      range: 'fraction',
+      doc: "a pipe write's share of the pwrite row (its footprint row pipe_write: no page cache, no journal)",
+    },
+    tmpfsReadShare: {dim: 'ratio', range: 'fraction', doc: "a tmpfs read's share of the pread row (row tmpfs_read)"},
+    tmpfsWriteShare: {
+      dim: 'ratio',
+      range: 'fraction',
+      doc: "a tmpfs write's share of the pwrite row (row tmpfs_write: no block mapping, no journal)",
+    },
   },
   hypervisor: {
     hypercall: time('PV hypercall round trip'),
@@ -147,6 +163,11 @@ export const PROFILE_SPEC = {
     pvGuestModeSwitch: time(
       '64-bit PV guest kernel<->user switch in Xen (swapgs + CR3 load keeping user global TLB entries)',
     ),
+    ipc: {
+      dim: 'ipc',
+      range: 'positive',
+      doc: 'instructions per cycle of Xen code (hypervisor-mode counters only: no cost depends on it)',
+    },
   },
   disk: {
     avgSeek: time('average seek'),

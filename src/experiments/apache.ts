@@ -15,6 +15,7 @@ import {positiveInt, sourced} from '../workloads/schema.js'
 import {runWebServer, type WebShape} from '../workloads/webserver.js'
 import {webConfig, webProfileSchema} from '../workloads/webserver-profile.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 
 const schema = webProfileSchema.extend({
   startServers: sourced(positiveInt()),
@@ -79,6 +80,7 @@ export const apache: ExperimentDef = {
       better: 'higher',
       description: 'requests completed in the window per simulated second',
     },
+    ...COUNTER_METRICS,
   ],
   run: runPoint,
 }
@@ -97,7 +99,12 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const {rec, engine, bench} = runWebServer(ctx.seed, params, system, cfg, shape)
   const rate = rec.rate(params.clockHz)
   return {
-    metrics: {throughput_mb_per_s: (rate * (fileBytes + cfg.headerBytes)) / 1e6, requests_per_s: rate},
+    metrics: {
+      throughput_mb_per_s: (rate * (fileBytes + cfg.headerBytes)) / 1e6,
+      requests_per_s: rate,
+      ...counterMetrics(bench.machine),
+    },
+    counters: counterTable(bench.machine),
     samples: rec.count,
     engine,
     notes: [

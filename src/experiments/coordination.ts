@@ -11,6 +11,7 @@ import {CALL_CLASSES, gapWorkload, type CallClass} from '../workloads/micro.js'
 import {byMode, count, header, pick, positiveInt, sourced} from '../workloads/schema.js'
 import {paysVsNative, trendClause, valueClause} from './claims.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 
 const schema = z.strictObject(
   {
@@ -118,6 +119,7 @@ export const coordination: ExperimentDef = {
       better: 'lower',
       description: 'wake events + ready-queue notifications sent per timed call (0 for native)',
     },
+    ...COUNTER_METRICS,
   ],
   run: runPoint,
 }
@@ -145,7 +147,12 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const engine = runBench(bench, load.finished)
   const {calls, latencyCycles} = load.tally
   return {
-    metrics: {latency_ns: cyclesToNs(latencyCycles / calls, params.clockHz), event_channels_per_call: sent / calls},
+    metrics: {
+      latency_ns: cyclesToNs(latencyCycles / calls, params.clockHz),
+      event_channels_per_call: sent / calls,
+      ...counterMetrics(bench.machine),
+    },
+    counters: counterTable(bench.machine),
     engine,
   }
 }

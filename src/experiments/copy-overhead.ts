@@ -13,7 +13,7 @@
  * dirty pages. The plot does not say read or write: both run.
  */
 import {z} from 'zod'
-import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 import {buildBench, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
 import {cachedWorkload} from '../workloads/load.js'
 import {copyWorkload, type CopyOp, type CopyTarget} from '../workloads/micro.js'
@@ -106,7 +106,7 @@ export const copyOverhead: ExperimentDef = {
       better: 'higher',
       description: 'bytes moved by the timed calls per simulated second (MB = 10^6 bytes)',
     },
-    ...MODE_IPC_METRICS,
+    ...COUNTER_METRICS,
   ],
   get reference() {
     return referencePoints('copy-overhead')
@@ -135,7 +135,8 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const engine = runBench(bench, load.finished)
   const {bytes, cycles} = load.result
   return {
-    metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz), ...modeIpc(bench.machine)},
+    metrics: {throughput_mb_per_s: bytes / 1e6 / (cycles / params.clockHz), ...counterMetrics(bench.machine)},
+    counters: counterTable(bench.machine),
     engine,
     notes: flexscNotes(bench.system),
   }

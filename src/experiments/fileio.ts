@@ -12,6 +12,7 @@ import {requestRate, runFileio, type FileioConfig} from '../workloads/fileio.js'
 import {cachedWorkload} from '../workloads/load.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 
 const schema = z.strictObject(
   {
@@ -87,6 +88,7 @@ export const fileio: ExperimentDef = {
       better: 'lower',
       description: "mean time of a read or write completed in the window (sysbench's per-request avg)",
     },
+    ...COUNTER_METRICS,
   ],
   run: runPoint,
 }
@@ -99,7 +101,9 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     metrics: {
       requests_per_s: requestRate(run, params.clockHz),
       latency_mean_ms: cyclesToSeconds(run.rec.meanCycles(), params.clockHz) * 1e3,
+      ...counterMetrics(bench.machine),
     },
+    counters: counterTable(bench.machine),
     samples: run.rec.count,
     engine,
     notes: [

@@ -7,7 +7,7 @@
  *
  * FlexSC's results for it are kept aside to test the model's prediction: no reference, no clause.
  * User and kernel IPC (u_ipc, k_ipc: FlexSC's Figure 4 and Tables) come from the machine's per-mode
- * counters over the whole run (src/experiments/mode-ipc.ts).
+ * counters over the whole run (src/experiments/counter-metrics.ts).
  */
 import {z} from 'zod'
 import {maxGoodput} from '../machine/nic.js'
@@ -18,7 +18,7 @@ import {runWebServer} from '../workloads/webserver.js'
 import {webConfig, webProfileSchema} from '../workloads/webserver-profile.js'
 import {profileFor} from './flexsc-batching.js'
 import {CORES, testbedParams} from './flexsc-testbed.js'
-import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = webProfileSchema.extend({
@@ -70,7 +70,7 @@ export const flexscApache: ExperimentDef = {
       better: 'lower',
       description: "mean time from the client's connect to the last byte of the response (ab's time per request)",
     },
-    ...MODE_IPC_METRICS,
+    ...COUNTER_METRICS,
   ],
   run: runPoint,
 }
@@ -95,8 +95,9 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     metrics: {
       requests_per_s: rec.rate(params.clockHz),
       latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3,
-      ...modeIpc(bench.machine),
+      ...counterMetrics(bench.machine),
     },
+    counters: counterTable(bench.machine),
     samples: rec.count,
     engine,
     notes: [

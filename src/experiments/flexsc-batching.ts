@@ -20,7 +20,7 @@ import type {MachineParams} from '../machine/params.js'
 import {buildBench, cyclesToNs, runBench} from '../workloads/common.js'
 import {above, below, decide, type Judged, matchesTri, samePoint, valueInterval, valueText} from './claims.js'
 import {referencePoints} from './references.js'
-import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 import type {
   Clause,
   ExperimentDef,
@@ -183,7 +183,7 @@ export const flexscBatching: ExperimentDef = {
       better: 'lower',
       description: 'ns_per_call / the synchronous trap loop on the same profile (native: 1)',
     },
-    ...MODE_IPC_METRICS,
+    ...COUNTER_METRICS,
   ],
   get reference() {
     return referencePoints(ID)
@@ -238,7 +238,13 @@ export function measure(
   }, 'getppid-loop')
   const engine = runBench(bench, () => done)
   const stats = system === 'flexsc' ? flexscOf(bench.system).stats : null
-  return {cyclesPerCall: (t1 - t0) / n, engine, stats, ipc: modeIpc(bench.machine)}
+  return {
+    cyclesPerCall: (t1 - t0) / n,
+    engine,
+    stats,
+    ipc: counterMetrics(bench.machine),
+    counters: counterTable(bench.machine),
+  }
 }
 
 /** What a flexsc point measured against the synchronous loop, and the FlexSC counters. */
@@ -258,5 +264,10 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const ratio = run.cyclesPerCall / sync.cyclesPerCall
   const ns = cyclesToNs(run.cyclesPerCall, params.clockHz)
   const notes = system === 'native' ? [`profile ${name}`] : [flexscNote(name, run, sync, ratio, params.clockHz)]
-  return {metrics: {ns_per_call: ns, ratio_vs_sync: ratio, ...run.ipc}, engine: run.engine, notes}
+  return {
+    metrics: {ns_per_call: ns, ratio_vs_sync: ratio, ...run.ipc},
+    counters: run.counters,
+    engine: run.engine,
+    notes,
+  }
 }

@@ -9,7 +9,7 @@
  * FlexSC's results for it are kept aside to test the model's prediction: no reference, no clause.
  * (The setup's "kernel time about 25%" is an outcome the model is not tuned to.) User and kernel
  * IPC (u_ipc, k_ipc) come from the machine's per-mode counters over the whole run
- * (src/experiments/mode-ipc.ts).
+ * (src/experiments/counter-metrics.ts).
  */
 import {z} from 'zod'
 import {cyclesToSeconds, flexscNotes} from '../workloads/common.js'
@@ -19,7 +19,7 @@ import {byMode, header, positive, positiveInt, sourced} from '../workloads/schem
 import {profileFor} from './flexsc-batching.js'
 import {CORES, testbedParams} from './flexsc-testbed.js'
 import {oltpConfig, oltpWorkload, type OltpWorkload} from './oltp.js'
-import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const RATIO = 'expected a ratio in [0, 1]'
@@ -79,7 +79,7 @@ export const flexscMysql: ExperimentDef = {
       better: 'lower',
       description: "mean time of a transaction at the client (sysbench's avg per-request time)",
     },
-    ...MODE_IPC_METRICS,
+    ...COUNTER_METRICS,
   ],
   run: runPoint,
 }
@@ -94,8 +94,9 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     metrics: {
       tps: run.rec.rate(params.clockHz),
       latency_mean_ms: cyclesToSeconds(run.rec.meanCycles(), params.clockHz) * 1e3,
-      ...modeIpc(bench.machine),
+      ...counterMetrics(bench.machine),
     },
+    counters: counterTable(bench.machine),
     samples: run.rec.count,
     engine,
     notes: [

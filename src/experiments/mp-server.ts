@@ -6,6 +6,7 @@
 import {paysVsNative, versusClause} from './claims.js'
 import type {ExperimentDef} from './types.js'
 import {webServerPoint} from './web-server.js'
+import {COUNTER_METRICS} from './counter-metrics.js'
 
 export const mpServer: ExperimentDef = {
   id: 'mp-server',
@@ -64,6 +65,7 @@ export const mpServer: ExperimentDef = {
       better: 'lower',
       description: "mean time from the client's connect to the last byte of the response",
     },
+    ...COUNTER_METRICS,
   ],
   run: webServerPoint('mp-server', (point) => ({kind: 'processes', processes: Number(point.processes)})),
 }

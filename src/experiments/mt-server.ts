@@ -8,6 +8,7 @@ import {NATIVE_CORES_AXIS, ownAllocation} from './allocation.js'
 import {betterThanNative} from './claims.js'
 import type {ExperimentDef} from './types.js'
 import {webServerPoint} from './web-server.js'
+import {COUNTER_METRICS} from './counter-metrics.js'
 
 export const mtServer: ExperimentDef = {
   id: 'mt-server',
@@ -63,6 +64,7 @@ export const mtServer: ExperimentDef = {
       better: 'lower',
       description: "mean time from the client's connect to the last byte of the response",
     },
+    ...COUNTER_METRICS,
   ],
   // one thread per client up to MaxRequestWorkers
   run: webServerPoint('mt-server', (point, w) => ({

@@ -12,7 +12,7 @@ import {runOltp, type OltpConfig} from '../workloads/oltp.js'
 import {byMode, count, header, pick, positive, positiveInt, sourced} from '../workloads/schema.js'
 import {betterThanNative} from './claims.js'
 import {NATIVE_CORES_AXIS, ownAllocation, withNativeCores} from './allocation.js'
-import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 import {referencePoints} from './references.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
@@ -144,7 +144,7 @@ export const oltp: ExperimentDef = {
       better: 'lower',
       description: "95th percentile of a transaction's time at the client",
     },
-    ...MODE_IPC_METRICS,
+    ...COUNTER_METRICS,
   ],
   get reference() {
     return referencePoints('oltp')
@@ -162,8 +162,9 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     metrics: {
       tps: run.rec.rate(params.clockHz),
       latency_p95_ms: cyclesToSeconds(run.rec.quantileCycles(0.95), params.clockHz) * 1e3,
-      ...modeIpc(bench.machine),
+      ...counterMetrics(bench.machine),
     },
+    counters: counterTable(bench.machine),
     samples: run.rec.count,
     engine,
     notes: [

@@ -12,6 +12,7 @@ import {selectSystems} from './registry.js'
 import {shardPicks, type Shard} from './shard.js'
 import {codeHash, taskKey, type TaskCache} from './task-cache.js'
 import {buildRows, checkPointResult, sumEngineStats, type EngineTotals} from './rows.js'
+import {collectCounters, type CounterRow} from './counter-metrics.js'
 import type {ExperimentDef, Point, PointResult, ResultRow, SystemId} from './types.js'
 
 export interface RunOptions {
@@ -42,6 +43,11 @@ export interface ExperimentRun {
   /** Replicate seeds each point ran under (1 for a deterministic experiment). */
   replicates: number
   rows: ResultRow[]
+  /**
+   * The machine's counters per point and system by domain x mode x core group (`--counters`, the
+   * report's counters table); absent when rebuilt from files that do not hold them.
+   */
+  counters?: CounterRow[]
   engine: EngineTotals
   /** The experiments' own remarks, prefixed with the point and system they came from. */
   notes: string[]
@@ -268,6 +274,7 @@ function finish(p: Plan, flat: PointResult[], options: RunOptions, jobs: number,
     points: p.points,
     replicates: p.replicates,
     rows: buildRows(p.def, p.systems, p.points, grid, options.seed, used.name),
+    counters: collectCounters(p.systems, p.points, grid),
     engine: sumEngineStats(flat.map((r) => r.engine)),
     notes,
     seed: options.seed,

@@ -6,7 +6,7 @@
  */
 import {z} from 'zod'
 import {loadProfile} from '../config/index.js'
-import {MODE_IPC_METRICS, modeIpc} from './mode-ipc.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 import {buildBench, cyclesToNs, EXPERIMENT_FLEXSC, flexscNotes, runBench} from '../workloads/common.js'
 import {cachedWorkload} from '../workloads/load.js'
 import {CALL_CLASSES, callLatencyWorkload, type CallClass} from '../workloads/micro.js'
@@ -92,7 +92,7 @@ export const syscallOverhead: ExperimentDef = {
         'old entries)',
     },
     {name: 'calls_per_s', unit: 'calls/s', better: 'higher', description: 'calls of all threads per simulated second'},
-    ...MODE_IPC_METRICS,
+    ...COUNTER_METRICS,
   ],
   run: runPoint,
 }
@@ -130,8 +130,9 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
     metrics: {
       latency_ns: calls + starved > 0 ? cyclesToNs((latency + starvedCycles) / (calls + starved), params.clockHz) : 0,
       calls_per_s: calls / (measureCycles / params.clockHz),
-      ...modeIpc(bench.machine),
+      ...counterMetrics(bench.machine),
     },
+    counters: counterTable(bench.machine),
     engine,
     ...(notes.length > 0 ? {notes} : {}),
   }

@@ -12,6 +12,7 @@ import {ttcp} from '../workloads/ttcp.js'
 import {overheadWithin, paysVsNative} from './claims.js'
 import {powersOf} from './points.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
+import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 
 const schema = z.strictObject(
   {
@@ -73,6 +74,7 @@ export const ttcpExperiment: ExperimentDef = {
       better: 'higher',
       description: 'payload bits per second at the receiver, from accept to the last byte (Mb = 10^6 bits)',
     },
+    ...COUNTER_METRICS,
   ],
   run: runPoint,
 }
@@ -95,5 +97,10 @@ function runPoint(point: Point, system: SystemId, ctx: RunContext): PointResult 
   const {bytes, startCycles, endCycles} = run.result
   const seconds = (endCycles - startCycles) / params.clockHz
   const throughput = seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0
-  return {metrics: {throughput_mbps: throughput}, engine, notes: flexscNotes(bench.system)}
+  return {
+    metrics: {throughput_mbps: throughput, ...counterMetrics(bench.machine)},
+    counters: counterTable(bench.machine),
+    engine,
+    notes: flexscNotes(bench.system),
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type {LoadedProfile} from '../config/index.js'
 import type {EngineStats} from '../sim/index.js'
+import type {CounterEntry} from './counter-metrics.js'
 
 /** The designs the paper compares. Order here is the canonical column/legend order. */
 export const SYSTEM_IDS = ['native', 'virtuos', 'flexsc', 'driver-domain', 'multiserver'] as const
@@ -80,6 +81,8 @@ export interface PointResult {
   engine: EngineStats
   /** Free-form remarks worth keeping in the run's metadata (e.g. "saturated at 8 threads"). */
   notes?: string[]
+  /** The machine's counters by domain x mode x core group (counter-metrics.ts), for `--counters`. */
+  counters?: CounterEntry[]
 }
 
 /**

@@ -9,6 +9,7 @@ import {webConfig, webProfile, type WebProfile, type WebServerId} from '../workl
 import {runWebServer, type WebShape} from '../workloads/webserver.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 import {withNativeCores} from './allocation.js'
+import {counterMetrics, counterTable} from './counter-metrics.js'
 
 /** `run` of a web-server experiment whose server has the shape `shapeOf(point, workload)`. */
 export function webServerPoint(
@@ -28,7 +29,9 @@ export function webServerPoint(
       metrics: {
         requests_per_s: rec.rate(params.clockHz),
         latency_mean_ms: cyclesToSeconds(rec.meanCycles(), params.clockHz) * 1e3,
+        ...counterMetrics(bench.machine),
       },
+      counters: counterTable(bench.machine),
       samples: rec.count,
       engine,
       notes: [...shared, ...flexscNotes(bench.system)],

@@ -1,11 +1,12 @@
 /**
  * Which measured footprint a call uses: by the work it does, i.e. the call AND the kind of object
  * its fd names (`workOf`), not by the libc entry point. read/write on a socket are recv/send's work,
- * on a regular file pread/pwrite's, on a pipe a pipe's (no row of its own: the default); eventfd and
- * epoll reads are null-like. Any read or write on a tmpfs file is tmpfs_read/tmpfs_write work
- * (shmem_file_read_iter/generic_perform_write over shmem pages: no block mapping, no journal), its
- * own key so a profile may price it; without a row it is pread/pwrite's: no published per-call
- * figure separates the two, and both are the same page-cache copy loop.
+ * on a regular file pread/pwrite's, on a pipe pipe_read/pipe_write (pipe_read/pipe_write: a mutex,
+ * the pipe's buffer ring and a wake-up of the other end, no page cache); eventfd and epoll reads are
+ * null-like. Any read or write on a tmpfs file is tmpfs_read/tmpfs_write work
+ * (shmem_file_read_iter/generic_perform_write over shmem pages: no block mapping, no journal). The
+ * profiles give those four rows as shares of the pread/pwrite rows (config/resolve.ts); params built
+ * without them (tests) fall back to pread/pwrite for tmpfs and to the default for pipes.
  * FlexSC's table measures some calls alone (stat, pread, pwrite) and some in pairs (open+close,
  * mmap+munmap). A call without its own entry takes: its pair's entry split
  * evenly between the two calls; fstat the profile's share of stat (no path walk); else the entry of
@@ -24,14 +25,25 @@ export type ObjectKind = FileKind | 'none'
 /** The work of a read or write on a tmpfs file (a profile row of its own, else pread/pwrite's). */
 export const TMPFS_READ = 'tmpfs_read'
 export const TMPFS_WRITE = 'tmpfs_write'
+/** The work of a read or write on a pipe (a profile row of its own, else the default). */
+export const PIPE_READ = 'pipe_read'
+export const PIPE_WRITE = 'pipe_write'
 
 /** The work of an fd call by object kind, where it differs from the call's name. */
 const WORK_BY_KIND: Partial<Record<SyscallName, Partial<Record<ObjectKind, string>>>> = {
-  read: {file: 'pread', tmpfs: TMPFS_READ, dir: 'pread', socket: 'recv', pipe: 'pipe', eventfd: 'null', epoll: 'null'},
-  readv: {file: 'pread', tmpfs: TMPFS_READ, dir: 'pread', socket: 'recv', pipe: 'pipe'},
+  read: {
+    file: 'pread',
+    tmpfs: TMPFS_READ,
+    dir: 'pread',
+    socket: 'recv',
+    pipe: PIPE_READ,
+    eventfd: 'null',
+    epoll: 'null',
+  },
+  readv: {file: 'pread', tmpfs: TMPFS_READ, dir: 'pread', socket: 'recv', pipe: PIPE_READ},
   pread: {tmpfs: TMPFS_READ},
-  write: {file: 'pwrite', tmpfs: TMPFS_WRITE, socket: 'send', pipe: 'pipe', eventfd: 'null'},
-  writev: {file: 'pwrite', tmpfs: TMPFS_WRITE, socket: 'send', pipe: 'pipe'},
+  write: {file: 'pwrite', tmpfs: TMPFS_WRITE, socket: 'send', pipe: PIPE_WRITE, eventfd: 'null'},
+  writev: {file: 'pwrite', tmpfs: TMPFS_WRITE, socket: 'send', pipe: PIPE_WRITE},
   pwrite: {tmpfs: TMPFS_WRITE},
 }
 
@@ -47,6 +59,8 @@ const SAME_WORK: Partial<Record<string, string>> = {
   writev: 'write',
   [TMPFS_READ]: 'pread',
   [TMPFS_WRITE]: 'pwrite',
+  [PIPE_READ]: 'pipe',
+  [PIPE_WRITE]: 'pipe',
 }
 
 const PAIRS: Partial<Record<SyscallName, string>> = {

@@ -3,6 +3,7 @@ import {compute} from '../machine/cost.js'
 import type {Machine} from '../machine/machine.js'
 import type {MachineParams} from '../machine/params.js'
 import {after, Wakeup, type Simulation} from './engine.js'
+import {countInXen, xenIrqShare} from './dispatch/pv.js'
 import type {Scheduler} from './scheduler.js'
 import type {DomainId, Gen} from './types.js'
 import type {DiskPort} from './vfs/block.js'
@@ -39,6 +40,7 @@ export function machineDisk(owner: DiskOwner): DiskPort {
       const done = new Wakeup<true>(sim)
       machine.disk.submit({sector: Math.floor(offsetBytes / sectorBytes), bytes, write}, () => {
         const handler = params.disk.interrupt + blockCompletion(params)
+        countInXen(owner.sched, diskIrqCore(owner.sched), xenIrqShare(params))
         after(sim, owner.sched.steal(diskIrqCore(owner.sched), handler), () => done.fire(true))
       })
       yield* done.wait()

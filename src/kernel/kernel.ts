@@ -288,7 +288,8 @@ export class Kernel {
   /** The work a call does: its name and the kind of object its fd names (footprints.ts). */
   workOf(ctx: CallContext, name: SyscallName, args: unknown): string {
     const fd = (args as {fd?: unknown}).fd
-    const kind = typeof fd === 'number' ? (ctx.process.fds.get(fd)?.obj.kind ?? 'none') : 'none'
+    const obj = typeof fd === 'number' ? ctx.process.fds.get(fd)?.obj : undefined
+    const kind = !obj ? 'none' : (obj as {pipe?: boolean}).pipe ? 'pipe' : obj.kind
     return workOf(name, kind)
   }
 

@@ -13,6 +13,7 @@
  */
 import {InvariantError} from '../errors.js'
 import {contextSwitch} from '../machine/cost.js'
+import {countInXen, xenSwitchShare} from './dispatch/pv.js'
 import type {Core} from '../machine/core.js'
 import type {Machine} from '../machine/machine.js'
 import type {MachineParams} from '../machine/params.js'
@@ -373,6 +374,7 @@ export class Scheduler {
     const sameAs = cpu.lastAsid === null || cpu.lastAsid === thread.asid
     if (!sameAs) this.addressSpaceSwitches++
     const cost = contextSwitch(this.params, sameAs)
+    countInXen(this, cpu.core, xenSwitchShare(this.params))
     this.contextSwitches++
     thread.switchesIn++
     cpu.lastThread = thread

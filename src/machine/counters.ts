@@ -4,11 +4,13 @@
  * the lines missed per cache level (hence misses per kilo-instruction). The machine keeps them; the
  * kernel and its dispatch paths add to them where they charge cycles for modelled instructions.
  * Cycles here are those of modelled instruction streams (user bursts with their refill stalls,
- * handlers), not every cycle a core spends: a ledger of where all cycles go can sit beside this.
+ * handlers, the time a PV domain spends in Xen), not every cycle a core spends: a ledger of where
+ * all cycles go can sit beside this. Hypervisor mode is counted for the domain that caused it.
  */
 import {LEVELS, type PerLevel} from './indirect.js'
 
-export type Mode = 'user' | 'kernel' | 'hypervisor'
+export const MODES = ['user', 'kernel', 'hypervisor'] as const
+export type Mode = (typeof MODES)[number]
 
 export interface Tally {
   cycles: number
@@ -66,6 +68,16 @@ export class ModeCounters {
     const out: PerLevel = {l1i: 0, l1d: 0, l2: 0, l3: 0, dtlb: 0}
     if (k > 0) for (const l of LEVELS) out[l] = t.misses[l] / k
     return out
+  }
+
+  /** Every tally kept (core, mode, domain), in the order first counted. */
+  entries(): {core: number; mode: Mode; domain: string; tally: Tally}[] {
+    return [...this.tallies.values()].map((e) => ({
+      core: e.core,
+      mode: e.mode,
+      domain: String(e.domain),
+      tally: {cycles: e.t.cycles, instructions: e.t.instructions, misses: {...e.t.misses}},
+    }))
   }
 
   /** Forget everything counted so far (an experiment's warm-up ends). */

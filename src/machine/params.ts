@@ -105,6 +105,8 @@ export interface MachineParams {
      * swapgs + CR3 load to the other page table, user global TLB entries kept). Twice per guest syscall.
      */
     pvGuestModeSwitch: number
+    /** Instructions per cycle of Xen's own code: hypervisor-mode instructions for the counters. */
+    ipc: number
   }
 
   disk: {

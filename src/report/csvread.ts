@@ -55,7 +55,7 @@ const LATER = new Set(['ci95_low', 'ci95_high', 'replicates', 'ratio_ci95_low', 
 const REQUIRED = FIXED_COLUMNS.filter((c) => !LATER.has(c))
 
 /** A param cell back to the value the experiment swept: numbers as numbers, anything else as text. */
-function paramValue(cell: string): ParamValue {
+export function paramValue(cell: string): ParamValue {
   const n = Number(cell)
   return cell !== '' && Number.isFinite(n) && String(n) === cell ? n : cell
 }

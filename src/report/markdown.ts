@@ -15,6 +15,7 @@ import type {ChartFile} from './chart.js'
 import {DESIGN_SPACE_TITLE} from './design-space-chart.js'
 import {DESIGN_SPACE_FILE, DESIGN_SPACE_ORDER, designSpace, designSpaceTable, MISSING, reading} from './design-space.js'
 import {ownProfile, portablePath, toolInfo} from './meta.js'
+import {countersSection} from './counters.js'
 import {comparePublished, type PublishedComparison} from './published.js'
 import {readable} from './table.js'
 
@@ -227,6 +228,7 @@ function experimentSection(run: ExperimentRun, charts: readonly ChartFile[], cha
   for (const c of charts) lines.push(`![${c.title}](${chartDir}/${c.file})`, '')
   for (const m of def.metrics) lines.push(...metricTable(run, m))
   lines.push(...referenceTable(run))
+  lines.push(...countersSection(run))
   const e = run.engine
   lines.push(
     `Run: ${run.points.length} points x ${run.systems.length} systems; engine ${e.events} events in ${readable(e.hostSeconds)} s ` +

@@ -17,6 +17,7 @@ import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
 import {DESIGN_SPACE_CHART, designSpaceChart} from './design-space-chart.js'
 import {DESIGN_SPACE_FILE, designSpace, designSpaceCsv} from './design-space.js'
+import {countersCsv, countersFile} from './counters.js'
 import {resultFiles} from './files.js'
 import {HTML_FILE, htmlReportData, renderHtml} from './html.js'
 import {renderReport} from './markdown.js'
@@ -69,6 +70,13 @@ export function claimsJson(runs: readonly ExperimentRun[]): ClaimsJsonEntry[] {
 }
 
 /** `x.svg` -> `x.png`. */
+/** DIR/<id>.counters.csv of each run that counted anything. */
+function countersOutput(dir: string, runs: readonly ExperimentRun[]): OutputFile[] {
+  return runs
+    .filter((r) => (r.counters ?? []).length > 0)
+    .map((r) => ({path: join(dir, countersFile(r.experiment.id)), data: countersCsv(r)}))
+}
+
 export const pngName = (svgFile: string) => svgFile.replace(/\.svg$/, '.png')
 
 /** The charts of one run, drawn from its CSV text exactly as written, so they show what the file holds. */
@@ -105,6 +113,8 @@ export async function paperFiles(
   opts: PaperOptions = {},
 ): Promise<OutputFile[]> {
   const files: OutputFile[] = opts.results === false ? [] : resultFiles(dir, runs, overrides)
+  // the counters beside each CSV, so `bench report` redraws REPORT.md's counters tables from the folder
+  if (opts.results !== false) files.push(...countersOutput(dir, runs))
   const charts = new Map<string, ChartFile[]>()
   for (const run of runs) {
     const drawn = await drawCharts(run)

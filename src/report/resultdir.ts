@@ -16,6 +16,11 @@ import type {ExperimentRun} from '../experiments/runner.js'
 import type {Point, ResultRow, SystemId} from '../experiments/types.js'
 import {readResultCsv} from './csvread.js'
 import {DESIGN_SPACE_FILE} from './design-space.js'
+import {countersFile, readCountersCsv} from './counters.js'
+import type {CounterRow} from '../experiments/counter-metrics.js'
+
+/** `bench run --counters --out DIR` writes `<id>.counters.csv` beside `<id>.csv`: not an experiment's rows. */
+const COUNTERS_SUFFIX = '.counters.csv'
 
 /** The experiment ids with a `<id>.csv` in DIR, sorted (not `design-space.csv`: a summary, no experiment's rows). */
 export function csvIds(dir: string, flag: string): string[] {
@@ -29,7 +34,7 @@ export function csvIds(dir: string, flag: string): string[] {
     throw new UsageError(`${flag}: '${dir}' does not exist (expected a result folder with <id>.csv files)`)
   }
   return names
-    .filter((n) => n.endsWith('.csv') && !n.startsWith('.') && n !== DESIGN_SPACE_FILE)
+    .filter((n) => n.endsWith('.csv') && !n.endsWith(COUNTERS_SUFFIX) && !n.startsWith('.') && n !== DESIGN_SPACE_FILE)
     .map((n) => n.slice(0, -'.csv'.length))
     .sort()
 }
@@ -151,6 +156,7 @@ export function loadRun(dir: string, id: string, warn: (line: string) => void = 
     points,
     replicates: meta.replicates ?? 1,
     rows,
+    ...readCounters(dir, id),
     engine: {...e, simulatedSecondsPerHostSecond: e.simulatedSecondsPerHostSecond ?? null},
     notes: meta.notes,
     seed: meta.seed,
@@ -160,6 +166,18 @@ export function loadRun(dir: string, id: string, warn: (line: string) => void = 
     jobs: meta.jobs,
     wallSeconds: meta.wallSeconds,
   }
+}
+
+/** DIR/<id>.counters.csv read back, when the folder has one (bench paper, bench run --counters --out). */
+function readCounters(dir: string, id: string): {counters?: CounterRow[]} {
+  const file = join(dir, countersFile(id))
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return {}
+  }
+  return {counters: readCountersCsv(text, file)}
 }
 
 /** The `--set` strings a run in DIR was made with (from its meta file), for the report's profile section. */

@@ -12,6 +12,8 @@ import {PACKAGE_ROOT} from '../config/load.js'
 import {UsageError} from '../errors.js'
 import type {ShardResults} from '../experiments/runner.js'
 import {SYSTEM_IDS, type SystemId} from '../experiments/types.js'
+import {MODES} from '../machine/counters.js'
+import {LEVELS, type CacheLevel} from '../machine/indirect.js'
 import type {Shard} from '../experiments/shard.js'
 import {portablePath, toolInfo} from './meta.js'
 
@@ -114,6 +116,18 @@ const engineSchema = z.object({
   simulatedSecondsPerHostSecond: z.number().nullable(),
 })
 
+/** A point's counters (experiments/counter-metrics.ts CounterEntry): merged runs keep them for REPORT.md. */
+const counterEntrySchema = z.object({
+  domain: z.string(),
+  mode: z.enum(MODES),
+  cores: z.string(),
+  cycles: z.number().nonnegative(),
+  instructions: z.number().nonnegative(),
+  misses: z.object(
+    Object.fromEntries(LEVELS.map((l) => [l, z.number().nonnegative()])) as Record<CacheLevel, z.ZodNumber>,
+  ),
+})
+
 const fileSchema = z.object({
   format: z.literal(SHARD_FORMAT),
   version: z.literal(SHARD_VERSION),
@@ -143,6 +157,7 @@ const fileSchema = z.object({
           samples: z.number().optional(),
           engine: engineSchema,
           notes: z.array(z.string()).optional(),
+          counters: z.array(counterEntrySchema).optional(),
         }),
       ),
       wallSeconds: z.number().nonnegative(),

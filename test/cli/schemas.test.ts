@@ -65,6 +65,9 @@ describe('--json of every command validates against its schema', () => {
     const a = await json('bench-run.schema.json', 0, 'bench', 'run', 'selftest', '--jobs', '1', '--json')
     const b = await json('bench-run.schema.json', 0, 'bench', 'run', 'selftest', '--jobs', '1', '--format', 'json')
     expect(a).toEqual(b)
+    // --counters adds the counters table beside the same records (selftest runs no machine: none)
+    const c = await json('bench-run.schema.json', 0, 'bench', 'run', 'selftest', '--jobs', '1', '--json', '--counters')
+    expect(c).toEqual({rows: a, counters: []})
   })
 
   it.concurrent('bench compare (same and moved) and bench diff', async () => {

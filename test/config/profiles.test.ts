@@ -97,7 +97,20 @@ describe('resolveParams on the E5520 testbed (hand-computed)', () => {
   })
   it('FlexSC rows map to calls: measured rows as given, pairs split by their share', () => {
     const fp = p.syscalls.footprints
-    expect(Object.keys(fp).sort()).toEqual(['close', 'mmap', 'munmap', 'null', 'open', 'pread', 'pwrite', 'stat'])
+    expect(Object.keys(fp).sort()).toEqual([
+      'close',
+      'mmap',
+      'munmap',
+      'null',
+      'open',
+      'pipe_read',
+      'pipe_write',
+      'pread',
+      'pwrite',
+      'stat',
+      'tmpfs_read',
+      'tmpfs_write',
+    ])
     expect(fp.pwrite).toEqual({instructions: 5689, ipc: 0.18, l1i: 50, l1d: 373, l2: 985, l3: 3160, dtlb: 44})
     // open+close = 6631 instructions, 47/240/900/3534 lines, 28 d-TLB entries; share 0.5
     expect(fp.open).toEqual({instructions: 3316, ipc: 0.34, l1i: 24, l1d: 120, l2: 450, l3: 1767, dtlb: 14})

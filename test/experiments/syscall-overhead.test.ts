@@ -19,6 +19,11 @@ describe('syscall-overhead', () => {
       ['calls_per_s', 'higher'],
       ['u_ipc', 'higher'],
       ['k_ipc', 'higher'],
+      ['l1i_mpki', 'lower'],
+      ['l1d_mpki', 'lower'],
+      ['l2_mpki', 'lower'],
+      ['l3_mpki', 'lower'],
+      ['dtlb_mpki', 'lower'],
     ])
     expect(syscallOverheadWorkload().loopInstructions.value).toBeGreaterThanOrEqual(0)
   })

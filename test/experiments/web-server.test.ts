@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/config/index.js'
 import {webServerPoint} from '../../src/experiments/web-server.js'
 import type {WebShape} from '../../src/workloads/webserver.js'
+import {COUNTER_METRICS} from '../../src/experiments/counter-metrics.js'
 
 const ctx = {seed: 1, quick: true, profile: loadProfile()}
 
@@ -26,7 +27,11 @@ describe('webServerPoint', () => {
       {kind: 'processes', processes: 2},
     ])
     for (const r of [mt, mp]) {
-      expect(Object.keys(r.metrics)).toEqual(['requests_per_s', 'latency_mean_ms'])
+      expect(Object.keys(r.metrics)).toEqual([
+        'requests_per_s',
+        'latency_mean_ms',
+        ...COUNTER_METRICS.map((m) => m.name),
+      ])
       expect(r.metrics.requests_per_s).toBeGreaterThan(0)
       expect(r.engine.events).toBeGreaterThan(0)
     }

@@ -112,6 +112,7 @@ export function e5520Params(): MachineParams {
       grantUnmap: 1500,
       grantCopyPerPage: 1100,
       pvGuestModeSwitch: 339,
+      ipc: 0.32,
     },
     disk: {
       avgSeek: ms(8.7),

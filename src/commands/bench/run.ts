@@ -16,7 +16,9 @@ import {toCsv} from '../../report/csv.js'
 import {checkOutDir, writeResults} from '../../report/files.js'
 import {toJson, toJsonRows} from '../../report/json.js'
 import type {FlatRow} from '../../report/columns.js'
+import type {RowsWithCounters} from '../../report/counters.js'
 import {renderTable} from '../../report/table.js'
+import {counterRecords, renderCounters, withCounters, writeCounters} from '../../report/counters.js'
 import {reproducesHelp} from './list.js'
 
 export default class BenchRun extends BaseCommand {
@@ -30,6 +32,7 @@ export default class BenchRun extends BaseCommand {
     '<%= config.bin %> bench run oltp --system virtuos --point threads=4,sync_commit=on --trace oltp.trace.json',
     '<%= config.bin %> bench run syscall-overhead --sweep hypervisor.pvGuestModeSwitch=50:300:6 --format csv',
     '<%= config.bin %> bench run oltp --full --shard 1/4 --out shards   # then: bench merge shards --out results',
+    '<%= config.bin %> bench run copy-overhead --counters --out results   # also results/copy-overhead.counters.csv',
   ]
   // Variadic ids: oclif leaves extra arguments in argv only when not strict.
   static override strict = false
@@ -49,6 +52,12 @@ export default class BenchRun extends BaseCommand {
     point: Flags.string({description: 'the point to --trace, every axis: k=v,k2=v2', helpValue: 'k=v,...'}),
     shard: shardFlag,
     'no-cache': noCacheFlag,
+    counters: Flags.boolean({
+      description:
+        "also the machine's counters per system, domain, mode and core group (cycles, instructions, IPC, MPKI per " +
+        'level) at every point: printed after the rows, in --json as {rows, counters}, and with --out DIR as ' +
+        'DIR/<id>.counters.csv',
+    }),
     sweep: Flags.string({
       description:
         'run at each value of one profile constant, as an extra axis column named by the key: key=v1,v2,... or key=lo:hi:steps',
@@ -56,7 +65,7 @@ export default class BenchRun extends BaseCommand {
     }),
   }
 
-  async run(): Promise<FlatRow[] | TraceJson | ShardRunJson> {
+  async run(): Promise<FlatRow[] | RowsWithCounters | TraceJson | ShardRunJson> {
     const {argv, flags} = await this.parse(BenchRun)
     const ids = argv as string[]
     rejectFlagLikeArgs(ids, [...Object.keys(BenchRun.flags), 'json'])
@@ -80,6 +89,10 @@ export default class BenchRun extends BaseCommand {
     const shard = parseShard(flags.shard)
     if (shard && (flags.out === undefined || flags.trace !== undefined || flags.format !== undefined))
       throw new UsageError('--shard: writes DIR/shard-K-of-N.json; give --out DIR, and leave out --trace and --format')
+    if (flags.counters && (flags.trace !== undefined || shard))
+      throw new UsageError(
+        '--counters: leave out --trace and --shard (run the sweep whole to print or write the counters)',
+      )
     const setup = setupRun(flags)
     if (flags.trace !== undefined) return this.trace(defs, systems, flags.trace, flags.point, setup)
     const sweep = parseSweep(flags.sweep, setup.profile)
@@ -100,13 +113,17 @@ export default class BenchRun extends BaseCommand {
     )
 
     if (flags.out !== undefined) writeResults(flags.out, runs, sweep ? [...setup.sets, sweptSet(sweep)] : setup.sets)
+    if (flags.counters && flags.out !== undefined) writeCounters(flags.out, runs)
     const rows = runs.flatMap((r) => r.rows)
+    const counters = flags.counters ? runs.flatMap(counterRecords) : undefined
     // --json (oclif's, as every command) and --format json (kept as an alias) print the same records
-    if (this.jsonEnabled()) return toJsonRows(rows)
+    if (this.jsonEnabled()) return withCounters(toJsonRows(rows), counters)
     if (format === 'csv') process.stdout.write(toCsv(rows))
     else if (format === 'json') process.stdout.write(toJson(rows))
     else process.stdout.write(runs.map((r) => renderTable(r, chalk)).join('\n'))
-    return toJsonRows(rows)
+    // after the table on stdout; beside a CSV or JSON on stdout, on stderr so the pipe stays one format
+    if (counters) (format === 'table' ? process.stdout : process.stderr).write(runs.map(renderCounters).join('\n'))
+    return withCounters(toJsonRows(rows), counters)
   }
 
   private trace(defs: ExperimentDef[], systems: SystemId[], file: string, raw: string | undefined, setup: RunSetup) {

@@ -6,6 +6,7 @@
 import {compute as computeCycles, kernelWork, trapEntry, trapExit} from '../../machine/cost.js'
 import {defaultWorkingSet, pollute, userBurst, type PerLevel, type UserWorkingSet} from '../../machine/indirect.js'
 import type {Kernel} from '../kernel.js'
+import {countInXen, xenTrapShare} from './pv.js'
 import type {KThread} from '../process.js'
 import type {ThreadRunner} from '../runner.js'
 import type {CallContext} from '../syscalls/context.js'
@@ -96,9 +97,11 @@ export class NativeLibC extends LibC {
     this.checkExiting()
     const {kernel, thread} = this
     yield* kernel.sched.compute(thread, trapEntry(kernel.params))
+    countInXen(kernel.sched, thread.cpu, xenTrapShare(kernel.params))
     const ctx: CallContext = {kernel, thread, process: thread.process, name}
     const result = yield* kernel.invoke(ctx, name, args)
     yield* kernel.sched.compute(thread, trapExit(kernel.params))
+    countInXen(kernel.sched, thread.cpu, xenTrapShare(kernel.params))
     leaveFootprint(kernel, thread, name, this.userIpc)
     if (name === 'exit') throw new ThreadExit((args as SyscallArgs<'exit'>).code)
     if (name === 'exec' && result.ret === 0) throw new ThreadExit(0, (args as SyscallArgs<'exec'>).program)
@@ -114,6 +117,7 @@ export class NativeLibC extends LibC {
         kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) +
         trapExit(kernel.params),
     )
+    countInXen(kernel.sched, thread.cpu, 2 * xenTrapShare(kernel.params))
     const child = kernel.createThread(thread.process, 'user', name)
     const sys = new NativeLibC(kernel, child, this.runner)
     sys.userIpc = this.userIpc

@@ -11,9 +11,15 @@
  *   upcall through Xen.
  * Event-channel upcalls from other domains are charged where they happen (virqDelivery).
  * Native stays native: nothing here is used by the native or FlexSC paths.
+ *
+ * Hypervisor mode: the cycles a PV domain spends in Xen (its traps' bounce and mode switch, the
+ * hypercalls, event-channel sends and upcalls, grant operations) are counted (countInXen) as mode
+ * `hypervisor` of that domain on the core that spent them, with instructions at the profile's
+ * `hypervisor.ipc`; the profile gives no miss figure for Xen's paths, so they count no misses.
  */
 import {pvContextSwitchExtra, pvPhysicalIrqExtra, pvTrapEntry, pvTrapExit} from '../../machine/cost.js'
 import type {MachineParams} from '../../machine/params.js'
+import type {Scheduler} from '../scheduler.js'
 
 const derived = new WeakMap<MachineParams, MachineParams>()
 const PV = new WeakSet<MachineParams>()
@@ -43,4 +49,37 @@ export function paravirtualized(params: MachineParams): MachineParams {
 /** Whether `params` are a PV kernel's (built by `paravirtualized`). */
 export function isParavirtualized(params: MachineParams): boolean {
   return PV.has(params)
+}
+
+/** Cycles a PV guest's trap spends in Xen, one way (the bounce and the mode switch); 0 for native. */
+export function xenTrapShare(params: MachineParams): number {
+  return isParavirtualized(params) ? params.hypervisor.hypercall + params.hypervisor.pvGuestModeSwitch : 0
+}
+
+/** Xen's share of a PV domain's physical interrupt (the pirq upcall); 0 for native. */
+export function xenIrqShare(params: MachineParams): number {
+  return isParavirtualized(params) ? pvPhysicalIrqExtra(params) : 0
+}
+
+/** Xen's share of a PV domain's context switch (the multicall); 0 for native. */
+export function xenSwitchShare(params: MachineParams): number {
+  return isParavirtualized(params) ? pvContextSwitchExtra(params) : 0
+}
+
+/** What countInXen needs of a domain: its scheduler (params, domain, cores, machine). */
+type DomainSched = Pick<Scheduler, 'params' | 'domain' | 'machine' | 'machineCore'>
+
+/**
+ * Count `cycles` spent in Xen on behalf of the domain of `sched` on its cpu `cpu` as hypervisor
+ * mode (nothing for a native kernel, a client host's core or no cycles). Returns `cycles`, so a
+ * spend site can wrap the cost it charges.
+ */
+export function countInXen(sched: DomainSched, cpu: number | null | undefined, cycles: number): number {
+  if (!(cycles > 0) || cpu === null || cpu === undefined || !isParavirtualized(sched.params)) return cycles
+  const core = sched.machineCore(cpu)
+  if (core) {
+    const instructions = Math.round(cycles * sched.params.hypervisor.ipc)
+    sched.machine?.counters.add(core.id, 'hypervisor', sched.domain, cycles, instructions)
+  }
+  return cycles
 }

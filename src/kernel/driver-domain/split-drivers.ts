@@ -33,6 +33,7 @@ import type {Gen} from '../types.js'
 import type {DiskPort} from '../vfs/block.js'
 import type {DriverDomainParams} from './params.js'
 import {SplitRing} from './ring.js'
+import {countInXen, xenIrqShare} from '../dispatch/pv.js'
 
 const PAGE = 4096
 
@@ -223,7 +224,7 @@ export class BlockSplitDriver {
     const g = s.guest.sched.cpus[0]
     const cost =
       s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g)) +
-      s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
+      s.stats.charge('guest:evtchnSend', countInXen(s.guest.sched, g, eventChannelSend(s.params)))
     this.front_.run(g, cost, () => this.back(req, pages, slots, done))
   }
 
@@ -231,14 +232,14 @@ export class BlockSplitDriver {
     const {s} = this
     const d = s.driver.sched.cpus[0]
     let cost =
-      s.stats.charge('driver:virq', virqDelivery(s.params)) +
+      s.stats.charge('driver:virq', countInXen(s.driver.sched, d, virqDelivery(s.params))) +
       s.stats.charge('driver:blkback', this.ring.reqLine.read(d) + work(s, s.dp.blkRequestInstructions))
     if (s.dp.blkData === 'map') {
       s.stats.grantMaps += pages
-      cost += s.stats.charge('driver:grant', grantMap(s.params, pages))
+      cost += s.stats.charge('driver:grant', countInXen(s.driver.sched, d, grantMap(s.params, pages)))
     } else if (req.write) {
       s.stats.grantCopies += pages
-      cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
+      cost += s.stats.charge('driver:grant', countInXen(s.driver.sched, d, grantCopy(s.params, pages)))
     }
     const epoch = s.outage.epoch
     this.back_.run(d, cost, () =>
@@ -257,24 +258,25 @@ export class BlockSplitDriver {
   private respond(req: DiskRequest, pages: number, slots: number, done: (completedAt: number) => void): void {
     const {s} = this
     const d = s.driver.sched.cpus[0]
+    countInXen(s.driver.sched, d, xenIrqShare(s.driver.params)) // the pirq upcall inside diskIrq
     let cost =
       s.stats.charge('driver:diskIrq', s.driver.params.disk.interrupt) +
       s.stats.charge('driver:blockCompletion', blockCompletion(s.driver.params)) +
       s.stats.charge('driver:blkback', this.ring.rspLine.write(d)) +
-      s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
+      s.stats.charge('driver:evtchnSend', countInXen(s.driver.sched, d, eventChannelSend(s.params)))
     if (s.dp.blkData === 'map') {
       s.stats.grantUnmaps += pages
-      cost += s.stats.charge('driver:grant', grantUnmap(s.params, pages))
+      cost += s.stats.charge('driver:grant', countInXen(s.driver.sched, d, grantUnmap(s.params, pages)))
     } else if (!req.write) {
       s.stats.grantCopies += pages
-      cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
+      cost += s.stats.charge('driver:grant', countInXen(s.driver.sched, d, grantCopy(s.params, pages)))
     }
     s.stats.eventsToGuest++
     this.back_.run(d, cost, () => {
       const g = s.guest.sched.cpus[0]
       this.front_.run(
         g,
-        s.stats.charge('guest:virq', virqDelivery(s.params)) +
+        s.stats.charge('guest:virq', countInXen(s.guest.sched, g, virqDelivery(s.params))) +
           s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)) +
           s.stats.charge('guest:blockCompletion', blockCompletion(s.guest.params)),
         () => {
@@ -316,15 +318,18 @@ export class NetSplitDriver implements WireEgress {
     this.txDone = 0
   }
 
-  private dataCost(): number {
+  private dataCost(d: number): number {
     const {s} = this
     if (s.dp.netData === 'copy') {
       s.stats.grantCopies++
-      return s.stats.charge('driver:grant', grantCopy(s.params, 1))
+      return s.stats.charge('driver:grant', countInXen(s.driver.sched, d, grantCopy(s.params, 1)))
     }
     s.stats.grantMaps++
     s.stats.grantUnmaps++
-    return s.stats.charge('driver:grant', grantMap(s.params, 1) + grantUnmap(s.params, 1))
+    return s.stats.charge(
+      'driver:grant',
+      countInXen(s.driver.sched, d, grantMap(s.params, 1) + grantUnmap(s.params, 1)),
+    )
   }
 
   /** Notifications the senders already paid for (txCost) and send() has not consumed yet. */
@@ -346,7 +351,8 @@ export class NetSplitDriver implements WireEgress {
     )
     if (this.tx.backendBusy === 0 && this.paidNotifies === 0) {
       this.paidNotifies++
-      cost += s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
+      const g = s.guest.sched.cpus[0]
+      cost += s.stats.charge('guest:evtchnSend', countInXen(s.guest.sched, g, eventChannelSend(s.params)))
     }
     return cost
   }
@@ -373,7 +379,8 @@ export class NetSplitDriver implements WireEgress {
       } else if (this.tx.backendBusy === 0) {
         // netback went idle between the sender's check and the push: notify now (interrupt core)
         notify = true
-        front = s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
+        const g = s.guest.net.irqCore(flow)
+        front = s.stats.charge('guest:evtchnSend', countInXen(s.guest.sched, g, eventChannelSend(s.params)))
       }
       this.tx.backendBusy++
       if (notify) s.stats.eventsToDriver++
@@ -381,9 +388,9 @@ export class NetSplitDriver implements WireEgress {
       this.txFront.run(s.guest.net.irqCore(flow), front, () => {
         const d = s.driver.net.irqCore(flow)
         const back =
-          (notify ? s.stats.charge('driver:virq', virqDelivery(s.params)) : 0) +
+          (notify ? s.stats.charge('driver:virq', countInXen(s.driver.sched, d, virqDelivery(s.params))) : 0) +
           s.stats.charge('driver:netback', this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions)) +
-          this.dataCost() +
+          this.dataCost(d) +
           s.stats.charge('driver:txResponse', this.tx.rspLine.write(d))
         this.txBack.run(d, back, () => {
           this.tx.backendBusy--
@@ -409,14 +416,15 @@ export class NetSplitDriver implements WireEgress {
     this.txDone++
     s.stats.eventsToGuest++
     const d = s.driver.sched.cpus[0]
-    this.txBack.run(d, s.stats.charge('driver:evtchnSend', eventChannelSend(s.params)), () => {
+    const send = s.stats.charge('driver:evtchnSend', countInXen(s.driver.sched, d, eventChannelSend(s.params)))
+    this.txBack.run(d, send, () => {
       const g = s.guest.sched.cpus[0]
       this.txCompletionPending = false
       const n = this.txDone
       this.txDone = 0
       this.txFront.run(
         g,
-        s.stats.charge('guest:virq', virqDelivery(s.params)) +
+        s.stats.charge('guest:virq', countInXen(s.guest.sched, g, virqDelivery(s.params))) +
           s.stats.charge('guest:netfront', this.tx.rspLine.read(g)),
         () => this.tx.release(n),
       )
@@ -449,12 +457,13 @@ export class NetSplitDriver implements WireEgress {
       s.stats.netRxFrames += n
       s.stats.eventsToGuest++
       // the driver domain's NIC interrupt: a PV domain's, i.e. with Xen's pirq upcall (dispatch/pv.ts)
+      countInXen(s.driver.sched, d, xenIrqShare(s.driver.params)) // the pirq upcall inside nicIrq
       let back =
         s.stats.charge('driver:nicIrq', s.driver.params.nic.interrupt) +
         s.stats.charge('driver:netback', this.rx.rspLine.write(d)) +
-        s.stats.charge('driver:evtchnSend', eventChannelSend(s.params))
+        s.stats.charge('driver:evtchnSend', countInXen(s.driver.sched, d, eventChannelSend(s.params)))
       for (let i = 0; i < n; i++) {
-        back += s.stats.charge('driver:netback', work(s, s.dp.netFrameInstructions)) + this.dataCost()
+        back += s.stats.charge('driver:netback', work(s, s.dp.netFrameInstructions)) + this.dataCost(d)
       }
       this.rxBack.run(d, back, () => {
         for (const [g, mine] of byIrqCore(group, (flow) => s.guest.net.irqCore(flow))) this.frontRx(g, mine, deliver)
@@ -472,7 +481,7 @@ export class NetSplitDriver implements WireEgress {
     s.guest.net.stats.framesIn += n
     s.guest.net.stats.interrupts++
     const upcall =
-      s.stats.charge('guest:virq', virqDelivery(s.params)) +
+      s.stats.charge('guest:virq', countInXen(s.guest.sched, g, virqDelivery(s.params))) +
       s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g))
     this.rxFront.run(g, upcall, () => {})
     group.forEach((x, i) => {

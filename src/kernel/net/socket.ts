@@ -37,6 +37,8 @@ export interface Segment {
 
 export class Socket implements FileObject {
   readonly kind = 'socket' as const
+  /** An end of a pipe (pipe() builds a pipe as a unix socket pair): its reads and writes are a pipe's work. */
+  pipe = false
   readonly pollQueue = new KWaitQueue()
   readonly readers = new KWaitQueue()
   /** lock_sock() for receivers: one reader copies out at a time (others wait here). */

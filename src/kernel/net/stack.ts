@@ -4,6 +4,7 @@
  * ACK-clocked transmission run in softirq context on the flow's interrupt core (kernel.irqPlacement,
  * net/irq.ts): there it queues behind the core's other interrupt work and delays whatever runs.
  */
+import {countInXen, xenIrqShare} from '../dispatch/pv.js'
 import {after} from '../engine.js'
 import type {Kernel} from '../kernel.js'
 import {nsToCycles} from '../params.js'
@@ -164,6 +165,7 @@ export class NetStack {
     for (const [core, group] of byIrqCore(deliveries, (flow) => this.irqCore(flow))) {
       this.stats.interrupts++
       this.kernel.sched.steal(core, nic.interrupt)
+      countInXen(this.kernel.sched, core, xenIrqShare(this.kernel.params))
       for (const d of group) after(this.kernel.sim, this.kernel.sched.steal(core, nic.rxPacketCycles), d.arrive)
     }
   }

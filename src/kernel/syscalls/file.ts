@@ -181,6 +181,7 @@ export const fileHandlers: SyscallTable = {
 
   *pipe(ctx) {
     const [r, w] = ctx.kernel.net.pair(65_536)
+    r.pipe = w.pipe = true
     const rfd = install(ctx, new OpenFile(r, O.RDONLY, nextDescriptionId(ctx.kernel.sim)))
     if (rfd.ret < 0) return rfd
     const wfd = install(ctx, new OpenFile(w, O.WRONLY, nextDescriptionId(ctx.kernel.sim)))

@@ -6,6 +6,7 @@
  */
 import {compute as computeCycles, grantUnmap, trapEntry, trapExit} from '../../machine/cost.js'
 import {leaveFootprint, userCompute} from '../dispatch/native.js'
+import {countInXen, xenTrapShare} from '../dispatch/pv.js'
 import type {Kernel} from '../kernel.js'
 import type {CallContext} from '../syscalls/context.js'
 import {LibC} from '../syscalls/interface.js'
@@ -66,6 +67,10 @@ export class VirtuosLibC extends LibC {
   }
   get core(): number {
     return this.thread.cpu ?? this.thread.lastCpu ?? this.primary.sched.cpus[0]
+  }
+  /** Count `cycles` of what this thread spends as Xen's (hypervisor mode of the primary); returns them. */
+  inXen(cycles: number): number {
+    return countInXen(this.primary.sched, this.thread.cpu ?? this.core, cycles)
   }
   *spend(cycles: number): Gen<void> {
     if (cycles > 0) yield* this.primary.sched.compute(this.thread, cycles)
@@ -137,9 +142,11 @@ export class VirtuosLibC extends LibC {
     const thread = this.thread
     this.ctx.stats.localCalls++
     yield* kernel.sched.compute(thread, trapEntry(kernel.params))
+    countInXen(kernel.sched, thread.cpu, xenTrapShare(kernel.params))
     const ctx: CallContext = {kernel, thread, process: this.vp.proc, name}
     const result = yield* kernel.invoke(ctx, name, args)
     yield* kernel.sched.compute(this.thread, trapExit(kernel.params))
+    countInXen(kernel.sched, this.thread.cpu, xenTrapShare(kernel.params))
     leaveFootprint(kernel, this.thread, name, this.userIpc)
     return result
   }
@@ -171,6 +178,7 @@ export class VirtuosLibC extends LibC {
   /** Credential changes go to the primary and to every domain the process uses. */
   *setCredentials(uid: number, gid: number): Gen<SyscallResult> {
     yield* this.spend(trapEntry(this.ctx.params) + this.primary.handlerCycles('getpid') + trapExit(this.ctx.params))
+    this.inXen(2 * xenTrapShare(this.ctx.params))
     this.vp.proc.cred = {uid, gid}
     for (const [domain, g] of this.vp.groups) {
       if (g.dead) continue
@@ -215,7 +223,7 @@ export class VirtuosLibC extends LibC {
     const p = this.ctx.params
     const v = this.ctx.vparams
     for (const [domain, g] of this.vp.groups) {
-      if (!g.dead) yield* this.spend(grantUnmap(p, g.data.mappedPages + v.callPages + 1))
+      if (!g.dead) yield* this.spend(this.inXen(grantUnmap(p, g.data.mappedPages + v.callPages + 1)))
       this.domains[domain].unregister(this.vp.pid)
     }
     this.vp.groups.clear()

@@ -10,6 +10,7 @@
  */
 import {InvariantError} from '../../errors.js'
 import {eventChannelSend, spin, trapEntry, trapExit, virqDelivery} from '../../machine/cost.js'
+import {countInXen, xenTrapShare} from '../dispatch/pv.js'
 import {after, spawn, TIMED_OUT, Wakeup} from '../engine.js'
 import type {KProcess, KThread} from '../process.js'
 import type {Gen} from '../types.js'
@@ -153,6 +154,7 @@ export class VProcess implements RequestOwner {
       // waking a carrier asleep in the kernel: a trap and a wake-up for the waker
       const p = this.ctx.params
       yield* sched.compute(by.thread, trapEntry(p) + p.cpu.wakeup + trapExit(p))
+      countInXen(this.ctx.primary.sched, by.thread.cpu, 2 * xenTrapShare(p))
     }
   }
 
@@ -191,6 +193,7 @@ export class VProcess implements RequestOwner {
       }
       if (yield* this.spinOnQueue()) continue
       yield* sched.compute(c.thread, trapEntry(p)) // rqueue_wait
+      countInXen(this.ctx.primary.sched, c.thread.cpu, xenTrapShare(p))
       if (this.rq.empty && !this.exited) {
         this.rq.waiters++
         c.sleeping = true
@@ -200,6 +203,7 @@ export class VProcess implements RequestOwner {
         this.rq.waiters--
       }
       yield* sched.compute(c.thread, trapExit(p))
+      countInXen(this.ctx.primary.sched, c.thread.cpu, xenTrapShare(p))
     }
   }
 
@@ -230,6 +234,7 @@ export class VProcess implements RequestOwner {
       return
     }
     yield* sched.compute(c.thread, trapEntry(p))
+    countInXen(this.ctx.primary.sched, c.thread.cpu, xenTrapShare(p))
     if (req.group.pages.markWaiting(req.entry) && !req.answered) {
       this.rq.waiters++
       c.sleeping = true
@@ -244,6 +249,7 @@ export class VProcess implements RequestOwner {
       }
     }
     yield* sched.compute(c.thread, trapExit(p))
+    countInXen(this.ctx.primary.sched, c.thread.cpu, xenTrapShare(p))
   }
 
   /**
@@ -265,7 +271,8 @@ export class VProcess implements RequestOwner {
     }
     if (this.sleepingWaiters > 0) {
       this.ctx.stats.readyNotifications++
-      cost += this.ringLine.write(at) + (byCrash ? 0 : eventChannelSend(p))
+      cost +=
+        this.ringLine.write(at) + (byCrash ? 0 : countInXen(req.group.domain.kernel.sched, core, eventChannelSend(p)))
       const delay = cost + (byCrash ? 0 : virqDelivery(p))
       after(this.ctx.sim, delay, () => this.notified(primaryCore))
     }
@@ -276,7 +283,10 @@ export class VProcess implements RequestOwner {
   private notified(core: number): void {
     const p = this.ctx.params
     const sched = this.ctx.primary.sched
-    sched.steal(core, virqDelivery(p) + this.ringLine.read(core) + p.cpu.wakeup)
+    sched.steal(
+      core,
+      countInXen(this.ctx.primary.sched, core, virqDelivery(p)) + this.ringLine.read(core) + p.cpu.wakeup,
+    )
     if (this.rq.waiters > 0) this.sleepQueue.wakeOne()
     else if (this.mn && this.dormant > 0 && !this.rq.empty) this.newCarrier()
   }

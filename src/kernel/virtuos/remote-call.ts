@@ -4,6 +4,7 @@
  * asked for it; then wait (M:N switch, or spin and sleep) and copy the results out.
  */
 import {eventChannelSend, grantMap, trapEntry, trapExit} from '../../machine/cost.js'
+import {xenTrapShare} from '../dispatch/pv.js'
 import {copy} from '../../machine/copy.js'
 import {fail, ok, type Gen, type SyscallArgs, type SyscallName, type SyscallResult} from '../types.js'
 import {socketOfCore} from './context.js'
@@ -150,6 +151,7 @@ function* allocData(lib: VirtuosLibC, g: WorkerGroup, bytes: number): Gen<Alloca
     alloc = g.data.alloc(bytes)
   }
   for (const batch of alloc.growth) {
+    lib.inXen(2 * xenTrapShare(p) + grantMap(p, batch) + eventChannelSend(p))
     yield* lib.spend(trapEntry(p) + grantMap(p, batch) + eventChannelSend(p) + trapExit(p))
   }
   return alloc
@@ -173,6 +175,7 @@ function* wakeIfAsked(lib: VirtuosLibC, d: ServiceDomainRuntime): Gen<void> {
   yield* lib.spend(d.wakeLine.read(lib.core))
   if (d.up && d.wake.claimWake()) {
     lib.ctx.stats.wakeEvents++
+    lib.inXen(2 * xenTrapShare(p) + eventChannelSend(p))
     yield* lib.spend(d.wakeLine.atomic(lib.core) + trapEntry(p) + eventChannelSend(p) + trapExit(p))
     d.sendWake()
   }

@@ -14,6 +14,7 @@
 import {InvariantError} from '../../errors.js'
 import {compute, eventChannelSend, grantMap, trapEntry, trapExit, virqDelivery} from '../../machine/cost.js'
 import {ALL_RESIDENT, costAt} from '../../machine/kernel-locality.js'
+import {countInXen} from '../dispatch/pv.js'
 import {after} from '../engine.js'
 import type {Kernel} from '../kernel.js'
 import type {KThread} from '../process.js'
@@ -150,7 +151,10 @@ export class ServiceDomainRuntime implements BlockHook {
           this.wakeWorker(w)
         }
       }
-      this.kernel.sched.steal(this.irqCore, virqDelivery(p) + woken.size * p.cpu.wakeup)
+      this.kernel.sched.steal(
+        this.irqCore,
+        countInXen(this.kernel.sched, this.irqCore, virqDelivery(p)) + woken.size * p.cpu.wakeup,
+      )
       if (this.needsWake()) this.wake.request()
     })
   }

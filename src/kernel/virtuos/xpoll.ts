@@ -7,6 +7,7 @@
  * answer, drains the eventfds it signalled and merges the results.
  */
 import {eventChannelSend, virqDelivery} from '../../machine/cost.js'
+import {countInXen} from '../dispatch/pv.js'
 import {after} from '../engine.js'
 import {EventFd} from '../syscalls/poll.js'
 import {
@@ -126,7 +127,8 @@ function* pollMany(
   const signalPrimary = () => {
     const p = ctx.params
     after(ctx.sim, eventChannelSend(p) + virqDelivery(p), () => {
-      ctx.primary.sched.steal(ctx.primary.sched.cpus[0], virqDelivery(p))
+      const core = ctx.primary.sched.cpus[0]
+      ctx.primary.sched.steal(core, countInXen(ctx.primary.sched, core, virqDelivery(p)))
       if (primaryEfd instanceof EventFd) primaryEfd.signal(1)
     })
   }
