@@ -44,6 +44,8 @@ export const COUNTER_METRICS: readonly MetricDef[] = [
     unit: 'MPKI',
     better: 'lower',
     description: `${LEVEL_NAMES[l]} missed per 1,000 instructions, user + kernel + hypervisor mode, all domains`,
+    // five more charts per experiment would bury its own; the counters table shows them
+    chart: false,
   })),
 ]
 

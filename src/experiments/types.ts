@@ -20,6 +20,8 @@ export interface MetricDef {
   unit: string
   better: 'higher' | 'lower'
   description?: string
+  /** false: in the CSV and tables but drawn as no chart of its own (e.g. the MPKI columns). */
+  chart?: boolean
 }
 
 export interface AxisDef {

@@ -115,6 +115,7 @@ export function chartSpecs(rows: readonly ResultRow[], def?: ExperimentDef): Cha
     const d = def?.id === experiment ? def : undefined
     const charted = d ? {...d, reference: chartedReferences(d)} : undefined
     for (const metric of unique(mine.map((r) => r.metric))) {
+      if (d?.metrics.find((m) => m.name === metric)?.chart === false) continue
       specs.push(
         metricChart(
           experiment,

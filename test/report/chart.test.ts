@@ -107,6 +107,13 @@ describe('chartsFromCsv', () => {
     expect(chart.svg).toContain('<svg')
   })
 
+  it('draws no chart of a metric its definition marks chart: false (the MPKI columns), the others as before', async () => {
+    const run = await selftestRun()
+    const quiet = {...selftest, metrics: selftest.metrics.map((m) => (m.name === 'latency' ? {...m, chart: false} : m))}
+    expect(chartSpecs(run.rows, selftest).map((s) => s.metric)).toEqual(['throughput', 'latency'])
+    expect(chartSpecs(run.rows, quiet).map((s) => s.metric)).toEqual(['throughput'])
+  })
+
   it('names files from the metric safely', () => {
     expect(slug('latency p99 (ns)')).toBe('latency-p99-ns')
   })
