@@ -33,6 +33,7 @@ import type {Gen} from '../types.js'
 import type {DiskPort} from '../vfs/block.js'
 import type {DriverDomainParams} from './params.js'
 import {SplitRing} from './ring.js'
+import {Act, Bill, type Activity} from '../ledger.js'
 
 const PAGE = 4096
 
@@ -51,10 +52,22 @@ export class DriverDomainStats {
   eventsSuppressed = 0
   /** Cycles charged by the split drivers, by `side:component` (side guest or driver). */
   readonly cycles: Record<string, number> = {}
+  /** The charges since the last ring-side run, by activity (what that run's cycles paid for). */
+  readonly pending = new Bill()
   charge(key: string, cycles: number): number {
     this.cycles[key] = (this.cycles[key] ?? 0) + cycles
+    this.pending.add(activityOf(key), cycles)
     return cycles
   }
+}
+
+/** The ledger's activity of a split-driver charge, by its component (the key after `side:`). */
+function activityOf(key: string): Activity {
+  const component = key.slice(key.indexOf(':') + 1)
+  if (component === 'virq' || component === 'evtchnSend') return Act.eventChannel
+  if (component === 'grant') return Act.grant
+  if (component === 'diskIrq' || component === 'nicIrq' || component === 'blockCompletion') return Act.interrupt
+  return Act.kernel // the frontends' and backends' own work with their ring slots
 }
 
 /** The two domains and what their split drivers share. */
@@ -107,11 +120,16 @@ class RingSide {
   constructor(
     private readonly kernel: Kernel,
     private readonly outage: Outage,
+    private readonly stats: DriverDomainStats,
   ) {}
   run(core: number, cycles: number, then: () => void): void {
     const k = this.kernel
     const epoch = this.outage.epoch
-    after(k.sim, k.sched.steal(core, cycles), () => {
+    // the charges made for this run (charge()) split its cycles by activity
+    const pending = this.stats.pending
+    const busy = k.sched.stealBill(core, pending.exact(cycles, Act.kernel))
+    pending.clear()
+    after(k.sim, busy, () => {
       if (epoch === this.outage.epoch) then()
     })
   }
@@ -162,8 +180,8 @@ export class BlockSplitDriver {
     private readonly realSubmit: (req: DiskRequest, done: (completedAt: number) => void) => void,
   ) {
     this.ring = new SplitRing(s.params, 'blkif', s.dp.blkRingSlots)
-    this.front_ = new RingSide(s.guest, s.outage)
-    this.back_ = new RingSide(s.driver, s.outage)
+    this.front_ = new RingSide(s.guest, s.outage, s.stats)
+    this.back_ = new RingSide(s.driver, s.outage, s.stats)
   }
 
   submit(req: DiskRequest, done: (completedAt: number) => void): void {
@@ -297,10 +315,10 @@ export class NetSplitDriver implements WireEgress {
   constructor(private readonly s: Sides) {
     this.tx = new SplitRing(s.params, 'netif-tx', s.dp.netRingSlots)
     this.rx = new SplitRing(s.params, 'netif-rx', s.dp.netRingSlots)
-    this.txFront = new RingSide(s.guest, s.outage)
-    this.txBack = new RingSide(s.driver, s.outage)
-    this.rxFront = new RingSide(s.guest, s.outage)
-    this.rxBack = new RingSide(s.driver, s.outage)
+    this.txFront = new RingSide(s.guest, s.outage, s.stats)
+    this.txBack = new RingSide(s.driver, s.outage, s.stats)
+    this.rxFront = new RingSide(s.guest, s.outage, s.stats)
+    this.rxBack = new RingSide(s.driver, s.outage, s.stats)
   }
 
   /**
@@ -348,6 +366,8 @@ export class NetSplitDriver implements WireEgress {
       this.paidNotifies++
       cost += s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
     }
+    // paid by the sender's own compute (the stack's transmit cost), not by a ring-side run
+    s.stats.pending.clear()
     return cost
   }
 

@@ -24,6 +24,7 @@ import type {LibDomain} from './fd-table.js'
 import type {VirtuosLibC} from './library.js'
 import type {ServiceDomain} from './params.js'
 import {Request} from './request.js'
+import {Act} from '../ledger.js'
 
 export interface PollPart {
   /** Domain-local fd -> library fd. */
@@ -126,7 +127,7 @@ function* pollMany(
   const signalPrimary = () => {
     const p = ctx.params
     after(ctx.sim, eventChannelSend(p) + virqDelivery(p), () => {
-      ctx.primary.sched.steal(ctx.primary.sched.cpus[0], virqDelivery(p))
+      ctx.primary.sched.steal(ctx.primary.sched.cpus[0], virqDelivery(p), Act.eventChannel)
       if (primaryEfd instanceof EventFd) primaryEfd.signal(1)
     })
   }
