@@ -1,9 +1,10 @@
-/** `--out DIR`: `<id>.csv` and `<id>.meta.json` per experiment, all written or none. */
+/** `--out DIR`: `<id>.csv` and `<id>.meta.json` per experiment (and `<id>.breakdown.csv`), all written or none. */
 import {accessSync, constants, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {UsageError} from '../errors.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
+import {breakdownCsv, breakdownFile} from './breakdown.js'
 import {toCsv} from './csv.js'
 import {buildMeta} from './meta.js'
 
@@ -80,6 +81,7 @@ export function resultFiles(
       path: join(dir, `${run.experiment.id}.meta.json`),
       data: JSON.stringify(buildMeta(run, overrides), null, 2) + '\n',
     },
+    ...(run.breakdown ? [{path: join(dir, breakdownFile(run.experiment.id)), data: breakdownCsv(run.breakdown)}] : []),
   ])
 }
 

@@ -12,6 +12,7 @@ import {listExperiments} from '../experiments/registry.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {Verdict} from '../experiments/types.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
+import {breakdownChart} from './breakdown.js'
 import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
 import {resultFiles} from './files.js'
@@ -70,7 +71,8 @@ export const pngName = (svgFile: string) => svgFile.replace(/\.svg$/, '.png')
 
 /** The charts of one run, drawn from its CSV text exactly as written, so they show what the file holds. */
 async function drawCharts(run: ExperimentRun): Promise<ChartFile[]> {
-  return chartsFromCsv(toCsv(run.rows), run.experiment, `${run.experiment.id}.csv`)
+  const charts = await chartsFromCsv(toCsv(run.rows), run.experiment, `${run.experiment.id}.csv`)
+  return run.breakdown ? [...charts, await breakdownChart(run.experiment.id, run.breakdown)] : charts
 }
 
 function chartOutput(dir: string, drawn: readonly ChartFile[]): OutputFile[] {

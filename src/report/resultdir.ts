@@ -13,7 +13,8 @@ import {UsageError} from '../errors.js'
 import {pointKey} from '../experiments/points.js'
 import {findExperiment} from '../experiments/registry.js'
 import type {ExperimentRun} from '../experiments/runner.js'
-import type {Point, ResultRow, SystemId} from '../experiments/types.js'
+import type {BreakdownRow, Point, ResultRow, SystemId} from '../experiments/types.js'
+import {breakdownFile, readBreakdownCsv} from './breakdown.js'
 import {readResultCsv} from './csvread.js'
 
 /** The experiment ids with a `<id>.csv` in DIR, sorted. */
@@ -158,7 +159,20 @@ export function loadRun(dir: string, id: string, warn: (line: string) => void = 
     runProfile,
     jobs: meta.jobs,
     wallSeconds: meta.wallSeconds,
+    ...readBreakdown(dir, id),
   }
+}
+
+/** DIR/<id>.breakdown.csv when the run wrote one (--breakdown). */
+function readBreakdown(dir: string, id: string): {breakdown?: BreakdownRow[]} {
+  const file = join(dir, breakdownFile(id))
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return {}
+  }
+  return {breakdown: readBreakdownCsv(text, file)}
 }
 
 /** The `--set` strings a run in DIR was made with (from its meta file), for the report's profile section. */

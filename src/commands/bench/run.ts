@@ -7,6 +7,8 @@ import {runProgress, setupRun, taskCacheFor, warnJobs, type RunSetup} from '../.
 import {runShardToFile, shardFlag, shardLine, type ShardRunJson} from '../../cli/shard.js'
 import {parseSweep, runSweep, sweptSet} from '../../cli/sweep.js'
 import {parsePoint, runTrace, traceSystem, type TraceJson} from '../../cli/trace.js'
+import {runBreakdown} from '../../cli/breakdown.js'
+import {renderBreakdown} from '../../report/breakdown.js'
 import {parseShard} from '../../experiments/shard.js'
 import {UsageError} from '../../errors.js'
 import {getExperiment, listExperiments, parseSystems, selectSystems} from '../../experiments/registry.js'
@@ -47,6 +49,11 @@ export default class BenchRun extends BaseCommand {
       helpValue: 'FILE',
     }),
     point: Flags.string({description: 'the point to --trace, every axis: k=v,k2=v2', helpValue: 'k=v,...'}),
+    breakdown: Flags.boolean({
+      description:
+        "also run each experiment's breakdown point once per system and show where the cycles go (activity x domain); " +
+        'with --out, writes <id>.breakdown.csv beside <id>.csv',
+    }),
     shard: shardFlag,
     'no-cache': noCacheFlag,
     sweep: Flags.string({
@@ -77,6 +84,8 @@ export default class BenchRun extends BaseCommand {
       throw new UsageError(
         '--trace: writes the trace only; leave out --out and --format (run the sweep without --trace)',
       )
+    if (flags.breakdown && (flags.trace !== undefined || flags.shard !== undefined || flags.sweep !== undefined))
+      throw new UsageError('--breakdown: with a plain run only (leave out --trace, --shard and --sweep)')
     const shard = parseShard(flags.shard)
     if (shard && (flags.out === undefined || flags.trace !== undefined || flags.format !== undefined))
       throw new UsageError('--shard: writes DIR/shard-K-of-N.json; give --out DIR, and leave out --trace and --format')
@@ -99,6 +108,7 @@ export default class BenchRun extends BaseCommand {
       progress.stop(),
     )
 
+    if (flags.breakdown) for (const run of runs) run.breakdown = runBreakdown(run.experiment, run.systems, setup)
     if (flags.out !== undefined) writeResults(flags.out, runs, sweep ? [...setup.sets, sweptSet(sweep)] : setup.sets)
     const rows = runs.flatMap((r) => r.rows)
     // --json (oclif's, as every command) and --format json (kept as an alias) print the same records
@@ -106,6 +116,10 @@ export default class BenchRun extends BaseCommand {
     if (format === 'csv') process.stdout.write(toCsv(rows))
     else if (format === 'json') process.stdout.write(toJson(rows))
     else process.stdout.write(runs.map((r) => renderTable(r, chalk)).join('\n'))
+    // beside the table on stdout; with csv or json there, on stderr so the data stays parseable
+    const breakdowns = runs.flatMap((r) => (r.breakdown ? [renderBreakdown(r.breakdown, chalk)] : []))
+    if (breakdowns.length > 0)
+      (format === 'table' ? process.stdout : process.stderr).write(`\n${breakdowns.join('\n')}`)
     return toJsonRows(rows)
   }
 
