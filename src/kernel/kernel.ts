@@ -36,6 +36,7 @@ import {
   type SyscallName,
   type SyscallResult,
 } from './types.js'
+import {FlowPort} from './flow.js'
 
 export interface KernelOptions {
   sim: Simulation
@@ -98,6 +99,8 @@ export class Kernel {
   readonly table: SyscallTable = buildSyscallTable()
   readonly processes = new Map<Pid, KProcess>()
   readonly counters = new CallCounters()
+  /** Where a design reports its requests' steps (flow.ts), for traces. */
+  readonly flows = new FlowPort()
   readonly machine: Machine | null
   /** Whether this kernel's files live on the machine disk (/storage for the workloads). */
   readonly ownsDisk: boolean

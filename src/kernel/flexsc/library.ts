@@ -19,6 +19,7 @@ import type {FlexscProcess} from './process.js'
 import {batchCalls} from './batch.js'
 import {flexscWait} from './wait.js'
 import {Act} from '../ledger.js'
+import {FLOW} from '../flow.js'
 
 /** Calls that act on the calling thread itself: they keep the synchronous trap. */
 const TRAPS: ReadonlySet<SyscallName> = new Set<SyscallName>(['exit', 'exec', 'sched_yield'])
@@ -138,6 +139,7 @@ export class FlexscLibC extends NativeLibC {
       return null
     }
     this.stats.posts++
+    kernel.flows.submit(FLOW.syscallPage, entry, thread)
     const bill = thread.bill().add(Act.library, this.userCycles(this.fprocess.env.fp.postInstructions))
     yield* kernel.sched.computeBill(
       thread,
@@ -151,6 +153,7 @@ export class FlexscLibC extends NativeLibC {
     const {kernel} = this
     const thread = this.kt
     yield* kernel.sched.acquire(thread)
+    kernel.flows.stepOf('complete', FLOW.syscallPage, p.entry, thread)
     const bill = thread.bill().add(Act.library, this.userCycles(this.fprocess.env.fp.harvestInstructions))
     yield* kernel.sched.computeBill(
       thread,

@@ -19,6 +19,7 @@ import type {Gen, SyscallResult} from '../types.js'
 import type {FlexscParams} from './params.js'
 import {EntryStream, SyscallPageSet, Waiter, type SyscallEntry} from './syscall-page.js'
 import {Act} from '../ledger.js'
+import {FLOW} from '../flow.js'
 export {Waiter} from './syscall-page.js'
 
 /** Counters a run reports and tests read. */
@@ -130,9 +131,11 @@ export class SyscallCore {
       const e = this.pages.claim()
       if (!e) break
       const core = x.cpu ?? this.execCore
+      kernel.flows.stepOf('serve', FLOW.syscallPage, e, x)
       const bill = x.bill().add(Act.kernel, this.hot(this.env.fp.dispatchInstructions))
       yield* kernel.sched.computeBill(x, bill.add(Act.queue, this.stream.cost(e.index, e.line.write(core))))
       const result = yield* this.runEntry(x, e, finished)
+      kernel.flows.stepOf('served', FLOW.syscallPage, e, x)
       e.line.write(x.cpu ?? core)
       if (e.waiter) finished.waiters.add(e.waiter)
       this.pages.complete(e, result)

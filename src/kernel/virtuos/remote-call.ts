@@ -15,6 +15,7 @@ import {Request, type RemoteOp} from './request.js'
 import type {ServiceDomainRuntime} from './service-runtime.js'
 import type {WorkerGroup} from './worker-group.js'
 import {Act} from '../ledger.js'
+import {FLOW} from '../flow.js'
 
 /** Calls moving a buffer into the kernel / out of it, cut at 4 MiB. */
 export const WRITES: ReadonlySet<SyscallName> = new Set<SyscallName>(['write', 'pwrite', 'send', 'sendto'])
@@ -136,6 +137,7 @@ export function* submitRequest(lib: VirtuosLibC, domain: ServiceDomain, op: Remo
   )
   if (req.answered) return req // the domain crashed meanwhile: the disconnect handler answered it
   g.pages.submit(entry)
+  lib.primary.flows.step('submit', FLOW.remoteCall, req.id, lib.thread)
   yield* lib.spend(g.submittedLine.atomic(lib.core), Act.queue)
   g.pushed()
   yield* wakeIfAsked(lib, d)
@@ -211,6 +213,7 @@ export function* awaitRequest(lib: VirtuosLibC, req: Request): Gen<SyscallResult
       ? Math.max(0, result.ret)
       : transferBytes(req.op).outBytes
   const socket = socketOfCore(p, lib.core)
+  lib.primary.flows.step('complete', FLOW.remoteCall, req.id, lib.thread)
   yield* lib.spendBill((b) =>
     b
       .add(Act.queue, g.entryLine(req.entry).read(lib.core))

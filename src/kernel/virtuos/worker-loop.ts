@@ -11,6 +11,7 @@ import type {Request} from './request.js'
 import type {ServiceDomainRuntime} from './service-runtime.js'
 import type {Worker, WorkerState} from './worker.js'
 import {Act} from '../ledger.js'
+import {FLOW} from '../flow.js'
 
 export function* workerLoop(d: ServiceDomainRuntime, w: Worker): Gen<void> {
   const g = w.group
@@ -108,6 +109,7 @@ function* serve(d: ServiceDomainRuntime, w: Worker, e: CallEntry): Gen<void> {
     yield* sched.compute(w.thread, d.kernel.handlerCycles('fork'), Act.handlerCold)
     if (!g.dead) d.spawnWorker(g)
   }
+  d.kernel.flows.step('serve', FLOW.remoteCall, req.id, w.thread)
   yield* sched.compute(w.thread, g.entryLine(e).read(w.thread.cpu ?? d.irqCore), Act.queue)
   const result = yield* run(d, w, req)
   if (w.ghost) {
@@ -119,6 +121,7 @@ function* serve(d: ServiceDomainRuntime, w: Worker, e: CallEntry): Gen<void> {
   }
   yield* sched.acquire(w.thread)
   const core = w.thread.cpu!
+  d.kernel.flows.step('served', FLOW.remoteCall, req.id, w.thread)
   yield* sched.compute(w.thread, g.entryLine(e).atomic(core), Act.queue)
   w.current = null
   w.served++
