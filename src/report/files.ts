@@ -85,9 +85,14 @@ export function resultFiles(
   ])
 }
 
+/** `<id>.breakdown.csv` of each run: an earlier run's goes when this one has none (not asked for). */
+export function breakdownPaths(dir: string, runs: readonly ExperimentRun[]): string[] {
+  return runs.map((r) => join(dir, breakdownFile(r.experiment.id)))
+}
+
 /** Writes every run's files; returns the paths written. */
 export function writeResults(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = []): string[] {
   const files = resultFiles(dir, runs, overrides)
-  writeOutputFiles(files, '--out')
+  writeOutputFiles(files, '--out', breakdownPaths(dir, runs))
   return files.map((f) => f.path)
 }

@@ -15,7 +15,7 @@ import {writeOutputFiles, type OutputFile} from './atomic.js'
 import {breakdownChart} from './breakdown.js'
 import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
-import {resultFiles} from './files.js'
+import {breakdownPaths, resultFiles} from './files.js'
 import {HTML_FILE, htmlReportData, renderHtml} from './html.js'
 import {renderReport} from './markdown.js'
 import {keepRobustness} from './robustness-md.js'
@@ -149,13 +149,12 @@ export async function writePaper(
   opts: PaperOptions = {},
 ): Promise<string[]> {
   const files = await paperFiles(dir, runs, overrides, opts)
-  writeOutputFiles(
-    files,
-    '--out',
-    existingCharts(
+  writeOutputFiles(files, '--out', [
+    ...existingCharts(
       dir,
       runs.map((r) => r.experiment.id),
     ),
-  )
+    ...breakdownPaths(dir, runs),
+  ])
   return files.map((f) => f.path)
 }

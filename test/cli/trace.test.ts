@@ -244,3 +244,31 @@ describe('bench run --trace', () => {
     expect(existsSync(bad)).toBe(false)
   })
 })
+
+describe('bench run --breakdown', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'virtuos-breakdown-cli-'))
+  it('prints where the cycles go after the table and writes <id>.breakdown.csv beside <id>.csv', async () => {
+    const r = await cli('bench', 'run', 'coordination', '--system', 'virtuos', '--breakdown', '--out', dir)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/breakdown: coordination at gap_us=\d+,spin_iterations=\d+,worker_yields=\d+, virtuos/)
+    expect(r.stdout).toMatch(/\npolling\s+[\d.]+%/)
+    const csv = readFileSync(join(dir, 'coordination.breakdown.csv'), 'utf8')
+    expect(csv.split('\n')[0]).toBe('experiment,point,system,domain,activity,cycles,share')
+  })
+  it('refuses --breakdown with --trace (exit 2, one line)', async () => {
+    const p = 'gap_us=0,spin_iterations=0,worker_yields=500'
+    const r = await cli(
+      'bench',
+      'run',
+      'coordination',
+      '--system',
+      'virtuos',
+      '--point',
+      p,
+      '--trace',
+      join(dir, 't'),
+      '--breakdown',
+    )
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/--breakdown: with a plain run only/)])
+  })
+})

@@ -98,5 +98,9 @@ describe('breakdown files and views', () => {
     writeResults(dir, [{...run, breakdown: mine}])
     expect(loadRun(dir, 'coordination').breakdown).toEqual(mine)
     expect(loadRun(dir, 'coordination', () => {}).rows).toEqual(run.rows)
+    // run again without a breakdown: the earlier one goes, so the folder never shows a stale one
+    writeResults(dir, [run])
+    expect(readdirSync(dir)).not.toContain('coordination.breakdown.csv')
+    expect(loadRun(dir, 'coordination').breakdown).toBeUndefined()
   })
 })
