@@ -5,8 +5,9 @@
  * a thread ran there as a slice named by its activity (src/kernel/ledger.ts: user, trap,
  * handler-warm, copy, queue, polling, ...; the thread in its args), and one track per core for its
  * interrupt work (steal). Flow arrows (ph s, t, f, bound to the enclosing slice) follow each
- * request a design reports (src/kernel/flow.ts) from its submission through the thread that serves
- * it to the completion its caller collects. Times in microseconds of simulated time.
+ * request a design reports (src/kernel/flow.ts) from its submission through the thread (or, for a
+ * split driver's ring, the interrupt work) that serves it to the completion its caller collects.
+ * Times in microseconds of simulated time.
  */
 import type {FlowStep} from '../kernel/flow.js'
 import type {Kernel} from '../kernel/kernel.js'
@@ -68,7 +69,14 @@ export class TraceRecorder {
     ]
     const base = this.benches++ * 100
     const flowIds = new Map<string, number>()
-    const pending = new Map<KThread, PendingStep[]>()
+    // steps waiting for their thread's next slice, or (a core number) for that core's next interrupt work
+    const pending = new Map<KThread | number, PendingStep[]>()
+    const attach = (by: KThread | number, pid: number, tid: number, ts: number) => {
+      const steps = pending.get(by)
+      if (!steps) return
+      pending.delete(by)
+      for (const s of steps) this.flowEvent(s, pid, tid, ts)
+    }
     kernels.forEach(([k, name], i) => {
       const pid = base + i + 1
       const label = this.benches > 1 ? `${name} (simulation ${this.benches})` : name
@@ -90,32 +98,21 @@ export class TraceRecorder {
           })
         )
           return
-        const steps = pending.get(thread)
-        if (steps) {
-          pending.delete(thread)
-          for (const s of steps) this.flowEvent(s, pid, tid, ts)
-        }
+        attach(thread, pid, tid, ts)
       })
       k.sched.observeInterrupts((core, cycles, at, activity) => {
         const name = ACTIVITIES[activity]
-        this.slice({
-          name,
-          cat: name,
-          ph: 'X',
-          pid,
-          tid: track(core, true),
-          ts: at / perUs,
-          dur: cycles / perUs,
-          args: {cycles},
-        })
+        const [tid, ts] = [track(core, true), at / perUs]
+        if (this.slice({name, cat: name, ph: 'X', pid, tid, ts, dur: cycles / perUs, args: {cycles}}))
+          attach(core, pid, tid, ts)
       })
-      k.flows.observe((step, kind, id, thread) => {
+      k.flows.observe((step, kind, id, by) => {
         const key = `${kind}|${id}`
         let n = flowIds.get(key)
         if (n === undefined) flowIds.set(key, (n = ++this.flows))
-        const list = pending.get(thread) ?? []
+        const list = pending.get(by) ?? []
         list.push({ph: PHASE[step], id: n, kind, step})
-        pending.set(thread, list)
+        pending.set(by, list)
       })
     })
   }

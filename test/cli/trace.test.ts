@@ -9,7 +9,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {parsePoint, traceSystem} from '../../src/cli/trace.js'
 import {loadProfile} from '../../src/config/index.js'
 import {coordination} from '../../src/experiments/coordination.js'
-import {TraceRecorder, type TraceFile} from '../../src/report/trace.js'
+import {IRQ_TRACK, TraceRecorder, type TraceFile} from '../../src/report/trace.js'
 import {ACTIVITIES} from '../../src/kernel/ledger.js'
 import {buildBench, observeBenches, runBench} from '../../src/workloads/common.js'
 import {ensureBuilt} from './build.js'
@@ -166,6 +166,25 @@ describe('TraceRecorder: slices by activity and request flows', () => {
         expect(around, `${s.ph} of flow ${id}`).toBeDefined()
       }
       expect(steps[0].name).toBe('remote call')
+    }
+  })
+
+  it("follows a driver-domain blkif request from blkfront's interrupt work to blkback's and back", () => {
+    const file = traced('driver-domain', 1)
+    const flows = file.traceEvents.filter((e) => e.ph === 's' || e.ph === 't' || e.ph === 'f')
+    const [guest, driver] = [pidOf(file, 'primary'), pidOf(file, 'driver')]
+    const first = flows.filter((e) => e.id === flows[0].id)
+    expect(first.map((e) => [e.name, e.ph, e.pid])).toEqual([
+      ['blkif request', 's', guest],
+      ['blkif request', 't', driver],
+      ['blkif request', 't', driver],
+      ['blkif request', 'f', guest],
+    ])
+    // on the interrupt tracks, each step at the start of the work that takes it
+    const slices = file.traceEvents.filter((e) => e.ph === 'X')
+    for (const s of first) {
+      expect(s.tid).toBeGreaterThanOrEqual(IRQ_TRACK)
+      expect(slices.some((x) => x.pid === s.pid && x.tid === s.tid && x.ts === s.ts)).toBe(true)
     }
   })
 

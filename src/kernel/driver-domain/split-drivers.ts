@@ -34,6 +34,7 @@ import type {DiskPort} from '../vfs/block.js'
 import type {DriverDomainParams} from './params.js'
 import {SplitRing} from './ring.js'
 import {Act, Bill, type Activity} from '../ledger.js'
+import {FLOW, type FlowStep} from '../flow.js'
 
 const PAGE = 4096
 
@@ -68,6 +69,12 @@ function activityOf(key: string): Activity {
   if (component === 'grant') return Act.grant
   if (component === 'diskIrq' || component === 'nicIrq' || component === 'blockCompletion') return Act.interrupt
   return Act.kernel // the frontends' and backends' own work with their ring slots
+}
+
+/** A blkif request's step in the driver domain (its id is the guest's, where blkfront submitted it). */
+function blkStep(s: Sides, step: FlowStep, req: DiskRequest, core: number): void {
+  const id = s.guest.flows.idOf(req)
+  if (id !== undefined) s.driver.flows.step(step, FLOW.blkRequest, id, core)
 }
 
 /** The two domains and what their split drivers share. */
@@ -239,6 +246,7 @@ export class BlockSplitDriver {
     s.stats.blkPages += pages
     s.stats.eventsToDriver++
     const g = s.guest.sched.cpus[0]
+    s.guest.flows.submit(FLOW.blkRequest, req, g)
     const cost =
       s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g)) +
       s.stats.charge('guest:evtchnSend', eventChannelSend(s.params))
@@ -259,6 +267,7 @@ export class BlockSplitDriver {
       cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
     }
     const epoch = s.outage.epoch
+    blkStep(s, 'serve', req, d)
     this.back_.run(d, cost, () =>
       this.realSubmit(req, () => {
         // the disk finished a request of a driver domain that has crashed since: nobody answers it
@@ -288,8 +297,10 @@ export class BlockSplitDriver {
       cost += s.stats.charge('driver:grant', grantCopy(s.params, pages))
     }
     s.stats.eventsToGuest++
+    blkStep(s, 'served', req, d)
     this.back_.run(d, cost, () => {
       const g = s.guest.sched.cpus[0]
+      s.guest.flows.stepOf('complete', FLOW.blkRequest, req, g)
       this.front_.run(
         g,
         s.stats.charge('guest:virq', virqDelivery(s.params)) +
