@@ -85,7 +85,7 @@ describe('the ledger of a run', () => {
         for (const a of ['queue', 'polling', 'spinning', 'grant', 'library'] as const) expect(has(a), a).toBe(true)
       if (system === 'flexsc') for (const a of ['library', 'switch'] as const) expect(has(a), a).toBe(true)
       if (system === 'driver-domain')
-        for (const a of ['grant', 'event-channel', 'trap'] as const) expect(has(a), a).toBe(true)
+        for (const a of ['grant', 'event-channel', 'queue', 'trap'] as const) expect(has(a), a).toBe(true)
     })
   }
 
