@@ -183,6 +183,34 @@ describe('Scheduler', () => {
     expect(end).toBe(params.cpu.contextSwitch + 1000 + 5000 + 1000)
   })
 
+  it('charges every busy cycle to the activity its spender names, a bill split by its parts (timing unchanged)', () => {
+    const {host, params, kernel} = oneCpuKernel()
+    const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
+    let end = 0
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(a, 1000, Act.user)
+        kernel.sched.stealBill(0, kernel.sched.irqBill().add(Act.eventChannel, 300).add(Act.kernel, 200.4))
+        yield* kernel.sched.computeBill(a, a.bill().add(Act.trap, 100.4).add(Act.grant, 50.4))
+        end = host.now
+        kernel.sched.exit(a)
+      })(),
+      'a',
+    )
+    host.run()
+    expect(end).toBe(params.cpu.contextSwitch + 1000 + 500 + 151)
+    const tally = kernel.sched.activityCycles(0)
+    expect([tally[Act.switch], tally[Act.user], tally[Act.eventChannel], tally[Act.kernel]]).toEqual([
+      params.cpu.contextSwitch,
+      1000,
+      300,
+      200,
+    ])
+    expect([tally[Act.trap], tally[Act.grant]]).toEqual([100, 51])
+    expect(tally.reduce((x, y) => x + y, 0)).toBe(kernel.sched.busyCycles(0))
+  })
+
   it('interrupt work on an idle core takes its time then: a thread that runs there later is not charged it', () => {
     const {host, params, kernel} = oneCpuKernel()
     const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
