@@ -1,7 +1,8 @@
 /**
  * `bench run <id> --trace FILE --point k=v,... --system S`: one point of one experiment on one
  * system, run in this thread under its first replicate's seed (what the run's rows hold as
- * replicate 0), with every thread's CPU time recorded into a Chrome Trace Event file.
+ * replicate 0), with every stretch of CPU time (by core and activity) and every request's flow
+ * recorded into a Chrome Trace Event file (report/trace.ts).
  */
 import {UsageError} from '../errors.js'
 import {seedPoint} from '../experiments/runner.js'

@@ -13,7 +13,7 @@ import {shardPicks, type Shard} from './shard.js'
 import {codeHash, taskKey, type TaskCache} from './task-cache.js'
 import {buildRows, checkPointResult, sumEngineStats, type EngineTotals} from './rows.js'
 import {collectCounters, type CounterRow} from './counter-metrics.js'
-import type {ExperimentDef, Point, PointResult, ResultRow, SystemId} from './types.js'
+import type {BreakdownRow, ExperimentDef, Point, PointResult, ResultRow, SystemId} from './types.js'
 
 export interface RunOptions {
   /** The run seed (`--seed`); each point's seed derives from it. */
@@ -59,6 +59,8 @@ export interface ExperimentRun {
   runProfile: LoadedProfile
   jobs: number
   wallSeconds: number
+  /** Where the cycles went at the experiment's breakdown point, when asked for (--breakdown). */
+  breakdown?: BreakdownRow[]
 }
 
 interface Plan {

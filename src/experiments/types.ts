@@ -6,6 +6,7 @@
 import type {LoadedProfile} from '../config/index.js'
 import type {EngineStats} from '../sim/index.js'
 import type {CounterEntry} from './counter-metrics.js'
+import type {ActivityName} from '../kernel/ledger.js'
 
 /** The designs the paper compares. Order here is the canonical column/legend order. */
 export const SYSTEM_IDS = ['native', 'virtuos', 'flexsc', 'driver-domain', 'multiserver'] as const
@@ -125,6 +126,11 @@ export interface ExperimentDef {
    * Absent: the first metric at the last point of the quick sweep.
    */
   designSpace?: DesignSpaceChoice | {omitted: string}
+  /**
+   * The point `bench run --breakdown` shows where the cycles go at (every axis). Absent: each
+   * axis's last quick value.
+   */
+  breakdownPoint?: Point
   /** What PointResult.samples counts (e.g. 'transactions'); absent: the experiment reports no count. */
   counts?: string
   axes: readonly AxisDef[]
@@ -208,4 +214,20 @@ export interface ResultRow {
   seed: number
   /** Profile name. */
   profile: string
+}
+
+/**
+ * Where the cycles went at an experiment's breakdown point (`bench run --breakdown`): one system's
+ * cycles of one activity in one domain, summed over the point's simulations; `share` is of the
+ * domain's cores x elapsed cycles.
+ */
+export interface BreakdownRow {
+  experiment: string
+  /** The point, `axis=value` joined by `,` in axis order. */
+  point: string
+  system: SystemId
+  domain: string
+  activity: ActivityName
+  cycles: number
+  share: number
 }

@@ -7,6 +7,7 @@ import {countInXen, xenIrqShare} from './dispatch/pv.js'
 import type {Scheduler} from './scheduler.js'
 import type {DomainId, Gen} from './types.js'
 import type {DiskPort} from './vfs/block.js'
+import {Act} from './ledger.js'
 
 /** What the disk port needs of the kernel that owns the disk. */
 export interface DiskOwner {
@@ -41,7 +42,7 @@ export function machineDisk(owner: DiskOwner): DiskPort {
       machine.disk.submit({sector: Math.floor(offsetBytes / sectorBytes), bytes, write}, () => {
         const handler = params.disk.interrupt + blockCompletion(params)
         countInXen(owner.sched, diskIrqCore(owner.sched), xenIrqShare(params))
-        after(sim, owner.sched.steal(diskIrqCore(owner.sched), handler), () => done.fire(true))
+        after(sim, owner.sched.steal(diskIrqCore(owner.sched), handler, Act.interrupt), () => done.fire(true))
       })
       yield* done.wait()
     },

@@ -23,6 +23,7 @@ import {defaultKernelParams, nsToCycles, type KernelParams} from './params.js'
 import {checkMechanismOverrides} from '../config/schema.js'
 import {KProcess, KThread, newAddressSpaceId, type ThreadKind} from './process.js'
 import {Scheduler} from './scheduler.js'
+import {Act, type Bill} from './ledger.js'
 import type {CallContext} from './syscalls/context.js'
 import type {ProcessRuntime} from './syscalls/proc.js'
 import {buildSyscallTable, type SyscallTable} from './syscalls/table.js'
@@ -35,6 +36,7 @@ import {
   type SyscallName,
   type SyscallResult,
 } from './types.js'
+import {FlowPort} from './flow.js'
 
 export interface KernelOptions {
   sim: Simulation
@@ -97,6 +99,8 @@ export class Kernel {
   readonly table: SyscallTable = buildSyscallTable()
   readonly processes = new Map<Pid, KProcess>()
   readonly counters = new CallCounters()
+  /** Where a design reports its requests' steps (flow.ts), for traces. */
+  readonly flows = new FlowPort()
   readonly machine: Machine | null
   /** Whether this kernel's files live on the machine disk (/storage for the workloads). */
   readonly ownsDisk: boolean
@@ -294,15 +298,16 @@ export class Kernel {
   }
 
   /**
-   * Cycles of a handler on the thread's core: between warm and its cold row by what of its footprint
-   * the core still holds (kernel-locality.ts); counted as kernel mode. No machine core: the cold row.
+   * The thread's bill for a handler on its core: between warm and its cold row by what of its
+   * footprint the core still holds (kernel-locality.ts), the warm end and the cold part apart;
+   * counted as kernel mode. No machine core: the cold row.
    */
-  chargeHandler(thread: KThread, work: string, fp: SyscallFootprint): number {
+  chargeHandler(thread: KThread, work: string, fp: SyscallFootprint): Bill {
     const core = thread.cpu !== null ? this.sched.machineCore(thread.cpu) : undefined
-    if (!core) return kernelWork(this.params, fp)
+    if (!core) return thread.bill().add(Act.handlerCold, kernelWork(this.params, fp))
     const cost = runHandler(this.params, core.kernelSet, `${this.domain}/${work}`, fp)
     this.machine?.counters.add(core.id, 'kernel', this.domain, cost.cycles, fp.instructions, cost.misses)
-    return cost.cycles
+    return thread.bill().add(Act.handlerWarm, cost.warm).add(Act.handlerCold, cost.coldPart)
   }
 
   /** A new process in this domain (`pid` given when mirroring another domain's process). */
@@ -341,7 +346,7 @@ export class Kernel {
       const fp = this.footprint(work)
       this.lastFootprints.set(ctx.thread, fp)
       yield* this.sched.acquire(ctx.thread)
-      yield* this.sched.compute(ctx.thread, this.chargeHandler(ctx.thread, work, fp))
+      yield* this.sched.computeBill(ctx.thread, this.chargeHandler(ctx.thread, work, fp))
       result = yield* handler(ctx, args)
     }
     this.counters.answer(name, result)

@@ -6,6 +6,7 @@
  */
 import type {Wakeup} from './engine.js'
 import type {OpenFile} from './file.js'
+import {Bill} from './ledger.js'
 import {KWaitQueue} from './waitqueue.js'
 import type {DomainId, Fd, Pid, Tid} from './types.js'
 
@@ -41,6 +42,11 @@ export class KThread {
   switchesIn = 0
   /** While queued for a CPU: fired by the scheduler that assigns it one. */
   cpuGrant: Wakeup<unknown> | null = null
+  private bill_: Bill | null = null
+  /** This thread's bill, cleared: a stretch it is about to spend split by activity (ledger.ts). */
+  bill(): Bill {
+    return (this.bill_ ??= new Bill()).clear()
+  }
   /** `tid` is allocated by the thread's kernel (per kernel, so per run). */
   constructor(
     readonly process: KProcess,

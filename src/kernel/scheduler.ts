@@ -18,6 +18,7 @@ import type {Core} from '../machine/core.js'
 import type {Machine} from '../machine/machine.js'
 import type {MachineParams} from '../machine/params.js'
 import {Wakeup, type Simulation} from './engine.js'
+import {Act, type Activity, Bill, emptyTally} from './ledger.js'
 import type {KThread} from './process.js'
 import type {DomainId, Gen} from './types.js'
 
@@ -52,10 +53,17 @@ interface CpuState {
   irqUntil: number
   /** Interrupt time the running thread has not yet been delayed by. */
   owed: number
+  /** busyCycles by activity (ledger.ts), plus the time threads held the core spinning (held()). */
+  readonly tally: number[]
+  /** Cycles threads held the core without modelled work (held(): spins on a wake-up). */
+  heldCycles: number
 }
 
-/** Sees a stretch of `cycles` of `thread` on its CPU, starting at cycle `at`. */
-export type SpendObserver = (thread: KThread, cycles: number, at: number) => void
+/** Sees a stretch of `cycles` of `thread` on its CPU, starting at cycle `at`, spent on `activity`. */
+export type SpendObserver = (thread: KThread, cycles: number, at: number, activity: Activity) => void
+
+/** Sees interrupt work of `cycles` on `core` from cycle `at` (when it runs, behind queued work). */
+export type InterruptObserver = (core: number, cycles: number, at: number, activity: Activity) => void
 
 export class Scheduler {
   readonly runQueue: KThread[] = []
@@ -91,6 +99,8 @@ export class Scheduler {
       irqCycles: 0,
       irqUntil: 0,
       owed: 0,
+      tally: emptyTally(),
+      heldCycles: 0,
     }))
     this.firstCore = Math.min(...cpus)
     for (const cpu of this.cpuStates) this.byCore[cpu.core - this.firstCore] ??= cpu
@@ -104,6 +114,37 @@ export class Scheduler {
   /** Cycles the core was busy: threads' compute and interrupt work. */
   busyCycles(core: number): number {
     return this.state(core).busyCycles
+  }
+
+  /** The core's cycles by activity id (ledger.ts): they add up to busyCycles + heldCycles. */
+  activityCycles(core: number): readonly number[] {
+    return this.state(core).tally
+  }
+
+  /** Cycles threads held the core while waiting without modelled work (see held()). */
+  heldCycles(core: number): number {
+    return this.state(core).heldCycles
+  }
+
+  /**
+   * `thread` held its CPU from `since` until now waiting on a wake-up (a spin before blocking, which
+   * the model times with the wake-up's timeout rather than as compute): for the ledger and traces
+   * only, not busyCycles, so what the model reports as busy is unchanged.
+   */
+  held(thread: KThread, since: number, activity: Activity): void {
+    if (thread.cpu === null) return
+    const cpu = this.state(thread.cpu)
+    const cycles = this.sim.now - since
+    if (cycles <= 0) return
+    cpu.tally[activity] += cycles
+    cpu.heldCycles += cycles
+    this.spendObserver?.(thread, cycles, since, activity)
+  }
+
+  private readonly irqBill_ = new Bill()
+  /** A cleared bill for one stealBill() right after it (interrupt work is queued synchronously). */
+  irqBill(): Bill {
+    return this.irqBill_.clear()
   }
 
   /** Cycles of interrupt work on the core (included in busyCycles). */
@@ -176,14 +217,19 @@ export class Scheduler {
   }
 
   /**
-   * Run `cycles` on the thread's CPU, honouring the timeslice. Nothing to do (no cycles, the CPU
-   * held): a finished generator, allocation-free.
+   * Run `cycles` on the thread's CPU, honouring the timeslice, spent on `activity`. Nothing to do
+   * (no cycles, the CPU held): a finished generator, allocation-free.
    */
-  compute(thread: KThread, cycles: number): Gen<void> {
-    return thread.cpu !== null && !(Math.round(cycles) > 0) ? NOTHING : this.computeOn(thread, cycles)
+  compute(thread: KThread, cycles: number, activity: Activity): Gen<void> {
+    return thread.cpu !== null && !(Math.round(cycles) > 0) ? NOTHING : this.computeOn(thread, cycles, activity, null)
   }
 
-  private *computeOn(thread: KThread, cycles: number): Gen<void> {
+  /** compute() of a stretch that pays for several activities: `bill`'s total, split as it says. */
+  computeBill(thread: KThread, bill: Bill): Gen<void> {
+    return thread.cpu !== null && !(bill.total > 0) ? NOTHING : this.computeOn(thread, bill.total, Act.user, bill)
+  }
+
+  private *computeOn(thread: KThread, cycles: number, activity: Activity, bill: Bill | null): Gen<void> {
     let left = Math.max(0, Math.round(cycles))
     if (thread.cpu === null) yield* this.acquireCpu(thread)
     while (left > 0) {
@@ -192,7 +238,10 @@ export class Scheduler {
         // spend(), inlined: the hottest path of the model, without a generator per chunk
         const cpu = this.state(thread.cpu!)
         if (cpu.owed > 0) yield* this.settle(thread, cpu)
-        this.spendObserver?.(thread, chunk, this.sim.now)
+        if (bill === null) {
+          cpu.tally[activity] += chunk
+          this.spendObserver?.(thread, chunk, this.sim.now, activity)
+        } else this.takeBill(thread, cpu, bill, chunk)
         cpu.busyCycles += chunk
         thread.runCycles += chunk
         thread.sliceUsed += chunk
@@ -242,7 +291,7 @@ export class Scheduler {
    * work that lands meanwhile is paid when the wait ends (the poll ran that much later): the core's
    * busy time is the wait plus that interrupt work, as its wall-clock span.
    */
-  *holdPolling<T>(thread: KThread, wait: Gen<T>, onContender: () => void): Gen<T> {
+  *holdPolling<T>(thread: KThread, wait: Gen<T>, onContender: () => void, activity: Activity): Gen<T> {
     const cpu = this.state(thread.cpu!)
     const t0 = this.sim.now
     if (this.waitingFor(cpu)) onContender()
@@ -251,7 +300,8 @@ export class Scheduler {
     this.pollers.delete(thread)
     const held = this.sim.now - t0
     if (thread.cpu !== null) {
-      this.spendObserver?.(thread, held, t0)
+      this.spendObserver?.(thread, held, t0, activity)
+      cpu.tally[activity] += held
       cpu.busyCycles += held
       thread.runCycles += held
       yield* this.settle(thread, cpu)
@@ -294,6 +344,21 @@ export class Scheduler {
     this.spendObserver = observer
   }
 
+  /** Told of every piece of interrupt work (steal) as it is queued, for traces. */
+  private interruptObserver: InterruptObserver | null = null
+
+  /** Watch interrupt work on the cores (one observer; null removes it). */
+  observeInterrupts(observer: InterruptObserver | null): void {
+    this.interruptObserver = observer
+  }
+
+  /** A chunk of a billed stretch: into the core's tally by part, each part told to the observer. */
+  private takeBill(thread: KThread, cpu: CpuState, bill: Bill, chunk: number): void {
+    const observer = this.spendObserver
+    const now = this.sim.now
+    bill.take(chunk, cpu.tally, observer && ((a, c, offset) => observer(thread, c, now + offset, a)))
+  }
+
   /** Register the exit hook (its Kernel, once). */
   setExitHook(hook: (thread: KThread) => void): void {
     if (this.onExit !== null) throw new InvariantError(`scheduler of domain ${this.domain}: exit hook set twice`)
@@ -333,13 +398,27 @@ export class Scheduler {
    * Interrupt/softirq work of `cycles` on `core`, now: it starts once the interrupt work already
    * queued there is done (one softirq queue per core) and occupies the core meanwhile; the thread
    * running there is delayed by it, an idle core is busy with it. Returns the cycles from now until
-   * it is done (when its results, e.g. received frames, are delivered).
+   * it is done (when its results, e.g. received frames, are delivered). Spent on `activity`.
    */
-  steal(core: number, cycles: number): number {
-    const c = Math.max(0, Math.round(cycles))
+  steal(core: number, cycles: number, activity: Activity): number {
+    return this.stealOn(core, Math.max(0, Math.round(cycles)), activity, null)
+  }
+
+  /** steal() of interrupt work that pays for several activities: `bill`'s total, split as it says. */
+  stealBill(core: number, bill: Bill): number {
+    return this.stealOn(core, bill.total, Act.interrupt, bill)
+  }
+
+  private stealOn(core: number, c: number, activity: Activity, bill: Bill | null): number {
     const cpu = this.state(core)
     const now = this.sim.now
-    cpu.irqUntil = Math.max(now, cpu.irqUntil) + c
+    const start = Math.max(now, cpu.irqUntil)
+    const observer = this.interruptObserver
+    if (bill === null) {
+      cpu.tally[activity] += c
+      if (c > 0) observer?.(core, c, start, activity)
+    } else bill.take(c, cpu.tally, observer && ((a, n, offset) => observer(core, n, start + offset, a)))
+    cpu.irqUntil = start + c
     cpu.busyCycles += c
     cpu.irqCycles += c
     this.stolenCycles += c
@@ -348,12 +427,13 @@ export class Scheduler {
   }
 
   /** Cycles spent by `thread` on its CPU (already held), after interrupt work that delays it there. */
-  *spend(thread: KThread, cycles: number): Gen<void> {
+  *spend(thread: KThread, cycles: number, activity: Activity): Gen<void> {
     if (cycles <= 0) return
     const cpu = this.state(thread.cpu!)
     if (cpu.owed > 0) yield* this.settle(thread, cpu)
-    this.spendObserver?.(thread, cycles, this.sim.now)
     const c = Math.round(cycles)
+    this.spendObserver?.(thread, c, this.sim.now, activity)
+    cpu.tally[activity] += c
     cpu.busyCycles += c
     thread.runCycles += c
     thread.sliceUsed += c
@@ -381,7 +461,7 @@ export class Scheduler {
     cpu.lastAsid = thread.asid
     this.machineCore(cpu.core)?.switchTo(thread.asid, thread.domain)
     thread.sliceUsed = 0
-    yield* this.spend(thread, cost)
+    yield* this.spend(thread, cost, Act.switch)
   }
 
   /** The machine's per-core state (address space, domain, pollution, occupant) of `core`. */

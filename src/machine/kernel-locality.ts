@@ -109,6 +109,9 @@ export function copyFootprint(params: MachineParams, bytes: number): SyscallFoot
 
 export interface HandlerCost {
   cycles: Cycles
+  /** `cycles` = warm + coldPart: the warm end, and what the missing share of the footprint adds. */
+  warm: Cycles
+  coldPart: Cycles
   /** Lines missed per level (the resident share did not miss). */
   misses: PerLevel
 }
@@ -137,7 +140,8 @@ export function costAt(params: MachineParams, fp: SyscallFootprint, resident: Pe
     misses[l] = fp[l] * (1 - resident[l])
   }
   const share = weight > 0 ? missing / weight : 1
-  return {cycles: warm + Math.round((cold - warm) * share), misses}
+  const coldPart = Math.round((cold - warm) * share)
+  return {cycles: warm + coldPart, warm, coldPart, misses}
 }
 
 /** Charge a handler on a core: its cost from what is resident, then its lines go on top. */

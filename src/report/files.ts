@@ -1,9 +1,10 @@
-/** `--out DIR`: `<id>.csv` and `<id>.meta.json` per experiment, all written or none. */
+/** `--out DIR`: `<id>.csv` and `<id>.meta.json` per experiment (and `<id>.breakdown.csv`), all written or none. */
 import {accessSync, constants, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {UsageError} from '../errors.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
+import {breakdownCsv, breakdownFile} from './breakdown.js'
 import {toCsv} from './csv.js'
 import {buildMeta} from './meta.js'
 
@@ -80,12 +81,18 @@ export function resultFiles(
       path: join(dir, `${run.experiment.id}.meta.json`),
       data: JSON.stringify(buildMeta(run, overrides), null, 2) + '\n',
     },
+    ...(run.breakdown ? [{path: join(dir, breakdownFile(run.experiment.id)), data: breakdownCsv(run.breakdown)}] : []),
   ])
+}
+
+/** `<id>.breakdown.csv` of each run: an earlier run's goes when this one has none (not asked for). */
+export function breakdownPaths(dir: string, runs: readonly ExperimentRun[]): string[] {
+  return runs.map((r) => join(dir, breakdownFile(r.experiment.id)))
 }
 
 /** Writes every run's files; returns the paths written. */
 export function writeResults(dir: string, runs: readonly ExperimentRun[], overrides: readonly string[] = []): string[] {
   const files = resultFiles(dir, runs, overrides)
-  writeOutputFiles(files, '--out')
+  writeOutputFiles(files, '--out', breakdownPaths(dir, runs))
   return files.map((f) => f.path)
 }

@@ -13,6 +13,7 @@ import {describePoint, judgeClaim, referenceGap} from '../experiments/claims.js'
 import {loadReferences, referencesPath} from '../experiments/references.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {ExperimentDef} from '../experiments/types.js'
+import {breakdownChartSpec} from './breakdown.js'
 import {chartSpecs} from './chart.js'
 import {DESIGN_SPACE_CHART, DESIGN_SPACE_TITLE, designSpaceSpec} from './design-space-chart.js'
 import {DESIGN_SPACE_FILE, designSpace, designSpaceTable, reading, type DesignSpaceTable} from './design-space.js'
@@ -120,6 +121,7 @@ function experimentData(run: ExperimentRun, claims: readonly ClaimsJsonEntry[], 
   const id = def.id
   // drawn from the CSV text as written, like the SVG charts, so the page shows what the file holds
   const specs = chartSpecs(readResultCsv(toCsv(run.rows), `${id}.csv`), def)
+  if (run.breakdown) specs.push(breakdownChartSpec(id, run.breakdown))
   return {
     id,
     title: def.title,

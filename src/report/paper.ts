@@ -13,12 +13,13 @@ import {listExperiments} from '../experiments/registry.js'
 import type {ExperimentRun} from '../experiments/runner.js'
 import type {Verdict} from '../experiments/types.js'
 import {writeOutputFiles, type OutputFile} from './atomic.js'
+import {breakdownChart} from './breakdown.js'
 import {chartsFromCsv, type ChartFile} from './chart.js'
 import {toCsv} from './csv.js'
 import {DESIGN_SPACE_CHART, designSpaceChart} from './design-space-chart.js'
 import {DESIGN_SPACE_FILE, designSpace, designSpaceCsv} from './design-space.js'
 import {countersCsv, countersFile} from './counters.js'
-import {resultFiles} from './files.js'
+import {breakdownPaths, resultFiles} from './files.js'
 import {HTML_FILE, htmlReportData, renderHtml} from './html.js'
 import {renderReport} from './markdown.js'
 import {keepRobustness} from './robustness-md.js'
@@ -81,7 +82,8 @@ export const pngName = (svgFile: string) => svgFile.replace(/\.svg$/, '.png')
 
 /** The charts of one run, drawn from its CSV text exactly as written, so they show what the file holds. */
 async function drawCharts(run: ExperimentRun): Promise<ChartFile[]> {
-  return chartsFromCsv(toCsv(run.rows), run.experiment, `${run.experiment.id}.csv`)
+  const charts = await chartsFromCsv(toCsv(run.rows), run.experiment, `${run.experiment.id}.csv`)
+  return run.breakdown ? [...charts, await breakdownChart(run.experiment.id, run.breakdown)] : charts
 }
 
 function chartOutput(dir: string, drawn: readonly Pick<ChartFile, 'file' | 'svg'>[]): OutputFile[] {
@@ -179,13 +181,12 @@ export async function writePaper(
   opts: PaperOptions = {},
 ): Promise<string[]> {
   const files = await paperFiles(dir, runs, overrides, opts)
-  writeOutputFiles(
-    files,
-    '--out',
-    replacedCharts(
+  writeOutputFiles(files, '--out', [
+    ...replacedCharts(
       dir,
       runs.map((r) => r.experiment.id),
     ),
-  )
+    ...breakdownPaths(dir, runs),
+  ])
   return files.map((f) => f.path)
 }

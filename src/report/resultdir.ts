@@ -13,7 +13,8 @@ import {UsageError} from '../errors.js'
 import {pointKey} from '../experiments/points.js'
 import {findExperiment} from '../experiments/registry.js'
 import type {ExperimentRun} from '../experiments/runner.js'
-import type {Point, ResultRow, SystemId} from '../experiments/types.js'
+import type {BreakdownRow, Point, ResultRow, SystemId} from '../experiments/types.js'
+import {breakdownFile, readBreakdownCsv} from './breakdown.js'
 import {readResultCsv} from './csvread.js'
 import {DESIGN_SPACE_FILE} from './design-space.js'
 import {countersFile, readCountersCsv} from './counters.js'
@@ -165,19 +166,31 @@ export function loadRun(dir: string, id: string, warn: (line: string) => void = 
     runProfile,
     jobs: meta.jobs,
     wallSeconds: meta.wallSeconds,
+    ...readBreakdown(dir, id),
   }
 }
 
 /** DIR/<id>.counters.csv read back, when the folder has one (bench paper, bench run --counters --out). */
 function readCounters(dir: string, id: string): {counters?: CounterRow[]} {
   const file = join(dir, countersFile(id))
-  let text: string
+  const text = readIfThere(file)
+  return text === null ? {} : {counters: readCountersCsv(text, file)}
+}
+
+/** DIR/<id>.breakdown.csv when the run wrote one (--breakdown). */
+function readBreakdown(dir: string, id: string): {breakdown?: BreakdownRow[]} {
+  const file = join(dir, breakdownFile(id))
+  const text = readIfThere(file)
+  return text === null ? {} : {breakdown: readBreakdownCsv(text, file)}
+}
+
+/** A file's text, or null when it is not there. */
+function readIfThere(file: string): string | null {
   try {
-    text = readFileSync(file, 'utf8')
+    return readFileSync(file, 'utf8')
   } catch {
-    return {}
+    return null
   }
-  return {counters: readCountersCsv(text, file)}
 }
 
 /** The `--set` strings a run in DIR was made with (from its meta file), for the report's profile section. */

@@ -51,7 +51,7 @@ describe('flag validation', () => {
     expect(parseSystems(['virtuos,native'])).toEqual(['native', 'virtuos'])
     expect(parseSystems(['flexsc', 'native'])).toEqual(['native', 'flexsc'])
     expect(() => parseSystems(['linux'])).toThrow(
-      /unknown system 'linux' \(accepted: native, virtuos, flexsc, driver-domain\)/,
+      /unknown system 'linux' \(accepted: native, virtuos, flexsc, driver-domain, multiserver\)/,
     )
   })
 

@@ -9,7 +9,8 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {parsePoint, traceSystem} from '../../src/cli/trace.js'
 import {loadProfile} from '../../src/config/index.js'
 import {coordination} from '../../src/experiments/coordination.js'
-import {TraceRecorder} from '../../src/report/trace.js'
+import {IRQ_TRACK, TraceRecorder, type TraceFile} from '../../src/report/trace.js'
+import {ACTIVITIES} from '../../src/kernel/ledger.js'
 import {buildBench, observeBenches, runBench} from '../../src/workloads/common.js'
 import {ensureBuilt} from './build.js'
 import {poolCli, spawnCli} from './cli-pool.js'
@@ -90,6 +91,116 @@ describe('TraceRecorder', () => {
   })
 })
 
+describe('TraceRecorder: slices by activity and request flows', () => {
+  /** A virtuos bench making `calls` remote calls (a read of a /storage file), traced. */
+  const traced = (system: string, calls: number) => {
+    const recorder = new TraceRecorder(100_000)
+    observeBenches((bench) => recorder.watch(bench))
+    try {
+      const bench = buildBench(1, loadProfile().params, system)
+      for (const k of bench.system.kernels) if (k.ownsDisk) k.vfs.preload('/storage/f', 64 * 1024)
+      let done = false
+      bench.system.spawnProcess(function* (sys) {
+        const fd = (yield* sys.open('/storage/f', 0)).ret
+        for (let i = 0; i < calls; i++) {
+          yield* sys.compute(10_000)
+          yield* sys.pread(fd, 4096, 0)
+        }
+        done = true
+      })
+      runBench(bench, () => done)
+    } finally {
+      observeBenches(null)
+    }
+    return recorder.file({})
+  }
+  const pidOf = (file: TraceFile, name: string) =>
+    file.traceEvents.find((e) => e.name === 'process_name' && e.args?.name === name)!.pid
+
+  it('writes events with the fields the format requires; slices are named by activity, one track per core', () => {
+    const file = traced('virtuos', 3)
+    for (const e of file.traceEvents) {
+      expect(typeof e.name).toBe('string')
+      expect(['X', 'M', 's', 't', 'f']).toContain(e.ph)
+      expect(Number.isInteger(e.pid) && Number.isInteger(e.tid)).toBe(true)
+      if (e.ph !== 'M') expect(e.ts! >= 0).toBe(true)
+      if (e.ph === 'X')
+        expect(e.dur! > 0 && e.cat === e.name && (ACTIVITIES as readonly string[]).includes(e.name)).toBe(true)
+      if (e.ph === 's' || e.ph === 't' || e.ph === 'f') expect([e.cat, typeof e.id]).toEqual(['request', 'number'])
+    }
+    const slices = file.traceEvents.filter((e) => e.ph === 'X')
+    for (const a of ['user', 'trap', 'queue', 'polling', 'copy'])
+      expect(
+        slices.some((e) => e.name === a),
+        a,
+      ).toBe(true)
+    const tracks = file.traceEvents.filter((e) => e.name === 'thread_name').map((e) => e.args?.name)
+    expect(tracks).toEqual(expect.arrayContaining(['core 0', expect.stringMatching(/^core \d+ interrupts$/)]))
+    // a core's slices never overlap (one thread holds a core at a time)
+    for (const tid of new Set(slices.map((e) => `${e.pid}/${e.tid}`))) {
+      const mine = slices.filter((e) => `${e.pid}/${e.tid}` === tid)
+      for (let i = 1; i < mine.length; i++)
+        expect(mine[i].ts!).toBeGreaterThanOrEqual(mine[i - 1].ts! + mine[i - 1].dur! - 1e-6)
+    }
+  })
+
+  it("follows each remote call: submission in the caller's slice, service on a storage worker, completion back, in time order", () => {
+    const file = traced('virtuos', 3)
+    const flows = file.traceEvents.filter((e) => e.ph === 's' || e.ph === 't' || e.ph === 'f')
+    const ids = [...new Set(flows.map((e) => e.id))]
+    expect(ids.length).toBeGreaterThanOrEqual(3)
+    expect(file.otherData.flows).toBe(ids.length)
+    const [primary, storage] = [pidOf(file, 'primary'), pidOf(file, 'storage')]
+    const slices = file.traceEvents.filter((e) => e.ph === 'X')
+    for (const id of ids) {
+      const steps = flows.filter((e) => e.id === id)
+      // pairs up: one start, one finish, the service between; bound to a slice on the step's own track
+      expect(steps.map((e) => e.ph)).toEqual(['s', 't', 't', 'f'])
+      expect(steps.map((e) => e.pid)).toEqual([primary, storage, storage, primary])
+      expect(steps.map((e) => e.args?.step)).toEqual(['submit', 'serve', 'served', 'complete'])
+      for (let i = 1; i < steps.length; i++) expect(steps[i].ts!).toBeGreaterThanOrEqual(steps[i - 1].ts!)
+      for (const s of steps) {
+        const around = slices.find(
+          (x) => x.pid === s.pid && x.tid === s.tid && x.ts! <= s.ts! && s.ts! < x.ts! + x.dur!,
+        )
+        expect(around, `${s.ph} of flow ${id}`).toBeDefined()
+      }
+      expect(steps[0].name).toBe('remote call')
+    }
+  })
+
+  it("follows a driver-domain blkif request from blkfront's interrupt work to blkback's and back", () => {
+    const file = traced('driver-domain', 1)
+    const flows = file.traceEvents.filter((e) => e.ph === 's' || e.ph === 't' || e.ph === 'f')
+    const [guest, driver] = [pidOf(file, 'primary'), pidOf(file, 'driver')]
+    const first = flows.filter((e) => e.id === flows[0].id)
+    expect(first.map((e) => [e.name, e.ph, e.pid])).toEqual([
+      ['blkif request', 's', guest],
+      ['blkif request', 't', driver],
+      ['blkif request', 't', driver],
+      ['blkif request', 'f', guest],
+    ])
+    // on the interrupt tracks, each step at the start of the work that takes it
+    const slices = file.traceEvents.filter((e) => e.ph === 'X')
+    for (const s of first) {
+      expect(s.tid).toBeGreaterThanOrEqual(IRQ_TRACK)
+      expect(slices.some((x) => x.pid === s.pid && x.tid === s.tid && x.ts === s.ts)).toBe(true)
+    }
+  })
+
+  it('follows FlexSC syscall-page posts to the syscall thread and back', () => {
+    const file = traced('flexsc', 2)
+    const flows = file.traceEvents.filter((e) => e.ph === 's' || e.ph === 't' || e.ph === 'f')
+    expect(flows.length).toBeGreaterThan(0)
+    for (const id of new Set(flows.map((e) => e.id))) {
+      const steps = flows.filter((e) => e.id === id)
+      expect(steps[0].ph).toBe('s')
+      expect(steps[steps.length - 1].ph).toBe('f')
+      expect(steps[0].name).toBe('syscall page')
+    }
+  })
+})
+
 describe('bench run --trace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'virtuos-trace-'))
   it('writes a Chrome trace of one point: named processes and threads, spans in simulated microseconds', async () => {
@@ -150,5 +261,33 @@ describe('bench run --trace', () => {
     const r = await cli('bench', 'run', 'coordination', '--system', 'virtuos', '--point', p, '--trace', bad)
     expect(r.status).toBe(2)
     expect(existsSync(bad)).toBe(false)
+  })
+})
+
+describe('bench run --breakdown', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'virtuos-breakdown-cli-'))
+  it('prints where the cycles go after the table and writes <id>.breakdown.csv beside <id>.csv', async () => {
+    const r = await cli('bench', 'run', 'coordination', '--system', 'virtuos', '--breakdown', '--out', dir)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/breakdown: coordination at gap_us=\d+,spin_iterations=\d+,worker_yields=\d+, virtuos/)
+    expect(r.stdout).toMatch(/\npolling\s+[\d.]+%/)
+    const csv = readFileSync(join(dir, 'coordination.breakdown.csv'), 'utf8')
+    expect(csv.split('\n')[0]).toBe('experiment,point,system,domain,activity,cycles,share')
+  })
+  it('refuses --breakdown with --trace (exit 2, one line)', async () => {
+    const p = 'gap_us=0,spin_iterations=0,worker_yields=500'
+    const r = await cli(
+      'bench',
+      'run',
+      'coordination',
+      '--system',
+      'virtuos',
+      '--point',
+      p,
+      '--trace',
+      join(dir, 't'),
+      '--breakdown',
+    )
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/--breakdown: with a plain run only/)])
   })
 })

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {Wakeup} from '../../src/kernel/engine.js'
 import {Kernel} from '../../src/kernel/kernel.js'
+import {Act} from '../../src/kernel/ledger.js'
 import {nsToCycles} from '../../src/kernel/params.js'
 import {Machine} from '../../src/machine/machine.js'
 import {e5520Params} from '../machine/fixture.js'
@@ -38,7 +39,7 @@ describe('Scheduler', () => {
     spawn(
       host,
       (function* () {
-        yield* kernel.sched.compute(t, 1.5 * slice)
+        yield* kernel.sched.compute(t, 1.5 * slice, Act.user)
         kernel.sched.exit(t)
       })(),
       't',
@@ -61,7 +62,7 @@ describe('Scheduler', () => {
       spawn(
         host,
         (function* () {
-          yield* kernel.sched.compute(t, work)
+          yield* kernel.sched.compute(t, work, Act.user)
           log.push(`${t.name} done at ${host.now}`)
           kernel.sched.exit(t)
         })(),
@@ -93,7 +94,7 @@ describe('Scheduler', () => {
     spawn(
       host,
       (function* () {
-        yield* kernel.sched.compute(a, 1000)
+        yield* kernel.sched.compute(a, 1000, Act.user)
         events.push(['a blocks', host.now])
         const v = yield* kernel.sched.block(a, wake.wait())
         events.push([`a woke with ${String(v)}`, host.now])
@@ -104,10 +105,10 @@ describe('Scheduler', () => {
     spawn(
       host,
       (function* () {
-        yield* kernel.sched.compute(b, 500)
+        yield* kernel.sched.compute(b, 500, Act.user)
         events.push(['b runs', host.now])
         wake.fire('hello')
-        yield* kernel.sched.compute(b, 2000)
+        yield* kernel.sched.compute(b, 2000, Act.user)
         events.push(['b done', host.now])
         kernel.sched.exit(b)
       })(),
@@ -133,7 +134,7 @@ describe('Scheduler', () => {
     spawn(
       host,
       (function* () {
-        yield* kernel.sched.compute(a, 100)
+        yield* kernel.sched.compute(a, 100, Act.user)
         yield* kernel.sched.yield(a)
         order.push('a after yield')
         kernel.sched.exit(a)
@@ -145,7 +146,7 @@ describe('Scheduler', () => {
     spawn(
       host,
       (function* () {
-        yield* kernel.sched.compute(b, 100)
+        yield* kernel.sched.compute(b, 100, Act.user)
         order.push('b ran')
         yield* kernel.sched.yield(b) // a waits: a runs first
         order.push('b after yield')
@@ -170,9 +171,9 @@ describe('Scheduler', () => {
     spawn(
       host,
       (function* () {
-        yield* kernel.sched.compute(a, 1000)
-        kernel.sched.steal(0, 5000)
-        yield* kernel.sched.compute(a, 1000)
+        yield* kernel.sched.compute(a, 1000, Act.user)
+        kernel.sched.steal(0, 5000, Act.interrupt)
+        yield* kernel.sched.compute(a, 1000, Act.user)
         end = host.now
         kernel.sched.exit(a)
       })(),
@@ -182,17 +183,45 @@ describe('Scheduler', () => {
     expect(end).toBe(params.cpu.contextSwitch + 1000 + 5000 + 1000)
   })
 
+  it('charges every busy cycle to the activity its spender names, a bill split by its parts (timing unchanged)', () => {
+    const {host, params, kernel} = oneCpuKernel()
+    const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
+    let end = 0
+    spawn(
+      host,
+      (function* () {
+        yield* kernel.sched.compute(a, 1000, Act.user)
+        kernel.sched.stealBill(0, kernel.sched.irqBill().add(Act.eventChannel, 300).add(Act.kernel, 200.4))
+        yield* kernel.sched.computeBill(a, a.bill().add(Act.trap, 100.4).add(Act.grant, 50.4))
+        end = host.now
+        kernel.sched.exit(a)
+      })(),
+      'a',
+    )
+    host.run()
+    expect(end).toBe(params.cpu.contextSwitch + 1000 + 500 + 151)
+    const tally = kernel.sched.activityCycles(0)
+    expect([tally[Act.switch], tally[Act.user], tally[Act.eventChannel], tally[Act.kernel]]).toEqual([
+      params.cpu.contextSwitch,
+      1000,
+      300,
+      200,
+    ])
+    expect([tally[Act.trap], tally[Act.grant]]).toEqual([100, 51])
+    expect(tally.reduce((x, y) => x + y, 0)).toBe(kernel.sched.busyCycles(0))
+  })
+
   it('interrupt work on an idle core takes its time then: a thread that runs there later is not charged it', () => {
     const {host, params, kernel} = oneCpuKernel()
     const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
     let end = 0
     // the core is idle at cycle 0: the interrupt is over long before the thread comes
-    expect(kernel.sched.steal(0, 5000)).toBe(5000)
+    expect(kernel.sched.steal(0, 5000, Act.interrupt)).toBe(5000)
     host.at(20_000, () =>
       spawn(
         host,
         (function* () {
-          yield* kernel.sched.compute(a, 1000)
+          yield* kernel.sched.compute(a, 1000, Act.user)
           end = host.now
           kernel.sched.exit(a)
         })(),
@@ -211,12 +240,12 @@ describe('Scheduler', () => {
     const {host, params, kernel} = oneCpuKernel()
     const a = kernel.createThread(kernel.createProcess(0), 'user', 'a')
     let end = 0
-    kernel.sched.steal(0, 5000)
+    kernel.sched.steal(0, 5000, Act.interrupt)
     host.at(2000, () =>
       spawn(
         host,
         (function* () {
-          yield* kernel.sched.compute(a, 1000)
+          yield* kernel.sched.compute(a, 1000, Act.user)
           end = host.now
           kernel.sched.exit(a)
         })(),
@@ -235,11 +264,11 @@ describe('Scheduler', () => {
     const ready = new Wakeup<true>(host)
     ready.fire(true) // the thread blocks on something that is already there
     // lands during the thread's compute, after its switch onto the core
-    host.at(params.cpu.contextSwitch + 500, () => kernel.sched.steal(0, 5000))
+    host.at(params.cpu.contextSwitch + 500, () => kernel.sched.steal(0, 5000, Act.interrupt))
     spawn(
       host,
       (function* () {
-        yield* kernel.sched.compute(a, 1000)
+        yield* kernel.sched.compute(a, 1000, Act.user)
         yield* kernel.sched.block(a, ready.wait())
         end = host.now
         kernel.sched.exit(a)
@@ -255,10 +284,10 @@ describe('Scheduler', () => {
     const host = new KernelTestHost()
     const machine = new Machine(host, params)
     const kernel = new Kernel({sim: host, params, machine, domain: 'native', cpus: [0, 1]})
-    expect(kernel.sched.steal(0, 3000)).toBe(3000)
-    expect(kernel.sched.steal(0, 2000)).toBe(5000)
+    expect(kernel.sched.steal(0, 3000, Act.interrupt)).toBe(3000)
+    expect(kernel.sched.steal(0, 2000, Act.interrupt)).toBe(5000)
     expect(kernel.sched.irqBacklog(0)).toBe(5000)
-    expect(kernel.sched.steal(1, 2000)).toBe(2000)
+    expect(kernel.sched.steal(1, 2000, Act.interrupt)).toBe(2000)
     let left = -1
     host.at(4000, () => (left = kernel.sched.irqBacklog(0)))
     host.run()

@@ -15,6 +15,7 @@ import {checkOutDir} from '../../report/files.js'
 import {HTML_FILE} from '../../report/html.js'
 import {REPORT_FILE, writePaper} from '../../report/paper.js'
 import {readable} from '../../report/table.js'
+import {runBreakdown} from '../../cli/breakdown.js'
 
 /** `bench paper --json` (schemas/bench-paper.schema.json). */
 export interface PaperJson {
@@ -84,6 +85,10 @@ export default class BenchPaper extends BaseCommand {
     }),
     shard: shardFlag,
     'no-cache': noCacheFlag,
+    breakdown: Flags.boolean({
+      description:
+        "also run each experiment's breakdown point once per system: <id>.breakdown.csv and a stacked bar of where the cycles go in the report",
+    }),
   }
 
   async run(): Promise<PaperJson | ShardRunJson> {
@@ -94,6 +99,10 @@ export default class BenchPaper extends BaseCommand {
     const only = commaList(flags.experiment)
     const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
     const shard = parseShard(flags.shard)
+    if (shard && flags.breakdown)
+      throw new UsageError(
+        '--breakdown: not with --shard (breakdowns run in one process: bench paper or bench run without --shard)',
+      )
     if (shard && defs.length > 0) {
       warnJobs(setup.jobs, defs, setup.quick, undefined, setup.replicates)
       const j = await runShardToFile('paper', defs, setup, shard, out)
@@ -125,6 +134,7 @@ export default class BenchPaper extends BaseCommand {
       warn(
         `REPORT.md keeps ${mixed.join(', ')} from an earlier run with another seed, mode or profile (regenerate them too for one consistent report)`,
       )
+    if (flags.breakdown) for (const run of runs) run.breakdown = runBreakdown(run.experiment, run.systems, setup)
     const files = await writePaper(out, runs, setup.sets, {kept})
     const result: PaperJson = {
       out,

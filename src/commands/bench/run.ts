@@ -7,6 +7,8 @@ import {runProgress, setupRun, taskCacheFor, warnJobs, type RunSetup} from '../.
 import {runShardToFile, shardFlag, shardLine, type ShardRunJson} from '../../cli/shard.js'
 import {parseSweep, runSweep, sweptSet} from '../../cli/sweep.js'
 import {parsePoint, runTrace, traceSystem, type TraceJson} from '../../cli/trace.js'
+import {runBreakdown} from '../../cli/breakdown.js'
+import {renderBreakdown} from '../../report/breakdown.js'
 import {parseShard} from '../../experiments/shard.js'
 import {UsageError} from '../../errors.js'
 import {getExperiment, listExperiments, parseSystems, selectSystems} from '../../experiments/registry.js'
@@ -50,6 +52,11 @@ export default class BenchRun extends BaseCommand {
       helpValue: 'FILE',
     }),
     point: Flags.string({description: 'the point to --trace, every axis: k=v,k2=v2', helpValue: 'k=v,...'}),
+    breakdown: Flags.boolean({
+      description:
+        "also run each experiment's breakdown point once per system and show where the cycles go (activity x domain); " +
+        'with --out, writes <id>.breakdown.csv beside <id>.csv',
+    }),
     shard: shardFlag,
     'no-cache': noCacheFlag,
     counters: Flags.boolean({
@@ -81,18 +88,8 @@ export default class BenchRun extends BaseCommand {
     for (const def of defs) selectSystems(def, systems)
     const format = parseFormat(flags.format)
     if (flags.out !== undefined) checkOutDir(flags.out)
-    if (flags.point !== undefined && flags.trace === undefined) throw new UsageError('--point: only with --trace FILE')
-    if (flags.trace !== undefined && (flags.out !== undefined || flags.format !== undefined))
-      throw new UsageError(
-        '--trace: writes the trace only; leave out --out and --format (run the sweep without --trace)',
-      )
+    refuseFlagMixes(flags)
     const shard = parseShard(flags.shard)
-    if (shard && (flags.out === undefined || flags.trace !== undefined || flags.format !== undefined))
-      throw new UsageError('--shard: writes DIR/shard-K-of-N.json; give --out DIR, and leave out --trace and --format')
-    if (flags.counters && (flags.trace !== undefined || shard))
-      throw new UsageError(
-        '--counters: leave out --trace and --shard (run the sweep whole to print or write the counters)',
-      )
     const setup = setupRun(flags)
     if (flags.trace !== undefined) return this.trace(defs, systems, flags.trace, flags.point, setup)
     const sweep = parseSweep(flags.sweep, setup.profile)
@@ -112,6 +109,7 @@ export default class BenchRun extends BaseCommand {
       progress.stop(),
     )
 
+    if (flags.breakdown) for (const run of runs) run.breakdown = runBreakdown(run.experiment, run.systems, setup)
     if (flags.out !== undefined) writeResults(flags.out, runs, sweep ? [...setup.sets, sweptSet(sweep)] : setup.sets)
     if (flags.counters && flags.out !== undefined) writeCounters(flags.out, runs)
     const rows = runs.flatMap((r) => r.rows)
@@ -121,8 +119,11 @@ export default class BenchRun extends BaseCommand {
     if (format === 'csv') process.stdout.write(toCsv(rows))
     else if (format === 'json') process.stdout.write(toJson(rows))
     else process.stdout.write(runs.map((r) => renderTable(r, chalk)).join('\n'))
-    // after the table on stdout; beside a CSV or JSON on stdout, on stderr so the pipe stays one format
-    if (counters) (format === 'table' ? process.stdout : process.stderr).write(runs.map(renderCounters).join('\n'))
+    // beside the table on stdout; with csv or json there, on stderr so the data stays parseable
+    const side = format === 'table' ? process.stdout : process.stderr
+    if (counters) side.write(runs.map(renderCounters).join('\n'))
+    const breakdowns = runs.flatMap((r) => (r.breakdown ? [renderBreakdown(r.breakdown, chalk)] : []))
+    if (breakdowns.length > 0) side.write(`\n${breakdowns.join('\n')}`)
     return withCounters(toJsonRows(rows), counters)
   }
 
@@ -137,4 +138,19 @@ export default class BenchRun extends BaseCommand {
       )
     return t
   }
+}
+
+/** Flags that do not go together, refused before anything runs. */
+function refuseFlagMixes(flags: Record<string, unknown>): void {
+  if (flags.point !== undefined && flags.trace === undefined) throw new UsageError('--point: only with --trace FILE')
+  if (flags.trace !== undefined && (flags.out !== undefined || flags.format !== undefined))
+    throw new UsageError('--trace: writes the trace only; leave out --out and --format (run the sweep without --trace)')
+  if (flags.breakdown && (flags.trace !== undefined || flags.shard !== undefined || flags.sweep !== undefined))
+    throw new UsageError('--breakdown: with a plain run only (leave out --trace, --shard and --sweep)')
+  if (flags.shard !== undefined && (flags.out === undefined || flags.trace !== undefined || flags.format !== undefined))
+    throw new UsageError('--shard: writes DIR/shard-K-of-N.json; give --out DIR, and leave out --trace and --format')
+  if (flags.counters && (flags.trace !== undefined || flags.shard !== undefined))
+    throw new UsageError(
+      '--counters: leave out --trace and --shard (run the sweep whole to print or write the counters)',
+    )
 }

@@ -7,6 +7,7 @@ import {compute as computeCycles, kernelWork, trapEntry, trapExit} from '../../m
 import {defaultWorkingSet, pollute, userBurst, type PerLevel, type UserWorkingSet} from '../../machine/indirect.js'
 import type {Kernel} from '../kernel.js'
 import {countInXen, xenTrapShare} from './pv.js'
+import {Act} from '../ledger.js'
 import type {KThread} from '../process.js'
 import type {ThreadRunner} from '../runner.js'
 import type {CallContext} from '../syscalls/context.js'
@@ -48,7 +49,8 @@ export function* userCompute(kernel: Kernel, thread: KThread, instructions: numb
     }
     kernel.machine?.counters.add(core.id, 'user', kernel.domain, cycles + extra, instructions, refetched)
   }
-  yield* kernel.sched.compute(thread, cycles + extra)
+  // the burst at its IPC, then the lines earlier kernel work displaced
+  yield* kernel.sched.computeBill(thread, thread.bill().add(Act.user, cycles).add(Act.refill, extra))
 }
 
 /** A kernel footprint (the thread's last call's, by its work) lands on the core the thread is on. */
@@ -96,11 +98,11 @@ export class NativeLibC extends LibC {
   *call<N extends SyscallName>(name: N, args: SyscallArgs<N>): Gen<SyscallResult> {
     this.checkExiting()
     const {kernel, thread} = this
-    yield* kernel.sched.compute(thread, trapEntry(kernel.params))
+    yield* kernel.sched.compute(thread, trapEntry(kernel.params), Act.trap)
     countInXen(kernel.sched, thread.cpu, xenTrapShare(kernel.params))
     const ctx: CallContext = {kernel, thread, process: thread.process, name}
     const result = yield* kernel.invoke(ctx, name, args)
-    yield* kernel.sched.compute(thread, trapExit(kernel.params))
+    yield* kernel.sched.compute(thread, trapExit(kernel.params), Act.trap)
     countInXen(kernel.sched, thread.cpu, xenTrapShare(kernel.params))
     leaveFootprint(kernel, thread, name, this.userIpc)
     if (name === 'exit') throw new ThreadExit((args as SyscallArgs<'exit'>).code)
@@ -111,11 +113,11 @@ export class NativeLibC extends LibC {
   /** clone(): a trap with the default footprint, then the new thread is runnable. */
   *spawnThread(body: Program, name = 'thread'): Gen<number> {
     const {kernel, thread} = this
-    yield* kernel.sched.compute(
+    const p = kernel.params
+    const bill = thread.bill().add(Act.trap, trapEntry(p))
+    yield* kernel.sched.computeBill(
       thread,
-      trapEntry(kernel.params) +
-        kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) +
-        trapExit(kernel.params),
+      bill.add(Act.handlerCold, kernelWork(p, p.syscalls.defaultFootprint)).add(Act.trap, trapExit(p)),
     )
     countInXen(kernel.sched, thread.cpu, 2 * xenTrapShare(kernel.params))
     const child = kernel.createThread(thread.process, 'user', name)

@@ -34,6 +34,8 @@ import type {DiskPort} from '../vfs/block.js'
 import type {DriverDomainParams} from './params.js'
 import {SplitRing} from './ring.js'
 import {countInXen, xenIrqShare} from '../dispatch/pv.js'
+import {Act, Bill, type Activity} from '../ledger.js'
+import {FLOW, type FlowStep} from '../flow.js'
 
 const PAGE = 4096
 
@@ -52,10 +54,38 @@ export class DriverDomainStats {
   eventsSuppressed = 0
   /** Cycles charged by the split drivers, by `side:component` (side guest or driver). */
   readonly cycles: Record<string, number> = {}
+  /** The charges since the last ring-side run, by activity (what that run's cycles paid for). */
+  readonly pending = new Bill()
   charge(key: string, cycles: number): number {
     this.cycles[key] = (this.cycles[key] ?? 0) + cycles
+    // the ring's cache lines within it (line()) are queue operations, the rest the component's own
+    const queued = Math.min(this.queued, cycles)
+    this.queued = 0
+    this.pending.add(activityOf(key), cycles - queued)
+    if (queued > 0) this.pending.add(Act.queue, queued)
     return cycles
   }
+  /** A ring slot's cache-line transfer, part of the next charge (for the ledger only). */
+  line(cycles: number): number {
+    this.queued += cycles
+    return cycles
+  }
+  private queued = 0
+}
+
+/** The ledger's activity of a split-driver charge, by its component (the key after `side:`). */
+function activityOf(key: string): Activity {
+  const component = key.slice(key.indexOf(':') + 1)
+  if (component === 'virq' || component === 'evtchnSend') return Act.eventChannel
+  if (component === 'grant') return Act.grant
+  if (component === 'diskIrq' || component === 'nicIrq' || component === 'blockCompletion') return Act.interrupt
+  return Act.kernel // the frontends' and backends' own work with their ring slots
+}
+
+/** A blkif request's step in the driver domain (its id is the guest's, where blkfront submitted it). */
+function blkStep(s: Sides, step: FlowStep, req: DiskRequest, core: number): void {
+  const id = s.guest.flows.idOf(req)
+  if (id !== undefined) s.driver.flows.step(step, FLOW.blkRequest, id, core)
 }
 
 /** The two domains and what their split drivers share. */
@@ -108,11 +138,16 @@ class RingSide {
   constructor(
     private readonly kernel: Kernel,
     private readonly outage: Outage,
+    private readonly stats: DriverDomainStats,
   ) {}
   run(core: number, cycles: number, then: () => void): void {
     const k = this.kernel
     const epoch = this.outage.epoch
-    after(k.sim, k.sched.steal(core, cycles), () => {
+    // the charges made for this run (charge()) split its cycles by activity
+    const pending = this.stats.pending
+    const busy = k.sched.stealBill(core, pending.exact(cycles, Act.kernel))
+    pending.clear()
+    after(k.sim, busy, () => {
       if (epoch === this.outage.epoch) then()
     })
   }
@@ -163,8 +198,8 @@ export class BlockSplitDriver {
     private readonly realSubmit: (req: DiskRequest, done: (completedAt: number) => void) => void,
   ) {
     this.ring = new SplitRing(s.params, 'blkif', s.dp.blkRingSlots)
-    this.front_ = new RingSide(s.guest, s.outage)
-    this.back_ = new RingSide(s.driver, s.outage)
+    this.front_ = new RingSide(s.guest, s.outage, s.stats)
+    this.back_ = new RingSide(s.driver, s.outage, s.stats)
   }
 
   submit(req: DiskRequest, done: (completedAt: number) => void): void {
@@ -222,9 +257,12 @@ export class BlockSplitDriver {
     s.stats.blkPages += pages
     s.stats.eventsToDriver++
     const g = s.guest.sched.cpus[0]
+    s.guest.flows.submit(FLOW.blkRequest, req, g)
     const cost =
-      s.stats.charge('guest:blkfront', work(s, s.dp.blkRequestInstructions) + this.ring.reqLine.write(g)) +
-      s.stats.charge('guest:evtchnSend', countInXen(s.guest.sched, g, eventChannelSend(s.params)))
+      s.stats.charge(
+        'guest:blkfront',
+        work(s, s.dp.blkRequestInstructions) + s.stats.line(this.ring.reqLine.write(g)),
+      ) + s.stats.charge('guest:evtchnSend', countInXen(s.guest.sched, g, eventChannelSend(s.params)))
     this.front_.run(g, cost, () => this.back(req, pages, slots, done))
   }
 
@@ -233,7 +271,7 @@ export class BlockSplitDriver {
     const d = s.driver.sched.cpus[0]
     let cost =
       s.stats.charge('driver:virq', countInXen(s.driver.sched, d, virqDelivery(s.params))) +
-      s.stats.charge('driver:blkback', this.ring.reqLine.read(d) + work(s, s.dp.blkRequestInstructions))
+      s.stats.charge('driver:blkback', s.stats.line(this.ring.reqLine.read(d)) + work(s, s.dp.blkRequestInstructions))
     if (s.dp.blkData === 'map') {
       s.stats.grantMaps += pages
       cost += s.stats.charge('driver:grant', countInXen(s.driver.sched, d, grantMap(s.params, pages)))
@@ -242,6 +280,7 @@ export class BlockSplitDriver {
       cost += s.stats.charge('driver:grant', countInXen(s.driver.sched, d, grantCopy(s.params, pages)))
     }
     const epoch = s.outage.epoch
+    blkStep(s, 'serve', req, d)
     this.back_.run(d, cost, () =>
       this.realSubmit(req, () => {
         // the disk finished a request of a driver domain that has crashed since: nobody answers it
@@ -262,7 +301,7 @@ export class BlockSplitDriver {
     let cost =
       s.stats.charge('driver:diskIrq', s.driver.params.disk.interrupt) +
       s.stats.charge('driver:blockCompletion', blockCompletion(s.driver.params)) +
-      s.stats.charge('driver:blkback', this.ring.rspLine.write(d)) +
+      s.stats.charge('driver:blkback', s.stats.line(this.ring.rspLine.write(d))) +
       s.stats.charge('driver:evtchnSend', countInXen(s.driver.sched, d, eventChannelSend(s.params)))
     if (s.dp.blkData === 'map') {
       s.stats.grantUnmaps += pages
@@ -272,12 +311,14 @@ export class BlockSplitDriver {
       cost += s.stats.charge('driver:grant', countInXen(s.driver.sched, d, grantCopy(s.params, pages)))
     }
     s.stats.eventsToGuest++
+    blkStep(s, 'served', req, d)
     this.back_.run(d, cost, () => {
       const g = s.guest.sched.cpus[0]
+      s.guest.flows.stepOf('complete', FLOW.blkRequest, req, g)
       this.front_.run(
         g,
         s.stats.charge('guest:virq', countInXen(s.guest.sched, g, virqDelivery(s.params))) +
-          s.stats.charge('guest:blkfront', this.ring.rspLine.read(g)) +
+          s.stats.charge('guest:blkfront', s.stats.line(this.ring.rspLine.read(g))) +
           s.stats.charge('guest:blockCompletion', blockCompletion(s.guest.params)),
         () => {
           this.ring.release(slots)
@@ -299,10 +340,10 @@ export class NetSplitDriver implements WireEgress {
   constructor(private readonly s: Sides) {
     this.tx = new SplitRing(s.params, 'netif-tx', s.dp.netRingSlots)
     this.rx = new SplitRing(s.params, 'netif-rx', s.dp.netRingSlots)
-    this.txFront = new RingSide(s.guest, s.outage)
-    this.txBack = new RingSide(s.driver, s.outage)
-    this.rxFront = new RingSide(s.guest, s.outage)
-    this.rxBack = new RingSide(s.driver, s.outage)
+    this.txFront = new RingSide(s.guest, s.outage, s.stats)
+    this.txBack = new RingSide(s.driver, s.outage, s.stats)
+    this.rxFront = new RingSide(s.guest, s.outage, s.stats)
+    this.rxBack = new RingSide(s.driver, s.outage, s.stats)
   }
 
   /**
@@ -354,6 +395,8 @@ export class NetSplitDriver implements WireEgress {
       const g = s.guest.sched.cpus[0]
       cost += s.stats.charge('guest:evtchnSend', countInXen(s.guest.sched, g, eventChannelSend(s.params)))
     }
+    // paid by the sender's own compute (the stack's transmit cost), not by a ring-side run
+    s.stats.pending.clear()
     return cost
   }
 
@@ -389,9 +432,9 @@ export class NetSplitDriver implements WireEgress {
         const d = s.driver.net.irqCore(flow)
         const back =
           (notify ? s.stats.charge('driver:virq', countInXen(s.driver.sched, d, virqDelivery(s.params))) : 0) +
-          s.stats.charge('driver:netback', this.tx.reqLine.read(d) + work(s, s.dp.netFrameInstructions)) +
+          s.stats.charge('driver:netback', s.stats.line(this.tx.reqLine.read(d)) + work(s, s.dp.netFrameInstructions)) +
           this.dataCost(d) +
-          s.stats.charge('driver:txResponse', this.tx.rspLine.write(d))
+          s.stats.charge('driver:txResponse', s.stats.line(this.tx.rspLine.write(d)))
         this.txBack.run(d, back, () => {
           this.tx.backendBusy--
           this.completeTx()
@@ -425,7 +468,7 @@ export class NetSplitDriver implements WireEgress {
       this.txFront.run(
         g,
         s.stats.charge('guest:virq', countInXen(s.guest.sched, g, virqDelivery(s.params))) +
-          s.stats.charge('guest:netfront', this.tx.rspLine.read(g)),
+          s.stats.charge('guest:netfront', s.stats.line(this.tx.rspLine.read(g))),
         () => this.tx.release(n),
       )
     })
@@ -460,7 +503,7 @@ export class NetSplitDriver implements WireEgress {
       countInXen(s.driver.sched, d, xenIrqShare(s.driver.params)) // the pirq upcall inside nicIrq
       let back =
         s.stats.charge('driver:nicIrq', s.driver.params.nic.interrupt) +
-        s.stats.charge('driver:netback', this.rx.rspLine.write(d)) +
+        s.stats.charge('driver:netback', s.stats.line(this.rx.rspLine.write(d))) +
         s.stats.charge('driver:evtchnSend', countInXen(s.driver.sched, d, eventChannelSend(s.params)))
       for (let i = 0; i < n; i++) {
         back += s.stats.charge('driver:netback', work(s, s.dp.netFrameInstructions)) + this.dataCost(d)
@@ -482,7 +525,7 @@ export class NetSplitDriver implements WireEgress {
     s.guest.net.stats.interrupts++
     const upcall =
       s.stats.charge('guest:virq', countInXen(s.guest.sched, g, virqDelivery(s.params))) +
-      s.stats.charge('guest:netfront+stack', this.rx.rspLine.read(g))
+      s.stats.charge('guest:netfront+stack', s.stats.line(this.rx.rspLine.read(g)))
     this.rxFront.run(g, upcall, () => {})
     group.forEach((x, i) => {
       const cost = s.stats.charge('guest:netfront+stack', s.params.nic.rxPacketCycles)

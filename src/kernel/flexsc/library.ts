@@ -18,6 +18,8 @@ import {FlexscUThread, type CoreThreads} from './threads.js'
 import type {FlexscProcess} from './process.js'
 import {batchCalls} from './batch.js'
 import {flexscWait} from './wait.js'
+import {Act} from '../ledger.js'
+import {FLOW} from '../flow.js'
 
 /** Calls that act on the calling thread itself: they keep the synchronous trap. */
 const TRAPS: ReadonlySet<SyscallName> = new Set<SyscallName>(['exit', 'exec', 'sched_yield'])
@@ -93,9 +95,9 @@ export class FlexscLibC extends NativeLibC {
       return {ret: 0}
     }
     if (TRAPS.has(name)) {
-      yield* kernel.sched.compute(this.kt, trapEntry(kernel.params))
+      yield* kernel.sched.compute(this.kt, trapEntry(kernel.params), Act.trap)
       const result = yield* kernel.invoke({kernel, thread: this.kt, process: proc, name}, name, args)
-      yield* kernel.sched.compute(this.kt, trapExit(kernel.params))
+      yield* kernel.sched.compute(this.kt, trapExit(kernel.params), Act.trap)
       if (name === 'exit') throw new ThreadExit((args as SyscallArgs<'exit'>).code)
       if (name === 'exec' && result.ret === 0) throw new ThreadExit(0, (args as SyscallArgs<'exec'>).program)
       return result
@@ -137,10 +139,11 @@ export class FlexscLibC extends NativeLibC {
       return null
     }
     this.stats.posts++
-    yield* kernel.sched.compute(
+    kernel.flows.submit(FLOW.syscallPage, entry, thread)
+    const bill = thread.bill().add(Act.library, this.userCycles(this.fprocess.env.fp.postInstructions))
+    yield* kernel.sched.computeBill(
       thread,
-      this.userCycles(this.fprocess.env.fp.postInstructions) +
-        this.stream.cost(entry.index, entry.line.write(thread.cpu!)),
+      bill.add(Act.queue, this.stream.cost(entry.index, entry.line.write(thread.cpu!))),
     )
     return {entry, pages: sc}
   }
@@ -150,10 +153,11 @@ export class FlexscLibC extends NativeLibC {
     const {kernel} = this
     const thread = this.kt
     yield* kernel.sched.acquire(thread)
-    yield* kernel.sched.compute(
+    kernel.flows.stepOf('complete', FLOW.syscallPage, p.entry, thread)
+    const bill = thread.bill().add(Act.library, this.userCycles(this.fprocess.env.fp.harvestInstructions))
+    yield* kernel.sched.computeBill(
       thread,
-      this.userCycles(this.fprocess.env.fp.harvestInstructions) +
-        this.stream.cost(p.entry.index, p.entry.line.write(thread.cpu!)),
+      bill.add(Act.queue, this.stream.cost(p.entry.index, p.entry.line.write(thread.cpu!))),
     )
     return p.pages.pages.release(p.entry)
   }
@@ -174,12 +178,12 @@ export class FlexscLibC extends NativeLibC {
       this.carrier = ct
       yield* ct.arrive(this.uthread)
     }
-    yield* kernel.sched.compute(
-      this.kt,
-      trapEntry(kernel.params) +
-        kernelWork(kernel.params, kernel.params.syscalls.defaultFootprint) +
-        trapExit(kernel.params),
-    )
+    const p = kernel.params
+    const bill = this.kt
+      .bill()
+      .add(Act.trap, trapEntry(p))
+      .add(Act.handlerCold, kernelWork(p, p.syscalls.defaultFootprint))
+    yield* kernel.sched.computeBill(this.kt, bill.add(Act.trap, trapExit(p)))
     const child = kernel.createThread(this.thread.process, 'user', name)
     const ct = fprocess.threadsOn(fprocess.placeThread())
     const u = new FlexscUThread(child, ct)

@@ -18,6 +18,8 @@ import type {CallContext} from '../syscalls/context.js'
 import type {Gen, SyscallResult} from '../types.js'
 import type {FlexscParams} from './params.js'
 import {EntryStream, SyscallPageSet, Waiter, type SyscallEntry} from './syscall-page.js'
+import {Act} from '../ledger.js'
+import {FLOW} from '../flow.js'
 export {Waiter} from './syscall-page.js'
 
 /** Counters a run reports and tests read. */
@@ -129,11 +131,11 @@ export class SyscallCore {
       const e = this.pages.claim()
       if (!e) break
       const core = x.cpu ?? this.execCore
-      yield* kernel.sched.compute(
-        x,
-        this.hot(this.env.fp.dispatchInstructions) + this.stream.cost(e.index, e.line.write(core)),
-      )
+      kernel.flows.stepOf('serve', FLOW.syscallPage, e, x)
+      const bill = x.bill().add(Act.kernel, this.hot(this.env.fp.dispatchInstructions))
+      yield* kernel.sched.computeBill(x, bill.add(Act.queue, this.stream.cost(e.index, e.line.write(core))))
       const result = yield* this.runEntry(x, e, finished)
+      kernel.flows.stepOf('served', FLOW.syscallPage, e, x)
       e.line.write(x.cpu ?? core)
       if (e.waiter) finished.waiters.add(e.waiter)
       this.pages.complete(e, result)
@@ -212,7 +214,7 @@ export class SyscallCore {
     if (!sleep || sleep.fired) return
     this.env.stats.wakeups++
     const {kernel} = this.env
-    yield* kernel.sched.compute(x, kernel.params.cpu.wakeup)
+    yield* kernel.sched.compute(x, kernel.params.cpu.wakeup, Act.kernel)
     // (another waker may have got there during try_to_wake_up: firing twice is harmless)
     const callerCore = w.thread.cpu ?? w.thread.lastCpu
     if (callerCore === null || callerCore === x.cpu) {
@@ -250,7 +252,7 @@ export class SyscallCore {
     if (this.remoteAwake) {
       // the pooled thread is blocked in a handler and its take-over has finished: wake another
       this.ipiInFlight = true
-      yield* kernel.sched.compute(caller, kernel.params.cpu.wakeup)
+      yield* kernel.sched.compute(caller, kernel.params.cpu.wakeup, Act.ipi)
       this.env.stats.ipis++
       after(kernel.sim, ipi(kernel.params), () => {
         this.ipiInFlight = false
@@ -260,7 +262,7 @@ export class SyscallCore {
     }
     if (!this.remoteSleep || this.remoteSleep.fired) return
     this.ipiInFlight = true
-    yield* kernel.sched.compute(caller, kernel.params.cpu.wakeup)
+    yield* kernel.sched.compute(caller, kernel.params.cpu.wakeup, Act.ipi)
     this.env.stats.ipis++
     const sleep = this.remoteSleep
     after(kernel.sim, ipi(kernel.params), () => {

@@ -28,6 +28,7 @@ import type {Gen} from '../types.js'
 import type {FlexscLibC} from './library.js'
 import type {FlexscProcess} from './process.js'
 import {Waiter} from './syscall-page.js'
+import {Act} from '../ledger.js'
 
 /** A FlexSC-Threads user thread. */
 export class FlexscUThread {
@@ -228,7 +229,11 @@ export class CoreThreads {
       // none ready: check the parked threads for completed calls (one pass over their entries)
       if (this.parked.size > 0) {
         this.stats.scans++
-        yield* sched.compute(this.kthread, computeCycles(fp.harvestInstructions * this.parked.size, fp.hotLoopIpc))
+        yield* sched.compute(
+          this.kthread,
+          computeCycles(fp.harvestInstructions * this.parked.size, fp.hotLoopIpc),
+          Act.library,
+        )
         for (const u of [...this.parked]) {
           if (u.until?.()) {
             this.parked.delete(u)
@@ -252,7 +257,7 @@ export class CoreThreads {
     }
     if (from && myMount) {
       yield* this.waitMount(from, myMount)
-      yield* sched.compute(this.kthread, kernel.params.cpu.userThreadSwitch)
+      yield* sched.compute(this.kthread, kernel.params.cpu.userThreadSwitch, Act.switch)
     }
   }
 

@@ -4,6 +4,7 @@ import {Wakeup} from '../engine.js'
 import type {Gen} from '../types.js'
 import type {FlexscLibC, PostedCall} from './library.js'
 import type {SyscallCore} from './syscall-core.js'
+import {Act} from '../ledger.js'
 
 /**
  * flexsc_wait: returns once one of `posted` is done (checked in user space first). In the
@@ -23,7 +24,7 @@ export function* flexscWait(
   if (!drain && anyDone()) return
   const fp = lib.fprocess.env.fp
   lib.stats.waits++
-  yield* kernel.sched.compute(thread, trapEntry(kernel.params))
+  yield* kernel.sched.compute(thread, trapEntry(kernel.params), Act.trap)
   const mine = (sc: SyscallCore) =>
     sc.pages.entries.some((e) => e.waiter === lib.waiter && (e.status === 'submitted' || e.status === 'busy'))
   const cores = until
@@ -36,14 +37,14 @@ export function* flexscWait(
       // no entry check of its own: switching to the syscall thread is the whole decision, and
       // the syscall thread's dispatch loop scans the entries (dispatchInstructions)
       if (sc.pages.pending === 0) continue
-      yield* kernel.sched.compute(thread, sc.switchCycles)
+      yield* kernel.sched.compute(thread, sc.switchCycles, Act.switch)
       yield* sc.serve(thread)
       // a handler blocked on this thread and a take-over thread became the carrier (M-on-N)
       if (lib.carrier && lib.carrier.kthread !== thread) return
-      yield* kernel.sched.compute(thread, sc.switchCycles)
+      yield* kernel.sched.compute(thread, sc.switchCycles, Act.switch)
     } else {
       // the caller inspects the entries itself to decide whether to wake the remote thread and sleep
-      yield* kernel.sched.compute(thread, computeCycles(fp.waitInstructions, fp.hotLoopIpc))
+      yield* kernel.sched.compute(thread, computeCycles(fp.waitInstructions, fp.hotLoopIpc), Act.kernel)
       yield* sc.wakeRemote(thread)
     }
   }
@@ -58,5 +59,5 @@ export function* flexscWait(
       lib.waiter.sleep = null
     }
   }
-  yield* kernel.sched.compute(thread, trapExit(kernel.params))
+  yield* kernel.sched.compute(thread, trapExit(kernel.params), Act.trap)
 }

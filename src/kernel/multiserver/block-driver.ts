@@ -9,6 +9,7 @@
  */
 import {InvariantError} from '../../errors.js'
 import {after, Wakeup} from '../engine.js'
+import {Act} from '../ledger.js'
 import {blockCompletion, diskIrqCore} from '../hw.js'
 import type {Kernel} from '../kernel.js'
 import type {Gen} from '../types.js'
@@ -52,8 +53,12 @@ export class ServerBlockDriver implements DiskPort {
     k.machine.disk.submit({sector, bytes, write}, () => {
       this.pending--
       if (this.server.incarnation !== life) return done.fire(false)
-      const work = params.disk.interrupt + blockCompletion(params) + 2 * this.mp.ipcOneWay
-      after(sim, sched.steal(diskIrqCore(sched), work), () => done.fire(true))
+      // the completion interrupt, then the driver's reply to the file server and its ack
+      const bill = sched
+        .irqBill()
+        .add(Act.interrupt, params.disk.interrupt + blockCompletion(params))
+        .add(Act.ipc, 2 * this.mp.ipcOneWay)
+      after(sim, sched.stealBill(diskIrqCore(sched), bill), () => done.fire(true))
     })
     return (yield* done.wait()) as boolean
   }

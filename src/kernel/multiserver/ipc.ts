@@ -18,6 +18,7 @@ import {pollute} from '../../machine/indirect.js'
 import type {SyscallFootprint} from '../../machine/params.js'
 import {leaveFootprint, workingSetFor} from '../dispatch/native.js'
 import {after, spawn, Wakeup} from '../engine.js'
+import {Act, type Bill} from '../ledger.js'
 import type {Kernel} from '../kernel.js'
 import type {KProcess, KThread} from '../process.js'
 import type {CallContext} from '../syscalls/context.js'
@@ -53,19 +54,23 @@ function payload(name: SyscallName, args: SyscallArgs, result: SyscallResult | n
   return READS.has(name) || name === 'readv' ? Math.max(0, result.ret) : t.outBytes
 }
 
-/** One IPC leg: the one-way IPC plus a granted copy's kernel call when the payload outgrows a message. */
-function leg(env: MultiserverEnv, bytes: number): number {
+/**
+ * One IPC leg onto `bill`: the one-way IPC, plus a granted copy's kernel call when the payload
+ * outgrows a message; sendfile's network server then asks the storage server for the file's pages
+ * (one more round trip, on the reply leg).
+ */
+function leg(env: MultiserverEnv, bill: Bill, bytes: number, name?: SyscallName): Bill {
   env.stats.oneWayIpcs++
-  if (bytes <= env.mp.inlineMessageBytes) return env.mp.ipcOneWay
-  env.stats.safecopies++
-  return env.mp.ipcOneWay + env.mp.safecopyCall
-}
-
-/** sendfile: the network server gets the file's pages from the storage server, one more round trip. */
-function extraLegs(env: MultiserverEnv, name: SyscallName): number {
-  if (name !== 'sendfile') return 0
-  env.stats.oneWayIpcs += 2
-  return 2 * env.mp.ipcOneWay
+  bill.add(Act.ipc, env.mp.ipcOneWay)
+  if (bytes > env.mp.inlineMessageBytes) {
+    env.stats.safecopies++
+    bill.add(Act.grant, env.mp.safecopyCall)
+  }
+  if (name === 'sendfile') {
+    env.stats.oneWayIpcs += 2
+    bill.add(Act.ipc, 2 * env.mp.ipcOneWay)
+  }
+  return bill
 }
 
 /** The full d-TLB flush a CR3 write leaves on a core without PCIDs. */
@@ -100,11 +105,11 @@ function* sameCore<N extends SyscallName>(
   const {app: kernel, stats} = env
   const {thread} = caller
   const life = server.incarnation
-  yield* kernel.sched.compute(thread, leg(env, payload(name, args, null)))
+  yield* kernel.sched.computeBill(thread, leg(env, thread.bill(), payload(name, args, null)))
   stats.addressSpaceSwitches++
   const ctx: CallContext = {kernel, thread, process: caller.process, name}
   let result = yield* kernel.invoke(ctx, name, args)
-  yield* kernel.sched.compute(thread, leg(env, payload(name, args, result)) + extraLegs(env, name))
+  yield* kernel.sched.computeBill(thread, leg(env, thread.bill(), payload(name, args, result), name))
   stats.addressSpaceSwitches++
   if (server.incarnation !== life && server.name === 'network') {
     stats.failedByCrash++
@@ -125,7 +130,7 @@ function* dedicated<N extends SyscallName>(
   args: SyscallArgs<N>,
 ): Gen<SyscallResult> {
   const {app} = env
-  yield* app.sched.compute(caller.thread, leg(env, payload(name, args, null)))
+  yield* app.sched.computeBill(caller.thread, leg(env, caller.thread.bill(), payload(name, args, null)))
   const call: PendingCall = {
     name,
     args,
@@ -195,7 +200,7 @@ export class WorkerPool {
     const k = this.env.servers
     const ctx: CallContext = {kernel: k, thread: t, process: call.process, name: call.name}
     const result = yield* k.invoke(ctx, call.name, call.args as never)
-    yield* k.sched.compute(t, leg(this.env, payload(call.name, call.args, result)) + extraLegs(this.env, call.name))
+    yield* k.sched.computeBill(t, leg(this.env, t.bill(), payload(call.name, call.args, result), call.name))
     if (!call.answered) this.env.stats.ipis++
     // a crash answered it already: the late reply of the dead server is dropped
     this.server.answer(call, result, ipi(k.params))

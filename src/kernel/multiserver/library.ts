@@ -7,6 +7,7 @@
 import {kernelWork, trapEntry, trapExit} from '../../machine/cost.js'
 import {NativeLibC} from '../dispatch/native.js'
 import type {Kernel} from '../kernel.js'
+import {Act} from '../ledger.js'
 import type {KThread} from '../process.js'
 import type {ThreadRunner} from '../runner.js'
 import {fail, ok, type Gen, type Program, type SyscallArgs, type SyscallName, type SyscallResult} from '../types.js'
@@ -48,7 +49,8 @@ export class MultiserverLibC extends NativeLibC {
   override *spawnThread(body: Program, name = 'thread'): Gen<number> {
     const {kernel, thread} = this
     const p = kernel.params
-    yield* kernel.sched.compute(thread, trapEntry(p) + kernelWork(p, p.syscalls.defaultFootprint) + trapExit(p))
+    const bill = thread.bill().add(Act.trap, trapEntry(p)).add(Act.kernel, kernelWork(p, p.syscalls.defaultFootprint))
+    yield* kernel.sched.computeBill(thread, bill.add(Act.trap, trapExit(p)))
     const child = kernel.createThread(thread.process, 'user', name)
     const sys = new MultiserverLibC(this.env, kernel, child, this.threads)
     sys.userIpc = this.userIpc

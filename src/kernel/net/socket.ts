@@ -16,6 +16,7 @@ import {fail, ok, MSG, O, POLL, type Errno, type Gen, type SockAddr, type Syscal
 import {KWaitQueue} from '../waitqueue.js'
 import {RetransmitTimer} from './retransmit.js'
 import type {NetStack} from './stack.js'
+import {Act} from '../ledger.js'
 
 export type Transport = 'wire' | 'loop' | 'unix'
 type SocketState = 'new' | 'listening' | 'syn-sent' | 'syn-received' | 'established' | 'closed'
@@ -170,7 +171,7 @@ export class Socket implements FileObject {
         continue
       }
       const n = Math.min(space, bytes - sent)
-      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.copyCycles(ctx.thread, n, true))
+      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.copyCycles(ctx.thread, n, true), Act.copy)
       this.sndEnd += n
       sent += n
       yield* this.pumpInProcess(ctx)
@@ -201,7 +202,8 @@ export class Socket implements FileObject {
       this.copying = true
       try {
         const n = Math.min(avail, bytes - got)
-        yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.copyCycles(ctx.thread, n, this.transport !== 'wire'))
+        const copy = ctx.kernel.copyCycles(ctx.thread, n, this.transport !== 'wire')
+        yield* ctx.kernel.sched.compute(ctx.thread, copy, Act.copy)
         this.rcvRead += n
         got += n
         yield* this.cleanupRbuf(ctx)
@@ -234,7 +236,7 @@ export class Socket implements FileObject {
       }
     }
     if (timeToAck) {
-      yield* ctx.kernel.sched.compute(ctx.thread, this.stack.txCost(this.transport))
+      yield* ctx.kernel.sched.compute(ctx.thread, this.stack.txCost(this.transport), Act.kernel)
       this.emit(this.control('ack'))
     }
   }
@@ -289,12 +291,13 @@ export class Socket implements FileObject {
       this.sndEnd > this.sndNxt &&
       (peer.readers.length > 0 || peer.pollQueue.length > 0)
     ) {
-      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.params.cpu.wakeup)
+      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.params.cpu.wakeup, Act.kernel)
     }
     for (let seg = this.nextSegment(); seg; seg = this.nextSegment()) {
       yield* ctx.kernel.sched.compute(
         ctx.thread,
         this.stack.txCost(this.transport) + this.stack.loopRxCost(this.transport),
+        Act.kernel,
       )
       this.emit(seg)
     }

@@ -14,6 +14,7 @@ import {byIrqCore, flowOf, irqCoreOf, type Delivery} from './irq.js'
 import type {Network} from './network.js'
 import type {RtoParams} from './retransmit.js'
 import {Socket, type Transport} from './socket.js'
+import {Act} from '../ledger.js'
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1'])
 const UNIX_BUFFER = 212_992 // net.core.wmem_default
@@ -122,7 +123,7 @@ export class NetStack {
 
   /** Softirq work of `flow` on its interrupt core; returns the cycles until it is done there. */
   softirqCost(cycles: number, flow: number): number {
-    return this.kernel.sched.steal(this.irqCore(flow), cycles)
+    return this.kernel.sched.steal(this.irqCore(flow), cycles, Act.interrupt)
   }
 
   /**
@@ -164,9 +165,10 @@ export class NetStack {
     this.stats.framesIn += deliveries.length
     for (const [core, group] of byIrqCore(deliveries, (flow) => this.irqCore(flow))) {
       this.stats.interrupts++
-      this.kernel.sched.steal(core, nic.interrupt)
+      this.kernel.sched.steal(core, nic.interrupt, Act.interrupt)
       countInXen(this.kernel.sched, core, xenIrqShare(this.kernel.params))
-      for (const d of group) after(this.kernel.sim, this.kernel.sched.steal(core, nic.rxPacketCycles), d.arrive)
+      for (const d of group)
+        after(this.kernel.sim, this.kernel.sched.steal(core, nic.rxPacketCycles, Act.interrupt), d.arrive)
     }
   }
 
@@ -237,7 +239,7 @@ export class NetStack {
     s.remote = addr
     s.flow = flowOf(s.local?.host ?? s.local?.path, s.local?.port, addr.port)
     s.state = 'syn-sent'
-    yield* ctx.kernel.sched.compute(ctx.thread, this.txCost(transport) + this.loopRxCost(transport))
+    yield* ctx.kernel.sched.compute(ctx.thread, this.txCost(transport) + this.loopRxCost(transport), Act.kernel)
     s.synTo = {dst, transport, addr, sentAt: this.kernel.sim.now}
     this.sendSyn(s)
     // a lost SYN goes again when the timer expires (Socket.onRetransmitTimeout -> resendSyn)

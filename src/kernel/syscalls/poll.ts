@@ -16,6 +16,7 @@ import {KWaitQueue, sleepOnAny} from '../waitqueue.js'
 import type {CallContext} from './context.js'
 import {fileOf} from './file.js'
 import type {SyscallTable} from './table.js'
+import {Act} from '../ledger.js'
 
 const ALWAYS = POLL.ERR | POLL.HUP | POLL.NVAL
 
@@ -41,7 +42,7 @@ export class EventFd implements FileObject {
     if (bytes < 8) return fail('EINVAL')
     this.signal(1)
     if (this.readers.length > 0 || this.pollQueue.length > 0)
-      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.params.cpu.wakeup)
+      yield* ctx.kernel.sched.compute(ctx.thread, ctx.kernel.params.cpu.wakeup, Act.kernel)
     return ok(8)
   }
 
@@ -94,14 +95,14 @@ function* waitReady(
 ): Gen<PollReady[]> {
   const deadline = timeout < 0 ? Infinity : ctx.kernel.sim.now + timeout
   for (;;) {
-    yield* ctx.kernel.sched.compute(ctx.thread, perCheck)
+    yield* ctx.kernel.sched.compute(ctx.thread, perCheck, Act.kernel)
     const {ready, queues} = check()
     if (ready.length > 0 || timeout === 0) return ready
     const left = deadline - ctx.kernel.sim.now
     if (left <= 0) return ready
     const woken = yield* sleepOnAny(ctx.kernel.sched, ctx.thread, queues, left === Infinity ? -1 : left)
     if (!woken) {
-      yield* ctx.kernel.sched.compute(ctx.thread, perCheck)
+      yield* ctx.kernel.sched.compute(ctx.thread, perCheck, Act.kernel)
       return check().ready
     }
   }
@@ -174,7 +175,7 @@ export const pollHandlers: SyscallTable = {
     }
     // epoll's cost is per ready event (the ready list), not per watched fd
     const ready = yield* waitReady(ctx, check, a.timeout, 0)
-    yield* ctx.kernel.sched.compute(ctx.thread, perFdCycles(ctx, ready.length))
+    yield* ctx.kernel.sched.compute(ctx.thread, perFdCycles(ctx, ready.length), Act.kernel)
     return {ret: ready.length, ready}
   },
 

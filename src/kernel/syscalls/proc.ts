@@ -9,6 +9,7 @@ import {fail, ok, FUTEX, type Program} from '../types.js'
 import type {CallContext} from './context.js'
 import {dropRef} from './file.js'
 import type {SyscallTable} from './table.js'
+import {Act} from '../ledger.js'
 
 /** What the kernel needs from whoever runs programs (set by the System for this kernel). */
 export interface ProcessRuntime {
@@ -112,7 +113,7 @@ export const procHandlers: SyscallTable = {
     if (a.op === FUTEX.WAKE) {
       let n = 0
       while (n < a.val && q.length > 0) n += q.wakeOne()
-      if (n > 0) yield* ctx.kernel.sched.compute(ctx.thread, n * ctx.kernel.params.cpu.wakeup)
+      if (n > 0) yield* ctx.kernel.sched.compute(ctx.thread, n * ctx.kernel.params.cpu.wakeup, Act.kernel)
       return ok(n)
     }
     return fail('ENOSYS')

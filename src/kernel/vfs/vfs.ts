@@ -19,6 +19,7 @@ import type {OpenFile, FileObject} from '../file.js'
 import {fail, ok, O, POLL, type Gen, type StatInfo, type SyscallResult} from '../types.js'
 import type {BlockLayer} from './block.js'
 import {writeback, type CachedPage, type PageCache} from './pagecache.js'
+import {Act} from '../ledger.js'
 
 /**
  * Disk byte offsets by page index (absent: a hole, reads as zeros): a contiguous extent from page 0
@@ -368,7 +369,9 @@ export class RegularFile implements FileObject {
     const sequential = inode.readEnd === at || at === 0
     if (inode.shmem) this.shmemHits(first, last)
     else yield* this.vfs.fill(ctx, inode, first, last, sequential)
-    if (toUser) yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n, this.pages(first, last)))
+    if (toUser) {
+      yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, n, this.pages(first, last)), Act.copy)
+    }
     inode.readEnd = at + n
     if (offset === undefined) file.offset = at + n
     return ok(n)
@@ -384,7 +387,7 @@ export class RegularFile implements FileObject {
     const last = Math.floor((at + bytes - 1) / P)
     if (inode.shmem) {
       const touched = this.shmemPagesFor(first, last)
-      yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes, touched))
+      yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes, touched), Act.copy)
       inode.size = Math.max(inode.size, at + bytes)
       if (offset === undefined) file.offset = at + bytes
       return ok(bytes)
@@ -408,7 +411,7 @@ export class RegularFile implements FileObject {
       touched.push(page)
     }
     this.vfs.hooks.onDirty()
-    yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes, touched))
+    yield* ctx.kernel.sched.compute(ctx.thread, this.vfs.hooks.copyCycles(ctx, bytes, touched), Act.copy)
     inode.size = Math.max(inode.size, at + bytes)
     if (offset === undefined) file.offset = at + bytes
     yield* this.vfs.balanceDirty(ctx)

@@ -10,6 +10,7 @@ import type {VirtuosContext} from './context.js'
 import type {VirtuosLibC} from './library.js'
 import {runDetached} from './mn.js'
 import {crossDomainPoll} from './xpoll.js'
+import {Act, type Bill} from '../ledger.js'
 
 export function* libraryCall<N extends SyscallName>(
   lib: VirtuosLibC,
@@ -132,12 +133,14 @@ export function* libFutex(lib: VirtuosLibC, a: SyscallArgs<'futex'>): Gen<Syscal
 export function* libExec(lib: VirtuosLibC, a: SyscallArgs<'exec'>): Gen<SyscallResult> {
   const p = lib.ctx.params
   const bytes = lib.vp.fds.serializedBytes()
-  const save =
-    trapEntry(p) + lib.primary.handlerCycles('pwrite') + lib.primary.copyCycles(lib.thread, bytes, true) + trapExit(p)
-  yield* lib.spend(save)
+  const handler = lib.primary.handlerCycles('pwrite')
+  const copy = lib.primary.copyCycles(lib.thread, bytes, true)
+  const save = (b: Bill) =>
+    b.add(Act.trap, trapEntry(p)).add(Act.handlerCold, handler).add(Act.copy, copy).add(Act.trap, trapExit(p))
+  yield* lib.spendBill(save)
   const r = yield* lib.local('exec', a)
   if (r.ret < 0) return r
-  yield* lib.spend(save) // reload: the same trap, read instead of write
+  yield* lib.spendBill(save) // reload: the same trap, read instead of write
   throw new ThreadExit(0, a.program)
 }
 

@@ -30,6 +30,7 @@ import {awaitRequest, remoteChunked, submitRequest} from './remote-call.js'
 import {Request, type RemoteOp} from './request.js'
 import type {ServiceDomainRuntime} from './service-runtime.js'
 import {isFdCall, route} from './routing.js'
+import {Act, type Activity, type Bill} from '../ledger.js'
 
 /** Calls whose successful result is a new descriptor in the domain that served them. */
 const NEW_FD: ReadonlySet<SyscallName> = new Set<SyscallName>(['open', 'socket', 'accept', 'dup', 'eventfd'])
@@ -72,8 +73,13 @@ export class VirtuosLibC extends LibC {
   inXen(cycles: number): number {
     return countInXen(this.primary.sched, this.thread.cpu ?? this.core, cycles)
   }
-  *spend(cycles: number): Gen<void> {
-    if (cycles > 0) yield* this.primary.sched.compute(this.thread, cycles)
+  *spend(cycles: number, activity: Activity): Gen<void> {
+    if (cycles > 0) yield* this.primary.sched.compute(this.thread, cycles, activity)
+  }
+  /** spend() of a stretch split by activity: the thread's bill, filled by `fill`. */
+  *spendBill(fill: (bill: Bill) => Bill): Gen<void> {
+    const bill = fill(this.thread.bill())
+    if (bill.unrounded > 0) yield* this.primary.sched.computeBill(this.thread, bill)
   }
 
   compute(instructions: number, ipc?: number): Gen<void> {
@@ -83,7 +89,7 @@ export class VirtuosLibC extends LibC {
   // --- dispatch ---
 
   *call<N extends SyscallName>(name: N, args: SyscallArgs<N>): Gen<SyscallResult> {
-    yield* this.spend(computeCycles(this.ctx.vparams.libraryCallInstructions, this.userIpc))
+    yield* this.spend(computeCycles(this.ctx.vparams.libraryCallInstructions, this.userIpc), Act.library)
     if (name === 'exit') {
       yield* this.local('exit', args as SyscallArgs<'exit'>)
       throw new ThreadExit((args as SyscallArgs<'exit'>).code)
@@ -141,11 +147,11 @@ export class VirtuosLibC extends LibC {
     const kernel = this.primary
     const thread = this.thread
     this.ctx.stats.localCalls++
-    yield* kernel.sched.compute(thread, trapEntry(kernel.params))
+    yield* kernel.sched.compute(thread, trapEntry(kernel.params), Act.trap)
     countInXen(kernel.sched, thread.cpu, xenTrapShare(kernel.params))
     const ctx: CallContext = {kernel, thread, process: this.vp.proc, name}
     const result = yield* kernel.invoke(ctx, name, args)
-    yield* kernel.sched.compute(this.thread, trapExit(kernel.params))
+    yield* kernel.sched.compute(this.thread, trapExit(kernel.params), Act.trap)
     countInXen(kernel.sched, this.thread.cpu, xenTrapShare(kernel.params))
     leaveFootprint(kernel, this.thread, name, this.userIpc)
     return result
@@ -177,8 +183,14 @@ export class VirtuosLibC extends LibC {
 
   /** Credential changes go to the primary and to every domain the process uses. */
   *setCredentials(uid: number, gid: number): Gen<SyscallResult> {
-    yield* this.spend(trapEntry(this.ctx.params) + this.primary.handlerCycles('getpid') + trapExit(this.ctx.params))
-    this.inXen(2 * xenTrapShare(this.ctx.params))
+    const p = this.ctx.params
+    yield* this.spendBill((b) =>
+      b
+        .add(Act.trap, trapEntry(p))
+        .add(Act.handlerCold, this.primary.handlerCycles('getpid'))
+        .add(Act.trap, trapExit(p)),
+    )
+    this.inXen(2 * xenTrapShare(p))
     this.vp.proc.cred = {uid, gid}
     for (const [domain, g] of this.vp.groups) {
       if (g.dead) continue
@@ -223,7 +235,7 @@ export class VirtuosLibC extends LibC {
     const p = this.ctx.params
     const v = this.ctx.vparams
     for (const [domain, g] of this.vp.groups) {
-      if (!g.dead) yield* this.spend(this.inXen(grantUnmap(p, g.data.mappedPages + v.callPages + 1)))
+      if (!g.dead) yield* this.spend(this.inXen(grantUnmap(p, g.data.mappedPages + v.callPages + 1)), Act.grant)
       this.domains[domain].unregister(this.vp.pid)
     }
     this.vp.groups.clear()

@@ -23,6 +23,7 @@ import {ReadyQueue} from './ready-queue.js'
 import {NIL} from './treiber.js'
 import type {Request, RequestOwner} from './request.js'
 import type {WorkerGroup} from './worker-group.js'
+import {Act, type Bill} from '../ledger.js'
 
 export class UThread {
   carrier: Carrier | null = null
@@ -141,19 +142,20 @@ export class VProcess implements RequestOwner {
     c.freed?.fire(true)
     const c2 = yield* mount.wait()
     if (c2 === TIMED_OUT) throw new InvariantError('mount timed out')
-    yield* this.ctx.primary.sched.compute(c2.thread, this.ctx.params.cpu.userThreadSwitch)
+    yield* this.ctx.primary.sched.compute(c2.thread, this.ctx.params.cpu.userThreadSwitch, Act.switch)
   }
 
   /** Library side: `u` is runnable again (futex wake, join, new thread): queue it and find it a carrier. */
   *makeReady(by: Carrier | null, u: UThread): Gen<void> {
     if (!this.rq.enqueue(u.slot)) throw new InvariantError(`pid ${this.pid}: ready queue full`)
     const sched = this.ctx.primary.sched
-    if (by) yield* sched.compute(by.thread, this.rqLine.atomic(by.thread.cpu ?? sched.cpus[0]))
+    if (by) yield* sched.compute(by.thread, this.rqLine.atomic(by.thread.cpu ?? sched.cpus[0]), Act.queue)
     this.kick()
     if (by && this.rq.waiters > 0 && this.spinners.size === 0) {
       // waking a carrier asleep in the kernel: a trap and a wake-up for the waker
       const p = this.ctx.params
-      yield* sched.compute(by.thread, trapEntry(p) + p.cpu.wakeup + trapExit(p))
+      const bill = by.thread.bill().add(Act.trap, trapEntry(p)).add(Act.kernel, p.cpu.wakeup)
+      yield* sched.computeBill(by.thread, bill.add(Act.trap, trapExit(p)))
       countInXen(this.ctx.primary.sched, by.thread.cpu, 2 * xenTrapShare(p))
     }
   }
@@ -185,14 +187,14 @@ export class VProcess implements RequestOwner {
         return
       }
       yield* sched.acquire(c.thread)
-      yield* sched.compute(c.thread, this.rqLine.atomic(c.thread.cpu!))
+      yield* sched.compute(c.thread, this.rqLine.atomic(c.thread.cpu!), Act.queue)
       const v = this.rq.dequeue()
       if (v !== NIL) {
         this.mount(this.slots[v]!, c)
         continue
       }
-      if (yield* this.spinOnQueue()) continue
-      yield* sched.compute(c.thread, trapEntry(p)) // rqueue_wait
+      if (yield* this.spinOnQueue(c)) continue
+      yield* sched.compute(c.thread, trapEntry(p), Act.trap) // rqueue_wait
       countInXen(this.ctx.primary.sched, c.thread.cpu, xenTrapShare(p))
       if (this.rq.empty && !this.exited) {
         this.rq.waiters++
@@ -202,19 +204,20 @@ export class VProcess implements RequestOwner {
         c.sleeping = false
         this.rq.waiters--
       }
-      yield* sched.compute(c.thread, trapExit(p))
+      yield* sched.compute(c.thread, trapExit(p), Act.trap)
       countInXen(this.ctx.primary.sched, c.thread.cpu, xenTrapShare(p))
     }
   }
 
   /** Spin `spinIterations` pauses on the ready queue holding the CPU; true when something arrived. */
-  private *spinOnQueue(): Gen<boolean> {
+  private *spinOnQueue(c: Carrier): Gen<boolean> {
     const w = new Wakeup<true>(this.ctx.sim)
     this.spinners.add(w)
     const t0 = this.ctx.sim.now
     const got = yield* w.wait(spin(this.ctx.params, this.ctx.vparams.spinIterations))
     this.spinners.delete(w)
     this.ctx.stats.spinCycles += this.ctx.sim.now - t0
+    this.ctx.primary.sched.held(c.thread, t0, Act.spinning)
     if (got === TIMED_OUT) return false
     this.ctx.stats.spinHits++
     return true
@@ -229,11 +232,12 @@ export class VProcess implements RequestOwner {
     const t0 = this.ctx.sim.now
     const got = yield* req.done.wait(spin(p, this.ctx.vparams.spinIterations))
     this.ctx.stats.spinCycles += this.ctx.sim.now - t0
+    sched.held(c.thread, t0, Act.spinning)
     if (got !== TIMED_OUT) {
       this.ctx.stats.spinHits++
       return
     }
-    yield* sched.compute(c.thread, trapEntry(p))
+    yield* sched.compute(c.thread, trapEntry(p), Act.trap)
     countInXen(this.ctx.primary.sched, c.thread.cpu, xenTrapShare(p))
     if (req.group.pages.markWaiting(req.entry) && !req.answered) {
       this.rq.waiters++
@@ -242,13 +246,13 @@ export class VProcess implements RequestOwner {
       while (!this.rq.contents().includes(u.slot)) yield* this.sleepQueue.sleep(sched, c.thread, -1, true)
       c.sleeping = false
       this.rq.waiters--
-      yield* sched.compute(c.thread, this.rqLine.atomic(c.thread.cpu!))
+      yield* sched.compute(c.thread, this.rqLine.atomic(c.thread.cpu!), Act.queue)
       const v = this.rq.dequeue()
       if (v !== u.slot) {
         throw new InvariantError(`pid ${this.pid}: single-threaded waiter dequeued slot ${v}, expected ${u.slot}`)
       }
     }
-    yield* sched.compute(c.thread, trapExit(p))
+    yield* sched.compute(c.thread, trapExit(p), Act.trap)
     countInXen(this.ctx.primary.sched, c.thread.cpu, xenTrapShare(p))
   }
 
@@ -256,12 +260,14 @@ export class VProcess implements RequestOwner {
    * A worker (or the crash handler) finished a request. With 0x80 set, the waiter goes on the ready
    * queue; a ring message and an event channel follow only when a kernel thread sleeps on it.
    */
-  completed(req: Request, enqueue: boolean, core: number, byCrash: boolean): number {
+  completed(req: Request, enqueue: boolean, core: number, byCrash: boolean, bill?: Bill): number {
     if (!enqueue || this.exited) return 0
     const p = this.ctx.params
     const primaryCore = this.ctx.primary.sched.cpus[0]
     const at = byCrash ? primaryCore : core
-    let cost = this.rqLine.atomic(at) + this.rqLine.atomic(at) // CAS next, CAS tail
+    const cas = this.rqLine.atomic(at) + this.rqLine.atomic(at) // CAS next, CAS tail
+    bill?.add(Act.queue, cas)
+    let cost = cas
     if (!this.rq.enqueue(req.waiter)) throw new InvariantError(`pid ${this.pid}: ready queue full`)
     this.ctx.stats.readyEnqueues++
     const spinner = this.spinners.values().next()
@@ -271,8 +277,10 @@ export class VProcess implements RequestOwner {
     }
     if (this.sleepingWaiters > 0) {
       this.ctx.stats.readyNotifications++
-      cost +=
-        this.ringLine.write(at) + (byCrash ? 0 : countInXen(req.group.domain.kernel.sched, core, eventChannelSend(p)))
+      const ring = this.ringLine.write(at)
+      const send = byCrash ? 0 : countInXen(req.group.domain.kernel.sched, core, eventChannelSend(p))
+      bill?.add(Act.queue, ring).add(Act.eventChannel, send)
+      cost += ring + send
       const delay = cost + (byCrash ? 0 : virqDelivery(p))
       after(this.ctx.sim, delay, () => this.notified(primaryCore))
     }
@@ -283,10 +291,11 @@ export class VProcess implements RequestOwner {
   private notified(core: number): void {
     const p = this.ctx.params
     const sched = this.ctx.primary.sched
-    sched.steal(
-      core,
-      countInXen(this.ctx.primary.sched, core, virqDelivery(p)) + this.ringLine.read(core) + p.cpu.wakeup,
-    )
+    const bill = sched
+      .irqBill()
+      .add(Act.eventChannel, countInXen(this.ctx.primary.sched, core, virqDelivery(p)))
+      .add(Act.queue, this.ringLine.read(core))
+    sched.stealBill(core, bill.add(Act.kernel, p.cpu.wakeup))
     if (this.rq.waiters > 0) this.sleepQueue.wakeOne()
     else if (this.mn && this.dormant > 0 && !this.rq.empty) this.newCarrier()
   }

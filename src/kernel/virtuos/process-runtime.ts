@@ -12,6 +12,7 @@ import {VirtuosLibC} from './library.js'
 import {VProcess, type UThread} from './mn.js'
 import type {ServiceDomain} from './params.js'
 import type {ServiceDomainRuntime} from './service-runtime.js'
+import {Act} from '../ledger.js'
 
 export class VirtuosProcesses {
   /** Library state of each live process, by pid. */
@@ -76,7 +77,7 @@ export class VirtuosProcesses {
       const lib = sys as VirtuosLibC
       if (fresh && !u.carrier) {
         yield* u.mount!.wait()
-        yield* self.ctx.primary.sched.compute(u.carrier!.thread, self.userThreadSwitch)
+        yield* self.ctx.primary.sched.compute(u.carrier!.thread, self.userThreadSwitch, Act.switch)
       }
       let ended = true
       try {

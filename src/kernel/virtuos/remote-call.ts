@@ -15,6 +15,8 @@ import type {ServiceDomain} from './params.js'
 import {Request, type RemoteOp} from './request.js'
 import type {ServiceDomainRuntime} from './service-runtime.js'
 import type {WorkerGroup} from './worker-group.js'
+import {Act} from '../ledger.js'
+import {FLOW} from '../flow.js'
 
 /** Calls moving a buffer into the kernel / out of it, cut at 4 MiB. */
 export const WRITES: ReadonlySet<SyscallName> = new Set<SyscallName>(['write', 'pwrite', 'send', 'sendto'])
@@ -129,12 +131,15 @@ export function* submitRequest(lib: VirtuosLibC, domain: ServiceDomain, op: Remo
   g.inFlight.add(req)
   lib.ctx.ledger.issue(req.id)
   const socket = socketOfCore(p, lib.core)
-  yield* lib.spend(
-    g.entryLine(entry).write(lib.core) + copy(p, inBytes, {warm: true, srcSocket: socket, dstSocket: d.socket}),
+  yield* lib.spendBill((b) =>
+    b
+      .add(Act.queue, g.entryLine(entry).write(lib.core))
+      .add(Act.copy, copy(p, inBytes, {warm: true, srcSocket: socket, dstSocket: d.socket})),
   )
   if (req.answered) return req // the domain crashed meanwhile: the disconnect handler answered it
   g.pages.submit(entry)
-  yield* lib.spend(g.submittedLine.atomic(lib.core))
+  lib.primary.flows.step('submit', FLOW.remoteCall, req.id, lib.thread)
+  yield* lib.spend(g.submittedLine.atomic(lib.core), Act.queue)
   g.pushed()
   yield* wakeIfAsked(lib, d)
   return req
@@ -152,7 +157,13 @@ function* allocData(lib: VirtuosLibC, g: WorkerGroup, bytes: number): Gen<Alloca
   }
   for (const batch of alloc.growth) {
     lib.inXen(2 * xenTrapShare(p) + grantMap(p, batch) + eventChannelSend(p))
-    yield* lib.spend(trapEntry(p) + grantMap(p, batch) + eventChannelSend(p) + trapExit(p))
+    yield* lib.spendBill((b) =>
+      b
+        .add(Act.trap, trapEntry(p))
+        .add(Act.grant, grantMap(p, batch))
+        .add(Act.eventChannel, eventChannelSend(p))
+        .add(Act.trap, trapExit(p)),
+    )
   }
   return alloc
 }
@@ -160,7 +171,7 @@ function* allocData(lib: VirtuosLibC, g: WorkerGroup, bytes: number): Gen<Alloca
 /** A free call-page entry (none: yield and retry); null: the group died meanwhile. */
 function* takeEntry(lib: VirtuosLibC, g: WorkerGroup, op: RemoteOp): Gen<CallEntry | null> {
   for (;;) {
-    yield* lib.spend(g.freeLine.atomic(lib.core))
+    yield* lib.spend(g.freeLine.atomic(lib.core), Act.queue)
     if (g.dead) return null
     const entry = g.pages.acquire(callNumber(op), lib.u.tid, lib.u.slot, null)
     if (entry) return entry
@@ -172,11 +183,17 @@ function* takeEntry(lib: VirtuosLibC, g: WorkerGroup, op: RemoteOp): Gen<CallEnt
 /** The submitter reads the wake word; if the domain asked for a wake (WAKE_REQUESTED), it sends one. */
 function* wakeIfAsked(lib: VirtuosLibC, d: ServiceDomainRuntime): Gen<void> {
   const p = lib.ctx.params
-  yield* lib.spend(d.wakeLine.read(lib.core))
+  yield* lib.spend(d.wakeLine.read(lib.core), Act.queue)
   if (d.up && d.wake.claimWake()) {
     lib.ctx.stats.wakeEvents++
     lib.inXen(2 * xenTrapShare(p) + eventChannelSend(p))
-    yield* lib.spend(d.wakeLine.atomic(lib.core) + trapEntry(p) + eventChannelSend(p) + trapExit(p))
+    yield* lib.spendBill((b) =>
+      b
+        .add(Act.queue, d.wakeLine.atomic(lib.core))
+        .add(Act.trap, trapEntry(p))
+        .add(Act.eventChannel, eventChannelSend(p))
+        .add(Act.trap, trapExit(p)),
+    )
     d.sendWake()
   }
 }
@@ -199,14 +216,17 @@ export function* awaitRequest(lib: VirtuosLibC, req: Request): Gen<SyscallResult
       ? Math.max(0, result.ret)
       : transferBytes(req.op).outBytes
   const socket = socketOfCore(p, lib.core)
-  yield* lib.spend(
-    g.entryLine(req.entry).read(lib.core) + copy(p, out, {warm: false, srcSocket: g.domain.socket, dstSocket: socket}),
+  lib.primary.flows.step('complete', FLOW.remoteCall, req.id, lib.thread)
+  yield* lib.spendBill((b) =>
+    b
+      .add(Act.queue, g.entryLine(req.entry).read(lib.core))
+      .add(Act.copy, copy(p, out, {warm: false, srcSocket: g.domain.socket, dstSocket: socket})),
   )
   if (req.alloc) g.data.free(req.alloc.offset)
   g.inFlight.delete(req)
   if (!g.dead) {
     g.pages.release(req.entry)
-    yield* lib.spend(g.freeLine.atomic(lib.core))
+    yield* lib.spend(g.freeLine.atomic(lib.core), Act.queue)
   }
   return result
 }

@@ -1,5 +1,6 @@
 /** A request to a service domain: what it asks, who waits for it, and its one answer. */
 import type {Simulation} from '../engine.js'
+import type {Bill} from '../ledger.js'
 import {Wakeup} from '../engine.js'
 import type {SyscallArgs, SyscallName, SyscallResult} from '../types.js'
 import type {CallEntry} from './call-page.js'
@@ -15,9 +16,10 @@ export interface RequestOwner {
   readonly pid: number
   /**
    * `req` is done (its entry reads DONE). `enqueue`: the waiter had set 0x80. Returns the cycles
-   * the completing side spends (ready-queue CAS, ring message, event channel).
+   * the completing side spends (ready-queue CAS, ring message, event channel), split by activity
+   * into `bill` when one is given.
    */
-  completed(req: Request, enqueue: boolean, core: number, byCrash: boolean): number
+  completed(req: Request, enqueue: boolean, core: number, byCrash: boolean, bill?: Bill): number
 }
 
 export class Request {

@@ -30,6 +30,7 @@ import {WakeWord} from './wake-word.js'
 import {spawnKillable, Worker} from './worker.js'
 import {WorkerGroup} from './worker-group.js'
 import {workerLoop} from './worker-loop.js'
+import {Act} from '../ledger.js'
 
 export class ServiceDomainRuntime implements BlockHook {
   /** Bumped by every restart: fds and groups of an older life are stale. */
@@ -151,10 +152,9 @@ export class ServiceDomainRuntime implements BlockHook {
           this.wakeWorker(w)
         }
       }
-      this.kernel.sched.steal(
-        this.irqCore,
-        countInXen(this.kernel.sched, this.irqCore, virqDelivery(p)) + woken.size * p.cpu.wakeup,
-      )
+      const virq = countInXen(this.kernel.sched, this.irqCore, virqDelivery(p))
+      const bill = this.kernel.sched.irqBill().add(Act.eventChannel, virq)
+      this.kernel.sched.stealBill(this.irqCore, bill.add(Act.kernel, woken.size * p.cpu.wakeup))
       if (this.needsWake()) this.wake.request()
     })
   }
@@ -199,7 +199,7 @@ export class ServiceDomainRuntime implements BlockHook {
     if (!w || w.state !== 'serving' || w.ghost) return null
     w.state = 'blocked'
     this.wake.addRunning(-1)
-    if (this.handOff()) yield* this.kernel.sched.compute(thread, this.ctx.params.cpu.wakeup)
+    if (this.handOff()) yield* this.kernel.sched.compute(thread, this.ctx.params.cpu.wakeup, Act.kernel)
     // Nobody left polling while this call blocks: requests submitted meanwhile need a wake event.
     else if (this.needsWake()) this.wake.request()
     return () => {

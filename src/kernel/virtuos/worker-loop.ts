@@ -10,6 +10,8 @@ import type {CallEntry} from './call-page.js'
 import type {Request} from './request.js'
 import type {ServiceDomainRuntime} from './service-runtime.js'
 import type {Worker, WorkerState} from './worker.js'
+import {Act} from '../ledger.js'
+import {FLOW} from '../flow.js'
 
 export function* workerLoop(d: ServiceDomainRuntime, w: Worker): Gen<void> {
   const g = w.group
@@ -20,7 +22,7 @@ export function* workerLoop(d: ServiceDomainRuntime, w: Worker): Gen<void> {
     yield* sched.acquire(w.thread)
     const core = w.thread.cpu!
     const look = g.hasPending ? g.submittedLine.atomic(core) : g.submittedLine.read(core)
-    yield* sched.compute(w.thread, look)
+    yield* sched.compute(w.thread, look, Act.queue)
     if (g.dead) return retire(d, w)
     const e = g.pages.take()
     if (e) {
@@ -41,7 +43,7 @@ export function* workerLoop(d: ServiceDomainRuntime, w: Worker): Gen<void> {
       continue
     }
     w.emptyPolls = 0
-    yield* sched.compute(w.thread, Math.round(d.pollPeriod / 2)) // the push landed mid-iteration
+    yield* sched.compute(w.thread, Math.round(d.pollPeriod / 2), Act.polling) // the push landed mid-iteration
   }
 }
 
@@ -60,7 +62,7 @@ function* poll(d: ServiceDomainRuntime, w: Worker): Gen<true | 'yield' | typeof 
   g.pollers.add(seen)
   const t0 = sim.now
   const atNextPoll = () => after(sim, period - ((sim.now - t0) % period), () => seen.fire('yield'))
-  const got = yield* d.kernel.sched.holdPolling(w.thread, seen.wait(budget), atNextPoll)
+  const got = yield* d.kernel.sched.holdPolling(w.thread, seen.wait(budget), atNextPoll, Act.polling)
   g.pollers.delete(seen)
   const spent = sim.now - t0
   d.ctx.stats.pollCycles += spent
@@ -104,10 +106,11 @@ function* serve(d: ServiceDomainRuntime, w: Worker, e: CallEntry): Gen<void> {
   if (g.hasPending && d.needsWake()) d.wake.request()
   if (g.idle === 0) {
     // the last idle worker took a request: another one first (one per concurrently blocked call)
-    yield* sched.compute(w.thread, d.kernel.handlerCycles('fork'))
+    yield* sched.compute(w.thread, d.kernel.handlerCycles('fork'), Act.handlerCold)
     if (!g.dead) d.spawnWorker(g)
   }
-  yield* sched.compute(w.thread, g.entryLine(e).read(w.thread.cpu ?? d.irqCore))
+  d.kernel.flows.step('serve', FLOW.remoteCall, req.id, w.thread)
+  yield* sched.compute(w.thread, g.entryLine(e).read(w.thread.cpu ?? d.irqCore), Act.queue)
   const result = yield* run(d, w, req)
   if (w.ghost) {
     // the VM is gone: nobody sees this result; the thread ends
@@ -118,7 +121,8 @@ function* serve(d: ServiceDomainRuntime, w: Worker, e: CallEntry): Gen<void> {
   }
   yield* sched.acquire(w.thread)
   const core = w.thread.cpu!
-  yield* sched.compute(w.thread, g.entryLine(e).atomic(core))
+  d.kernel.flows.step('served', FLOW.remoteCall, req.id, w.thread)
+  yield* sched.compute(w.thread, g.entryLine(e).atomic(core), Act.queue)
   w.current = null
   w.served++
   g.idle++
@@ -126,8 +130,9 @@ function* serve(d: ServiceDomainRuntime, w: Worker, e: CallEntry): Gen<void> {
   if (g.dead || req.answered) return
   const enqueue = g.pages.complete(e, result)
   g.answer(req, result)
-  const cost = g.owner.completed(req, enqueue, core, false)
-  if (cost > 0) yield* sched.compute(w.thread, cost)
+  const bill = w.thread.bill()
+  const cost = g.owner.completed(req, enqueue, core, false, bill)
+  if (cost > 0) yield* sched.computeBill(w.thread, bill.exact(cost, Act.queue))
 }
 
 /** The handler (the kernel core's), run by the worker for the mirror process. */
@@ -135,7 +140,7 @@ function* run(d: ServiceDomainRuntime, w: Worker, req: Request): Gen<SyscallResu
   const op = req.op
   const ctx = {kernel: d.kernel, thread: w.thread, process: w.group.mirror}
   if (op.kind === 'setcred') {
-    yield* d.kernel.sched.compute(w.thread, d.kernel.handlerCycles('getpid'))
+    yield* d.kernel.sched.compute(w.thread, d.kernel.handlerCycles('getpid'), Act.handlerCold)
     w.group.mirror.cred = {uid: op.uid, gid: op.gid}
     return {ret: 0}
   }

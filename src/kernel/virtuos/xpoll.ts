@@ -25,6 +25,7 @@ import type {LibDomain} from './fd-table.js'
 import type {VirtuosLibC} from './library.js'
 import type {ServiceDomain} from './params.js'
 import {Request} from './request.js'
+import {Act} from '../ledger.js'
 
 export interface PollPart {
   /** Domain-local fd -> library fd. */
@@ -128,7 +129,7 @@ function* pollMany(
     const p = ctx.params
     after(ctx.sim, eventChannelSend(p) + virqDelivery(p), () => {
       const core = ctx.primary.sched.cpus[0]
-      ctx.primary.sched.steal(core, countInXen(ctx.primary.sched, core, virqDelivery(p)))
+      ctx.primary.sched.steal(core, countInXen(ctx.primary.sched, core, virqDelivery(p)), Act.eventChannel)
       if (primaryEfd instanceof EventFd) primaryEfd.signal(1)
     })
   }

@@ -2,6 +2,7 @@
 import {describe, expect, it} from 'vitest'
 import {spawn, Wakeup} from '../../../src/kernel/engine.js'
 import {Kernel} from '../../../src/kernel/kernel.js'
+import {Act} from '../../../src/kernel/ledger.js'
 import type {KThread} from '../../../src/kernel/process.js'
 import type {Gen} from '../../../src/kernel/types.js'
 import {virtuosOf} from '../../../src/kernel/virtuos/index.js'
@@ -23,7 +24,7 @@ describe('Scheduler block hook', () => {
     k.sched.setBlockHook({
       *beforeBlock(t: KThread): Gen<(() => void) | null> {
         log.push(`before cpu=${t.cpu} at ${host.now}`)
-        yield* k.sched.compute(t, 10) // the hook may work on the blocking thread's CPU
+        yield* k.sched.compute(t, 10, Act.user) // the hook may work on the blocking thread's CPU
         return () => log.push(`resumed cpu=${t.cpu} at ${host.now}`)
       },
     })
@@ -32,7 +33,7 @@ describe('Scheduler block hook', () => {
     spawn(
       host,
       (function* () {
-        yield* k.sched.compute(t, 100)
+        yield* k.sched.compute(t, 100, Act.user)
         const start = host.now
         yield* k.sched.block(
           t,
