@@ -5,6 +5,7 @@
  */
 import {performance} from 'node:perf_hooks'
 import type {LoadedProfile} from '../config/index.js'
+import {canonicalOverrides} from '../config/provenance.js'
 import {UsageError} from '../errors.js'
 import {expandPoints, pointKey, replicateSeed} from './points.js'
 import {WorkerPool, type Task} from './pool.js'
@@ -267,7 +268,10 @@ function finish(p: Plan, flat: PointResult[], options: RunOptions, jobs: number,
     systems: p.systems,
     points: p.points,
     replicates: p.replicates,
-    rows: buildRows(p.def, p.systems, p.points, grid, options.seed, used.name),
+    rows: buildRows(p.def, p.systems, p.points, grid, options.seed, used.name, {
+      profileHash: used.hash,
+      overrides: canonicalOverrides(used.sets),
+    }),
     engine: sumEngineStats(flat.map((r) => r.engine)),
     notes,
     seed: options.seed,

@@ -187,4 +187,8 @@ export interface ResultRow {
   seed: number
   /** Profile name. */
   profile: string
+  /** Hash of the resolved profile the row came from (LoadedProfile.hash); absent in a file older than it. */
+  profileHash?: string
+  /** Its overrides, canonical (`key=value;...` sorted, '' for none: config/provenance.ts); absent as above. */
+  overrides?: string
 }
