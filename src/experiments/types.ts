@@ -80,6 +80,8 @@ export interface PointResult {
   engine: EngineStats
   /** Free-form remarks worth keeping in the run's metadata (e.g. "saturated at 8 threads"). */
   notes?: string[]
+  /** With RunOptions.trackReads: the profile values the task read (config/read-tracking.ts paths), sorted. */
+  reads?: string[]
 }
 
 export interface ExperimentDef {
