@@ -56,6 +56,8 @@ export interface PlanCost {
   variants: number
   /** Variants that run something (valid ones). */
   valid: number
+  /** Valid variants after the default that no experiment reads: they run nothing at all. */
+  unread: number
   /** (variant, experiment) runs before and after pruning, and the tasks in them. */
   runs: {planned: number; pruned: number}
   tasks: {planned: number; pruned: number}
@@ -75,6 +77,7 @@ export function planCost(
   const out: PlanCost = {
     variants: plan.length,
     valid: 0,
+    unread: 0,
     runs: {planned: 0, pruned: 0},
     tasks: {planned: 0, pruned: 0},
     seconds: {planned: 0, pruned: 0},
@@ -83,6 +86,7 @@ export function planCost(
   for (const v of plan) {
     if (v.invalid) continue
     out.valid++
+    if (v.notRead.length > 0 && v.notRead.every(Boolean)) out.unread++
     tasks.forEach((n, k) => {
       const cost = n * (perTask[k] ?? 0)
       out.runs.planned++

@@ -14,6 +14,8 @@ export interface SensitivityPlanJson {
   estimates: number
   variants: number
   invalid: number
+  /** Valid variants no experiment reads (they run nothing). */
+  unread: number
   /** Worker threads the estimate assumes: --jobs, at most the cores. */
   workers: number
   /** Whether every experiment's reads were recorded for these tasks (else pruning is partly unknown). */
@@ -50,6 +52,7 @@ export function sensitivityPlanJson(
     estimates,
     variants: plan.length,
     invalid: plan.filter((v) => v.invalid).length,
+    unread: total.unread,
     workers,
     readsKnown: reads.every((r) => r !== undefined),
     experiments: defs.map((d, k) => {
@@ -85,7 +88,8 @@ export function sensitivityPlanText(p: SensitivityPlanJson, readsFile: string): 
     `  estimated host time: ${minutes(p.hostSeconds.planned)} of CPU, about ${minutes(p.wallSeconds.planned)} on ${p.workers} worker(s)` +
       (p.hostSeconds.planned === null ? ' (no recorded cost for some experiment: run it once with --out DIR)' : ''),
     p.readsKnown
-      ? `  after pruning (${p.runs.planned - p.runs.pruned} of ${p.runs.planned} runs cannot change a row: the variant agrees with the default at every profile value the experiment read, recorded in ${readsFile}): ` +
+      ? `  after pruning (${p.runs.planned - p.runs.pruned} of ${p.runs.planned} runs cannot change a row: the variant agrees with the default at every profile value the experiment read, recorded in ${readsFile}; ` +
+        `${p.unread} variant(s) no experiment reads): ` +
         `${p.tasks.pruned} tasks, ${minutes(p.hostSeconds.pruned)} of CPU, about ${minutes(p.wallSeconds.pruned)} on ${p.workers} worker(s)`
       : `  pruning: ${p.experiments.filter((e) => !e.readsRecorded).length} experiment(s) have no reads recorded for this profile, code, mode, seed and replicates in ${readsFile} ` +
         `(the run records them after its default run, then prunes; so far ${p.runs.planned - p.runs.pruned} runs pruned)`,

@@ -130,7 +130,13 @@ describe('pruned analysis', () => {
     )
     expect(planned.map((p) => p.notRead[0])).toEqual([false, true, true, false, false])
     const cost = planCost(planned, [4], [0.5])
-    expect(cost).toMatchObject({variants: 5, valid: 5, runs: {planned: 5, pruned: 3}, tasks: {planned: 20, pruned: 12}})
+    expect(cost).toMatchObject({
+      variants: 5,
+      valid: 5,
+      unread: 2,
+      runs: {planned: 5, pruned: 3},
+      tasks: {planned: 20, pruned: 12},
+    })
     expect(cost.seconds).toEqual({planned: 10, pruned: 6})
     const unknown = pruneVariants([probe], profile, plan.variants, [undefined], (v) => variantProfile(profile, v))
     expect(unknown.every((p) => !p.notRead[0])).toBe(true)
