@@ -150,7 +150,7 @@ class Forecast {
     private readonly defs: readonly ExperimentDef[],
     private readonly o: SensitivityOptions,
     private readonly out: string,
-    shard?: Shard,
+    private readonly shard?: Shard,
   ) {
     const plan = planSensitivity(o)
     const mine = plan.variants.filter((_, i) => shard === undefined || inShard(i, shard))
@@ -179,10 +179,15 @@ class Forecast {
     return sensitivityPlanJson(this.o.method, n, this.defs, planned, this.tasks, cost, reads, this.workers)
   }
 
-  /** Records the default run's reads and costs in `out`; the plan as they prune it. */
+  /**
+   * Records the default run's reads and costs in `out` (not a shard's: it writes its shard file
+   * only, and its siblings may share the folder); the plan as they prune it.
+   */
   afterDefault(runs: readonly ExperimentRun[], planned: readonly PlannedVariant[]): string {
-    const data = readsFileText(this.identity, runs, this.previous)
-    writeOutputFiles([{path: join(this.out, READS_FILE), data}], '--out')
+    if (!this.shard) {
+      const data = readsFileText(this.identity, runs, this.previous)
+      writeOutputFiles([{path: join(this.out, READS_FILE), data}], '--out')
+    }
     const cost: RecordedCost = {
       perTask: runs.map((r) => r.engine.hostSeconds / Math.max(1, r.engine.points)),
       from: runs.map(() => 'the default run'),
@@ -192,6 +197,7 @@ class Forecast {
       cost,
       runs.map((r) => r.reads),
     )
-    return `bench sensitivity: the default run is done; its reads prune the plan:\n${sensitivityPlanText(json, join(this.out, READS_FILE))}`
+    const where = this.shard ? 'this shard' : join(this.out, READS_FILE)
+    return `bench sensitivity: the default run is done; its reads prune the plan:\n${sensitivityPlanText(json, where)}`
   }
 }
