@@ -39,6 +39,7 @@ export default class BenchSensitivity extends BaseCommand {
     "Which verdicts hang on which guesses: re-run the experiments with each estimate of the profile at the ends of its plausible range (--method oat) or along Morris trajectories (--method morris); writes sensitivity.csv, robustness.json, a tornado chart per experiment and REPORT.md's section 'How robust is each verdict?'"
   static override examples = [
     '<%= config.bin %> bench sensitivity --experiment syscall-overhead,copy-overhead',
+    '<%= config.bin %> bench sensitivity --dry-run --jobs 2   # the plan and its estimated time, before and after pruning',
     '<%= config.bin %> bench sensitivity --method morris --trajectories 6 --out results',
     '<%= config.bin %> bench sensitivity --estimate hypervisor.pvGuestModeSwitch,cpu.wakeup --experiment oltp',
   ]
