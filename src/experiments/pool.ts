@@ -19,6 +19,8 @@ export interface Task {
 export interface WorkerSetup {
   profile: LoadedProfile
   quick: boolean
+  /** Run each task through a read-tracking view (sensitivity-reads.ts). */
+  trackReads?: boolean
 }
 
 export type TaskMessage = {index: number; task: Task}

@@ -3,6 +3,12 @@ import {InvariantError} from '../errors.js'
 import {meanCi95, type EngineStats} from '../sim/index.js'
 import type {ExperimentDef, Point, PointResult, ResultRow, SystemId} from './types.js'
 
+/** What produced the rows: the resolved profile's hash and its canonical overrides (ResultRow). */
+export interface RowProvenance {
+  profileHash: string
+  overrides: string
+}
+
 /**
  * Rows in a fixed order: point (sweep order), then system (as selected), then metric (as declared).
  * `results[p][r][s]` is the result of points[p] under replicate r on systems[s]. A row's value is
@@ -16,6 +22,7 @@ export function buildRows(
   results: readonly (readonly (readonly PointResult[])[])[],
   seed: number,
   profile: string,
+  provenance?: RowProvenance,
 ): ResultRow[] {
   const nativeIndex = systems.indexOf('native')
   const rows: ResultRow[] = []
@@ -48,6 +55,7 @@ export function buildRows(
           samples,
           seed,
           profile,
+          ...provenance,
         })
       }
     })

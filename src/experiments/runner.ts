@@ -5,10 +5,12 @@
  */
 import {performance} from 'node:perf_hooks'
 import type {LoadedProfile} from '../config/index.js'
+import {canonicalOverrides} from '../config/provenance.js'
 import {UsageError} from '../errors.js'
 import {expandPoints, pointKey, replicateSeed} from './points.js'
 import {WorkerPool, type Task} from './pool.js'
 import {selectSystems} from './registry.js'
+import {runWithReads} from './sensitivity-reads.js'
 import {shardPicks, type Shard} from './shard.js'
 import {codeHash, taskKey, type TaskCache} from './task-cache.js'
 import {buildRows, checkPointResult, sumEngineStats, type EngineTotals} from './rows.js'
@@ -33,6 +35,8 @@ export interface RunOptions {
   cache?: TaskCache
   /** Called after each finished task, with counts over the whole call. */
   onTaskDone?: (done: number, total: number) => void
+  /** Record what each task reads of its profile (ExperimentRun.reads; sensitivity-reads.ts); the cache is not used. */
+  trackReads?: boolean
 }
 
 /** Everything one experiment produced: the input to every output format. */
@@ -61,6 +65,8 @@ export interface ExperimentRun {
   wallSeconds: number
   /** Where the cycles went at the experiment's breakdown point, when asked for (--breakdown). */
   breakdown?: BreakdownRow[]
+  /** With RunOptions.trackReads: every profile value any of its tasks read, sorted. */
+  reads?: string[]
 }
 
 interface Plan {
@@ -178,7 +184,8 @@ async function execute(plans: readonly Plan[], picks: readonly number[][], optio
   const maxTasks = Math.max(0, ...picks.map((p) => p.length))
   const workers = Math.min(options.jobs, maxTasks)
   // Threads cost a start-up each; below two concurrent tasks they only add time.
-  const pool = workers > 1 ? new WorkerPool(workers, {profile: options.profile, quick: options.quick}) : undefined
+  const setup = {profile: options.profile, quick: options.quick, trackReads: options.trackReads === true}
+  const pool = workers > 1 ? new WorkerPool(workers, setup) : undefined
   let done = 0
   const tick = () => options.onTaskDone?.(++done, total)
   try {
@@ -223,8 +230,9 @@ export function seedPoint(def: ExperimentDef, point: Point): Point {
 type Done = (index: number, result: PointResult) => void
 
 function runSerial(def: ExperimentDef, tasks: readonly Task[], options: RunOptions, done: Done): PointResult[] {
+  const run = options.trackReads ? runWithReads.bind(null, def) : def.run.bind(def)
   return tasks.map((t, i) => {
-    const result = def.run(t.point, t.system, {seed: t.seed, quick: options.quick, profile: options.profile})
+    const result = run(t.point, t.system, {seed: t.seed, quick: options.quick, profile: options.profile})
     done(i, result)
     return result
   })
@@ -237,7 +245,7 @@ async function runCached(
   tick: () => void,
   run: (missing: Task[], done: Done) => Promise<PointResult[]>,
 ): Promise<PointResult[]> {
-  const cache = options.cache
+  const cache = options.trackReads ? undefined : options.cache
   if (!cache) return run([...tasks], () => tick())
   const code = codeHash()
   const keys = tasks.map((t) => taskKey(t, options.quick, options.profile.hash, code))
@@ -275,7 +283,10 @@ function finish(p: Plan, flat: PointResult[], options: RunOptions, jobs: number,
     systems: p.systems,
     points: p.points,
     replicates: p.replicates,
-    rows: buildRows(p.def, p.systems, p.points, grid, options.seed, used.name),
+    rows: buildRows(p.def, p.systems, p.points, grid, options.seed, used.name, {
+      profileHash: used.hash,
+      overrides: canonicalOverrides(used.sets),
+    }),
     counters: collectCounters(p.systems, p.points, grid),
     engine: sumEngineStats(flat.map((r) => r.engine)),
     notes,
@@ -285,5 +296,6 @@ function finish(p: Plan, flat: PointResult[], options: RunOptions, jobs: number,
     runProfile: options.profile,
     jobs,
     wallSeconds,
+    ...(options.trackReads ? {reads: [...new Set(flat.flatMap((r) => r.reads ?? []))].sort()} : {}),
   }
 }

@@ -86,6 +86,8 @@ export interface PointResult {
   notes?: string[]
   /** The machine's counters by domain x mode x core group (counter-metrics.ts), for `--counters`. */
   counters?: CounterEntry[]
+  /** With RunOptions.trackReads: the profile values the task read (config/read-tracking.ts paths), sorted. */
+  reads?: string[]
 }
 
 /**
@@ -214,6 +216,10 @@ export interface ResultRow {
   seed: number
   /** Profile name. */
   profile: string
+  /** Hash of the resolved profile the row came from (LoadedProfile.hash); absent in a file older than it. */
+  profileHash?: string
+  /** Its overrides, canonical (`key=value;...` sorted, '' for none: config/provenance.ts); absent as above. */
+  overrides?: string
 }
 
 /**

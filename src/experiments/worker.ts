@@ -5,6 +5,7 @@
 import {parentPort, workerData} from 'node:worker_threads'
 import type {ReplyMessage, TaskMessage, WorkerSetup} from './pool.js'
 import {findExperiment} from './registry.js'
+import {runWithReads} from './sensitivity-reads.js'
 
 const setup = workerData as WorkerSetup
 const port = parentPort
@@ -15,7 +16,10 @@ port.on('message', ({index, task}: TaskMessage) => {
   try {
     const def = findExperiment(task.experimentId)
     if (!def) throw new Error(`experiment '${task.experimentId}' is not in the registry the worker loaded`)
-    const result = def.run(task.point, task.system, {seed: task.seed, quick: setup.quick, profile: setup.profile})
+    const ctx = {seed: task.seed, quick: setup.quick, profile: setup.profile}
+    const result = setup.trackReads
+      ? runWithReads(def, task.point, task.system, ctx)
+      : def.run(task.point, task.system, ctx)
     reply = {index, result}
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e))

@@ -28,7 +28,14 @@ const TAIL = [
   'samples',
   'seed',
   'profile',
+  'profile_hash',
+  'overrides',
 ] as const
+/**
+ * Provenance, not measurement: what produced a row (the resolved profile's hash, the overrides on
+ * it). Comparisons never match rows on them nor treat them as figures.
+ */
+export const PROVENANCE_COLUMNS = ['profile_hash', 'overrides'] as const
 /** Every column a result CSV has whatever its experiment's axes. */
 export const FIXED_COLUMNS: readonly string[] = [...LEAD, ...TAIL]
 
@@ -55,6 +62,9 @@ export function flatten(row: ResultRow, params: readonly string[]): FlatRow {
     samples: row.samples,
     seed: row.seed,
     profile: row.profile,
+    // absent only in rows read from a file written before these columns: unknown, so empty
+    profile_hash: row.profileHash ?? null,
+    overrides: row.overrides ?? null,
   })
   return out
 }

@@ -80,6 +80,8 @@ export interface Comparison {
   extra: ResultRow[]
   /** One per clause of each compared experiment, in clause order (flips() picks the changed ones). */
   claims: ClaimChange[]
+  /** What a reader should know of the two sides' provenance (profile hash, overrides): said once, never a failure. */
+  notes: string[]
 }
 
 export function rowKey(r: ResultRow): string {
@@ -173,7 +175,43 @@ export function compareRows(
     if (oldRows.length === 0 || newRows.length === 0) continue
     claims.push(...clauseChanges(def, oldRows, newRows))
   }
-  return {tolerances: tol, experiments, checked, moved, missing, extra, claims}
+  return {
+    tolerances: tol,
+    experiments,
+    checked,
+    moved,
+    missing,
+    extra,
+    claims,
+    notes: provenanceNotes(baseline, current),
+  }
+}
+
+/** The distinct (profile hash, overrides) of a side's rows, as a reader reads them. */
+function provenanceOf(rows: readonly ResultRow[]): string[] {
+  const seen = new Set(rows.map((r) => `${r.profileHash}${r.overrides ? ` with ${r.overrides}` : ''}`))
+  return [...seen]
+}
+
+/**
+ * Provenance columns (profile_hash, overrides) identify what produced a row; rows are matched and
+ * compared without them. A side written before they existed is said once, not reported row by row.
+ */
+export function provenanceNotes(baseline: readonly ResultRow[], current: readonly ResultRow[]): string[] {
+  const lacking = (rows: readonly ResultRow[]) => rows.some((r) => r.profileHash === undefined)
+  if (lacking(baseline) || lacking(current)) {
+    const side = lacking(baseline)
+      ? lacking(current)
+        ? 'the rows of both sides'
+        : "the baseline's rows"
+      : 'the new rows'
+    return [`${side} carry no profile_hash/overrides (written before rows recorded them): compared without them`]
+  }
+  const [a, b] = [provenanceOf(baseline), provenanceOf(current)]
+  if (a.join('\n') === b.join('\n')) return []
+  const list = (xs: string[]) =>
+    xs.length > 3 ? `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more` : xs.join(', ')
+  return [`rows of profile ${list(a)} compared with rows of profile ${list(b)} (provenance, not a figure)`]
 }
 
 export const flips = (c: Comparison) => c.claims.filter((x) => x.flipped)
@@ -283,6 +321,7 @@ export function renderComparison(c: Comparison, baselineDir: string, command = '
   }
   list('missing (in the baseline, not produced now):', c.missing)
   list('extra (produced now, not in the baseline):', c.extra)
+  for (const note of c.notes) lines.push(`note: ${note}`)
   const n = counts(c)
   lines.push(
     `${command}: ${n.checked} rows checked against ${baselineDir} (tolerance ${toleranceText(c.tolerances)}): ` +
@@ -320,6 +359,8 @@ export interface ComparisonJson {
     value: number
   }[]
   extra: {experiment: string; system: string; params: Record<string, number | string>; metric: string; value: number}[]
+  /** Provenance remarks (Comparison.notes). */
+  notes: string[]
 }
 
 export function comparisonJson(c: Comparison, baselineDir: string): ComparisonJson {
@@ -357,5 +398,6 @@ export function comparisonJson(c: Comparison, baselineDir: string): ComparisonJs
     })),
     missing: c.missing.map(side),
     extra: c.extra.map(side),
+    notes: [...c.notes],
   }
 }

@@ -4,7 +4,7 @@
  * round-trip form, so parsing them gives back the exact doubles.
  */
 import {UsageError} from '../errors.js'
-import {FIXED_COLUMNS} from './columns.js'
+import {FIXED_COLUMNS, PROVENANCE_COLUMNS} from './columns.js'
 import {SYSTEM_IDS, type ParamValue, type ResultRow, type SystemId} from '../experiments/types.js'
 
 /**
@@ -50,8 +50,19 @@ export function parseCsv(text: string): string[][] {
   return records
 }
 
-/** Columns a CSV written before replicates lacks: read as one replicate with no interval. */
-const LATER = new Set(['ci95_low', 'ci95_high', 'replicates', 'ratio_ci95_low', 'ratio_ci95_high', 'samples'])
+/**
+ * Columns a CSV written before replicates lacks (read as one replicate with no interval), and the
+ * provenance columns a CSV written before them lacks (read as unknown: the row has no profileHash).
+ */
+const LATER = new Set([
+  'ci95_low',
+  'ci95_high',
+  'replicates',
+  'ratio_ci95_low',
+  'ratio_ci95_high',
+  'samples',
+  ...PROVENANCE_COLUMNS,
+])
 const REQUIRED = FIXED_COLUMNS.filter((c) => !LATER.has(c))
 
 /** A param cell back to the value the experiment swept: numbers as numbers, anything else as text. */
@@ -74,6 +85,7 @@ export function readResultCsv(text: string, source: string): ResultRow[] {
   }
   const at = (name: string) => header.indexOf(name)
   const params = header.filter((h) => h.startsWith('param_'))
+  const hasProvenance = PROVENANCE_COLUMNS.every((c) => header.includes(c))
   return records.slice(1).map((rec, i) => {
     const line = i + 2
     if (rec.length !== header.length)
@@ -117,6 +129,7 @@ export function readResultCsv(text: string, source: string): ResultRow[] {
       samples: num('samples', true),
       seed: num('seed', false)!,
       profile: cell('profile'),
+      ...(hasProvenance ? {profileHash: cell('profile_hash'), overrides: cell('overrides')} : {}),
     }
   })
 }

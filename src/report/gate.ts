@@ -111,6 +111,7 @@ export function renderMarkdownSummary(c: Comparison, baselineDir: string, title 
       `(tolerance ${toleranceText(c.tolerances)}): **${n.moved} moved** (${n.regressed} regressed, ${n.improved} improved), ` +
       `**${n.flipped} verdict flip${n.flipped === 1 ? '' : 's'}**, ${n.missing} missing, ${n.extra} extra.`,
     '',
+    ...c.notes.flatMap((n) => [`Note: ${n}.`, '']),
   ]
   out.push(...flippedSection(c), ...movedSection(c), ...oneSidedSection(c), ...claimsSection(c))
   return out.join('\n')

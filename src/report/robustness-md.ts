@@ -1,7 +1,7 @@
 /** REPORT.md's section "How robust is each verdict?", from robustness.json's entries. */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import type {ClauseRobustness} from './sensitivity.js'
+import {NOT_READ, type ClauseRobustness} from './sensitivity.js'
 
 export const ROBUSTNESS_FILE = 'robustness.json'
 export const SENSITIVITY_FILE = 'sensitivity.csv'
@@ -17,6 +17,10 @@ export interface RobustnessJson {
   /** Morris: trajectories and levels. */
   design?: {trajectories: number; levels: number}
   clauses: ClauseRobustness[]
+  /** OAT: per experiment, the estimates it never read (their variants did not run it). */
+  notRead: {experiment: string; estimates: string[]}[]
+  /** Runs (variant x experiment, after the default) not made: the variant cannot change the experiment's rows. */
+  pruning: {notRun: number; runs: number}
   /** Variants whose profile did not validate (so ran nothing), and why. */
   invalid: {variant: string; reason: string}[]
   /** Tornado chart files per experiment (OAT), relative to the folder. */
@@ -39,6 +43,13 @@ export function robustnessSection(r: RobustnessJson): string {
         ? ` ${assumed} of them carry no range in the profile and were varied x0.5-x2 (within their bounds).`
         : ''),
     '',
+    ...((r.pruning?.notRun ?? 0) > 0
+      ? [
+          `${r.pruning.notRun} of ${r.pruning.runs} runs (variant x experiment) were not made: the variant agrees with the default at every profile value the experiment read, so its rows are the default's. ` +
+            `Estimates an experiment never reads are listed as \`notRead\` in robustness.json and \`${NOT_READ}\` in sensitivity.csv; they cannot flip its clauses.`,
+          '',
+        ]
+      : []),
     ...(r.invalid.length > 0
       ? [
           `${r.invalid.length} variant(s) were not valid profiles and ran nothing: ${r.invalid.map((v) => `${v.variant} (${v.reason})`).join('; ')}.`,

@@ -11,7 +11,7 @@ import {
   withRobustness,
   type RobustnessJson,
 } from './robustness-md.js'
-import {robustness, sensitivityCsv, tornado} from './sensitivity.js'
+import {notReadBy, pruning, robustness, sensitivityCsv, tornado} from './sensitivity.js'
 import {tornadoSvg} from './tornado.js'
 
 export type SensitivityJson = RobustnessJson
@@ -51,6 +51,8 @@ export async function sensitivityFiles(
     estimates: result.factors.map(({key, value, low, high, assumed, why}) => ({key, value, low, high, assumed, why})),
     ...(result.method === 'morris' ? {design: {trajectories: run.trajectories, levels: run.levels}} : {}),
     clauses: robustness(result),
+    notRead: base.map((r, k) => ({experiment: r.experiment.id, estimates: notReadBy(result, k)})),
+    pruning: pruning(result),
     invalid: result.variants.filter((v) => v.invalid).map((v) => ({variant: v.variant.id, reason: v.invalid!})),
     charts: charts.map(({experiment, file}) => ({experiment, file})),
   }

@@ -29,7 +29,14 @@ export interface SensitivityShardFile {
   variants: {
     id: string
     invalid?: string
-    runs: {experiment: string; systems: SystemId[]; rows: ResultRow[]; runProfile: {name: string; hash: string}}[]
+    /** A run with notRead holds no rows: the variant cannot change them (they are the default's). */
+    runs: {
+      experiment: string
+      systems: SystemId[]
+      rows: ResultRow[]
+      runProfile: {name: string; hash: string}
+      notRead?: true
+    }[]
   }[]
 }
 
@@ -59,8 +66,9 @@ export function sensitivityShardText(run: SensitivityShardRun, shard: Shard, res
       runs: v.runs.map((r) => ({
         experiment: r.experiment.id,
         systems: [...r.systems],
-        rows: r.rows,
+        rows: r.notRead ? [] : r.rows,
         runProfile: {name: r.runProfile.name, hash: r.runProfile.hash},
+        ...(r.notRead ? {notRead: true as const} : {}),
       })),
     })),
   }
@@ -96,6 +104,7 @@ const fileSchema = z.object({
           systems: z.array(z.string()),
           rows: z.array(z.looseObject({experiment: z.string(), system: z.string(), metric: z.string()})),
           runProfile: z.object({name: z.string(), hash: z.string()}),
+          notRead: z.literal(true).optional(),
         }),
       ),
     }),

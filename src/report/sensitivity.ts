@@ -10,6 +10,9 @@ import {morrisIndices, type Factor} from '../experiments/sensitivity.js'
 import type {SensitivityResult, VariantExperiment, VariantRun} from '../experiments/sensitivity-run.js'
 import type {ResultRow, Verdict} from '../experiments/types.js'
 
+/** How sensitivity.csv and robustness.json name a variant an experiment was not run under (sensitivity-reads.ts). */
+export const NOT_READ = 'not read'
+
 /** One experiment's main figure as one number, so estimates can be ranked by how far they move it. */
 export interface Headline {
   label: string
@@ -54,18 +57,20 @@ function factorOf(result: SensitivityResult, key: string): Factor {
 function oatCsv(result: SensitivityResult): string {
   const [base, ...rest] = result.variants
   const header = ['constant', 'level', 'value', 'default', 'range_assumed', 'experiment', 'system', 'point', 'metric']
-  const records: string[][] = [[...header, 'default_value', 'value_at_level', 'change_pct']]
+  const records: string[][] = [[...header, 'default_value', 'value_at_level', 'change_pct', 'status']]
   for (const v of rest.filter((x) => !x.invalid)) {
     const f = factorOf(result, v.variant.factor!)
+    const id = [f.key, v.variant.level!, String(v.variant.value), String(f.value), String(f.assumed)]
     base.runs.forEach((b, k) => {
+      // one line for a run not made: the experiment never read what the variant changes
+      if (v.runs[k].notRead) return records.push([...id, b.experiment.id, '', '', '', '', '', '', NOT_READ])
       const at = new Map(v.runs[k].rows.map((r) => [rowKey(r), r]))
       for (const r of b.rows) {
         const x = at.get(rowKey(r))
         if (!x) continue
         const c = changePct(r.value, x.value)
-        const id = [f.key, v.variant.level!, String(v.variant.value), String(f.value), String(f.assumed)]
         const where = [r.experiment, r.system, pointText(r), r.metric]
-        records.push([...id, ...where, String(r.value), String(x.value), c === null ? '' : String(c)])
+        records.push([...id, ...where, String(r.value), String(x.value), c === null ? '' : String(c), 'ran'])
       }
     })
   }
@@ -125,6 +130,8 @@ export interface ClauseRobustness {
   /** The estimates behind the flips, each once. */
   hangsOn: string[]
   robust: boolean
+  /** OAT: the estimates the experiment never read (no end of their range ran it: it cannot flip). */
+  notRead: string[]
 }
 
 /** robustness.json: per clause of every experiment run, whether any estimate's range flips it. */
@@ -144,14 +151,35 @@ export function robustness(result: SensitivityResult): ClauseRobustness[] {
         flips,
         hangsOn,
         robust: hangsOn.length === 0,
+        notRead: notReadBy(result, k),
       }
     })
   })
 }
 
+/** OAT: the estimates every valid variant of which left experiment k unrun (not read), in factor order. */
+export function notReadBy(result: SensitivityResult, k: number): string[] {
+  if (result.method !== 'oat') return []
+  const ran = new Set<string>()
+  const seen = new Set<string>()
+  for (const v of result.variants.slice(1)) {
+    if (v.invalid) continue
+    seen.add(v.variant.factor!)
+    if (!v.runs[k].notRead) ran.add(v.variant.factor!)
+  }
+  return result.factors.map((f) => f.key).filter((key) => seen.has(key) && !ran.has(key))
+}
+
+/** (variant, experiment) runs the analysis did not make, of all those of its valid variants after the default. */
+export function pruning(result: SensitivityResult): {notRun: number; runs: number} {
+  const runs = result.variants.slice(1).filter((v) => !v.invalid)
+  const all = runs.reduce((n, v) => n + v.runs.length, 0)
+  return {notRun: runs.reduce((n, v) => n + v.runs.filter((r) => r.notRead).length, 0), runs: all}
+}
+
 function oatFlips(result: SensitivityResult, k: number, i: number, def: Verdict): Flip[] {
   return result.variants.slice(1).flatMap((v) => {
-    if (v.invalid) return []
+    if (v.invalid || v.runs[k].notRead) return []
     const verdict = verdicts(v.runs[k])[i]
     if (verdict === def) return []
     return [{constant: v.variant.factor!, at: v.variant.level!, value: v.variant.value ?? null, verdict}]
@@ -178,7 +206,7 @@ function morrisFlips(result: SensitivityResult, k: number, i: number): Flip[] {
 export function tornado(result: SensitivityResult, k: number) {
   const base = headline(result.variants[0].runs[k])
   const bars = new Map<string, {low: number | null; high: number | null}>()
-  for (const v of result.variants.slice(1).filter((x) => !x.invalid)) {
+  for (const v of result.variants.slice(1).filter((x) => !x.invalid && !x.runs[k].notRead)) {
     const x = headline(v.runs[k]).value
     const bar = bars.get(v.variant.factor!) ?? {low: null, high: null}
     bar[v.variant.level!] = changePct(base.value, x)

@@ -132,6 +132,17 @@ describe('--json of every command validates against its schema', () => {
     await json('error.schema.json', 2, 'bench', 'run', 'selftest', '--replicates', '0', '--json')
   })
 
+  it.concurrent('bench sensitivity --dry-run: the plan, and nothing run or written', async () => {
+    const out = tmp()
+    const args = ['bench', 'sensitivity', '--experiment', 'selftest', '--dry-run', '--out', out, '--json']
+    const plan = (await json('bench-sensitivity.schema.json', 0, ...args)) as Record<string, unknown>
+    valid('sensitivity-plan.schema.json', plan)
+    expect(plan).toMatchObject({dryRun: true, method: 'oat', readsKnown: false, invalid: 0})
+    expect(plan.variants).toBeGreaterThan(1)
+    expect(plan.experiments).toMatchObject([{id: 'selftest', readsRecorded: false}])
+    expect(readdirSync(out)).toEqual([])
+  })
+
   it.concurrent('check', async () => {
     await json('check.schema.json', 0, 'check', '--seeds', '2', '--jobs', '1', '--json')
   })

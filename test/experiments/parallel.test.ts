@@ -23,6 +23,16 @@ describe('runExperiments with --jobs > 1', () => {
     expect(parallel.engine.events).toBe(serial.engine.events)
   })
 
+  it('records the same profile reads on worker threads as in the calling thread', async () => {
+    const def = getExperiment('selftest')
+    const base = {seed: 3, quick: true, profile: loadProfile({}), trackReads: true}
+    const [serial] = await runExperiments([def], {...base, jobs: 1})
+    const [parallel] = await runExperiments([def], {...base, jobs: 2})
+    expect(serial.reads!.length).toBeGreaterThan(0)
+    expect(parallel.reads).toEqual(serial.reads)
+    expect(parallel.rows).toEqual(serial.rows)
+  })
+
   it('reports an error thrown by a point on a worker', async () => {
     const def = getExperiment('selftest')
     const base = {seed: 3, quick: true, profile: loadProfile({}), jobs: 2}

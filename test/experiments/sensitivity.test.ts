@@ -142,10 +142,14 @@ describe('runSensitivity (OAT) and what it reports', () => {
     // virtuos's latency is fixed, native's halves and doubles with the switch: virtuos/native doubles and halves
     expect(t.rows[0].low).toBeCloseTo(100, 6)
     expect(t.rows[0].high).toBeCloseTo(-50, 6)
-    expect(t.rows[1]).toEqual({constant: 'cpu.wakeup', low: 0, high: 0})
+    // switchy never reads the wake-up cost: its variants did not run it, and it has no bar
+    expect(t.rows.map((x) => x.constant)).toEqual(['cpu.contextSwitch'])
+    expect(clause.notRead).toEqual(['cpu.wakeup'])
     const csv = sensitivityCsv(r).trim().split('\n')
-    expect(csv).toHaveLength(1 + 4 * 4) // 4 variants x 2 points x 2 systems
-    expect(csv[1]).toBe('cpu.contextSwitch,low,1500,3000,true,switchy,native,threads=1,latency,6780,3390,-50')
+    expect(csv).toHaveLength(1 + 2 * 4 + 2) // 2 variants run x 2 points x 2 systems, 2 not read
+    expect(csv[1]).toBe('cpu.contextSwitch,low,1500,3000,true,switchy,native,threads=1,latency,6780,3390,-50,ran')
+    expect(csv[9]).toMatch(/^cpu\.wakeup,low,[\d.]+,[\d.]+,false,switchy,,,,,,,not read$/)
+    expect(csv[10]).toMatch(/^cpu\.wakeup,high,[\d.]+,[\d.]+,false,switchy,,,,,,,not read$/)
   })
 
   it('Morris: a flip is laid on the estimate the step moved', async () => {

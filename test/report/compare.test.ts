@@ -232,3 +232,31 @@ describe('CI reports', () => {
     expect(j.moved[0]).toMatchObject({class: 'regressed', old: 0, new: 2, change: null, delta: 2})
   })
 })
+
+describe('provenance columns in a comparison', () => {
+  const strip = (r: ResultRow): ResultRow => {
+    const {profileHash: _h, overrides: _o, ...rest} = r
+    return rest
+  }
+  it('a baseline without them: no row moves, one note says so', () => {
+    const c = compareRows(base.map(strip), base, 0.02)
+    expect(counts(c)).toMatchObject({checked: 4, moved: 0, missing: 0, extra: 0, failed: false})
+    expect(c.notes).toHaveLength(1)
+    expect(c.notes[0]).toMatch(/^the baseline's rows carry no profile_hash\/overrides/)
+    const text = renderComparison(c, 'b')
+    expect(text.match(/profile_hash/g)).toHaveLength(1)
+    expect(comparisonJson(c, 'b').notes).toEqual(c.notes)
+  })
+  it('another profile hash or overrides: matched and compared on the value alone, named once', () => {
+    const now = base.map((r) => ({...r, profileHash: 'fedcba987654', overrides: 'cpu.wakeup=300'}))
+    const c = compareRows(base, now, 0.02)
+    expect(counts(c)).toMatchObject({checked: 4, moved: 0, failed: false})
+    expect(c.notes).toEqual([
+      'rows of profile 0123456789ab compared with rows of profile fedcba987654 with cpu.wakeup=300 (provenance, not a figure)',
+    ])
+    expect(renderMarkdownSummary(c, 'b')).toContain('Note: rows of profile 0123456789ab')
+  })
+  it('the same provenance on both sides: nothing to say', () => {
+    expect(compareRows(base, base, 0.02).notes).toEqual([])
+  })
+})

@@ -31,7 +31,7 @@ describe('toCsv', () => {
     const header = toCsv([row({params: {threads: 1, size: 'big'}})]).split('\n')[0]
     expect(header).toBe(
       'experiment,system,param_threads,param_size,metric,value,ci95_low,ci95_high,replicates,unit,better,' +
-        'native_value,ratio_vs_native,ratio_ci95_low,ratio_ci95_high,samples,seed,profile',
+        'native_value,ratio_vs_native,ratio_ci95_low,ratio_ci95_high,samples,seed,profile,profile_hash,overrides',
     )
   })
 
@@ -39,7 +39,7 @@ describe('toCsv', () => {
     const v = 0.1 + 0.2
     const none = {nativeValue: null, ratioVsNative: null, ratioCi95Low: null, ratioCi95High: null}
     const line = toCsv([row({system: 'virtuos', value: v, ci95Low: v, ci95High: v, ...none})]).split('\n')[1]
-    expect(line).toBe('e,virtuos,1,m,0.30000000000000004,0.30000000000000004,0.30000000000000004,1,u,higher,,,,,,3,p')
+    expect(line).toBe('e,virtuos,1,m,0.30000000000000004,0.30000000000000004,0.30000000000000004,1,u,higher,,,,,,3,p,,')
     expect(Number(line.split(',')[4])).toBe(v)
   })
 
@@ -99,6 +99,8 @@ describe('toJsonRows', () => {
       'samples',
       'seed',
       'profile',
+      'profile_hash',
+      'overrides',
     ])
     expect(r).toMatchObject({value: 2.5, native_value: null, param_threads: 1})
   })

@@ -28,6 +28,8 @@ export function row(over: Partial<ResultRow> & {system: SystemId; value: number}
     samples: null,
     seed: 1,
     profile: 'p',
+    profileHash: '0123456789ab',
+    overrides: '',
     ...over,
   }
   if (over.ratioVsNative !== undefined && over.ratioCi95Low === undefined) {
