@@ -62,7 +62,7 @@ describe('bench run', () => {
     expect(a.status).toBe(0)
     const lines = a.stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(
-      /^experiment,system,(param_\w+,)+metric,value,ci95_low,ci95_high,replicates,unit,better,native_value,ratio_vs_native,ratio_ci95_low,ratio_ci95_high,samples,seed,profile$/,
+      /^experiment,system,(param_\w+,)+metric,value,ci95_low,ci95_high,replicates,unit,better,native_value,ratio_vs_native,ratio_ci95_low,ratio_ci95_high,samples,seed,profile,profile_hash,overrides$/,
     )
     expect(lines.length).toBeGreaterThan(2)
     expect(lines.slice(1).every((l) => l.startsWith('selftest,'))).toBe(true)
