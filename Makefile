@@ -38,7 +38,7 @@ test: build lint
 
 # The main job: regenerate the paper's figures in quick mode into results/ (CSV, meta, charts/*.svg, REPORT.md).
 bench: build
-	$(CLI) bench paper --quick --out $(QUICK_OUT)
+	$(CLI) bench paper --quick --breakdown --out $(QUICK_OUT)
 
 # The regression gate for humans: re-run the quick sweep, compare every metric with results/baseline.
 # make turns its exit codes into 2; CI (.ci/run) calls the CLI directly so 3 (a figure moved) survives.

@@ -1,19 +1,25 @@
 /**
- * `bench run <id> --breakdown`: the experiment's breakdown point (its declared one, else each
- * axis's last quick value) run once per system under its first replicate's seed (what the rows
- * hold as replicate 0), in this thread, with every simulation it builds watched; the ledgers of
+ * `bench run <id> --breakdown`: the experiment's breakdown point (breakdownPoint below) run once
+ * per system under its first replicate's seed (what the rows hold as replicate 0), in this thread, with every simulation it builds watched; the ledgers of
  * those simulations summed per domain and activity are the breakdown rows.
  */
 import {seedPoint} from '../experiments/runner.js'
 import {replicateSeed} from '../experiments/points.js'
 import type {BreakdownRow, ExperimentDef, Point, SystemId} from '../experiments/types.js'
 import {byDomain, ledgerOf, type LedgerEntry} from '../kernel/ledger.js'
+import {designSpaceChoice} from '../report/design-space.js'
 import {observeBenches, type Bench} from '../workloads/common.js'
 import type {RunSetup} from './setup.js'
 
-/** The point an experiment's breakdown is taken at: declared, else every axis at its last quick value. */
+/**
+ * The point an experiment's breakdown is taken at: its declared breakdown point, else its
+ * design-space point (the one the report sets the systems side by side at, so the bars explain that
+ * table), else every axis at its last quick value.
+ */
 export function breakdownPoint(def: ExperimentDef): Point {
   if (def.breakdownPoint) return def.breakdownPoint
+  const space = designSpaceChoice(def)
+  if (space) return space.point
   return Object.fromEntries(def.axes.map((a) => [a.name, a.quick[a.quick.length - 1]]))
 }
 

@@ -29,11 +29,12 @@ const setup = {seed: 1, quick: true, profile: loadProfile(), jobs: 1, replicates
 const rows: BreakdownRow[] = runBreakdown(coordination, ['native', 'virtuos'], setup)
 
 describe('runBreakdown', () => {
-  it("takes the experiment's last quick point unless it declares one", () => {
-    expect(breakdownPoint(coordination)).toEqual(
-      Object.fromEntries(coordination.axes.map((a) => [a.name, a.quick[a.quick.length - 1]])),
-    )
-    expect(breakdownPoint({...coordination, breakdownPoint: {gap_us: 0}})).toEqual({gap_us: 0})
+  it('takes the declared breakdown point, else the design-space point, else the last quick point', () => {
+    const last = Object.fromEntries(coordination.axes.map((a) => [a.name, a.quick[a.quick.length - 1]]))
+    const spaced = {...coordination, designSpace: {metric: coordination.metrics[0].name, point: {gap_us: 0}}}
+    expect(breakdownPoint({...spaced, breakdownPoint: {gap_us: 5}})).toEqual({gap_us: 5})
+    expect(breakdownPoint(spaced)).toEqual({...last, gap_us: 0})
+    expect(breakdownPoint({...coordination, designSpace: {omitted: 'a time series'}})).toEqual(last)
   })
   it('gives every domain of every system shares adding up to 1, in whole cycles', () => {
     expect(new Set(rows.map((r) => r.system))).toEqual(new Set(['native', 'virtuos']))
