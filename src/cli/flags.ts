@@ -41,7 +41,7 @@ export const formatFlag = Flags.string({
 })
 
 export const systemFlag = Flags.string({
-  description: 'only these systems (native, virtuos, flexsc, driver-domain); comma list or repeated',
+  description: 'only these systems (native, virtuos, flexsc, driver-domain, multiserver); comma list or repeated',
   helpValue: 'a,b',
   multiple: true,
 })

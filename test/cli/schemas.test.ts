@@ -2,6 +2,7 @@
  * One JSON convention: every command takes oclif's --json, and what it prints validates against its
  * JSON Schema in schemas/ (as do meta.json and baseline.json files). Real outputs of the compiled CLI.
  */
+import {selftest} from '../../src/experiments/selftest.js'
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -142,6 +143,17 @@ describe('--json of every command validates against its schema', () => {
     expect(plan.experiments).toMatchObject([{id: 'selftest', readsRecorded: false}])
     expect(readdirSync(out)).toEqual([])
   })
+
+  it.concurrent(
+    'bench sensitivity --system: the plan counts only those systems; one the experiment lacks is refused',
+    async () => {
+      const base = ['bench', 'sensitivity', '--experiment', 'selftest', '--dry-run', '--out', tmp(), '--json']
+      const all = (await json('bench-sensitivity.schema.json', 0, ...base)) as {experiments: {tasks: number}[]}
+      const one = (await json('bench-sensitivity.schema.json', 0, ...base, '--system', 'virtuos')) as typeof all
+      expect(one.experiments[0].tasks * selftest.systems.length).toBe(all.experiments[0].tasks)
+      await json('error.schema.json', 2, ...base, '--system', 'flexsc')
+    },
+  )
 
   it.concurrent('check', async () => {
     await json('check.schema.json', 0, 'check', '--seeds', '2', '--jobs', '1', '--json')

@@ -3,10 +3,10 @@ import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {commaList} from '../../cli/options.js'
-import {experimentFlag, runFlags} from '../../cli/flags.js'
+import {experimentFlag, runFlags, systemFlag} from '../../cli/flags.js'
 import {parseEstimates, parseLevels, parseMethod, parseTrajectories} from '../../cli/sensitivity-options.js'
 import {setupRun} from '../../cli/setup.js'
-import {getExperiment, listExperiments} from '../../experiments/registry.js'
+import {getExperiment, listExperiments, parseSystems, selectSystems} from '../../experiments/registry.js'
 import {
   planSensitivity,
   runSensitivity,
@@ -42,11 +42,14 @@ export default class BenchSensitivity extends BaseCommand {
     '<%= config.bin %> bench sensitivity --dry-run --jobs 2   # the plan and its estimated time, before and after pruning',
     '<%= config.bin %> bench sensitivity --method morris --trajectories 6 --out results',
     '<%= config.bin %> bench sensitivity --estimate hypervisor.pvGuestModeSwitch,cpu.wakeup --experiment oltp',
+    '<%= config.bin %> bench sensitivity --experiment mt-server,oltp --system native,virtuos   # only the systems their clauses read',
   ]
   static override enableJsonFlag = true
   static override flags = {
     ...runFlags,
     experiment: experimentFlag,
+    // a clause reads only its own systems (mostly virtuos and native): the others can be left out
+    system: systemFlag,
     estimate: Flags.string({
       description: 'only these estimates (profile keys; comma list or repeated) [default: every estimate]',
       helpValue: 'key',
@@ -87,7 +90,9 @@ export default class BenchSensitivity extends BaseCommand {
     const shard = parseShard(flags.shard)
     const only = commaList(flags.experiment)
     const defs = only ? [...new Set(only)].map(getExperiment) : listExperiments()
-    const given = {...setup, method, trajectories, levels, estimates}
+    const systems = parseSystems(flags.system ?? [])
+    for (const def of defs) selectSystems(def, systems)
+    const given = {...setup, systems, method, trajectories, levels, estimates}
     const forecast = new Forecast(defs, given, out, shard)
     if (flags['dry-run']) {
       if (!this.jsonEnabled()) process.stdout.write(forecast.text)
