@@ -1,7 +1,8 @@
 /**
  * `bench run <id> --breakdown`: the experiment's breakdown point (breakdownPoint below) run once
- * per system under its first replicate's seed (what the rows hold as replicate 0), in this thread, with every simulation it builds watched; the ledgers of
- * those simulations summed per domain and activity are the breakdown rows.
+ * per system under its first replicate's seed (what the rows hold as replicate 0), in this thread,
+ * with every simulation it builds watched; the ledgers of those simulations summed per domain and
+ * activity are the breakdown rows.
  */
 import {seedPoint} from '../experiments/runner.js'
 import {replicateSeed} from '../experiments/points.js'
