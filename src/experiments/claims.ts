@@ -130,6 +130,9 @@ export function samePoint(a: Point, b: Point): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k])
 }
 
+/** A clause on a gain over native reads both systems' rows. */
+const withNative = (system: SystemId): SystemId[] => (system === 'native' ? ['native'] : [system, 'native'])
+
 /** What every clause over the rows of one system and metric is given. */
 export interface PointClauseOptions {
   /** The sentence, its margin in its words. */
@@ -156,6 +159,7 @@ export function gainClause(o: GainClauseOptions): Clause {
   return {
     text: o.text,
     margin: o.margin ?? Math.abs(o.threshold - 1),
+    systems: withNative(o.system),
     check(rows) {
       const judged: Judged[] = []
       for (const row of rows) {
@@ -194,6 +198,7 @@ export function nearNative(o: Omit<GainClauseOptions, 'side' | 'threshold' | 'wh
   return {
     text: o.text,
     margin: o.tolerance,
+    systems: withNative(o.system),
     check(rows) {
       const a = slower.check(rows)
       const b = faster.check(rows)
@@ -215,6 +220,7 @@ export function valueClause(o: ValueClauseOptions): Clause {
   return {
     text: o.text,
     margin: o.margin ?? null,
+    systems: [o.system],
     check(rows) {
       const judged: Judged[] = rows
         .filter((r) => r.system === o.system && r.metric === o.metric && (!o.at || o.at(r.params)))
@@ -240,6 +246,7 @@ export function versusClause(o: VersusClauseOptions): Clause {
   return {
     text: o.text,
     margin: o.margin,
+    systems: [o.system, o.other],
     check(rows) {
       const judged: Judged[] = []
       for (const row of rows) {
@@ -277,6 +284,7 @@ export function trendClause(o: TrendClauseOptions): Clause {
   return {
     text: o.text,
     margin: o.margin,
+    systems: o.of === 'gain' ? withNative(o.system) : [o.system],
     check(rows) {
       const mine = rows.filter((r) => r.system === o.system && r.metric === o.metric && o.axis in r.params)
       const groups = new Map<string, ResultRow[]>()
@@ -341,6 +349,7 @@ export function atBoundClause(o: AtBoundClauseOptions): Clause {
   return {
     text: o.text,
     margin: null,
+    systems: [o.system],
     check(rows) {
       const judged: Judged[] = rows
         .filter((r) => r.system === o.system && r.metric === o.metric && (!o.at || o.at(r.params)))
@@ -362,6 +371,7 @@ export function ratioClause(o: RatioClauseOptions): Clause {
   return {
     text: o.text,
     margin: o.margin ?? null,
+    systems: [o.system],
     check(rows) {
       const judged: Judged[] = []
       for (const row of rows) {

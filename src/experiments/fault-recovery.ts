@@ -633,6 +633,7 @@ function timelineClause(text: string, margin: number | null, summary: string, ju
   return {
     text,
     margin,
+    systems: ['virtuos'], // seriesOf reads virtuos's timeline
     check(rows) {
       const {series, unmatched} = seriesOf(rows)
       if (unmatched.length > 0) {

@@ -90,6 +90,7 @@ function boundClause(o: BoundClauseOptions): Clause {
   return {
     text: o.text,
     margin: o.margin,
+    systems: ['flexsc'],
     check(rows) {
       const judged: Judged[] = []
       for (const ref of referencePoints(ID)) {

@@ -177,6 +177,11 @@ export interface Clause {
   text: string
   /** The margin as a fraction (0.05) or a factor, as the sentence states it; null when it has none. */
   margin: number | null
+  /**
+   * The systems whose rows the verdict reads (its own and what it is compared with): a run leaving
+   * one out judges it untested, and an analysis that judges only clauses may run only these.
+   */
+  systems: readonly SystemId[]
   check(rows: readonly ResultRow[]): ClauseVerdict
 }
 

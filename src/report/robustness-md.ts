@@ -27,6 +27,16 @@ export interface RobustnessJson {
   charts: {experiment: string; file: string}[]
 }
 
+const ROBUST_CELL: Record<string, string> = {true: 'yes', false: '**no**', null: 'not analysed (untested)'}
+
+/** The analysis in one line: how many clauses an estimate's range flips, and how many it could not judge. */
+export function robustnessLine(clauses: readonly ClauseRobustness[]): string {
+  const flip = clauses.filter((c) => c.robust === false).length
+  const untested = clauses.filter((c) => c.robust === null).length
+  const open = untested > 0 ? ` (${untested} untested: a system they read was not run)` : ''
+  return `${flip} of ${clauses.length} clauses flip within some estimate's range${open}`
+}
+
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function robustnessSection(r: RobustnessJson): string {
@@ -64,7 +74,7 @@ export function robustnessSection(r: RobustnessJson): string {
         .map((f) => `${f.constant} ${f.at}${f.value !== null ? ` = ${f.value}` : ''}: ${f.verdict}`)
         .join('; ')
       const more = c.flips.length > 8 ? `; and ${c.flips.length - 8} more` : ''
-      return `| ${c.experiment} | ${c.clause} | ${c.verdict} | ${c.robust ? 'yes' : '**no**'} | ${cell(by + more) || 'none'} |`
+      return `| ${c.experiment} | ${c.clause} | ${c.verdict} | ${ROBUST_CELL[String(c.robust)]} | ${cell(by + more) || 'none'} |`
     }),
     '',
   ]

@@ -7,6 +7,7 @@ import {stringify} from 'csv-stringify/sync'
 import {judgeClaim} from '../experiments/claims.js'
 import {pointKey} from '../experiments/points.js'
 import {morrisIndices, type Factor} from '../experiments/sensitivity.js'
+import {headlineSubject} from '../experiments/sensitivity-systems.js'
 import type {SensitivityResult, VariantExperiment, VariantRun} from '../experiments/sensitivity-run.js'
 import type {ResultRow, Verdict} from '../experiments/types.js'
 
@@ -20,16 +21,16 @@ export interface Headline {
 }
 
 /**
- * VirtuOS's mean ratio to native over the points, on the experiment's first metric, where both ran;
- * otherwise the mean of the first metric of the first system.
+ * The subject's mean ratio to native over the points, on the experiment's first metric, where both
+ * ran (VirtuOS, else the first other system: headlineSubject); otherwise the subject's mean value.
  */
 export function headline(run: VariantExperiment): Headline {
   const metric = run.experiment.metrics[0].name
-  const rows = run.rows.filter((r) => r.metric === metric)
-  const ratios = rows.filter((r) => r.system === 'virtuos' && r.ratioVsNative !== null).map((r) => r.ratioVsNative!)
-  if (ratios.length > 0) return {label: `virtuos/native ${metric} (mean over points)`, value: mean(ratios)}
-  const first = rows.filter((r) => r.system === run.systems[0]).map((r) => r.value)
-  return {label: `${run.systems[0]} ${metric} (mean over points)`, value: mean(first)}
+  const subject = headlineSubject(run.systems)
+  const rows = run.rows.filter((r) => r.metric === metric && r.system === subject)
+  const ratios = rows.filter((r) => r.ratioVsNative !== null).map((r) => r.ratioVsNative!)
+  if (ratios.length > 0) return {label: `${subject}/native ${metric} (mean over points)`, value: mean(ratios)}
+  return {label: `${subject} ${metric} (mean over points)`, value: mean(rows.map((r) => r.value))}
 }
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
@@ -129,7 +130,11 @@ export interface ClauseRobustness {
   flips: Flip[]
   /** The estimates behind the flips, each once. */
   hangsOn: string[]
-  robust: boolean
+  /**
+   * No estimate's range flips the verdict; null when the default run cannot judge the clause
+   * (untested: a system it reads was not run), so nothing can be said of its robustness.
+   */
+  robust: boolean | null
   /** OAT: the estimates the experiment never read (no end of their range ran it: it cannot flip). */
   notRead: string[]
 }
@@ -150,7 +155,7 @@ export function robustness(result: SensitivityResult): ClauseRobustness[] {
         verdict: def[i],
         flips,
         hangsOn,
-        robust: hangsOn.length === 0,
+        robust: def[i] === 'untested' ? null : hangsOn.length === 0,
         notRead: notReadBy(result, k),
       }
     })

@@ -3,6 +3,7 @@
  * JSON Schema in schemas/ (as do meta.json and baseline.json files). Real outputs of the compiled CLI.
  */
 import {selftest} from '../../src/experiments/selftest.js'
+import {ttcpExperiment as ttcp} from '../../src/experiments/ttcp.js'
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -152,6 +153,18 @@ describe('--json of every command validates against its schema', () => {
       const one = (await json('bench-sensitivity.schema.json', 0, ...base, '--system', 'virtuos')) as typeof all
       expect(one.experiments[0].tasks * selftest.systems.length).toBe(all.experiments[0].tasks)
       await json('error.schema.json', 2, ...base, '--system', 'flexsc')
+    },
+  )
+
+  it.concurrent(
+    'bench sensitivity without --system runs of each experiment only the systems its clauses read',
+    async () => {
+      const base = ['bench', 'sensitivity', '--experiment', 'ttcp', '--dry-run', '--out', tmp(), '--json']
+      const read = (await json('bench-sensitivity.schema.json', 0, ...base)) as {experiments: {tasks: number}[]}
+      const every = ['--system', ttcp.systems.join(',')]
+      const all = (await json('bench-sensitivity.schema.json', 0, ...base, ...every)) as typeof read
+      // ttcp's clauses compare virtuos with native: two of its five systems
+      expect(read.experiments[0].tasks * ttcp.systems.length).toBe(all.experiments[0].tasks * 2)
     },
   )
 

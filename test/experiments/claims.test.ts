@@ -118,6 +118,19 @@ describe('valueClause, versusClause and trendClause', () => {
     expect(c.check([row(1, 100, 100), dd(100)]).verdict).toBe('not supported')
     expect(c.check([row(1, 90, 100, 5), dd(100, 5)]).verdict).toBe('inconclusive')
     expect(c.check([row(1, 90, 100)]).verdict).toBe('untested')
+    // the rows it read: the leaving out of either system is what made the last one untested
+    expect(c.systems).toEqual(['virtuos', 'driver-domain'])
+  })
+  it('each builder names the systems its verdict reads (native with a gain over it)', () => {
+    const on = {text: 't', system: 'virtuos' as const, metric: 'latency_ns'}
+    expect(betterThanNative({...on, margin: 0}).systems).toEqual(['virtuos', 'native'])
+    expect(nearNative({...on, tolerance: 0.1}).systems).toEqual(['virtuos', 'native'])
+    expect(valueClause({...on, side: 'above', threshold: 0}).systems).toEqual(['virtuos'])
+    expect(trendClause({...on, axis: 'n', direction: 'rises', margin: 0}).systems).toEqual(['virtuos'])
+    expect(trendClause({...on, axis: 'n', direction: 'rises', margin: 0, of: 'gain'}).systems).toEqual([
+      'virtuos',
+      'native',
+    ])
   })
   it('trendClause compares the largest axis value with the smallest in each group', () => {
     const c = trendClause({

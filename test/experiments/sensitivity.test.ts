@@ -25,6 +25,7 @@ import {
 import {checkShardSet} from '../../src/report/shardfile.js'
 import type {ExperimentDef} from '../../src/experiments/types.js'
 import {robustness, sensitivityCsv, tornado} from '../../src/report/sensitivity.js'
+import {robustnessLine} from '../../src/report/robustness-md.js'
 import {fakeEngine} from './fixtures.js'
 
 const profile = loadProfile({})
@@ -150,6 +151,15 @@ describe('runSensitivity (OAT) and what it reports', () => {
     expect(csv[1]).toBe('cpu.contextSwitch,low,1500,3000,true,switchy,native,threads=1,latency,6780,3390,-50,ran')
     expect(csv[9]).toMatch(/^cpu\.wakeup,low,[\d.]+,[\d.]+,false,switchy,,,,,,,not read$/)
     expect(csv[10]).toMatch(/^cpu\.wakeup,high,[\d.]+,[\d.]+,false,switchy,,,,,,,not read$/)
+  })
+
+  it('a clause the default run cannot judge (its systems not run) is untested, not robust', async () => {
+    const r = await runSensitivity([{...switchy, systems: ['virtuos']}], {...opts, estimates: ['cpu.contextSwitch']})
+    const [clause] = robustness(r)
+    expect(clause).toMatchObject({verdict: 'untested', robust: null, flips: []})
+    expect(robustnessLine([clause])).toBe(
+      "0 of 1 clauses flip within some estimate's range (1 untested: a system they read was not run)",
+    )
   })
 
   it('Morris: a flip is laid on the estimate the step moved', async () => {

@@ -10,6 +10,7 @@ import {checkShardSet, readShardFile, shardFormat, shardPaths, shardProfile} fro
 import {mergeSensitivity} from '../../experiments/sensitivity-run.js'
 import {writeOutputFiles} from '../../report/atomic.js'
 import {sensitivityFiles} from '../../report/sensitivity-files.js'
+import {robustnessLine} from '../../report/robustness-md.js'
 import {readSensitivityShard, SENSITIVITY_SHARD_FORMAT, shardVariants} from '../../report/sensitivity-shard.js'
 
 /** `bench merge --json` (schemas/bench-merge.schema.json). */
@@ -83,7 +84,7 @@ export default class BenchMerge extends BaseCommand {
     writeOutputFiles(files, '--out')
     if (!this.jsonEnabled())
       process.stdout.write(
-        `merged ${shards.length} shards of bench sensitivity: ${json.clauses.filter((c) => !c.robust).length} of ${json.clauses.length} clauses flip -> ${out}\n`,
+        `merged ${shards.length} shards of bench sensitivity: ${robustnessLine(json.clauses)} -> ${out}\n`,
       )
     return {
       out,
