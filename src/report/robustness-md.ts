@@ -16,6 +16,8 @@ export interface RobustnessJson {
   estimates: {key: string; value: number; low: number; high: number; assumed: boolean; why: string}[]
   /** Morris: trajectories and levels. */
   design?: {trajectories: number; levels: number}
+  /** The systems each experiment ran (by default those its clauses and headline read); absent in older files. */
+  systems?: {experiment: string; systems: string[]}[]
   clauses: ClauseRobustness[]
   /** OAT: per experiment, the estimates it never read (their variants did not run it). */
   notRead: {experiment: string; estimates: string[]}[]
@@ -53,6 +55,9 @@ export function robustnessSection(r: RobustnessJson): string {
         ? ` ${assumed} of them carry no range in the profile and were varied x0.5-x2 (within their bounds).`
         : ''),
     '',
+    ...(r.systems && r.systems.length > 0
+      ? [`Systems run: ${r.systems.map((e) => `${e.experiment} (${e.systems.join(', ')})`).join('; ')}.`, '']
+      : []),
     ...((r.pruning?.notRun ?? 0) > 0
       ? [
           `${r.pruning.notRun} of ${r.pruning.runs} runs (variant x experiment) were not made: the variant agrees with the default at every profile value the experiment read, so its rows are the default's. ` +

@@ -50,6 +50,7 @@ export async function sensitivityFiles(
     profile: {name: profile?.name ?? '', hash: profile?.hash ?? ''},
     estimates: result.factors.map(({key, value, low, high, assumed, why}) => ({key, value, low, high, assumed, why})),
     ...(result.method === 'morris' ? {design: {trajectories: run.trajectories, levels: run.levels}} : {}),
+    systems: base.map((r) => ({experiment: r.experiment.id, systems: [...r.systems]})),
     clauses: robustness(result),
     notRead: base.map((r, k) => ({experiment: r.experiment.id, estimates: notReadBy(result, k)})),
     pruning: pruning(result),

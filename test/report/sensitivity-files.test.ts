@@ -45,7 +45,10 @@ describe('sensitivityFiles', () => {
     ])
     // selftest reads no profile constant: nothing moves, every clause is robust
     expect(json.clauses.every((c) => c.robust)).toBe(true)
+    expect(json.systems).toEqual([{experiment: 'selftest', systems: ['native', 'virtuos']}])
     writeFileSync(join(dir, ROBUSTNESS_FILE), files.find((f) => f.path.endsWith(ROBUSTNESS_FILE))!.data)
-    expect(keepRobustness(dir, '# Regenerated\n')).toMatch(/^# Regenerated\n\n<!-- robustness[^]*No estimate flips/)
+    expect(keepRobustness(dir, '# Regenerated\n')).toMatch(
+      /^# Regenerated\n\n<!-- robustness[^]*Systems run: selftest \(native, virtuos\)[^]*No estimate flips/,
+    )
   })
 })
