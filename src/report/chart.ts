@@ -93,8 +93,25 @@ export async function chartsFromCsv(csvText: string, def?: ExperimentDef, source
   return out
 }
 
+/**
+ * vega-lite's own logger, less the notice that its dataflow optimizer stopped after its pass limit:
+ * the compiled spec is valid either way, and the notice on stderr reads as a fault of the run.
+ */
+export function compileLogger(): vega.LoggerInterface {
+  const inner = vega.logger(vega.Warn)
+  const self = {
+    level: (...l: number[]) => (l.length === 0 ? inner.level() : (inner.level(l[0]), self)),
+    error: (...a: readonly unknown[]) => (inner.error(...a), self),
+    warn: (...a: readonly unknown[]) =>
+      /^Maximum optimization runs/.test(String(a[0])) ? self : (inner.warn(...a), self),
+    info: (...a: readonly unknown[]) => (inner.info(...a), self),
+    debug: (...a: readonly unknown[]) => (inner.debug(...a), self),
+  }
+  return self as vega.LoggerInterface
+}
+
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), {renderer: 'none'})
+  const view = new vega.View(vega.parse(compile(spec, {logger: compileLogger()}).spec), {renderer: 'none'})
   try {
     return await view.toSVG()
   } finally {

@@ -1,5 +1,5 @@
-import {describe, expect, it} from 'vitest'
-import {chartSpecs, chartsFromCsv, slug} from '../../src/report/chart.js'
+import {describe, expect, it, vi} from 'vitest'
+import {chartSpecs, chartsFromCsv, compileLogger, slug} from '../../src/report/chart.js'
 import {toCsv} from '../../src/report/csv.js'
 import {selftest} from '../../src/experiments/selftest.js'
 import {copyDef, copyRows, selftestRun} from './fixtures.js'
@@ -230,5 +230,20 @@ describe('chartsFromCsv', () => {
       .filter((r) => r.params.size === 64)
       .flatMap((r) => Array.from({length: 70}, (_, i) => ({...r, params: {...r.params, size: i * 1000}})))
     expect(JSON.stringify(chartSpecs(buckets)[0].spec)).not.toMatch(/"type":"(sym)?log"/)
+  })
+})
+
+describe('compileLogger', () => {
+  it("drops only vega-lite's optimizer pass-limit notice; other warnings still reach stderr", () => {
+    const spy = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const log = compileLogger()
+      log.warn('Maximum optimization runs(5) reached.')
+      expect(spy).not.toHaveBeenCalled()
+      log.warn('Dropping field from encoding')
+      expect(spy).toHaveBeenCalledTimes(1)
+    } finally {
+      spy.mockRestore()
+    }
   })
 })
