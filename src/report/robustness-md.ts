@@ -1,7 +1,7 @@
 /** REPORT.md's section "How robust is each verdict?", from robustness.json's entries. */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {NOT_READ, type ClauseRobustness} from './sensitivity.js'
+import {NOT_READ, reverses, type ClauseRobustness, type Flip} from './sensitivity.js'
 
 export const ROBUSTNESS_FILE = 'robustness.json'
 export const SENSITIVITY_FILE = 'sensitivity.csv'
@@ -29,7 +29,22 @@ export interface RobustnessJson {
   charts: {experiment: string; file: string}[]
 }
 
-const ROBUST_CELL: Record<string, string> = {true: 'yes', false: '**no**', null: 'not analysed (untested)'}
+/** "`key` (clauses)" for every estimate named in the lists, most clauses first; '' for none. */
+function tally(lists: readonly (readonly string[])[]): string {
+  const counts = new Map<string, number>()
+  for (const list of lists) for (const k of list) counts.set(k, (counts.get(k) ?? 0) + 1)
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, n]) => `\`${k}\` (${n})`)
+    .join(', ')
+}
+
+/** yes; no, reversed (some estimate's end gives the opposite verdict) or only weakened (inconclusive there). */
+function robustCell(c: ClauseRobustness): string {
+  if (c.robust === null) return 'not analysed (untested)'
+  if (c.robust) return 'yes'
+  return (c.reversedBy ?? []).length > 0 ? '**no**: reversed' : '**no**: weakened to inconclusive'
+}
 
 /** The analysis in one line: how many clauses an estimate's range flips, and how many it could not judge. */
 export function robustnessLine(clauses: readonly ClauseRobustness[]): string {
@@ -74,24 +89,28 @@ export function robustnessSection(r: RobustnessJson): string {
     '| experiment | # | verdict | robust? | estimates that flip it (verdict there) |',
     '| --- | --- | --- | --- | --- |',
     ...r.clauses.map((c) => {
-      const by = c.flips
+      // reversals first: they matter more than a margin lost in the noise
+      const reversal = (f: Flip) => (reverses(c.verdict, f.verdict) ? 0 : 1)
+      const by = [...c.flips]
+        .sort((a, b) => reversal(a) - reversal(b))
         .slice(0, 8)
         .map((f) => `${f.constant} ${f.at}${f.value !== null ? ` = ${f.value}` : ''}: ${f.verdict}`)
         .join('; ')
       const more = c.flips.length > 8 ? `; and ${c.flips.length - 8} more` : ''
-      return `| ${c.experiment} | ${c.clause} | ${c.verdict} | ${ROBUST_CELL[String(c.robust)]} | ${cell(by + more) || 'none'} |`
+      return `| ${c.experiment} | ${c.clause} | ${c.verdict} | ${robustCell(c)} | ${cell(by + more) || 'none'} |`
     }),
     '',
   ]
-  const counts = new Map<string, number>()
-  for (const c of r.clauses) for (const k of c.hangsOn) counts.set(k, (counts.get(k) ?? 0) + 1)
-  const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  const flipping = tally(r.clauses.map((c) => c.hangsOn))
+  const reversing = tally(r.clauses.map((c) => c.reversedBy ?? []))
   lines.push(
-    ranked.length === 0
+    flipping.length === 0
       ? 'No estimate flips any clause within its range.'
-      : `Estimates that flip at least one clause (the constants most worth a better source): ${ranked.map(([k, n]) => `\`${k}\` (${n})`).join(', ')}.`,
+      : `Estimates that flip at least one clause (the constants most worth a better source): ${flipping}.`,
     '',
   )
+  if (reversing.length > 0)
+    lines.push(`Of those, the ones whose range reverses a verdict (not only leaves it inconclusive): ${reversing}.`, '')
   for (const ch of r.charts) lines.push(`![${ch.experiment}: tornado](${ch.file})`, '')
   return lines.join('\n')
 }

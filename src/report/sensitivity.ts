@@ -131,6 +131,12 @@ export interface ClauseRobustness {
   /** The estimates behind the flips, each once. */
   hangsOn: string[]
   /**
+   * Of those, the ones at whose end the verdict turns to the opposite definite verdict (supported
+   * to not supported or back); the rest only weaken it to inconclusive (or untested): the margin
+   * falls within the noise there, which a few more replicates may settle.
+   */
+  reversedBy: string[]
+  /**
    * No estimate's range flips the verdict; null when the default run cannot judge the clause
    * (untested: a system it reads was not run), so nothing can be said of its robustness.
    */
@@ -148,6 +154,7 @@ export function robustness(result: SensitivityResult): ClauseRobustness[] {
     return clauses.map((c, i) => {
       const flips = result.method === 'oat' ? oatFlips(result, k, i, def[i]) : morrisFlips(result, k, i)
       const hangsOn = [...new Set(flips.map((f) => f.constant))]
+      const reversedBy = [...new Set(flips.filter((f) => reverses(def[i], f.verdict)).map((f) => f.constant))]
       return {
         experiment: run.experiment.id,
         clause: i + 1,
@@ -155,12 +162,17 @@ export function robustness(result: SensitivityResult): ClauseRobustness[] {
         verdict: def[i],
         flips,
         hangsOn,
+        reversedBy,
         robust: def[i] === 'untested' ? null : hangsOn.length === 0,
         notRead: notReadBy(result, k),
       }
     })
   })
 }
+
+const DEFINITE: readonly Verdict[] = ['supported', 'not supported']
+/** From one definite verdict to the other (not to or from inconclusive or untested). */
+export const reverses = (from: Verdict, to: Verdict) => from !== to && DEFINITE.includes(from) && DEFINITE.includes(to)
 
 /** OAT: the estimates every valid variant of which left experiment k unrun (not read), in factor order. */
 export function notReadBy(result: SensitivityResult, k: number): string[] {

@@ -137,6 +137,7 @@ describe('runSensitivity (OAT) and what it reports', () => {
     ])
     const [clause] = robustness(r)
     expect(clause).toMatchObject({verdict: 'supported', robust: false, hangsOn: ['cpu.contextSwitch']})
+    expect(clause.reversedBy).toEqual(['cpu.contextSwitch']) // to not supported, not only inconclusive
     expect(clause.flips).toEqual([{constant: 'cpu.contextSwitch', at: 'low', value: 1500, verdict: 'not supported'}])
     const t = tornado(r, 0)
     expect(t.rows[0].constant).toBe('cpu.contextSwitch')
