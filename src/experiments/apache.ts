@@ -14,6 +14,7 @@ import {cachedWorkload} from '../workloads/load.js'
 import {positiveInt, sourced} from '../workloads/schema.js'
 import {runWebServer, type WebShape} from '../workloads/webserver.js'
 import {webConfig, webProfileSchema} from '../workloads/webserver-profile.js'
+import {REQUESTS_PER_S} from './web-server.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
 
@@ -74,12 +75,7 @@ export const apache: ExperimentDef = {
       better: 'higher',
       description: "response bytes (headers + body, as ab's transfer rate counts them) per simulated second, MB = 10^6",
     },
-    {
-      name: 'requests_per_s',
-      unit: 'req/s',
-      better: 'higher',
-      description: 'requests completed in the window per simulated second',
-    },
+    REQUESTS_PER_S,
     ...COUNTER_METRICS,
   ],
   run: runPoint,

@@ -19,6 +19,7 @@ import {webConfig, webProfileSchema} from '../workloads/webserver-profile.js'
 import {profileFor} from './flexsc-batching.js'
 import {CORES, testbedParams} from './flexsc-testbed.js'
 import {COUNTER_METRICS, counterMetrics, counterTable} from './counter-metrics.js'
+import {LATENCY_MEAN_MS, REQUESTS_PER_S} from './web-server.js'
 import type {ExperimentDef, Point, PointResult, RunContext, SystemId} from './types.js'
 
 const schema = webProfileSchema.extend({
@@ -58,18 +59,8 @@ export const flexscApache: ExperimentDef = {
   ],
   systems: ['native', 'flexsc'],
   metrics: [
-    {
-      name: 'requests_per_s',
-      unit: 'req/s',
-      better: 'higher',
-      description: 'requests completed in the window per simulated second',
-    },
-    {
-      name: 'latency_mean_ms',
-      unit: 'ms',
-      better: 'lower',
-      description: "mean time from the client's connect to the last byte of the response (ab's time per request)",
-    },
+    REQUESTS_PER_S,
+    {...LATENCY_MEAN_MS, description: `${LATENCY_MEAN_MS.description} (ab's time per request)`},
     ...COUNTER_METRICS,
   ],
   run: runPoint,

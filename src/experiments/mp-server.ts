@@ -5,7 +5,7 @@
  */
 import {paysVsNative, versusClause} from './claims.js'
 import type {ExperimentDef} from './types.js'
-import {webServerPoint} from './web-server.js'
+import {LATENCY_MEAN_MS, REQUESTS_PER_S, webServerPoint} from './web-server.js'
 import {COUNTER_METRICS} from './counter-metrics.js'
 
 export const mpServer: ExperimentDef = {
@@ -52,20 +52,6 @@ export const mpServer: ExperimentDef = {
   // flexsc: one kernel, exceptionless calls through per-core syscall pages, no copies; its
   // syscall threads are placed as EXPERIMENT_FLEXSC says (workloads/common.ts: same-core, and why)
   systems: ['native', 'virtuos', 'flexsc', 'driver-domain', 'multiserver'],
-  metrics: [
-    {
-      name: 'requests_per_s',
-      unit: 'req/s',
-      better: 'higher',
-      description: 'requests completed in the window per simulated second',
-    },
-    {
-      name: 'latency_mean_ms',
-      unit: 'ms',
-      better: 'lower',
-      description: "mean time from the client's connect to the last byte of the response",
-    },
-    ...COUNTER_METRICS,
-  ],
+  metrics: [REQUESTS_PER_S, LATENCY_MEAN_MS, ...COUNTER_METRICS],
   run: webServerPoint('mp-server', (point) => ({kind: 'processes', processes: Number(point.processes)})),
 }
