@@ -10,6 +10,7 @@ import {join, relative} from 'node:path'
 import {Ajv2020} from 'ajv/dist/2020.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {ensureBuilt, ROOT} from './build.js'
+import {sensitivityShardName} from '../../src/report/sensitivity-shard.js'
 
 function cli(...args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
@@ -148,9 +149,11 @@ describe('bench sensitivity --shard K/N', () => {
   it('two shards merge into the files of the unsharded analysis', async () => {
     const args = ['bench', 'sensitivity', '--experiment', 'selftest', '--estimate', 'cpu.wakeup,nic.txPacket']
     const [whole, shards, merged] = [tmp(), tmp(), join(tmp(), 'm')]
+    // shard 1 through the Slurm recipe (BENCH=sensitivity, array task 1 of 1..2), shard 2 by hand
+    const task = {SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2', SLURM_CPUS_PER_TASK: '1'}
     const runs = await Promise.all([
       cli(...args, '--jobs', '1', '--out', whole, '--json'),
-      cli(...args, '--jobs', '1', '--shard', '1/2', '--out', shards),
+      slurm('shard.sbatch', {...task, BENCH: 'sensitivity', MODE: 'quick', SHARD_DIR: shards}, ...args.slice(2)),
       cli(...args, '--jobs', '1', '--shard', '2/2', '--out', shards, '--json'),
     ])
     for (const r of runs) expect(r.status, r.stderr).toBe(0)
@@ -165,5 +168,20 @@ describe('bench sensitivity --shard K/N', () => {
     expect(outputs.length).toBe(files(whole).length - 1)
     expect(files(merged)).toEqual(outputs)
     for (const f of outputs) expect(readFileSync(join(merged, f), 'utf8'), f).toBe(readFileSync(join(whole, f), 'utf8'))
+  })
+
+  it('the GitHub Actions recipe runs one shard per matrix entry, uploads the shard files, merges them', () => {
+    const yml = readFileSync(join(ROOT, '.github/workflows/sharded-sensitivity.yml'), 'utf8')
+    const shards = Number(/SHARDS: (\d+)/.exec(yml)?.[1])
+    const matrix = /shard: \[([\d, ]+)\]/.exec(yml)?.[1].split(',').map(Number)
+    expect(matrix).toEqual(Array.from({length: shards}, (_, i) => i + 1))
+    expect(yml).toContain(
+      'bench sensitivity --${{ inputs.mode }} --method ${{ inputs.method }} --seed ${{ inputs.seed }}',
+    )
+    expect(yml).toContain('--shard ${{ matrix.shard }}/${{ env.SHARDS }} --out shards')
+    // the files the command writes are the files the job uploads
+    expect(yml).toContain(`path: shards/${sensitivityShardName({index: 1, count: 1}).replace('1-of-1', '*')}`)
+    expect(yml).toContain('bench merge shards --out results/robustness')
+    expect(yml).toMatch(/merge:\n\s+needs: shard/)
   })
 })
