@@ -22,6 +22,8 @@ export interface SensitivityPlanJson {
   readsKnown: boolean
   experiments: {
     id: string
+    /** The systems it runs (by default those its clauses and headline read). */
+    systems: string[]
     tasks: number
     secondsPerTask: number | null
     costFrom: string | null
@@ -40,6 +42,7 @@ export function sensitivityPlanJson(
   defs: readonly ExperimentDef[],
   plan: readonly PlannedVariant[],
   tasks: readonly number[],
+  systems: readonly (readonly string[])[],
   cost: RecordedCost,
   reads: readonly (readonly string[] | undefined)[],
   workers: number,
@@ -63,6 +66,7 @@ export function sensitivityPlanJson(
       )
       return {
         id: d.id,
+        systems: [...systems[k]],
         tasks: tasks[k],
         secondsPerTask: cost.perTask[k] ?? null,
         costFrom: cost.from[k] ?? null,
@@ -100,7 +104,7 @@ export function sensitivityPlanText(p: SensitivityPlanJson, readsFile: string): 
     const runs = e.readsRecorded
       ? `runs ${e.runs.pruned} of ${e.runs.planned}`
       : `runs ${e.runs.planned} (reads not recorded)`
-    lines.push(`    ${e.id}: ${e.tasks} tasks per variant, ${cost}; ${runs}`)
+    lines.push(`    ${e.id} (${e.systems.join(', ')}): ${e.tasks} tasks per variant, ${cost}; ${runs}`)
   }
   return `${lines.join('\n')}\n`
 }

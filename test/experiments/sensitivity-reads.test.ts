@@ -14,7 +14,7 @@ import {planCost, pruneVariants} from '../../src/experiments/sensitivity-prune.j
 import {planSensitivity, runSensitivity, variantProfile} from '../../src/experiments/sensitivity-run.js'
 import type {ExperimentDef} from '../../src/experiments/types.js'
 import {robustness, sensitivityCsv} from '../../src/report/sensitivity.js'
-import {sensitivityPlanJson} from '../../src/report/sensitivity-plan.js'
+import {sensitivityPlanJson, sensitivityPlanText} from '../../src/report/sensitivity-plan.js'
 import {fakeEngine} from './fixtures.js'
 
 const profile = loadProfile()
@@ -146,12 +146,15 @@ describe('pruned analysis', () => {
       [probe],
       planned,
       [4],
+      [['native', 'virtuos']],
       {perTask: [0.5], from: ['x']},
       [['cpu.wakeup']],
       2,
     )
     expect(json).toMatchObject({dryRun: true, variants: 5, readsKnown: true, hostSeconds: {planned: 10, pruned: 6}})
     expect(json.wallSeconds).toEqual({planned: 5, pruned: 3})
-    expect(json.experiments[0]).toMatchObject({id: 'probe', tasks: 4, runs: {planned: 5, pruned: 3}})
+    expect(json.experiments[0]).toMatchObject({id: 'probe', systems: ['native', 'virtuos'], tasks: 4})
+    expect(json.experiments[0].runs).toEqual({planned: 5, pruned: 3})
+    expect(sensitivityPlanText(json, 'reads.json')).toContain('    probe (native, virtuos): 4 tasks per variant')
   })
 })

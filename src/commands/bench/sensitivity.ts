@@ -190,7 +190,8 @@ class Forecast {
     reads: readonly (readonly string[] | undefined)[],
   ) {
     const n = planSensitivity(this.o).factors.length
-    return sensitivityPlanJson(this.o.method, n, this.defs, planned, this.tasks, cost, reads, this.workers)
+    const systems = this.defs.map((d) => selectSystems(d, this.o.systems))
+    return sensitivityPlanJson(this.o.method, n, this.defs, planned, this.tasks, systems, cost, reads, this.workers)
   }
 
   /**
