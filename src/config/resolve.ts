@@ -95,7 +95,7 @@ export function resolveParams(profile: Profile): MachineParams {
       safecopyCall: to.cycles(p.multiserver.safecopyCall),
       restartDelay: to.cycles(p.multiserver.restartDelay),
     },
-    kernel: {...valuesOf(p.kernel), ...tcpTimers(p.kernel, to)},
+    kernel: {...valuesOf(p.kernel), ...kernelTimes(p.kernel, to)},
     workload: valuesOf(p.workload),
     coreAllocation: valuesOf(p.cores),
   }
@@ -123,9 +123,14 @@ function cacheParams(c: Profile['cache'], {bytes, cycles, n}: To): MachineParams
   }
 }
 
-/** TCP's retransmission-timer bounds: times in the profile, cycles for the kernel. */
-function tcpTimers(k: Profile['kernel'], {cycles}: To) {
-  return {tcpRtoMin: cycles(k.tcpRtoMin), tcpRtoInitial: cycles(k.tcpRtoInitial), tcpRtoMax: cycles(k.tcpRtoMax)}
+/** The kernel's times (the timeslice, TCP's retransmission-timer bounds): in the profile, cycles for the kernel. */
+function kernelTimes(k: Profile['kernel'], {cycles}: To) {
+  return {
+    timeslice: cycles(k.timeslice),
+    tcpRtoMin: cycles(k.tcpRtoMin),
+    tcpRtoInitial: cycles(k.tcpRtoInitial),
+    tcpRtoMax: cycles(k.tcpRtoMax),
+  }
 }
 
 function interconnectParams(i: Profile['interconnect'], {cycles}: To): MachineParams['interconnect'] {

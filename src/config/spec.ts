@@ -250,6 +250,12 @@ export const PROFILE_SPEC = {
   },
   kernel: {
     pollPerFdInstructions: work('kernel instructions per fd examined by poll/select'),
+    timeslice: {
+      ...time(
+        "how long a thread runs while others wait for its CPU before it goes to the back of the run queue (the model's round-robin stand-in for CFS's slice; it has no wakeup preemption)",
+      ),
+      range: 'positive',
+    },
     tickHz: {
       dim: 'frequency',
       range: 'positive',

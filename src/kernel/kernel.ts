@@ -130,9 +130,7 @@ export class Kernel {
       this.params,
       this.domain,
       options.cpus,
-      {
-        timeslice: nsToCycles(this.kparams.timesliceNs, this.params.clockHz),
-      },
+      {timeslice: this.kparams.timeslice},
       this.machine,
     )
     let peers = kernelsBySim.get(this.sim)

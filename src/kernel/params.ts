@@ -5,8 +5,8 @@
 import type {MachineParams} from '../machine/params.js'
 
 export interface KernelParams {
-  /** Timeslice while others wait (CFS: sched_min_granularity 0.75 ms .. latency 6 ms; 3 ms here). */
-  timesliceNs: number
+  /** Profile (kernel.timeslice, estimate): cycles a thread runs while others wait before it is preempted. */
+  timeslice: number
   /** Pages of page cache (4 KiB; LRU over clean pages). 0: derive from memory (pageCacheFraction). */
   pageCachePages: number
   /** Share of the machine's memory the page cache may use when pageCachePages is 0. */
@@ -49,7 +49,6 @@ export interface KernelParams {
 export type LinuxKernelParams = Omit<KernelParams, keyof MachineParams['kernel']>
 
 export const defaultKernelParams: LinuxKernelParams = {
-  timesliceNs: 3_000_000,
   pageCachePages: 0,
   pageCacheFraction: 0.75,
   dirtyBackgroundRatio: 0.1,

@@ -192,6 +192,8 @@ export interface MachineParams {
   }
   kernel: {
     pollPerFdInstructions: number
+    /** Cycles a thread runs while others wait for its CPU before it is preempted (round robin). */
+    timeslice: number
     /** Hz: the timer tick of every modelled kernel (server domains and client hosts). */
     tickHz: number
     /** Where each kernel takes the NIC's receive interrupts: its first CPU, or flows hashed over its CPUs. */

@@ -79,6 +79,7 @@ describe('resolveParams on the E5520 testbed (hand-computed)', () => {
     expect(p.disk.controllerOverhead).toBe(226_000) // 0.1 ms
     expect(p.nic.linkLatency).toBe(33_900) // 15 us
     expect(p.cpu.contextSwitch).toBe(2034) // 900 ns
+    expect(p.kernel.timeslice).toBe(6_780_000) // 3 ms: what the kernel's own 3_000_000 ns gave before
     for (const v of [p.cache.memoryLocal, p.disk.rotation, p.cpu.addressSpaceSwitch])
       expect(Number.isInteger(v)).toBe(true)
   })
@@ -132,6 +133,7 @@ describe('resolveParams on the E5520 testbed (hand-computed)', () => {
     expect(estimates).toContain('hypervisor.hypercall')
     expect(estimates).toContain('syscalls.defaultFootprint.instructions')
     expect(estimates).toContain('syscalls.nullFootprint.instructions')
+    expect(estimates).toContain('kernel.timeslice')
     expect(estimates).not.toContain('cache.l1Hit')
     expect(estimates).not.toContain('syscalls.footprints.pwrite.instructions')
   })

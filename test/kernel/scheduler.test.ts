@@ -12,8 +12,9 @@ function oneCpuKernel(timesliceNs = 50_000) {
   const params = {...e5520Params(), cores: 1}
   const host = new KernelTestHost()
   const machine = new Machine(host, params)
-  const kernel = new Kernel({sim: host, params, machine, domain: 'native', cpus: [0], kernel: {timesliceNs}})
-  return {host, params, kernel, slice: nsToCycles(timesliceNs, params.clockHz)}
+  const slice = nsToCycles(timesliceNs, params.clockHz)
+  const kernel = new Kernel({sim: host, params, machine, domain: 'native', cpus: [0], kernel: {timeslice: slice}})
+  return {host, params, kernel, slice}
 }
 
 describe('Scheduler', () => {

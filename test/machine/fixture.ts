@@ -167,6 +167,7 @@ export function e5520Params(): MachineParams {
     },
     kernel: {
       pollPerFdInstructions: 120,
+      timeslice: ms(3),
       tickHz: 250,
       tcpRtoMin: 0.2 * GHZ * 1e9,
       tcpRtoInitial: GHZ * 1e9,
