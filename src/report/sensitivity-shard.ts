@@ -2,7 +2,7 @@
  * A sensitivity analysis split across machines: `bench sensitivity --shard K/N` runs its
  * round-robin share of the profile variants and writes `sensitivity-shard-K-of-N.json` (the
  * variants' rows and the analysis they belong to); `bench merge` joins the shards and writes the
- * unsharded analysis's files (schemas/sensitivity-shard.schema.json).
+ * unsharded analysis's files (the file is checked on reading by fileSchema below).
  */
 import {z} from 'zod'
 import {getExperiment} from '../experiments/registry.js'
@@ -15,6 +15,8 @@ export const SENSITIVITY_SHARD_FORMAT = 'virtuos-sensitivity-shard'
 
 /** What makes two shards parts of one analysis: every field must agree. */
 export interface SensitivityShardRun extends RunIdentity {
+  /** The systems each of `experiments` runs (by default those its clauses read): shards must agree. */
+  experimentSystems: string[][]
   method: SensitivityMethod
   trajectories: number
   levels: number
@@ -44,6 +46,7 @@ export const sensitivityShardName = (s: Shard) => `sensitivity-shard-${s.index}-
 
 export function sensitivityShardRun(
   o: RunIdentityOptions & {
+    experimentSystems: readonly (readonly string[])[]
     method: SensitivityMethod
     trajectories: number
     levels: number
@@ -51,7 +54,15 @@ export function sensitivityShardRun(
   },
 ): SensitivityShardRun {
   const {method, trajectories, levels} = o
-  return {...runIdentity(o), method, trajectories, levels, estimates: o.estimates ? [...o.estimates] : null}
+  const experimentSystems = o.experimentSystems.map((s) => [...s])
+  return {
+    ...runIdentity(o),
+    experimentSystems,
+    method,
+    trajectories,
+    levels,
+    estimates: o.estimates ? [...o.estimates] : null,
+  }
 }
 
 export function sensitivityShardText(run: SensitivityShardRun, shard: Shard, result: SensitivityResult): string {
@@ -86,6 +97,7 @@ const fileSchema = z.object({
     config: z.string(),
     sets: z.array(z.string()),
     profileHash: z.string(),
+    experimentSystems: z.array(z.array(z.string())),
     method: z.enum(['oat', 'morris']),
     trajectories: z.number().int().positive(),
     levels: z.number().int().positive(),

@@ -170,6 +170,19 @@ describe('bench sensitivity --shard K/N', () => {
     for (const f of outputs) expect(readFileSync(join(merged, f), 'utf8'), f).toBe(readFileSync(join(whole, f), 'utf8'))
   })
 
+  it('refuses to merge shards that ran an experiment on different systems', async () => {
+    const args = ['bench', 'sensitivity', '--experiment', 'selftest', '--estimate', 'cpu.wakeup', '--jobs', '1']
+    const shards = tmp()
+    const runs = await Promise.all([
+      cli(...args, '--shard', '1/2', '--out', shards),
+      cli(...args, '--system', 'virtuos', '--shard', '2/2', '--out', shards),
+    ])
+    for (const r of runs) expect(r.status, r.stderr).toBe(0)
+    const m = await cli('bench', 'merge', shards, '--out', join(tmp(), 'm'))
+    expect(m.status).toBe(2)
+    expect(m.stderr).toMatch(/from another run .*experimentSystems differs/)
+  })
+
   it('the GitHub Actions recipe runs one shard per matrix entry, uploads the shard files, merges them', () => {
     const yml = readFileSync(join(ROOT, '.github/workflows/sharded-sensitivity.yml'), 'utf8')
     const shards = Number(/SHARDS: (\d+)/.exec(yml)?.[1])

@@ -183,7 +183,12 @@ describe('runSensitivity (OAT) and what it reports', () => {
     const o = {...opts, estimates: ['cpu.contextSwitch', 'cpu.wakeup']}
     const whole = await runSensitivity([switchy], o)
     const dir = mkdtempSync(join(tmpdir(), 'virtuos-sens-shard-'))
-    const run = sensitivityShardRun({...o, sets: ['cpu.contextSwitch=3000'], experiments: ['switchy']})
+    const run = sensitivityShardRun({
+      ...o,
+      sets: ['cpu.contextSwitch=3000'],
+      experiments: ['switchy'],
+      experimentSystems: [['native', 'virtuos']],
+    })
     const files = []
     for (const index of [1, 2]) {
       const shard = {index, count: 2}

@@ -130,7 +130,11 @@ export default class BenchSensitivity extends BaseCommand {
     out: string,
   ) {
     const result = await runSensitivity(defs, o, shard)
-    const run = sensitivityShardRun({...o, experiments: defs.map((d) => d.id)})
+    const run = sensitivityShardRun({
+      ...o,
+      experiments: defs.map((d) => d.id),
+      experimentSystems: defs.map((d) => selectSystems(d, o.systems)),
+    })
     const file = join(out, sensitivityShardName(shard))
     writeOutputFiles([{path: file, data: sensitivityShardText(run, shard, result)}], '--out')
     const j: ShardRunJson = {shard, file, tasks: result.variants.length, experiments: run.experiments}
