@@ -6,7 +6,7 @@
 import {z} from 'zod'
 import {UsageError} from '../errors.js'
 import {isKeySpec, type KeySpec, PROFILE_SPEC, type SpecNode} from './spec.js'
-import {type Dimension, unitsOf} from './units.js'
+import {type Dimension, toCycles, toHz, unitsOf} from './units.js'
 
 export interface Constant<V = number> {
   value: V
@@ -253,7 +253,20 @@ export function crossProblems(p: Profile): Problem[] {
       message: `expected at most sockets x coresPerSocket = ${max}, found ${cores}`,
     })
   }
-  return [...out, ...allocationProblems(p, cores ?? max)]
+  return [...out, ...allocationProblems(p, cores ?? max), ...timesliceProblems(p)]
+}
+
+/**
+ * The timeslice within the bounds Linux allows its scheduling granularity (kernel/sysctl.c:
+ * min_sched_granularity_ns 100 us, max 1 s): a slice of a few cycles would make a run endless.
+ */
+function timesliceProblems(p: Profile): Problem[] {
+  const clockHz = toHz(p.machine.clock.value, p.machine.clock.unit)
+  const {value, unit} = p.kernel.timeslice
+  const slice = toCycles(value, unit, clockHz)
+  if (slice >= toCycles(100, 'us', clockHz) && slice <= toCycles(1, 's', clockHz)) return []
+  const message = `expected a slice from 100 us to 1 s (Linux's bounds on its scheduling granularity), found ${value} ${unit}`
+  return [{path: 'kernel.timeslice.value', message}]
 }
 
 /** The designs' core allocations (group `cores`): each design's domains together fit the machine. */

@@ -69,6 +69,14 @@ describe('bad profile files', () => {
       'FILE: syscalls.openShare.value: expected a number from 0 to 1, found 1.5',
     ])
   })
+  it("a timeslice outside Linux's bounds on its scheduling granularity (a few cycles would never end a run)", () => {
+    const why = "expected a slice from 100 us to 1 s (Linux's bounds on its scheduling granularity)"
+    const slice = (value: number, unit: string) => (p: any) => (p.kernel.timeslice = {value, unit, source: 'test'})
+    expect(problems(slice(1e-7, 'ms'))).toEqual([`FILE: kernel.timeslice.value: ${why}, found 1e-7 ms`])
+    expect(problems(slice(2, 's'))).toEqual([`FILE: kernel.timeslice.value: ${why}, found 2 s`])
+    expect(() => loadProfile({config: DEFAULT_PROFILE, set: ['kernel.timeslice=0.05']})).toThrow(why)
+    expect(loadProfile({config: DEFAULT_PROFILE, set: ['kernel.timeslice=0.1']}).params.kernel.timeslice).toBe(226_000)
+  })
   it('NaN-like strings and infinite numbers', () => {
     expect(problems((p) => (p.cpu.kernelIpc.value = 'NaN'))).toEqual([
       'FILE: cpu.kernelIpc.value: expected a positive number, found "NaN"',
